@@ -1,0 +1,38 @@
+# Every target sets itself up on a fresh machine: it creates .venv and installs
+# the pinned packages (pyproject.toml) the first time, and again when
+# pyproject.toml changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## make run: evaluate the example scenario of every jurisdiction and print the explanations.
+run: $(STAMP)
+	@for f in examples/*.yaml; do \
+		echo "=== $$f"; \
+		$(BIN)/doudi evaluate --explain "$$f" || exit $$?; \
+	done
+
+## make test: lint, format check, type check, then the whole test suite.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
+
+## make bench: the policy-engine benchmark (10^4, 10^5, 10^6 people per jurisdiction).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,69 @@
+"""Exact money: yuan as ``Decimal`` rounded to the fen, and exact splits.
+
+Why: a float loses fen on a province's totals (openfisca-core #1378 lost 8
+units on 68 million), and finance reconciles to the fen. Every amount in
+Doudi passes through :func:`yuan`; every split between payers passes through
+:func:`split`, which always adds up to the whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be read as yuan; the message is in Chinese."""
+
+
+def yuan(value: object) -> Decimal:
+    """Read ``value`` as yuan rounded half-up to the fen.
+
+    Accepts ``Decimal``, ``int`` and numeric strings. Floats are refused: a
+    float has already lost the exact value the caller meant.
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        raise MoneyError(f"金额不能用浮点数表示：{value!r}（请用字符串或整数）")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise MoneyError(f"无法识别的金额：{value!r}") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"金额必须是有限数：{value!r}")
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def fmt(amount: Decimal) -> str:
+    """Money as the scenario contract prints it: a string with two decimals."""
+    return f"{yuan(amount):.2f}"
+
+
+def split(total: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, Decimal]:
+    """Split ``total`` between payers by ``weights`` so the parts add up exactly.
+
+    Largest-remainder method on whole fen: each payer first gets the floor of
+    its exact share; the fen left over go one each to the payers with the
+    largest remainders (ties: the order of ``weights``). Payers with weight 0
+    get 0.00. Hebei's 1:1:1 split of 100.00 gives 33.34, 33.33, 33.33.
+    """
+    total = yuan(total)
+    if not weights:
+        raise MoneyError("分担比例为空，无法分摊金额")
+    ws = {payer: Decimal(w) for payer, w in weights.items()}
+    if any(w < 0 for w in ws.values()):
+        raise MoneyError(f"分担比例不能为负数：{dict(weights)}")
+    weight_sum = sum(ws.values(), Decimal(0))
+    if weight_sum == 0:
+        raise MoneyError(f"分担比例之和为零：{dict(weights)}")
+    sign = -1 if total < 0 else 1
+    total_fen = int(abs(total) / FEN)
+    exact = {p: Decimal(total_fen) * w / weight_sum for p, w in ws.items()}
+    floors = {p: int(x) for p, x in exact.items()}
+    leftover = total_fen - sum(floors.values())
+    order = sorted(ws, key=lambda p: (-(exact[p] - floors[p]), list(ws).index(p)))
+    for payer in order[:leftover]:
+        floors[payer] += 1
+    return {p: (Decimal(sign * f) * FEN).quantize(FEN) for p, f in floors.items()}

@@ -1,0 +1,91 @@
+"""Column-expression helpers the rules share: money, ages, periods, splits.
+
+Everything here builds Ibis expressions, so one definition serves one person
+(a table of one row) and a province (ten million rows) on DuckDB or Spark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+MONEY = dt.Decimal(18, 2)
+
+
+def money(value: Decimal | int | str) -> ir.DecimalScalar:
+    """A money literal, exact to the fen."""
+    return ibis.literal(Decimal(str(value)).quantize(Decimal("0.01")), type=MONEY)
+
+
+def to_money(value: ir.NumericValue) -> ir.DecimalValue:
+    """Round half-up to the fen (DuckDB and Spark both round DECIMAL half-up)."""
+    return value.round(2).cast(MONEY)
+
+
+def age_on(birth: ir.DateValue, on: date) -> ir.IntegerValue:
+    """Completed years of age on ``on`` (a birthday counts on the day itself)."""
+    not_yet = (birth.month() * 100 + birth.day()) > (on.month * 100 + on.day)
+    return (on.year - birth.year() - not_yet.cast("int64")).cast("int64")
+
+
+def overlaps(
+    start: ir.DateValue, end: ir.DateValue, window_from: date, window_to: date
+) -> ir.BooleanValue:
+    """Whether the period [start, end) holds on some day of [window_from, window_to].
+
+    ``end`` is exclusive and null means open, as in the scenario contract.
+    """
+    return (start <= window_to) & (end.isnull() | (end > window_from))
+
+
+def least_date(a: ir.DateValue, b: ir.DateValue) -> ir.DateValue:
+    """The earlier of two dates, where null means "never"."""
+    return ibis.cases((a.isnull(), b), (b.isnull(), a), (a <= b, a), else_=b)
+
+
+def join_codes(parts: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
+    """Concatenate ``code;`` for each true condition (a reasons or basis list).
+
+    Kept as a plain string so every engine can carry it; the engine splits it.
+    """
+    out: ir.StringValue = ibis.literal("")
+    for condition, code in parts:
+        out = out + ibis.ifelse(condition, ibis.literal(code + ";"), ibis.literal(""))
+    return out
+
+
+def split_expr(
+    total: ir.DecimalValue, weights: Mapping[str, ir.IntegerValue | int]
+) -> dict[str, ir.DecimalValue]:
+    """Largest-remainder split of ``total`` by integer ``weights``, as columns.
+
+    The same method as :func:`doudi.core.money.split`: floors of the exact
+    shares in fen, then one fen each to the largest remainders, ties to the
+    payer listed first. The parts always add up to ``total`` exactly.
+    """
+    names = list(weights)
+    w = {n: ibis.literal(v) if isinstance(v, int) else v for n, v in weights.items()}
+    w_sum = sum((w[n] for n in names[1:]), w[names[0]])
+    fen = (total * 100).cast("int64")
+    safe_sum = ibis.ifelse(w_sum == 0, 1, w_sum)
+    product = {n: fen * w[n] for n in names}
+    floor = {n: product[n] // safe_sum for n in names}
+    rem = {n: product[n] % safe_sum for n in names}
+    leftover = fen - sum((floor[n] for n in names[1:]), floor[names[0]])
+    out: dict[str, ir.DecimalValue] = {}
+    for i, n in enumerate(names):
+        ahead = [
+            ((rem[m] > rem[n]) | ((rem[m] == rem[n]) & ibis.literal(j < i))).cast("int64")
+            for j, m in enumerate(names)
+            if m != n
+        ]
+        rank = sum(ahead[1:], ahead[0]) if ahead else ibis.literal(0)
+        extra = (rank < leftover).cast("int64")
+        share_fen = ibis.ifelse(w_sum == 0, 0, floor[n] + extra)
+        out[n] = (share_fen.cast(MONEY) / 100).cast(MONEY)
+    return out
