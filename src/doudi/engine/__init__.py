@@ -1,0 +1,1 @@
+"""Runs policy over tables: scenario evaluation (one person) and batch (many)."""

@@ -1,0 +1,191 @@
+"""Turn the rules' output rows into the scenario contract's result objects.
+
+Money becomes strings with two decimals; the ``;``-joined reason and basis
+columns become lists; each section gets its Chinese explanation and the
+local-configuration values it depended on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from doudi.core.money import fmt
+from doudi.policy import explain
+from doudi.policy.params import Params
+from doudi.policy.parameters import Value
+
+
+def _codes(value: str | None) -> list[str]:
+    return [c for c in (value or "").split(";") if c]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _flags(values: list[Value]) -> list[dict[str, Any]]:
+    return [
+        {
+            "parameter": v.path,
+            "value": _plain(v.value),
+            "source": "scenario-override" if v.override else "local-config",
+            "note": "场景覆盖值" if v.override else "示例参数，需按本地政策配置",
+        }
+        for v in values
+    ]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
+    doc = p.jurisdiction.document
+    funding = {
+        key[len("rp_fund_") :]: row[key]
+        for key in sorted(row, key=list(row).index)
+        if key.startswith("rp_fund_") and row[key]
+    }
+    row = {**row, "funding": funding, "rp_basis": _codes(row["rp_basis"])}
+    used = p.local_config_used("resident_pension") if row["rp_eligible"] else []
+    out: dict[str, Any] = {
+        "eligible": row["rp_eligible"],
+        "category": row["rp_category"],
+        "contribution": fmt(row["rp_contribution"]),
+        "gov_paid": fmt(row["rp_gov_paid"]),
+        "self_due": fmt(row["rp_self_due"]),
+        "funding": {k: fmt(v) for k, v in funding.items()},
+        "basis": _unique(row["rp_basis"]),
+        "reasons": _codes(row["rp_reasons"]),
+        "local_config": _flags(used),
+    }
+    if doc == "PZH-2018-195":
+        out["contribution_subsidy"] = fmt(row["rp_contribution_subsidy"])
+        out["third_party_paid"] = fmt(row["rp_third_party_paid"])
+        out["may_choose_employee_pension"] = row["rp_may_choose_employee_pension"]
+        if row["rp_third_party_paid"] or row["rp_may_choose_employee_pension"]:
+            out["basis"] = _unique([*out["basis"], "PZH-2018-195/1.2"])
+        if row["rp_eligible"]:
+            out["basis"] = _unique([*out["basis"], "PZH-2018-195/1.3"])
+    if doc == "HE-2018-3" and row["rp_late_enrollment"]:
+        out["late_enrollment"] = {
+            "back_payment": "0.00",
+            "pension_from": row["rp_pension_from"].isoformat() if row["rp_pension_from"] else None,
+            "basis": ["HE-2018-3/2.1.1"],
+            "explanation": (
+                "60周岁及以上未参保的建档立卡贫困人员，不再补缴养老保险费，由本人申请，"
+                + (
+                    f"自办理手续次月即{row['rp_pension_from'].isoformat()}起按月计发待遇。"
+                    if row["rp_pension_from"]
+                    else "提出申请后自办理手续次月起按月计发待遇（尚未申请）。"
+                )
+                + "\n"
+                + explain.quotes([("HE-2018-3/2.1.1", "late")])
+            ),
+        }
+    if doc == "SD-2017-37" and row["rp_early_pension"]:
+        age = row["rp_early_pension_age"]
+        birth: date = row["birth_date"]
+        out["early_pension"] = {
+            "pension_age": age,
+            "earliest_date": birth.replace(year=birth.year + age).isoformat()
+            if not (birth.month == 2 and birth.day == 29)
+            else date(birth.year + age, 3, 1).isoformat(),
+            "basis": ["SD-2017-37/2.1"],
+            "explanation": (
+                f"参保的重度残疾人经申请审核，可提前5年即{age}周岁起领取养老金。\n"
+                + explain.quotes([("SD-2017-37/2.1", "early")])
+            ),
+        }
+    out["explanation"] = explain.pension(row, p, used)
+    return out
+
+
+def _medical(row: dict[str, Any], p: Params) -> dict[str, Any]:
+    row = {**row, "rm_basis": _codes(row["rm_basis"])}
+    used = p.local_config_used("resident_medical") if row["rm_eligible"] else []
+    return {
+        "eligible": row["rm_eligible"],
+        "category": row["rm_category"],
+        "contribution": fmt(row["rm_contribution"]),
+        "subsidy_share": str(row["rm_share"]),
+        "subsidy": fmt(row["rm_subsidy"]),
+        "self_due": fmt(row["rm_self_due"]),
+        "funding": {"finance": fmt(row["rm_subsidy"])} if row["rm_subsidy"] else {},
+        "basis": row["rm_basis"],
+        "reasons": _codes(row["rm_reasons"]),
+        "local_config": _flags(used),
+        "explanation": explain.medical(row, p, used),
+    }
+
+
+def _unemployment(row: dict[str, Any], p: Params) -> dict[str, Any] | None:
+    doc = p.jurisdiction.document
+    used = p.local_config_used("unemployment")
+    if doc == "JX-2017-58":
+        return {
+            "one_off_living_allowance": {
+                "eligible": row["ue_allowance_eligible"],
+                "months": row["ue_allowance_months"],
+                "amount": fmt(row["ue_allowance"]),
+                "reasons": _codes(row["ue_allowance_reasons"]),
+            },
+            "skill_upgrade_subsidy": {
+                "eligible": row["ue_skill_eligible"],
+                "amount": fmt(row["ue_skill_subsidy"]),
+                "reasons": _codes(row["ue_skill_reasons"]),
+            },
+            "funding": {"unemployment_fund": fmt(row["ue_allowance"] + row["ue_skill_subsidy"])},
+            "basis": ["JX-2017-58/2.3.9"],
+            "local_config": _flags(used if row["ue_allowance_eligible"] else []),
+            "explanation": explain.jx_unemployment(row, used if row["ue_allowance_eligible"] else []),
+        }
+    if doc == "HE-2018-3":
+        return {
+            "eligible": row["ue_benefit_eligible"],
+            "monthly_benefit": fmt(row["ue_monthly_benefit"]),
+            "benefit_standard": "urban" if row["ue_benefit_eligible"] else None,
+            "employee_medical_paid_by_fund": row["ue_employee_medical_paid_by_fund"],
+            "resident_medical_subsidy": fmt(row["ue_resident_medical_subsidy"]),
+            "basis": ["HE-2018-3/2.4"],
+            "local_config": _flags(used if row["ue_benefit_eligible"] else []),
+            "explanation": explain.he_unemployment(row, used if row["ue_benefit_eligible"] else []),
+        }
+    return {
+        "eligible": False,
+        "basis": [],
+        "explanation": f"{p.jurisdiction.name}的文件对农民工失业保险待遇未作专门规定。",
+    }
+
+
+def format_results(rows: list[dict[str, Any]], p: Params, unemployment_rows: set[int] | None = None) -> list[dict[str, Any]]:
+    results = []
+    for row in rows:
+        result: dict[str, Any] = {
+            "id_number": row["id_number"],
+            "name": row["name"],
+            "resident_pension": _pension(row, p),
+            "resident_medical": _medical(row, p),
+        }
+        if unemployment_rows is not None and row["row_no"] in unemployment_rows:
+            result["unemployment"] = _unemployment(row, p)
+        if row["in_total"] is not None:
+            result["income_assessment"] = {
+                "household_income": fmt(row["in_total"]),
+                "excluded_basic_pension": fmt(row["in_excluded"]),
+                "countable_income": fmt(row["in_countable"]),
+                "basis": [explain.INCOME_CLAUSE[p.jurisdiction.document]],
+                "explanation": explain.income(row, p),
+            }
+        results.append(result)
+    return results

@@ -1,0 +1,249 @@
+"""The scenario interface: ``doudi evaluate FILE`` and :func:`doudi.evaluate`.
+
+A scenario names one jurisdiction and year, optional what-if parameter
+overrides, and people with their statuses and insurance facts (contract:
+docs/scenario.md). Input is validated whole before anything runs; every
+problem is reported in Chinese with the person and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+
+from doudi.core import idnumber
+from doudi.core.money import MoneyError, yuan
+from doudi.engine import backend
+from doudi.engine.results import format_results
+from doudi.policy import jurisdictions, schema
+from doudi.policy.parameters import ParameterError
+from doudi.policy.params import Params
+from doudi.policy.program import evaluate_table
+from doudi.policy.rules.status import STATUSES
+
+#: Chinese status names a policy officer may write instead of the identifiers.
+STATUS_ALIASES = {
+    "建档立卡贫困人口": "registered_poor",
+    "低保对象": "dibao",
+    "低保": "dibao",
+    "特困人员": "tekun",
+    "重度残疾人": "severe_disability",
+    "城镇低收入家庭": "low_income_family",
+    "14类退役士兵": "demobilized_14",
+    "其他困难保障救助对象": "other_assistance",
+}
+CONTRACT_ENDS = {"expired_not_renewed", "terminated_early", None}
+MEDICAL_SCHEMES = {"employee", "resident", None}
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input; ``problems`` lists every problem in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class _Reader:
+    """Reads one person's fields, collecting problems instead of stopping."""
+
+    who: str
+    problems: list[str] = field(default_factory=list)
+
+    def fail(self, fieldname: str, message: str) -> None:
+        self.problems.append(f"{self.who}，字段 {fieldname}：{message}")
+
+    def boolean(self, data: Mapping[str, Any], key: str, where: str) -> bool | None:
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        self.fail(where + key, f"应为 true 或 false，实际为 {value!r}")
+        return None
+
+    def day(self, data: Mapping[str, Any], key: str, where: str) -> date | None:
+        value = data.get(key)
+        if value is None or (isinstance(value, date)):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(where + key, f"日期格式应为 YYYY-MM-DD，实际为 {value!r}")
+            return None
+
+    def amount(self, data: Mapping[str, Any], key: str, where: str) -> Decimal | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        try:
+            amount = yuan(str(value) if isinstance(value, float) else value)
+        except MoneyError as exc:
+            self.fail(where + key, str(exc))
+            return None
+        if amount < 0:
+            self.fail(where + key, f"金额不能为负数：{value!r}")
+        return amount
+
+    def integer(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(where + key, f"应为非负整数，实际为 {value!r}")
+            return None
+        return value
+
+    def mapping(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = data.get(key) or {}
+        if not isinstance(value, Mapping):
+            self.fail(key, "应为映射（键: 值）")
+            return {}
+        return value
+
+
+def _person(index: int, raw: Any, year: int, problems: list[str]) -> tuple[dict, list[dict]]:
+    if not isinstance(raw, Mapping):
+        problems.append(f"第{index + 1}个人：应为映射（键: 值）")
+        return {}, []
+    name = str(raw.get("name") or "")
+    r = _Reader(f"第{index + 1}个人（{name or '未填姓名'}）")
+    row: dict[str, Any] = {"row_no": index, "name": name}
+    try:
+        number = idnumber.parse(str(raw.get("id_number") or ""))
+        row["id_number"] = number.value
+        row["birth_date"] = number.birth_date
+    except idnumber.IdNumberError as exc:
+        r.fail("id_number", str(exc))
+        number = None
+    hukou = raw.get("hukou_region") or (number.region_code if number else None)
+    if hukou is not None and not (isinstance(hukou, str | int) and len(str(hukou)) == 6):
+        r.fail("hukou_region", f"户籍地应为6位行政区划代码，实际为 {hukou!r}")
+    row["hukou_region"] = str(hukou) if hukou is not None else None
+    for key in ("student", "employee_pension", "employee_medical", "unable_to_work"):
+        row[key] = bool(r.boolean(raw, key, ""))
+    row["third_party_funding"] = r.amount(raw, "third_party_funding", "")
+
+    rp = r.mapping(raw, "resident_pension")
+    row["rp_enrolled"] = bool(r.boolean(rp, "enrolled", "resident_pension."))
+    row["rp_ever_enrolled"] = bool(r.boolean(rp, "ever_enrolled", "resident_pension."))
+    row["rp_tier"] = r.amount(rp, "tier", "resident_pension.")
+    row["rp_application_date"] = r.day(rp, "application_date", "resident_pension.")
+    row["third_party_funding"] = row["third_party_funding"] or r.amount(
+        rp, "third_party_funding", "resident_pension."
+    )
+
+    ue = r.mapping(raw, "unemployment")
+    w = "unemployment."
+    row["ue_rural_contract_worker"] = bool(r.boolean(ue, "rural_contract_worker", w))
+    row["ue_months_at_unit"] = r.integer(ue, "months_at_unit", w)
+    row["ue_unit_paid"] = bool(r.boolean(ue, "unit_paid", w))
+    row["ue_contract_end"] = ue.get("contract_end")
+    if row["ue_contract_end"] not in CONTRACT_ENDS:
+        r.fail(w + "contract_end", f"应为 {sorted(c for c in CONTRACT_ENDS if c)} 之一")
+    row["ue_contribution_months"] = r.integer(ue, "contribution_months", w)
+    row["ue_insured_months"] = r.integer(ue, "insured_months", w)
+    row["ue_certificate_level"] = r.integer(ue, "certificate_level", w)
+    row["ue_certificate_date"] = r.day(ue, "certificate_date", w)
+    row["ue_benefit_qualified"] = bool(r.boolean(ue, "benefit_qualified", w))
+    row["ue_medical_scheme"] = ue.get("medical_scheme")
+    if row["ue_medical_scheme"] not in MEDICAL_SCHEMES:
+        r.fail(w + "medical_scheme", "应为 employee（职工医保）或 resident（居民医保）")
+    row["ue_resident_medical_paid"] = r.amount(ue, "resident_medical_paid", w)
+
+    inc = r.mapping(raw, "household_income")
+    row["in_total"] = r.amount(inc, "total", "household_income.")
+    row["in_basic_pension"] = r.amount(inc, "basic_pension", "household_income.")
+
+    statuses: list[dict[str, Any]] = []
+    raw_statuses = raw.get("statuses") or []
+    if not isinstance(raw_statuses, list):
+        r.fail("statuses", "应为列表")
+        raw_statuses = []
+    for k, s in enumerate(raw_statuses):
+        where = f"statuses[{k}]."
+        if not isinstance(s, Mapping):
+            r.fail(f"statuses[{k}]", "应为 {status, from, to, exit_date}")
+            continue
+        status = STATUS_ALIASES.get(str(s.get("status")), s.get("status"))
+        if status not in STATUSES:
+            r.fail(where + "status", f"未知的身份 {s.get('status')!r}；可选：{'、'.join(STATUSES)}")
+        if s.get("from") is None:
+            r.fail(where + "from", "身份起始日期不能为空")
+        start = r.day(s, "from", where)
+        end = r.day(s, "to", where)
+        if start and end and end <= start:
+            r.fail(where + "to", f"结束日期 {end} 应晚于起始日期 {start}（to 不含当日）")
+        exit_date = r.day(s, "exit_date", where)
+        if exit_date and status != "registered_poor":
+            r.fail(where + "exit_date", "只有建档立卡贫困人口有标注脱贫日期")
+        statuses.append(
+            {
+                "row_no": index,
+                "status": status,
+                "valid_from": start,
+                "valid_to": end,
+                "exit_date": exit_date,
+            }
+        )
+    problems.extend(r.problems)
+    return row, statuses
+
+
+def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Validate a scenario mapping; raise :class:`ScenarioError` listing every problem."""
+    if not isinstance(scenario, Mapping):
+        raise ScenarioError(["场景文件应为映射，包含 jurisdiction、year、people"])
+    problems: list[str] = []
+    code = str(scenario.get("jurisdiction") or "")
+    try:
+        jurisdictions.get(code)
+    except jurisdictions.UnknownJurisdiction as exc:
+        problems.append(f"字段 jurisdiction：{exc}")
+    year = scenario.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        problems.append(f"字段 year：应为四位年份，实际为 {year!r}")
+    people = scenario.get("people")
+    if not isinstance(people, list) or not people:
+        problems.append("字段 people：应为非空列表")
+        people = []
+    overrides = scenario.get("parameters") or {}
+    if not isinstance(overrides, Mapping):
+        problems.append("字段 parameters：应为“参数路径: 值”的映射")
+        overrides = {}
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        params = Params(code, int(year), overrides)
+    except ParameterError as exc:
+        raise ScenarioError([f"字段 parameters：{exc}"]) from exc
+    rows: list[dict[str, Any]] = []
+    statuses: list[dict[str, Any]] = []
+    for i, raw in enumerate(people):
+        row, st = _person(i, raw, int(year), problems)
+        rows.append(row)
+        statuses.extend(st)
+    if problems:
+        raise ScenarioError(problems)
+    return params, rows, statuses
+
+
+def evaluate(scenario: Any) -> dict[str, Any]:
+    """Evaluate a scenario mapping and return ``{"results": [...]}``."""
+    params, rows, statuses = parse(scenario)
+    unemployment_rows = {
+        i for i, raw in enumerate(scenario["people"]) if raw.get("unemployment") is not None
+    }
+    people_tbl = pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow())
+    status_tbl = pa.Table.from_pylist(statuses, schema=schema.STATUSES.to_pyarrow())
+    people, status_t = backend.tables(people_tbl, status_tbl)
+    out = backend.execute(evaluate_table(people, status_t, params))
+    return {
+        "jurisdiction": params.jurisdiction.code,
+        "year": params.year,
+        "results": format_results(out.to_pylist(), params, unemployment_rows),
+    }

@@ -1,0 +1,314 @@
+"""Chinese explanations that quote the original sentences.
+
+Built from a result row (the rules' output columns) and the clause registry:
+an explanation says what was decided, why (or why not), and quotes the
+sentence of each clause that decided it. It computes no amount itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from doudi.core import regions
+from doudi.policy import clauses
+from doudi.policy.parameters import Value
+from doudi.policy.params import Params
+
+STATUS_ZH = {
+    "registered_poor": "建档立卡贫困人口",
+    "dibao": "低保对象",
+    "tekun": "特困人员",
+    "severe_disability": "重度残疾人",
+    "low_income_family": "城镇低收入家庭成员",
+    "demobilized_14": "14类退役士兵",
+    "other_assistance": "其他困难保障救助对象",
+    "severe_disability_child": "重度残疾的学生或儿童",
+    "severe_disability_unable_to_work": "丧失劳动能力的重度残疾成年人",
+    "low_income_family_minor": "城镇低收入家庭的未成年人",
+    "low_income_family_elderly": "城镇低收入家庭60周岁以上老年人",
+}
+PAYER_ZH = {
+    "province": "省级财政",
+    "city": "设区市财政",
+    "county": "县（市、区）财政",
+    "local_government": "地方人民政府",
+    "civil_affairs": "民政部门（市级社保相关资金及区县财力）",
+    "poverty_office": "扶贫部门（市级扶贫资金及区县财力）",
+    "disabled_federation": "残联（示例付款方）",
+}
+#: Which sentence of a clause to quote for a given context.
+TOPIC = {
+    ("NAT-2017-59/2.1", "pension"): "resident_pension",
+    ("NAT-2017-59/2.1", "medical"): "resident_medical",
+    ("HE-2018-3/2.1.1", "pension"): "gov_paid",
+    ("HE-2018-3/2.1.1", "duplicate"): "once_per_year",
+    ("HE-2018-3/2.1.1", "keep"): "keep_minimum_tier",
+    ("HE-2018-3/2.1.1", "late"): "aged_60_not_enrolled",
+    ("SD-2017-37/2.1", "pension"): "gov_paid_keep_minimum_tier",
+    ("SD-2017-37/2.1", "keep"): "gov_paid_keep_minimum_tier",
+    ("SD-2017-37/2.1", "early"): "severe_disability_early_pension",
+    ("SD-2017-37/2.1", "income"): "basic_pension_not_income",
+    ("SD-2017-37/2.2", "medical"): "contribution_subsidy",
+    ("JX-2017-58/2.1.2", "medical"): "targets_and_share",
+    ("JX-2017-58/2.3.7", "income"): "basic_pension_not_income",
+    ("JX-2017-58/2.3.9", "allowance"): "one_off_living_allowance",
+    ("JX-2017-58/2.3.9", "skill"): "skill_upgrade_subsidy",
+    ("HE-2018-3/2.2.1", "medical"): "contribution_subsidy",
+    ("HE-2018-3/2.4", "unemployment"): "urban_standard_benefit",
+    ("HE-2018-3/2.4", "medical_premium"): "medical_premium",
+    ("PZH-2018-195/1.2", "third_party"): "third_party_funding",
+    ("PZH-2018-195/1.2", "above_highest"): "above_highest_tier",
+    ("PZH-2018-195/1.3", "subsidy"): "voluntary_top_up",
+    ("PZH-2018-195/2.1", "medical"): "contribution_subsidy",
+    ("CQ-2018-82/2.1.1", "pension"): "amount",
+    ("CQ-2018-82/2.1.1", "higher_tier"): "higher_tier",
+    ("CQ-2018-82/2.1.1", "targets"): "targets",
+    ("CQ-2018-82/2.1.1", "eligibility"): "eligibility",
+    ("CQ-2018-82/2.1.1", "dynamic"): "dynamic_management",
+    ("CQ-2018-82/2.1.1", "duplicate"): "multi_status",
+    ("CQ-2018-82/2.1.1", "multi_status"): "multi_status",
+    ("CQ-2018-82/2.1.1", "severe_disability"): "severe_disability",
+    ("CQ-2018-82/2.2.1", "medical"): "contribution_subsidy",
+}
+
+
+def yuan_zh(amount: Decimal | None) -> str:
+    return f"{amount or Decimal(0):.2f}元"
+
+
+def quote(clause_id: str, context: str = "main") -> str:
+    """【id】文号 章节：“原文”, choosing the sentence for the context."""
+    clause = clauses.get(clause_id)
+    topic = TOPIC.get((clause_id, context))
+    if topic is None and len(clause.sentences) == 1:
+        topic = clause.sentences[0][0]
+    text = clause.sentence(topic)
+    tail = "" if clause.verbatim else "（国家文件原件未收录，引公开文本）"
+    return f"【{clause_id}】{clause.citation()}：“{text}”{tail}"
+
+
+def quotes(pairs: Iterable[tuple[str, str]]) -> str:
+    seen: list[tuple[str, str]] = []
+    for pair in pairs:
+        if pair not in seen:
+            seen.append(pair)
+    return "\n".join("  依据 " + quote(cid, ctx) for cid, ctx in seen)
+
+
+def local_config_note(values: list[Value]) -> str:
+    """示例参数 … 需按本地政策配置, naming each value; overrides named as such."""
+    if not values:
+        return ""
+    parts = []
+    for v in values:
+        shown = v.value if not isinstance(v.value, tuple | list) else "、".join(v.value)
+        kind = "场景覆盖值" if v.override else "示例参数，需按本地政策配置"
+        parts.append(f"{v.path} = {shown}（{kind}）")
+    return "\n  注意：本结果使用了文件未规定的参数：" + "；".join(parts)
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
+    y = p.year
+    birth = row["birth_date"]
+    doc = p.jurisdiction.document
+    hukou = row.get("hukou_region") or ""
+    texts = {
+        "not_in_force": f"{y}年{p.jurisdiction.name}不在政府代缴养老保险费政策的执行期内",
+        "exit_marked": "建档立卡贫困人口已标注脱贫，代缴只适用于未标注脱贫的贫困人口",
+        "not_recognised_last_year": (
+            f"代缴对象是上年（{y - 1}年）经认定、年末仍在册的人员；本人在{y - 1}年末"
+            f"不在代缴对象名单中（{y}年新认定的，自{y + 1}年起代缴）"
+        ),
+        "no_status": (
+            f"{y - 1}年末不具有代缴对象身份（建档立卡未标注脱贫的贫困人口、低保对象、特困人员）"
+            if doc == "CQ-2018-82"
+            else f"{y}年内不具有代缴对象身份（贫困人员、低保对象、特困人员）"
+        ),
+        "hukou": f"不具有江西省户籍（户籍地 {hukou} {regions.region_name(hukou) or ''}）",
+        "student": "在校学生不属于城乡居民基本养老保险的参保缴费对象",
+        "employee_pension": "已参加城镇职工基本养老保险",
+        "under_age": f"{y}年12月31日未满16周岁（{_age(birth, date(y, 12, 31))}周岁）",
+        "over_age": (
+            f"{y}年1月1日已满{_age(birth, date(y, 1, 1))}周岁，不在“未满60周岁”的缴费年龄内"
+        ),
+        "not_enrolled": "未参加城乡居民基本养老保险（应动员参保，参保后按规定代缴）",
+        "duplicate": "同一公民身份号码本年度已在另一行享受代缴，每年每人只能享受一次",
+    }
+    return texts[code]
+
+
+def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
+    doc = p.jurisdiction.document
+    name = row["name"] or row["id_number"]
+    y = p.year
+    basis = row["rp_basis"]
+    if not row["rp_eligible"]:
+        reasons = [c for c in row["rp_reasons"].split(";") if c]
+        why = "；".join(pension_reason(c, row, p) for c in reasons)
+        ctx = {
+            "duplicate": "duplicate",
+            "over_age": "eligibility",
+            "not_recognised_last_year": "dynamic",
+            "no_status": "targets",
+            "exit_marked": "targets",
+            "not_enrolled": "eligibility",
+            "not_in_force": "eligibility",
+        }
+        pairs = [
+            (cid, ctx.get(code, "pension") if doc == "CQ-2018-82" else _ctx(cid, code))
+            for cid, code in zip(basis, reasons, strict=True)
+        ]
+        return f"{name}：{y}年不享受政府代缴城乡居民养老保险费。原因：{why}。\n" + quotes(pairs)
+    category = STATUS_ZH.get(row["rp_category"], row["rp_category"])
+    funding = "，".join(
+        f"{PAYER_ZH.get(k, k)}{yuan_zh(v)}" for k, v in row["funding"].items() if v
+    )
+    lines = [
+        f"{name}：{y}年符合政府代缴条件（身份：{category}）。缴费{yuan_zh(row['rp_contribution'])}，"
+        f"政府代缴{yuan_zh(row['rp_gov_paid'])}，个人应缴{yuan_zh(row['rp_self_due'])}。"
+        + (f"代缴资金由{funding}承担。" if funding else "")
+    ]
+    pairs: list[tuple[str, str]] = []
+    for cid in basis:
+        pairs.append((cid, "keep" if cid == _keep_clause(doc) and row["rp_retained_tier"] else "pension"))
+    if doc == "CQ-2018-82":
+        if row["rp_category"] == "severe_disability":
+            pairs.append(("CQ-2018-82/2.1.1", "severe_disability"))
+        if row.get("rp_tier") is not None and row["rp_contribution"] > row["rp_gov_paid"]:
+            pairs.append(("CQ-2018-82/2.1.1", "higher_tier"))
+        if row["rp_category"] in ("tekun", "dibao") and row["rp_registered_poor"]:
+            lines.append("同时被民政和扶贫部门认定，按民政代缴对象执行，不重复享受。")
+            pairs.append(("CQ-2018-82/2.1.1", "multi_status"))
+    if doc == "HE-2018-3" and row.get("rp_province_direct"):
+        lines.append("户籍地为省财政直管县（市），设区市负担部分由省级财政负担。")
+    if doc == "HE-2018-3" and "HE-2018-3/1" in basis:
+        lines.append("已脱贫的建档立卡贫困人口同样纳入代缴范围。")
+    if doc == "PZH-2018-195":
+        lines.append(
+            f"政府缴费补贴按叠加后的缴费金额{yuan_zh(row['rp_contribution'])}对应档次给予"
+            f"{yuan_zh(row['rp_contribution_subsidy'])}。"
+        )
+        pairs.append(("PZH-2018-195/1.3", "subsidy"))
+    return "".join(lines) + "\n" + quotes(pairs) + local_config_note(used)
+
+
+def _keep_clause(doc: str) -> str:
+    return {
+        "HE-2018-3": "HE-2018-3/2.1.1",
+        "SD-2017-37": "SD-2017-37/2.1",
+        "CQ-2018-82": "CQ-2018-82/2.1.2",
+    }.get(doc, "NAT-2017-59/2.1")
+
+
+def _ctx(clause_id: str, code: str) -> str:
+    if code == "duplicate":
+        return "duplicate"
+    return "pension"
+
+
+def medical(row: dict[str, Any], p: Params, used: list[Value]) -> str:
+    name = row["name"] or row["id_number"]
+    cid = row["rm_basis"][0]
+    if not row["rm_eligible"]:
+        reasons = {
+            "exit_marked": "建档立卡贫困人口已标注脱贫，不在资助范围内",
+            "no_status": f"{p.year}年内不具有资助参保的困难群体身份",
+            "employee_medical": "已参加城镇职工基本医疗保险",
+        }
+        why = "；".join(reasons[c] for c in row["rm_reasons"].split(";") if c)
+        return f"{name}：{p.year}年城乡居民医保个人缴费不享受财政资助。原因：{why}。\n" + quotes(
+            [(cid, "medical")]
+        )
+    share = Decimal(row["rm_share"]) * 100
+    category = STATUS_ZH.get(row["rm_category"], row["rm_category"])
+    text = (
+        f"{name}：{p.year}年城乡居民医保个人缴费{yuan_zh(row['rm_contribution'])}，"
+        f"作为{category}由财政资助{share:.0f}%即{yuan_zh(row['rm_subsidy'])}，"
+        f"个人缴纳{yuan_zh(row['rm_self_due'])}。"
+    )
+    return text + "\n" + quotes([(cid, "medical")]) + local_config_note(used)
+
+
+UNEMPLOYMENT_REASONS = {
+    "not_rural_contract_worker": "不是单位招用的农民合同制工人",
+    "short_at_unit": "在本单位连续工作不满1年",
+    "unit_not_paid": "本单位未按规定缴纳失业保险费",
+    "contract_not_ended": "劳动合同未期满终止或提前解除",
+    "no_contribution": "没有失业保险缴费记录",
+    "short_insured": "参加失业保险不满3年",
+    "short_contribution": "累计缴纳失业保险费不满36个月",
+    "no_certificate": "没有初级（五级）、中级（四级）或高级（三级）职业资格或技能等级证书",
+    "cert_too_early": "证书不是2017年1月1日以后取得的",
+}
+
+
+def _why(codes: str) -> str:
+    return "；".join(UNEMPLOYMENT_REASONS[c] for c in codes.split(";") if c)
+
+
+def jx_unemployment(row: dict[str, Any], used: list[Value]) -> str:
+    name = row["name"] or row["id_number"]
+    if row["ue_allowance_eligible"]:
+        allowance = (
+            f"一次性生活补助{yuan_zh(row['ue_allowance'])}（按失业保险金月基数的60%，"
+            f"缴费{row['ue_contribution_months']}个月计{row['ue_allowance_months']}个月，"
+            "未满整年按整年计算，最长24个月）"
+        )
+    else:
+        allowance = f"不享受一次性生活补助（{_why(row['ue_allowance_reasons'])}）"
+    if row["ue_skill_eligible"]:
+        skill = f"技能提升补贴{yuan_zh(row['ue_skill_subsidy'])}"
+    else:
+        skill = f"不享受技能提升补贴（{_why(row['ue_skill_reasons'])}）"
+    pairs = [("JX-2017-58/2.3.9", "allowance"), ("JX-2017-58/2.3.9", "skill")]
+    return f"{name}：{allowance}；{skill}。\n" + quotes(pairs) + local_config_note(used)
+
+
+def he_unemployment(row: dict[str, Any], used: list[Value]) -> str:
+    name = row["name"] or row["id_number"]
+    if not row["ue_benefit_eligible"]:
+        return (
+            f"{name}：不是符合领取失业保险金条件的农民工，不适用按城镇职工标准领取的规定。\n"
+            + quotes([("HE-2018-3/2.4", "unemployment")])
+        )
+    text = f"{name}：按城镇职工标准领取失业保险金，每月{yuan_zh(row['ue_monthly_benefit'])}。"
+    if row["ue_employee_medical_paid_by_fund"]:
+        text += "领取期间职工医保的医疗保险费由失业保险基金负担。"
+    if row["ue_resident_medical_subsidy"]:
+        text += f"参加居民医保的，按实际缴纳额领取医疗保险补贴{yuan_zh(row['ue_resident_medical_subsidy'])}。"
+    pairs = [("HE-2018-3/2.4", "unemployment"), ("HE-2018-3/2.4", "medical_premium")]
+    return text + "\n" + quotes(pairs) + local_config_note(used)
+
+
+INCOME_CLAUSE = {
+    "NAT-2017-59": "NAT-2017-59",
+    "JX-2017-58": "JX-2017-58/2.3.7",
+    "HE-2018-3": "HE-2018-3/2.1.4",
+    "SD-2017-37": "SD-2017-37/2.1",
+    "PZH-2018-195": "PZH-2018-195/4",
+    "CQ-2018-82": "CQ-2018-82/2.1.3",
+}
+
+
+def income(row: dict[str, Any], p: Params) -> str:
+    name = row["name"] or row["id_number"]
+    cid = INCOME_CLAUSE[p.jurisdiction.document]
+    if row["in_excluded"]:
+        text = (
+            f"{name}：认定低保、特困和扶贫对象时，家庭收入{yuan_zh(row['in_total'])}中的"
+            f"城乡居民基本养老保险基础养老金{yuan_zh(row['in_excluded'])}暂不计入，"
+            f"计入收入为{yuan_zh(row['in_countable'])}。"
+        )
+    else:
+        text = (
+            f"{name}：{p.year}年已过“十三五”期间，基础养老金计入家庭收入，"
+            f"计入收入为{yuan_zh(row['in_countable'])}。"
+        )
+    return text + "\n" + quotes([(cid, "income")])

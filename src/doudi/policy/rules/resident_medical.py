@@ -1,0 +1,115 @@
+"""Resident medical insurance (城乡居民基本医疗保险): contribution subsidy (资助参保).
+
+RULES.md §3.1. The share of the personal contribution that finance pays:
+- Jiangxi (JX-2017-58/2.1.2): 100% for tekun, dibao, severely disabled
+  students and children, severely disabled adults unable to work, minors and
+  people 60+ of urban low-income families, the 14 categories of demobilised
+  soldiers, and registered poor;
+- Hebei (HE-2018-3/2.2.1): 100% for registered poor (including those who
+  exited after 2016-08-01) and tekun; 60% for other assistance targets;
+- elsewhere: poor persons (registered poor not exit-marked, dibao, tekun) at
+  a share the documents leave to local configuration.
+Several statuses give one subsidy: the highest share (no double subsidy).
+Ages are read on 1 January of the year the contribution is for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+
+from doudi.policy.expr import age_on, join_codes, money, to_money
+from doudi.policy.params import Params
+from doudi.policy.rules.status import Window
+
+MAIN_CLAUSE = {
+    "NAT-2017-59": "NAT-2017-59/2.1",
+    "JX-2017-58": "JX-2017-58/2.1.2",
+    "HE-2018-3": "HE-2018-3/2.2.1",
+    "SD-2017-37": "SD-2017-37/2.2",
+    "PZH-2018-195": "PZH-2018-195/2.1",
+    "CQ-2018-82": "CQ-2018-82/2.2.1",
+}
+
+
+def windows(p: Params) -> list[Window]:
+    y = p.year
+    year = (date(y, 1, 1), date(y, 12, 31))
+    exited_after = p.get("resident_medical.registered_poor_exited_after", None)
+    if exited_after is not None:
+        mode: str | date = exited_after
+    elif p.get("resident_medical.registered_poor_includes_exited"):
+        mode = "ignore"
+    else:
+        mode = "respect"
+    return [Window("rm", *year, mode), Window("rmx", *year, "ignore")]
+
+
+def _categories(t: ir.Table, doc: str, p: Params) -> list[tuple[ir.BooleanValue, str, object]]:
+    """(condition, category, share) in order of precedence (highest share first)."""
+    full = p.get("resident_medical.subsidy_share")
+    age = age_on(t.birth_date, date(p.year, 1, 1))
+    if doc == "JX-2017-58":
+        return [
+            (t.rm_tekun, "tekun", full),
+            (t.rm_dibao, "dibao", full),
+            (t.rm_severe_disability & (t.student | (age < 18)), "severe_disability_child", full),
+            (
+                t.rm_severe_disability & (age >= 18) & t.unable_to_work,
+                "severe_disability_unable_to_work",
+                full,
+            ),
+            (t.rm_low_income_family & (age < 18), "low_income_family_minor", full),
+            (t.rm_low_income_family & (age >= 60), "low_income_family_elderly", full),
+            (t.rm_demobilized_14, "demobilized_14", full),
+            (t.rm_registered_poor, "registered_poor", full),
+        ]
+    if doc == "HE-2018-3":
+        other = p.get("resident_medical.other_assistance_share")
+        return [
+            (t.rm_registered_poor, "registered_poor", full),
+            (t.rm_tekun, "tekun", full),
+            (t.rm_dibao, "dibao", other),
+            (t.rm_low_income_family, "low_income_family", other),
+            (t.rm_severe_disability, "severe_disability", other),
+            (t.rm_demobilized_14, "demobilized_14", other),
+            (t.rm_other_assistance, "other_assistance", other),
+        ]
+    return [
+        (t.rm_tekun, "tekun", full),
+        (t.rm_dibao, "dibao", full),
+        (t.rm_registered_poor, "registered_poor", full),
+    ]
+
+
+def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
+    """Subsidy = share × personal contribution standard, for the best category."""
+    doc = p.jurisdiction.document
+    main = MAIN_CLAUSE[doc]
+    with p.section("resident_medical"):
+        standard = p.get("resident_medical.personal_contribution")
+        cats = _categories(t, doc, p)
+    category = ibis.cases(*[(c, name) for c, name, _ in cats], else_=ibis.null("string"))
+    share = ibis.cases(*[(c, money(s)) for c, _, s in cats], else_=money(0))
+    exit_marked = category.isnull() & t.rmx_registered_poor
+    reasons = join_codes(
+        [
+            (exit_marked, "exit_marked"),
+            (category.isnull() & ~exit_marked, "no_status"),
+            (t.employee_medical, "employee_medical"),
+        ]
+    )
+    eligible = reasons == ""
+    subsidy = to_money(ibis.ifelse(eligible, money(standard) * share, 0))
+    return t.mutate(
+        rm_category=category,
+        rm_share=ibis.ifelse(eligible, share, money(0)),
+        rm_reasons=reasons,
+        rm_eligible=eligible,
+        rm_contribution=money(standard),
+        rm_subsidy=subsidy,
+        rm_self_due=to_money(money(standard) - subsidy),
+        rm_basis=ibis.literal(main + ";"),
+    )

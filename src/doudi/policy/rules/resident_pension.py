@@ -1,0 +1,288 @@
+"""Resident pension (城乡居民基本养老保险): government-paid contribution (代缴).
+
+RULES.md §2. One function per rule; each reads its parameters through
+:class:`~doudi.policy.params.Params` and writes its amounts, its reasons
+(``rp_reasons``: why not, as codes) and the clause ids that decided it
+(``rp_basis``) as columns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+
+from doudi.policy.expr import age_on, join_codes, money, split_expr, to_money
+from doudi.policy.params import Params
+from doudi.policy.rules.status import Window
+
+#: The clause that grants the government-paid contribution, per document.
+MAIN_CLAUSE = {
+    "NAT-2017-59": "NAT-2017-59/2.1",
+    "JX-2017-58": "JX-2017-58/2.1.1",
+    "HE-2018-3": "HE-2018-3/2.1.1",
+    "SD-2017-37": "SD-2017-37/2.1",
+    "PZH-2018-195": "PZH-2018-195/1.1",
+    "CQ-2018-82": "CQ-2018-82/2.1.1",
+}
+#: Keep-the-minimum-tier clause per document (the national one by default).
+KEEP_TIER_CLAUSE = {
+    "HE-2018-3": "HE-2018-3/2.1.1",
+    "SD-2017-37": "SD-2017-37/2.1",
+    "CQ-2018-82": "CQ-2018-82/2.1.2",
+}
+#: Civil-affairs statuses: a Chongqing target holding one is a civil-affairs target.
+CIVIL_AFFAIRS = ("tekun", "dibao")
+
+
+def document(p: Params) -> str:
+    return p.jurisdiction.document
+
+
+def windows(p: Params) -> list[Window]:
+    """The status windows the pension rules read (see rules/status.py).
+
+    ``rp``: who counts as a target this year; ``rpx``: the same ignoring exit
+    marks (to say "exit-marked" when that is why not); ``rpy``: year Y itself
+    (to say "recognised this year, a target next year" in Chongqing).
+    """
+    y = p.year
+    includes_exited = p.get("resident_pension.registered_poor_includes_exited")
+    mode = "ignore" if includes_exited else "respect"
+    if document(p) == "CQ-2018-82":
+        # CQ-2018-82/2.1.1: 上年经认定 … 动态管理: on the list at the end of Y-1.
+        last = date(y - 1, 12, 31)
+        return [
+            Window("rp", last, last, mode),
+            Window("rpx", last, last, "ignore"),
+            Window("rpy", date(y, 1, 1), date(y, 12, 31), mode),
+        ]
+    # HE-2018-3/2.1.2: any status held at any time in the natural year.
+    year = (date(y, 1, 1), date(y, 12, 31))
+    return [Window("rp", *year, mode), Window("rpx", *year, "ignore")]
+
+
+def _category(t: ir.Table, doc: str) -> ir.StringValue:
+    """The status that decides the amount and the payer; one subsidy only.
+
+    Chongqing: tekun (100%) before the severely-disabled policy (100%) before
+    dibao and registered poor (70%); a person recognised by both civil
+    affairs and the poverty office is a civil-affairs target
+    (CQ-2018-82/2.1.1 多重身份). Elsewhere the order only names the status.
+    """
+    cases = [(t.rp_tekun, "tekun")]
+    if doc == "CQ-2018-82":
+        cases.append((t.rp_severe_disability, "severe_disability"))
+    cases += [(t.rp_dibao, "dibao"), (t.rp_registered_poor, "registered_poor")]
+    return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
+    """RULES.md §2: who the government pays for, how much, who pays it.
+
+    Eligibility: a target status in the year's window; enrolled; age 16 to
+    under 60 at some day of the year (read as: 16 on 31 Dec, under 60 on
+    1 Jan); not an in-school student; not in the employee pension; Jiangxi
+    also requires a Jiangxi hukou (JX-2017-58/2.1.1). Amount: the fixed
+    amount where a document gives one (Jiangxi and Panzhihua 100 yuan), else
+    the minimum tier times the share (Chongqing 70%, tekun 100%), never more
+    than the person's own contribution. Once per person per year.
+    """
+    doc = document(p)
+    main = MAIN_CLAUSE[doc]
+    y = p.year
+    with p.section("resident_pension"):
+        in_force = p.get("resident_pension.gov_paid_in_force", None) is True
+        minimum_tier = p.get("resident_pension.minimum_tier")
+        age_from = int(p.get("resident_pension.contribution_age_from"))
+        pension_age = int(p.get("resident_pension.pension_age"))
+        hukou_province = p.get("resident_pension.hukou_province", None)
+        fixed = p.get("resident_pension.gov_paid_amount", None)
+        retained = p.get("resident_pension.retained_tier", None)
+
+        category = _category(t, doc)
+        is_target = category.notnull()
+        conditions_clause = "JX-2017-58/2.1.1" if doc == "JX-2017-58" else "GF-2014-8/4"
+        over_age_clause = "CQ-2018-82/2.1.1" if doc == "CQ-2018-82" else "GF-2014-8/8"
+        exit_marked = ~is_target & t.rpx_registered_poor
+        checks: list[tuple[ir.BooleanValue, str, str]] = [
+            (ibis.literal(not in_force), "not_in_force", main),
+            (exit_marked, "exit_marked", main),
+        ]
+        if doc == "CQ-2018-82":
+            recognised_now = t.rpy_tekun | t.rpy_dibao | t.rpy_registered_poor
+            not_yet = ~is_target & ~exit_marked & recognised_now
+            checks.append((not_yet, "not_recognised_last_year", main))
+            checks.append((~is_target & ~exit_marked & ~not_yet, "no_status", main))
+        else:
+            checks.append((~is_target & ~exit_marked, "no_status", main))
+        if hukou_province:
+            checks.append(
+                (t.hukou_region.substr(0, 2) != hukou_province[:2], "hukou", conditions_clause)
+            )
+        checks += [
+            (t.student, "student", conditions_clause),
+            (t.employee_pension, "employee_pension", conditions_clause),
+            (age_on(t.birth_date, date(y, 12, 31)) < age_from, "under_age", conditions_clause),
+            (age_on(t.birth_date, date(y, 1, 1)) >= pension_age, "over_age", over_age_clause),
+            (~t.rp_enrolled, "not_enrolled", main),
+        ]
+        reasons = join_codes([(c, code) for c, code, _ in checks])
+        why_not_basis = join_codes([(c, clause) for c, _, clause in checks])
+        t = t.mutate(rp_category=category, rp_reasons=reasons, rp_why_not_basis=why_not_basis)
+
+        # Once per person per year (HE-2018-3/2.1.1; CQ 多重身份不重复享受): among
+        # rows of the same ID number that are otherwise eligible, the first wins.
+        eligible_before = t.rp_reasons == ""
+        first = ibis.row_number().over(
+            group_by=[t.id_number, eligible_before], order_by=[t.row_no]
+        )
+        t = t.mutate(_rank=first)
+        duplicate = (t.rp_reasons == "") & (t._rank > 0)
+        dup_clause = "HE-2018-3/2.1.1" if doc in ("HE-2018-3", "CQ-2018-82") else main
+        t = t.mutate(
+            rp_reasons=t.rp_reasons + ibis.ifelse(duplicate, "duplicate;", ""),
+            rp_why_not_basis=t.rp_why_not_basis + ibis.ifelse(duplicate, dup_clause + ";", ""),
+        ).drop("_rank")
+        eligible = t.rp_reasons == ""
+
+        contribution = ibis.ifelse(t.rp_enrolled, t.rp_tier.fill_null(money(minimum_tier)), 0)
+        if fixed is not None:
+            amount: ir.DecimalValue = money(fixed)
+        else:
+            share = p.get("resident_pension.gov_paid_share")
+            amount = money((minimum_tier * share).quantize(Decimal("0.01")))
+            if doc == "CQ-2018-82":
+                tekun = money(minimum_tier * p.get("resident_pension.tekun_share"))
+                disabled = money(minimum_tier * p.get("resident_pension.severe_disability_share"))
+                amount = ibis.cases(
+                    (category == "tekun", tekun),
+                    (category == "severe_disability", disabled),
+                    else_=amount,
+                )
+        gov_paid = to_money(ibis.ifelse(eligible, ibis.least(amount, contribution), 0))
+        t = t.mutate(
+            rp_eligible=eligible,
+            rp_contribution=to_money(contribution),
+            rp_gov_paid=gov_paid,
+        )
+        t = t.mutate(rp_self_due=to_money(t.rp_contribution - t.rp_gov_paid))
+        t = _funding(t, p, doc)
+
+        keep = KEEP_TIER_CLAUSE.get(doc, "NAT-2017-59/2.1")
+        uses_retained = (
+            t.rp_tier.notnull() & (t.rp_tier == money(retained)) & (money(retained) < minimum_tier)
+            if retained is not None
+            else ibis.literal(False)
+        )
+        basis_parts: list[tuple[ir.BooleanValue, str]] = [(ibis.literal(True), main)]
+        if doc == "HE-2018-3":
+            basis_parts.append((ibis.literal(True), "HE-2018-3/2.1.2"))
+            basis_parts.append(
+                (
+                    (category == "registered_poor") & t.rp_exited_registered_poor,
+                    "HE-2018-3/1",
+                )
+            )
+        basis_parts.append((uses_retained, keep))
+        t = t.mutate(
+            rp_basis=ibis.ifelse(eligible, join_codes(basis_parts), t.rp_why_not_basis),
+            rp_retained_tier=uses_retained,
+        ).drop("rp_why_not_basis")
+    return t
+
+
+def _funding(t: ir.Table, p: Params, doc: str) -> ir.Table:
+    """Split ``rp_gov_paid`` between payers, exactly (largest remainder).
+
+    Hebei: province : city : county = 1 : 1 : 1; in a province-direct county
+    the province also pays the city's third (HE-2018-3/2.1.1). Chongqing: the
+    recognising department (CQ-2018-82/2.1.1). Elsewhere: the single payer the
+    document names.
+    """
+    weights: dict[str, ir.IntegerValue | int]
+    if doc == "CQ-2018-82":
+        disabled_payer = str(p.get("resident_pension.severe_disability_payer"))
+        civil = t.rp_category.isin(list(CIVIL_AFFAIRS))
+        weights = {
+            "civil_affairs": ibis.ifelse(civil, 1, 0),
+            "poverty_office": ibis.ifelse(t.rp_category == "registered_poor", 1, 0),
+            disabled_payer: ibis.ifelse(t.rp_category == "severe_disability", 1, 0),
+        }
+    else:
+        normal = p.get("resident_pension.payer_weights")
+        direct_w = p.get("resident_pension.province_direct_payer_weights", None)
+        if direct_w is None:
+            weights = {k: int(v) for k, v in normal.items()}
+        else:
+            direct_list = list(p.get("resident_pension.province_direct_counties"))
+            direct = t.hukou_region.isin(direct_list)
+            weights = {
+                k: ibis.ifelse(direct, int(direct_w.get(k, 0)), int(normal[k])) for k in normal
+            }
+            t = t.mutate(rp_province_direct=direct)
+    parts = split_expr(t.rp_gov_paid, weights)
+    return t.mutate(**{f"rp_fund_{payer}": part for payer, part in parts.items()})
+
+
+def pzh_contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
+    """PZH-2018-195/1.2 and 1.3: third-party funding and the contribution subsidy.
+
+    The government-paid 100 yuan still earns the government contribution
+    subsidy; if the person adds a voluntary payment, the subsidy tier is the
+    one for the summed amount (``rp_contribution`` = the tier paid in total).
+    Third parties may fund up to the highest tier; above it the person may
+    choose the employee pension instead.
+    """
+    with p.section("resident_pension"):
+        table = p.get("resident_pension.subsidy_table")
+        highest = p.get("resident_pension.highest_tier")
+    steps = sorted(table.items(), reverse=True)
+    subsidy = ibis.cases(
+        *[(t.rp_contribution >= money(k), money(v)) for k, v in steps],
+        else_=money(0),
+    )
+    funded = t.third_party_funding.fill_null(money(0))
+    paid_by_third = ibis.least(funded, t.rp_self_due)
+    return t.mutate(
+        rp_contribution_subsidy=to_money(ibis.ifelse(t.rp_eligible, subsidy, 0)),
+        rp_third_party_paid=to_money(paid_by_third),
+        rp_self_due=to_money(t.rp_self_due - paid_by_third),
+        rp_may_choose_employee_pension=funded > money(highest),
+    )
+
+
+def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
+    """HE-2018-3/2.1.1: registered poor aged 60+ who never enrolled pay no back
+    contributions; on application they draw the pension from the month after.
+    """
+    pension_age = int(p.get("resident_pension.pension_age"))
+    at = t.rp_application_date.fill_null(date(p.year, 12, 31))
+    age_at = at.year() - t.birth_date.year() - (
+        (t.birth_date.month() * 100 + t.birth_date.day()) > (at.month() * 100 + at.day())
+    ).cast("int64")
+    qualifies = t.rpx_registered_poor & ~t.rp_enrolled & ~t.rp_ever_enrolled
+    qualifies = qualifies & (age_at >= pension_age)
+    month_start = at.truncate("M")
+    pension_from = (month_start + ibis.interval(months=1)).cast("date")
+    return t.mutate(
+        rp_late_enrollment=qualifies,
+        rp_pension_from=ibis.ifelse(
+            qualifies & t.rp_application_date.notnull(), pension_from, ibis.null("date")
+        ),
+    )
+
+
+def sd_early_pension(t: ir.Table, p: Params) -> ir.Table:
+    """SD-2017-37/2.1: severely disabled participants may, on application and
+    review, draw the pension 5 years early (at 55 instead of 60)."""
+    years = int(p.get("resident_pension.early_pension_years"))
+    pension_age = int(p.get("resident_pension.pension_age"))
+    qualifies = t.rpx_severe_disability & t.rp_enrolled
+    return t.mutate(
+        rp_early_pension=qualifies,
+        rp_early_pension_age=ibis.ifelse(qualifies, pension_age - years, ibis.null("int64")),
+    )
+

@@ -1,0 +1,107 @@
+"""Unemployment insurance for rural workers (RULES.md §4).
+
+Jiangxi (JX-2017-58/2.3.9): the one-off living allowance for a rural
+contract worker whose contract ended, and the skill-upgrade subsidy. Hebei
+(HE-2018-3/2.4): rural workers draw unemployment benefit at the urban
+workers' standard, and while drawing it their medical premium is covered.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from doudi.policy.expr import join_codes, money, to_money
+from doudi.policy.params import Params
+
+CONTRACT_ENDINGS = ("expired_not_renewed", "terminated_early")
+
+
+def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
+    """JX-2017-58/2.3.9: 60% × monthly benefit base × months.
+
+    Conditions: rural contract worker, ≥ 1 continuous year at the unit, the
+    unit paid unemployment insurance, contract expired without renewal or
+    terminated early. Months: one per year of contribution, a started year
+    counting as a whole year, at most 24.
+    """
+    with p.section("unemployment"):
+        base = p.get("unemployment.monthly_benefit_base")
+        rate = p.get("unemployment.one_off_allowance_rate")
+        max_months = int(p.get("unemployment.one_off_allowance_max_months"))
+        min_at_unit = int(p.get("unemployment.one_off_allowance_min_months_at_unit"))
+    months_paid = t.ue_contribution_months.fill_null(0)
+    reasons = join_codes(
+        [
+            (~t.ue_rural_contract_worker, "not_rural_contract_worker"),
+            (t.ue_months_at_unit.fill_null(0) < min_at_unit, "short_at_unit"),
+            (~t.ue_unit_paid, "unit_not_paid"),
+            (~t.ue_contract_end.fill_null("").isin(list(CONTRACT_ENDINGS)), "contract_not_ended"),
+            (months_paid <= 0, "no_contribution"),
+        ]
+    )
+    eligible = reasons == ""
+    years_started = (months_paid + 11) // 12
+    months = ibis.least(years_started, max_months)
+    amount = to_money(money(base) * money(rate) * months)
+    return t.mutate(
+        ue_allowance_eligible=eligible,
+        ue_allowance_reasons=reasons,
+        ue_allowance_months=ibis.ifelse(eligible, months, 0),
+        ue_allowance=ibis.ifelse(eligible, amount, money(0)),
+    )
+
+
+def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
+    """JX-2017-58/2.3.9: 1,000 / 1,500 / 2,000 yuan for a level-5/4/3 certificate.
+
+    Conditions: rural contract enterprise worker, insured ≥ 3 years and ≥ 36
+    months of contributions ("以上" and "含36个月" include the bound), the
+    certificate obtained on or after 2017-01-01.
+    """
+    with p.section("unemployment"):
+        amounts = p.get("unemployment.skill_upgrade_amounts")
+        min_months = int(p.get("unemployment.skill_upgrade_min_months"))
+        cert_from = p.get("unemployment.skill_upgrade_certificate_from")
+    level = t.ue_certificate_level
+    reasons = join_codes(
+        [
+            (~t.ue_rural_contract_worker, "not_rural_contract_worker"),
+            (t.ue_insured_months.fill_null(0) < min_months, "short_insured"),
+            (t.ue_contribution_months.fill_null(0) < min_months, "short_contribution"),
+            (level.isnull() | ~level.isin([int(k) for k in amounts]), "no_certificate"),
+            (t.ue_certificate_date.isnull() | (t.ue_certificate_date < cert_from), "cert_too_early"),
+        ]
+    )
+    eligible = reasons == ""
+    amount = ibis.cases(*[(level == int(k), money(v)) for k, v in amounts.items()], else_=money(0))
+    return t.mutate(
+        ue_skill_eligible=eligible,
+        ue_skill_reasons=reasons,
+        ue_skill_subsidy=ibis.ifelse(eligible, amount, money(0)),
+    )
+
+
+def he_rural_worker_benefit(t: ir.Table, p: Params) -> ir.Table:
+    """HE-2018-3/2.4: a qualifying rural worker draws benefit at the urban standard.
+
+    While drawing it: an employee-medical premium is paid by the unemployment
+    fund; a resident-medical premium is refunded as a subsidy at the amount
+    actually paid.
+    """
+    with p.section("unemployment"):
+        urban = p.get("unemployment.urban_monthly_benefit")
+    qualifies = t.ue_rural_contract_worker & t.ue_benefit_qualified
+    scheme = t.ue_medical_scheme.fill_null("")
+    return t.mutate(
+        ue_benefit_eligible=qualifies,
+        ue_monthly_benefit=ibis.ifelse(qualifies, money(urban), money(0)),
+        ue_employee_medical_paid_by_fund=qualifies & (scheme == "employee"),
+        ue_resident_medical_subsidy=to_money(
+            ibis.ifelse(
+                qualifies & (scheme == "resident"),
+                t.ue_resident_medical_paid.fill_null(money(0)),
+                money(0),
+            )
+        ),
+    )

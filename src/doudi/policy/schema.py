@@ -1,0 +1,54 @@
+"""The input tables the rules read, as Ibis schemas.
+
+The scenario interface, the benchmark and (later) the registry all build
+tables of exactly these columns, so the rules never guess at a column.
+``rp_`` = resident pension facts, ``ue_`` = unemployment, ``in_`` = income.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+MONEY = "decimal(18, 2)"
+
+PEOPLE = ibis.schema(
+    {
+        "row_no": "int64",
+        "id_number": "string",
+        "name": "string",
+        "birth_date": "date",
+        "hukou_region": "string",
+        "student": "boolean",
+        "employee_pension": "boolean",
+        "employee_medical": "boolean",
+        "unable_to_work": "boolean",
+        "rp_enrolled": "boolean",
+        "rp_ever_enrolled": "boolean",
+        "rp_tier": MONEY,
+        "rp_application_date": "date",
+        "third_party_funding": MONEY,
+        "ue_rural_contract_worker": "boolean",
+        "ue_months_at_unit": "int64",
+        "ue_unit_paid": "boolean",
+        "ue_contract_end": "string",
+        "ue_contribution_months": "int64",
+        "ue_insured_months": "int64",
+        "ue_certificate_level": "int64",
+        "ue_certificate_date": "date",
+        "ue_benefit_qualified": "boolean",
+        "ue_medical_scheme": "string",
+        "ue_resident_medical_paid": MONEY,
+        "in_total": MONEY,
+        "in_basic_pension": MONEY,
+    }
+)
+
+STATUSES = ibis.schema(
+    {
+        "row_no": "int64",
+        "status": "string",
+        "valid_from": "date",
+        "valid_to": "date",
+        "exit_date": "date",
+    }
+)
