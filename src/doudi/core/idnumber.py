@@ -77,7 +77,9 @@ def parse(raw: str) -> IdNumber:
         raise IdNumberError(f"身份证号前17位应为数字、末位为数字或X：{raw!r}")
     region = value[:6]
     if province_of(region) is None:
-        raise IdNumberError(f"身份证号地址码{region}不是有效的行政区划代码（省级代码{region[:2]}不存在）")
+        raise IdNumberError(
+            f"身份证号地址码{region}不是有效的行政区划代码（省级代码{region[:2]}不存在）"
+        )
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:

@@ -25,7 +25,7 @@ def yuan(value: object) -> Decimal:
     Accepts ``Decimal``, ``int`` and numeric strings. Floats are refused: a
     float has already lost the exact value the caller meant.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyError(f"金额不能用浮点数表示：{value!r}（请用字符串或整数）")
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())

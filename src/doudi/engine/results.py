@@ -7,14 +7,15 @@ local-configuration values it depended on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from doudi.core.money import fmt
 from doudi.policy import explain
-from doudi.policy.params import Params
 from doudi.policy.parameters import Value
+from doudi.policy.params import Params
 
 
 def _codes(value: str | None) -> list[str]:
@@ -29,7 +30,7 @@ def _flags(values: list[Value]) -> list[dict[str, Any]]:
     return [
         {
             "parameter": v.path,
-            "value": _plain(v.value),
+            "value": plain_value(v.value),
             "source": "scenario-override" if v.override else "local-config",
             "note": "场景覆盖值" if v.override else "示例参数，需按本地政策配置",
         }
@@ -37,7 +38,7 @@ def _flags(values: list[Value]) -> list[dict[str, Any]]:
     ]
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -45,19 +46,41 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     return value
+
+
+#: Values read for every row that matter only to some rows.
+RELEVANT: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "resident_pension.retained_tier": lambda row: bool(row["rp_retained_tier"]),
+    "resident_pension.severe_disability_payer": lambda row: (
+        row["rp_category"] == "severe_disability"
+    ),
+    "resident_pension.minimum_tier": lambda row: (
+        row.get("rp_tier") is None or "resident_pension.gov_paid_amount" not in row["_fixed"]
+    ),
+}
+
+
+def _relevant(values: list[Value], row: dict[str, Any]) -> list[Value]:
+    return [v for v in values if v.path not in RELEVANT or RELEVANT[v.path](row)]
 
 
 def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
     doc = p.jurisdiction.document
+    # Hebei's split is a structure (province, city, county thirds): show all
+    # three, a 0.00 city in a province-direct county included. Elsewhere the
+    # payer columns are alternatives, so only the one that pays is shown.
+    keep_zero = doc == "HE-2018-3"
     funding = {
         key[len("rp_fund_") :]: row[key]
-        for key in sorted(row, key=list(row).index)
-        if key.startswith("rp_fund_") and row[key]
+        for key in row
+        if key.startswith("rp_fund_") and row["rp_gov_paid"] and (row[key] or keep_zero)
     }
     row = {**row, "funding": funding, "rp_basis": _codes(row["rp_basis"])}
-    used = p.local_config_used("resident_pension") if row["rp_eligible"] else []
+    fixed = {v.path for v in p.used("resident_pension")}
+    row["_fixed"] = fixed
+    used = _relevant(p.local_config_used("resident_pension"), row) if row["rp_eligible"] else []
     out: dict[str, Any] = {
         "eligible": row["rp_eligible"],
         "category": row["rp_category"],
@@ -146,9 +169,14 @@ def _unemployment(row: dict[str, Any], p: Params) -> dict[str, Any] | None:
                 "reasons": _codes(row["ue_skill_reasons"]),
             },
             "funding": {"unemployment_fund": fmt(row["ue_allowance"] + row["ue_skill_subsidy"])},
-            "basis": ["JX-2017-58/2.3.9"],
+            # JX-2017-58/2.1.3: the employer pays; the rural contract worker pays nothing.
+            "personal_contribution": "0.00" if row["ue_rural_contract_worker"] else None,
+            "basis": ["JX-2017-58/2.3.9"]
+            + (["JX-2017-58/2.1.3"] if row["ue_rural_contract_worker"] else []),
             "local_config": _flags(used if row["ue_allowance_eligible"] else []),
-            "explanation": explain.jx_unemployment(row, used if row["ue_allowance_eligible"] else []),
+            "explanation": explain.jx_unemployment(
+                row, used if row["ue_allowance_eligible"] else []
+            ),
         }
     if doc == "HE-2018-3":
         return {
@@ -168,7 +196,9 @@ def _unemployment(row: dict[str, Any], p: Params) -> dict[str, Any] | None:
     }
 
 
-def format_results(rows: list[dict[str, Any]], p: Params, unemployment_rows: set[int] | None = None) -> list[dict[str, Any]]:
+def format_results(
+    rows: list[dict[str, Any]], p: Params, unemployment_rows: set[int] | None = None
+) -> list[dict[str, Any]]:
     results = []
     for row in rows:
         result: dict[str, Any] = {

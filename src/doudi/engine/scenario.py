@@ -106,7 +106,9 @@ class _Reader:
         return value
 
 
-def _person(index: int, raw: Any, year: int, problems: list[str]) -> tuple[dict, list[dict]]:
+def _person(
+    index: int, raw: Any, problems: list[str]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not isinstance(raw, Mapping):
         problems.append(f"第{index + 1}个人：应为映射（键: 值）")
         return {}, []
@@ -215,16 +217,16 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
     if not isinstance(overrides, Mapping):
         problems.append("字段 parameters：应为“参数路径: 值”的映射")
         overrides = {}
-    if problems:
+    if problems or not isinstance(year, int):
         raise ScenarioError(problems)
     try:
-        params = Params(code, int(year), overrides)
+        params = Params(code, year, overrides)
     except ParameterError as exc:
         raise ScenarioError([f"字段 parameters：{exc}"]) from exc
     rows: list[dict[str, Any]] = []
     statuses: list[dict[str, Any]] = []
     for i, raw in enumerate(people):
-        row, st = _person(i, raw, int(year), problems)
+        row, st = _person(i, raw, problems)
         rows.append(row)
         statuses.extend(st)
     if problems:

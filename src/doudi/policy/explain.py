@@ -144,6 +144,18 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
     return texts[code]
 
 
+#: Chongqing's clause 2.1.1 has a sentence for each reason a person gets nothing.
+CQ_WHY_NOT = {
+    "duplicate": "duplicate",
+    "over_age": "eligibility",
+    "not_recognised_last_year": "dynamic",
+    "no_status": "targets",
+    "exit_marked": "targets",
+    "not_enrolled": "eligibility",
+    "not_in_force": "eligibility",
+}
+
+
 def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
     doc = p.jurisdiction.document
     name = row["name"] or row["id_number"]
@@ -152,24 +164,13 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
     if not row["rp_eligible"]:
         reasons = [c for c in row["rp_reasons"].split(";") if c]
         why = "；".join(pension_reason(c, row, p) for c in reasons)
-        ctx = {
-            "duplicate": "duplicate",
-            "over_age": "eligibility",
-            "not_recognised_last_year": "dynamic",
-            "no_status": "targets",
-            "exit_marked": "targets",
-            "not_enrolled": "eligibility",
-            "not_in_force": "eligibility",
-        }
-        pairs = [
-            (cid, ctx.get(code, "pension") if doc == "CQ-2018-82" else _ctx(cid, code))
+        why_pairs = [
+            (cid, CQ_WHY_NOT.get(code, "pension") if doc == "CQ-2018-82" else _why_not(code))
             for cid, code in zip(basis, reasons, strict=True)
         ]
-        return f"{name}：{y}年不享受政府代缴城乡居民养老保险费。原因：{why}。\n" + quotes(pairs)
+        return f"{name}：{y}年不享受政府代缴城乡居民养老保险费。原因：{why}。\n" + quotes(why_pairs)
     category = STATUS_ZH.get(row["rp_category"], row["rp_category"])
-    funding = "，".join(
-        f"{PAYER_ZH.get(k, k)}{yuan_zh(v)}" for k, v in row["funding"].items() if v
-    )
+    funding = "，".join(f"{PAYER_ZH.get(k, k)}{yuan_zh(v)}" for k, v in row["funding"].items() if v)
     lines = [
         f"{name}：{y}年符合政府代缴条件（身份：{category}）。缴费{yuan_zh(row['rp_contribution'])}，"
         f"政府代缴{yuan_zh(row['rp_gov_paid'])}，个人应缴{yuan_zh(row['rp_self_due'])}。"
@@ -177,7 +178,9 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
     ]
     pairs: list[tuple[str, str]] = []
     for cid in basis:
-        pairs.append((cid, "keep" if cid == _keep_clause(doc) and row["rp_retained_tier"] else "pension"))
+        pairs.append(
+            (cid, "keep" if cid == _keep_clause(doc) and row["rp_retained_tier"] else "pension")
+        )
     if doc == "CQ-2018-82":
         if row["rp_category"] == "severe_disability":
             pairs.append(("CQ-2018-82/2.1.1", "severe_disability"))
@@ -207,10 +210,8 @@ def _keep_clause(doc: str) -> str:
     }.get(doc, "NAT-2017-59/2.1")
 
 
-def _ctx(clause_id: str, code: str) -> str:
-    if code == "duplicate":
-        return "duplicate"
-    return "pension"
+def _why_not(code: str) -> str:
+    return "duplicate" if code == "duplicate" else "pension"
 
 
 def medical(row: dict[str, Any], p: Params, used: list[Value]) -> str:
@@ -282,7 +283,8 @@ def he_unemployment(row: dict[str, Any], used: list[Value]) -> str:
     if row["ue_employee_medical_paid_by_fund"]:
         text += "领取期间职工医保的医疗保险费由失业保险基金负担。"
     if row["ue_resident_medical_subsidy"]:
-        text += f"参加居民医保的，按实际缴纳额领取医疗保险补贴{yuan_zh(row['ue_resident_medical_subsidy'])}。"
+        refund = yuan_zh(row["ue_resident_medical_subsidy"])
+        text += f"参加居民医保的，按实际缴纳额领取医疗保险补贴{refund}。"
     pairs = [("HE-2018-3/2.4", "unemployment"), ("HE-2018-3/2.4", "medical_premium")]
     return text + "\n" + quotes(pairs) + local_config_note(used)
 

@@ -16,6 +16,7 @@ Ages are read on 1 January of the year the contribution is for.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
@@ -47,7 +48,7 @@ def windows(p: Params) -> list[Window]:
     return [Window("rm", *year, mode), Window("rmx", *year, "ignore")]
 
 
-def _categories(t: ir.Table, doc: str, p: Params) -> list[tuple[ir.BooleanValue, str, object]]:
+def _categories(t: ir.Table, doc: str, p: Params) -> list[tuple[ir.BooleanValue, str, Decimal]]:
     """(condition, category, share) in order of precedence (highest share first)."""
     full = p.get("resident_medical.subsidy_share")
     age = age_on(t.birth_date, date(p.year, 1, 1))

@@ -136,9 +136,7 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         # Once per person per year (HE-2018-3/2.1.1; CQ 多重身份不重复享受): among
         # rows of the same ID number that are otherwise eligible, the first wins.
         eligible_before = t.rp_reasons == ""
-        first = ibis.row_number().over(
-            group_by=[t.id_number, eligible_before], order_by=[t.row_no]
-        )
+        first = ibis.row_number().over(group_by=[t.id_number, eligible_before], order_by=[t.row_no])
         t = t.mutate(_rank=first)
         duplicate = (t.rp_reasons == "") & (t._rank > 0)
         dup_clause = "HE-2018-3/2.1.1" if doc in ("HE-2018-3", "CQ-2018-82") else main
@@ -148,7 +146,10 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         ).drop("_rank")
         eligible = t.rp_reasons == ""
 
-        contribution = ibis.ifelse(t.rp_enrolled, t.rp_tier.fill_null(money(minimum_tier)), 0)
+        # Who contributes at all: an enrolled person under the pension age
+        # (from 60 the resident pension is drawn, not paid: GF-2014-8/8).
+        contributes = t.rp_enrolled & (age_on(t.birth_date, date(y, 1, 1)) < pension_age)
+        contribution = ibis.ifelse(contributes, t.rp_tier.fill_null(money(minimum_tier)), 0)
         if fixed is not None:
             amount: ir.DecimalValue = money(fixed)
         else:
@@ -260,9 +261,13 @@ def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
     """
     pension_age = int(p.get("resident_pension.pension_age"))
     at = t.rp_application_date.fill_null(date(p.year, 12, 31))
-    age_at = at.year() - t.birth_date.year() - (
-        (t.birth_date.month() * 100 + t.birth_date.day()) > (at.month() * 100 + at.day())
-    ).cast("int64")
+    age_at = (
+        at.year()
+        - t.birth_date.year()
+        - ((t.birth_date.month() * 100 + t.birth_date.day()) > (at.month() * 100 + at.day())).cast(
+            "int64"
+        )
+    )
     qualifies = t.rpx_registered_poor & ~t.rp_enrolled & ~t.rp_ever_enrolled
     qualifies = qualifies & (age_at >= pension_age)
     month_start = at.truncate("M")
@@ -285,4 +290,3 @@ def sd_early_pension(t: ir.Table, p: Params) -> ir.Table:
         rp_early_pension=qualifies,
         rp_early_pension_age=ibis.ifelse(qualifies, pension_age - years, ibis.null("int64")),
     )
-

@@ -1,0 +1,117 @@
+"""The ``doudi`` command line (typer). Chinese first, English second."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+app = typer.Typer(
+    help="兜底：社会保险扶贫经办系统 / Doudi: social-insurance poverty relief",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(messages: list[str]) -> None:
+    """Print input errors in Chinese and exit with status 2 (no traceback)."""
+    typer.echo("输入有误 / invalid input:", err=True)
+    for m in messages:
+        typer.echo(f"  - {m}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _read_scenario(file: str) -> Any:
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
+    except FileNotFoundError:
+        _fail([f"找不到场景文件：{file}"])
+    except UnicodeDecodeError:
+        _fail([f"场景文件 {file} 不是 UTF-8 编码"])
+    try:
+        if file.endswith(".json"):
+            return json.loads(text)
+        return yaml.safe_load(text)  # YAML is a superset of JSON: stdin may be either
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        _fail([f"场景文件 {file} 不是有效的 YAML/JSON：{exc}"])
+
+
+@app.command()
+def evaluate(
+    file: Annotated[str, typer.Argument(help="场景文件（YAML 或 JSON；- 表示标准输入）")],
+    explain: Annotated[
+        bool, typer.Option("--explain", help="输出中文说明而不是 JSON / print explanations")
+    ] = False,
+) -> None:
+    """按场景计算每个人的待遇、付款方、条款依据 / evaluate a scenario."""
+    from doudi.engine.scenario import ScenarioError
+    from doudi.engine.scenario import evaluate as run
+
+    scenario = _read_scenario(file)
+    try:
+        result = run(scenario)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    if not explain:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"统筹地区 {result['jurisdiction']}，{result['year']}年")
+    for person in result["results"]:
+        typer.echo(f"\n■ {person['name']}（{person['id_number']}）")
+        for key, title in (
+            ("resident_pension", "城乡居民养老保险代缴"),
+            ("resident_medical", "城乡居民医保参保资助"),
+            ("unemployment", "失业保险"),
+            ("income_assessment", "家庭收入认定"),
+        ):
+            if key in person:
+                typer.echo(f"【{title}】{person[key]['explanation']}")
+
+
+@app.command()
+def clause(clause_id: Annotated[str, typer.Argument(help="条款编号，如 CQ-2018-82/2.1.1")]) -> None:
+    """显示条款原文 / show a clause's original text."""
+    from doudi.policy import clauses
+
+    try:
+        c = clauses.get(clause_id)
+    except clauses.UnknownClause as exc:
+        _fail([str(exc)])
+    typer.echo(f"{c.id}  {c.document.number}《{c.document.title}》{c.section} {c.heading or ''}")
+    for topic, text in c.sentences:
+        typer.echo(f"  [{topic}] {text}")
+    if c.note:
+        typer.echo(f"  注：{c.note}")
+
+
+@app.command()
+def params(
+    jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 500000")],
+    year: Annotated[int, typer.Option(help="年度")],
+) -> None:
+    """列出某地区某年度生效的参数及出处 / list parameters in force with citations."""
+    from doudi.engine.results import plain_value
+    from doudi.policy import jurisdictions, parameters
+
+    try:
+        jurisdictions.get(jurisdiction)
+    except jurisdictions.UnknownJurisdiction as exc:
+        _fail([str(exc)])
+    from datetime import date
+
+    for path in sorted(parameters.known_paths()):
+        value = parameters.lookup(path, jurisdiction, date(year, 12, 31))
+        if value is None:
+            continue
+        shown = plain_value(value.value)
+        source = value.basis or "local-config（示例参数，需按本地政策配置）"
+        typer.echo(f"{path} = {shown}  [{source}; {value.jurisdiction} 自 {value.effective}]")
+
+
+if __name__ == "__main__":
+    app()
