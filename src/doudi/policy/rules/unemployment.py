@@ -69,9 +69,14 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
             (~t.ue_rural_contract_worker, "not_rural_contract_worker"),
             (t.ue_insured_months.fill_null(0) < min_months, "short_insured"),
             (t.ue_contribution_months.fill_null(0) < min_months, "short_contribution"),
-            (level.isnull() | ~level.isin([int(k) for k in amounts]), "no_certificate"),
             (
-                t.ue_certificate_date.isnull() | (t.ue_certificate_date < cert_from),
+                level.isnull()
+                | ~level.isin([int(k) for k in amounts])
+                | t.ue_certificate_date.isnull(),
+                "no_certificate",
+            ),
+            (
+                t.ue_certificate_date.notnull() & (t.ue_certificate_date < cert_from),
                 "cert_too_early",
             ),
         ]
