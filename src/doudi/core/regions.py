@@ -78,7 +78,7 @@ def is_within(code: str, ancestor: str) -> bool:
     Falls back to the code prefix for retired codes that are no longer in the
     tree, since GB/T 2260 codes nest by prefix.
     """
-    if code in ancestors(code) and ancestor in ancestors(code):
+    if ancestor in ancestors(code):
         return True
     anc = get(ancestor)
     if anc is None:

@@ -15,11 +15,17 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 MONEY = dt.Decimal(18, 2)
+RATIO = dt.Decimal(18, 4)
 
 
 def money(value: Decimal | int | str) -> ir.DecimalScalar:
     """A money literal, exact to the fen."""
     return ibis.literal(Decimal(str(value)).quantize(Decimal("0.01")), type=MONEY)
+
+
+def ratio(value: Decimal | int | str) -> ir.DecimalScalar:
+    """A share or rate literal (four decimals: 0.7, 0.6, 1)."""
+    return ibis.literal(Decimal(str(value)), type=RATIO)
 
 
 def to_money(value: ir.NumericValue) -> ir.DecimalValue:

@@ -9,12 +9,11 @@ RULES.md §2. One function per rule; each reads its parameters through
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import age_on, join_codes, money, split_expr, to_money
+from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, split_expr, to_money
 from doudi.policy.params import Params
 from doudi.policy.rules.status import Window
 
@@ -150,19 +149,29 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         # (from 60 the resident pension is drawn, not paid: GF-2014-8/8).
         contributes = t.rp_enrolled & (age_on(t.birth_date, date(y, 1, 1)) < pension_age)
         contribution = ibis.ifelse(contributes, t.rp_tier.fill_null(money(minimum_tier)), 0)
+        # Keep the minimum tier (NAT-2017-59/2.1, HE-2018-3/2.1.1, CQ-2018-82/2.1.2): a
+        # poor person who stays on the old minimum after a raise contributes at that
+        # tier, and it is the minimum tier for them: the share applies to it.
+        uses_retained = (
+            t.rp_tier.notnull() & (t.rp_tier == money(retained)) & (money(retained) < minimum_tier)
+            if retained is not None
+            else ibis.literal(False)
+        )
+        base = ibis.ifelse(uses_retained, money(retained or 0), money(minimum_tier))
         if fixed is not None:
             amount: ir.DecimalValue = money(fixed)
         else:
-            share = p.get("resident_pension.gov_paid_share")
-            amount = money((minimum_tier * share).quantize(Decimal("0.01")))
+            share = ratio(p.get("resident_pension.gov_paid_share"))
             if doc == "CQ-2018-82":
-                tekun = money(minimum_tier * p.get("resident_pension.tekun_share"))
-                disabled = money(minimum_tier * p.get("resident_pension.severe_disability_share"))
-                amount = ibis.cases(
-                    (category == "tekun", tekun),
-                    (category == "severe_disability", disabled),
-                    else_=amount,
+                share = ibis.cases(
+                    (category == "tekun", ratio(p.get("resident_pension.tekun_share"))),
+                    (
+                        category == "severe_disability",
+                        ratio(p.get("resident_pension.severe_disability_share")),
+                    ),
+                    else_=share,
                 )
+            amount = to_money(base.cast(RATIO) * share)
         gov_paid = to_money(ibis.ifelse(eligible, ibis.least(amount, contribution), 0))
         t = t.mutate(
             rp_eligible=eligible,
@@ -173,11 +182,6 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         t = _funding(t, p, doc)
 
         keep = KEEP_TIER_CLAUSE.get(doc, "NAT-2017-59/2.1")
-        uses_retained = (
-            t.rp_tier.notnull() & (t.rp_tier == money(retained)) & (money(retained) < minimum_tier)
-            if retained is not None
-            else ibis.literal(False)
-        )
         basis_parts: list[tuple[ir.BooleanValue, str]] = [(ibis.literal(True), main)]
         if doc == "HE-2018-3":
             basis_parts.append((ibis.literal(True), "HE-2018-3/2.1.2"))

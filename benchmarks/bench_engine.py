@@ -1,0 +1,537 @@
+"""Policy-engine benchmark: synthetic people through the real rules, per jurisdiction.
+
+What: for each jurisdiction and N = 10^4, 10^5, 10^6 synthetic people (year
+2018), time ``backend.execute(evaluate_table(...))`` end to end, Arrow in to
+Arrow out, and report wall seconds, people per second and the peak resident
+memory of the process that ran it. Each measurement runs in a fresh
+subprocess of this script (``--one``), so ``ru_maxrss`` is that run's own
+peak; it includes generating the input, which ``pre MiB`` shows separately.
+A 1,000-person warm-up in the same process is not timed, so the one-off DuckDB
+connection and parameter loading do not count against throughput.
+
+Why: the batch must evaluate a province (10^6 and more people) with the very
+rule functions that answer a single scenario. The target is 10^6 people in
+under 3 s on the 2-core reference machine. For scale, the same resident-pension
+government-paid rule (with its payer split) and the resident-medical subsidy
+are written again below as a plain per-person Python loop over dicts; it is
+timed for N up to 10^5, extrapolated linearly to 10^6 (marked ``*``), and
+checked row by row against the engine (``diff`` must be 0). The loop computes
+only those amounts while the engine computes every output column, and the
+loop's input conversion (``to_pylist``) is not timed, so the ratio is
+conservative. Sums of ``rp_gov_paid`` are exact Decimals and the ``rp_fund_*``
+parts must add up to them exactly.
+
+Input is generated with numpy straight into Arrow columns (no per-row Python
+objects): birth dates 1940-2010, county codes of the jurisdiction (3% from
+another province; 5% of Hebei's in province-direct Dingzhou), 90% enrolled,
+tiers 100/200/300/500, 3% students, 5% in the employee pension, 2% of rows
+repeating an earlier ID number, and on average 0.3 status rows per person.
+
+Usage: ``benchmarks/bench_engine.py [--max-n N] [--jurisdictions 360000,500000]``
+(or the environment variables ``DOUDI_BENCH_MAX_N`` and
+``DOUDI_BENCH_JURISDICTIONS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.core import regions
+from doudi.core.money import split, yuan
+from doudi.engine import backend
+from doudi.policy import schema
+from doudi.policy.params import Params
+from doudi.policy.program import evaluate_table
+
+JURISDICTIONS = ("360000", "130000", "130200", "370000", "510400", "500000")
+SIZES = (10_000, 100_000, 1_000_000)
+YEAR = 2018
+LOOP_MAX_N = 100_000
+WARM_UP_N = 1_000
+TARGET_N = 1_000_000
+TARGET_SECONDS = 3.0
+
+STATUS_KINDS = ("registered_poor", "dibao", "tekun", "severe_disability", "low_income_family")
+STATUS_WEIGHTS = (0.40, 0.25, 0.05, 0.15, 0.15)
+STATUS_ROWS_PER_PERSON = 0.3
+DUPLICATE_ID_SHARE = 0.02
+MIGRANT_SHARE = 0.03
+MIGRANT_REGION = 430102  # 长沙市芙蓉区: a hukou outside every benchmarked province
+PROVINCE_DIRECT = {"130000": 130682}  # 定州市, a Hebei province-direct county
+PROVINCE_DIRECT_SHARE = 0.05
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
+
+
+def overrides(code: str) -> dict[str, Any]:
+    """Chongqing's minimum tier is local configuration; the benchmark fixes it at 100."""
+    return {"resident_pension.minimum_tier": 100} if code == "500000" else {}
+
+
+# --- synthetic input ----------------------------------------------------------
+
+
+def counties(code: str) -> list[int]:
+    """Every county-level code below ``code`` in the GB/T 2260 tree."""
+    found: list[int] = []
+    for child in regions.children(code):
+        found += [int(child.code)] if child.level == "county" else counties(child.code)
+    return found
+
+
+def random_dates(rng: np.random.Generator, first: str, last: str, n: int) -> np.ndarray:
+    start = np.datetime64(first, "D")
+    span = int((np.datetime64(last, "D") - start).astype(int))
+    return start + rng.integers(0, span + 1, n)
+
+
+def money_array(cents: np.ndarray, present: np.ndarray) -> pa.Array:
+    """Amounts in fen as decimal(18, 2); float64 holds fen exactly at these sizes."""
+    return pa.array(cents / 100, mask=~present).cast(pa.decimal128(18, 2))
+
+
+def pick(values: list[str], index: np.ndarray, present: np.ndarray | None = None) -> pa.Array:
+    """Strings from a small pool by index (null where not ``present``)."""
+    mask = None if present is None else ~present
+    return pa.array(values).take(pa.array(index, mask=mask))
+
+
+def id_numbers(region: np.ndarray, birth: np.ndarray, tail: np.ndarray) -> pa.Array:
+    """18-character ID numbers (region, birth date, four tail digits) as one buffer."""
+    years = birth.astype("datetime64[Y]").astype(np.int64) + 1970
+    month_start = birth.astype("datetime64[M]")
+    months = month_start.astype(np.int64) % 12 + 1
+    days = (birth - month_start).astype(np.int64) + 1
+    ymd = years * 10_000 + months * 100 + days
+    body = region * 10**12 + ymd * 10**4 + tail
+    digits = (body[:, None] // 10 ** np.arange(17, -1, -1)) % 10 + ord("0")
+    offsets = np.arange(0, 18 * (len(birth) + 1), 18, dtype=np.int32)
+    data = digits.astype(np.uint8).tobytes()
+    return pa.StringArray.from_buffers(len(birth), pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def synthetic_people(code: str, n: int, rng: np.random.Generator) -> pa.Table:
+    pool = np.array(counties(code), dtype=np.int64)
+    region = pool[rng.integers(0, len(pool), n)]
+    if code in PROVINCE_DIRECT:
+        region[rng.random(n) < PROVINCE_DIRECT_SHARE] = PROVINCE_DIRECT[code]
+    region[rng.random(n) < MIGRANT_SHARE] = MIGRANT_REGION
+    birth = random_dates(rng, "1940-01-01", "2010-12-31", n)
+    names = [s + g for s in SURNAMES for g in GIVEN_NAMES]
+    name_index = rng.integers(0, len(names), n)
+    # The same person registered twice (e.g. by two offices): same ID, name, birth.
+    duplicate = np.flatnonzero(rng.random(n) < DUPLICATE_ID_SHARE)
+    original = rng.integers(0, n, len(duplicate))
+    tail = rng.integers(0, 10_000, n)
+    for column in (region, birth, name_index, tail):
+        column[duplicate] = column[original]
+
+    enrolled = rng.random(n) < 0.90
+    tier = rng.choice(np.array([100, 200, 300, 500], dtype=np.int32), n, p=[0.6, 0.2, 0.1, 0.1])
+    rural = rng.random(n) < 0.05
+    certified = rural & (rng.random(n) < 0.3)
+    contribution_months = rng.integers(0, 121, n)
+    has_income = rng.random(n) < 0.15
+    income = rng.integers(0, 3_000_000, n)
+    columns = {
+        "row_no": pa.array(np.arange(n, dtype=np.int64)),
+        "id_number": id_numbers(region, birth, tail),
+        "name": pick(names, name_index),
+        "birth_date": pa.array(birth),
+        "hukou_region": pa.array(region.astype(str)),
+        "student": pa.array(rng.random(n) < 0.03),
+        "employee_pension": pa.array(rng.random(n) < 0.05),
+        "employee_medical": pa.array(rng.random(n) < 0.05),
+        "unable_to_work": pa.array(rng.random(n) < 0.02),
+        "rp_enrolled": pa.array(enrolled),
+        "rp_ever_enrolled": pa.array(enrolled | (rng.random(n) < 0.3)),
+        "rp_tier": pa.array(tier, mask=rng.random(n) < 0.05).cast(pa.decimal128(18, 2)),
+        "rp_application_date": pa.array(
+            random_dates(rng, "2018-01-01", "2018-12-31", n), mask=rng.random(n) >= 0.02
+        ),
+        "third_party_funding": money_array(np.full(n, 10_000), rng.random(n) < 0.02),
+        "ue_rural_contract_worker": pa.array(rural),
+        "ue_months_at_unit": pa.array(rng.integers(0, 73, n), mask=~rural),
+        "ue_unit_paid": pa.array(rural & (rng.random(n) < 0.8)),
+        "ue_contract_end": pick(
+            ["expired_not_renewed", "terminated_early"],
+            rng.integers(0, 2, n),
+            rural & (rng.random(n) < 0.7),
+        ),
+        "ue_contribution_months": pa.array(contribution_months, mask=~rural),
+        "ue_insured_months": pa.array(contribution_months + rng.integers(0, 25, n), mask=~rural),
+        "ue_certificate_level": pa.array(rng.integers(3, 6, n), mask=~certified),
+        "ue_certificate_date": pa.array(
+            random_dates(rng, "2015-01-01", "2018-12-31", n), mask=~certified
+        ),
+        "ue_benefit_qualified": pa.array(rural & (rng.random(n) < 0.5)),
+        "ue_medical_scheme": pick(["employee", "resident"], rng.integers(0, 2, n), rural),
+        "ue_resident_medical_paid": money_array(np.full(n, 22_000), rural),
+        "in_total": money_array(income, has_income),
+        "in_basic_pension": money_array(
+            np.minimum(income, rng.integers(0, 200_000, n)), has_income & (rng.random(n) < 0.5)
+        ),
+    }
+    return pa.table(columns).cast(schema.PEOPLE.to_pyarrow())
+
+
+def synthetic_statuses(n: int, rng: np.random.Generator) -> pa.Table:
+    m = round(n * STATUS_ROWS_PER_PERSON)
+    kind = rng.choice(len(STATUS_KINDS), m, p=STATUS_WEIGHTS)
+    valid_from = random_dates(rng, "2012-01-01", "2018-12-31", m)
+    valid_to = valid_from + rng.integers(30, 2_200, m)
+    exit_date = valid_from + rng.integers(180, 1_500, m)
+    exited = (
+        (kind == STATUS_KINDS.index("registered_poor"))
+        & (rng.random(m) < 0.3)
+        & (exit_date <= np.datetime64("2018-12-31"))
+    )
+    columns = {
+        "row_no": pa.array(np.sort(rng.integers(0, n, m))),
+        "status": pick(list(STATUS_KINDS), kind),
+        "valid_from": pa.array(valid_from),
+        "valid_to": pa.array(valid_to, mask=rng.random(m) >= 0.25),
+        "exit_date": pa.array(exit_date, mask=~exited),
+    }
+    return pa.table(columns).cast(schema.STATUSES.to_pyarrow())
+
+
+def synthetic(code: str, n: int) -> tuple[pa.Table, pa.Table]:
+    rng = np.random.default_rng([int(code), n])
+    return synthetic_people(code, n, rng), synthetic_statuses(n, rng)
+
+
+# --- the same rules as a plain per-person loop ----------------------------------
+
+
+def age_on(birth: date, on: date) -> int:
+    return on.year - birth.year - ((birth.month, birth.day) > (on.month, on.day))
+
+
+def held(status: dict[str, Any], start: date, end: date, exit_mode: str | date) -> bool:
+    """Whether a status counts on some day of [start, end] (rules/status.py)."""
+    stop, exited = status["valid_to"], status["exit_date"]
+    if exited is not None and (
+        exit_mode == "respect" or (isinstance(exit_mode, date) and exited < exit_mode)
+    ):
+        stop = exited if stop is None else min(stop, exited)
+    return status["valid_from"] <= end and (stop is None or stop > start)
+
+
+def loop_evaluate(
+    people: list[dict[str, Any]], statuses: list[dict[str, Any]], p: Params
+) -> list[tuple[Decimal, dict[str, Decimal], Decimal]]:
+    """Per row: ``rp_gov_paid``, the ``rp_fund_*`` parts and ``rm_subsidy``."""
+    doc = p.jurisdiction.document
+    jan1, dec31 = date(p.year, 1, 1), date(p.year, 12, 31)
+    chongqing = doc == "CQ-2018-82"
+    in_force = p.get("resident_pension.gov_paid_in_force", None) is True
+    minimum = p.get("resident_pension.minimum_tier")
+    age_from = int(p.get("resident_pension.contribution_age_from"))
+    pension_age = int(p.get("resident_pension.pension_age"))
+    hukou_province = p.get("resident_pension.hukou_province", None)
+    fixed = p.get("resident_pension.gov_paid_amount", None)
+    amount_by_category: dict[str, Decimal] = {}
+    if fixed is None:
+        base = (minimum * p.get("resident_pension.gov_paid_share")).quantize(Decimal("0.01"))
+        amount_by_category = dict.fromkeys(("tekun", "dibao", "registered_poor"), base)
+        if chongqing:
+            amount_by_category["tekun"] = minimum * p.get("resident_pension.tekun_share")
+            amount_by_category["severe_disability"] = minimum * p.get(
+                "resident_pension.severe_disability_share"
+            )
+    # CQ-2018-82 counts the list on 31 December of Y-1; elsewhere any day of Y.
+    rp_start, rp_end = (date(p.year - 1, 12, 31),) * 2 if chongqing else (jan1, dec31)
+    rp_mode = "ignore" if p.get("resident_pension.registered_poor_includes_exited") else "respect"
+    rp_order = ["tekun", "severe_disability"] if chongqing else ["tekun"]
+    rp_order += ["dibao", "registered_poor"]
+    weights = p.get("resident_pension.payer_weights")
+    direct_weights = p.get("resident_pension.province_direct_payer_weights", None)
+    direct_counties = set(p.get("resident_pension.province_direct_counties", ()))
+    disabled_payer = str(p.get("resident_pension.severe_disability_payer", ""))
+
+    standard = p.get("resident_medical.personal_contribution")
+    full = p.get("resident_medical.subsidy_share")
+    other = p.get("resident_medical.other_assistance_share", None)
+    rm_mode = p.get("resident_medical.registered_poor_exited_after", None)
+    if rm_mode is None:
+        includes = p.get("resident_medical.registered_poor_includes_exited")
+        rm_mode = "ignore" if includes else "respect"
+
+    by_row: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for s in statuses:
+        by_row[s["row_no"]].append(s)
+    paid_ids: set[str] = set()
+    out = []
+    for person in sorted(people, key=lambda r: r["row_no"]):
+        mine = by_row.get(person["row_no"], [])
+        birth = person["birth_date"]
+        age_jan1, age_dec31 = age_on(birth, jan1), age_on(birth, dec31)
+        hukou = person["hukou_region"]
+
+        rp = {s["status"] for s in mine if held(s, rp_start, rp_end, rp_mode)}
+        category = next((c for c in rp_order if c in rp), None)
+        eligible = (
+            in_force
+            and category is not None
+            and not (hukou_province and hukou is not None and hukou[:2] != hukou_province[:2])
+            and not person["student"]
+            and not person["employee_pension"]
+            and age_dec31 >= age_from
+            and age_jan1 < pension_age
+            and person["rp_enrolled"]
+        )
+        if eligible:  # once per ID number and year: the first row wins
+            eligible = person["id_number"] not in paid_ids
+            paid_ids.add(person["id_number"])
+        contributes = person["rp_enrolled"] and age_jan1 < pension_age
+        tier = person["rp_tier"] if person["rp_tier"] is not None else minimum
+        contribution = tier if contributes else Decimal(0)
+        gov_paid = Decimal("0.00")
+        if eligible:
+            amount = fixed if fixed is not None else amount_by_category[category]
+            gov_paid = yuan(min(amount, contribution))
+        if chongqing:
+            w = {
+                "civil_affairs": int(category in ("tekun", "dibao")),
+                "poverty_office": int(category == "registered_poor"),
+                disabled_payer: int(category == "severe_disability"),
+            }
+        elif direct_weights is not None and hukou in direct_counties:
+            w = {k: direct_weights.get(k, 0) for k in weights}
+        else:
+            w = dict(weights)
+        funds = split(gov_paid, w) if any(w.values()) else dict.fromkeys(w, Decimal("0.00"))
+
+        # Resident medical: ages on 1 January; several statuses give one subsidy.
+        rm = {s["status"] for s in mine if held(s, jan1, dec31, rm_mode)}
+        if doc == "JX-2017-58":
+            cats = [
+                ("tekun" in rm, full),
+                ("dibao" in rm, full),
+                ("severe_disability" in rm and (person["student"] or age_jan1 < 18), full),
+                (
+                    "severe_disability" in rm and age_jan1 >= 18 and person["unable_to_work"],
+                    full,
+                ),
+                ("low_income_family" in rm and (age_jan1 < 18 or age_jan1 >= 60), full),
+                ("demobilized_14" in rm, full),
+                ("registered_poor" in rm, full),
+            ]
+        elif doc == "HE-2018-3":
+            cats = [
+                ("registered_poor" in rm or "tekun" in rm, full),
+                (bool(rm & {"dibao", "low_income_family", "severe_disability"}), other),
+                (bool(rm & {"demobilized_14", "other_assistance"}), other),
+            ]
+        else:
+            cats = [(bool(rm & {"tekun", "dibao", "registered_poor"}), full)]
+        share = next((s for held_one, s in cats if held_one), None)
+        subsidy = Decimal("0.00")
+        if share is not None and not person["employee_medical"]:
+            subsidy = yuan(standard * share)
+        out.append((gov_paid, funds, subsidy))
+    return out
+
+
+# --- one measurement (child process) --------------------------------------------
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_engine(people: pa.Table, statuses: pa.Table, code: str) -> pa.Table:
+    params = Params(code, YEAR, overrides(code))
+    return backend.execute(evaluate_table(*backend.tables(people, statuses), params))
+
+
+def engine_rows(out: pa.Table) -> list[tuple[Decimal, dict[str, Decimal], Decimal]]:
+    fund_columns = [c for c in out.column_names if c.startswith("rp_fund_")]
+    gov = out["rp_gov_paid"].to_pylist()
+    subsidy = out["rm_subsidy"].to_pylist()
+    funds = [out[c].to_pylist() for c in fund_columns]
+    names = [c.removeprefix("rp_fund_") for c in fund_columns]
+    return [
+        (gov[i], {name: parts[i] for name, parts in zip(names, funds, strict=True)}, subsidy[i])
+        for i in range(out.num_rows)
+    ]
+
+
+def measure_one(code: str, n: int) -> dict[str, Any]:
+    people, statuses = synthetic(code, n)
+    warm = people.slice(0, WARM_UP_N)
+    run_engine(warm, statuses.filter(pc.field("row_no") < WARM_UP_N), code)
+    pre = peak_mib()
+    start = time.perf_counter()
+    out = run_engine(people, statuses, code)
+    seconds = time.perf_counter() - start
+    peak = peak_mib()
+
+    gov_paid = pc.sum(out["rp_gov_paid"]).as_py() or Decimal(0)
+    fund_columns = [c for c in out.column_names if c.startswith("rp_fund_")]
+    funds = sum((pc.sum(out[c]).as_py() or Decimal(0) for c in fund_columns), Decimal(0))
+    result: dict[str, Any] = {
+        "code": code,
+        "n": n,
+        "rows_out": out.num_rows,
+        "seconds": seconds,
+        "pre_mib": pre,
+        "peak_mib": peak,
+        "gov_paid": str(gov_paid),
+        "funds": str(funds),
+        "rm_subsidy": str(pc.sum(out["rm_subsidy"]).as_py() or Decimal(0)),
+    }
+    if n <= LOOP_MAX_N:
+        people_rows, status_rows = people.to_pylist(), statuses.to_pylist()
+        params = Params(code, YEAR, overrides(code))
+        start = time.perf_counter()
+        loop = loop_evaluate(people_rows, status_rows, params)
+        result["loop_seconds"] = time.perf_counter() - start
+        result["mismatches"] = sum(a != b for a, b in zip(loop, engine_rows(out), strict=True))
+    return result
+
+
+# --- orchestration (parent process) ---------------------------------------------
+
+
+def run_child(code: str, n: int) -> dict[str, Any]:
+    command = [sys.executable, os.path.abspath(__file__), "--one", code, str(n)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"measurement {code} N={n} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def machine() -> list[str]:
+    meminfo = Path("/proc/meminfo").read_text("ascii").splitlines()
+    total_gib = int(dict(x.split(":", 1) for x in meminfo)["MemTotal"].split()[0]) / 1024**2
+    cpuinfo = Path("/proc/cpuinfo").read_text("utf-8").splitlines()
+    cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "?")
+    return [
+        f"date      {datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"platform  {platform.platform()}",
+        f"cpu       {os.cpu_count()} × {cpu}",
+        f"memory    {total_gib:.1f} GiB",
+        f"python    {platform.python_version()}",
+        f"duckdb    {duckdb.__version__}   ibis {ibis.__version__}   pyarrow {pa.__version__}",
+    ]
+
+
+COLUMNS = (
+    ("jurisdiction", "<17"),
+    ("N", ">9"),
+    ("seconds", ">8"),
+    ("people/s", ">11"),
+    ("pre MiB", ">8"),
+    ("peak MiB", ">9"),
+    ("loop people/s", ">14"),
+    ("ratio", ">7"),
+    ("Σ rp_gov_paid", ">15"),
+    ("funds=gov", ">9"),
+    ("Σ rm_subsidy", ">15"),
+    ("diff", ">5"),
+)
+
+
+def row_text(values: list[str]) -> str:
+    return "  ".join(f"{v:{fmt}}" for v, (_, fmt) in zip(values, COLUMNS, strict=True))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--max-n", type=int, default=int(os.environ.get("DOUDI_BENCH_MAX_N", max(SIZES)))
+    )
+    parser.add_argument(
+        "--jurisdictions",
+        default=os.environ.get("DOUDI_BENCH_JURISDICTIONS", ",".join(JURISDICTIONS)),
+        help="comma-separated jurisdiction codes",
+    )
+    parser.add_argument("--one", nargs=2, metavar=("CODE", "N"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one[0], int(args.one[1]))))
+        return
+    codes = [c.strip() for c in args.jurisdictions.split(",") if c.strip()]
+    sizes = [n for n in SIZES if n <= args.max_n]
+    print("Doudi policy-engine benchmark, year", YEAR)
+    print("\n".join(machine()))
+    print()
+    print(row_text([name for name, _ in COLUMNS]))
+    million_seconds: dict[str, float] = {}
+    for code in codes:
+        document = Params(code, YEAR, overrides(code)).jurisdiction.document
+        loop_rate: float | None = None
+        for n in sizes:
+            r = run_child(code, n)
+            rate = n / r["seconds"]
+            marker = ""
+            if "loop_seconds" in r:
+                loop_rate = n / r["loop_seconds"]
+            elif loop_rate is not None:
+                marker = "*"
+            if n == TARGET_N:
+                million_seconds[code] = r["seconds"]
+            print(
+                row_text(
+                    [
+                        f"{code} {document}",
+                        f"{n:,}",
+                        f"{r['seconds']:.3f}",
+                        f"{rate:,.0f}",
+                        f"{r['pre_mib']:.0f}",
+                        f"{r['peak_mib']:.0f}",
+                        f"{loop_rate:,.0f}{marker}" if loop_rate else "-",
+                        f"{rate / loop_rate:.1f}{marker}" if loop_rate else "-",
+                        r["gov_paid"],
+                        "yes" if r["funds"] == r["gov_paid"] and r["rows_out"] == n else "NO",
+                        r["rm_subsidy"],
+                        str(r.get("mismatches", "-")),
+                    ]
+                ),
+                flush=True,
+            )
+    print()
+    print(
+        f"people/s and seconds: engine end to end (Arrow in → Arrow out); pre MiB: peak "
+        f"before the timed run (input + warm-up); * loop extrapolated linearly from "
+        f"N={LOOP_MAX_N:,}; diff: rows where the loop and the engine disagree on "
+        f"rp_gov_paid, rp_fund_* or rm_subsidy."
+    )
+    for code in codes:
+        if code in million_seconds:
+            met = "met" if million_seconds[code] < TARGET_SECONDS else "NOT met"
+            print(
+                f"target {TARGET_N:,} people < {TARGET_SECONDS:.0f} s, {code}: "
+                f"{met} ({million_seconds[code]:.2f} s)"
+            )
+        else:
+            print(f"target {TARGET_N:,} people < {TARGET_SECONDS:.0f} s, {code}: not measured")
+
+
+if __name__ == "__main__":
+    main()

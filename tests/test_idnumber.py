@@ -1,0 +1,47 @@
+from datetime import date
+
+import pytest
+
+from doudi.core.idnumber import IdNumberError, check_character, parse, upgrade_15
+
+
+def test_valid_number_gives_birth_date_sex_region():
+    n = parse("500102196503150128")
+    assert n.birth_date == date(1965, 3, 15)
+    assert n.sex == "female"  # 17th digit 2 is even
+    assert n.region_code == "500102"
+
+
+def test_check_character_iso_7064_mod_11_2():
+    # GB 11643-1999's own example: 11010519491231002X
+    assert check_character("11010519491231002") == "X"
+    assert parse("11010519491231002x").value == "11010519491231002X"
+
+
+def test_wrong_check_character_says_which_is_expected():
+    with pytest.raises(IdNumberError, match="应为X"):
+        parse("110105194912310021")
+
+
+def test_fifteen_digits_are_upgraded():
+    # 15-digit 110105491231002 → insert 19 → 11010519491231002 + X
+    assert upgrade_15("110105491231002") == "11010519491231002X"
+    assert parse("110105491231002").value == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("12345", "长度应为18位"),
+        ("99010519491231002X", "地址码"),
+        ("110105194913310021", "出生日期"),
+        ("11010519491231A02X", "前17位应为数字"),
+    ],
+)
+def test_errors_are_chinese_and_specific(raw, message):
+    with pytest.raises(IdNumberError, match=message):
+        parse(raw)
+
+
+def test_full_width_digits_and_spaces_are_normalised():
+    assert parse(" ５００１０２１９６５０３１５０１２８ ").value == "500102196503150128"

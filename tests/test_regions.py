@@ -1,0 +1,22 @@
+from doudi.core import regions
+
+
+def test_every_county_of_the_five_jurisdictions_is_present():
+    assert regions.get("130281").name == "遵化市"
+    assert regions.city_of("130281") == "130200"
+    assert regions.get("510422").name == "盐边县"
+    assert regions.city_of("510422") == "510400"
+    assert regions.ancestors("510411") == ["510411", "510400", "510000"]
+    assert regions.get("360102").level == "county"
+    assert len(regions.children("500100")) > 20  # Chongqing's districts
+
+
+def test_is_within_uses_tree_and_prefix_for_retired_codes():
+    assert regions.is_within("130281", "130000")
+    assert not regions.is_within("130281", "360000")
+    assert regions.is_within("500221", "500000")  # 长寿县, since renamed: prefix fallback
+
+
+def test_province_of():
+    assert regions.province_of("371402") == "370000"
+    assert regions.province_of("990000") is None
