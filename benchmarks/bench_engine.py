@@ -438,7 +438,7 @@ def machine() -> list[str]:
 
 
 COLUMNS = (
-    ("jurisdiction", "<17"),
+    ("jurisdiction", "<19"),
     ("N", ">9"),
     ("seconds", ">8"),
     ("people/s", ">11"),

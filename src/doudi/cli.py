@@ -26,6 +26,17 @@ def _fail(messages: list[str]) -> None:
     raise typer.Exit(code=2)
 
 
+class _TextDates(yaml.SafeLoader):
+    """YAML without implicit timestamps: a date like 2016-13-01 must reach the
+    scenario validator (which names the person and field), not crash the parser."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_scenario(file: str) -> Any:
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
@@ -36,8 +47,9 @@ def _read_scenario(file: str) -> Any:
     try:
         if file.endswith(".json"):
             return json.loads(text)
-        return yaml.safe_load(text)  # YAML is a superset of JSON: stdin may be either
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        # YAML is a superset of JSON: stdin may be either.
+        return yaml.load(text, Loader=_TextDates)
+    except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
         _fail([f"场景文件 {file} 不是有效的 YAML/JSON：{exc}"])
 
 

@@ -8,8 +8,10 @@ Doudi passes through :func:`yuan`; every split between payers passes through
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -52,16 +54,18 @@ def split(total: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, Dec
     total = yuan(total)
     if not weights:
         raise MoneyError("分担比例为空，无法分摊金额")
-    ws = {payer: Decimal(w) for payer, w in weights.items()}
+    # Exact rational arithmetic: a Decimal quotient rounds at 28 digits, which
+    # can reorder two equal remainders (1/14 vs 8/14 shares of 48 fen).
+    ws = {payer: Fraction(Decimal(w)) for payer, w in weights.items()}
     if any(w < 0 for w in ws.values()):
         raise MoneyError(f"分担比例不能为负数：{dict(weights)}")
-    weight_sum = sum(ws.values(), Decimal(0))
+    weight_sum = sum(ws.values(), Fraction(0))
     if weight_sum == 0:
         raise MoneyError(f"分担比例之和为零：{dict(weights)}")
     sign = -1 if total < 0 else 1
     total_fen = int(abs(total) / FEN)
-    exact = {p: Decimal(total_fen) * w / weight_sum for p, w in ws.items()}
-    floors = {p: int(x) for p, x in exact.items()}
+    exact = {p: total_fen * w / weight_sum for p, w in ws.items()}
+    floors = {p: math.floor(x) for p, x in exact.items()}
     leftover = total_fen - sum(floors.values())
     order = sorted(ws, key=lambda p: (-(exact[p] - floors[p]), list(ws).index(p)))
     for payer in order[:leftover]:

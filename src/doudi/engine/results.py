@@ -8,7 +8,7 @@ local-configuration values it depended on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -66,6 +66,13 @@ def _relevant(values: list[Value], row: dict[str, Any]) -> list[Value]:
     return [v for v in values if v.path not in RELEVANT or RELEVANT[v.path](row)]
 
 
+def _day(value: date | datetime | None) -> str | None:
+    """A date as YYYY-MM-DD (DuckDB's month arithmetic may hand back a timestamp)."""
+    if value is None:
+        return None
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
 def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
     doc = p.jurisdiction.document
     # Hebei's split is a structure (province, city, county thirds): show all
@@ -103,12 +110,12 @@ def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
     if doc == "HE-2018-3" and row["rp_late_enrollment"]:
         out["late_enrollment"] = {
             "back_payment": "0.00",
-            "pension_from": row["rp_pension_from"].isoformat() if row["rp_pension_from"] else None,
+            "pension_from": _day(row["rp_pension_from"]),
             "basis": ["HE-2018-3/2.1.1"],
             "explanation": (
                 "60周岁及以上未参保的建档立卡贫困人员，不再补缴养老保险费，由本人申请，"
                 + (
-                    f"自办理手续次月即{row['rp_pension_from'].isoformat()}起按月计发待遇。"
+                    f"自办理手续次月即{_day(row['rp_pension_from'])}起按月计发待遇。"
                     if row["rp_pension_from"]
                     else "提出申请后自办理手续次月起按月计发待遇（尚未申请）。"
                 )

@@ -23,7 +23,6 @@ from doudi.engine.results import format_results
 from doudi.policy import jurisdictions, schema
 from doudi.policy.parameters import ParameterError
 from doudi.policy.params import Params
-from doudi.policy.program import evaluate_table
 from doudi.policy.rules.status import STATUSES
 
 #: Chinese status names a policy officer may write instead of the identifiers.
@@ -236,14 +235,16 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
 
 def evaluate(scenario: Any) -> dict[str, Any]:
     """Evaluate a scenario mapping and return ``{"results": [...]}``."""
-    params, rows, statuses = parse(scenario)
+    checked, rows, statuses = parse(scenario)
+    plan = backend.plan(checked.jurisdiction.code, checked.year, scenario.get("parameters") or {})
+    params = plan.params
+    out = plan.run(
+        pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow()),
+        pa.Table.from_pylist(statuses, schema=schema.STATUSES.to_pyarrow()),
+    )
     unemployment_rows = {
         i for i, raw in enumerate(scenario["people"]) if raw.get("unemployment") is not None
     }
-    people_tbl = pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow())
-    status_tbl = pa.Table.from_pylist(statuses, schema=schema.STATUSES.to_pyarrow())
-    people, status_t = backend.tables(people_tbl, status_tbl)
-    out = backend.execute(evaluate_table(people, status_t, params))
     return {
         "jurisdiction": params.jurisdiction.code,
         "year": params.year,

@@ -65,33 +65,44 @@ def join_codes(parts: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
     return out
 
 
-def split_expr(
-    total: ir.DecimalValue, weights: Mapping[str, ir.IntegerValue | int]
-) -> dict[str, ir.DecimalValue]:
-    """Largest-remainder split of ``total`` by integer ``weights``, as columns.
+def split_columns(
+    t: ir.Table, total: str, weights: Mapping[str, ir.IntegerValue | int], prefix: str
+) -> ir.Table:
+    """Add ``<prefix><payer>`` columns: a largest-remainder split of ``t[total]``.
 
     The same method as :func:`doudi.core.money.split`: floors of the exact
     shares in fen, then one fen each to the largest remainders, ties to the
-    payer listed first. The parts always add up to ``total`` exactly.
+    payer listed first; the parts always add up to the total exactly. Weights
+    are integers (literals or per-row columns). Intermediate values are staged
+    as columns so the compiled SQL does not repeat them.
     """
     names = list(weights)
-    w = {n: ibis.literal(v) if isinstance(v, int) else v for n, v in weights.items()}
-    w_sum = sum((w[n] for n in names[1:]), w[names[0]])
-    fen = (total * 100).cast("int64")
-    safe_sum = ibis.ifelse(w_sum == 0, 1, w_sum)
-    product = {n: fen * w[n] for n in names}
-    floor = {n: product[n] // safe_sum for n in names}
-    rem = {n: product[n] % safe_sum for n in names}
-    leftover = fen - sum((floor[n] for n in names[1:]), floor[names[0]])
-    out: dict[str, ir.DecimalValue] = {}
+    w = {n: f"_w_{i}" for i, n in enumerate(names)}
+    t = t.mutate(
+        _fen=(t[total] * 100).cast("int64"),
+        **{w[n]: ibis.literal(v) if isinstance(v, int) else v for n, v in weights.items()},
+    )
+    w_sum = sum((t[w[n]] for n in names[1:]), t[w[names[0]]])
+    t = t.mutate(_wsum=ibis.ifelse(w_sum == 0, 1, w_sum), _wzero=w_sum == 0)
+    t = t.mutate(
+        **{f"_floor_{i}": (t._fen * t[w[n]]) // t._wsum for i, n in enumerate(names)},
+        **{f"_rem_{i}": (t._fen * t[w[n]]) % t._wsum for i, n in enumerate(names)},
+    )
+    floors = [t[f"_floor_{i}"] for i in range(len(names))]
+    t = t.mutate(_leftover=t._fen - sum(floors[1:], floors[0]))
+    parts = {}
     for i, n in enumerate(names):
+        rem_i = t[f"_rem_{i}"]
         ahead = [
-            ((rem[m] > rem[n]) | ((rem[m] == rem[n]) & ibis.literal(j < i))).cast("int64")
-            for j, m in enumerate(names)
-            if m != n
+            ((t[f"_rem_{j}"] > rem_i) | ((t[f"_rem_{j}"] == rem_i) & ibis.literal(j < i))).cast(
+                "int64"
+            )
+            for j in range(len(names))
+            if j != i
         ]
         rank = sum(ahead[1:], ahead[0]) if ahead else ibis.literal(0)
-        extra = (rank < leftover).cast("int64")
-        share_fen = ibis.ifelse(w_sum == 0, 0, floor[n] + extra)
-        out[n] = (share_fen.cast(MONEY) / 100).cast(MONEY)
-    return out
+        share_fen = ibis.ifelse(t._wzero, 0, t[f"_floor_{i}"] + (rank < t._leftover).cast("int64"))
+        parts[prefix + n] = (share_fen.cast(MONEY) / 100).cast(MONEY)
+    temp = ["_fen", "_wsum", "_wzero", "_leftover", *w.values()]
+    temp += [f"_{kind}_{i}" for kind in ("floor", "rem") for i in range(len(names))]
+    return t.mutate(**parts).drop(*temp)

@@ -92,25 +92,29 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     with p.section("resident_medical"):
         standard = p.get("resident_medical.personal_contribution")
         cats = _categories(t, doc, p)
-    category = ibis.cases(*[(c, name) for c, name, _ in cats], else_=ibis.null("string"))
-    share = ibis.cases(*[(c, money(s)) for c, _, s in cats], else_=money(0))
-    exit_marked = category.isnull() & t.rmx_registered_poor
-    reasons = join_codes(
-        [
-            (exit_marked, "exit_marked"),
-            (category.isnull() & ~exit_marked, "no_status"),
-            (t.employee_medical, "employee_medical"),
-        ]
+    t = t.mutate(
+        rm_category=ibis.cases(*[(c, name) for c, name, _ in cats], else_=ibis.null("string"))
     )
-    eligible = reasons == ""
-    subsidy = to_money(ibis.ifelse(eligible, money(standard) * share, 0))
+    shares = {name: share for _, name, share in cats}
+    share = ibis.cases(
+        *[(t.rm_category == name, money(v)) for name, v in shares.items()], else_=money(0)
+    )
+    exit_marked = t.rm_category.isnull() & t.rmx_registered_poor
+    t = t.mutate(
+        rm_reasons=join_codes(
+            [
+                (exit_marked, "exit_marked"),
+                (t.rm_category.isnull() & ~exit_marked, "no_status"),
+                (t.employee_medical, "employee_medical"),
+            ]
+        ),
+        rm_share=share,
+    )
+    t = t.mutate(rm_eligible=t.rm_reasons == "")
+    t = t.mutate(rm_share=ibis.ifelse(t.rm_eligible, t.rm_share, money(0)))
+    t = t.mutate(rm_subsidy=to_money(money(standard) * t.rm_share))
     return t.mutate(
-        rm_category=category,
-        rm_share=ibis.ifelse(eligible, share, money(0)),
-        rm_reasons=reasons,
-        rm_eligible=eligible,
         rm_contribution=money(standard),
-        rm_subsidy=subsidy,
-        rm_self_due=to_money(money(standard) - subsidy),
+        rm_self_due=to_money(money(standard) - t.rm_subsidy),
         rm_basis=ibis.literal(main + ";"),
     )

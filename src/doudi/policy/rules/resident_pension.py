@@ -13,7 +13,7 @@ from datetime import date
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, split_expr, to_money
+from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, split_columns, to_money
 from doudi.policy.params import Params
 from doudi.policy.rules.status import Window
 
@@ -101,22 +101,29 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         fixed = p.get("resident_pension.gov_paid_amount", None)
         retained = p.get("resident_pension.retained_tier", None)
 
-        category = _category(t, doc)
-        is_target = category.notnull()
+        # Each derived value becomes a column before it is used again, so the
+        # compiled SQL refers to it instead of repeating its expression.
+        t = t.mutate(
+            rp_category=_category(t, doc),
+            _age_jan1=age_on(t.birth_date, date(y, 1, 1)),
+            _age_dec31=age_on(t.birth_date, date(y, 12, 31)),
+        )
+        is_target = t.rp_category.notnull()
+        t = t.mutate(_exit_marked=~is_target & t.rpx_registered_poor)
+        is_target = t.rp_category.notnull()
         conditions_clause = "JX-2017-58/2.1.1" if doc == "JX-2017-58" else "GF-2014-8/4"
         over_age_clause = "CQ-2018-82/2.1.1" if doc == "CQ-2018-82" else "GF-2014-8/8"
-        exit_marked = ~is_target & t.rpx_registered_poor
+        no_status = ~is_target & ~t._exit_marked
         checks: list[tuple[ir.BooleanValue, str, str]] = [
             (ibis.literal(not in_force), "not_in_force", main),
-            (exit_marked, "exit_marked", main),
+            (t._exit_marked, "exit_marked", main),
         ]
         if doc == "CQ-2018-82":
             recognised_now = t.rpy_tekun | t.rpy_dibao | t.rpy_registered_poor
-            not_yet = ~is_target & ~exit_marked & recognised_now
-            checks.append((not_yet, "not_recognised_last_year", main))
-            checks.append((~is_target & ~exit_marked & ~not_yet, "no_status", main))
+            checks.append((no_status & recognised_now, "not_recognised_last_year", main))
+            checks.append((no_status & ~recognised_now, "no_status", main))
         else:
-            checks.append((~is_target & ~exit_marked, "no_status", main))
+            checks.append((no_status, "no_status", main))
         if hukou_province:
             checks.append(
                 (t.hukou_region.substr(0, 2) != hukou_province[:2], "hukou", conditions_clause)
@@ -124,59 +131,66 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         checks += [
             (t.student, "student", conditions_clause),
             (t.employee_pension, "employee_pension", conditions_clause),
-            (age_on(t.birth_date, date(y, 12, 31)) < age_from, "under_age", conditions_clause),
-            (age_on(t.birth_date, date(y, 1, 1)) >= pension_age, "over_age", over_age_clause),
+            (t._age_dec31 < age_from, "under_age", conditions_clause),
+            (t._age_jan1 >= pension_age, "over_age", over_age_clause),
             (~t.rp_enrolled, "not_enrolled", main),
         ]
-        reasons = join_codes([(c, code) for c, code, _ in checks])
-        why_not_basis = join_codes([(c, clause) for c, _, clause in checks])
-        t = t.mutate(rp_category=category, rp_reasons=reasons, rp_why_not_basis=why_not_basis)
+        t = t.mutate(
+            rp_reasons=join_codes([(c, code) for c, code, _ in checks]),
+            rp_why_not_basis=join_codes([(c, clause) for c, _, clause in checks]),
+        )
 
         # Once per person per year (HE-2018-3/2.1.1; CQ 多重身份不重复享受): among
         # rows of the same ID number that are otherwise eligible, the first wins.
-        eligible_before = t.rp_reasons == ""
-        first = ibis.row_number().over(group_by=[t.id_number, eligible_before], order_by=[t.row_no])
-        t = t.mutate(_rank=first)
-        duplicate = (t.rp_reasons == "") & (t._rank > 0)
+        t = t.mutate(_eligible_before=t.rp_reasons == "")
+        first = ibis.row_number().over(
+            group_by=[t.id_number, t._eligible_before], order_by=[t.row_no]
+        )
+        t = t.mutate(_duplicate=t._eligible_before & (first > 0))
         dup_clause = "HE-2018-3/2.1.1" if doc in ("HE-2018-3", "CQ-2018-82") else main
         t = t.mutate(
-            rp_reasons=t.rp_reasons + ibis.ifelse(duplicate, "duplicate;", ""),
-            rp_why_not_basis=t.rp_why_not_basis + ibis.ifelse(duplicate, dup_clause + ";", ""),
-        ).drop("_rank")
-        eligible = t.rp_reasons == ""
+            rp_reasons=t.rp_reasons + ibis.ifelse(t._duplicate, "duplicate;", ""),
+            rp_why_not_basis=t.rp_why_not_basis + ibis.ifelse(t._duplicate, dup_clause + ";", ""),
+        )
+        t = t.mutate(rp_eligible=t.rp_reasons == "")
 
         # Who contributes at all: an enrolled person under the pension age
         # (from 60 the resident pension is drawn, not paid: GF-2014-8/8).
-        contributes = t.rp_enrolled & (age_on(t.birth_date, date(y, 1, 1)) < pension_age)
-        contribution = ibis.ifelse(contributes, t.rp_tier.fill_null(money(minimum_tier)), 0)
         # Keep the minimum tier (NAT-2017-59/2.1, HE-2018-3/2.1.1, CQ-2018-82/2.1.2): a
         # poor person who stays on the old minimum after a raise contributes at that
         # tier, and it is the minimum tier for them: the share applies to it.
-        uses_retained = (
-            t.rp_tier.notnull() & (t.rp_tier == money(retained)) & (money(retained) < minimum_tier)
-            if retained is not None
-            else ibis.literal(False)
+        contributes = t.rp_enrolled & (t._age_jan1 < pension_age)
+        t = t.mutate(
+            rp_contribution=to_money(
+                ibis.ifelse(contributes, t.rp_tier.fill_null(money(minimum_tier)), 0)
+            ),
+            rp_retained_tier=(
+                t.rp_tier.notnull()
+                & (t.rp_tier == money(retained))
+                & (money(retained) < minimum_tier)
+                if retained is not None
+                else ibis.literal(False)
+            ),
         )
-        base = ibis.ifelse(uses_retained, money(retained or 0), money(minimum_tier))
         if fixed is not None:
             amount: ir.DecimalValue = money(fixed)
         else:
+            base = ibis.ifelse(t.rp_retained_tier, money(retained or 0), money(minimum_tier))
             share = ratio(p.get("resident_pension.gov_paid_share"))
             if doc == "CQ-2018-82":
                 share = ibis.cases(
-                    (category == "tekun", ratio(p.get("resident_pension.tekun_share"))),
+                    (t.rp_category == "tekun", ratio(p.get("resident_pension.tekun_share"))),
                     (
-                        category == "severe_disability",
+                        t.rp_category == "severe_disability",
                         ratio(p.get("resident_pension.severe_disability_share")),
                     ),
                     else_=share,
                 )
             amount = to_money(base.cast(RATIO) * share)
-        gov_paid = to_money(ibis.ifelse(eligible, ibis.least(amount, contribution), 0))
         t = t.mutate(
-            rp_eligible=eligible,
-            rp_contribution=to_money(contribution),
-            rp_gov_paid=gov_paid,
+            rp_gov_paid=to_money(
+                ibis.ifelse(t.rp_eligible, ibis.least(amount, t.rp_contribution), 0)
+            )
         )
         t = t.mutate(rp_self_due=to_money(t.rp_contribution - t.rp_gov_paid))
         t = _funding(t, p, doc)
@@ -185,17 +199,20 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         basis_parts: list[tuple[ir.BooleanValue, str]] = [(ibis.literal(True), main)]
         if doc == "HE-2018-3":
             basis_parts.append((ibis.literal(True), "HE-2018-3/2.1.2"))
-            basis_parts.append(
-                (
-                    (category == "registered_poor") & t.rp_exited_registered_poor,
-                    "HE-2018-3/1",
-                )
-            )
-        basis_parts.append((uses_retained, keep))
+            exited = (t.rp_category == "registered_poor") & t.rp_exited_registered_poor
+            basis_parts.append((exited, "HE-2018-3/1"))
+        basis_parts.append((t.rp_retained_tier, keep))
         t = t.mutate(
-            rp_basis=ibis.ifelse(eligible, join_codes(basis_parts), t.rp_why_not_basis),
-            rp_retained_tier=uses_retained,
-        ).drop("rp_why_not_basis")
+            rp_basis=ibis.ifelse(t.rp_eligible, join_codes(basis_parts), t.rp_why_not_basis)
+        )
+        t = t.drop(
+            "rp_why_not_basis",
+            "_age_jan1",
+            "_age_dec31",
+            "_exit_marked",
+            "_eligible_before",
+            "_duplicate",
+        )
     return t
 
 
@@ -228,8 +245,7 @@ def _funding(t: ir.Table, p: Params, doc: str) -> ir.Table:
                 k: ibis.ifelse(direct, int(direct_w.get(k, 0)), int(normal[k])) for k in normal
             }
             t = t.mutate(rp_province_direct=direct)
-    parts = split_expr(t.rp_gov_paid, weights)
-    return t.mutate(**{f"rp_fund_{payer}": part for payer, part in parts.items()})
+    return split_columns(t, "rp_gov_paid", weights, "rp_fund_")
 
 
 def pzh_contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:

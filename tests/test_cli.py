@@ -1,0 +1,85 @@
+"""The command line as a policy officer uses it: real process, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DOUDI = [sys.executable, "-m", "doudi.cli"]
+
+
+def doudi(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*DOUDI, *args], input=stdin, capture_output=True, text=True, cwd=REPO, check=False
+    )
+
+
+def test_evaluate_prints_the_json_contract():
+    out = doudi("evaluate", "examples/chongqing-2018.yaml")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)["results"][1]
+    assert result["id_number"] == "500102199007200142"
+    assert result["resident_pension"]["gov_paid"] == "70.00"
+    assert result["resident_pension"]["funding"] == {"poverty_office": "70.00"}
+
+
+def test_explain_quotes_the_original_sentence():
+    out = doudi("evaluate", "--explain", "examples/chongqing-2018.yaml")
+    assert out.returncode == 0, out.stderr
+    assert "对其余代缴对象按最低档次标准的70%代缴" in out.stdout
+    assert "不在“未满60周岁”的缴费年龄内" in out.stdout
+
+
+def test_stdin_json_is_accepted():
+    scenario = {
+        "jurisdiction": "130000",
+        "year": 2018,
+        "people": [
+            {
+                "id_number": "130281198811110209",
+                "statuses": [{"status": "dibao", "from": "2018-09-01", "to": "2018-11-01"}],
+                "resident_pension": {"enrolled": True},
+            }
+        ],
+    }
+    out = doudi("evaluate", "-", stdin=json.dumps(scenario))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["results"][0]["resident_pension"]["gov_paid"] == "100.00"
+
+
+def test_bad_input_exit_2_chinese_message_naming_person_and_field_no_traceback():
+    scenario = """
+jurisdiction: "500000"
+year: 2018
+people:
+  - id_number: "500102196503150129"
+    name: 王秀英
+    statuses: [{status: poor, from: 2016-13-01}]
+"""
+    out = doudi("evaluate", "-", stdin=scenario)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert (
+        "第1个人（王秀英），字段 id_number：身份证号校验码错误：末位为9，按GB 11643-1999应为8"
+        in out.stderr
+    )
+    assert "字段 statuses[0].status：未知的身份 'poor'" in out.stderr
+    assert "字段 statuses[0].from：日期格式应为 YYYY-MM-DD" in out.stderr
+
+
+def test_unknown_jurisdiction_and_missing_file():
+    out = doudi("evaluate", "-", stdin='{"jurisdiction": "990000", "year": 2018, "people": [{}]}')
+    assert out.returncode == 2 and "未知的统筹地区代码" in out.stderr
+    out = doudi("evaluate", "no-such-file.yaml")
+    assert out.returncode == 2 and "找不到场景文件" in out.stderr
+
+
+def test_clause_and_params_commands():
+    out = doudi("clause", "HE-2018-3/2.1.2")
+    assert out.returncode == 0 and "同一个自然年度内" in out.stdout
+    out = doudi("params", "--jurisdiction", "130200", "--year", "2018")
+    assert "resident_pension.payer_weights" in out.stdout and "HE-2018-3/2.1.1" in out.stdout
+    assert "local-config" in out.stdout
