@@ -54,3 +54,11 @@ def test_minimum_tier_path_is_documented_and_overridable():
 def test_unknown_override_path_is_rejected_in_chinese():
     with pytest.raises(ParameterError, match="未知的参数路径"):
         Params("500000", 2018, {"resident_pension.no_such": 1})
+
+
+def test_docs_parameters_md_lists_every_parameter():
+    from conftest import REPO
+
+    doc = (REPO / "docs" / "parameters.md").read_text("utf-8")
+    for code, path in parameters.load_all():
+        assert f"| `{path}` |" in doc and code in doc, f"{path} ({code}) missing: run scripts/gen_parameters_doc.py"
