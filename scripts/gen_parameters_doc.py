@@ -1,6 +1,6 @@
 """Regenerate docs/parameters.md from the parameter files (run after editing them).
 
-    .venv/bin/python scripts/gen_parameters_doc.py
+.venv/bin/python scripts/gen_parameters_doc.py
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Table-driven cases a policy officer can extend without Python: tests/cases/*.yaml.
 
-Each case is a scenario plus ``expect``: for each person (in order) the fields
-that must match (``scenario_file`` may name an example instead). Only the fields written are checked; a list under ``basis``
-or ``reasons`` must match exactly. See tests/cases/README.md.
+Each case is a scenario (or ``scenario_file``, naming an example) plus
+``expect``: for each person, in order, the fields that must match. Only the
+fields written are checked; a list under ``basis`` or ``reasons`` must match
+exactly. See tests/cases/README.md.
 """
 
 from __future__ import annotations

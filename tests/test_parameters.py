@@ -11,7 +11,7 @@ from doudi.policy.params import MissingParameter, Params
 def test_every_value_is_cited_or_marked_local_config():
     registry = clauses.registry()
     for (_, path), param in parameters.load_all().items():
-        for effective, value, basis in param.values:
+        for effective, _value, basis in param.values:
             if basis is not None:
                 assert basis in registry, f"{path} {effective}: unknown clause {basis}"
 
@@ -61,4 +61,6 @@ def test_docs_parameters_md_lists_every_parameter():
 
     doc = (REPO / "docs" / "parameters.md").read_text("utf-8")
     for code, path in parameters.load_all():
-        assert f"| `{path}` |" in doc and code in doc, f"{path} ({code}) missing: run scripts/gen_parameters_doc.py"
+        assert f"| `{path}` |" in doc and code in doc, (
+            f"{path} ({code}) missing: run scripts/gen_parameters_doc.py"
+        )

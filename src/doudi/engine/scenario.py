@@ -36,6 +36,7 @@ STATUS_ALIASES = {
     "14类退役士兵": "demobilized_14",
     "其他困难保障救助对象": "other_assistance",
 }
+SINCE_EVER = date(1900, 1, 1)
 CONTRACT_ENDS = {"expired_not_renewed", "terminated_early", None}
 MEDICAL_SCHEMES = {"employee", "resident", None}
 
@@ -173,13 +174,17 @@ def _person(
         status = STATUS_ALIASES.get(str(s.get("status")), s.get("status"))
         if status not in STATUSES:
             r.fail(where + "status", f"未知的身份 {s.get('status')!r}；可选：{'、'.join(STATUSES)}")
-        if s.get("from") is None:
-            r.fail(where + "from", "身份起始日期不能为空")
-        start = r.day(s, "from", where)
+        # A missing start means "held since before the records": open at the start.
+        start = r.day(s, "from", where) or SINCE_EVER
         end = r.day(s, "to", where)
-        if start and end and end <= start:
+        if end and end <= start:
             r.fail(where + "to", f"结束日期 {end} 应晚于起始日期 {start}（to 不含当日）")
         exit_date = r.day(s, "exit_date", where)
+        marked = r.boolean(s, "exit_marked", where)
+        if marked is False:
+            exit_date = None  # explicitly not exit-marked
+        elif marked and exit_date is None:
+            exit_date = start  # marked, date unknown: exit-marked throughout the period
         if exit_date and status != "registered_poor":
             r.fail(where + "exit_date", "只有建档立卡贫困人口有标注脱贫日期")
         statuses.append(
@@ -202,10 +207,12 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
     problems: list[str] = []
     code = str(scenario.get("jurisdiction") or "")
     try:
-        jurisdictions.get(code)
+        code = jurisdictions.resolve(code).code
     except jurisdictions.UnknownJurisdiction as exc:
         problems.append(f"字段 jurisdiction：{exc}")
     year = scenario.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         problems.append(f"字段 year：应为四位年份，实际为 {year!r}")
     people = scenario.get("people")

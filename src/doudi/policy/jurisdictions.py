@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from doudi.core import regions
+
 NATIONAL = "000000"
 
 
@@ -48,6 +50,21 @@ def get(code: str) -> Jurisdiction:
         return JURISDICTIONS[str(code)]
     except KeyError:
         raise UnknownJurisdiction(code) from None
+
+
+def resolve(code: str) -> Jurisdiction:
+    """The jurisdiction for ``code``, or for the city or province above it.
+
+    A caseworker may name their county (``130281`` 遵化市 → Tangshan, ``500102``
+    涪陵区 → Chongqing); a code outside the covered jurisdictions is unknown.
+    """
+    code = str(code)
+    if code in JURISDICTIONS:
+        return JURISDICTIONS[code]
+    for ancestor in regions.ancestors(code)[1:]:
+        if ancestor in JURISDICTIONS and ancestor != NATIONAL:
+            return JURISDICTIONS[ancestor]
+    raise UnknownJurisdiction(code)
 
 
 def chain(code: str) -> list[Jurisdiction]:
