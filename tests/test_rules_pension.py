@@ -304,3 +304,22 @@ def test_CQ_2018_82_2_1_2_keep_the_old_minimum_tier():
     # for this person: 70% × 100 = 70.00; self 100 − 70 = 30.00 (docs/readings.md)
     assert (r["contribution"], r["gov_paid"], r["self_due"]) == ("100.00", "70.00", "30.00")
     assert "CQ-2018-82/2.1.2" in r["basis"]
+
+
+def test_SD_2017_37_2_1_and_PZH_2018_195_1_1_cover_those_who_may_enroll():
+    # "符合参加居民基本养老保险条件的": a dibao recipient not yet enrolled is paid for
+    # (minimum tier 100 × 100% = 100.00) and must be enrolled; Jiangxi and Hebei say
+    # "参加…的": there, not enrolled means no contribution to pay for.
+    def not_enrolled(region):
+        return person(
+            make_id(region, "19800101"),
+            statuses=[status("dibao", "2016-01-01")],
+            resident_pension={"enrolled": False},
+        )
+
+    sd = rp(one("370000", 2018, not_enrolled("370102")))
+    assert (sd["gov_paid"], sd["self_due"]) == ("100.00", "0.00")
+    assert "办理城乡居民养老保险参保登记" in sd["explanation"]
+    assert rp(one("510400", 2018, not_enrolled("510402")))["gov_paid"] == "100.00"
+    assert rp(one("360000", 2018, not_enrolled("360102")))["reasons"] == ["not_enrolled"]
+    assert rp(one("130000", 2018, not_enrolled("130281")))["reasons"] == ["not_enrolled"]

@@ -189,6 +189,8 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         if row["rp_category"] in ("tekun", "dibao") and row["rp_registered_poor"]:
             lines.append("同时被民政和扶贫部门认定，按民政代缴对象执行，不重复享受。")
             pairs.append(("CQ-2018-82/2.1.1", "multi_status"))
+    if not row["rp_enrolled"]:
+        lines.append("本人尚未参保，符合参保条件：政府代缴，并应为其办理城乡居民养老保险参保登记。")
     if doc == "HE-2018-3" and row.get("rp_province_direct"):
         lines.append("户籍地为省财政直管县（市），设区市负担部分由省级财政负担。")
     if doc == "HE-2018-3" and "HE-2018-3/1" in basis:

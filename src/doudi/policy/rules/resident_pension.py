@@ -73,7 +73,9 @@ def _category(t: ir.Table, doc: str) -> ir.StringValue:
     """
     cases = [(t.rp_tekun, "tekun")]
     if doc == "CQ-2018-82":
-        cases.append((t.rp_severe_disability, "severe_disability"))
+        # The continued severely-disabled policy is not tied to last year's
+        # recognition: the status held in the year itself counts.
+        cases.append((t.rpy_severe_disability, "severe_disability"))
     cases += [(t.rp_dibao, "dibao"), (t.rp_registered_poor, "registered_poor")]
     return ibis.cases(*cases, else_=ibis.null("string"))
 
@@ -100,6 +102,7 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         hukou_province = p.get("resident_pension.hukou_province", None)
         fixed = p.get("resident_pension.gov_paid_amount", None)
         retained = p.get("resident_pension.retained_tier", None)
+        requires_enrollment = bool(p.get("resident_pension.requires_enrollment"))
 
         # Each derived value becomes a column before it is used again, so the
         # compiled SQL refers to it instead of repeating its expression.
@@ -133,7 +136,7 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
             (t.employee_pension, "employee_pension", conditions_clause),
             (t._age_dec31 < age_from, "under_age", conditions_clause),
             (t._age_jan1 >= pension_age, "over_age", over_age_clause),
-            (~t.rp_enrolled, "not_enrolled", main),
+            (~t.rp_enrolled & requires_enrollment, "not_enrolled", main),
         ]
         t = t.mutate(
             rp_reasons=join_codes([(c, code) for c, code, _ in checks]),
@@ -154,12 +157,16 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         )
         t = t.mutate(rp_eligible=t.rp_reasons == "")
 
-        # Who contributes at all: an enrolled person under the pension age
-        # (from 60 the resident pension is drawn, not paid: GF-2014-8/8).
+        # Who contributes at all: an enrolled person under the pension age (from 60
+        # the resident pension is drawn, not paid: GF-2014-8/8). Where the document
+        # covers those who meet the conditions to enroll (SD-2017-37/2.1,
+        # PZH-2018-195/1.1: 符合参加…条件的), a target not yet enrolled is enrolled at
+        # the minimum tier with the government's contribution.
         # Keep the minimum tier (NAT-2017-59/2.1, HE-2018-3/2.1.1, CQ-2018-82/2.1.2): a
         # poor person who stays on the old minimum after a raise contributes at that
         # tier, and it is the minimum tier for them: the share applies to it.
-        contributes = t.rp_enrolled & (t._age_jan1 < pension_age)
+        joins = t.rp_enrolled | (ibis.literal(not requires_enrollment) & t.rp_eligible)
+        contributes = joins & (t._age_jan1 < pension_age)
         t = t.mutate(
             rp_contribution=to_money(
                 ibis.ifelse(contributes, t.rp_tier.fill_null(money(minimum_tier)), 0)
