@@ -86,6 +86,40 @@ def evaluate(
 
 
 @app.command()
+def settle(
+    file: Annotated[str, typer.Argument(help="单据文件（YAML 或 JSON；- 表示标准输入）")],
+    explain: Annotated[
+        bool, typer.Option("--explain", help="输出中文说明 / print explanations")
+    ] = False,
+) -> None:
+    """住院费用一站式结算：各支付方依次支付 / settle hospital bills through every payer."""
+    from doudi.engine.settlement import BillError, parse_bills
+    from doudi.engine.settlement import settle as run
+    from doudi.policy import jurisdictions
+
+    data = _read_scenario(file)
+    if isinstance(data, list):
+        data = {"bills": data}
+    if not isinstance(data, dict) or not isinstance(data.get("bills"), list):
+        _fail(["单据文件应包含 jurisdiction 和 bills（单据列表）"])
+    try:
+        code = jurisdictions.resolve(str(data.get("jurisdiction") or "")).code
+    except jurisdictions.UnknownJurisdiction as exc:
+        _fail([f"字段 jurisdiction：{exc}"])
+    try:
+        results = run(code, parse_bills(data["bills"]), data.get("parameters") or {})
+    except BillError as exc:
+        _fail(exc.problems)
+    if explain:
+        for bill in results:
+            typer.echo(bill["explanation"] + "\n")
+    else:
+        typer.echo(
+            json.dumps({"jurisdiction": code, "bills": results}, ensure_ascii=False, indent=2)
+        )
+
+
+@app.command()
 def clause(clause_id: Annotated[str, typer.Argument(help="条款编号，如 CQ-2018-82/2.1.1")]) -> None:
     """显示条款原文 / show a clause's original text."""
     from doudi.policy import clauses

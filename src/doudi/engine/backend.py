@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -25,53 +25,70 @@ import pyarrow as pa
 from doudi.policy import schema
 from doudi.policy.params import Params
 from doudi.policy.program import evaluate_table
+from doudi.policy.settlement import schema as settlement_schema
+from doudi.policy.settlement.rules import settle
 
 
 def _key(overrides: Mapping[str, Any]) -> str:
     return json.dumps(dict(overrides), sort_keys=True, default=str, ensure_ascii=False)
 
 
+#: What a plan computes: the input tables it reads by name, and the program.
+PROGRAMS: dict[str, tuple[dict[str, ibis.Schema], Callable[..., ibis.Table]]] = {
+    "people": (
+        {"people": schema.PEOPLE, "statuses": schema.STATUSES},
+        lambda tables, params: evaluate_table(tables["people"], tables["statuses"], params),
+    ),
+    "bills": (
+        {"bills": settlement_schema.BILLS},
+        lambda tables, params: settle(tables["bills"], params),
+    ),
+}
+
+
 class Plan:
-    """Compiled rules of one jurisdiction, year and set of overrides.
+    """Compiled rules of one program, jurisdiction, year and set of overrides.
 
     Holds the parameters (with the values each rule read, for the local-config
     flags) and an in-memory DuckDB connection in which the rules are a view
-    named ``result`` over the tables ``people`` and ``statuses``: DuckDB then
-    parses the long statement once, and each evaluation only rebinds the view
-    (about 0.1 s for a handful of people instead of 0.3 s).
+    named ``result`` over the program's input tables (``people`` and
+    ``statuses``, or ``bills``): DuckDB parses the long statement once, and each
+    evaluation only rebinds the view (about 0.1 s for a handful of rows
+    instead of 0.3 s).
     """
 
-    def __init__(self, jurisdiction: str, year: int, overrides: Mapping[str, Any]):
+    def __init__(self, kind: str, jurisdiction: str, year: int, overrides: Mapping[str, Any]):
         self.params = Params(jurisdiction, year, overrides)
-        people = ibis.table(schema.PEOPLE, name="people")
-        statuses = ibis.table(schema.STATUSES, name="statuses")
-        expr = evaluate_table(people, statuses, self.params)
-        self.sql = str(ibis.to_sql(expr, dialect="duckdb"))
+        self._schemas, program = PROGRAMS[kind]
+        tables = {name: ibis.table(s, name=name) for name, s in self._schemas.items()}
+        self.sql = str(ibis.to_sql(program(tables, self.params), dialect="duckdb"))
         self._lock = threading.Lock()
         self._con = duckdb.connect()
-        self._register(schema.PEOPLE.to_pyarrow().empty_table(), _empty_statuses())
+        self._register({name: s.to_pyarrow().empty_table() for name, s in self._schemas.items()})
         self._con.execute(f"CREATE VIEW result AS {self.sql}")
 
-    def _register(self, people: pa.Table, statuses: pa.Table) -> None:
-        self._con.register("people", people.cast(schema.PEOPLE.to_pyarrow()))
-        self._con.register("statuses", statuses.cast(schema.STATUSES.to_pyarrow()))
+    def _register(self, tables: Mapping[str, pa.Table]) -> None:
+        for name, table in tables.items():
+            self._con.register(name, table.cast(self._schemas[name].to_pyarrow()))
 
-    def run(self, people: pa.Table, statuses: pa.Table) -> pa.Table:
-        """Evaluate every rule over Arrow tables (no per-row Python); Arrow out."""
+    def run(self, *args: pa.Table, **tables: pa.Table) -> pa.Table:
+        """Evaluate every rule over Arrow tables (no per-row Python); Arrow out.
+
+        Tables by name, or positionally in the program's order (people, statuses).
+        """
+        tables.update(zip(self._schemas, args, strict=False))
         with self._lock:
-            self._register(people, statuses)
+            self._register(tables)
             return self._con.sql("SELECT * FROM result").to_arrow_table()
 
 
-def _empty_statuses() -> pa.Table:
-    return schema.STATUSES.to_pyarrow().empty_table()
-
-
 @lru_cache(maxsize=64)
-def _plan(jurisdiction: str, year: int, overrides: str) -> Plan:
-    return Plan(jurisdiction, year, json.loads(overrides))
+def _plan(kind: str, jurisdiction: str, year: int, overrides: str) -> Plan:
+    return Plan(kind, jurisdiction, year, json.loads(overrides))
 
 
-def plan(jurisdiction: str, year: int, overrides: Mapping[str, Any] | None = None) -> Plan:
-    """The compiled rules for a jurisdiction and year, cached per process."""
-    return _plan(jurisdiction, year, _key(overrides or {}))
+def plan(
+    jurisdiction: str, year: int, overrides: Mapping[str, Any] | None = None, kind: str = "people"
+) -> Plan:
+    """The compiled rules for a program, jurisdiction and year, cached per process."""
+    return _plan(kind, jurisdiction, year, _key(overrides or {}))

@@ -246,8 +246,8 @@ def evaluate(scenario: Any) -> dict[str, Any]:
     plan = backend.plan(checked.jurisdiction.code, checked.year, scenario.get("parameters") or {})
     params = plan.params
     out = plan.run(
-        pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow()),
-        pa.Table.from_pylist(statuses, schema=schema.STATUSES.to_pyarrow()),
+        people=pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow()),
+        statuses=pa.Table.from_pylist(statuses, schema=schema.STATUSES.to_pyarrow()),
     )
     unemployment_rows = {
         i for i, raw in enumerate(scenario["people"]) if raw.get("unemployment") is not None

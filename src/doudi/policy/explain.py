@@ -72,6 +72,11 @@ TOPIC = {
     ("CQ-2018-82/2.1.1", "multi_status"): "multi_status",
     ("CQ-2018-82/2.1.1", "severe_disability"): "severe_disability",
     ("CQ-2018-82/2.2.1", "medical"): "contribution_subsidy",
+    ("JX-2017-58/2.2.4", "settle_waiver"): "deductible_waiver",
+    ("JX-2017-58/2.2.4", "settle_halved"): "critical_illness_deductible_halved",
+    ("JX-2017-58/2.2.5", "settle_rates"): "basic_rates",
+    ("JX-2017-58/2.2.5", "settle_cap"): "basic_annual_cap",
+    ("JX-2017-58/2.2.5", "settle_ci_rates"): "critical_illness_rates",
 }
 
 

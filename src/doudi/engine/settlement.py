@@ -1,0 +1,210 @@
+"""Bills in, payer layers out: ``doudi settle FILE`` and the scenario's ``bills``.
+
+Bills are validated whole; a bad bill is reported with its id, field and reason
+in Chinese. The good bills are settled together, per calendar year of discharge,
+so deductibles and caps carry from bill to bill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+
+from doudi.core import idnumber
+from doudi.core.money import MoneyError, fmt, yuan
+from doudi.engine import backend
+from doudi.engine.results import plain_value
+from doudi.policy import explain
+from doudi.policy.parameters import Value
+from doudi.policy.settlement import schema
+
+LEVELS = {"1": "1", "2": "2", "3": "3", "referral_out": "referral_out", "转外诊": "referral_out"}
+LEVEL_ZH = {"1": "一级", "2": "二级", "3": "三级", "referral_out": "转外诊"}
+POOR = ("registered_poor", "dibao", "tekun")
+LAYER_ZH = {
+    "basic": "基本医疗保险",
+    "critical_illness": "大病保险",
+    "supplementary": "补充医疗保险",
+    "tilt": "倾斜支付",
+    "assistance": "民政医疗救助",
+}
+
+
+#: The sentences of a clause that bear on a settlement (clause → topics).
+QUOTE = {
+    "JX-2017-58/2.2.4": ["settle_waiver", "settle_halved"],
+    "JX-2017-58/2.2.5": ["settle_rates", "settle_cap", "settle_ci_rates"],
+}
+
+
+class BillError(ValueError):
+    """Invalid bills; ``problems`` names each bill, field and reason in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _day(raw: Any, where: str, problems: list[str]) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        problems.append(f"{where}：日期格式应为 YYYY-MM-DD，实际为 {raw!r}")
+        return None
+
+
+def _money(raw: Any, where: str, problems: list[str], required: bool = True) -> Decimal | None:
+    if raw is None:
+        if required:
+            problems.append(f"{where}：不能为空")
+        return None if required else Decimal("0.00")
+    try:
+        value = yuan(str(raw) if isinstance(raw, float) else raw)
+    except MoneyError as exc:
+        problems.append(f"{where}：{exc}")
+        return None
+    if value < 0:
+        problems.append(f"{where}：金额不能为负数（{raw}）")
+    return value
+
+
+def parse_bills(
+    bills: Sequence[Any], statuses_at: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Validate bills; ``statuses_at(id_number, day)`` gives the statuses from a scenario."""
+    problems: list[str] = []
+    rows = []
+    for i, raw in enumerate(bills):
+        if not isinstance(raw, Mapping):
+            problems.append(f"第{i + 1}张单据：应为映射（键: 值）")
+            continue
+        bill_id = str(raw.get("bill_id") or f"#{i + 1}")
+        at = f"单据 {bill_id}，字段 "
+        before = len(problems)
+        try:
+            number = idnumber.parse(str(raw.get("id_number") or "")).value
+        except idnumber.IdNumberError as exc:
+            problems.append(f"{at}id_number：{exc}")
+            number = ""
+        admitted = _day(raw.get("admission_date"), at + "admission_date", problems)
+        discharged = _day(raw.get("discharge_date"), at + "discharge_date", problems)
+        if admitted and discharged and discharged < admitted:
+            problems.append(f"{at}discharge_date：出院日期 {discharged} 早于入院日期 {admitted}")
+        level = LEVELS.get(str(raw.get("hospital_level")))
+        if level is None:
+            problems.append(f"{at}hospital_level：应为 1、2、3 或 referral_out（转外诊）")
+        total = _money(raw.get("total_cost"), at + "total_cost", problems)
+        in_policy = _money(raw.get("in_policy_cost"), at + "in_policy_cost", problems)
+        non_compliant = _money(
+            raw.get("non_compliant_cost"), at + "non_compliant_cost", problems, required=False
+        )
+        if total is not None and in_policy is not None and non_compliant is not None:
+            if in_policy + non_compliant > total:
+                problems.append(
+                    f"{at}in_policy_cost：政策范围内费用{in_policy}加不合规费用{non_compliant}"
+                    f"超过总费用{total}"
+                )
+        held = raw.get("statuses")
+        if statuses_at is not None and held is None:
+            if number and number not in statuses_at:
+                problems.append(f"{at}id_number：场景中没有此人（{number}）")
+            held = statuses_at.get(number, lambda _d: [])(discharged) if discharged else []
+        held = set(held or [])
+        if len(problems) > before:
+            continue
+        rows.append(
+            {
+                "bill_no": i,
+                "bill_id": bill_id,
+                "id_number": number,
+                "admission_date": admitted,
+                "discharge_date": discharged,
+                "hospital_level": level,
+                "in_county": bool(raw.get("in_county", True)),
+                "total_cost": total,
+                "in_policy_cost": in_policy,
+                "non_compliant_cost": non_compliant,
+                **{s: s in held for s in POOR},
+            }
+        )
+    if problems:
+        raise BillError(problems)
+    return rows
+
+
+def settle(
+    jurisdiction: str,
+    rows: list[dict[str, Any]],
+    overrides: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Settle validated bills, one plan per discharge year; results in input order."""
+    results: dict[int, dict[str, Any]] = {}
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_year.setdefault(row["discharge_date"].year, []).append(row)
+    for year, group in sorted(by_year.items()):
+        plan = backend.plan(jurisdiction, year, overrides, kind="bills")
+        table = pa.Table.from_pylist(group, schema=schema.BILLS.to_pyarrow())
+        for out in plan.run(bills=table).to_pylist():
+            used = plan.params.local_config_used("medical_settlement")
+            results[out["bill_no"]] = _format(out, used)
+    return [results[row["bill_no"]] for row in rows]
+
+
+def _format(row: dict[str, Any], used: list[Value]) -> dict[str, Any]:
+    basis = [c for c in (row["settlement_basis"] or "").split(";") if c]
+    layers = [
+        {"payer": name, "name_zh": LAYER_ZH[name], "amount": fmt(row[f"{name}_paid"])}
+        for name in LAYER_ZH
+    ]
+    paid = sum((row[f"{name}_paid"] for name in LAYER_ZH), Decimal(0))
+    lines = [
+        f"单据{row['bill_id']}（{LEVEL_ZH[row['hospital_level']]}医院，出院{row['discharge_date']}）："
+        f"总费用{fmt(row['total_cost'])}元，政策范围内{fmt(row['in_policy_cost'])}元。"
+    ]
+    if row["deductible_paid"]:
+        lines.append(f"本次起付线{fmt(row['deductible_paid'])}元由个人负担。")
+    if row["ci_standard_paid"]:
+        lines.append(
+            f"贫困人员在一、二级医院住院不设起付线，大病保险基金按{fmt(row['ci_standard_paid'])}元标准纳入报销。"
+        )
+    for layer in layers:
+        if layer["amount"] != "0.00":
+            lines.append(f"{layer['name_zh']}支付{layer['amount']}元；")
+    lines.append(
+        f"各方合计支付{fmt(paid)}元，个人支付政策范围内{fmt(row['patient_in_policy'])}元、"
+        f"政策范围外{fmt(row['out_of_policy'])}元，共{fmt(row['patient_pays'])}元。"
+    )
+    if row["hospital_bears"]:
+        lines.append(f"不合规费用{fmt(row['hospital_bears'])}元由医疗机构承担。")
+    if row["topped_up"]:
+        lines.append(
+            "县域内建档立卡贫困人口政策范围内个人支付占比控制在10%以内，差额由倾斜支付补足。"
+        )
+    text = "".join(lines)
+    if basis:
+        text += "\n" + explain.quotes(
+            [(cid, ctx) for cid in basis for ctx in QUOTE.get(cid, ["main"])]
+        )
+    text += explain.local_config_note(used)
+    return {
+        "bill_id": row["bill_id"],
+        "id_number": row["id_number"],
+        "total_cost": fmt(row["total_cost"]),
+        "in_policy_cost": fmt(row["in_policy_cost"]),
+        "layers": layers,
+        "deductible_paid": fmt(row["deductible_paid"]),
+        "patient_in_policy": fmt(row["patient_in_policy"]),
+        "out_of_policy": fmt(row["out_of_policy"]),
+        "patient_pays": fmt(row["patient_pays"]),
+        "hospital_bears": fmt(row["hospital_bears"]),
+        "basis": basis,
+        "local_config": [{"parameter": v.path, "value": plain_value(v.value)} for v in used],
+        "explanation": text,
+    }

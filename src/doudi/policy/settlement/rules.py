@@ -1,0 +1,193 @@
+"""Settlement rules per jurisdiction: which deductible, rate and cap each layer uses.
+
+Numbers the documents give carry their clause (Jiangxi's waived deductible and
+100/400-yuan standard, 90/80/60% basic rates, 100,000 cap, critical-illness
+rates and halved deductible; Shandong's halved deductible, +5 points and
+500,000 cap; Panzhihua's 10% personal share). Base deductibles, rates,
+segments and the supplementary, tilt and assistance layers are local config.
+Poor persons for Jiangxi's improvements are tekun, dibao and registered poor
+(JX-2017-58/2.2.4, /2.2.5); the halved deductibles and Panzhihua's 10% are for
+registered poor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+
+from doudi.policy.expr import join_codes, money, ratio, to_money
+from doudi.policy.params import Params
+from doudi.policy.settlement.waterfall import Segment, layer
+
+LAYERS = ("basic", "critical_illness", "supplementary", "tilt", "assistance")
+
+
+def by_level(t: ir.Table, table: Mapping[str, Decimal], kind: str) -> ir.DecimalValue:
+    """A per-hospital-level value as a column (null where the level is not listed)."""
+    make = money if kind == "money" else ratio
+    return ibis.cases(
+        *[(t.hospital_level == level, make(v)) for level, v in table.items()],
+        else_=ibis.null("decimal(18, 2)" if kind == "money" else "decimal(18, 4)"),
+    )
+
+
+def settle(t: ir.Table, p: Params) -> ir.Table:
+    """Add every layer's payment, the patient's part and the hospital's part."""
+    doc = p.jurisdiction.document
+    with p.section("medical_settlement"):
+        g = p.get
+        poor = t.tekun | t.dibao | t.registered_poor
+        t = t.mutate(
+            _poor=poor,
+            out_of_policy=to_money(t.total_cost - t.in_policy_cost - t.non_compliant_cost),
+        )
+        t = _basic(t, p, doc)
+        t = _critical_illness(t, p, doc)
+        t = t.mutate(_sup_base=ibis.ifelse(t._poor, t.critical_illness_left, money(0)))
+        t = layer(
+            t,
+            "supplementary",
+            "_sup_base",
+            yearly_deductible=money(0),
+            segments=[Segment(money(0), ratio(g("medical_settlement.supplementary_rate")))],
+            cap=None,
+        )
+        t = t.mutate(_tilt_base=t.supplementary_left)
+        t = layer(
+            t,
+            "tilt",
+            "_tilt_base",
+            yearly_deductible=money(0),
+            segments=[Segment(money(0), ratio(g("medical_settlement.tilt_rate")))],
+            cap=None,
+        )
+        t = t.mutate(_assist_base=t.tilt_left)
+        t = layer(
+            t,
+            "assistance",
+            "_assist_base",
+            yearly_deductible=money(0),
+            segments=[Segment(money(0), ratio(g("medical_settlement.assistance_rate")))],
+            cap=money(g("medical_settlement.assistance_annual_cap")),
+        )
+        left = ibis.ifelse(t._poor, t.assistance_left, t.critical_illness_left)
+        t = t.mutate(patient_in_policy=to_money(left))
+        share_max = g("medical_settlement.poor_personal_share_max", None)
+        if share_max is not None:
+            # PZH-2018-195/2.2: registered poor in the county pay at most 10% of the
+            # in-policy cost; the tilt payment tops up what the layers left above it.
+            bound = to_money(t.in_policy_cost.cast("decimal(18, 4)") * ratio(share_max))
+            applies = t.registered_poor & t.in_county
+            gap = ibis.ifelse(applies, ibis.greatest(t.patient_in_policy - bound, 0), 0)
+            t = t.mutate(_gap=to_money(gap))
+            t = t.mutate(
+                tilt_paid=to_money(t.tilt_paid + t._gap),
+                patient_in_policy=to_money(t.patient_in_policy - t._gap),
+                topped_up=t._gap > 0,
+            ).drop("_gap")
+        else:
+            t = t.mutate(topped_up=ibis.literal(False))
+    t = t.mutate(
+        supplementary_paid=ibis.ifelse(t._poor, t.supplementary_paid, money(0)),
+        tilt_paid=ibis.ifelse(t._poor, t.tilt_paid, money(0)),
+        assistance_paid=ibis.ifelse(t._poor, t.assistance_paid, money(0)),
+        hospital_bears=t.non_compliant_cost,
+    )
+    t = t.mutate(patient_pays=to_money(t.patient_in_policy + t.out_of_policy))
+    t = t.mutate(settlement_basis=_basis(t, doc))
+    temp = [c for c in t.columns if c.startswith("_") or c.endswith("_left")]
+    return t.drop(*temp).order_by("bill_no")
+
+
+def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
+    """Basic medical insurance: per-admission deductible, rate by level, yearly cap.
+
+    Jiangxi (JX-2017-58/2.2.4): tekun, dibao and registered poor at level-1/2
+    hospitals bear no deductible; the critical-illness fund pays the 100/400-yuan
+    standard itself (or the whole in-policy cost if lower), and the basic layer
+    pays its rate on the rest (docs/readings.md).
+    """
+    g = p.get
+    deductible = by_level(t, g("medical_settlement.basic_deductible"), "money").fill_null(0)
+    rate = by_level(t, g("medical_settlement.basic_rate"), "ratio").fill_null(0)
+    cap = money(g("medical_settlement.basic_annual_cap"))
+    standard = money(0)
+    if doc == "JX-2017-58":
+        waived = by_level(t, g("medical_settlement.poor_ci_standard"), "money")
+        standard = ibis.ifelse(t._poor & waived.notnull(), waived, money(0))
+        deductible = ibis.ifelse(t._poor & waived.notnull(), money(0), deductible)
+        poor_rate = by_level(t, g("medical_settlement.poor_basic_rate"), "ratio")
+        rate = ibis.ifelse(t._poor & poor_rate.notnull(), poor_rate, rate)
+        cap = ibis.ifelse(t._poor, money(g("medical_settlement.poor_basic_annual_cap")), cap)
+    t = t.mutate(
+        ci_standard_paid=to_money(ibis.least(standard, t.in_policy_cost)),
+        deductible_paid=to_money(ibis.least(deductible, t.in_policy_cost)),
+        _basic_rate=rate,
+        _basic_cap=cap,
+    )
+    t = t.mutate(_basic_base=t.in_policy_cost - t.ci_standard_paid - t.deductible_paid)
+    t = layer(
+        t,
+        "basic",
+        "_basic_base",
+        yearly_deductible=money(0),
+        segments=[Segment(money(0), t._basic_rate)],
+        cap=t._basic_cap,
+    )
+    return t
+
+
+def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
+    """Critical-illness insurance on the year's in-policy personal burden above its
+    yearly deductible, by segment; Jiangxi's and Shandong's improvements for the poor.
+    """
+    g = p.get
+    deductible = money(g("medical_settlement.ci_deductible"))
+    factor = g("medical_settlement.registered_poor_ci_deductible_factor", None)
+    if factor is not None:
+        halved = to_money(deductible.cast("decimal(18, 4)") * ratio(factor))
+        deductible = ibis.ifelse(t.registered_poor, halved, deductible)
+    segments_table = g("medical_settlement.ci_segments")
+    cap = money(g("medical_settlement.ci_annual_cap"))
+    bonus = g("medical_settlement.registered_poor_ci_rate_bonus", None)
+    minimum = g("medical_settlement.ci_minimum_rate", None)
+    poor_rate = (
+        by_level(t, g("medical_settlement.poor_ci_rate"), "ratio") if doc == "JX-2017-58" else None
+    )
+    segments = []
+    for start, rate_value in segments_table.items():
+        rate: ir.DecimalValue = ratio(rate_value)
+        if minimum is not None:
+            rate = ibis.greatest(rate, ratio(minimum))
+        if poor_rate is not None:
+            rate = ibis.ifelse(t._poor & poor_rate.notnull(), poor_rate, rate)
+        if bonus is not None:
+            rate = ibis.ifelse(t.registered_poor, rate + ratio(bonus), rate)
+        segments.append(Segment(money(start), rate))
+    poor_cap = g("medical_settlement.registered_poor_ci_annual_cap", None)
+    if poor_cap is not None:
+        cap = ibis.ifelse(t.registered_poor, money(poor_cap), cap)
+    # The burden the patient still carries after the basic layer (the per-admission
+    # deductible included); the standard amount Jiangxi's fund pays is not a burden.
+    t = t.mutate(_ci_base=t.basic_left + t.deductible_paid)
+    t = layer(
+        t, "critical_illness", "_ci_base", yearly_deductible=deductible, segments=segments, cap=cap
+    )
+    return t.mutate(critical_illness_paid=to_money(t.critical_illness_paid + t.ci_standard_paid))
+
+
+def _basis(t: ir.Table, doc: str) -> ir.StringValue:
+    parts: list[tuple[ir.BooleanValue, str]] = []
+    if doc == "JX-2017-58":
+        parts += [(t._poor, "JX-2017-58/2.2.4"), (t._poor, "JX-2017-58/2.2.5")]
+    if doc == "SD-2017-37":
+        parts.append((t.registered_poor, "SD-2017-37/2.2"))
+    if doc == "PZH-2018-195":
+        parts += [(ibis.literal(True), "PZH-2018-195/2.2")]
+        parts.append((t.non_compliant_cost > 0, "PZH-2018-195/2.4"))
+    if doc == "HE-2018-3":
+        parts.append((t.registered_poor & t.in_county, "HE-2018-3/3.3"))
+    return join_codes(parts)

@@ -1,0 +1,26 @@
+"""The bills table the settlement rules read."""
+
+from __future__ import annotations
+
+import ibis
+
+MONEY = "decimal(18, 2)"
+
+BILLS = ibis.schema(
+    {
+        "bill_no": "int64",
+        "bill_id": "string",
+        "id_number": "string",
+        "admission_date": "date",
+        "discharge_date": "date",
+        "hospital_level": "string",  # "1", "2", "3" or "referral_out"
+        "in_county": "boolean",
+        "total_cost": MONEY,
+        "in_policy_cost": MONEY,
+        "non_compliant_cost": MONEY,
+        # statuses held on the discharge date (set by the engine)
+        "registered_poor": "boolean",
+        "dibao": "boolean",
+        "tekun": "boolean",
+    }
+)

@@ -1,0 +1,85 @@
+"""The payer layers as column expressions with per-person yearly accumulation.
+
+Each layer takes what is left of the in-policy cost after the layers before
+it. A layer has an optional per-admission deductible, an optional yearly
+deductible, rates by segment of the cumulative eligible amount (and by hospital
+level), and a yearly cap. Cumulative quantities are window sums over the
+person's bills of the calendar year ordered by discharge date: for a bill k,
+``S_k`` = the running total including k and ``S_k - x_k`` the total before it,
+so each bill gets exactly the increment its own amount causes. Settling bills
+one at a time in date order therefore gives the same result as settling the
+year at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from doudi.policy.expr import MONEY, RATIO, to_money
+
+
+def year_window() -> ibis.expr.builders.LegacyWindowBuilder:
+    """The person's bills of one calendar year, in order of discharge, up to this one."""
+    return ibis.window(
+        group_by=[ibis._.id_number, ibis._.discharge_date.year()],
+        order_by=[ibis._.discharge_date, ibis._.bill_no],
+        preceding=None,
+        following=0,
+    )
+
+
+def running(t: ir.Table, column: str) -> ir.DecimalValue:
+    """Running total of ``column`` over the person's year, including this bill."""
+    return t[column].sum().over(year_window()).cast(MONEY)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Rate ``rate`` on the part of the yearly eligible total from ``start`` up."""
+
+    start: ir.DecimalValue  # amount above the yearly deductible where the segment begins
+    rate: ir.DecimalValue
+
+
+def _clamp(x: ir.DecimalValue, width: ir.DecimalValue | None) -> ir.DecimalValue:
+    low = ibis.greatest(x, 0)
+    return low if width is None else ibis.least(low, width)
+
+
+def layer(
+    t: ir.Table,
+    name: str,
+    base: str,
+    *,
+    yearly_deductible: ir.DecimalValue,
+    segments: Sequence[Segment],
+    cap: ir.DecimalValue | None,
+) -> ir.Table:
+    """Add ``<name>_paid`` for the amount in column ``base`` (already net of any
+    per-admission deductible), and ``<name>_left`` = ``base`` − paid.
+    """
+    t = t.mutate(**{f"_{name}_cum": running(t, base)})
+    now = t[f"_{name}_cum"] - yearly_deductible
+    before = now - t[base]
+    starts = [s.start for s in segments]
+    parts = []
+    for i, seg in enumerate(segments):
+        width = (starts[i + 1] - seg.start) if i + 1 < len(segments) else None
+        inc = _clamp(now - seg.start, width) - _clamp(before - seg.start, width)
+        parts.append(inc.cast(RATIO) * seg.rate)
+    uncapped = to_money(sum(parts[1:], parts[0]))
+    t = t.mutate(**{f"_{name}_uncapped": uncapped})
+    if cap is None:
+        paid: ir.DecimalValue = t[f"_{name}_uncapped"]
+    else:
+        t = t.mutate(**{f"_{name}_ucum": running(t, f"_{name}_uncapped")})
+        cum = t[f"_{name}_ucum"]
+        paid = ibis.least(cap, cum) - ibis.least(cap, cum - t[f"_{name}_uncapped"])
+    t = t.mutate(**{f"{name}_paid": to_money(paid)})
+    t = t.mutate(**{f"{name}_left": to_money(t[base] - t[f"{name}_paid"])})
+    drop = [f"_{name}_cum", f"_{name}_uncapped"] + ([f"_{name}_ucum"] if cap is not None else [])
+    return t.drop(*drop)

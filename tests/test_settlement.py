@@ -1,0 +1,203 @@
+"""Hospital-bill settlement (RULES.md §3.2), hand-computed bills with the arithmetic.
+
+Base deductibles, rates and caps are the local-config examples of
+parameters/00-national/medical_settlement (basic deductible 200/500/800, rates
+85/75/55%, cap 80,000; critical-illness deductible 10,000, 50% from the first
+segment; assistance 70%), unless a test overrides them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from doudi.engine.settlement import BillError, parse_bills, settle
+
+POOR_ID = "360102198005120025"
+
+
+def bill(
+    bill_id,
+    level,
+    total,
+    in_policy,
+    day="2018-03-10",
+    who=POOR_ID,
+    statuses=("registered_poor",),
+    **more,
+):
+    return {
+        "bill_id": bill_id,
+        "id_number": who,
+        "admission_date": "2018-01-01",
+        "discharge_date": day,
+        "hospital_level": level,
+        "total_cost": total,
+        "in_policy_cost": in_policy,
+        "statuses": list(statuses),
+        **more,
+    }
+
+
+def paid(result):
+    return {
+        layer["payer"]: layer["amount"] for layer in result["layers"] if layer["amount"] != "0.00"
+    }
+
+
+def test_JX_2017_58_2_2_4_no_deductible_ci_fund_pays_the_400_standard():
+    (r,) = settle("360000", parse_bills([bill("B1", 2, 12000, 10000)]))
+    # level 2, poor: standard 400 by critical illness; basic 80% × (10000 − 400) = 7680.00;
+    # burden 10000 − 7680 − 400 = 1920 < halved CI deductible 5000 → CI layer 0;
+    # assistance 70% × 1920 = 1344.00; patient 576.00 + out of policy 2000.00 = 2576.00
+    assert paid(r) == {"basic": "7680.00", "critical_illness": "400.00", "assistance": "1344.00"}
+    assert (r["deductible_paid"], r["patient_pays"]) == ("0.00", "2576.00")
+    assert r["basis"] == ["JX-2017-58/2.2.4", "JX-2017-58/2.2.5"]
+
+
+def test_JX_2017_58_2_2_4_standard_capped_at_a_small_bill():
+    (r,) = settle("360000", parse_bills([bill("B1", 1, 80, 80)]))
+    # level 1 standard 100 > in-policy 80: the fund pays the whole 80.00; nothing left
+    assert paid(r) == {"critical_illness": "80.00"} and r["patient_pays"] == "0.00"
+
+
+def test_JX_2017_58_2_2_5_ci_deductible_halved_and_accumulated_over_the_year():
+    bills = [bill("B1", 2, 12000, 10000), bill("B2", 3, 60000, 50000, day="2018-05-20")]
+    _, r = settle("360000", parse_bills(bills))
+    # B2 level 3: deductible 800; basic 60% × 49200 = 29520.00; burden 50000 − 29520 = 20480;
+    # year burden 1920 + 20480 = 22400, above 5000 (10000 halved) this bill: 17400 × 80% = 13920.00
+    # assistance 70% × (20480 − 13920 = 6560) = 4592.00; patient 1968.00
+    assert paid(r) == {"basic": "29520.00", "critical_illness": "13920.00", "assistance": "4592.00"}
+    assert r["patient_in_policy"] == "1968.00"
+
+
+def test_JX_2017_58_2_2_5_basic_cap_100000_reached_mid_bill():
+    bills = [bill("B1", 3, 150000, 150000), bill("B2", 3, 50000, 50000, day="2018-06-01")]
+    first, second = settle("360000", parse_bills(bills))
+    # B1: 60% × (150000 − 800) = 89520.00; B2 uncapped 60% × 49200 = 29520 but the year's
+    # cap is 100000: 100000 − 89520 = 10480.00
+    assert paid(first)["basic"] == "89520.00"
+    assert paid(second)["basic"] == "10480.00"
+
+
+def test_SD_2017_37_2_2_registered_poor_half_deductible_plus_5_points():
+    poor, other = settle(
+        "370000",
+        parse_bills(
+            [
+                bill("P", 2, 40000, 40000, who="370102198802140063"),
+                bill("N", 2, 40000, 40000, who="370102197001010088", statuses=()),
+            ]
+        ),
+    )
+    # basic: 75% × (40000 − 500) = 29625.00; burden 10375
+    # poor: CI deductible 5000, rate 50% + 5 = 55%: 5375 × 0.55 = 2956.25;
+    #       assistance 70% × 7418.75 = 5193.125 → 5193.13; patient 2225.62
+    assert paid(poor) == {
+        "basic": "29625.00",
+        "critical_illness": "2956.25",
+        "assistance": "5193.13",
+    }
+    assert poor["patient_pays"] == "2225.62"
+    # not poor: deductible 10000, 50%: 375 × 0.5 = 187.50; no assistance; 10187.50
+    assert paid(other) == {"basic": "29625.00", "critical_illness": "187.50"}
+    assert other["patient_pays"] == "10187.50"
+
+
+def test_PZH_2018_195_2_2_personal_share_at_most_10_percent_in_county():
+    no_help = {
+        "medical_settlement.supplementary_rate": 0,
+        "medical_settlement.tilt_rate": 0,
+        "medical_settlement.assistance_rate": 0,
+    }
+    b = bill("B", 2, 20000, 20000, who="510402197505050019", in_county=True)
+    (r,) = settle("510400", parse_bills([b]), no_help)
+    # basic 75% × 19500 = 14625.00; left 5375 > 10% × 20000 = 2000: tilt tops up 3375.00
+    assert paid(r) == {"basic": "14625.00", "tilt": "3375.00"}
+    assert r["patient_in_policy"] == "2000.00"
+    outside = dict(b, in_county=False)
+    (r,) = settle("510400", parse_bills([outside]), no_help)
+    assert r["patient_in_policy"] == "5375.00"  # outside the county the 10% rule does not apply
+
+
+def test_PZH_2018_195_2_4_non_compliant_costs_borne_by_the_hospital():
+    b = bill("B", 2, 22000, 20000, who="510402197505050019", non_compliant_cost=1000)
+    (r,) = settle("510400", parse_bills([b]))
+    assert r["hospital_bears"] == "1000.00"
+    assert r["out_of_policy"] == "1000.00"  # 22000 − 20000 − 1000
+    assert "PZH-2018-195/2.4" in r["basis"]
+
+
+def test_bad_bills_are_named_with_field_and_reason():
+    bad = [
+        bill("X1", 2, 100, 200),
+        dict(bill("X2", 7, 100, 50), discharge_date="2017-12-01"),
+        bill("X3", 2, -5, 0),
+    ]
+    with pytest.raises(BillError) as err:
+        parse_bills(bad)
+    text = "\n".join(err.value.problems)
+    assert (
+        "单据 X1，字段 in_policy_cost：政策范围内费用200.00加不合规费用0.00超过总费用100.00" in text
+    )
+    assert "单据 X2，字段 discharge_date：出院日期 2017-12-01 早于入院日期 2018-01-01" in text
+    assert "单据 X2，字段 hospital_level" in text
+    assert "单据 X3，字段 total_cost：金额不能为负数" in text
+
+
+PEOPLE = ["360102198005120025", "360102200503010048", "360102199001010077"]
+
+
+@st.composite
+def a_year_of_bills(draw):
+    out = []
+    for i in range(draw(st.integers(1, 6))):
+        total = draw(st.integers(0, 300000))
+        in_policy = draw(st.integers(0, total))
+        non_compliant = draw(st.integers(0, total - in_policy))
+        day = date(2018, 1, 1) + timedelta(days=draw(st.integers(0, 364)))
+        out.append(
+            {
+                "bill_id": f"B{i}",
+                "id_number": draw(st.sampled_from(PEOPLE)),
+                "admission_date": day,
+                "discharge_date": day,
+                "hospital_level": draw(st.sampled_from(["1", "2", "3", "referral_out"])),
+                "in_county": draw(st.booleans()),
+                "total_cost": total,
+                "in_policy_cost": in_policy,
+                "non_compliant_cost": non_compliant,
+                "statuses": draw(st.sampled_from([[], ["registered_poor"], ["dibao"]])),
+            }
+        )
+    return draw(st.sampled_from(["360000", "370000", "510400"])), out
+
+
+@settings(max_examples=25, deadline=None)
+@given(a_year_of_bills())
+def test_layers_add_up_caps_hold_and_one_at_a_time_equals_the_year(case):
+    code, bills = case
+    rows = parse_bills(bills)
+    year = settle(code, rows)
+    for r in year:
+        layers = sum((Decimal(x["amount"]) for x in r["layers"]), Decimal(0))
+        assert layers + Decimal(r["patient_in_policy"]) == Decimal(r["in_policy_cost"])
+        assert min(Decimal(x["amount"]) for x in r["layers"]) >= 0
+        total = layers + Decimal(r["patient_pays"]) + Decimal(r["hospital_bears"])
+        assert total == Decimal(r["total_cost"])
+    basic_by_person: dict[str, Decimal] = {}
+    for r in year:
+        basic_by_person[r["id_number"]] = basic_by_person.get(r["id_number"], Decimal(0)) + Decimal(
+            r["layers"][0]["amount"]
+        )
+    assert all(v <= 100000 for v in basic_by_person.values())
+    # settling in discharge order, each bill with only the bills before it
+    order = sorted(range(len(rows)), key=lambda i: (rows[i]["discharge_date"], i))
+    for k, i in enumerate(order):
+        prefix = [rows[j] for j in order[: k + 1]]
+        alone = settle(code, prefix)[-1]
+        assert alone == year[i]
