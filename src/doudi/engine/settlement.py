@@ -20,6 +20,7 @@ from doudi.engine import backend
 from doudi.engine.results import plain_value
 from doudi.policy import explain
 from doudi.policy.parameters import Value
+from doudi.policy.rules.status import STATUSES
 from doudi.policy.settlement import schema
 
 LEVELS = {"1": "1", "2": "2", "3": "3", "referral_out": "referral_out", "转外诊": "referral_out"}
@@ -74,10 +75,8 @@ def _money(raw: Any, where: str, problems: list[str], required: bool = True) -> 
     return value
 
 
-def parse_bills(
-    bills: Sequence[Any], statuses_at: Mapping[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    """Validate bills; ``statuses_at(id_number, day)`` gives the statuses from a scenario."""
+def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
+    """Validate bills (each with the statuses its patient held on the discharge date)."""
     problems: list[str] = []
     rows = []
     for i, raw in enumerate(bills):
@@ -104,18 +103,17 @@ def parse_bills(
         non_compliant = _money(
             raw.get("non_compliant_cost"), at + "non_compliant_cost", problems, required=False
         )
-        if total is not None and in_policy is not None and non_compliant is not None:
-            if in_policy + non_compliant > total:
-                problems.append(
-                    f"{at}in_policy_cost：政策范围内费用{in_policy}加不合规费用{non_compliant}"
-                    f"超过总费用{total}"
-                )
-        held = raw.get("statuses")
-        if statuses_at is not None and held is None:
-            if number and number not in statuses_at:
-                problems.append(f"{at}id_number：场景中没有此人（{number}）")
-            held = statuses_at.get(number, lambda _d: [])(discharged) if discharged else []
-        held = set(held or [])
+        known = total is not None and in_policy is not None and non_compliant is not None
+        if known and in_policy + non_compliant > total:  # type: ignore[operator]
+            problems.append(
+                f"{at}in_policy_cost：政策范围内费用{in_policy}加不合规费用{non_compliant}"
+                f"超过总费用{total}"
+            )
+        held = raw.get("statuses") or []
+        if not isinstance(held, list) or not set(held) <= set(STATUSES):
+            problems.append(f"{at}statuses：出院时持有的身份列表，可选 {'、'.join(STATUSES)}")
+            held = []
+        held = set(held)
         if len(problems) > before:
             continue
         rows.append(
