@@ -323,3 +323,17 @@ def test_SD_2017_37_2_1_and_PZH_2018_195_1_1_cover_those_who_may_enroll():
     assert rp(one("510400", 2018, not_enrolled("510402")))["gov_paid"] == "100.00"
     assert rp(one("360000", 2018, not_enrolled("360102")))["reasons"] == ["not_enrolled"]
     assert rp(one("130000", 2018, not_enrolled("130281")))["reasons"] == ["not_enrolled"]
+
+
+def test_CQ_2018_82_2_1_1_one_id_on_two_rows_gets_the_better_status_once():
+    # the poverty office's row first (70%), civil affairs' tekun row second (100%):
+    # one subsidy, the more favourable: 100.00 from civil affairs; the other row nothing
+    pid = make_id("500102", "19650315")
+    poor = person(pid, statuses=[status("registered_poor", "2015-01-01")])
+    tekun = person(pid, statuses=[status("tekun", "2016-01-01")])
+    first, second = run("500000", 2018, [poor, tekun], **CQ)
+    assert rp(first)["reasons"] == ["duplicate"] and rp(first)["gov_paid"] == "0.00"
+    assert (rp(second)["gov_paid"], rp(second)["funding"]) == (
+        "100.00",
+        {"civil_affairs": "100.00"},
+    )

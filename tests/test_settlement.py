@@ -155,15 +155,18 @@ PEOPLE = ["360102198005120025", "360102200503010048", "360102199001010077"]
 @st.composite
 def a_year_of_bills(draw):
     out = []
+    # a person's statuses are facts of the person, the same on every bill
+    held = {who: draw(st.sampled_from([[], ["registered_poor"], ["dibao"]])) for who in PEOPLE}
     for i in range(draw(st.integers(1, 6))):
         total = draw(st.integers(0, 300000))
         in_policy = draw(st.integers(0, total))
         non_compliant = draw(st.integers(0, total - in_policy))
         day = date(2018, 1, 1) + timedelta(days=draw(st.integers(0, 364)))
+        who = draw(st.sampled_from(PEOPLE))
         out.append(
             {
                 "bill_id": f"B{i}",
-                "id_number": draw(st.sampled_from(PEOPLE)),
+                "id_number": who,
                 "admission_date": day,
                 "discharge_date": day,
                 "hospital_level": draw(st.sampled_from(["1", "2", "3", "referral_out"])),
@@ -171,7 +174,7 @@ def a_year_of_bills(draw):
                 "total_cost": total,
                 "in_policy_cost": in_policy,
                 "non_compliant_cost": non_compliant,
-                "statuses": draw(st.sampled_from([[], ["registered_poor"], ["dibao"]])),
+                "statuses": held[who],
             }
         )
     return draw(st.sampled_from(["360000", "370000", "510400"])), out
@@ -201,3 +204,46 @@ def test_layers_add_up_caps_hold_and_one_at_a_time_equals_the_year(case):
         prefix = [rows[j] for j in order[: k + 1]]
         alone = settle(code, prefix)[-1]
         assert alone == year[i]
+
+
+def test_scenario_bills_use_the_peoples_statuses_on_the_discharge_date():
+    import doudi
+
+    scenario = {
+        "jurisdiction": "360000",
+        "year": 2018,
+        "people": [
+            {
+                "id_number": POOR_ID,
+                "statuses": [{"status": "dibao", "from": "2018-04-01"}],
+                "resident_pension": {"enrolled": True},
+            }
+        ],
+        "bills": [
+            {k: v for k, v in bill("before", 2, 10000, 10000).items() if k != "statuses"},
+            {
+                k: v
+                for k, v in bill("after", 2, 10000, 10000, day="2018-06-01").items()
+                if k != "statuses"
+            },
+        ],
+    }
+    before, after = doudi.evaluate(scenario)["bills"]
+    # 10 March: not yet dibao → base rules: deductible 500, 75% × 9500 = 7125.00
+    assert paid(before) == {"basic": "7125.00"} and before["deductible_paid"] == "500.00"
+    # 1 June: dibao → no deductible, 400 standard, 80% × 9600 = 7680.00
+    assert paid(after)["basic"] == "7680.00" and paid(after)["critical_illness"] == "400.00"
+
+
+def test_scenario_bill_for_someone_not_in_the_scenario_is_an_error():
+    import doudi
+    from doudi.engine.scenario import ScenarioError
+
+    scenario = {
+        "jurisdiction": "360000",
+        "year": 2018,
+        "people": [{"id_number": POOR_ID}],
+        "bills": [bill("X", 2, 100, 100, who="360102199001010077")],
+    }
+    with pytest.raises(ScenarioError, match="people 中没有此人"):
+        doudi.evaluate(scenario)

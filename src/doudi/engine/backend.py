@@ -40,8 +40,8 @@ PROGRAMS: dict[str, tuple[dict[str, ibis.Schema], Callable[..., ibis.Table]]] = 
         lambda tables, params: evaluate_table(tables["people"], tables["statuses"], params),
     ),
     "bills": (
-        {"bills": settlement_schema.BILLS},
-        lambda tables, params: settle(tables["bills"], params),
+        {"bills": settlement_schema.BILLS, "statuses": settlement_schema.BILL_STATUSES},
+        lambda tables, params: settle(tables["bills"], tables["statuses"], params),
     ),
 }
 

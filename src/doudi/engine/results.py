@@ -73,6 +73,12 @@ def _day(value: date | datetime | None) -> str | None:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
+def _share(value: Decimal) -> str:
+    """A share with two decimals ("0.60", "1.00"), more only where it has them."""
+    two = value.quantize(Decimal("0.01"))
+    return str(two) if two == value else format(value.normalize(), "f")
+
+
 def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
     doc = p.jurisdiction.document
     # Hebei's split is a structure (province, city, county thirds): show all
@@ -148,7 +154,7 @@ def _medical(row: dict[str, Any], p: Params) -> dict[str, Any]:
         "eligible": row["rm_eligible"],
         "category": row["rm_category"],
         "contribution": fmt(row["rm_contribution"]),
-        "subsidy_share": str(row["rm_share"]),
+        "subsidy_share": _share(row["rm_share"]),
         "subsidy": fmt(row["rm_subsidy"]),
         "self_due": fmt(row["rm_self_due"]),
         "funding": {"finance": fmt(row["rm_subsidy"])} if row["rm_subsidy"] else {},

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from doudi.core import idnumber
 from doudi.core.money import MoneyError, yuan
-from doudi.engine import backend
+from doudi.engine import backend, settlement
 from doudi.engine.results import format_results
 from doudi.policy import jurisdictions, schema
 from doudi.policy.parameters import ParameterError
@@ -252,8 +252,43 @@ def evaluate(scenario: Any) -> dict[str, Any]:
     unemployment_rows = {
         i for i, raw in enumerate(scenario["people"]) if raw.get("unemployment") is not None
     }
-    return {
+    result = {
         "jurisdiction": params.jurisdiction.code,
         "year": params.year,
         "results": format_results(out.to_pylist(), params, unemployment_rows),
     }
+    if scenario.get("bills") is not None:
+        result["bills"] = _settle_bills(scenario, checked, rows, statuses)
+    return result
+
+
+def _settle_bills(
+    scenario: Mapping[str, Any],
+    checked: Params,
+    rows: list[dict[str, Any]],
+    statuses: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Settle the scenario's bills with the statuses of its people (RULES.md §3.2)."""
+    bills = scenario["bills"]
+    if not isinstance(bills, list):
+        raise ScenarioError(["字段 bills：应为单据列表"])
+    try:
+        parsed = settlement.parse_bills(bills)
+    except settlement.BillError as exc:
+        raise ScenarioError(exc.problems) from exc
+    known = {row["id_number"] for row in rows}
+    unknown = [
+        f"单据 {b['bill_id']}，字段 id_number：场景的 people 中没有此人（{b['id_number']}）"
+        for b in parsed
+        if b["id_number"] not in known
+    ]
+    if unknown:
+        raise ScenarioError(unknown)
+    number_of = {row["row_no"]: row["id_number"] for row in rows}
+    periods = [
+        {**{k: v for k, v in s.items() if k != "row_no"}, "id_number": number_of[s["row_no"]]}
+        for s in statuses
+    ]
+    return settlement.settle(
+        checked.jurisdiction.code, parsed, scenario.get("parameters") or {}, periods
+    )

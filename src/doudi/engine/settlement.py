@@ -8,7 +8,7 @@ so deductibles and caps carry from bill to bill.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,6 @@ from doudi.policy.settlement import schema
 
 LEVELS = {"1": "1", "2": "2", "3": "3", "referral_out": "referral_out", "转外诊": "referral_out"}
 LEVEL_ZH = {"1": "一级", "2": "二级", "3": "三级", "referral_out": "转外诊"}
-POOR = ("registered_poor", "dibao", "tekun")
 LAYER_ZH = {
     "basic": "基本医疗保险",
     "critical_illness": "大病保险",
@@ -128,7 +127,7 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
                 "total_cost": total,
                 "in_policy_cost": in_policy,
                 "non_compliant_cost": non_compliant,
-                **{s: s in held for s in POOR},
+                "held": sorted(held),
             }
         )
     if problems:
@@ -140,8 +139,26 @@ def settle(
     jurisdiction: str,
     rows: list[dict[str, Any]],
     overrides: Mapping[str, Any] | None = None,
+    statuses: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Settle validated bills, one plan per discharge year; results in input order."""
+    """Settle validated bills, one plan per discharge year; results in input order.
+
+    ``statuses`` are the patients' status periods (from a scenario's people);
+    without them each bill's own ``statuses`` (held on its discharge date) count.
+    """
+    if statuses is None:
+        statuses = [
+            {
+                "id_number": row["id_number"],
+                "status": status,
+                "valid_from": row["discharge_date"],
+                "valid_to": row["discharge_date"] + timedelta(days=1),
+                "exit_date": None,
+            }
+            for row in rows
+            for status in row["held"]
+        ]
+    status_table = pa.Table.from_pylist(statuses, schema=schema.BILL_STATUSES.to_pyarrow())
     results: dict[int, dict[str, Any]] = {}
     by_year: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
@@ -149,8 +166,8 @@ def settle(
     for year, group in sorted(by_year.items()):
         plan = backend.plan(jurisdiction, year, overrides, kind="bills")
         table = pa.Table.from_pylist(group, schema=schema.BILLS.to_pyarrow())
-        for out in plan.run(bills=table).to_pylist():
-            used = plan.params.local_config_used("medical_settlement")
+        used = plan.params.local_config_used("medical_settlement")
+        for out in plan.run(bills=table, statuses=status_table).to_pylist():
             results[out["bill_no"]] = _format(out, used)
     return [results[row["bill_no"]] for row in rows]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -20,7 +20,8 @@ RATIO = dt.Decimal(18, 4)
 
 def money(value: Decimal | int | str) -> ir.DecimalScalar:
     """A money literal, exact to the fen."""
-    return ibis.literal(Decimal(str(value)).quantize(Decimal("0.01")), type=MONEY)
+    exact = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return ibis.literal(exact, type=MONEY)
 
 
 def ratio(value: Decimal | int | str) -> ir.DecimalScalar:

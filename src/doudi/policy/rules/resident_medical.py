@@ -21,7 +21,7 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import age_on, join_codes, money, to_money
+from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, to_money
 from doudi.policy.params import Params
 from doudi.policy.rules.status import Window
 
@@ -97,7 +97,7 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     )
     shares = {name: share for _, name, share in cats}
     share = ibis.cases(
-        *[(t.rm_category == name, money(v)) for name, v in shares.items()], else_=money(0)
+        *[(t.rm_category == name, ratio(v)) for name, v in shares.items()], else_=ratio(0)
     )
     exit_marked = t.rm_category.isnull() & t.rmx_registered_poor
     t = t.mutate(
@@ -111,8 +111,8 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
         rm_share=share,
     )
     t = t.mutate(rm_eligible=t.rm_reasons == "")
-    t = t.mutate(rm_share=ibis.ifelse(t.rm_eligible, t.rm_share, money(0)))
-    t = t.mutate(rm_subsidy=to_money(money(standard) * t.rm_share))
+    t = t.mutate(rm_share=ibis.ifelse(t.rm_eligible, t.rm_share, ratio(0)))
+    t = t.mutate(rm_subsidy=to_money(money(standard).cast(RATIO) * t.rm_share))
     return t.mutate(
         rm_contribution=money(standard),
         rm_self_due=to_money(money(standard) - t.rm_subsidy),

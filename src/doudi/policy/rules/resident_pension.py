@@ -32,6 +32,8 @@ KEEP_TIER_CLAUSE = {
     "SD-2017-37": "SD-2017-37/2.1",
     "CQ-2018-82": "CQ-2018-82/2.1.2",
 }
+#: Most favourable first: which row wins when one ID number appears twice.
+CATEGORY_ORDER = ("tekun", "severe_disability", "dibao", "registered_poor")
 #: Civil-affairs statuses: a Chongqing target holding one is a civil-affairs target.
 CIVIL_AFFAIRS = ("tekun", "dibao")
 
@@ -129,7 +131,11 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
             checks.append((no_status, "no_status", main))
         if hukou_province:
             checks.append(
-                (t.hukou_region.substr(0, 2) != hukou_province[:2], "hukou", conditions_clause)
+                (
+                    t.hukou_region.isnull() | (t.hukou_region.substr(0, 2) != hukou_province[:2]),
+                    "hukou",
+                    conditions_clause,
+                )
             )
         checks += [
             (t.student, "student", conditions_clause),
@@ -144,12 +150,24 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         )
 
         # Once per person per year (HE-2018-3/2.1.1; CQ 多重身份不重复享受): among
-        # rows of the same ID number that are otherwise eligible, the first wins.
-        t = t.mutate(_eligible_before=t.rp_reasons == "")
-        first = ibis.row_number().over(
-            group_by=[t.id_number, t._eligible_before], order_by=[t.row_no]
+        # the otherwise eligible rows of one ID number, the row with the most
+        # favourable status wins, then the first row. A group-by joined back is
+        # three times faster than a window function over ten million rows.
+        priority = ibis.cases(
+            *[(t.rp_category == c, i) for i, c in enumerate(CATEGORY_ORDER)], else_=9
         )
-        t = t.mutate(_duplicate=t._eligible_before & (first > 0))
+        t = t.mutate(
+            _eligible_before=t.rp_reasons == "",
+            _key=priority.cast("int64") * 10**12 + t.row_no,
+        )
+        firsts = (
+            t.filter(t._eligible_before)
+            .group_by("id_number")
+            .aggregate(_first=t._key.min())
+            .rename(_id="id_number")
+        )
+        t = t.left_join(firsts, t.id_number == firsts._id).drop("_id")
+        t = t.mutate(_duplicate=t._eligible_before & t._first.notnull() & (t._first != t._key))
         dup_clause = "HE-2018-3/2.1.1" if doc in ("HE-2018-3", "CQ-2018-82") else main
         t = t.mutate(
             rp_reasons=t.rp_reasons + ibis.ifelse(t._duplicate, "duplicate;", ""),
@@ -168,8 +186,13 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
         joins = t.rp_enrolled | (ibis.literal(not requires_enrollment) & t.rp_eligible)
         contributes = joins & (t._age_jan1 < pension_age)
         t = t.mutate(
+            # one joining now (not enrolled) joins at the minimum tier
             rp_contribution=to_money(
-                ibis.ifelse(contributes, t.rp_tier.fill_null(money(minimum_tier)), 0)
+                ibis.cases(
+                    (contributes & t.rp_enrolled, t.rp_tier.fill_null(money(minimum_tier))),
+                    (contributes, money(minimum_tier)),
+                    else_=money(0),
+                )
             ),
             rp_retained_tier=(
                 t.rp_tier.notnull()

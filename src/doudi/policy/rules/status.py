@@ -48,13 +48,19 @@ class Window:
     exit_mode: str | date
 
 
-def _held(statuses: ir.Table, w: Window) -> ir.BooleanValue:
+def effective_end(statuses: ir.Table, exit_mode: str | date) -> ir.DateValue:
+    """The end of a status period once the exit reading is applied (see Window)."""
     end = statuses.valid_to
-    if w.exit_mode == "respect":
-        end = least_date(statuses.valid_to, statuses.exit_date)
-    elif isinstance(w.exit_mode, date):
-        early_exit = statuses.exit_date.notnull() & (statuses.exit_date < w.exit_mode)
-        end = ibis.ifelse(early_exit, least_date(statuses.valid_to, statuses.exit_date), end)
+    if exit_mode == "respect":
+        return least_date(statuses.valid_to, statuses.exit_date)
+    if isinstance(exit_mode, date):
+        early_exit = statuses.exit_date.notnull() & (statuses.exit_date < exit_mode)
+        return ibis.ifelse(early_exit, least_date(statuses.valid_to, statuses.exit_date), end)
+    return end
+
+
+def _held(statuses: ir.Table, w: Window) -> ir.BooleanValue:
+    end = effective_end(statuses, w.exit_mode)
     return overlaps(statuses.valid_from, end, w.start, w.end)
 
 

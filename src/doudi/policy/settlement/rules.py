@@ -20,9 +20,11 @@ import ibis.expr.types as ir
 
 from doudi.policy.expr import join_codes, money, ratio, to_money
 from doudi.policy.params import Params
+from doudi.policy.rules import resident_medical
+from doudi.policy.rules.status import effective_end
 from doudi.policy.settlement.waterfall import Segment, layer
 
-LAYERS = ("basic", "critical_illness", "supplementary", "tilt", "assistance")
+POOR = ("registered_poor", "dibao", "tekun")
 
 
 def by_level(t: ir.Table, table: Mapping[str, Decimal], kind: str) -> ir.DecimalValue:
@@ -34,9 +36,26 @@ def by_level(t: ir.Table, table: Mapping[str, Decimal], kind: str) -> ir.Decimal
     )
 
 
-def settle(t: ir.Table, p: Params) -> ir.Table:
+def with_discharge_statuses(bills: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
+    """Flag the statuses each patient held on the bill's discharge date.
+
+    The exit reading is the resident-medical one (rules/resident_medical.py):
+    registered poor not exit-marked, Jiangxi including the exited, Hebei those
+    exited after 2016-08-01.
+    """
+    mode = resident_medical.windows(p)[0].exit_mode
+    j = bills.select("bill_no", "id_number", "discharge_date").inner_join(statuses, "id_number")
+    end = effective_end(j, mode)
+    held = (j.valid_from <= j.discharge_date) & (end.isnull() | (end > j.discharge_date))
+    flags = j.group_by("bill_no").aggregate(**{s: (held & (j.status == s)).any() for s in POOR})
+    out = bills.left_join(flags, bills.bill_no == flags.bill_no).drop("bill_no_right")
+    return out.mutate(**{s: out[s].fill_null(False) for s in POOR})
+
+
+def settle(bills: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
     """Add every layer's payment, the patient's part and the hospital's part."""
     doc = p.jurisdiction.document
+    t = with_discharge_statuses(bills, statuses, p)
     with p.section("medical_settlement"):
         g = p.get
         poor = t.tekun | t.dibao | t.registered_poor

@@ -18,9 +18,17 @@ BILLS = ibis.schema(
         "total_cost": MONEY,
         "in_policy_cost": MONEY,
         "non_compliant_cost": MONEY,
-        # statuses held on the discharge date (set by the engine)
-        "registered_poor": "boolean",
-        "dibao": "boolean",
-        "tekun": "boolean",
+    }
+)
+
+#: The patients' status periods (the same reading of statuses as the pension and
+#: medical rules, keyed by ID number since bills name their patient that way).
+BILL_STATUSES = ibis.schema(
+    {
+        "id_number": "string",
+        "status": "string",
+        "valid_from": "date",
+        "valid_to": "date",
+        "exit_date": "date",
     }
 )
