@@ -238,6 +238,10 @@ def held(status: dict[str, Any], start: date, end: date, exit_mode: str | date) 
     return status["valid_from"] <= end and (stop is None or stop > start)
 
 
+#: Most favourable status first (resident_pension.CATEGORY_ORDER).
+PRIORITY = {"tekun": 0, "severe_disability": 1, "dibao": 2, "registered_poor": 3}
+
+
 def loop_evaluate(
     people: list[dict[str, Any]], statuses: list[dict[str, Any]], p: Params
 ) -> list[tuple[Decimal, dict[str, Decimal], Decimal]]:
@@ -286,37 +290,50 @@ def loop_evaluate(
     by_row: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for s in statuses:
         by_row[s["row_no"]].append(s)
-    paid_ids: set[str] = set()
-    out = []
-    for person in sorted(people, key=lambda r: r["row_no"]):
+    ordered = sorted(people, key=lambda r: r["row_no"])
+    # First pass: each row's status category and conditions; then once per ID
+    # number and year the most favourable status wins, then the first row.
+    pre: dict[int, tuple[str | None, bool, int, int]] = {}
+    best: dict[str, int] = {}
+    for person in ordered:
         mine = by_row.get(person["row_no"], [])
         birth = person["birth_date"]
         age_jan1, age_dec31 = age_on(birth, jan1), age_on(birth, dec31)
         hukou = person["hukou_region"]
-
         rp = {
             s["status"]
             for s in mine
             if held(s, *(year_window if s["status"] == "severe_disability" else rp_window), rp_mode)
         }
         category = next((c for c in rp_order if c in rp), None)
-        eligible = (
+        ok = (
             in_force
             and category is not None
-            and not (hukou_province and hukou is not None and hukou[:2] != hukou_province[:2])
+            and not (hukou_province and (hukou is None or hukou[:2] != hukou_province[:2]))
             and not person["student"]
             and not person["employee_pension"]
             and age_dec31 >= age_from
             and age_jan1 < pension_age
             and (person["rp_enrolled"] or not requires_enrollment)
         )
-        if eligible:  # once per ID number and year: the first row wins
-            eligible = person["id_number"] not in paid_ids
-            paid_ids.add(person["id_number"])
+        key = PRIORITY.get(category or "", 9) * 10**12 + person["row_no"]
+        pre[person["row_no"]] = (category, ok, key, age_jan1)
+        if ok:
+            best[person["id_number"]] = min(key, best.get(person["id_number"], key))
+    out = []
+    for person in ordered:
+        mine = by_row.get(person["row_no"], [])
+        birth = person["birth_date"]
+        hukou = person["hukou_region"]
+        category, ok, key, age_jan1 = pre[person["row_no"]]
+        eligible = ok and best[person["id_number"]] == key
         joins = person["rp_enrolled"] or (eligible and not requires_enrollment)
         contributes = joins and age_jan1 < pension_age
         tier = person["rp_tier"]
-        contribution = (tier if tier is not None else minimum) if contributes else Decimal(0)
+        if contributes and person["rp_enrolled"]:
+            contribution = tier if tier is not None else minimum
+        else:  # joining now (not yet enrolled): at the minimum tier
+            contribution = minimum if contributes else Decimal(0)
         # A person kept on an old, lower minimum tier: the share applies to that tier.
         kept = tier is not None and retained is not None and tier == retained < minimum
         gov_paid = Decimal("0.00")
