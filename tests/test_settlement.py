@@ -247,3 +247,32 @@ def test_scenario_bill_for_someone_not_in_the_scenario_is_an_error():
     }
     with pytest.raises(ScenarioError, match="people 中没有此人"):
         doudi.evaluate(scenario)
+
+
+def test_JX_2017_58_2_2_5_chronic_class_II_cap_5000_separate_from_inpatient():
+    bills = [
+        bill("C1", 1, 3000, 3000, claim_type="chronic_2", day="2018-02-01"),
+        bill("H", 3, 10000, 10000, day="2018-03-01"),
+        bill("C2", 1, 3000, 3000, claim_type="chronic_2", day="2018-04-01"),
+    ]
+    c1, _, c2 = settle("360000", parse_bills(bills))
+    # 90% × 3000 = 2700.00; the second reaches the class-II cap: 5000 − 2700 = 2300.00
+    assert paid(c1)["basic"] == "2700.00" and c1["deductible_paid"] == "0.00"
+    assert paid(c2)["basic"] == "2300.00"
+
+
+def test_JX_2017_58_2_2_6_major_disease_quota_80_percent_at_level_2():
+    (r,) = settle("360000", parse_bills([bill("M", 2, 50000, 50000, disease="胃癌")]))
+    # quota 40000 (example): 80% × 40000 = 32000.00, critical illness included;
+    # burden 50000 − 32000 = 18000; assistance 70% = 12600.00; patient 5400.00
+    assert paid(r) == {"basic": "32000.00", "assistance": "12600.00"}
+    assert r["patient_pays"] == "5400.00"
+    assert "JX-2017-58/2.2.6" in r["basis"]
+
+
+def test_HE_2018_3_2_2_3_childbirth_fixed_amount():
+    b = bill("B", 2, 3000, 3000, who="130281198811110209", statuses=(), claim_type="childbirth")
+    (r,) = settle("130000", parse_bills([b]))
+    # fixed amount 1500 (example); the rest 1500 stays under the CI deductible
+    assert paid(r) == {"basic": "1500.00"} and r["patient_pays"] == "1500.00"
+    assert r["basis"] == ["HE-2018-3/2.2.3"]

@@ -34,6 +34,8 @@ LAYER_ZH = {
 }
 
 
+#: 住院, 门诊特殊慢性病 I类 / II类, 住院分娩.
+CLAIM_TYPES = ("inpatient", "chronic_1", "chronic_2", "childbirth")
 #: The sentences of a clause that bear on a settlement (clause → topics).
 QUOTE = {
     "JX-2017-58/2.2.4": ["settle_waiver", "settle_halved"],
@@ -108,6 +110,9 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
                 f"{at}in_policy_cost：政策范围内费用{in_policy}加不合规费用{non_compliant}"
                 f"超过总费用{total}"
             )
+        claim = str(raw.get("claim_type") or "inpatient")
+        if claim not in CLAIM_TYPES:
+            problems.append(f"{at}claim_type：应为 {'、'.join(CLAIM_TYPES)} 之一，实际为 {claim!r}")
         held = raw.get("statuses") or []
         if not isinstance(held, list) or not set(held) <= set(STATUSES):
             problems.append(f"{at}statuses：出院时持有的身份列表，可选 {'、'.join(STATUSES)}")
@@ -127,6 +132,8 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
                 "total_cost": total,
                 "in_policy_cost": in_policy,
                 "non_compliant_cost": non_compliant,
+                "claim_type": claim,
+                "disease": raw.get("disease"),
                 "held": sorted(held),
             }
         )

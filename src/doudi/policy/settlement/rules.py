@@ -127,27 +127,78 @@ def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
     Jiangxi (JX-2017-58/2.2.4): tekun, dibao and registered poor at level-1/2
     hospitals bear no deductible; the critical-illness fund pays the 100/400-yuan
     standard itself (or the whole in-policy cost if lower), and the basic layer
-    pays its rate on the rest (docs/readings.md).
+    pays its rate on the rest (docs/settlement.md). Chronic outpatient claims
+    have their own rates and a yearly cap per class (JX-2017-58/2.2.5); the
+    15 major diseases are paid at 80%/70% of the per-disease quota, critical
+    illness included (JX-2017-58/2.2.6); Hebei pays childbirth a fixed amount
+    (HE-2018-3/2.2.3).
     """
     g = p.get
+    claim = t.claim_type.fill_null("inpatient")
+    chronic = claim.isin(["chronic_1", "chronic_2"])
     deductible = by_level(t, g("medical_settlement.basic_deductible"), "money").fill_null(0)
     rate = by_level(t, g("medical_settlement.basic_rate"), "ratio").fill_null(0)
     cap = money(g("medical_settlement.basic_annual_cap"))
+    chronic_rate = by_level(t, g("medical_settlement.chronic_rate"), "ratio").fill_null(0)
+    chronic_caps = g("medical_settlement.chronic_annual_cap")
     standard = money(0)
+    major = ibis.literal(False)
+    base = t.in_policy_cost
     if doc == "JX-2017-58":
         waived = by_level(t, g("medical_settlement.poor_ci_standard"), "money")
-        standard = ibis.ifelse(t._poor & waived.notnull(), waived, money(0))
-        deductible = ibis.ifelse(t._poor & waived.notnull(), money(0), deductible)
+        is_waived = t._poor & waived.notnull() & ~chronic
+        standard = ibis.ifelse(is_waived, waived, money(0))
+        deductible = ibis.ifelse(is_waived, money(0), deductible)
         poor_rate = by_level(t, g("medical_settlement.poor_basic_rate"), "ratio")
         rate = ibis.ifelse(t._poor & poor_rate.notnull(), poor_rate, rate)
         cap = ibis.ifelse(t._poor, money(g("medical_settlement.poor_basic_annual_cap")), cap)
-    t = t.mutate(
-        ci_standard_paid=to_money(ibis.least(standard, t.in_policy_cost)),
-        deductible_paid=to_money(ibis.least(deductible, t.in_policy_cost)),
-        _basic_rate=rate,
-        _basic_cap=cap,
+        poor_chronic = by_level(t, g("medical_settlement.poor_chronic_rate"), "ratio")
+        chronic_rate = ibis.ifelse(t._poor & poor_chronic.notnull(), poor_chronic, chronic_rate)
+        chronic_caps = {
+            k: ibis.ifelse(t._poor, money(v), money(chronic_caps[k]))
+            for k, v in g("medical_settlement.poor_chronic_annual_cap").items()
+        }
+        quota = ibis.cases(
+            *[
+                (t.disease == d, money(q))
+                for d, q in g("medical_settlement.major_disease_quota").items()
+            ],
+            else_=ibis.null("decimal(18, 2)"),
+        )
+        major_rate = by_level(t, g("medical_settlement.major_disease_rate"), "ratio")
+        major = t._poor & quota.notnull() & major_rate.notnull() & (claim == "inpatient")
+        rate = ibis.ifelse(major, major_rate, rate)
+        base = ibis.ifelse(major, ibis.least(t.in_policy_cost, quota), base)
+        deductible = ibis.ifelse(major, money(0), deductible)
+        standard = ibis.ifelse(major, money(0), standard)
+    chronic_cap = ibis.cases(
+        *[
+            (claim == k, v if isinstance(v, ir.Value) else money(v))
+            for k, v in chronic_caps.items()
+        ],
+        else_=cap,
     )
-    t = t.mutate(_basic_base=t.in_policy_cost - t.ci_standard_paid - t.deductible_paid)
+    rate = ibis.ifelse(chronic, chronic_rate, rate)
+    deductible = ibis.ifelse(chronic, money(0), deductible)
+    fixed_birth = g("medical_settlement.childbirth_fixed_amount", None)
+    if fixed_birth is not None:
+        birth = claim == "childbirth"
+        base = ibis.ifelse(birth, ibis.least(t.in_policy_cost, money(fixed_birth)), base)
+        rate = ibis.ifelse(birth, ratio(1), rate)
+        deductible = ibis.ifelse(birth, money(0), deductible)
+    t = t.mutate(
+        _major=major,
+        _cap_group=ibis.ifelse(chronic, claim, "inpatient"),
+        ci_standard_paid=to_money(ibis.least(standard, t.in_policy_cost)),
+        _deductible=to_money(ibis.least(deductible, t.in_policy_cost)),
+        _basic_rate=rate,
+        _basic_cap=chronic_cap,
+        _basic_raw=to_money(base),
+    )
+    t = t.mutate(
+        deductible_paid=ibis.least(t._deductible, t._basic_raw),
+        _basic_base=ibis.greatest(t._basic_raw - t.ci_standard_paid - t._deductible, 0),
+    )
     t = layer(
         t,
         "basic",
@@ -155,13 +206,17 @@ def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
         yearly_deductible=money(0),
         segments=[Segment(money(0), t._basic_rate)],
         cap=t._basic_cap,
+        cap_group="_cap_group",
     )
-    return t
+    # What the patient still carries of the in-policy cost after the basic layer
+    # (deductible included; the standard amount Jiangxi's fund pays is not theirs).
+    return t.mutate(_burden=to_money(t.in_policy_cost - t.ci_standard_paid - t.basic_paid))
 
 
 def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
     """Critical-illness insurance on the year's in-policy personal burden above its
     yearly deductible, by segment; Jiangxi's and Shandong's improvements for the poor.
+    A major-disease bill's quota payment already includes critical illness.
     """
     g = p.get
     deductible = money(g("medical_settlement.ci_deductible"))
@@ -189,19 +244,23 @@ def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
     poor_cap = g("medical_settlement.registered_poor_ci_annual_cap", None)
     if poor_cap is not None:
         cap = ibis.ifelse(t.registered_poor, money(poor_cap), cap)
-    # The burden the patient still carries after the basic layer (the per-admission
-    # deductible included); the standard amount Jiangxi's fund pays is not a burden.
-    t = t.mutate(_ci_base=t.basic_left + t.deductible_paid)
+    t = t.mutate(_ci_base=ibis.ifelse(t._major, money(0), t._burden))
     t = layer(
         t, "critical_illness", "_ci_base", yearly_deductible=deductible, segments=segments, cap=cap
     )
-    return t.mutate(critical_illness_paid=to_money(t.critical_illness_paid + t.ci_standard_paid))
+    return t.mutate(
+        critical_illness_left=to_money(t._burden - t.critical_illness_paid),
+        critical_illness_paid=to_money(t.critical_illness_paid + t.ci_standard_paid),
+    )
 
 
 def _basis(t: ir.Table, doc: str) -> ir.StringValue:
     parts: list[tuple[ir.BooleanValue, str]] = []
     if doc == "JX-2017-58":
         parts += [(t._poor, "JX-2017-58/2.2.4"), (t._poor, "JX-2017-58/2.2.5")]
+        parts.append((t._major, "JX-2017-58/2.2.6"))
+    if doc == "HE-2018-3":
+        parts.append((t.claim_type == "childbirth", "HE-2018-3/2.2.3"))
     if doc == "SD-2017-37":
         parts.append((t.registered_poor, "SD-2017-37/2.2"))
     if doc == "PZH-2018-195":

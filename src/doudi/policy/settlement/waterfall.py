@@ -22,19 +22,19 @@ import ibis.expr.types as ir
 from doudi.policy.expr import MONEY, RATIO, to_money
 
 
-def year_window() -> ibis.expr.builders.LegacyWindowBuilder:
-    """The person's bills of one calendar year, in order of discharge, up to this one."""
+def year_window(*groups: str) -> ibis.expr.builders.LegacyWindowBuilder:
+    """The person's bills of one calendar year (and ``groups``), in order of discharge."""
     return ibis.window(
-        group_by=[ibis._.id_number, ibis._.discharge_date.year()],
+        group_by=[ibis._.id_number, ibis._.discharge_date.year(), *(ibis._[g] for g in groups)],
         order_by=[ibis._.discharge_date, ibis._.bill_no],
         preceding=None,
         following=0,
     )
 
 
-def running(t: ir.Table, column: str) -> ir.DecimalValue:
+def running(t: ir.Table, column: str, *groups: str) -> ir.DecimalValue:
     """Running total of ``column`` over the person's year, including this bill."""
-    return t[column].sum().over(year_window()).cast(MONEY)
+    return t[column].sum().over(year_window(*groups)).cast(MONEY)
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,14 @@ def layer(
     yearly_deductible: ir.DecimalValue,
     segments: Sequence[Segment],
     cap: ir.DecimalValue | None,
+    cap_group: str | None = None,
 ) -> ir.Table:
     """Add ``<name>_paid`` for the amount in column ``base`` (already net of any
     per-admission deductible), and ``<name>_left`` = ``base`` − paid.
+    ``cap_group`` names a column whose values keep separate yearly caps
+    (chronic outpatient class I and class II beside inpatient care).
     """
+    groups = (cap_group,) if cap_group else ()
     t = t.mutate(**{f"_{name}_cum": running(t, base)})
     now = t[f"_{name}_cum"] - yearly_deductible
     before = now - t[base]
@@ -76,7 +80,7 @@ def layer(
     if cap is None:
         paid: ir.DecimalValue = t[f"_{name}_uncapped"]
     else:
-        t = t.mutate(**{f"_{name}_ucum": running(t, f"_{name}_uncapped")})
+        t = t.mutate(**{f"_{name}_ucum": running(t, f"_{name}_uncapped", *groups)})
         cum = t[f"_{name}_ucum"]
         paid = ibis.least(cap, cum) - ibis.least(cap, cum - t[f"_{name}_uncapped"])
     t = t.mutate(**{f"{name}_paid": to_money(paid)})
