@@ -83,3 +83,55 @@ def test_clause_and_params_commands():
     out = doudi("params", "--jurisdiction", "130200", "--year", "2018")
     assert "resident_pension.payer_weights" in out.stdout and "HE-2018-3/2.1.1" in out.stdout
     assert "local-config" in out.stdout
+
+
+def test_settle_examples_show_every_layer_with_its_clause():
+    out = doudi("settle", "--explain", "examples/bills/jiangxi-2018.yaml")
+    assert out.returncode == 0, out.stderr
+    assert "大病保险基金按400.00元标准纳入报销" in out.stdout
+    assert "【JX-2017-58/2.2.4】" in out.stdout and "【JX-2017-58/2.2.6】" in out.stdout
+
+
+def test_settle_csv_in_platform_names_and_nhsa_out():
+    out = doudi(
+        "settle",
+        "--jurisdiction",
+        "510400",
+        "--format",
+        "nhsa",
+        "examples/bills/panzhihua-2018.csv",
+    )
+    assert out.returncode == 0, out.stderr
+    first = json.loads(out.stdout)[0]
+    # 22000 total, 20000 in policy, 1000 non-compliant → hospital 1000.00, out of policy 1000.00
+    assert (first["setl_id"], first["hosp_part_amt"], first["fulamt_ownpay_amt"]) == (
+        "PZH-001",
+        "1000.00",
+        "1000.00",
+    )
+    assert first["hifp_pay"] == "14625.00"  # 75% × (20000 − 500)
+    parts = ("hifp_pay", "hifmi_pay", "hifes_pay", "othfund_pay", "maf_pay")
+    total = (
+        sum(float(first[k]) for k in parts)
+        + float(first["psn_part_amt"])
+        + float(first["hosp_part_amt"])
+    )
+    assert round(total, 2) == 22000.00
+
+
+def test_settle_bad_bill_exit_2():
+    bill = {
+        "bill_id": "Z",
+        "id_number": "360102198005120025",
+        "admission_date": "2018-05-02",
+        "discharge_date": "2018-05-01",
+        "hospital_level": 2,
+        "total_cost": 100,
+        "in_policy_cost": 50,
+    }
+    bad = json.dumps({"jurisdiction": "360000", "bills": [bill]})
+    out = doudi("settle", "-", stdin=bad)
+    assert (
+        out.returncode == 2
+        and "单据 Z，字段 discharge_date：出院日期 2018-05-01 早于入院日期 2018-05-02" in out.stderr
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -85,27 +87,53 @@ def evaluate(
                 typer.echo(f"【{title}】{person[key]['explanation']}")
 
 
+def _read_bills_csv(file: str) -> list[dict[str, Any]]:
+    """A CSV of bills (UTF-8, UTF-8 with BOM or GB18030, as Excel writes them)."""
+    raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        _fail([f"单据文件 {file} 既不是 UTF-8 也不是 GB18030 编码"])
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return [{k.strip(): (v.strip() or None) for k, v in row.items() if k} for row in rows]
+
+
 @app.command()
 def settle(
-    file: Annotated[str, typer.Argument(help="单据文件（YAML 或 JSON；- 表示标准输入）")],
+    file: Annotated[str, typer.Argument(help="单据文件（YAML、JSON 或 CSV；- 表示标准输入）")],
     explain: Annotated[
         bool, typer.Option("--explain", help="输出中文说明 / print explanations")
     ] = False,
+    output: Annotated[
+        str, typer.Option("--format", help="json，或 nhsa（国家医保信息平台结算字段名）")
+    ] = "json",
+    jurisdiction: Annotated[str | None, typer.Option(help="统筹地区代码（CSV 单据必填）")] = None,
 ) -> None:
     """住院费用一站式结算：各支付方依次支付 / settle hospital bills through every payer."""
+    from doudi.engine import nhsa
     from doudi.engine.settlement import BillError, parse_bills
     from doudi.engine.settlement import settle as run
     from doudi.policy import jurisdictions
 
-    data = _read_scenario(file)
+    if output not in ("json", "nhsa"):
+        _fail([f"--format 应为 json 或 nhsa，实际为 {output!r}"])
+    data: Any
+    if file.lower().endswith(".csv"):
+        data = {"bills": _read_bills_csv(file)}
+    else:
+        data = _read_scenario(file)
     if isinstance(data, list):
         data = {"bills": data}
     if not isinstance(data, dict) or not isinstance(data.get("bills"), list):
         _fail(["单据文件应包含 jurisdiction 和 bills（单据列表）"])
     try:
-        code = jurisdictions.resolve(str(data.get("jurisdiction") or "")).code
+        code = jurisdictions.resolve(str(jurisdiction or data.get("jurisdiction") or "")).code
     except jurisdictions.UnknownJurisdiction as exc:
-        _fail([f"字段 jurisdiction：{exc}"])
+        _fail([f"字段 jurisdiction（或 --jurisdiction）：{exc}"])
     try:
         results = run(code, parse_bills(data["bills"]), data.get("parameters") or {})
     except BillError as exc:
@@ -113,6 +141,10 @@ def settle(
     if explain:
         for bill in results:
             typer.echo(bill["explanation"] + "\n")
+    elif output == "nhsa":
+        typer.echo(
+            json.dumps([nhsa.write_result(r) for r in results], ensure_ascii=False, indent=2)
+        )
     else:
         typer.echo(
             json.dumps({"jurisdiction": code, "bills": results}, ensure_ascii=False, indent=2)

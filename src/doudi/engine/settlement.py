@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from doudi.core import idnumber
 from doudi.core.money import MoneyError, fmt, yuan
-from doudi.engine import backend
+from doudi.engine import backend, nhsa
 from doudi.engine.results import plain_value
 from doudi.policy import explain
 from doudi.policy.parameters import Value
@@ -84,6 +84,7 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
         if not isinstance(raw, Mapping):
             problems.append(f"第{i + 1}张单据：应为映射（键: 值）")
             continue
+        raw = nhsa.read_bill(raw)
         bill_id = str(raw.get("bill_id") or f"#{i + 1}")
         at = f"单据 {bill_id}，字段 "
         before = len(problems)
@@ -114,6 +115,8 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
         if claim not in CLAIM_TYPES:
             problems.append(f"{at}claim_type：应为 {'、'.join(CLAIM_TYPES)} 之一，实际为 {claim!r}")
         held = raw.get("statuses") or []
+        if isinstance(held, str):  # a CSV cell: "registered_poor;dibao"
+            held = [x for x in held.replace("、", ";").split(";") if x.strip()]
         if not isinstance(held, list) or not set(held) <= set(STATUSES):
             problems.append(f"{at}statuses：出院时持有的身份列表，可选 {'、'.join(STATUSES)}")
             held = []
@@ -222,6 +225,7 @@ def _format(row: dict[str, Any], used: list[Value]) -> dict[str, Any]:
         "in_policy_cost": fmt(row["in_policy_cost"]),
         "layers": layers,
         "deductible_paid": fmt(row["deductible_paid"]),
+        "fund_paid": fmt(paid),
         "patient_in_policy": fmt(row["patient_in_policy"]),
         "out_of_policy": fmt(row["out_of_policy"]),
         "patient_pays": fmt(row["patient_pays"]),
