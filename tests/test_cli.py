@@ -135,3 +135,25 @@ def test_settle_bad_bill_exit_2():
         out.returncode == 2
         and "单据 Z，字段 discharge_date：出院日期 2018-05-01 早于入院日期 2018-05-02" in out.stderr
     )
+
+
+def test_settle_batch_settles_good_bills_lists_bad_ones_and_never_twice():
+    def one(bill_id, level):
+        return {
+            "bill_id": bill_id,
+            "id_number": "360102198005120025",
+            "admission_date": "2018-05-01",
+            "discharge_date": "2018-05-02",
+            "hospital_level": level,
+            "total_cost": 100,
+            "in_policy_cost": 100,
+        }
+
+    batch = {"jurisdiction": "360000", "bills": [one("A", 2), one("B", 9), one("A", 2)]}
+    out = doudi("settle", "-", stdin=json.dumps(batch))
+    assert out.returncode == 2
+    result = json.loads(out.stdout)
+    assert [b["bill_id"] for b in result["bills"]] == ["A"]
+    assert any("单据 B，字段 hospital_level" in r for r in result["rejected"])
+    assert any("单据 A，字段 bill_id：单据号重复" in r for r in result["rejected"])
+    assert "相关单据未结算" in out.stderr

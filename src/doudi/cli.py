@@ -115,7 +115,7 @@ def settle(
 ) -> None:
     """住院费用一站式结算：各支付方依次支付 / settle hospital bills through every payer."""
     from doudi.engine import nhsa
-    from doudi.engine.settlement import BillError, parse_bills
+    from doudi.engine.settlement import screen_bills
     from doudi.engine.settlement import settle as run
     from doudi.policy import jurisdictions
 
@@ -134,10 +134,11 @@ def settle(
         code = jurisdictions.resolve(str(jurisdiction or data.get("jurisdiction") or "")).code
     except jurisdictions.UnknownJurisdiction as exc:
         _fail([f"字段 jurisdiction（或 --jurisdiction）：{exc}"])
-    try:
-        results = run(code, parse_bills(data["bills"]), data.get("parameters") or {})
-    except BillError as exc:
-        _fail(exc.problems)
+    # A batch: bad bills are listed with their reasons, the good ones still settled.
+    rows, problems = screen_bills(data["bills"])
+    if problems and not rows:
+        _fail(problems)
+    results = run(code, rows, data.get("parameters") or {})
     if explain:
         for bill in results:
             typer.echo(bill["explanation"] + "\n")
@@ -146,9 +147,13 @@ def settle(
             json.dumps([nhsa.write_result(r) for r in results], ensure_ascii=False, indent=2)
         )
     else:
-        typer.echo(
-            json.dumps({"jurisdiction": code, "bills": results}, ensure_ascii=False, indent=2)
-        )
+        out = {"jurisdiction": code, "bills": results, "rejected": problems}
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    if problems:
+        typer.echo(f"有{len(problems)}处单据错误，相关单据未结算 / rejected bills:", err=True)
+        for m in problems:
+            typer.echo(f"  - {m}", err=True)
+        raise typer.Exit(code=2)
 
 
 @app.command()

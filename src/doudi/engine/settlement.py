@@ -34,6 +34,24 @@ LAYER_ZH = {
 }
 
 
+#: Disease names with a rule of their own (Jiangxi's 15 major diseases, JX-2017-58/2.2.6).
+KNOWN_DISEASES = (
+    "食道癌",
+    "胃癌",
+    "直肠癌",
+    "结肠癌",
+    "肺癌",
+    "耐多药肺结核",
+    "慢性粒细胞白血病",
+    "急性心肌梗塞",
+    "脑梗死",
+    "血友病",
+    "I型糖尿病",
+    "甲亢",
+    "儿童苯丙酮尿症",
+    "尿道下裂",
+    "地中海贫血",
+)
 #: 住院, 门诊特殊慢性病 I类 / II类, 住院分娩.
 CLAIM_TYPES = ("inpatient", "chronic_1", "chronic_2", "childbirth")
 #: The sentences of a clause that bear on a settlement (clause → topics).
@@ -77,9 +95,25 @@ def _money(raw: Any, where: str, problems: list[str], required: bool = True) -> 
 
 
 def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
-    """Validate bills (each with the statuses its patient held on the discharge date)."""
+    """Validate bills (each with the statuses its patient held on the discharge date).
+
+    Raises :class:`BillError` listing every bad bill; see :func:`screen_bills`
+    for a batch that settles the good bills anyway.
+    """
+    rows, problems = screen_bills(bills)
+    if problems:
+        raise BillError(problems)
+    return rows
+
+
+def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Split bills into valid rows and problems (bill, field, reason in Chinese).
+
+    A bill id seen before is rejected, so no bill is settled twice.
+    """
     problems: list[str] = []
     rows = []
+    seen: set[str] = set()
     for i, raw in enumerate(bills):
         if not isinstance(raw, Mapping):
             problems.append(f"第{i + 1}张单据：应为映射（键: 值）")
@@ -88,6 +122,10 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
         bill_id = str(raw.get("bill_id") or f"#{i + 1}")
         at = f"单据 {bill_id}，字段 "
         before = len(problems)
+        if bill_id in seen:
+            problems.append(f"{at}bill_id：单据号重复，同一单据只结算一次")
+            continue
+        seen.add(bill_id)
         try:
             number = idnumber.parse(str(raw.get("id_number") or "")).value
         except idnumber.IdNumberError as exc:
@@ -110,6 +148,11 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
             problems.append(
                 f"{at}in_policy_cost：政策范围内费用{in_policy}加不合规费用{non_compliant}"
                 f"超过总费用{total}"
+            )
+        disease = raw.get("disease")
+        if disease is not None and str(disease) not in KNOWN_DISEASES:
+            problems.append(
+                f"{at}disease：未知的病种 {disease!r}（可选：{'、'.join(KNOWN_DISEASES)}）"
             )
         claim = str(raw.get("claim_type") or "inpatient")
         if claim not in CLAIM_TYPES:
@@ -140,9 +183,7 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
                 "held": sorted(held),
             }
         )
-    if problems:
-        raise BillError(problems)
-    return rows
+    return rows, problems
 
 
 def settle(
