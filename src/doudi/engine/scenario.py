@@ -255,7 +255,9 @@ def evaluate(scenario: Any) -> dict[str, Any]:
     result = {
         "jurisdiction": params.jurisdiction.code,
         "year": params.year,
-        "results": format_results(out.to_pylist(), params, unemployment_rows),
+        "results": format_results(
+            sorted(out.to_pylist(), key=lambda r: r["row_no"]), params, unemployment_rows
+        ),
     }
     if scenario.get("bills") is not None:
         result["bills"] = _settle_bills(scenario, checked, rows, statuses)

@@ -118,7 +118,7 @@ def settle(bills: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
     t = t.mutate(patient_pays=to_money(t.patient_in_policy + t.out_of_policy))
     t = t.mutate(settlement_basis=_basis(t, doc))
     temp = [c for c in t.columns if c.startswith("_") or c.endswith("_left")]
-    return t.drop(*temp).order_by("bill_no")
+    return t.drop(*temp)
 
 
 def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
