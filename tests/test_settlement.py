@@ -276,3 +276,15 @@ def test_HE_2018_3_2_2_3_childbirth_fixed_amount():
     # fixed amount 1500 (example); the rest 1500 stays under the CI deductible
     assert paid(r) == {"basic": "1500.00"} and r["patient_pays"] == "1500.00"
     assert r["basis"] == ["HE-2018-3/2.2.3"]
+
+
+def test_SD_2017_37_2_2_special_drugs_no_deductible_then_class_b_top_up():
+    b = bill("S", 2, 40000, 40000, who="370102198802140063", special_drug_cost=10000)
+    (r,) = settle("370000", parse_bills([b]))
+    # basic on the 30000 outside the special drugs: 75% × (30000 − 500) = 22125.00
+    # burden 40000 − 22125 = 17875; CI on 17875 − 10000 = 7875 above 5000: 2875 × 55% = 1581.25
+    # special drugs without deductible: 10000 × 55% = 5500.00 → CI 7081.25
+    # class-B top-up by the basic fund: 50% (example) × (10000 − 5500) = 2250.00 → basic 24375.00
+    # left 17875 − 1581.25 − 5500 − 2250 = 8543.75; assistance 70% = 5980.63; patient 2563.12
+    assert paid(r) == {"basic": "24375.00", "critical_illness": "7081.25", "assistance": "5980.63"}
+    assert r["patient_pays"] == "2563.12"

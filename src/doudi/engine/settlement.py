@@ -143,6 +143,11 @@ def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]
         non_compliant = _money(
             raw.get("non_compliant_cost"), at + "non_compliant_cost", problems, required=False
         )
+        special = _money(raw.get("special_drug_cost"), at + "special_drug_cost", problems, False)
+        if in_policy is not None and special is not None and special > in_policy:
+            problems.append(
+                f"{at}special_drug_cost：特殊药品费用{special}超过政策范围内费用{in_policy}"
+            )
         known = total is not None and in_policy is not None and non_compliant is not None
         if known and in_policy + non_compliant > total:  # type: ignore[operator]
             problems.append(
@@ -178,6 +183,7 @@ def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]
                 "total_cost": total,
                 "in_policy_cost": in_policy,
                 "non_compliant_cost": non_compliant,
+                "special_drug_cost": special,
                 "claim_type": claim,
                 "disease": raw.get("disease"),
                 "held": sorted(held),

@@ -193,7 +193,8 @@ def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
         _deductible=to_money(ibis.least(deductible, t.in_policy_cost)),
         _basic_rate=rate,
         _basic_cap=chronic_cap,
-        _basic_raw=to_money(base),
+        # special drugs are in the critical-illness catalogue, not the basic one
+        _basic_raw=to_money(ibis.greatest(base - t.special_drug_cost.fill_null(0), 0)),
     )
     t = t.mutate(
         deductible_paid=ibis.least(t._deductible, t._basic_raw),
@@ -244,13 +245,38 @@ def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
     poor_cap = g("medical_settlement.registered_poor_ci_annual_cap", None)
     if poor_cap is not None:
         cap = ibis.ifelse(t.registered_poor, money(poor_cap), cap)
-    t = t.mutate(_ci_base=ibis.ifelse(t._major, money(0), t._burden))
+    class_b = g("medical_settlement.special_drug_class_b_rate", None)
+    special = ibis.literal(False)
+    if class_b is not None:
+        # SD-2017-37/2.2: the province's negotiated special drugs have no
+        # critical-illness deductible for registered poor; what they still pay for
+        # them afterwards is subsidised again by the basic fund (class-B rules).
+        special = t.registered_poor & (t.special_drug_cost.fill_null(0) > 0)
+    t = t.mutate(
+        _special=special,
+        _special_cost=ibis.ifelse(special, t.special_drug_cost, money(0)),
+    )
+    t = t.mutate(
+        _ci_base=ibis.ifelse(t._major, money(0), t._burden - t._special_cost),
+        _special_ci=to_money(t._special_cost.cast("decimal(18, 4)") * segments[0].rate),
+    )
     t = layer(
         t, "critical_illness", "_ci_base", yearly_deductible=deductible, segments=segments, cap=cap
     )
+    topup_rate = ratio(class_b if class_b is not None else 0)
+    t = t.mutate(
+        _special_topup=to_money(
+            (t._special_cost - t._special_ci).cast("decimal(18, 4)") * topup_rate
+        )
+    )
     return t.mutate(
-        critical_illness_left=to_money(t._burden - t.critical_illness_paid),
-        critical_illness_paid=to_money(t.critical_illness_paid + t.ci_standard_paid),
+        critical_illness_left=to_money(
+            t._burden - t.critical_illness_paid - t._special_ci - t._special_topup
+        ),
+        critical_illness_paid=to_money(
+            t.critical_illness_paid + t.ci_standard_paid + t._special_ci
+        ),
+        basic_paid=to_money(t.basic_paid + t._special_topup),
     )
 
 

@@ -18,6 +18,7 @@ BILLS = ibis.schema(
         "total_cost": MONEY,
         "in_policy_cost": MONEY,
         "non_compliant_cost": MONEY,
+        "special_drug_cost": MONEY,  # Shandong's negotiated special drugs (in-policy)
         "claim_type": "string",  # inpatient, chronic_1, chronic_2, childbirth
         "disease": "string",  # for the major-disease quota (Jiangxi's 15 diseases)
     }
