@@ -157,6 +157,7 @@ def a_year_of_bills(draw):
     out = []
     # a person's statuses are facts of the person, the same on every bill
     held = {who: draw(st.sampled_from([[], ["registered_poor"], ["dibao"]])) for who in PEOPLE}
+    claims = st.sampled_from(["inpatient", "inpatient", "chronic_1", "chronic_2", "childbirth"])
     for i in range(draw(st.integers(1, 6))):
         total = draw(st.integers(0, 300000))
         in_policy = draw(st.integers(0, total))
@@ -175,9 +176,12 @@ def a_year_of_bills(draw):
                 "in_policy_cost": in_policy,
                 "non_compliant_cost": non_compliant,
                 "statuses": held[who],
+                "claim_type": draw(claims),
+                "disease": draw(st.sampled_from([None, None, "胃癌", "肺癌"])),
+                "special_drug_cost": draw(st.integers(0, in_policy)),
             }
         )
-    return draw(st.sampled_from(["360000", "370000", "510400"])), out
+    return draw(st.sampled_from(["360000", "370000", "510400", "130000"])), out
 
 
 @settings(max_examples=25, deadline=None)
@@ -192,12 +196,23 @@ def test_layers_add_up_caps_hold_and_one_at_a_time_equals_the_year(case):
         assert min(Decimal(x["amount"]) for x in r["layers"]) >= 0
         total = layers + Decimal(r["patient_pays"]) + Decimal(r["hospital_bears"])
         assert total == Decimal(r["total_cost"])
-    basic_by_person: dict[str, Decimal] = {}
-    for r in year:
-        basic_by_person[r["id_number"]] = basic_by_person.get(r["id_number"], Decimal(0)) + Decimal(
+    # the basic layer's yearly cap per person and cap group (inpatient; chronic I; chronic II),
+    # special-drug top-ups aside (they are the class-B subsidy, not the capped layer)
+    basic_by_person: dict[tuple[str, str], Decimal] = {}
+    for row, r in zip(rows, year, strict=True):
+        if row["special_drug_cost"]:
+            continue
+        group = row["claim_type"] if row["claim_type"].startswith("chronic") else "inpatient"
+        key = (r["id_number"], group)
+        basic_by_person[key] = basic_by_person.get(key, Decimal(0)) + Decimal(
             r["layers"][0]["amount"]
         )
     assert all(v <= 100000 for v in basic_by_person.values())
+    if code == "510400":  # PZH-2018-195/2.2: at most 10% for registered poor in the county
+        for row, r in zip(rows, year, strict=True):
+            if row["in_county"] and "registered_poor" in row["held"]:
+                bound = (Decimal(r["in_policy_cost"]) * Decimal("0.1")).quantize(Decimal("0.01"))
+                assert Decimal(r["patient_in_policy"]) <= bound
     # settling in discharge order, each bill with only the bills before it
     order = sorted(range(len(rows)), key=lambda i: (rows[i]["discharge_date"], i))
     for k, i in enumerate(order):
