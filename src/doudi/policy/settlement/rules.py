@@ -25,6 +25,12 @@ from doudi.policy.rules.status import effective_end
 from doudi.policy.settlement.waterfall import Segment, layer
 
 POOR = ("registered_poor", "dibao", "tekun")
+#: The layers after critical illness, in order, with the path of their yearly cap.
+POOR_LAYERS = (
+    ("supplementary", None),
+    ("tilt", None),
+    ("assistance", "medical_settlement.assistance_annual_cap"),
+)
 
 
 def by_level(t: ir.Table, table: Mapping[str, Decimal], kind: str) -> ir.DecimalValue:
@@ -65,33 +71,18 @@ def settle(bills: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
         )
         t = _basic(t, p, doc)
         t = _critical_illness(t, p, doc)
-        t = t.mutate(_sup_base=ibis.ifelse(t._poor, t.critical_illness_left, money(0)))
-        t = layer(
-            t,
-            "supplementary",
-            "_sup_base",
-            yearly_deductible=money(0),
-            segments=[Segment(money(0), ratio(g("medical_settlement.supplementary_rate")))],
-            cap=None,
-        )
-        t = t.mutate(_tilt_base=t.supplementary_left)
-        t = layer(
-            t,
-            "tilt",
-            "_tilt_base",
-            yearly_deductible=money(0),
-            segments=[Segment(money(0), ratio(g("medical_settlement.tilt_rate")))],
-            cap=None,
-        )
-        t = t.mutate(_assist_base=t.tilt_left)
-        t = layer(
-            t,
-            "assistance",
-            "_assist_base",
-            yearly_deductible=money(0),
-            segments=[Segment(money(0), ratio(g("medical_settlement.assistance_rate")))],
-            cap=money(g("medical_settlement.assistance_annual_cap")),
-        )
+        # The poor persons' layers, each on what the one before it left.
+        t = t.mutate(_after=ibis.ifelse(t._poor, t.critical_illness_left, money(0)))
+        for name, cap_path in POOR_LAYERS:
+            t = layer(
+                t,
+                name,
+                "_after",
+                yearly_deductible=money(0),
+                segments=[Segment(money(0), ratio(g(f"medical_settlement.{name}_rate")))],
+                cap=money(g(cap_path)) if cap_path else None,
+            )
+            t = t.mutate(_after=t[f"{name}_left"])
         left = ibis.ifelse(t._poor, t.assistance_left, t.critical_illness_left)
         t = t.mutate(patient_in_policy=to_money(left))
         share_max = g("medical_settlement.poor_personal_share_max", None)
