@@ -14,11 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## make run: evaluate the example scenario of every jurisdiction and print the explanations.
+## make run: evaluate the example scenario of every jurisdiction and settle the example
+## bills, printing the Chinese explanations.
 run: $(STAMP)
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
 		$(BIN)/doudi evaluate --explain "$$f" || exit $$?; \
+	done
+	@for f in examples/bills/*.yaml; do \
+		echo "=== $$f"; \
+		$(BIN)/doudi settle --explain "$$f" || exit $$?; \
 	done
 
 ## make test: lint, format check, type check, then the whole test suite.
