@@ -17,6 +17,17 @@ from doudi.policy.params import Params
 CONTRACT_ENDINGS = ("expired_not_renewed", "terminated_early")
 
 
+def _unless_worker(t: ir.Table, checks: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
+    """Reasons as codes; for anyone not a rural contract worker only that one.
+
+    Most people of a batch are not rural workers: one short literal for them
+    instead of five concatenations keeps the batch fast.
+    """
+    return ibis.ifelse(
+        t.ue_rural_contract_worker, join_codes(checks), ibis.literal("not_rural_contract_worker;")
+    )
+
+
 def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
     """JX-2017-58/2.3.9: 60% × monthly benefit base × months.
 
@@ -31,14 +42,14 @@ def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
         max_months = int(p.get("unemployment.one_off_allowance_max_months"))
         min_at_unit = int(p.get("unemployment.one_off_allowance_min_months_at_unit"))
     months_paid = t.ue_contribution_months.fill_null(0)
-    reasons = join_codes(
+    reasons = _unless_worker(
+        t,
         [
-            (~t.ue_rural_contract_worker, "not_rural_contract_worker"),
             (t.ue_months_at_unit.fill_null(0) < min_at_unit, "short_at_unit"),
             (~t.ue_unit_paid, "unit_not_paid"),
             (~t.ue_contract_end.fill_null("").isin(list(CONTRACT_ENDINGS)), "contract_not_ended"),
             (months_paid <= 0, "no_contribution"),
-        ]
+        ],
     )
     eligible = reasons == ""
     years_started = (months_paid + 11) // 12
@@ -64,9 +75,9 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
         min_months = int(p.get("unemployment.skill_upgrade_min_months"))
         cert_from = p.get("unemployment.skill_upgrade_certificate_from")
     level = t.ue_certificate_level
-    reasons = join_codes(
+    reasons = _unless_worker(
+        t,
         [
-            (~t.ue_rural_contract_worker, "not_rural_contract_worker"),
             (t.ue_insured_months.fill_null(0) < min_months, "short_insured"),
             (t.ue_contribution_months.fill_null(0) < min_months, "short_contribution"),
             (
@@ -79,7 +90,7 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
                 t.ue_certificate_date.notnull() & (t.ue_certificate_date < cert_from),
                 "cert_too_early",
             ),
-        ]
+        ],
     )
     eligible = reasons == ""
     amount = ibis.cases(*[(level == int(k), money(v)) for k, v in amounts.items()], else_=money(0))
