@@ -114,21 +114,16 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
             _age_dec31=age_on(t.birth_date, date(y, 12, 31)),
         )
         is_target = t.rp_category.notnull()
-        t = t.mutate(_exit_marked=~is_target & t.rpx_registered_poor)
-        is_target = t.rp_category.notnull()
         conditions_clause = "JX-2017-58/2.1.1" if doc == "JX-2017-58" else "GF-2014-8/4"
         over_age_clause = "CQ-2018-82/2.1.1" if doc == "CQ-2018-82" else "GF-2014-8/8"
-        no_status = ~is_target & ~t._exit_marked
-        checks: list[tuple[ir.BooleanValue, str, str]] = [
-            (ibis.literal(not in_force), "not_in_force", main),
-            (t._exit_marked, "exit_marked", main),
-        ]
+        # Why a person is not a target: one reason, and the other conditions are
+        # not listed for them (most people of a batch are not targets at all).
+        status_cases = [(t.rpx_registered_poor, "exit_marked;")]
         if doc == "CQ-2018-82":
             recognised_now = t.rpy_tekun | t.rpy_dibao | t.rpy_registered_poor
-            checks.append((no_status & recognised_now, "not_recognised_last_year", main))
-            checks.append((no_status & ~recognised_now, "no_status", main))
-        else:
-            checks.append((no_status, "no_status", main))
+            status_cases.append((recognised_now, "not_recognised_last_year;"))
+        not_target = ibis.cases(*status_cases, else_="no_status;")
+        checks: list[tuple[ir.BooleanValue, str, str]] = []
         if hukou_province:
             checks.append(
                 (
@@ -144,10 +139,17 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
             (t._age_jan1 >= pension_age, "over_age", over_age_clause),
             (~t.rp_enrolled & requires_enrollment, "not_enrolled", main),
         ]
-        t = t.mutate(
-            rp_reasons=join_codes([(c, code) for c, code, _ in checks]),
-            rp_why_not_basis=join_codes([(c, clause) for c, _, clause in checks]),
-        )
+        if not in_force:  # the whole year is outside the policy's period
+            reasons: ir.StringValue = ibis.literal("not_in_force;")
+            why_not: ir.StringValue = ibis.literal(main + ";")
+        else:
+            reasons = ibis.ifelse(
+                is_target, join_codes([(c, code) for c, code, _ in checks]), not_target
+            )
+            why_not = ibis.ifelse(
+                is_target, join_codes([(c, clause) for c, _, clause in checks]), main + ";"
+            )
+        t = t.mutate(rp_reasons=reasons, rp_why_not_basis=why_not)
 
         # Once per person per year (HE-2018-3/2.1.1; CQ 多重身份不重复享受): among
         # the otherwise eligible rows of one ID number, the row with the most
@@ -239,7 +241,6 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
             "rp_why_not_basis",
             "_age_jan1",
             "_age_dec31",
-            "_exit_marked",
             "_eligible_before",
             "_duplicate",
         )
