@@ -398,6 +398,7 @@ def cpu_seconds() -> float:
 
 
 def engine_rows(out: pa.Table) -> list[tuple[Decimal, dict[str, Decimal], Decimal]]:
+    out = out.sort_by("row_no")  # the engine returns rows in no particular order
     fund_columns = [c for c in out.column_names if c.startswith("rp_fund_")]
     gov = out["rp_gov_paid"].to_pylist()
     subsidy = out["rm_subsidy"].to_pylist()
