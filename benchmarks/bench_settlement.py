@@ -266,17 +266,12 @@ def clamp(x: Decimal, width: Decimal | None) -> Decimal:
 
 
 def capped(so_far: dict[Any, Decimal], key: Any, uncapped: Decimal, cap: Decimal) -> Decimal:
-    """What a layer with a yearly cap pays of this bill's ``uncapped`` amount.
-
-    The engine's reading (waterfall.layer), kept so the two compare: the bill's
-    cap bounds the year's running total of *uncapped* amounts. While a person's
-    cap stays the same that is the same as bounding the amounts paid; when it
-    rises mid-year (a status gained after the lower cap was passed), less is
-    paid than the room left under the new cap.
-    """
+    """What a layer with a yearly cap pays of this bill's ``uncapped`` amount: at most
+    the room the cap in force on this bill leaves above what the year has paid."""
     before = so_far.get(key, ZERO)
-    so_far[key] = before + uncapped
-    return max(min(cap - before, uncapped), ZERO)
+    paid = max(min(cap - before, uncapped), ZERO)
+    so_far[key] = before + paid
+    return paid
 
 
 def loop_settle(
@@ -392,9 +387,10 @@ def loop_settle(
         for start, width, r in zip(starts, widths, ci_rates, strict=True):
             increment += (clamp(above - start, width) - clamp(above - x - start, width)) * r
         cap = poor_ci_cap if registered_poor and poor_ci_cap is not None else ci_cap
-        ci = capped(ci_sum, who, yuan(increment), cap)
+        # the special drugs' payment is under the critical-illness cap
+        ci = capped(ci_sum, who, yuan(increment) + special_ci, cap)
         topup = ZERO if class_b is None else yuan((special_cost - special_ci) * class_b)
-        left = burden - ci - special_ci - topup
+        left = burden - ci - topup
 
         # Supplementary, tilt and assistance: for the poor only.
         supplementary = tilt = assistance = ZERO
@@ -411,7 +407,7 @@ def loop_settle(
         out[bill["bill_no"]] = (
             min(deductible_part, raw),
             basic + topup,
-            ci + standard_paid + special_ci,
+            ci + standard_paid,
             supplementary,
             tilt,
             assistance,
@@ -454,8 +450,11 @@ def check(out: pa.Table, p: Params) -> dict[str, Any]:
     wrong = pc.sum(pc.not_equal(total, out["total_cost"].cast(total.type))).as_py()
     claim = out["claim_type"]
     group = pc.if_else(pc.is_in(claim, pa.array(CHRONIC)), claim, "inpatient")
+    # Shandong's class-B top-up on special drugs is a subsidy apart from the cap.
+    special = pc.fill_null(pc.greater(out["special_drug_cost"], 0), False)
+    capped_basic = pc.if_else(special, pa.scalar(None, out["basic_paid"].type), out["basic_paid"])
     yearly = (
-        pa.table({"id_number": out["id_number"], "group": group, "basic": out["basic_paid"]})
+        pa.table({"id_number": out["id_number"], "group": group, "basic": capped_basic})
         .group_by(["id_number", "group"])
         .aggregate([("basic", "sum")])
         .group_by("group")

@@ -303,3 +303,16 @@ def test_SD_2017_37_2_2_special_drugs_no_deductible_then_class_b_top_up():
     # left 17875 − 1581.25 − 5500 − 2250 = 8543.75; assistance 70% = 5980.63; patient 2563.12
     assert paid(r) == {"basic": "24375.00", "critical_illness": "7081.25", "assistance": "5980.63"}
     assert r["patient_pays"] == "2563.12"
+
+
+def test_a_cap_that_rises_mid_year_leaves_its_room():
+    # Not poor in March: 55% × (160000 − 800) = 87560 uncapped, paid up to the 80000 cap.
+    # Tekun from August: Jiangxi's cap is 100000; the September bill's 60% × (50000 − 800)
+    # = 29520 is paid up to the room left: 100000 − 80000 = 20000.00
+    bills = [
+        bill("Mar", 3, 160000, 160000, day="2018-03-10", statuses=()),
+        bill("Sep", 3, 50000, 50000, day="2018-09-10", statuses=("tekun",)),
+    ]
+    first, second = settle("360000", parse_bills(bills))
+    assert paid(first)["basic"] == "80000.00"
+    assert paid(second)["basic"] == "20000.00"

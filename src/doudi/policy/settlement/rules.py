@@ -78,7 +78,7 @@ def settle(bills: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
                 t,
                 name,
                 "_after",
-                yearly_deductible=money(0),
+                yearly_deductible=None,
                 segments=[Segment(money(0), ratio(g(f"medical_settlement.{name}_rate")))],
                 cap=money(g(cap_path)) if cap_path else None,
             )
@@ -195,7 +195,7 @@ def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
         t,
         "basic",
         "_basic_base",
-        yearly_deductible=money(0),
+        yearly_deductible=None,
         segments=[Segment(money(0), t._basic_rate)],
         cap=t._basic_cap,
         cap_group="_cap_group",
@@ -252,7 +252,13 @@ def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
         _special_ci=to_money(t._special_cost.cast("decimal(18, 4)") * segments[0].rate),
     )
     t = layer(
-        t, "critical_illness", "_ci_base", yearly_deductible=deductible, segments=segments, cap=cap
+        t,
+        "critical_illness",
+        "_ci_base",
+        yearly_deductible=deductible,
+        segments=segments,
+        cap=cap,
+        extra="_special_ci",
     )
     topup_rate = ratio(class_b if class_b is not None else 0)
     t = t.mutate(
@@ -260,13 +266,12 @@ def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
             (t._special_cost - t._special_ci).cast("decimal(18, 4)") * topup_rate
         )
     )
+    # The special drugs' critical-illness payment is inside the layer, under its
+    # cap; the class-B top-up is a subsidy of the basic fund apart from its
+    # inpatient cap (docs/settlement.md).
     return t.mutate(
-        critical_illness_left=to_money(
-            t._burden - t.critical_illness_paid - t._special_ci - t._special_topup
-        ),
-        critical_illness_paid=to_money(
-            t.critical_illness_paid + t.ci_standard_paid + t._special_ci
-        ),
+        critical_illness_left=to_money(t._burden - t.critical_illness_paid - t._special_topup),
+        critical_illness_paid=to_money(t.critical_illness_paid + t.ci_standard_paid),
         basic_paid=to_money(t.basic_paid + t._special_topup),
     )
 

@@ -55,35 +55,73 @@ def layer(
     name: str,
     base: str,
     *,
-    yearly_deductible: ir.DecimalValue,
+    yearly_deductible: ir.DecimalValue | None,
     segments: Sequence[Segment],
     cap: ir.DecimalValue | None,
     cap_group: str | None = None,
+    extra: str | None = None,
 ) -> ir.Table:
     """Add ``<name>_paid`` for the amount in column ``base`` (already net of any
     per-admission deductible), and ``<name>_left`` = ``base`` − paid.
-    ``cap_group`` names a column whose values keep separate yearly caps
-    (chronic outpatient class I and class II beside inpatient care).
+
+    ``yearly_deductible`` None with one segment from 0 is a plain rate on the
+    bill (no running total needed: half the windows of a year's settlement).
+    ``extra`` names a column of further amounts this layer pays under the same
+    yearly cap. ``cap_group`` names a column whose values keep separate yearly
+    caps (chronic outpatient class I and class II beside inpatient care).
     """
-    groups = (cap_group,) if cap_group else ()
-    t = t.mutate(**{f"_{name}_cum": running(t, base)})
-    now = t[f"_{name}_cum"] - yearly_deductible
-    before = now - t[base]
-    starts = [s.start for s in segments]
-    parts = []
-    for i, seg in enumerate(segments):
-        width = (starts[i + 1] - seg.start) if i + 1 < len(segments) else None
-        inc = _clamp(now - seg.start, width) - _clamp(before - seg.start, width)
-        parts.append(inc.cast(RATIO) * seg.rate)
-    uncapped = to_money(sum(parts[1:], parts[0]))
+    if yearly_deductible is None and len(segments) == 1:
+        uncapped = to_money(t[base].cast(RATIO) * segments[0].rate)
+        drop = [f"_{name}_uncapped"]
+    else:
+        deductible = yearly_deductible if yearly_deductible is not None else 0
+        t = t.mutate(**{f"_{name}_cum": running(t, base)})
+        now = t[f"_{name}_cum"] - deductible
+        before = now - t[base]
+        starts = [s.start for s in segments]
+        parts = []
+        for i, seg in enumerate(segments):
+            width = (starts[i + 1] - seg.start) if i + 1 < len(segments) else None
+            inc = _clamp(now - seg.start, width) - _clamp(before - seg.start, width)
+            parts.append(inc.cast(RATIO) * seg.rate)
+        uncapped = to_money(sum(parts[1:], parts[0]))
+        drop = [f"_{name}_cum", f"_{name}_uncapped"]
+    if extra is not None:
+        uncapped = to_money(uncapped + t[extra])
     t = t.mutate(**{f"_{name}_uncapped": uncapped})
     if cap is None:
-        paid: ir.DecimalValue = t[f"_{name}_uncapped"]
+        t = t.mutate(**{f"{name}_paid": t[f"_{name}_uncapped"]})
     else:
-        t = t.mutate(**{f"_{name}_ucum": running(t, f"_{name}_uncapped", *groups)})
-        cum = t[f"_{name}_ucum"]
-        paid = ibis.least(cap, cum) - ibis.least(cap, cum - t[f"_{name}_uncapped"])
-    t = t.mutate(**{f"{name}_paid": to_money(paid)})
+        t = _capped(t, name, cap, cap_group)
+        drop += [f"_{name}_{x}" for x in ("ucum", "cap", "excess", "excess_before")]
     t = t.mutate(**{f"{name}_left": to_money(t[base] - t[f"{name}_paid"])})
-    drop = [f"_{name}_cum", f"_{name}_uncapped"] + ([f"_{name}_ucum"] if cap is not None else [])
     return t.drop(*drop)
+
+
+def _capped(t: ir.Table, name: str, cap: ir.DecimalValue, cap_group: str | None) -> ir.Table:
+    """``<name>_paid``: the uncapped amounts limited by a yearly cap.
+
+    With U_k the running total of uncapped amounts and C_k the cap in force on
+    bill k, the running total paid is P_k = U_k − max(0, max_{j≤k}(U_j − C_j)):
+    exact for a cap that stays or rises during the year (a patient who becomes
+    poor in August gets Jiangxi's higher cap from then on, with the room it
+    leaves). A cap that falls pays nothing more once it is reached.
+    """
+    groups = (cap_group,) if cap_group else ()
+    window = year_window(*groups)
+    t = t.mutate(
+        **{
+            f"_{name}_ucum": running(t, f"_{name}_uncapped", *groups),
+            f"_{name}_cap": cap,  # a column of this table, as a window requires
+        }
+    )
+    over = ibis.greatest((t[f"_{name}_ucum"] - t[f"_{name}_cap"]).max().over(window), 0)
+    t = t.mutate(**{f"_{name}_excess": over.cast(MONEY)})
+    ordered = ibis.window(
+        group_by=[ibis._.id_number, ibis._.discharge_date.year(), *(ibis._[g] for g in groups)],
+        order_by=[ibis._.discharge_date, ibis._.bill_no],
+    )
+    before = t[f"_{name}_excess"].lag().over(ordered).fill_null(0)
+    t = t.mutate(**{f"_{name}_excess_before": before.cast(MONEY)})
+    paid = t[f"_{name}_uncapped"] - (t[f"_{name}_excess"] - t[f"_{name}_excess_before"])
+    return t.mutate(**{f"{name}_paid": to_money(ibis.greatest(paid, 0))})
