@@ -267,9 +267,12 @@ def clamp(x: Decimal, width: Decimal | None) -> Decimal:
 
 def capped(so_far: dict[Any, Decimal], key: Any, uncapped: Decimal, cap: Decimal) -> Decimal:
     """What a layer with a yearly cap pays of this bill's ``uncapped`` amount: at most
-    the room the cap in force on this bill leaves above what the year has paid."""
+    the room left above what the year has paid under the highest cap granted so far
+    this year (a cap once granted is not taken back)."""
     before = so_far.get(key, ZERO)
-    paid = max(min(cap - before, uncapped), ZERO)
+    granted = max(cap, so_far.get((key, "cap"), ZERO))
+    so_far[(key, "cap")] = granted
+    paid = max(min(granted - before, uncapped), ZERO)
     so_far[key] = before + paid
     return paid
 

@@ -316,3 +316,16 @@ def test_a_cap_that_rises_mid_year_leaves_its_room():
     first, second = settle("360000", parse_bills(bills))
     assert paid(first)["basic"] == "80000.00"
     assert paid(second)["basic"] == "20000.00"
+
+
+def test_a_cap_once_granted_is_not_taken_back_and_never_exceeded():
+    # Poor in March: 60% × (200000 − 800) = 119520, paid up to 100000. Not poor in May
+    # (base cap 80000) and poor again in July: the year has used the 100000 granted,
+    # so nothing more is paid, and the year's basic total stays 100000.00
+    bills = [
+        bill("Mar", 3, 200000, 200000, day="2018-03-10", statuses=("tekun",)),
+        bill("May", 3, 10000, 10000, day="2018-05-10", statuses=()),
+        bill("Jul", 3, 30000, 30000, day="2018-07-10", statuses=("tekun",)),
+    ]
+    results = settle("360000", parse_bills(bills))
+    assert [paid(r).get("basic", "0.00") for r in results] == ["100000.00", "0.00", "0.00"]

@@ -93,7 +93,7 @@ def layer(
         t = t.mutate(**{f"{name}_paid": t[f"_{name}_uncapped"]})
     else:
         t = _capped(t, name, cap, cap_group)
-        drop += [f"_{name}_{x}" for x in ("ucum", "cap", "excess", "excess_before")]
+        drop += [f"_{name}_{x}" for x in ("ucum", "cap0", "cap", "excess", "excess_before")]
     t = t.mutate(**{f"{name}_left": to_money(t[base] - t[f"{name}_paid"])})
     return t.drop(*drop)
 
@@ -105,14 +105,18 @@ def _capped(t: ir.Table, name: str, cap: ir.DecimalValue, cap_group: str | None)
     bill k, the running total paid is P_k = U_k − max(0, max_{j≤k}(U_j − C_j)):
     exact for a cap that stays or rises during the year (a patient who becomes
     poor in August gets Jiangxi's higher cap from then on, with the room it
-    leaves). A cap that falls pays nothing more once it is reached.
+    leaves). C_k is the highest cap granted so far in the year: a cap once
+    granted is not taken back by a later status change (docs/settlement.md),
+    which also keeps every payment non-negative.
     """
     groups = (cap_group,) if cap_group else ()
     window = year_window(*groups)
+    t = t.mutate(**{f"_{name}_cap0": cap})  # a column of this table, as a window requires
     t = t.mutate(
         **{
             f"_{name}_ucum": running(t, f"_{name}_uncapped", *groups),
-            f"_{name}_cap": cap,  # a column of this table, as a window requires
+            # the highest cap granted so far this year stays granted
+            f"_{name}_cap": t[f"_{name}_cap0"].max().over(window),
         }
     )
     over = ibis.greatest((t[f"_{name}_ucum"] - t[f"_{name}_cap"]).max().over(window), 0)
