@@ -50,23 +50,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
-import subprocess
-import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-import duckdb
-import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from benchlib import cpu_seconds, load_average, machine, peak_mib, run_child
 from doudi.core import regions
 from doudi.engine import backend
 from doudi.policy.params import Params
@@ -423,15 +417,6 @@ def loop_settle(
 # --- one measurement (child process) --------------------------------------------
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def largest_caps(p: Params) -> dict[str, Decimal]:
     """The largest yearly basic cap a bill of each cap group can have."""
     caps = {
@@ -523,38 +508,6 @@ def measure_one(code: str, n: int, repeat: int) -> dict[str, Any]:
 # --- orchestration (parent process) ---------------------------------------------
 
 
-def run_child(code: str, n: int, repeat: int) -> dict[str, Any]:
-    command = [sys.executable, os.path.abspath(__file__), "--one", code, str(n)]
-    command += ["--repeat", str(repeat)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"measurement {code} N={n} failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def machine() -> list[str]:
-    meminfo = Path("/proc/meminfo").read_text("ascii").splitlines()
-    total_gib = int(dict(x.split(":", 1) for x in meminfo)["MemTotal"].split()[0]) / 1024**2
-    cpuinfo = Path("/proc/cpuinfo").read_text("utf-8").splitlines()
-    cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "?")
-    return [
-        f"date      {datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"platform  {platform.platform()}",
-        f"cpu       {os.cpu_count()} × {cpu}",
-        f"memory    {total_gib:.1f} GiB",
-        f"python    {platform.python_version()}",
-        f"duckdb    {duckdb.__version__}   ibis {ibis.__version__}   pyarrow {pa.__version__}"
-        f"   numpy {np.__version__}",
-        load_average(),
-    ]
-
-
-def load_average() -> str:
-    """Other processes on a 2-core machine move the timings; say how busy it was."""
-    return "load      " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
-
-
 COLUMNS = (
     ("jurisdiction", "<19"),
     ("N", ">9"),
@@ -615,7 +568,7 @@ def main() -> None:
         document = Params(code, YEAR).jurisdiction.document
         loop_rate: float | None = None
         for n in sizes:
-            r = run_child(code, n, args.repeat)
+            r = run_child(__file__, code, n, args.repeat)
             rate = n / r["seconds"]
             marker = ""
             if "loop_seconds" in r:

@@ -1,0 +1,64 @@
+"""What the benchmarks share: the machine they ran on, and one measurement per process.
+
+Each measurement runs in a fresh subprocess of the calling script (``--one CODE
+N``), so the peak resident memory it reports is that run's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import numpy as np
+import pyarrow as pa
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_child(script: str, code: str, n: int, repeat: int) -> dict[str, Any]:
+    """Run ``script --one CODE N`` and return the JSON its last line prints."""
+    command = [sys.executable, os.path.abspath(script), "--one", code, str(n)]
+    command += ["--repeat", str(repeat)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"measurement {code} N={n} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def machine() -> list[str]:
+    meminfo = Path("/proc/meminfo").read_text("ascii").splitlines()
+    total_gib = int(dict(x.split(":", 1) for x in meminfo)["MemTotal"].split()[0]) / 1024**2
+    cpuinfo = Path("/proc/cpuinfo").read_text("utf-8").splitlines()
+    cpu = next((x.split(":", 1)[1].strip() for x in cpuinfo if x.startswith("model name")), "?")
+    return [
+        f"date      {datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"platform  {platform.platform()}",
+        f"cpu       {os.cpu_count()} × {cpu}",
+        f"memory    {total_gib:.1f} GiB",
+        f"python    {platform.python_version()}",
+        f"duckdb    {duckdb.__version__}   ibis {ibis.__version__}   pyarrow {pa.__version__}"
+        f"   numpy {np.__version__}",
+        load_average(),
+    ]
+
+
+def load_average() -> str:
+    """Other processes on a 2-core machine move the timings; say how busy it was."""
+    return "load      " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
