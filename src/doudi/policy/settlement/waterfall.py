@@ -119,13 +119,20 @@ def _capped(t: ir.Table, name: str, cap: ir.DecimalValue, cap_group: str | None)
             f"_{name}_cap": t[f"_{name}_cap0"].max().over(window),
         }
     )
-    over = ibis.greatest((t[f"_{name}_ucum"] - t[f"_{name}_cap"]).max().over(window), 0)
-    t = t.mutate(**{f"_{name}_excess": over.cast(MONEY)})
-    ordered = ibis.window(
+    excess = t[f"_{name}_ucum"] - t[f"_{name}_cap"]
+    # the same partition and order with the frame ending one row earlier: DuckDB sorts once
+    earlier = ibis.window(
         group_by=[ibis._.id_number, ibis._.discharge_date.year(), *(ibis._[g] for g in groups)],
         order_by=[ibis._.discharge_date, ibis._.bill_no],
+        rows=(None, -1),
     )
-    before = t[f"_{name}_excess"].lag().over(ordered).fill_null(0)
-    t = t.mutate(**{f"_{name}_excess_before": before.cast(MONEY)})
+    t = t.mutate(
+        **{
+            f"_{name}_excess": ibis.greatest(excess.max().over(window), 0).cast(MONEY),
+            f"_{name}_excess_before": ibis.greatest(excess.max().over(earlier), 0)
+            .fill_null(0)
+            .cast(MONEY),
+        }
+    )
     paid = t[f"_{name}_uncapped"] - (t[f"_{name}_excess"] - t[f"_{name}_excess_before"])
     return t.mutate(**{f"{name}_paid": to_money(ibis.greatest(paid, 0))})
