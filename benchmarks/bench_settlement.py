@@ -47,9 +47,7 @@ and ``DOUDI_BENCH_REPEAT``).
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import time
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -60,7 +58,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benchlib import cpu_seconds, load_average, machine, peak_mib, run_child
+from benchlib import cpu_seconds, load_average, machine, parse_args, peak_mib, run_child
 from doudi.core import regions
 from doudi.engine import backend
 from doudi.policy.params import Params
@@ -532,28 +530,8 @@ def row_text(values: list[str]) -> str:
     return "  ".join(f"{v:{fmt}}" for v, (_, fmt) in zip(values, COLUMNS, strict=True))
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--max-n", type=int, default=int(os.environ.get("DOUDI_BENCH_MAX_N", max(SIZES)))
-    )
-    parser.add_argument(
-        "--jurisdictions",
-        default=os.environ.get("DOUDI_BENCH_JURISDICTIONS", ",".join(JURISDICTIONS)),
-        help="comma-separated jurisdiction codes",
-    )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=int(os.environ.get("DOUDI_BENCH_REPEAT", 2)),
-        help="timed runs per measurement; the fastest is reported",
-    )
-    parser.add_argument("--one", nargs=2, metavar=("CODE", "N"), help=argparse.SUPPRESS)
-    return parser.parse_args()
-
-
 def main() -> None:
-    args = parse_args()
+    args = parse_args(__doc__.splitlines()[0], max(SIZES), JURISDICTIONS, 2)
     if args.one:
         print(json.dumps(measure_one(args.one[0], int(args.one[1]), args.repeat)))
         return

@@ -6,12 +6,14 @@ N``), so the peak resident memory it reports is that run's own.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import resource
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,3 +64,26 @@ def machine() -> list[str]:
 def load_average() -> str:
     """Other processes on a 2-core machine move the timings; say how busy it was."""
     return "load      " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
+
+
+def parse_args(
+    description: str, max_n: int, jurisdictions: Sequence[str], repeat: int
+) -> argparse.Namespace:
+    """The options both benchmarks take (and their DOUDI_BENCH_* environment twins)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--max-n", type=int, default=int(os.environ.get("DOUDI_BENCH_MAX_N", max_n))
+    )
+    parser.add_argument(
+        "--jurisdictions",
+        default=os.environ.get("DOUDI_BENCH_JURISDICTIONS", ",".join(jurisdictions)),
+        help="comma-separated jurisdiction codes",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=int(os.environ.get("DOUDI_BENCH_REPEAT", repeat)),
+        help="timed runs per measurement; the fastest is reported",
+    )
+    parser.add_argument("--one", nargs=2, metavar=("CODE", "N"), help=argparse.SUPPRESS)
+    return parser.parse_args()
