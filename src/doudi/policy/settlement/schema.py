@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ibis
 
-MONEY = "decimal(18, 2)"
+from doudi.policy.schema import MONEY
 
 BILLS = ibis.schema(
     {
