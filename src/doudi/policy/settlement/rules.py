@@ -13,6 +13,7 @@ registered poor.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 import ibis
@@ -22,7 +23,7 @@ from doudi.policy.expr import join_codes, money, ratio, to_money
 from doudi.policy.params import Params
 from doudi.policy.rules import resident_medical
 from doudi.policy.rules.status import effective_end
-from doudi.policy.settlement.waterfall import Segment, layer
+from doudi.policy.settlement.waterfall import Segment, layer, year_order
 
 POOR = ("registered_poor", "dibao", "tekun")
 #: The layers after critical illness, in order, with the path of their yearly cap.
@@ -58,33 +59,48 @@ def with_discharge_statuses(bills: ir.Table, statuses: ir.Table, p: Params) -> i
     return out.mutate(**{s: out[s].fill_null(False) for s in POOR})
 
 
+#: Each payer layer's payment on a bill, in the order they pay.
+PAYMENTS = (
+    "basic_paid",
+    "critical_illness_paid",
+    "supplementary_paid",
+    "tilt_paid",
+    "assistance_paid",
+)
+
+#: What settlement adds to each bill, in the order results show it.
+OUTPUTS = (
+    *POOR,
+    "out_of_policy",
+    "ci_standard_paid",
+    "deductible_paid",
+    *PAYMENTS,
+    "patient_in_policy",
+    "topped_up",
+    "hospital_bears",
+    "patient_pays",
+    "settlement_basis",
+)
+
+
 def settle(bills: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
-    """Add every layer's payment, the patient's part and the hospital's part."""
+    """Add every layer's payment, the patient's part and the hospital's part.
+
+    Three steps: every bill's own terms (statuses, rates, caps, deductibles) from
+    its descriptive columns; the yearly accumulation over a narrow table of
+    keys and amounts (the window sorts are the cost of a year's settlement);
+    then the per-bill results joined back to the bill.
+    """
     doc = p.jurisdiction.document
-    t = with_discharge_statuses(bills, statuses, p)
+    t = with_discharge_statuses(bills, statuses, p).join(year_order(bills), "bill_no")
     with p.section("medical_settlement"):
         g = p.get
-        poor = t.tekun | t.dibao | t.registered_poor
-        t = t.mutate(
-            _poor=poor,
-            out_of_policy=to_money(t.total_cost - t.in_policy_cost - t.non_compliant_cost),
-        )
-        t = _basic(t, p, doc)
-        t = _critical_illness(t, p, doc)
-        # The poor persons' layers, each on what the one before it left.
-        t = t.mutate(_after=ibis.ifelse(t._poor, t.critical_illness_left, money(0)))
-        for name, cap_path in POOR_LAYERS:
-            t = layer(
-                t,
-                name,
-                "_after",
-                yearly_deductible=None,
-                segments=[Segment(money(0), ratio(g(f"medical_settlement.{name}_rate")))],
-                cap=money(g(cap_path)) if cap_path else None,
-            )
-            t = t.mutate(_after=t[f"{name}_left"])
-        left = ibis.ifelse(t._poor, t.assistance_left, t.critical_illness_left)
-        t = t.mutate(patient_in_policy=to_money(left))
+        t = t.mutate(_poor=t.tekun | t.dibao | t.registered_poor)
+        t, basic = _basic_terms(t, p, doc)
+        t, ci = _ci_terms(t, p, doc)
+        # joined to the bills themselves, so that statuses and terms are computed once
+        t = bills.join(_accumulate(t, p, basic, ci), "bill_no")
+        t = t.mutate(out_of_policy=to_money(t.total_cost - t.in_policy_cost - t.non_compliant_cost))
         share_max = g("medical_settlement.poor_personal_share_max", None)
         if share_max is not None:
             # PZH-2018-195/2.2: registered poor in the county pay at most 10% of the
@@ -97,22 +113,120 @@ def settle(bills: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
                 tilt_paid=to_money(t.tilt_paid + t._gap),
                 patient_in_policy=to_money(t.patient_in_policy - t._gap),
                 topped_up=t._gap > 0,
-            ).drop("_gap")
+            )
         else:
             t = t.mutate(topped_up=ibis.literal(False))
     t = t.mutate(
-        supplementary_paid=ibis.ifelse(t._poor, t.supplementary_paid, money(0)),
-        tilt_paid=ibis.ifelse(t._poor, t.tilt_paid, money(0)),
-        assistance_paid=ibis.ifelse(t._poor, t.assistance_paid, money(0)),
         hospital_bears=t.non_compliant_cost,
+        patient_pays=to_money(t.patient_in_policy + t.out_of_policy),
+        settlement_basis=_basis(t, doc),
     )
-    t = t.mutate(patient_pays=to_money(t.patient_in_policy + t.out_of_policy))
-    t = t.mutate(settlement_basis=_basis(t, doc))
-    temp = [c for c in t.columns if c.startswith("_") or c.endswith("_left")]
-    return t.drop(*temp)
+    return t.select(*bills.columns, *OUTPUTS)
 
 
-def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
+#: The columns the yearly accumulation carries besides the per-bill terms (``_*``).
+ACCUMULATION_INPUTS = (
+    "bill_no",
+    *POOR,
+    "in_policy_cost",
+    "ci_standard_paid",
+    "deductible_paid",
+)
+
+
+@dataclass(frozen=True)
+class LayerTerms:
+    """What the accumulation needs of a layer besides the amounts: each term a
+    column of the bills (by name) or one value for every bill, which stays out of
+    the table so that the window sorts do not carry it. ``cap_varies``: the cap
+    can change within a person's year (it depends on a status at discharge).
+    """
+
+    rates: tuple[str | ir.Value, ...]
+    cap: str | ir.Value
+    cap_varies: bool
+    deductible: str | ir.Value | None = None
+
+
+def _as_terms(t: ir.Table, **terms: ir.Value) -> tuple[ir.Table, dict[str, str | ir.Value]]:
+    """Add the terms that differ between bills as columns ``_<name>``; keep the rest."""
+    columns = {f"_{k}": v for k, v in terms.items() if not isinstance(v, ir.Scalar)}
+    refs = {k: f"_{k}" if f"_{k}" in columns else v for k, v in terms.items()}
+    return t.mutate(**columns), refs
+
+
+def _resolve(t: ir.Table, term: str | ir.Value) -> ir.Value:
+    return t[term] if isinstance(term, str) else term
+
+
+def _accumulate(t: ir.Table, p: Params, basic: LayerTerms, ci: LayerTerms) -> ir.Table:
+    """Every layer's payment per bill, with deductibles and caps carried through
+    the person's year: basic → critical illness → the poor persons' layers.
+
+    Runs on the bill number, the keys of the year's order and the amounts only.
+    """
+    g = p.get
+    starts = [money(start) for start in g("medical_settlement.ci_segments")]
+    n = t.select(*ACCUMULATION_INPUTS, *(c for c in t.columns if c.startswith("_")))
+    n = layer(
+        n,
+        "basic",
+        "_basic_base",
+        yearly_deductible=None,
+        segments=[Segment(money(0), _resolve(n, basic.rates[0]))],
+        cap=_resolve(n, basic.cap),
+        cap_group="_cap_group",
+        cap_varies=basic.cap_varies,
+    )
+    # What the patient still carries of the in-policy cost after the basic layer
+    # (deductible included; the standard amount Jiangxi's fund pays is not theirs).
+    n = n.mutate(_burden=to_money(n.in_policy_cost - n.ci_standard_paid - n.basic_paid))
+    n = n.mutate(_ci_base=ibis.ifelse(n._major, money(0), n._burden - n._special_cost))
+    n = layer(
+        n,
+        "critical_illness",
+        "_ci_base",
+        yearly_deductible=_resolve(n, ci.deductible),
+        segments=[Segment(s, _resolve(n, r)) for s, r in zip(starts, ci.rates, strict=True)],
+        cap=_resolve(n, ci.cap),
+        cap_varies=ci.cap_varies,
+        extra="_special_ci",
+    )
+    # The special drugs' critical-illness payment is inside the layer, under its
+    # cap; the class-B top-up is a subsidy of the basic fund apart from its
+    # inpatient cap (docs/settlement.md).
+    n = n.mutate(
+        critical_illness_left=to_money(n._burden - n.critical_illness_paid - n._special_topup),
+        critical_illness_paid=to_money(n.critical_illness_paid + n.ci_standard_paid),
+        basic_paid=to_money(n.basic_paid + n._special_topup),
+    )
+    # The poor persons' layers, each on what the one before it left (nothing
+    # for anyone else, so their layers pay nothing).
+    n = n.mutate(_after=ibis.ifelse(n._poor, n.critical_illness_left, money(0)))
+    for name, cap_path in POOR_LAYERS:
+        n = layer(
+            n,
+            name,
+            "_after",
+            yearly_deductible=None,
+            segments=[Segment(money(0), ratio(g(f"medical_settlement.{name}_rate")))],
+            cap=money(g(cap_path)) if cap_path else None,
+        )
+        n = n.mutate(_after=n[f"{name}_left"])
+    left = ibis.ifelse(n._poor, n.assistance_left, n.critical_illness_left)
+    return n.select(
+        "bill_no",
+        *POOR,
+        "_poor",
+        "_major",
+        "ci_standard_paid",
+        "deductible_paid",
+        *PAYMENTS,
+        patient_in_policy=to_money(left),
+    )
+
+
+def _basic_terms(t: ir.Table, p: Params, doc: str) -> tuple[ir.Table, LayerTerms]:
     """Basic medical insurance: per-admission deductible, rate by level, yearly cap.
 
     Jiangxi (JX-2017-58/2.2.4): tekun, dibao and registered poor at level-1/2
@@ -122,7 +236,8 @@ def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
     have their own rates and a yearly cap per class (JX-2017-58/2.2.5); the
     15 major diseases are paid at 80%/70% of the per-disease quota, critical
     illness included (JX-2017-58/2.2.6); Hebei pays childbirth a fixed amount
-    (HE-2018-3/2.2.3).
+    (HE-2018-3/2.2.3). Jiangxi's cap depends on the statuses at discharge, so
+    it can change within a person's year.
     """
     g = p.get
     claim = t.claim_type.fill_null("inpatient")
@@ -179,11 +294,10 @@ def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
         deductible = ibis.ifelse(birth, money(0), deductible)
     t = t.mutate(
         _major=major,
-        _cap_group=ibis.ifelse(chronic, claim, "inpatient"),
+        # chronic outpatient class I and class II keep yearly caps of their own
+        _cap_group=ibis.cases((claim == "chronic_1", 1), (claim == "chronic_2", 2), else_=0),
         ci_standard_paid=to_money(ibis.least(standard, t.in_policy_cost)),
         _deductible=to_money(ibis.least(deductible, t.in_policy_cost)),
-        _basic_rate=rate,
-        _basic_cap=chronic_cap,
         # special drugs are in the critical-illness catalogue, not the basic one
         _basic_raw=to_money(ibis.greatest(base - t.special_drug_cost.fill_null(0), 0)),
     )
@@ -191,24 +305,18 @@ def _basic(t: ir.Table, p: Params, doc: str) -> ir.Table:
         deductible_paid=ibis.least(t._deductible, t._basic_raw),
         _basic_base=ibis.greatest(t._basic_raw - t.ci_standard_paid - t._deductible, 0),
     )
-    t = layer(
-        t,
-        "basic",
-        "_basic_base",
-        yearly_deductible=None,
-        segments=[Segment(money(0), t._basic_rate)],
-        cap=t._basic_cap,
-        cap_group="_cap_group",
+    t, refs = _as_terms(t.drop("_deductible", "_basic_raw"), basic_rate=rate, basic_cap=chronic_cap)
+    return t, LayerTerms(
+        rates=(refs["basic_rate"],), cap=refs["basic_cap"], cap_varies=doc == "JX-2017-58"
     )
-    # What the patient still carries of the in-policy cost after the basic layer
-    # (deductible included; the standard amount Jiangxi's fund pays is not theirs).
-    return t.mutate(_burden=to_money(t.in_policy_cost - t.ci_standard_paid - t.basic_paid))
 
 
-def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
+def _ci_terms(t: ir.Table, p: Params, doc: str) -> tuple[ir.Table, LayerTerms]:
     """Critical-illness insurance on the year's in-policy personal burden above its
     yearly deductible, by segment; Jiangxi's and Shandong's improvements for the poor.
     A major-disease bill's quota payment already includes critical illness.
+    Shandong's cap depends on being registered poor at discharge, so it can
+    change within a person's year.
     """
     g = p.get
     deductible = money(g("medical_settlement.ci_deductible"))
@@ -216,15 +324,14 @@ def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
     if factor is not None:
         halved = to_money(deductible.cast("decimal(18, 4)") * ratio(factor))
         deductible = ibis.ifelse(t.registered_poor, halved, deductible)
-    segments_table = g("medical_settlement.ci_segments")
     cap = money(g("medical_settlement.ci_annual_cap"))
     bonus = g("medical_settlement.registered_poor_ci_rate_bonus", None)
     minimum = g("medical_settlement.ci_minimum_rate", None)
     poor_rate = (
         by_level(t, g("medical_settlement.poor_ci_rate"), "ratio") if doc == "JX-2017-58" else None
     )
-    segments = []
-    for start, rate_value in segments_table.items():
+    rates = []
+    for rate_value in g("medical_settlement.ci_segments").values():
         rate: ir.DecimalValue = ratio(rate_value)
         if minimum is not None:
             rate = ibis.greatest(rate, ratio(minimum))
@@ -232,7 +339,7 @@ def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
             rate = ibis.ifelse(t._poor & poor_rate.notnull(), poor_rate, rate)
         if bonus is not None:
             rate = ibis.ifelse(t.registered_poor, rate + ratio(bonus), rate)
-        segments.append(Segment(money(start), rate))
+        rates.append(rate)
     poor_cap = g("medical_settlement.registered_poor_ci_annual_cap", None)
     if poor_cap is not None:
         cap = ibis.ifelse(t.registered_poor, money(poor_cap), cap)
@@ -243,36 +350,25 @@ def _critical_illness(t: ir.Table, p: Params, doc: str) -> ir.Table:
         # critical-illness deductible for registered poor; what they still pay for
         # them afterwards is subsidised again by the basic fund (class-B rules).
         special = t.registered_poor & (t.special_drug_cost.fill_null(0) > 0)
-    t = t.mutate(
-        _special=special,
-        _special_cost=ibis.ifelse(special, t.special_drug_cost, money(0)),
-    )
-    t = t.mutate(
-        _ci_base=ibis.ifelse(t._major, money(0), t._burden - t._special_cost),
-        _special_ci=to_money(t._special_cost.cast("decimal(18, 4)") * segments[0].rate),
-    )
-    t = layer(
-        t,
-        "critical_illness",
-        "_ci_base",
-        yearly_deductible=deductible,
-        segments=segments,
-        cap=cap,
-        extra="_special_ci",
-    )
+    special_cost = ibis.ifelse(special, t.special_drug_cost, money(0))
+    special_ci = to_money(special_cost.cast("decimal(18, 4)") * rates[0])
     topup_rate = ratio(class_b if class_b is not None else 0)
     t = t.mutate(
-        _special_topup=to_money(
-            (t._special_cost - t._special_ci).cast("decimal(18, 4)") * topup_rate
-        )
+        _special_cost=special_cost,
+        _special_ci=special_ci,
+        _special_topup=to_money((special_cost - special_ci).cast("decimal(18, 4)") * topup_rate),
     )
-    # The special drugs' critical-illness payment is inside the layer, under its
-    # cap; the class-B top-up is a subsidy of the basic fund apart from its
-    # inpatient cap (docs/settlement.md).
-    return t.mutate(
-        critical_illness_left=to_money(t._burden - t.critical_illness_paid - t._special_topup),
-        critical_illness_paid=to_money(t.critical_illness_paid + t.ci_standard_paid),
-        basic_paid=to_money(t.basic_paid + t._special_topup),
+    t, refs = _as_terms(
+        t,
+        ci_deductible=deductible,
+        ci_cap=cap,
+        **{f"ci_rate_{i}": rate for i, rate in enumerate(rates)},
+    )
+    return t, LayerTerms(
+        rates=tuple(refs[f"ci_rate_{i}"] for i in range(len(rates))),
+        cap=refs["ci_cap"],
+        cap_varies=poor_cap is not None,
+        deductible=refs["ci_deductible"],
     )
 
 
