@@ -1,0 +1,208 @@
+"""The registry database as the jobs see it: Django for the schema (migrations,
+the ORM for small lookups), ADBC for moving whole tables as Arrow.
+
+Bulk work never goes through Python objects per row: an import ingests Arrow
+record batches (ADBC uses SQLite's prepared inserts and PostgreSQL's binary COPY)
+into temporary tables and changes the registry with a few set-based statements in
+one transaction. Reading a table returns Arrow typed after the Django model
+(SQLite keeps dates as ISO text and decimals as numbers; they come back as
+date32 and decimal128(18, 2) whichever database is behind).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MONEY = pa.decimal128(18, 2)
+
+
+def setup() -> None:
+    """Configure Django (once per process) from doudi.settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def register(alias: str, url: str) -> Database:
+    """Add a database to Django's connections at run time (tests, tools that
+    work on two registries); returns it."""
+    import dj_database_url
+    from django.db import connections
+
+    connections.settings[alias] = dj_database_url.parse(url, conn_max_age=0)
+    connections.configure_settings(connections.settings)  # fills in Django's defaults
+    return Database(alias)
+
+
+@dataclass(frozen=True)
+class Database:
+    """One registry database by its Django alias ("default" unless told)."""
+
+    alias: str = "default"
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        from django.db import connections
+
+        return dict(connections.settings[self.alias])
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.settings["ENGINE"].endswith("sqlite3") else "postgresql"
+
+    def migrate(self) -> None:
+        """Create or upgrade the tables (Django migrations); idempotent."""
+        from django.core.management import call_command
+
+        if self.dialect == "sqlite":
+            Path(self.settings["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", database=self.alias, verbosity=0, interactive=False)
+
+    def uri(self) -> str:
+        s = self.settings
+        if self.dialect == "sqlite":
+            return str(s["NAME"])
+        user = quote(s.get("USER") or "")
+        password = f":{quote(s['PASSWORD'])}" if s.get("PASSWORD") else ""
+        auth = f"{user}{password}@" if user else ""
+        port = f":{s['PORT']}" if s.get("PORT") else ""
+        return f"postgresql://{auth}{s.get('HOST') or 'localhost'}{port}/{s['NAME']}"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """An ADBC connection in one transaction: committed if the block ends,
+        rolled back if it raises (or never committed if the process is killed)."""
+        con = self._connect()
+        try:
+            yield con
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.close()
+
+    def _connect(self) -> Any:
+        if self.dialect == "sqlite":
+            import adbc_driver_sqlite.dbapi as sqlite
+
+            con = sqlite.connect(self.uri())
+            with con.cursor() as cur:
+                cur.execute("PRAGMA busy_timeout = 30000")
+                cur.execute("PRAGMA foreign_keys = ON")
+            return con
+        import adbc_driver_postgresql.dbapi as postgresql
+
+        return postgresql.connect(self.uri())
+
+    def read(self, table: str, where: str = "", params: Sequence[Any] = ()) -> pa.Table:
+        """A registry table (or the rows matching ``where``) as typed Arrow."""
+        with self.transaction() as con:
+            return read(con, self, table, where, params)
+
+
+def _model_types() -> dict[str, dict[str, pa.DataType]]:
+    from django.apps import apps
+
+    kinds = {
+        "DateField": pa.date32(),
+        "DateTimeField": pa.timestamp("us", tz="UTC"),
+        "DecimalField": MONEY,
+        "BooleanField": pa.bool_(),
+        "IntegerField": pa.int32(),
+        "SmallIntegerField": pa.int16(),
+        "BigIntegerField": pa.int64(),
+        "BigAutoField": pa.int64(),
+        "ForeignKey": pa.int64(),
+    }
+    out: dict[str, dict[str, pa.DataType]] = {}
+    for model in apps.get_app_config("registry").get_models():
+        out[model._meta.db_table] = {
+            f.column: kinds.get(f.get_internal_type(), pa.string())
+            for f in model._meta.concrete_fields
+        }
+    return out
+
+
+def schema(table: str) -> pa.Schema:
+    """The Arrow schema of a registry table, after its Django model."""
+    return pa.schema(list(_model_types()[table].items()))
+
+
+def read(
+    con: Any, db: Database, table: str, where: str = "", params: Sequence[Any] = ()
+) -> pa.Table:
+    """Read inside an open transaction (sees what it has written)."""
+    target = schema(table)
+    columns = ", ".join(f'"{c}"' for c in target.names)
+    with con.cursor() as cur:
+        cur.execute(f'SELECT {columns} FROM "{table}" {where}', list(params) or None)
+        raw = cur.fetch_arrow_table()
+    return conform(raw, target)
+
+
+def conform(raw: pa.Table, target: pa.Schema) -> pa.Table:
+    """Cast what a driver returned (ISO text dates, numeric text) to the schema."""
+    arrays: list[pa.Array | pa.ChunkedArray] = []
+    for field in target:
+        col = raw.column(field.name)
+        if col.type == field.type:
+            arrays.append(col)
+        elif col.null_count == len(col):  # SQLite cannot type a column of nulls
+            arrays.append(pa.nulls(len(col), field.type))
+        elif pa.types.is_decimal(field.type):
+            text = col if pa.types.is_string(col.type) else pc.cast(col, pa.string())
+            arrays.append(pc.cast(text, pa.decimal128(38, 10)).cast(field.type))
+        elif pa.types.is_timestamp(field.type) and pa.types.is_string(col.type):
+            arrays.append(pc.cast(pc.cast(col, pa.timestamp("us")), field.type))
+        elif pa.types.is_boolean(field.type):
+            arrays.append(pc.not_equal(pc.cast(col, pa.int64()), 0))
+        else:
+            arrays.append(pc.cast(col, field.type))
+    return pa.Table.from_arrays(arrays, schema=target)
+
+
+def for_ingest(t: pa.Table, db: Database) -> pa.Table:
+    """Arrow the driver can ingest: SQLite takes decimals as text (Django's own
+    SQLite storage of a DecimalField is a number parsed from such text)."""
+    if db.dialect != "sqlite":
+        return t
+    cols = [pc.cast(c, pa.string()) if pa.types.is_decimal(c.type) else c for c in t.itercolumns()]
+    return pa.Table.from_arrays(cols, names=t.column_names)
+
+
+def ingest(con: Any, db: Database, name: str, t: pa.Table, *, temporary: bool = False) -> None:
+    """Append Arrow rows to a table (or create a temporary staging table)."""
+    with con.cursor() as cur:
+        cur.adbc_ingest(
+            name,
+            for_ingest(t, db),
+            mode="create" if temporary else "append",
+            temporary=temporary,
+        )
+
+
+def execute(con: Any, sql: str, params: Sequence[Any] = ()) -> int:
+    """Run a statement; the number of rows it changed (-1 if the driver cannot tell)."""
+    with con.cursor() as cur:
+        cur.execute(sql, list(params) or None)
+        return int(cur.rowcount)
+
+
+def scalar(con: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+    with con.cursor() as cur:
+        cur.execute(sql, list(params) or None)
+        row = cur.fetchone()
+    return row[0] if row else None

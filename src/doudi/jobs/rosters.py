@@ -1,0 +1,174 @@
+"""The department files a county receives (花名册), column by column.
+
+Each source is one department's list: the poverty office's registered poor, civil
+affairs' dibao and tekun lists, the disabled persons' federation's severe-disability
+list, the resident-pension and resident-medical enrollment extracts, and a death
+list. A file is a snapshot "as of" a date: who is on it that day.
+
+Every column has one canonical name (the glossary's), the Chinese header that
+``doudi synth`` writes and reports show, and the header variants seen in real files
+(身份证号 / 公民身份号码 / 证件号码 …). Headers are matched after removing spaces,
+full-width brackets and a trailing "(必填)" (reading.normalize_header).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Column kinds: how a cell is parsed and validated.
+KINDS = ("id_number", "text", "date", "yes_no", "region_code", "decimal", "grade")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # canonical identifier (GLOSSARY.md)
+    label: str  # the Chinese header written by synth and shown in reports
+    kind: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # --source value
+    label: str  # Chinese name of the list
+    department: str  # GLOSSARY departments
+    kind: str  # "status" (opens status periods), "enrollment", "death"
+    columns: tuple[Column, ...]
+    status: str | None = None  # the status a "status" list records
+    scheme: str | None = None  # the scheme an "enrollment" list records
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+ID_NUMBER = Column(
+    "id_number",
+    "公民身份号码",
+    "id_number",
+    required=True,
+    aliases=(
+        "身份证号",
+        "身份证号码",
+        "证件号码",
+        "公民身份证号码",
+        "身份证",
+        "公民身份证号",
+        "证件号",
+        "居民身份证号码",
+    ),
+)
+NAME = Column("name", "姓名", "text", required=True, aliases=("人员姓名", "户主姓名", "参保人姓名"))
+REGION = Column(
+    "region_code",
+    "行政区划代码",
+    "region_code",
+    aliases=(
+        "区划代码",
+        "户籍地区划代码",
+        "户籍所在地区划代码",
+        "行政区划",
+        "所属区划",
+        "参保地区划代码",
+    ),
+)
+TOWNSHIP = Column("township", "乡镇(街道)", "text", aliases=("乡镇", "乡(镇)", "街道", "乡镇街道"))
+VILLAGE = Column("village", "村(社区)", "text", aliases=("村", "行政村", "社区", "村社区", "村组"))
+SINCE = Column(
+    "since", "纳入时间", "date", aliases=("识别时间", "认定时间", "起始日期", "纳入日期")
+)
+COMMON = (ID_NUMBER, NAME, REGION, TOWNSHIP, VILLAGE)
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source(
+            "poverty",
+            "建档立卡贫困人口名单",
+            "poverty_office",
+            "status",
+            (
+                *COMMON,
+                SINCE,
+                Column(
+                    "exit_marked",
+                    "是否标注脱贫",
+                    "yes_no",
+                    aliases=("标注脱贫", "脱贫标识", "是否脱贫"),
+                ),
+                Column(
+                    "exit_date",
+                    "脱贫时间",
+                    "date",
+                    aliases=("标注脱贫时间", "脱贫日期", "脱贫年份"),
+                ),
+            ),
+            status="registered_poor",
+        ),
+        Source(
+            "dibao",
+            "最低生活保障对象名单",
+            "civil_affairs",
+            "status",
+            (*COMMON, SINCE),
+            status="dibao",
+        ),
+        Source(
+            "tekun",
+            "特困供养人员名单",
+            "civil_affairs",
+            "status",
+            (*COMMON, SINCE),
+            status="tekun",
+        ),
+        Source(
+            "disability",
+            "重度残疾人名单",
+            "disabled_federation",
+            "status",
+            (
+                *COMMON,
+                SINCE,
+                # 重度 = grade 一级 or 二级; grades 三级/四级 are rejected with the reason
+                Column("disability_grade", "残疾等级", "grade", required=True, aliases=("等级",)),
+            ),
+            status="severe_disability",
+        ),
+        Source(
+            "resident_pension",
+            "城乡居民基本养老保险参保人员",
+            "si_bureau",
+            "enrollment",
+            (
+                *COMMON,
+                Column("since", "参保时间", "date", aliases=("参保日期", "首次参保时间")),
+                Column("contribution_tier", "缴费档次", "decimal", aliases=("档次", "缴费标准")),
+                Column(
+                    "receiving",
+                    "是否领取待遇",
+                    "yes_no",
+                    aliases=("待遇领取状态", "领取待遇", "是否领取养老金"),
+                ),
+            ),
+            scheme="resident_pension",
+        ),
+        Source(
+            "resident_medical",
+            "城乡居民基本医疗保险参保人员",
+            "medical_bureau",
+            "enrollment",
+            (*COMMON, Column("since", "参保时间", "date", aliases=("参保日期",))),
+            scheme="resident_medical",
+        ),
+        Source(
+            "death",
+            "死亡人员名单",
+            "civil_affairs",
+            "death",
+            (
+                *COMMON,
+                Column("death_date", "死亡日期", "date", required=True, aliases=("死亡时间",)),
+            ),
+        ),
+    )
+}

@@ -1,0 +1,190 @@
+"""Registry tables. Names are fixed with ``db_table`` and documented in
+docs/registry.md: the import job writes them with bulk SQL (Arrow in, no
+per-row Python) and the engine reads them as plain tables, so a column renamed
+here must be renamed there.
+
+Status periods and enrollments are derived from the department snapshots
+(``RosterEntry``): a person on a list from one snapshot to the next has one
+period; the period closes at the as-of date of the first snapshot that no longer
+lists them (dynamic management, docs/registry.md).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability", "low_income_family")
+SCHEMES = (
+    "resident_pension",
+    "employee_pension",
+    "resident_medical",
+    "unemployment",
+    "work_injury",
+)
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class Person(models.Model):
+    """One natural person, keyed by the normalized 18-character ID number."""
+
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=64)
+    sex = models.CharField("性别", max_length=1)  # "M"/"F", from the ID number
+    birth_date = models.DateField("出生日期")
+    hukou_region = models.CharField("户籍区划", max_length=12, blank=True, default="")
+    township = models.CharField("乡镇(街道)", max_length=64, blank=True, default="")
+    village = models.CharField("村(社区)", max_length=64, blank=True, default="")
+    death_date = models.DateField("死亡日期", null=True, blank=True)
+    created_batch = models.ForeignKey(
+        "ImportBatch", models.PROTECT, null=True, related_name="+", verbose_name="首次导入批次"
+    )
+
+    class Meta:
+        db_table = "registry_person"
+        verbose_name = "人员"
+
+
+class ImportBatch(models.Model):
+    """One imported department file: a snapshot of its list as of a date."""
+
+    source = models.CharField("来源", max_length=32)
+    file_name = models.CharField("文件名", max_length=255)
+    checksum = models.CharField("SHA-256", max_length=64)
+    as_of = models.DateField("名单截止日期")
+    encoding = models.CharField("编码", max_length=16)
+    rows_read = models.IntegerField("读取行数")
+    rows_accepted = models.IntegerField("接受行数")
+    rows_rejected = models.IntegerField("拒绝行数")
+    people_added = models.IntegerField("新增人员", default=0)
+    periods_opened = models.IntegerField("新开期间", default=0)
+    periods_closed = models.IntegerField("关闭期间", default=0)
+    imported_by = models.CharField("导入人", max_length=64)
+    imported_at = models.DateTimeField("导入时间")
+
+    class Meta:
+        db_table = "registry_import_batch"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "checksum"], name="one_import_per_file")
+        ]
+
+
+class ImportScope(models.Model):
+    """A county an imported list covers: someone of this county missing from a
+    newer list of the same source has left it; people of other counties have not
+    (two counties' lists as of the same day do not close each other's people)."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="scope")
+    county = models.CharField("县级区划", max_length=6)
+
+    class Meta:
+        db_table = "registry_import_scope"
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "county"], name="one_scope_row_per_county")
+        ]
+
+
+class RosterEntry(models.Model):
+    """A row of an imported file, as the department wrote it (names included:
+    the comparison shows where departments disagree)."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="entries")
+    row_number = models.IntegerField("行号")  # the row in the file (header = 1)
+    person = models.ForeignKey(Person, models.PROTECT, related_name="entries")
+    id_number = models.CharField("公民身份号码", max_length=18)
+    name = models.CharField("姓名", max_length=64)
+    region_code = models.CharField("区划代码", max_length=12, blank=True, default="")
+    county = models.CharField("县级区划", max_length=6)  # region_code's county, else the ID's
+    township = models.CharField("乡镇(街道)", max_length=64, blank=True, default="")
+    village = models.CharField("村(社区)", max_length=64, blank=True, default="")
+    since = models.DateField("纳入/参保时间", null=True)
+    exit_marked = models.BooleanField("标注脱贫", null=True)
+    exit_date = models.DateField("脱贫时间", null=True)
+    disability_grade = models.SmallIntegerField("残疾等级", null=True)
+    contribution_tier = models.DecimalField("缴费档次", max_digits=18, decimal_places=2, null=True)
+    receiving = models.BooleanField("领取待遇", null=True)
+    death_date = models.DateField("死亡日期", null=True)
+
+    class Meta:
+        db_table = "registry_roster_entry"
+        indexes = [models.Index(fields=["person", "batch"], name="roster_entry_person")]
+
+
+class RejectedRow(models.Model):
+    """A row an import refused, with the reason in Chinese (kept for the report)."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="rejected")
+    row_number = models.IntegerField("行号")
+    column = models.CharField("列", max_length=64)
+    code = models.CharField("原因代码", max_length=32)  # machine-readable: duplicate, check_digit …
+    value = models.TextField("原值", blank=True, default="")
+    reason = models.TextField("原因")
+
+    class Meta:
+        db_table = "registry_rejected_row"
+
+
+class StatusPeriod(models.Model):
+    """A person held ``status`` from ``valid_from`` until ``valid_to`` (exclusive;
+    null = still holds it), as the department's snapshots show."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="status_periods")
+    status = models.CharField("身份", max_length=32, choices=_choices(STATUSES))
+    department = models.CharField("部门", max_length=32)
+    valid_from = models.DateField("起")
+    valid_to = models.DateField("止", null=True)
+    exit_marked = models.BooleanField("标注脱贫", default=False)
+    exit_date = models.DateField("脱贫时间", null=True)
+    batch = models.ForeignKey(ImportBatch, models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "registry_status_period"
+        indexes = [models.Index(fields=["person", "status"], name="status_period_person")]
+
+
+class Enrollment(models.Model):
+    """Insured in ``scheme`` at ``region_code`` from ``valid_from`` until ``valid_to``."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="enrollments")
+    scheme = models.CharField("险种", max_length=32, choices=_choices(SCHEMES))
+    region_code = models.CharField("参保地区划", max_length=12, blank=True, default="")
+    valid_from = models.DateField("起")
+    valid_to = models.DateField("止", null=True)
+    contribution_tier = models.DecimalField("缴费档次", max_digits=18, decimal_places=2, null=True)
+    receiving = models.BooleanField("领取待遇", default=False)
+    batch = models.ForeignKey(ImportBatch, models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "registry_enrollment"
+        indexes = [models.Index(fields=["person", "scheme"], name="enrollment_person")]
+
+
+class Contribution(models.Model):
+    """What a payer pays of a person's contribution for a year (the yearly plan, #5)."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="contributions")
+    year = models.SmallIntegerField("年度")
+    scheme = models.CharField("险种", max_length=32, choices=_choices(SCHEMES))
+    payer = models.CharField("付款方", max_length=32)
+    amount = models.DecimalField("金额", max_digits=18, decimal_places=2)
+    state = models.CharField("状态", max_length=16)
+
+    class Meta:
+        db_table = "registry_contribution"
+
+
+class AuditLog(models.Model):
+    """Every change to the registry: who, when, what, and the import it came from."""
+
+    at = models.DateTimeField("时间")
+    actor = models.CharField("操作人", max_length=64)
+    action = models.CharField("操作", max_length=32)
+    table_name = models.CharField("表", max_length=64)
+    row_id = models.BigIntegerField("行", null=True)
+    batch = models.ForeignKey(ImportBatch, models.PROTECT, null=True, related_name="+")
+    detail = models.TextField("详情", blank=True, default="")
+
+    class Meta:
+        db_table = "registry_audit_log"
