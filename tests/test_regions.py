@@ -20,3 +20,9 @@ def test_is_within_uses_tree_and_prefix_for_retired_codes():
 def test_province_of():
     assert regions.province_of("371402") == "370000"
     assert regions.province_of("990000") is None
+
+
+def test_a_city_without_counties_is_its_own_county_under_the_province():
+    # 东莞市 441900 is listed as a city and again as a county with itself as parent
+    assert regions.ancestors("441900") == ["441900", "440000"]
+    assert regions.is_within("441900", "440000")

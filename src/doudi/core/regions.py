@@ -31,9 +31,17 @@ class Region:
 def _table() -> dict[str, Region]:
     text = resources.files("doudi.core").joinpath("data/regions.csv").read_text("utf-8")
     return {
-        r["code"]: Region(r["code"], r["name"], r["level"], r["parent"] or None)
+        r["code"]: Region(r["code"], r["name"], r["level"], _parent(r["code"], r["parent"]))
         for r in csv.DictReader(text.splitlines())
     }
+
+
+def _parent(code: str, parent: str) -> str | None:
+    """A city without counties (东莞市 441900, 中山市, 儋州市) is listed again as its own
+    county with itself as parent; that county belongs to the province directly."""
+    if parent == code:
+        return code[:2] + "0000"
+    return parent or None
 
 
 def get(code: str) -> Region | None:
