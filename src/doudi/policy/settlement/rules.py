@@ -146,6 +146,7 @@ class LayerTerms:
     cap: str | ir.Value
     cap_varies: bool
     deductible: str | ir.Value | None = None
+    cap_values: tuple[Decimal, ...] = ()  # every value a varying cap can take
 
 
 def _as_terms(t: ir.Table, **terms: ir.Value) -> tuple[ir.Table, dict[str, str | ir.Value]]:
@@ -190,6 +191,7 @@ def _accumulate(t: ir.Table, p: Params, basic: LayerTerms, ci: LayerTerms) -> ir
         segments=[Segment(s, _resolve(n, r)) for s, r in zip(starts, ci.rates, strict=True)],
         cap=_resolve(n, ci.cap),
         cap_varies=ci.cap_varies,
+        cap_values=ci.cap_values,
         extra="_special_ci",
     )
     # The special drugs' critical-illness payment is inside the layer, under its
@@ -368,6 +370,11 @@ def _ci_terms(t: ir.Table, p: Params, doc: str) -> tuple[ir.Table, LayerTerms]:
         rates=tuple(refs[f"ci_rate_{i}"] for i in range(len(rates))),
         cap=refs["ci_cap"],
         cap_varies=poor_cap is not None,
+        cap_values=tuple(
+            Decimal(str(v))
+            for v in (g("medical_settlement.ci_annual_cap"), poor_cap)
+            if v is not None
+        ),
         deductible=refs["ci_deductible"],
     )
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import MONEY, RATIO, to_money
+from doudi.policy.expr import MONEY, RATIO, money, to_money
 
 
 def year_order(bills: ir.Table) -> ir.Table:
@@ -87,6 +88,7 @@ def layer(
     cap: ir.DecimalValue | None,
     cap_group: str | None = None,
     cap_varies: bool = False,
+    cap_values: Sequence[Decimal] = (),
     extra: str | None = None,
 ) -> ir.Table:
     """Add ``<name>_paid`` for the amount in column ``base`` (already net of any
@@ -98,14 +100,23 @@ def layer(
     yearly cap. ``cap_group`` names a column whose values keep separate yearly
     caps (chronic outpatient class I and class II beside inpatient care).
     ``cap_varies`` says the cap can change within a person's year (it depends
-    on a status at discharge); a cap that cannot needs one window less.
+    on a status at discharge); a cap that cannot needs one window less, and so
+    does a varying cap whose possible ``cap_values`` are known, in a layer with a
+    yearly deductible (its running maximum joins the running total's window).
     """
+    stepwise = cap_varies and bool(cap_values) and cap_group is None
     if yearly_deductible is None and len(segments) == 1:
         uncapped = to_money(t[base].cast(RATIO) * segments[0].rate)
         drop = [f"_{name}_uncapped"]
     else:
         deductible = yearly_deductible if yearly_deductible is not None else 0
-        t = t.mutate(**{f"_{name}_cum": running(t, base)})
+        if stepwise:
+            t = t.mutate(**{f"_{name}_cap0": cap})
+        windows = {f"_{name}_cum": running(t, base)}
+        if stepwise:
+            # the highest cap granted so far, in the same window as the running total
+            windows[f"_{name}_cap"] = t[f"_{name}_cap0"].max().over(year_window())
+        t = t.mutate(**windows)
         now = t[f"_{name}_cum"] - deductible
         before = now - t[base]
         starts = [s.start for s in segments]
@@ -121,6 +132,9 @@ def layer(
     t = t.mutate(**{f"_{name}_uncapped": uncapped})
     if cap is None:
         t = t.mutate(**{f"{name}_paid": t[f"_{name}_uncapped"]})
+    elif stepwise and f"_{name}_cap" in t.columns:
+        t = _capped_stepwise(t, name, cap_values)
+        drop += [f"_{name}_{x}" for x in ("cap0", "cap")]
     elif cap_varies:
         t = _capped(t, name, cap, cap_group)
         drop += [f"_{name}_{x}" for x in ("ucum", "cap0", "cap", "excess", "excess_before")]
@@ -140,6 +154,27 @@ def _capped_fixed(t: ir.Table, name: str, cap: ir.DecimalValue, cap_group: str |
     ucum = t[f"_{name}_ucum"]
     paid = ibis.least(ucum, cap) - ibis.least(ucum - t[f"_{name}_uncapped"], cap)
     return t.mutate(**{f"{name}_paid": to_money(paid)})
+
+
+def _capped_stepwise(t: ir.Table, name: str, cap_values: Sequence[Decimal]) -> ir.Table:
+    """``<name>_paid`` under a cap C_k (the highest granted so far) that takes one of
+    ``cap_values``, with C_k already computed: one window instead of two.
+
+    For a non-decreasing C, max_{j≤k}(U_j − C_j) = max over the values c of
+    (A^c_k − c), where A^c_k = Σ_{j≤k, C_j ≤ c} u_j: within the bills capped at c the
+    excess is largest at the last of them, whose running total is A^c_k, and a value
+    not yet reached gives a smaller excess than the cap in force. A^c_{k−1} is A^c_k
+    without the bill's own amount.
+    """
+    u, cap = t[f"_{name}_uncapped"], t[f"_{name}_cap"]
+    own = {c: ibis.ifelse(cap <= money(c), u, money(0)) for c in sorted(set(cap_values))}
+    sums = {f"_{name}_a{i}": x.sum().over(year_window()) for i, x in enumerate(own.values())}
+    t = t.mutate(**sums)
+    now = [t[f"_{name}_a{i}"] - money(c) for i, c in enumerate(own)]
+    before = [t[f"_{name}_a{i}"] - x - money(c) for i, (c, x) in enumerate(own.items())]
+    excess = ibis.greatest(money(0), *now) - ibis.greatest(money(0), *before)
+    t = t.mutate(**{f"{name}_paid": to_money(u - excess)})
+    return t.drop(*sums)
 
 
 def _capped(t: ir.Table, name: str, cap: ir.DecimalValue, cap_group: str | None) -> ir.Table:
