@@ -91,7 +91,7 @@ class RosterEntry(models.Model):
     the comparison shows where departments disagree)."""
 
     batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="entries")
-    row_number = models.IntegerField("行号")  # the row in the file (header = 1)
+    row_number = models.IntegerField("行号")  # the row as Excel numbers it (titles, header counted)
     person = models.ForeignKey(Person, models.PROTECT, related_name="entries")
     id_number = models.CharField("公民身份号码", max_length=18)
     name = models.CharField("姓名", max_length=64)

@@ -1,0 +1,301 @@
+"""Excel workbooks for caseworkers: the comparison's findings and an import's rejected rows.
+
+Caseworkers work in Excel (or WPS), so the reports are .xlsx files written with
+XlsxWriter in ``constant_memory`` mode: a province's findings run to hundreds of
+thousands of rows, and that mode keeps one row in memory at a time (so rows are
+written strictly in order). Every cell keeps its type: ID numbers are text (never a
+number that Excel would round to 15 digits), counts are numbers, dates are dates
+(``yyyy-mm-dd``), ``Decimal`` values are numbers shown with 2 decimals (an Excel cell
+is a binary double whatever we do; the exact value stays in the registry).
+
+Names come from department files, so any text could be a formula: a roster name
+``=HYPERLINK("http://x","点我")`` must not become a link in a caseworker's workbook.
+:func:`escape_cell` prefixes such text with ``'`` (the OWASP CSV-injection rule:
+text beginning with ``=``, ``+``, ``-``, ``@``, also after leading whitespace, or
+with a tab or carriage return).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from doudi.jobs.compare import FINDINGS, Comparison
+
+#: Chinese column headers of the comparison's tables and of the rejected-rows report.
+COLUMN_LABELS = {
+    "id_number": "公民身份号码",
+    "name": "姓名",
+    "county_code": "县(区)代码",
+    "county": "县(区)",
+    "township": "乡镇(街道)",
+    "village": "村(社区)",
+    "statuses": "身份",
+    "age": "年龄",
+    "scheme": "险种",
+    "enrollment_region_code": "参保地区划代码",
+    "enrollment_region": "参保地",
+    "death_date": "死亡日期",
+    "months_since_death": "死亡后领取月数",
+    "source_a": "名单一",
+    "name_a": "名单一姓名",
+    "source_b": "名单二",
+    "name_b": "名单二姓名",
+    "similarity": "相似度",
+    "source": "来源名单",
+    "file_name": "文件名",
+    "row_number": "行号",
+    "column": "列",
+    "value": "原值",
+    "reason": "原因",
+    "departments": "部门",
+    "level": "层级",
+    "region_code": "区划代码",
+    "region_name": "名称",
+    "poor": "贫困人口",
+    "poor_16_plus": "其中16周岁以上",
+    "pension_insured": "养老保险参保人数",
+    "pension_rate": "养老保险参保率(%)",
+    "medical_insured": "医疗保险参保人数",
+    "medical_rate": "医疗保险参保率(%)",
+    "uninsured_pension": "养老保险未参保",
+    "uninsured_medical": "医疗保险未参保",
+    "insured_elsewhere": "异地参保",
+    "paid_after_death": "死亡冒领",
+    "name_conflicts": "姓名不一致",
+    "name_variants": "姓名写法差异",
+    "invalid_ids": "身份号码错误",
+    "duplicates": "重复记录",
+    "multiple_lists": "多部门名单",
+}
+
+SUMMARY_TITLE = "概况"
+REJECTED_TITLE = "未导入的行"
+REJECTED_COLUMNS = ("row_number", "column", "value", "reason")
+
+#: Excel's limit on a sheet name, in characters (a Chinese character counts one).
+SHEET_NAME_MAX = 31
+#: Characters Excel refuses in sheet names, replaced by their full-width forms so a
+#: Chinese title stays readable (乡镇/村 → 乡镇／村).
+_SHEET_NAME_FIX = str.maketrans("[]:*?/\\", "［］：＊？／＼")
+_FORMULA_START = ("=", "+", "-", "@")
+_WIDTH_SAMPLE = 500  # rows looked at to size a column
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+
+
+class Sheet(NamedTuple):
+    """One worksheet: its Chinese title, the rows, a Chinese header per column."""
+
+    title: str
+    table: pa.Table
+    headers: Sequence[str]
+
+
+def escape_cell(text: str) -> str:
+    """Text that Excel, WPS or LibreOffice will not read as a formula.
+
+    Prefixes ``'`` when the text begins with a tab or carriage return, or with
+    ``=``, ``+``, ``-`` or ``@`` after any leading whitespace.
+    """
+    if text[:1] in ("\t", "\r") or text.lstrip()[:1] in _FORMULA_START:
+        return "'" + text
+    return text
+
+
+def sheet_name(title: str, used: set[str] | None = None) -> str:
+    """A valid, unique sheet name for ``title``: forbidden characters replaced by
+    their full-width forms, no leading or trailing ``'``, at most 31 characters;
+    ``(2)``, ``(3)`` … appended when taken (Excel compares names case-insensitively).
+    """
+    name = title.translate(_SHEET_NAME_FIX).strip().strip("'")[:SHEET_NAME_MAX] or "Sheet"
+    if name.lower() == "history":  # reserved by Excel
+        name = "History_"
+    taken = {u.lower() for u in used or ()}
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        suffix = f"({n})"
+        candidate = name[: SHEET_NAME_MAX - len(suffix)] + suffix
+    if used is not None:
+        used.add(candidate)
+    return candidate
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in Excel: a Chinese (wide) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.header = wb.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"}
+        )
+        self.text = wb.add_format({"num_format": "@"})
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.integer = wb.add_format({"num_format": "0"})
+        self._decimals: dict[int, Format] = {}
+        self._wb = wb
+
+    def decimal(self, scale: int) -> Format:
+        """``0.00`` for money and percentages; more places if the column has them."""
+        places = max(scale, 2)
+        if places not in self._decimals:
+            self._decimals[places] = self._wb.add_format({"num_format": "0." + "0" * places})
+        return self._decimals[places]
+
+
+Writer = Callable[[Worksheet, int, int, Any], None]
+
+
+def _writer(kind: pa.DataType, fmt: _Formats) -> tuple[Writer, Callable[[Any], str]]:
+    """How to write one column's values, and how wide a value shows (for sizing)."""
+    if pa.types.is_boolean(kind):
+
+        def write_bool(ws: Worksheet, r: int, c: int, v: Any) -> None:
+            ws.write_string(r, c, "是" if v else "否")
+
+        return write_bool, lambda v: "是"
+    if pa.types.is_integer(kind):
+
+        def write_int(ws: Worksheet, r: int, c: int, v: Any) -> None:
+            ws.write_number(r, c, v, fmt.integer)
+
+        return write_int, str
+    if pa.types.is_decimal(kind):
+        number = fmt.decimal(kind.scale)
+
+        def write_decimal(ws: Worksheet, r: int, c: int, v: Any) -> None:
+            # An Excel number is a double; the shown value is the Decimal's.
+            ws.write_number(r, c, float(v), number)
+
+        return write_decimal, lambda v: f"{v:.2f}"
+    if pa.types.is_floating(kind):
+
+        def write_float(ws: Worksheet, r: int, c: int, v: Any) -> None:
+            ws.write_number(r, c, v)
+
+        return write_float, str
+    if pa.types.is_date(kind):
+
+        def write_date(ws: Worksheet, r: int, c: int, v: Any) -> None:
+            ws.write_datetime(r, c, v, fmt.date)
+
+        return write_date, lambda v: "yyyy-mm-dd"
+    if pa.types.is_timestamp(kind):
+
+        def write_timestamp(ws: Worksheet, r: int, c: int, v: Any) -> None:
+            if isinstance(v, dt.datetime) and v.tzinfo is not None:
+                v = v.astimezone(dt.UTC).replace(tzinfo=None)
+            ws.write_datetime(r, c, v, fmt.datetime)
+
+        return write_timestamp, lambda v: "yyyy-mm-dd hh:mm:ss"
+
+    def write_text(ws: Worksheet, r: int, c: int, v: Any) -> None:
+        ws.write_string(r, c, escape_cell(_text(v)), fmt.text)
+
+    return write_text, lambda v: escape_cell(_text(v))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return "、".join(_text(v) for v in value if v is not None)
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def _write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, sheet: Sheet) -> None:
+    table = sheet.table
+    if len(sheet.headers) != table.num_columns:
+        raise ValueError(
+            f"工作表“{sheet.title}”有{table.num_columns}列，但给了{len(sheet.headers)}个列名"
+        )
+    ws = wb.add_worksheet(name)
+    writers = [_writer(f.type, fmt) for f in table.schema]
+
+    # Widths first: constant_memory writes a row out as soon as the next begins.
+    sample = table.slice(0, _WIDTH_SAMPLE)
+    for c, (header, (_, shown)) in enumerate(zip(sheet.headers, writers, strict=True)):
+        width = display_width(header)
+        for v in sample.column(c).to_pylist():
+            if v is not None:
+                width = max(width, display_width(shown(v)))
+        ws.set_column(c, c, min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH))
+
+    for c, header in enumerate(sheet.headers):
+        ws.write_string(0, c, escape_cell(header), fmt.header)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(table.num_rows, 0), max(table.num_columns - 1, 0))
+
+    r = 1
+    for batch in table.to_batches():
+        columns = [col.to_pylist() for col in batch.columns]
+        for values in zip(*columns, strict=True):
+            for c, v in enumerate(values):
+                if v is not None:
+                    writers[c][0](ws, r, c, v)
+            r += 1
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet], *, title: str | None = None) -> None:
+    """Write ``sheets`` (title, Arrow table, Chinese headers) to an .xlsx at ``path``.
+
+    Each sheet has a bold header row, frozen, with an autofilter; columns are sized
+    from the header and the first rows. ``title`` goes to the file's properties.
+    """
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            # Belt and braces: only write_string is used for text, but never let a
+            # generic write() turn a roster value into a formula, URL or number.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    try:
+        if title:
+            wb.set_properties({"title": title})
+        fmt = _Formats(wb)
+        used: set[str] = set()
+        for sheet in sheets:
+            _write_sheet(wb, fmt, sheet_name(sheet.title, used), sheet)
+    finally:
+        wb.close()
+
+
+def headers_for(table: pa.Table) -> list[str]:
+    """The Chinese header of each column (the column name if it has none)."""
+    return [COLUMN_LABELS.get(name, name) for name in table.column_names]
+
+
+def comparison_workbook(c: Comparison, path: Path) -> None:
+    """The comparison as a workbook: 概况 (summary) first, then one sheet per finding."""
+    sheets = [Sheet(SUMMARY_TITLE, c.summary, headers_for(c.summary))]
+    for name, title in FINDINGS:
+        table = c.finding(name)
+        sheets.append(Sheet(title, table, headers_for(table)))
+    write_workbook(path, sheets, title=f"{c.region_name}信息比对（截至{c.as_of.isoformat()}）")
+
+
+def rejected_workbook(rows: pa.Table, path: Path) -> None:
+    """An import's rejected rows (registry_rejected_row): 行号, 列, 原值, 原因."""
+    missing = [c for c in REJECTED_COLUMNS if c not in rows.column_names]
+    if missing:
+        raise ValueError("拒绝行缺少列：" + "、".join(missing))
+    table = rows.select(list(REJECTED_COLUMNS))
+    write_workbook(path, [Sheet(REJECTED_TITLE, table, headers_for(table))])
