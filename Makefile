@@ -26,9 +26,12 @@ run: $(STAMP)
 		$(BIN)/doudi settle --explain "$$f" || exit $$?; \
 	done
 
-## make test: lint, format check, type check, then the whole test suite.
+## make test: lint, format check, type check, then the whole test suite; the registry
+## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and
+## started under /tmp by scripts/test-postgres.sh unless DOUDI_TEST_DATABASE_URL is set).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	DOUDI_TEST_DATABASE_URL="$${DOUDI_TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" \
+		$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

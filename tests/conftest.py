@@ -62,3 +62,55 @@ def status(
     kind: str, start: str, end: str | None = None, exit_date: str | None = None
 ) -> dict[str, Any]:
     return {"status": kind, "from": start, "to": end, "exit_date": exit_date}
+
+
+# -- registry databases: every registry test runs on SQLite and on PostgreSQL ----------
+
+_POSTGRES: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="session")
+def _django(tmp_path_factory: pytest.TempPathFactory) -> None:
+    import os
+
+    home = tmp_path_factory.mktemp("doudi-home")
+    os.environ.setdefault("DOUDI_DATABASE_URL", f"sqlite:///{home}/default.sqlite3")
+    from doudi.jobs import db
+
+    db.setup()
+
+
+def _postgres_url() -> str:
+    """The test server: DOUDI_TEST_DATABASE_URL, or the one scripts/test-postgres.sh
+    starts (installing Debian's package when missing)."""
+    import os
+    import subprocess
+
+    url = os.environ.get("DOUDI_TEST_DATABASE_URL")
+    if not url:
+        script = REPO / "scripts" / "test-postgres.sh"
+        url = subprocess.run([str(script)], check=True, capture_output=True, text=True).stdout
+    return url.strip()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def registry(request: pytest.FixtureRequest, tmp_path: Path, _django: None) -> Any:
+    """An empty, migrated registry on each database."""
+    from doudi.jobs import db
+
+    if request.param == "sqlite":
+        database = db.register(f"sqlite_{tmp_path.name}", f"sqlite:///{tmp_path}/registry.sqlite3")
+        database.migrate()
+        return database
+    if "db" not in _POSTGRES:
+        database = db.register("postgresql", _postgres_url())
+        with database.transaction() as con:
+            db.execute(con, "DROP SCHEMA public CASCADE")
+            db.execute(con, "CREATE SCHEMA public")
+        database.migrate()
+        _POSTGRES["db"] = database
+    database = _POSTGRES["db"]
+    tables = ", ".join(db.registry_tables())
+    with database.transaction() as con:
+        db.execute(con, f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    return database

@@ -108,3 +108,11 @@ def test_diff_opens_closes_and_leaves_the_unchanged_alone():
     )
     changes = {(r["person_id"], r["change"]) for r in periods.diff(old, new).to_pylist()}
     assert changes == {(11, "close"), (12, "open")}
+
+
+def test_a_later_list_without_the_stated_start_keeps_the_first_lists_date():
+    out = snapshots(
+        {1: (MARCH, [10], "360102"), 2: (JUNE, [10], "360102")},
+        since={(1, 10): date(2015, 7, 1)},
+    )
+    assert spans(out) == {(10, date(2015, 7, 1), None)}

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 import yaml
 
+from doudi import cli_registry
+
 app = typer.Typer(
     help="兜底：社会保险扶贫经办系统 / Doudi: social-insurance poverty relief",
     no_args_is_help=True,
@@ -194,6 +196,13 @@ def params(
         shown = plain_value(value.value)
         source = value.basis or "local-config（示例参数，需按本地政策配置）"
         typer.echo(f"{path} = {shown}  [{source}; {value.jurisdiction} 自 {value.effective}]")
+
+
+# The registry's commands (doudi/cli_registry.py): the roster import and the comparison.
+app.command("import")(cli_registry.import_)
+app.command()(cli_registry.imports)
+app.command()(cli_registry.compare)
+app.command()(cli_registry.synth)
 
 
 if __name__ == "__main__":

@@ -136,6 +136,11 @@ def _model_types() -> dict[str, dict[str, pa.DataType]]:
     return out
 
 
+def registry_tables() -> list[str]:
+    """The registry's table names."""
+    return sorted(_model_types())
+
+
 def schema(table: str) -> pa.Schema:
     """The Arrow schema of a registry table, after its Django model."""
     return pa.schema(list(_model_types()[table].items()))
@@ -146,11 +151,22 @@ def read(
 ) -> pa.Table:
     """Read inside an open transaction (sees what it has written)."""
     target = schema(table)
-    columns = ", ".join(f'"{c}"' for c in target.names)
+    columns = ", ".join(_select(f, db) for f in target)
     with con.cursor() as cur:
         cur.execute(f'SELECT {columns} FROM "{table}" {where}', list(params) or None)
         raw = cur.fetch_arrow_table()
     return conform(raw, target)
+
+
+def _select(field: pa.Field, db: Database) -> str:
+    """The column as SQLite must return it: ADBC's SQLite driver types a column by
+    its first rows, so a date column that starts with nulls would be read as
+    integers; dates, times and decimals come back as text, '' for null."""
+    name = f'"{field.name}"'
+    textual = (pa.types.is_date(field.type), pa.types.is_timestamp(field.type))
+    if db.dialect == "sqlite" and (any(textual) or pa.types.is_decimal(field.type)):
+        return f"COALESCE(CAST({name} AS TEXT), '') AS {name}"
+    return name
 
 
 def conform(raw: pa.Table, target: pa.Schema) -> pa.Table:
@@ -162,16 +178,24 @@ def conform(raw: pa.Table, target: pa.Schema) -> pa.Table:
             arrays.append(col)
         elif col.null_count == len(col):  # SQLite cannot type a column of nulls
             arrays.append(pa.nulls(len(col), field.type))
+        elif pa.types.is_string(col.type) and not pa.types.is_string(field.type):
+            # text from SQLite (see _select): '' is null
+            arrays.append(_from_text(pc.if_else(pc.equal(col, ""), None, col), field.type))
         elif pa.types.is_decimal(field.type):
-            text = col if pa.types.is_string(col.type) else pc.cast(col, pa.string())
-            arrays.append(pc.cast(text, pa.decimal128(38, 10)).cast(field.type))
-        elif pa.types.is_timestamp(field.type) and pa.types.is_string(col.type):
-            arrays.append(pc.cast(pc.cast(col, pa.timestamp("us")), field.type))
+            arrays.append(_from_text(pc.cast(col, pa.string()), field.type))
         elif pa.types.is_boolean(field.type):
             arrays.append(pc.not_equal(pc.cast(col, pa.int64()), 0))
         else:
             arrays.append(pc.cast(col, field.type))
     return pa.Table.from_arrays(arrays, schema=target)
+
+
+def _from_text(col: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
+    if pa.types.is_decimal(kind):
+        return pc.cast(pc.cast(col, pa.decimal128(38, 10)), kind)
+    if pa.types.is_timestamp(kind):
+        return pc.cast(pc.cast(col, pa.timestamp("us")), kind)
+    return pc.cast(col, kind)
 
 
 def for_ingest(t: pa.Table, db: Database) -> pa.Table:

@@ -9,7 +9,8 @@ date; each run of consecutive snapshots that list the person is one period:
   before the last snapshot that did not list the person;
 - it ends (exclusive) at the as-of date of the next snapshot of that county that
   no longer lists the person, or stays open;
-- exit marks, tier, region and "receiving" come from the run's latest snapshot.
+- exit marks, tier, region and "receiving" come from the run's latest snapshot
+  that gives them (a list without the column keeps what an earlier one said).
 
 Deriving the periods from all snapshots each time (rather than patching the last
 state) is what makes a late, older snapshot safe: it takes its place in the
@@ -50,7 +51,7 @@ runs AS (
 islands AS (
     SELECT person_id, county, run, max(n) AS last_n,
            arg_min(as_of, n) AS first_as_of, arg_min(since, n) AS since,
-           arg_min(previous_as_of, n) AS gap_start,
+           arg_min_null(previous_as_of, n) AS gap_start,
            arg_max(exit_marked, n) AS exit_marked, arg_max(exit_date, n) AS exit_date,
            arg_max(region_code, n) AS region_code,
            arg_max(contribution_tier, n) AS contribution_tier,

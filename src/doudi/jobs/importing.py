@@ -1,0 +1,529 @@
+"""Import a department's roster into the registry: validate, preview, commit.
+
+``import_roster`` reads and validates the whole file first (jobs.reading), then,
+in one database transaction: refuses a file already imported (same source and
+SHA-256: re-importing is a no-op), adds the people the registry does not know,
+stores the rows as the source's snapshot as of ``as_of``, re-derives the
+source's status periods or enrollments from all its snapshots (jobs.periods)
+and applies only the difference, records the death dates of a death list, and
+writes one audit row per change. ``dry_run`` computes the same report and
+writes nothing. Any error, or a killed process, leaves the database as it was:
+nothing is committed until the last statement.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.jobs import db, periods
+from doudi.jobs.reading import RosterRead, read_roster
+from doudi.jobs.rosters import SOURCES, Source
+
+ENTRY_COLUMNS = (
+    "region_code",
+    "township",
+    "village",
+    "since",
+    "exit_marked",
+    "exit_date",
+    "disability_grade",
+    "contribution_tier",
+    "receiving",
+    "death_date",
+)
+ENTRY_TYPES = {
+    "region_code": pa.string(),
+    "township": pa.string(),
+    "village": pa.string(),
+    "since": pa.date32(),
+    "exit_marked": pa.bool_(),
+    "exit_date": pa.date32(),
+    "disability_grade": pa.int16(),
+    "contribution_tier": db.MONEY,
+    "receiving": pa.bool_(),
+    "death_date": pa.date32(),
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    read: RosterRead
+    as_of: date
+    dry_run: bool
+    already_imported: bool = False
+    batch_id: int | None = None
+    counties: list[str] = field(default_factory=list)
+    people_added: int = 0
+    periods_opened: int = 0
+    periods_closed: int = 0
+    periods_changed: int = 0
+    deaths_recorded: int = 0
+    #: the people whose status or enrollment opens or closes: id_number, name, change
+    changes: pa.Table | None = None
+
+    def summary_zh(self) -> list[str]:
+        r = self.read
+        head = "试导入（未写入）" if self.dry_run else "已导入"
+        if self.already_imported:
+            return [f"该文件已导入过（批次 {self.batch_id}），未做任何更改。"]
+        return [
+            f"{head}：{r.source.label}，截至 {self.as_of}，文件 {r.path.name}（{r.encoding}）",
+            f"读取 {r.rows_read} 行：接受 {r.accepted.num_rows} 行，拒绝 {_rejected_rows(r)} 行",
+            f"覆盖区县：{'、'.join(self.counties) or '无'}",
+            f"新增人员 {self.people_added} 人；新开期间 {self.periods_opened}，"
+            f"关闭期间 {self.periods_closed}，其他变更 {self.periods_changed}；"
+            f"登记死亡 {self.deaths_recorded} 人",
+        ]
+
+
+def _rejected_rows(r: RosterRead) -> int:
+    return len(set(r.rejected.column("row_number").to_pylist()))
+
+
+def import_roster(
+    database: db.Database,
+    path: Path,
+    source: str,
+    as_of: date,
+    *,
+    dry_run: bool = False,
+    actor: str = "cli",
+    scope: list[str] | None = None,
+) -> ImportReport:
+    """Validate ``path`` as a ``source`` list as of ``as_of`` and import it.
+
+    ``scope``: the counties the list covers; by default the counties of its rows.
+    """
+    read = read_roster(path, source)
+    report = ImportReport(read=read, as_of=as_of, dry_run=dry_run)
+    with database.transaction() as con:
+        done = db.scalar(
+            con,
+            f"SELECT id FROM registry_import_batch WHERE source = '{read.source.name}' "
+            f"AND checksum = '{read.checksum}'",
+        )
+        if done is not None:
+            report.already_imported, report.batch_id = True, int(done)
+            return report
+        _Import(database, con, read, report, actor, scope).run()
+        if dry_run:
+            con.rollback()
+    return report
+
+
+class _Import:
+    """The steps of one import inside its transaction."""
+
+    def __init__(
+        self,
+        database: db.Database,
+        con: Any,
+        read: RosterRead,
+        report: ImportReport,
+        actor: str,
+        scope: list[str] | None,
+    ):
+        self.db, self.con, self.read, self.report = database, con, read, report
+        self.source: Source = read.source
+        self.actor = actor
+        self.now = datetime.now(UTC)
+        self.rows = _entries(read.accepted)
+        counties = scope or sorted(set(self.rows.column("county").to_pylist()))
+        report.counties = counties
+        self.scope = counties
+
+    def run(self) -> None:
+        self.batch_id = self._insert_batch()
+        self.report.batch_id = None if self.report.dry_run else self.batch_id
+        ids = self._people()
+        _fault("people")
+        db.ingest(self.con, self.db, "registry_roster_entry", self._entry_rows(ids))
+        db.ingest(self.con, self.db, "registry_import_scope", self._scope_rows())
+        db.ingest(self.con, self.db, "registry_rejected_row", self._rejected_rows())
+        if self.source.kind == "death":
+            self._deaths()
+        else:
+            self._periods()
+        _fault("periods")
+        db.execute(
+            self.con,
+            f"UPDATE registry_import_batch SET people_added = {self.report.people_added}, "
+            f"periods_opened = {self.report.periods_opened}, "
+            f"periods_closed = {self.report.periods_closed} WHERE id = {self.batch_id}",
+        )
+
+    # -- batch, people, entries -------------------------------------------------------
+
+    def _insert_batch(self) -> int:
+        r = self.read
+        row = pa.table(
+            {
+                "source": [self.source.name],
+                "file_name": [r.path.name],
+                "checksum": [r.checksum],
+                "as_of": pa.array([self.report.as_of], pa.date32()),
+                "encoding": [r.encoding],
+                "rows_read": pa.array([r.rows_read], pa.int32()),
+                "rows_accepted": pa.array([r.accepted.num_rows], pa.int32()),
+                "rows_rejected": pa.array([_rejected_rows(r)], pa.int32()),
+                "people_added": pa.array([0], pa.int32()),
+                "periods_opened": pa.array([0], pa.int32()),
+                "periods_closed": pa.array([0], pa.int32()),
+                "imported_by": [self.actor],
+                "imported_at": pa.array([self.now], pa.timestamp("us", tz="UTC")),
+            }
+        )
+        db.ingest(self.con, self.db, "registry_import_batch", _as_text_time(row, self.db))
+        return int(
+            db.scalar(
+                self.con,
+                "SELECT max(id) FROM registry_import_batch "
+                f"WHERE checksum = '{self.read.checksum}'",
+            )
+        )
+
+    def _people(self) -> pa.Table:
+        """Add unknown people; return id_number → person id for every row."""
+        rows = self.rows
+        db.ingest(self.con, self.db, "doudi_stage_ids", rows.select(["id_number"]), temporary=True)
+        known = self._query(
+            "SELECT p.id AS person_id, p.id_number FROM registry_person p "
+            "JOIN doudi_stage_ids s ON s.id_number = p.id_number"
+        )
+        lake = duckdb.connect()
+        lake.register("rows_", rows)
+        lake.register("known", known)
+        new = lake.sql(
+            """
+            SELECT r.id_number, arg_min(r.name, r.row_number) AS name,
+                   arg_min(r.sex, r.row_number) AS sex,
+                   arg_min(r.birth_date, r.row_number) AS birth_date,
+                   arg_min(r.hukou, r.row_number) AS hukou_region,
+                   coalesce(arg_min(r.township, r.row_number), '') AS township,
+                   coalesce(arg_min(r.village, r.row_number), '') AS village
+            FROM rows_ r ANTI JOIN known k ON k.id_number = r.id_number
+            GROUP BY r.id_number
+            """
+        ).to_arrow_table()
+        self.report.people_added = new.num_rows
+        if new.num_rows:
+            people = new.append_column(
+                "death_date", pa.nulls(new.num_rows, pa.date32())
+            ).append_column(
+                "created_batch_id", pa.array([self.batch_id] * new.num_rows, pa.int64())
+            )
+            db.ingest(self.con, self.db, "registry_person", people)
+            self._audit(
+                "add_person",
+                "registry_person",
+                new.select(["id_number"]).append_column(
+                    "detail", pc.binary_join_element_wise("新增人员 ", new.column("name"), "")
+                ),
+            )
+        ids = self._query(
+            "SELECT p.id AS person_id, p.id_number FROM registry_person p "
+            "JOIN doudi_stage_ids s ON s.id_number = p.id_number"
+        )
+        return ids
+
+    def _entry_rows(self, ids: pa.Table) -> pa.Table:
+        lake = duckdb.connect()
+        lake.register("rows_", self.rows)
+        lake.register("ids", ids)
+        cols = ", ".join(f"r.{c}" for c in ENTRY_COLUMNS)
+        out = lake.sql(
+            f"""
+            SELECT {self.batch_id}::BIGINT AS batch_id, r.row_number::INTEGER AS row_number,
+                   i.person_id, r.id_number, r.name, r.county, {cols}
+            FROM rows_ r JOIN ids i ON i.id_number = r.id_number
+            """
+        ).to_arrow_table()
+        fill = {c: pc.fill_null(out.column(c), "") for c in ("region_code", "township", "village")}
+        for name, col in fill.items():
+            out = out.set_column(out.schema.get_field_index(name), name, col)
+        self.entries = out
+        return out
+
+    def _scope_rows(self) -> pa.Table:
+        return pa.table(
+            {
+                "batch_id": pa.array([self.batch_id] * len(self.scope), pa.int64()),
+                "county": pa.array(self.scope, pa.string()),
+            }
+        )
+
+    def _rejected_rows(self) -> pa.Table:
+        r = self.read.rejected
+        return pa.table(
+            {
+                "batch_id": pa.array([self.batch_id] * r.num_rows, pa.int64()),
+                "row_number": r.column("row_number").cast(pa.int32()),
+                "column": r.column("column"),
+                "code": r.column("code"),
+                "value": pc.fill_null(r.column("value"), ""),
+                "reason": r.column("reason"),
+            }
+        )
+
+    # -- what the list means --------------------------------------------------------
+
+    def _deaths(self) -> None:
+        """A death list records each person's death date (the latest list wins)."""
+        db.ingest(
+            self.con,
+            self.db,
+            "doudi_stage_deaths",
+            self.entries.select(["person_id", "death_date"]),
+            temporary=True,
+        )
+        changed = self._query(
+            "SELECT p.id AS person_id, p.id_number, s.death_date FROM registry_person p "
+            "JOIN doudi_stage_deaths s ON s.person_id = p.id "
+            "WHERE p.death_date IS NULL OR p.death_date <> s.death_date"
+        )
+        db.execute(
+            self.con,
+            "UPDATE registry_person SET death_date = s.death_date FROM doudi_stage_deaths s "
+            "WHERE registry_person.id = s.person_id AND (registry_person.death_date IS NULL "
+            "OR registry_person.death_date <> s.death_date)",
+        )
+        self.report.deaths_recorded = changed.num_rows
+        detail = pc.binary_join_element_wise(
+            "死亡日期 ", pc.cast(changed.column("death_date"), pa.string()), ""
+        )
+        self._audit(
+            "death",
+            "registry_person",
+            changed.select(["id_number"]).append_column("detail", detail),
+        )
+
+    def _periods(self) -> None:
+        """Re-derive the source's periods from all its snapshots; apply the difference."""
+        table, key_sql = self._period_table()
+        of_source = f"SELECT id FROM registry_import_batch WHERE source = '{self.source.name}'"
+        batches = db.read(self.con, self.db, "registry_import_batch", f"WHERE id IN ({of_source})")
+        scope = db.read(
+            self.con, self.db, "registry_import_scope", f"WHERE batch_id IN ({of_source})"
+        )
+        only = f"WHERE batch_id IN ({of_source})"
+        if self.source.name == "disability":  # 重度: grades 一级 and 二级 only
+            only += " AND (disability_grade IS NULL OR disability_grade <= 2)"
+        entries = db.read(self.con, self.db, "registry_roster_entry", only)
+        new = periods.derive(
+            batches.select(["id", "as_of"]).rename_columns(["batch_id", "as_of"]),
+            scope.select(["batch_id", "county"]),
+            entries.select(
+                [
+                    "batch_id",
+                    "person_id",
+                    "county",
+                    "since",
+                    "exit_marked",
+                    "exit_date",
+                    "region_code",
+                    "contribution_tier",
+                    "receiving",
+                ]
+            ),
+        )
+        old = db.read(self.con, self.db, table, f"WHERE {key_sql}")
+        if self.source.kind == "status":
+            compare: tuple[str, ...] = ()
+        else:
+            old = old.append_column("exit_marked", pa.array([False] * old.num_rows))
+            old = old.append_column("exit_date", pa.nulls(old.num_rows, pa.date32()))
+            compare = ("region_code", "contribution_tier", "receiving")
+        changes = periods.diff(old, new, compare)
+        self._apply(table, changes)
+
+    def _period_table(self) -> tuple[str, str]:
+        s = self.source
+        if s.kind == "status":
+            return (
+                "registry_status_period",
+                f"status = '{s.status}' AND department = '{s.department}'",
+            )
+        return "registry_enrollment", f"scheme = '{s.scheme}'"
+
+    def _apply(self, table: str, changes: pa.Table) -> None:
+        kind = pc.field("change")
+        opened = changes.filter(kind == "open")
+        closed = changes.filter(kind == "close")
+        other = changes.filter(pc.is_in(kind, pa.array(["change", "close"])))
+        removed = changes.filter(kind == "remove")
+        self.report.periods_opened = opened.num_rows
+        self.report.periods_closed = closed.num_rows
+        self.report.periods_changed = other.num_rows - closed.num_rows + removed.num_rows
+        s = self.source
+        if removed.num_rows:
+            db.ingest(self.con, self.db, "doudi_stage_gone", removed.select(["id"]), temporary=True)
+            db.execute(
+                self.con, f"DELETE FROM {table} WHERE id IN (SELECT id FROM doudi_stage_gone)"
+            )
+        if s.kind == "status":
+            fixed = {"status": s.status, "department": s.department}
+            columns = ["valid_to", "exit_marked", "exit_date"]
+        else:
+            fixed = {"scheme": s.scheme}
+            columns = ["valid_to", "region_code", "contribution_tier", "receiving"]
+        if other.num_rows:
+            db.ingest(
+                self.con,
+                self.db,
+                "doudi_stage_changed",
+                other.select(["id", *columns, "batch_id"]),
+                temporary=True,
+            )
+            sets = ", ".join(f"{c} = s.{c}" for c in [*columns, "batch_id"])
+            db.execute(
+                self.con,
+                f"UPDATE {table} SET {sets} FROM doudi_stage_changed s WHERE {table}.id = s.id",
+            )
+        if opened.num_rows:
+            n = opened.num_rows
+            rows = opened.select(["person_id", "valid_from", *columns, "batch_id"])
+            for name, value in fixed.items():
+                rows = rows.append_column(name, pa.array([value] * n, pa.string()))
+            if s.kind != "status":
+                rows = rows.set_column(
+                    rows.schema.get_field_index("region_code"),
+                    "region_code",
+                    pc.fill_null(rows.column("region_code"), ""),
+                )
+            db.ingest(self.con, self.db, table, rows)
+        self._audit_periods(table, changes)
+        self.report.changes = self._named(changes)
+
+    def _named(self, changes: pa.Table) -> pa.Table:
+        """The changes with each person's ID number and name, for the preview."""
+        db.ingest(
+            self.con, self.db, "doudi_stage_changes", changes.select(["person_id"]), temporary=True
+        )
+        names = self._query(
+            "SELECT DISTINCT p.id AS person_id, p.id_number, p.name FROM registry_person p "
+            "JOIN doudi_stage_changes s ON s.person_id = p.id"
+        )
+        lake = duckdb.connect()
+        lake.register("changes", changes)
+        lake.register("names", names)
+        return lake.sql(
+            """
+            SELECT n.id_number, n.name, c.change, c.valid_from, c.valid_to
+            FROM changes c JOIN names n USING (person_id)
+            ORDER BY c.change, n.id_number
+            """
+        ).to_arrow_table()
+
+    # -- audit ------------------------------------------------------------------------
+
+    def _audit_periods(self, table: str, changes: pa.Table) -> None:
+        label = self.source.status or self.source.scheme
+        lake = duckdb.connect()
+        lake.register("changes", changes)
+        lake.register("entries", self.entries.select(["person_id", "id_number"]))
+        rows = lake.sql(
+            f"""
+            SELECT c.change AS action, c.id AS row_id,
+                   json_object('person_id', c.person_id, 'what', '{label}',
+                               'from', c.valid_from, 'to', c.valid_to,
+                               'was_to', c.old_valid_to)::VARCHAR AS detail
+            FROM changes c
+            """
+        ).to_arrow_table()
+        self._write_audit(table, rows)
+
+    def _audit(self, action: str, table: str, rows: pa.Table) -> None:
+        """Audit rows for people (id_number, detail), one per person."""
+        lake = duckdb.connect()
+        lake.register("r", rows)
+        out = lake.sql(
+            f"""
+            SELECT '{action}' AS action, NULL::BIGINT AS row_id,
+                   json_object('id_number', id_number, 'detail', detail)::VARCHAR AS detail
+            FROM r
+            """
+        ).to_arrow_table()
+        self._write_audit(table, out)
+
+    def _write_audit(self, table: str, rows: pa.Table) -> None:
+        n = rows.num_rows
+        if not n:
+            return
+        full = pa.table(
+            {
+                "at": pa.array([self.now] * n, pa.timestamp("us", tz="UTC")),
+                "actor": pa.array([self.actor] * n, pa.string()),
+                "action": rows.column("action"),
+                "table_name": pa.array([table] * n, pa.string()),
+                "row_id": rows.column("row_id").cast(pa.int64()),
+                "batch_id": pa.array([self.batch_id] * n, pa.int64()),
+                "detail": rows.column("detail"),
+            }
+        )
+        db.ingest(self.con, self.db, "registry_audit_log", _as_text_time(full, self.db))
+
+    def _query(self, sql: str) -> pa.Table:
+        with self.con.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetch_arrow_table()
+
+
+def _fault(step: str) -> None:
+    """Fault injection for the kill test: ``DOUDI_FAULT=periods`` makes the process
+    kill itself (SIGKILL, no clean-up) after that step, mid-transaction."""
+    if os.environ.get("DOUDI_FAULT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _entries(accepted: pa.Table) -> pa.Table:
+    """The accepted rows with every entry column (typed, null where the source has
+    none), the county each row belongs to, and the person's hukou region."""
+    n = accepted.num_rows
+    t = accepted
+    for name, typ in ENTRY_TYPES.items():
+        if name not in t.column_names:
+            t = t.append_column(name, pa.nulls(n, typ))
+    region6 = pc.utf8_slice_codeunits(pc.fill_null(t.column("region_code"), ""), 0, 6)
+    id6 = pc.utf8_slice_codeunits(t.column("id_number"), 0, 6)
+    county = pc.if_else(pc.equal(pc.utf8_length(region6), 6), region6, id6)
+    hukou = pc.if_else(
+        pc.equal(pc.utf8_length(pc.fill_null(t.column("region_code"), "")), 0),
+        id6,
+        pc.fill_null(t.column("region_code"), ""),
+    )
+    return t.append_column("county", county).append_column("hukou", hukou)
+
+
+def _as_text_time(t: pa.Table, database: db.Database) -> pa.Table:
+    """SQLite keeps Django's datetimes as ISO text."""
+    if database.dialect != "sqlite":
+        return t
+    cols = []
+    for c in t.itercolumns():
+        if pa.types.is_timestamp(c.type):
+            # Arrow's %S carries the microseconds: "2018-03-31 08:00:00.000000"
+            cols.append(pc.strftime(c, format="%Y-%m-%d %H:%M:%S"))
+        else:
+            cols.append(c)
+    return pa.Table.from_arrays(cols, names=t.column_names)
+
+
+def batches_of(database: db.Database) -> list[dict[str, Any]]:
+    """Every import, newest first (for ``doudi imports``)."""
+    t = database.read("registry_import_batch")
+    rows = t.to_pylist()
+    return sorted(rows, key=lambda r: r["id"], reverse=True)
+
+
+__all__ = ["SOURCES", "ImportReport", "batches_of", "import_roster"]

@@ -1,0 +1,170 @@
+"""Roster import, dynamic management and comparison end to end, on SQLite and on
+PostgreSQL (the ``registry`` fixture): synthetic department files from
+``jobs.synth`` whose manifest says which rows are wrong and who must be found.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+from doudi.jobs import db
+from doudi.jobs.compare import TABLES, compare
+from doudi.jobs.export import comparison_workbook
+from doudi.jobs.importing import import_roster
+from doudi.jobs.synth import Manifest, synthesize
+
+MARCH = date(2018, 3, 31)
+JUNE = date(2018, 6, 30)
+#: the manifest's error kinds that must make the importer reject the row
+REJECTING = ("check_digit", "birth_date", "empty_name", "duplicate", "bad_date", "not_severe")
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
+    out = tmp_path_factory.mktemp("county")
+    return out, synthesize("360102", 800, out, as_of=MARCH, seed=7, error_rate=0.03)
+
+
+def counts(database: db.Database) -> dict[str, int]:
+    return {t: database.read(t).num_rows for t in db.registry_tables()}
+
+
+def import_all(database: db.Database, out: Path, manifest: Manifest) -> dict[str, Any]:
+    return {
+        f.source: import_roster(database, out / f.path, f.source, MARCH, actor="测试")
+        for f in manifest.files
+    }
+
+
+def test_every_file_imports_and_exactly_the_broken_rows_are_rejected(registry, county):
+    out, manifest = county
+    reports = import_all(registry, out, manifest)
+    for f in manifest.files:
+        report = reports[f.source]
+        rejected = set(report.read.rejected.column("row_number").to_pylist())
+        expected = {row for kind in REJECTING for row in f.error_rows.get(kind, [])}
+        assert rejected == expected, f.source
+        assert report.read.accepted.num_rows + len(rejected) == f.rows
+    stored = registry.read("registry_roster_entry").num_rows
+    assert stored == sum(r.read.accepted.num_rows for r in reports.values())
+    # 15-digit IDs were upgraded: every stored ID has 18 characters
+    people = registry.read("registry_person")
+    assert set(people.column("id_number").to_pylist()) == {
+        i for i in people.column("id_number").to_pylist() if len(i) == 18
+    }
+    rejected = registry.read("registry_rejected_row")
+    assert rejected.num_rows == sum(r.read.rejected.num_rows for r in reports.values())
+
+
+def test_the_comparison_finds_the_people_the_manifest_names(registry, county, tmp_path):
+    out, manifest = county
+    import_all(registry, out, manifest)
+    result = compare({t: registry.read(t) for t in TABLES}, "360102", MARCH)
+    medical = set(result.uninsured_medical.column("id_number").to_pylist())
+    assert set(manifest.poor_not_enrolled_ids) <= medical
+    dead = set(result.paid_after_death.column("id_number").to_pylist())
+    assert dead == set(manifest.dead_but_receiving_ids)
+    book = tmp_path / "比对结果.xlsx"
+    comparison_workbook(result, book)
+    assert book.stat().st_size > 0
+
+
+def test_importing_the_same_file_again_changes_nothing(registry, county):
+    out, manifest = county
+    import_all(registry, out, manifest)
+    before = counts(registry)
+    again = import_roster(registry, out / manifest.file("poverty").path, "poverty", MARCH)
+    assert again.already_imported
+    assert counts(registry) == before
+
+
+def test_a_dry_run_writes_nothing(registry, county):
+    out, manifest = county
+    before = counts(registry)
+    report = import_roster(
+        registry, out / manifest.file("dibao").path, "dibao", MARCH, dry_run=True
+    )
+    assert report.people_added > 0 and report.periods_opened > 0
+    assert counts(registry) == before
+
+
+def write_list(path: Path, rows: list[dict[str, Any]]) -> Path:
+    table = pa.table(
+        {
+            "公民身份号码": [r["id_number"] for r in rows],
+            "姓名": [r["name"] for r in rows],
+            "行政区划代码": [r["region_code"] or "360102" for r in rows],
+        }
+    )
+    pacsv.write_csv(table, path)
+    return path
+
+
+def poverty_rows(database: db.Database) -> list[dict[str, Any]]:
+    entries = database.read("registry_roster_entry").to_pylist()
+    first = min(e["batch_id"] for e in entries)
+    return [e for e in entries if e["batch_id"] == first]
+
+
+def open_periods(database: db.Database) -> set[int]:
+    return {
+        p["person_id"]
+        for p in database.read("registry_status_period").to_pylist()
+        if p["valid_to"] is None
+    }
+
+
+def test_a_newer_list_closes_those_who_left_and_a_late_older_one_changes_nothing_newer(
+    registry, county, tmp_path
+):
+    out, manifest = county
+    import_roster(registry, out / manifest.file("poverty").path, "poverty", MARCH)
+    rows = poverty_rows(registry)
+    stay, leave = rows[: len(rows) - 5], rows[len(rows) - 5 :]
+    june = import_roster(registry, write_list(tmp_path / "june.csv", stay), "poverty", JUNE)
+    assert june.periods_closed == 5 and june.periods_opened == 0
+    closed = {p["person_id"]: p for p in registry.read("registry_status_period").to_pylist()}
+    for row in leave:
+        assert closed[row["person_id"]]["valid_to"] == JUNE
+    after_june = open_periods(registry)
+    # a list as of 30 April arrives late, still with everyone: the June closures stand
+    april = import_roster(
+        registry, write_list(tmp_path / "april.csv", rows), "poverty", date(2018, 4, 30)
+    )
+    assert april.periods_closed == 0 and april.periods_opened == 0
+    assert open_periods(registry) == after_june
+
+
+def test_a_killed_import_leaves_the_database_as_it_was(registry, county):
+    out, manifest = county
+    before = counts(registry)
+    script = (
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from doudi.jobs import db\n"
+        "from doudi.jobs.importing import import_roster\n"
+        "db.setup()\n"
+        f"database = db.register('victim', {_url(registry)!r})\n"
+        f"import_roster(database, Path({str(out / manifest.file('resident_pension').path)!r}),"
+        " 'resident_pension', date(2018, 3, 31))\n"
+    )
+    env = {**os.environ, "DOUDI_FAULT": "periods"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert done.returncode == -9, done.stderr.decode()  # killed by SIGKILL, mid-transaction
+    assert counts(registry) == before
+
+
+def _url(database: db.Database) -> str:
+    if database.dialect == "sqlite":
+        return f"sqlite:///{database.settings['NAME']}"
+    s = database.settings
+    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
