@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+DEMO := var/demo
+DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
+ROSTERS := poverty dibao tekun disability resident_pension resident_medical death
+
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
-## bills, printing the Chinese explanations.
+## bills, printing the Chinese explanations; then build a demo county registry from
+## synthetic department files and run the comparison (var/demo/比对结果.xlsx).
 run: $(STAMP)
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
@@ -25,6 +30,16 @@ run: $(STAMP)
 		echo "=== $$f"; \
 		$(BIN)/doudi settle --explain "$$f" || exit $$?; \
 	done
+	@echo "=== 演示登记库 / demo registry: $(DEMO_DB)"
+	@rm -rf $(DEMO) var/demo.sqlite3* && mkdir -p $(DEMO)
+	$(BIN)/doudi synth --region 360102 --people 5000 --out $(DEMO) --seed 1
+	@for s in $(ROSTERS); do \
+		f=$$(ls $(DEMO)/$$s.* | head -1); \
+		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi import "$$f" --source $$s \
+			--as-of 2018-03-31 --user 演示 || exit $$?; \
+	done
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi compare --region 360102 --as-of 2018-03-31 \
+		--out $(DEMO)/比对结果.xlsx
 
 ## make test: lint, format check, type check, then the whole test suite; the registry
 ## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and
