@@ -45,3 +45,9 @@ def test_errors_are_chinese_and_specific(raw, message):
 
 def test_full_width_digits_and_spaces_are_normalised():
     assert parse(" ５００１０２１９６５０３１５０１２８ ").value == "500102196503150128"
+
+
+def test_only_ascii_digits_make_an_id_number():
+    # Python's \d also matches Arabic-Indic digits (٩); an ID number has 0-9 only
+    with pytest.raises(IdNumberError):
+        parse("1101051٩4٩1231002X")

@@ -243,9 +243,18 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
         read_roster(path, "dibao")
 
 
-def test_header_without_data_rows_is_an_error(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "x.csv", [["标题", ""], ["身份证号", "姓名"], ["", ""]])
+@pytest.mark.parametrize("tail", ["", "\n", "\n,\n\n", "\n , \n"])
+def test_header_without_data_rows_is_an_error(tmp_path: Path, tail: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("标题,\n身份证号,姓名" + tail, encoding="utf-8")
     with pytest.raises(RosterError, match=r"^表头（第 2 行）之后没有数据行"):
+        read_roster(path, "dibao")
+
+
+def test_corrupt_xlsx_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(RosterError, match=r"^无法读取 Excel 文件 x\.xlsx"):
         read_roster(path, "dibao")
 
 
@@ -656,9 +665,7 @@ def test_xlsx_without_id_header_is_an_error(tmp_path: Path) -> None:
 # --- the vectorised ID check agrees with doudi.core.idnumber ---------------------------------
 
 PROVINCES = [f"{p:02d}" for p in range(100) if regions.get(f"{p:02d}0000")]
-# No non-ASCII Unicode digits: idnumber.parse accepts them through Python's \d, which is
-# idnumber's own looseness, not a reading (reported separately).
-NOISE = "0123456789Xx０１９ｘＸ -/AO中\u3000\t"
+NOISE = "0123456789Xx０１９ｘＸ -/AO中\u3000\t٩"
 
 
 @st.composite

@@ -41,7 +41,7 @@ class IdNumber:
 
 def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    if not re.fullmatch(r"\d{17}", first17):
+    if not re.fullmatch(r"[0-9]{17}", first17):
         raise IdNumberError(f"本体码应为17位数字：{first17!r}")
     total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK[total % 11]
@@ -55,7 +55,7 @@ def normalize(raw: str) -> str:
 def upgrade_15(number15: str) -> str:
     """Upgrade a 15-digit number (19yymmdd assumed, as GB 11643 prescribes)."""
     digits = normalize(number15)
-    if not re.fullmatch(r"\d{15}", digits):
+    if not re.fullmatch(r"[0-9]{15}", digits):
         raise IdNumberError(f"15位身份证号应全部为数字：{number15!r}")
     first17 = digits[:6] + "19" + digits[6:]
     return first17 + check_character(first17)
@@ -73,7 +73,7 @@ def parse(raw: str) -> IdNumber:
         value = upgrade_15(value)
     if len(value) != 18:
         raise IdNumberError(f"身份证号长度应为18位（或旧版15位），实际为{len(value)}位：{raw!r}")
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         raise IdNumberError(f"身份证号前17位应为数字、末位为数字或X：{raw!r}")
     region = value[:6]
     if province_of(region) is None:

@@ -255,7 +255,7 @@ def check_id_numbers(values: pa.Array | Sequence[str | None]) -> pa.Table:
     array = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
     array = pc.fill_null(array.cast(pa.string()), "")
     sql = _id_sql(SOURCES["poverty"].column("id_number"), "c0")
-    con = duckdb.connect()
+    con = _connect()
     try:
         con.register("raw", pa.table({"row_number": _arange(1, len(array)), "c0": array}))
         result = con.sql(
@@ -545,22 +545,18 @@ def _read_xlsx(path: Path) -> _Raw:
         ) from exc
     ids = _id_headers()
     for sheet_name in reader.sheet_names:
+        # Loading reads the whole sheet whatever n_rows says, so it is loaded once.
         # header_row=None with skip_rows=0 starts at the sheet's row 1 even when the
-        # top rows are empty, so positions are Excel row numbers minus one.
-        top = reader.load_sheet(
-            sheet_name, header_row=None, skip_rows=0, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
+        # top rows are empty: positions are Excel row numbers minus one.
+        loaded = reader.load_sheet(
+            sheet_name, header_row=None, skip_rows=0, dtypes="string"
         ).to_arrow()
-        for index, row in enumerate(top.to_pylist()):
+        sheet = pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded
+        for index, row in enumerate(sheet.slice(0, HEADER_SEARCH_ROWS).to_pylist()):
             headers = ["" if v is None else str(v) for v in row.values()]
             if any(normalize_header(h) in ids for h in headers):
-                sheet = reader.load_sheet(
-                    sheet_name, header_row=None, skip_rows=index + 1, dtypes="string"
-                ).to_arrow()
                 names = [f"c{i}" for i in range(sheet.num_columns)]
-                cells = (
-                    pa.Table.from_batches([sheet]) if isinstance(sheet, pa.RecordBatch) else sheet
-                )
-                cells = cells.rename_columns(names)
+                cells = sheet.slice(index + 1).rename_columns(names)
                 header_row = index + 1
                 return _Raw(
                     "xlsx",
@@ -646,6 +642,13 @@ def _drop_blank_rows(raw: _Raw, id_position: int) -> tuple[pa.Table, pa.Array]:
 #: The validation query's stages: each may use the columns the earlier ones computed.
 _STAGES = 6
 _MATERIALIZED = {2, 3, 4}
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    """A private in-memory database; no progress bar on the caseworker's terminal."""
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _lit(text: str) -> str:
@@ -932,7 +935,7 @@ def _validate(
             arrays[f"{column.name}__n"] = _normalized(column, raw)
     sqls = {c.name: _column_sql(c, c.name, spec.name, excel) for c in present}
 
-    con = duckdb.connect()
+    con = _connect()
     try:
         con.register("raw", pa.table(arrays))
         # Keep only what the two results need: the intermediate columns are many.
