@@ -20,7 +20,8 @@ ROSTERS := poverty dibao tekun disability resident_pension resident_medical deat
 
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from
-## synthetic department files and run the comparison (var/demo/比对结果.xlsx).
+## synthetic department files, run the comparison (var/demo/比对结果.xlsx) and the
+## year's contribution plan.
 run: $(STAMP)
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
@@ -40,6 +41,7 @@ run: $(STAMP)
 	done
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi compare --region 360102 --as-of 2018-03-31 \
 		--out $(DEMO)/比对结果.xlsx
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示
 
 ## make test: lint, format check, type check, then the whole test suite; the registry
 ## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and

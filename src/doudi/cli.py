@@ -203,6 +203,8 @@ app.command("import")(cli_registry.import_)
 app.command()(cli_registry.imports)
 app.command()(cli_registry.compare)
 app.command()(cli_registry.synth)
+app.command()(cli_registry.plan)
+app.command("plan-diff")(cli_registry.plan_diff)
 
 
 if __name__ == "__main__":

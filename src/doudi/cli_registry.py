@@ -141,3 +141,36 @@ def synth(
     )
     for f in manifest.files:
         typer.echo(f"{f.path}  {f.source}  {f.encoding}  {f.rows} 行")
+
+
+def plan(
+    jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 500000")],
+    year: Annotated[int, typer.Option(help="年度")],
+    user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
+) -> None:
+    """生成年度城乡居民养老保险缴费计划（冻结版本） / the year's contribution plan."""
+    from doudi.jobs.plan import run_plan
+    from doudi.policy import jurisdictions
+
+    try:
+        result = run_plan(_database(), jurisdiction, year, actor=user)
+    except jurisdictions.UnknownJurisdiction as exc:
+        typer.echo(f"输入有误 / invalid input: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for line in result.summary_zh(jurisdiction, year):
+        typer.echo(line)
+
+
+def plan_diff(
+    old: Annotated[int, typer.Argument(help="旧版本编号（registry_plan_version.id）")],
+    new: Annotated[int, typer.Argument(help="新版本编号")],
+) -> None:
+    """比较两个计划版本：谁的哪一项金额变了 / what changed between two plan versions."""
+    from doudi.jobs.plan import diff
+
+    changes = diff(_database(), old, new)
+    typer.echo(f"共 {changes.num_rows} 项变化")
+    for r in changes.to_pylist():
+        typer.echo(
+            f"  {r['id_number']} {r['name']} {r['payer']}：{r['old_amount']} → {r['new_amount']}"
+        )

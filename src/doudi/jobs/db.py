@@ -207,6 +207,18 @@ def for_ingest(t: pa.Table, db: Database) -> pa.Table:
     return pa.Table.from_arrays(cols, names=t.column_names)
 
 
+def text_times(t: pa.Table, database: Database) -> pa.Table:
+    """SQLite keeps Django's datetimes as ISO text."""
+    if database.dialect != "sqlite":
+        return t
+    cols = [
+        # Arrow's %S carries the microseconds: "2018-03-31 08:00:00.000000"
+        pc.strftime(c, format="%Y-%m-%d %H:%M:%S") if pa.types.is_timestamp(c.type) else c
+        for c in t.itercolumns()
+    ]
+    return pa.Table.from_arrays(cols, names=t.column_names)
+
+
 def ingest(con: Any, db: Database, name: str, t: pa.Table, *, temporary: bool = False) -> None:
     """Append Arrow rows to a table (or create a temporary staging table)."""
     with con.cursor() as cur:

@@ -184,7 +184,7 @@ class _Import:
                 "imported_at": pa.array([self.now], pa.timestamp("us", tz="UTC")),
             }
         )
-        db.ingest(self.con, self.db, "registry_import_batch", _as_text_time(row, self.db))
+        db.ingest(self.con, self.db, "registry_import_batch", db.text_times(row, self.db))
         return int(
             db.scalar(
                 self.con,
@@ -471,7 +471,7 @@ class _Import:
                 "detail": rows.column("detail"),
             }
         )
-        db.ingest(self.con, self.db, "registry_audit_log", _as_text_time(full, self.db))
+        db.ingest(self.con, self.db, "registry_audit_log", db.text_times(full, self.db))
 
     def _query(self, sql: str) -> pa.Table:
         with self.con.cursor() as cur:
@@ -503,20 +503,6 @@ def _entries(accepted: pa.Table) -> pa.Table:
         pc.fill_null(t.column("region_code"), ""),
     )
     return t.append_column("county", county).append_column("hukou", hukou)
-
-
-def _as_text_time(t: pa.Table, database: db.Database) -> pa.Table:
-    """SQLite keeps Django's datetimes as ISO text."""
-    if database.dialect != "sqlite":
-        return t
-    cols = []
-    for c in t.itercolumns():
-        if pa.types.is_timestamp(c.type):
-            # Arrow's %S carries the microseconds: "2018-03-31 08:00:00.000000"
-            cols.append(pc.strftime(c, format="%Y-%m-%d %H:%M:%S"))
-        else:
-            cols.append(c)
-    return pa.Table.from_arrays(cols, names=t.column_names)
 
 
 def batches_of(database: db.Database) -> list[dict[str, Any]]:

@@ -161,15 +161,53 @@ class Enrollment(models.Model):
         indexes = [models.Index(fields=["person", "scheme"], name="enrollment_person")]
 
 
+class PlanVersion(models.Model):
+    """A frozen run of the year's contribution plan for a jurisdiction (issue #5).
+
+    Its inputs (the engine's people and statuses tables read from the registry)
+    are kept as Parquet files named by their SHA-256, so the plan can be
+    recomputed and compared with a later run; the same inputs and parameters give
+    the same version instead of a duplicate."""
+
+    jurisdiction = models.CharField("统筹地区", max_length=6)
+    year = models.SmallIntegerField("年度")
+    number = models.IntegerField("版本号")  # 1, 2, … per jurisdiction and year
+    inputs_checksum = models.CharField("输入校验和", max_length=64)
+    inputs_path = models.CharField("输入快照", max_length=255)
+    people = models.IntegerField("人数")
+    targets = models.IntegerField("代缴对象")
+    gov_paid = models.DecimalField("政府代缴合计", max_digits=18, decimal_places=2)
+    self_due = models.DecimalField("个人应缴合计", max_digits=18, decimal_places=2)
+    created_by = models.CharField("操作人", max_length=64)
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        db_table = "registry_plan_version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "year", "number"], name="one_plan_number"
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "year", "inputs_checksum"], name="one_plan_per_input"
+            ),
+        ]
+
+
 class Contribution(models.Model):
-    """What a payer pays of a person's contribution for a year (the yearly plan, #5)."""
+    """What a payer pays of a person's contribution for a year, in a plan version:
+    payer ``self`` is what the person still owes; the others split the
+    government's part (province, city, county, civil_affairs, poverty_office …)."""
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="contributions")
+    plan_version = models.ForeignKey(
+        PlanVersion, models.CASCADE, null=True, related_name="contributions"
+    )
     year = models.SmallIntegerField("年度")
     scheme = models.CharField("险种", max_length=32, choices=_choices(SCHEMES))
     payer = models.CharField("付款方", max_length=32)
     amount = models.DecimalField("金额", max_digits=18, decimal_places=2)
-    state = models.CharField("状态", max_length=16)
+    state = models.CharField("状态", max_length=16)  # planned, paid, deemed_received …
+    basis = models.CharField("依据条款", max_length=255, blank=True, default="")
 
     class Meta:
         db_table = "registry_contribution"

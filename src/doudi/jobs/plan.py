@@ -1,0 +1,299 @@
+"""The year's resident-pension contribution plan from the registry (issue #5, first part).
+
+``run_plan`` reads the people of a jurisdiction, their status periods and
+enrollments from the registry, turns them into the engine's input tables (the
+same columns the scenario interface builds, policy/schema.py), evaluates the
+policy rules unchanged (engine.backend) and stores the result as a numbered,
+frozen plan version: one ``registry_contribution`` row per person and payer
+(``self`` = what the person still owes) with the clauses that decided it. The
+engine's inputs are kept as Parquet named by their SHA-256, so a version can be
+recomputed and compared with a later one; running again on the same inputs
+returns the existing version instead of writing a duplicate. Everything is
+written in one transaction.
+
+Readings: a person is in the jurisdiction when their hukou region lies under it;
+enrolled in the year = a resident-pension enrollment holding on any day of it,
+with the tier of the latest such enrollment; an employee-pension enrollment
+holding in the year makes ``employee_pension`` true; facts the registry does not
+hold (student, unable to work, income, third-party funding) are absent (false or
+null), as in a scenario that does not state them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from doudi.engine import backend
+from doudi.jobs import db
+from doudi.policy import jurisdictions
+from doudi.policy.schema import PEOPLE, STATUSES
+
+INPUTS = """
+WITH person AS (
+    SELECT * FROM registry_person WHERE starts_with(hukou_region, $prefix)
+),
+pension AS (
+    SELECT person_id, arg_max(contribution_tier, valid_from) AS tier, bool_or(true) AS enrolled
+    FROM registry_enrollment
+    WHERE scheme = 'resident_pension' AND valid_from <= $last
+      AND (valid_to IS NULL OR valid_to > $first)
+    GROUP BY person_id
+),
+ever AS (
+    SELECT DISTINCT person_id FROM registry_enrollment
+    WHERE scheme = 'resident_pension' AND valid_from <= $last
+),
+employee AS (
+    SELECT DISTINCT person_id FROM registry_enrollment
+    WHERE scheme = 'employee_pension' AND valid_from <= $last
+      AND (valid_to IS NULL OR valid_to > $first)
+)
+SELECT p.id AS row_no, p.id_number, p.name, p.birth_date, p.hukou_region,
+       false AS student, e.person_id IS NOT NULL AS employee_pension,
+       false AS employee_medical, false AS unable_to_work,
+       coalesce(r.enrolled, false) AS rp_enrolled, v.person_id IS NOT NULL AS rp_ever_enrolled,
+       r.tier AS rp_tier
+FROM person p
+LEFT JOIN pension r ON r.person_id = p.id
+LEFT JOIN ever v ON v.person_id = p.id
+LEFT JOIN employee e ON e.person_id = p.id
+ORDER BY p.id
+"""
+
+STATUS_ROWS = """
+SELECT s.person_id AS row_no, s.status, s.valid_from, s.valid_to,
+       CASE WHEN s.exit_marked THEN coalesce(s.exit_date, s.valid_from) END AS exit_date
+FROM registry_status_period s
+JOIN people p ON p.row_no = s.person_id
+ORDER BY s.person_id, s.status, s.valid_from
+"""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    version_id: int
+    number: int
+    created: bool  # False: the same inputs had already been planned
+    people: int
+    targets: int
+    gov_paid: Decimal
+    self_due: Decimal
+    by_payer: dict[str, Decimal]
+
+    def summary_zh(self, jurisdiction: str, year: int) -> list[str]:
+        head = "已生成" if self.created else "输入未变，沿用"
+        lines = [
+            f"{head}缴费计划第 {self.number} 版（{jurisdiction}，{year}年）：{self.people} 人，"
+            f"代缴对象 {self.targets} 人",
+            f"政府代缴合计 {self.gov_paid} 元，个人应缴合计 {self.self_due} 元",
+        ]
+        lines += [f"  {payer}：{amount} 元" for payer, amount in sorted(self.by_payer.items())]
+        return lines
+
+
+def engine_inputs(database: db.Database, jurisdiction: str, year: int) -> tuple[pa.Table, pa.Table]:
+    """The engine's people and statuses tables for a jurisdiction and year."""
+    prefix = _prefix(jurisdiction)
+    lake = duckdb.connect()
+    for name in ("registry_person", "registry_enrollment", "registry_status_period"):
+        lake.register(name, database.read(name))
+    params = {"prefix": prefix, "first": date(year, 1, 1), "last": date(year, 12, 31)}
+    people = lake.sql(INPUTS, params=params).to_arrow_table()
+    lake.register("people", people)
+    statuses = lake.sql(STATUS_ROWS).to_arrow_table()
+    return _conform(people, PEOPLE.to_pyarrow()), _conform(statuses, STATUSES.to_pyarrow())
+
+
+def run_plan(
+    database: db.Database,
+    jurisdiction: str,
+    year: int,
+    *,
+    actor: str = "cli",
+    snapshots: Path = Path("var/plans"),
+) -> PlanResult:
+    """Compute and store the plan; the existing version if the inputs are unchanged."""
+    jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
+    people, statuses = engine_inputs(database, jurisdiction, year)
+    blob, checksum = _snapshot(people, statuses)
+    with database.transaction() as con:
+        found = db.read(
+            con,
+            database,
+            "registry_plan_version",
+            f"WHERE jurisdiction = '{jurisdiction}' AND year = {year} "
+            f"AND inputs_checksum = '{checksum}'",
+        )
+        if found.num_rows:
+            return _result(con, database, found.to_pylist()[0], created=False)
+        out = backend.plan(jurisdiction, year).run(people, statuses)
+        rows = _contributions(out, year)
+        number = 1 + int(
+            db.scalar(
+                con,
+                "SELECT coalesce(max(number), 0) FROM registry_plan_version "
+                f"WHERE jurisdiction = '{jurisdiction}' AND year = {year}",
+            )
+        )
+        path = snapshots / f"{checksum}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+        totals = _totals(rows)
+        version = pa.table(
+            {
+                "jurisdiction": [jurisdiction],
+                "year": pa.array([year], pa.int16()),
+                "number": pa.array([number], pa.int32()),
+                "inputs_checksum": [checksum],
+                "inputs_path": [str(path)],
+                "people": pa.array([people.num_rows], pa.int32()),
+                "targets": pa.array([totals["targets"]], pa.int32()),
+                "gov_paid": pa.array([totals["gov_paid"]], db.MONEY),
+                "self_due": pa.array([totals["self_due"]], db.MONEY),
+                "created_by": [actor],
+                "created_at": pa.array([datetime.now(UTC)], pa.timestamp("us", tz="UTC")),
+            }
+        )
+        db.ingest(con, database, "registry_plan_version", db.text_times(version, database))
+        version_id = int(
+            db.scalar(
+                con,
+                "SELECT id FROM registry_plan_version "
+                f"WHERE jurisdiction = '{jurisdiction}' AND year = {year} AND number = {number}",
+            )
+        )
+        rows = rows.append_column(
+            "plan_version_id", pa.array([version_id] * rows.num_rows, pa.int64())
+        )
+        db.ingest(con, database, "registry_contribution", rows)
+        row = db.read(con, database, "registry_plan_version", f"WHERE id = {version_id}")
+        return _result(con, database, row.to_pylist()[0], created=True)
+
+
+def diff(database: db.Database, old: int, new: int) -> pa.Table:
+    """Per person and payer: the amount in ``old`` and in ``new`` where they differ."""
+    lake = duckdb.connect()
+    lake.register(
+        "c", database.read("registry_contribution", f"WHERE plan_version_id IN ({old}, {new})")
+    )
+    lake.register("p", database.read("registry_person"))
+    return lake.sql(
+        f"""
+        WITH a AS (SELECT * FROM c WHERE plan_version_id = {old}),
+             b AS (SELECT * FROM c WHERE plan_version_id = {new})
+        SELECT p.id_number, p.name, coalesce(a.payer, b.payer) AS payer,
+               a.amount AS old_amount, b.amount AS new_amount,
+               a.basis AS old_basis, b.basis AS new_basis
+        FROM a FULL JOIN b ON a.person_id = b.person_id AND a.payer = b.payer
+        JOIN p ON p.id = coalesce(a.person_id, b.person_id)
+        WHERE a.amount IS DISTINCT FROM b.amount
+        ORDER BY p.id_number, payer
+        """
+    ).to_arrow_table()
+
+
+def _prefix(jurisdiction: str) -> str:
+    """The hukou-region prefix of a jurisdiction: 500000 → "50", 130200 → "1302"."""
+    code = jurisdiction.rstrip("0")
+    return code + "0" * (len(code) % 2)
+
+
+def _conform(t: pa.Table, target: pa.Schema) -> pa.Table:
+    """Add the engine's columns the registry does not hold, as nulls, in order."""
+    columns = [
+        t.column(f.name).cast(f.type) if f.name in t.column_names else pa.nulls(t.num_rows, f.type)
+        for f in target
+    ]
+    return pa.Table.from_arrays(columns, schema=target)
+
+
+def _snapshot(people: pa.Table, statuses: pa.Table) -> tuple[bytes, str]:
+    """The inputs as one Parquet file and its SHA-256 (the version's identity)."""
+    buffer = io.BytesIO()
+    with pq.ParquetWriter(buffer, people.schema) as writer:
+        writer.write_table(people)
+    people_bytes = buffer.getvalue()
+    buffer = io.BytesIO()
+    with pq.ParquetWriter(buffer, statuses.schema) as writer:
+        writer.write_table(statuses)
+    statuses_bytes = buffer.getvalue()
+    digest = hashlib.sha256()
+    for part in (people_bytes, statuses_bytes):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return people_bytes + statuses_bytes, digest.hexdigest()
+
+
+def _contributions(out: pa.Table, year: int) -> pa.Table:
+    """One row per person and payer of the plan (``self`` = the person's part)."""
+    lake = duckdb.connect()
+    lake.register("out", out)
+    funds = [c for c in out.column_names if c.startswith("rp_fund_")]
+    parts = [
+        f"SELECT row_no, '{c[len('rp_fund_') :]}' AS payer, {c} AS amount, rp_basis FROM out "
+        f"WHERE rp_eligible AND {c} > 0"
+        for c in funds
+    ]
+    parts.append(
+        "SELECT row_no, 'self' AS payer, rp_self_due AS amount, rp_basis FROM out "
+        "WHERE rp_enrolled AND rp_self_due IS NOT NULL"
+    )
+    return lake.sql(
+        f"""
+        SELECT row_no::BIGINT AS person_id, {year}::SMALLINT AS year,
+               'resident_pension' AS scheme, payer, amount::DECIMAL(18, 2) AS amount,
+               'planned' AS state,
+               array_to_string(list_sort(list_distinct(
+                   string_split(rtrim(coalesce(rp_basis, ''), ';'), ';'))), ';') AS basis
+        FROM ({" UNION ALL ".join(parts)})
+        ORDER BY person_id, payer
+        """
+    ).to_arrow_table()
+
+
+def _totals(rows: pa.Table) -> dict[str, Any]:
+    lake = duckdb.connect()
+    lake.register("r", rows)
+    totals = lake.execute(
+        """
+        SELECT count(DISTINCT person_id) FILTER (WHERE payer <> 'self'),
+               coalesce(sum(amount) FILTER (WHERE payer <> 'self'), 0),
+               coalesce(sum(amount) FILTER (WHERE payer = 'self'), 0)
+        FROM r
+        """
+    ).fetchone()
+    targets, gov, own = totals if totals else (0, Decimal(0), Decimal(0))
+    return {"targets": int(targets), "gov_paid": Decimal(gov), "self_due": Decimal(own)}
+
+
+def _result(con: Any, database: db.Database, version: dict[str, Any], created: bool) -> PlanResult:
+    rows = db.read(
+        con, database, "registry_contribution", f"WHERE plan_version_id = {version['id']}"
+    )
+    by_payer: dict[str, Decimal] = {}
+    lake = duckdb.connect()
+    lake.register("r", rows)
+    for payer, amount in lake.sql(
+        "SELECT payer, sum(amount) FROM r WHERE payer <> 'self' GROUP BY payer"
+    ).fetchall():
+        by_payer[payer] = Decimal(amount)
+    return PlanResult(
+        version_id=int(version["id"]),
+        number=int(version["number"]),
+        created=created,
+        people=int(version["people"]),
+        targets=int(version["targets"]),
+        gov_paid=version["gov_paid"],
+        self_due=version["self_due"],
+        by_payer=by_payer,
+    )
