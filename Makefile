@@ -45,8 +45,10 @@ run: $(STAMP)
 
 ## make test: lint, format check, type check, then the whole test suite; the registry
 ## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and
-## started under /tmp by scripts/test-postgres.sh unless DOUDI_TEST_DATABASE_URL is set).
+## started under /tmp by scripts/test-postgres.sh unless DOUDI_TEST_DATABASE_URL is set),
+## and the plan on local Spark (Java from Debian's package, scripts/ensure-java.sh).
 test: $(STAMP) lint
+	scripts/ensure-java.sh
 	DOUDI_TEST_DATABASE_URL="$${DOUDI_TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" \
 		$(BIN)/python -m pytest
 

@@ -147,13 +147,24 @@ def plan(
     jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 500000")],
     year: Annotated[int, typer.Option(help="年度")],
     user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
+    engine: Annotated[str, typer.Option(help="计算引擎：duckdb 或 spark")] = "duckdb",
+    spark_master: Annotated[
+        str, typer.Option("--spark-master", help="Spark 地址，默认本地 local[2]")
+    ] = "local[2]",
 ) -> None:
     """生成年度城乡居民养老保险缴费计划（冻结版本） / the year's contribution plan."""
     from doudi.jobs.plan import run_plan
     from doudi.policy import jurisdictions
 
     try:
-        result = run_plan(_database(), jurisdiction, year, actor=user)
+        result = run_plan(
+            _database(),
+            jurisdiction,
+            year,
+            actor=user,
+            engine=engine,
+            spark_master=spark_master,
+        )
     except jurisdictions.UnknownJurisdiction as exc:
         typer.echo(f"输入有误 / invalid input: {exc}", err=True)
         raise typer.Exit(code=2) from None

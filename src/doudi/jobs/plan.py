@@ -121,8 +121,13 @@ def run_plan(
     *,
     actor: str = "cli",
     snapshots: Path = Path("var/plans"),
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
 ) -> PlanResult:
-    """Compute and store the plan; the existing version if the inputs are unchanged."""
+    """Compute and store the plan; the existing version if the inputs are unchanged.
+
+    ``engine`` "spark" runs the same rules on Apache Spark (``spark_master``).
+    """
     jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
     people, statuses = engine_inputs(database, jurisdiction, year)
     blob, checksum = _snapshot(people, statuses)
@@ -136,8 +141,7 @@ def run_plan(
         )
         if found.num_rows:
             return _result(con, database, found.to_pylist()[0], created=False)
-        out = backend.plan(jurisdiction, year).run(people, statuses)
-        rows = _contributions(out, year)
+        rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
         number = 1 + int(
             db.scalar(
                 con,
@@ -178,6 +182,26 @@ def run_plan(
         db.ingest(con, database, "registry_contribution", rows)
         row = db.read(con, database, "registry_plan_version", f"WHERE id = {version_id}")
         return _result(con, database, row.to_pylist()[0], created=True)
+
+
+def compute(
+    jurisdiction: str,
+    year: int,
+    people: pa.Table,
+    statuses: pa.Table,
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
+) -> pa.Table:
+    """The plan's contribution rows from the engine's inputs, on DuckDB or Spark."""
+    if engine == "spark":
+        from doudi.engine.spark import SparkPlan
+
+        out = SparkPlan("people", jurisdiction, year, master=spark_master).run(people, statuses)
+    elif engine == "duckdb":
+        out = backend.plan(jurisdiction, year).run(people, statuses)
+    else:
+        raise ValueError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
+    return _contributions(out, year)
 
 
 def diff(database: db.Database, old: int, new: int) -> pa.Table:
