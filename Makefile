@@ -42,6 +42,7 @@ run: $(STAMP)
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi compare --region 360102 --as-of 2018-03-31 \
 		--out $(DEMO)/比对结果.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 1 --out $(DEMO)/台账.xlsx
 
 ## make test: lint, format check, type check, then the whole test suite; the registry
 ## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and

@@ -205,6 +205,7 @@ app.command()(cli_registry.compare)
 app.command()(cli_registry.synth)
 app.command()(cli_registry.plan)
 app.command("plan-diff")(cli_registry.plan_diff)
+app.command()(cli_registry.ledger)
 
 
 if __name__ == "__main__":

@@ -185,3 +185,18 @@ def plan_diff(
         typer.echo(
             f"  {r['id_number']} {r['name']} {r['payer']}：{r['old_amount']} → {r['new_amount']}"
         )
+
+
+def ledger(
+    version: Annotated[int, typer.Argument(help="计划版本编号（registry_plan_version.id）")],
+    out: Annotated[Path, typer.Option(help="写出 Excel 工作簿（台账、分区统计、付款方、说明）")],
+) -> None:
+    """导出计划版本的管理台账与统计（含图表） / the ledger and statistics of a plan."""
+    from doudi.jobs.ledger import LedgerError, ledger_workbook
+
+    try:
+        ledger_workbook(_database(), version, out)
+    except LedgerError as exc:
+        typer.echo(f"输入有误 / invalid input: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"已写出 {out}")

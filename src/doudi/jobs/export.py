@@ -135,7 +135,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-class _Formats:
+class Formats:
     def __init__(self, wb: xlsxwriter.Workbook):
         self.header = wb.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"}
@@ -158,7 +158,7 @@ class _Formats:
 Writer = Callable[[Worksheet, int, int, Any], None]
 
 
-def _writer(kind: pa.DataType, fmt: _Formats) -> tuple[Writer, Callable[[Any], str]]:
+def _writer(kind: pa.DataType, fmt: Formats) -> tuple[Writer, Callable[[Any], str]]:
     """How to write one column's values, and how wide a value shows (for sizing)."""
     if pa.types.is_boolean(kind):
 
@@ -217,7 +217,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, name: str, sheet: Sheet) -> None:
+def write_sheet(wb: xlsxwriter.Workbook, fmt: Formats, name: str, sheet: Sheet) -> None:
     table = sheet.table
     if len(sheet.headers) != table.num_columns:
         raise ValueError(
@@ -270,10 +270,10 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], *, title: str | None = N
     try:
         if title:
             wb.set_properties({"title": title})
-        fmt = _Formats(wb)
+        fmt = Formats(wb)
         used: set[str] = set()
         for sheet in sheets:
-            _write_sheet(wb, fmt, sheet_name(sheet.title, used), sheet)
+            write_sheet(wb, fmt, sheet_name(sheet.title, used), sheet)
     finally:
         wb.close()
 

@@ -103,7 +103,7 @@ class PlanResult:
 
 def engine_inputs(database: db.Database, jurisdiction: str, year: int) -> tuple[pa.Table, pa.Table]:
     """The engine's people and statuses tables for a jurisdiction and year."""
-    prefix = _prefix(jurisdiction)
+    prefix = hukou_prefix(jurisdiction)
     lake = duckdb.connect()
     for name in ("registry_person", "registry_enrollment", "registry_status_period"):
         lake.register(name, database.read(name))
@@ -130,7 +130,7 @@ def run_plan(
     """
     jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
     people, statuses = engine_inputs(database, jurisdiction, year)
-    blob, checksum = _snapshot(people, statuses)
+    blob, checksum = snapshot(people, statuses)
     with database.transaction() as con:
         found = db.read(
             con,
@@ -226,7 +226,7 @@ def diff(database: db.Database, old: int, new: int) -> pa.Table:
     ).to_arrow_table()
 
 
-def _prefix(jurisdiction: str) -> str:
+def hukou_prefix(jurisdiction: str) -> str:
     """The hukou-region prefix of a jurisdiction: 500000 → "50", 130200 → "1302"."""
     code = jurisdiction.rstrip("0")
     return code + "0" * (len(code) % 2)
@@ -241,7 +241,7 @@ def _conform(t: pa.Table, target: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=target)
 
 
-def _snapshot(people: pa.Table, statuses: pa.Table) -> tuple[bytes, str]:
+def snapshot(people: pa.Table, statuses: pa.Table) -> tuple[bytes, str]:
     """The inputs as one Parquet file and its SHA-256 (the version's identity)."""
     buffer = io.BytesIO()
     with pq.ParquetWriter(buffer, people.schema) as writer:

@@ -1,0 +1,539 @@
+"""管理台账 (the ledger) and statistics of a plan version, and its Excel workbook.
+
+A county keeps, for every contribution plan it hands to the finance bureau and the
+departments that pay, a ledger: who is on it, why (statuses, clauses), how much each
+payer pays for them and what they still owe themselves, and totals per county,
+township and village. Auditors reconcile the payers' transfers against those totals,
+so every amount is the plan version's own (``registry_contribution``), summed exactly
+as Decimal in DuckDB, and the totals are checked against each other and against the
+version before anything is written.
+
+Readings (where the task can be read two ways, what this module does):
+
+- **People**: a person of the version's jurisdiction (hukou region under it, as the
+  plan reads it) holding one of the four poverty-relief statuses (建档立卡贫困人口,
+  低保对象, 特困人员, 重度残疾人) on any day of the plan year, or anyone with a
+  contribution row in the version (an enrolled person without a status owes their own
+  part and has a ``self`` row). 城镇低收入家庭 is not listed as a status: the
+  documents' resident-pension targets are the four others. A registered-poor period
+  counts even if exit-marked: whether it still makes the person a target is the
+  plan's decision, shown by the amounts.
+- **Statuses, enrollment, tier, death date, region** are read from the registry now,
+  with the plan's readings (an enrollment holding on any day of the year, the tier of
+  the latest one). The amounts are the version's. :attr:`Ledger.inputs_current` says
+  whether the registry still gives the inputs the version was computed from (same
+  SHA-256); if not, the workbook says so.
+- **Regions**: county = the first six digits of the hukou region; township and
+  village by the names the department lists gave (blank = （未填写）), grouped within
+  their county.
+- **Targets (代缴对象)**: people with a government part (a non-``self`` row); the
+  people counted per region are those holding a status.
+- **Shares** are of the government total, in percent, rounded half up to 2 places
+  (they may add up to 99.99 or 100.01).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import xlsxwriter
+
+from doudi.core import regions
+from doudi.jobs import db, export, plan
+from doudi.jobs.compare import LEVEL_LABELS, STATUS_LABELS
+from doudi.policy.explain import PAYER_ZH
+
+#: The statuses a ledger lists, in this order (see the module's readings).
+LEDGER_STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability")
+SELF = "self"
+#: The prefix of a government payer's amount column (``paid_by_civil_affairs``).
+PAID_BY = "paid_by_"
+TOP_LEVEL = "统筹地区"
+UNNAMED = "（未填写）"
+BEIJING = timezone(timedelta(hours=8))
+
+PEOPLE_TITLE = "台账"
+REGIONS_TITLE = "分区统计"
+PAYERS_TITLE = "付款方"
+NOTES_TITLE = "说明"
+
+#: Chinese headers of the ledger's columns (payer columns: :func:`payer_label`).
+LABELS = {
+    **export.COLUMN_LABELS,
+    "statuses": "年度内身份",
+    "rp_enrolled": "参加城乡居民养老保险",
+    "rp_tier": "缴费档次",
+    "gov_paid": "政府代缴合计",
+    "self_due": "个人应缴",
+    "basis": "依据条款",
+    "people": "有身份人数",
+    "targets": "代缴对象",
+    "payer": "付款方代码",
+    "payer_name": "付款方",
+    "amount": "金额",
+    "share": "占比(%)",
+    "item": "项目",
+    "content": "内容",
+}
+
+#: The readings, as the workbook's 说明 sheet states them.
+READINGS_ZH = (
+    "人员范围：户籍在统筹地区内、本年度任一日持有建档立卡贫困人口、低保对象、特困人员、"
+    "重度残疾人身份之一的人员，以及本版本有缴费记录的人员（未持有身份的参保人员仅有个人应缴）。",
+    "身份、参保、缴费档次、死亡日期、所在地取自当前登记信息（参保为本年度任一日在保，"
+    "档次取最近一次参保记录）；金额为本版本计划金额。",
+    "代缴对象：有政府代缴金额的人员；分区统计中的有身份人数为持有上述身份之一的人员。",
+    "县(区)按户籍区划代码前6位；乡镇(街道)、村(社区)按名单所填名称在所属县(区)内汇总，"
+    f"未填写的记为{UNNAMED}。",
+    "各付款方金额之和等于政府代缴合计（每一行均已核对）；占比为占政府代缴合计的百分比，"
+    "四舍五入保留两位小数。金额单位：元。",
+)
+
+
+class LedgerError(ValueError):
+    """The ledger cannot be built or does not add up; the message is in Chinese."""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A plan version's ledger, as Arrow tables (money ``decimal128(18, 2)``).
+
+    ``people``: ``id_number, name, county_code, county, township, village, statuses``
+    (Chinese, joined with 、; null if none), ``rp_enrolled`` (bool), ``rp_tier``,
+    ``death_date``, one ``paid_by_<payer>`` column per government payer of the version
+    (0.00 where it pays nothing), ``gov_paid``, ``self_due`` (null without a ``self``
+    row), ``basis`` (the clause ids of the person's rows, sorted, joined with ``;``);
+    sorted by county, township, village, ID number.
+
+    ``by_region``: ``level`` (统筹地区, 县(区), 乡镇(街道), 村(社区)), ``region_code``
+    (the county's code on township and village rows), ``region_name``, ``county``,
+    ``township``, ``village``, ``people``, ``targets``, ``gov_paid``, the
+    ``paid_by_<payer>`` columns, ``self_due``; level by level (no county rows when the
+    jurisdiction is a county), each in code and name order.
+
+    ``by_payer``: ``payer``, ``payer_name`` (Chinese), ``amount``, ``share`` (percent of
+    the government total, ``decimal128(6, 2)``).
+    """
+
+    version: dict[str, Any]  # the registry_plan_version row
+    jurisdiction_name: str
+    payers: tuple[str, ...]  # government payers, in column order
+    inputs_current: bool
+    people: pa.Table
+    by_region: pa.Table
+    by_payer: pa.Table
+
+
+def payer_label(payer: str) -> str:
+    """The Chinese name of a payer (its code when it has none)."""
+    return PAYER_ZH.get(payer, payer)
+
+
+def headers(table: pa.Table) -> list[str]:
+    """Chinese headers of a ledger table."""
+    return [
+        payer_label(c[len(PAID_BY) :]) if c.startswith(PAID_BY) else LABELS.get(c, c)
+        for c in table.column_names
+    ]
+
+
+def ledger(database: db.Database, version_id: int) -> Ledger:
+    """The ledger of plan version ``version_id``; raises :class:`LedgerError` if the
+    version is unknown or its totals do not add up."""
+    version_id = int(version_id)
+    lake = duckdb.connect()
+    # One connection for every read; only the rows the ledger can need: the
+    # jurisdiction's people and whoever the version pays for (a person whose hukou has
+    # since moved out is still on it).
+    with database.transaction() as con:
+        found = db.read(con, database, "registry_plan_version", f"WHERE id = {version_id}")
+        if not found.num_rows:
+            raise LedgerError(f"缴费计划版本 {version_id} 不存在 / no such plan version")
+        version = found.to_pylist()[0]
+        jurisdiction, year = str(version["jurisdiction"]), int(version["year"])
+        prefix = plan.hukou_prefix(jurisdiction)
+        if not re.fullmatch(r"\d+", prefix):
+            raise LedgerError(f"统筹地区代码应为数字：{jurisdiction!r}")
+        mine = (
+            f"SELECT id FROM registry_person WHERE hukou_region LIKE '{prefix}%' "
+            "UNION SELECT person_id FROM registry_contribution "
+            f"WHERE plan_version_id = {version_id}"
+        )
+        reads = {
+            "contribution": ("registry_contribution", f"WHERE plan_version_id = {version_id}"),
+            "person": ("registry_person", f"WHERE id IN ({mine})"),
+            "registry_status_period": ("registry_status_period", f"WHERE person_id IN ({mine})"),
+            "registry_enrollment": ("registry_enrollment", f"WHERE person_id IN ({mine})"),
+        }
+        for name, (table, where) in reads.items():
+            lake.register(name, db.read(con, database, table, where))
+    lake.register("labels", _labels())
+
+    # The version's inputs are the engine's tables; the same SHA-256 now means the
+    # statuses and enrollments shown are the ones the plan was computed from.
+    inputs = plan.engine_inputs(database, jurisdiction, year)
+    inputs_current = plan.snapshot(*inputs)[1] == version["inputs_checksum"]
+
+    payers = _payers(lake)
+    counties = [
+        r[0] for r in lake.sql("SELECT DISTINCT substr(hukou_region, 1, 6) FROM person").fetchall()
+    ]
+    lake.register("county_map", _county_map(counties))
+    params = {"prefix": prefix, "first": date(year, 1, 1), "last": date(year, 12, 31)}
+    people = lake.sql(_people_sql(payers), params=params).to_arrow_table()
+    lake.register("ledger_people", people)
+    region = regions.get(jurisdiction)
+    with_counties = region is None or region.level != "county"
+    name = regions.region_name(jurisdiction) or jurisdiction
+    by_region = lake.sql(
+        _regions_sql(payers, with_counties), params={"code": jurisdiction, "name": name}
+    ).to_arrow_table()
+    by_payer = lake.sql(_payers_sql(payers)).to_arrow_table()
+    _check(lake, by_region, payers, version)
+    return Ledger(
+        version=version,
+        jurisdiction_name=name,
+        payers=payers,
+        inputs_current=inputs_current,
+        people=people,
+        by_region=by_region,
+        by_payer=by_payer,
+    )
+
+
+def _labels() -> pa.Table:
+    return pa.table(
+        {
+            "status": pa.array(LEDGER_STATUSES, pa.string()),
+            "label": pa.array([STATUS_LABELS[s] for s in LEDGER_STATUSES], pa.string()),
+            "ord": pa.array(range(len(LEDGER_STATUSES)), pa.int32()),
+        }
+    )
+
+
+def _payers(lake: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The version's government payers: the known ones in PAYER_ZH's order, then others
+    by code (the same order in every sheet, so a column means the same payer)."""
+    present = {
+        r[0]
+        for r in lake.sql(
+            f"SELECT DISTINCT payer FROM contribution WHERE payer <> '{SELF}'"
+        ).fetchall()
+    }
+    known = [p for p in PAYER_ZH if p in present]
+    return (*known, *sorted(present - set(known)))
+
+
+def _county_map(codes: list[str]) -> pa.Table:
+    """County names from the region tree, per distinct county (not per person)."""
+    return pa.table(
+        {
+            "county_code": pa.array(codes, pa.string()),
+            "county": pa.array([regions.region_name(c) or c for c in codes], pa.string()),
+        }
+    )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _column(payer: str) -> str:
+    """The quoted identifier of a payer's column."""
+    return '"' + f"{PAID_BY}{payer}".replace('"', '""') + '"'
+
+
+def _people_sql(payers: tuple[str, ...]) -> str:
+    per_payer = "".join(
+        f"CAST(coalesce(sum(amount) FILTER (WHERE payer = {_literal(p)}), 0) AS DECIMAL(18, 2))"
+        f" AS {_column(p)}, "
+        for p in payers
+    )
+    return f"""
+    WITH held AS (
+        SELECT s.person_id, string_agg(l.label, '、' ORDER BY l.ord) AS statuses
+        FROM (
+            SELECT DISTINCT person_id, status FROM registry_status_period
+            WHERE valid_from <= $last AND (valid_to IS NULL OR valid_to > $first)
+        ) s
+        JOIN labels l ON l.status = s.status
+        GROUP BY s.person_id
+    ),
+    pension AS (  -- the plan's reading (jobs/plan.py INPUTS)
+        SELECT person_id, arg_max(contribution_tier, valid_from) AS tier
+        FROM registry_enrollment
+        WHERE scheme = 'resident_pension' AND valid_from <= $last
+          AND (valid_to IS NULL OR valid_to > $first)
+        GROUP BY person_id
+    ),
+    paid AS (
+        SELECT person_id, {per_payer}
+               CAST(coalesce(sum(amount) FILTER (WHERE payer <> '{SELF}'), 0)
+                    AS DECIMAL(18, 2)) AS gov_paid,
+               CAST(sum(amount) FILTER (WHERE payer = '{SELF}') AS DECIMAL(18, 2)) AS self_due,
+               array_to_string(list_sort(list_filter(
+                   list_distinct(flatten(list(string_split(coalesce(basis, ''), ';')))),
+                   lambda x: x <> '')), ';') AS basis
+        FROM contribution
+        GROUP BY person_id
+    )
+    SELECT p.id_number, p.name, substr(p.hukou_region, 1, 6) AS county_code,
+           coalesce(m.county, substr(p.hukou_region, 1, 6)) AS county,
+           coalesce(p.township, '') AS township, coalesce(p.village, '') AS village,
+           h.statuses, r.person_id IS NOT NULL AS rp_enrolled, r.tier AS rp_tier,
+           p.death_date,
+           {"".join(f"coalesce(c.{_column(p)}, 0) AS {_column(p)}, " for p in payers)}
+           coalesce(c.gov_paid, 0)::DECIMAL(18, 2) AS gov_paid, c.self_due, c.basis
+    FROM person p
+    LEFT JOIN county_map m ON m.county_code = substr(p.hukou_region, 1, 6)
+    LEFT JOIN held h ON h.person_id = p.id
+    LEFT JOIN pension r ON r.person_id = p.id
+    LEFT JOIN paid c ON c.person_id = p.id
+    WHERE (starts_with(p.hukou_region, $prefix) AND h.person_id IS NOT NULL)
+       OR c.person_id IS NOT NULL
+    ORDER BY county_code, township, village, p.id_number
+    """
+
+
+def _sums(payers: tuple[str, ...]) -> str:
+    money = ["gov_paid", *(_column(p) for p in payers), "self_due"]
+    return ", ".join(
+        [
+            "count(statuses)::BIGINT AS people",
+            "count(*) FILTER (WHERE gov_paid > 0)::BIGINT AS targets",
+            *(f"CAST(coalesce(sum({m}), 0) AS DECIMAL(18, 2)) AS {m}" for m in money),
+        ]
+    )
+
+
+def _regions_sql(payers: tuple[str, ...], with_counties: bool) -> str:
+    """One row for the jurisdiction, then per county, township and village (level by
+    level, so each level is one contiguous range a chart can read)."""
+    sums = _sums(payers)
+    township = f"CASE WHEN township = '' THEN '{UNNAMED}' ELSE township END"
+    village = f"CASE WHEN village = '' THEN '{UNNAMED}' ELSE village END"
+    parts = [
+        f"SELECT 0 AS k, $code AS region_code, $name AS region_name, NULL AS county, "
+        f"NULL AS township, NULL AS village, {sums} FROM ledger_people"
+    ]
+    if with_counties:
+        parts.append(
+            f"SELECT 1, county_code, any_value(county), any_value(county), NULL, NULL, {sums} "
+            "FROM ledger_people GROUP BY county_code"
+        )
+    parts.append(
+        f"SELECT 2, county_code, {township}, any_value(county), township, NULL, {sums} "
+        "FROM ledger_people GROUP BY county_code, township"
+    )
+    parts.append(
+        f"SELECT 3, county_code, {village}, any_value(county), township, village, {sums} "
+        "FROM ledger_people GROUP BY county_code, township, village"
+    )
+    level = (
+        f"CASE k WHEN 0 THEN '{TOP_LEVEL}' WHEN 1 THEN '{LEVEL_LABELS['county']}' "
+        f"WHEN 2 THEN '{LEVEL_LABELS['township']}' ELSE '{LEVEL_LABELS['village']}' END"
+    )
+    return f"""
+    SELECT {level} AS level, CAST(region_code AS VARCHAR) AS region_code,
+           CAST(region_name AS VARCHAR) AS region_name, CAST(county AS VARCHAR) AS county,
+           CAST(township AS VARCHAR) AS township, CAST(village AS VARCHAR) AS village,
+           * EXCLUDE (k, region_code, region_name, county, township, village)
+    FROM ({" UNION ALL ".join(parts)})
+    ORDER BY k, region_code, township NULLS FIRST, village NULLS FIRST
+    """
+
+
+def _payers_sql(payers: tuple[str, ...]) -> str:
+    """Amount and share per payer; the share is exact: integer hundredths of a percent
+    from the amounts in fen, rounded half up, then DECIMAL."""
+    if not payers:
+        return (
+            "SELECT NULL::VARCHAR AS payer, NULL::VARCHAR AS payer_name, "
+            "NULL::DECIMAL(18, 2) AS amount, NULL::DECIMAL(6, 2) AS share LIMIT 0"
+        )
+    rows = " UNION ALL ".join(
+        f"SELECT {i} AS ord, {_literal(p)} AS payer, {_literal(payer_label(p))} AS payer_name"
+        for i, p in enumerate(payers)
+    )
+    return f"""
+    WITH names AS ({rows}),
+         amounts AS (
+             SELECT payer, CAST(sum(amount) AS DECIMAL(18, 2)) AS amount,
+                    CAST(sum(amount) * 100 AS HUGEINT) AS fen
+             FROM contribution WHERE payer <> '{SELF}' GROUP BY payer
+         ),
+         total AS (SELECT sum(fen) AS fen FROM amounts)
+    SELECT n.payer, n.payer_name, a.amount,
+           CASE WHEN t.fen = 0 THEN NULL
+                ELSE CAST(CAST((a.fen * 20000 + t.fen) // (2 * t.fen) AS DECIMAL(18, 0)) * 0.01
+                          AS DECIMAL(6, 2)) END AS share
+    FROM names n JOIN amounts a ON a.payer = n.payer CROSS JOIN total t
+    ORDER BY n.ord
+    """
+
+
+def _check(
+    lake: duckdb.DuckDBPyConnection,
+    by_region: pa.Table,
+    payers: tuple[str, ...],
+    version: dict[str, Any],
+) -> None:
+    """The ledger adds up: per-payer totals make the government total on every region
+    row, and the jurisdiction's totals are the version's (what was handed over)."""
+    lake.register("by_region", by_region)
+    added = " + ".join(["0", *(_column(p) for p in payers)])
+    wrong = lake.sql(
+        f"SELECT level, region_name, gov_paid, {added} FROM by_region WHERE gov_paid <> {added}"
+    ).fetchall()
+    if wrong:
+        level, name, gov, summed = wrong[0]
+        raise LedgerError(
+            f"{level}“{name}”各付款方合计 {summed} 元不等于政府代缴合计 {gov} 元"
+            f"（共 {len(wrong)} 行不符） / payer totals do not add up"
+        )
+    top = by_region.slice(0, 1).to_pylist()  # the jurisdiction's row, always there
+    gov, own = (top[0]["gov_paid"], top[0]["self_due"]) if top else (Decimal(0), Decimal(0))
+    if (gov, own) != (version["gov_paid"], version["self_due"]):
+        raise LedgerError(
+            f"台账合计（政府代缴 {gov} 元，个人应缴 {own} 元）与缴费计划第 {version['number']} 版"
+            f"（政府代缴 {version['gov_paid']} 元，个人应缴 {version['self_due']} 元）不符"
+            " / the ledger does not add up to the plan version"
+        )
+
+
+def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
+    """The ledger as an .xlsx: 台账, 分区统计 (with a clustered bar chart of the
+    government amounts per county, or per township when there is one county), 付款方
+    (with a pie chart) and 说明. Cells are written by jobs/export.py (typed cells,
+    formula-injection escaping, 2-decimal money)."""
+    book = ledger(database, version_id)
+    # The options of export.write_workbook: one row in memory at a time, and no
+    # roster text ever turned into a formula, a link or a number.
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    try:
+        wb.set_properties({"title": _title(book)})
+        fmt = export.Formats(wb)
+        used: set[str] = set()
+        names: dict[str, str] = {}
+        for title, table in (
+            (PEOPLE_TITLE, book.people),
+            (REGIONS_TITLE, book.by_region),
+            (PAYERS_TITLE, book.by_payer),
+            (NOTES_TITLE, _notes(book)),
+        ):
+            names[title] = export.sheet_name(title, used)
+            export.write_sheet(wb, fmt, names[title], export.Sheet(title, table, headers(table)))
+        _bar_chart(wb, names[REGIONS_TITLE], book)
+        _pie_chart(wb, names[PAYERS_TITLE], book)
+    finally:
+        wb.close()
+
+
+def _title(book: Ledger) -> str:
+    v = book.version
+    return f"{book.jurisdiction_name}{v['year']}年城乡居民养老保险缴费计划第{v['number']}版管理台账"
+
+
+def _notes(book: Ledger) -> pa.Table:
+    """说明: what the workbook is, where it came from, and how it reads the registry."""
+    v = book.version
+    created = v["created_at"]
+    if isinstance(created, datetime):
+        created_text = created.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）"
+    else:
+        created_text = str(created)
+    current = (
+        "是"
+        if book.inputs_current
+        else "否：登记信息在本版本生成后有变动，身份、参保等信息取自当前登记信息，"
+        "金额仍为本版本计划金额；如需按新信息计算请重新生成缴费计划"
+    )
+    items = [
+        ("台账", _title(book)),
+        ("缴费计划版本", f"第{v['number']}版"),
+        ("统筹地区", f"{book.jurisdiction_name}（{v['jurisdiction']}）"),
+        ("年度", f"{v['year']}年"),
+        ("操作人", str(v["created_by"])),
+        ("生成时间", created_text),
+        ("输入校验和(SHA-256)", str(v["inputs_checksum"])),
+        ("输入与当前登记信息一致", current),
+        *((f"口径{i}", text) for i, text in enumerate(READINGS_ZH, start=1)),
+    ]
+    return pa.table(
+        {
+            "item": pa.array([k for k, _ in items], pa.string()),
+            "content": pa.array([t for _, t in items], pa.string()),
+        }
+    )
+
+
+def _bar_chart(wb: xlsxwriter.Workbook, sheet: str, book: Ledger) -> None:
+    """Clustered bars, one series per payer, of the counties' (or, with a single
+    county, the townships') government amounts, beside the 分区统计 table."""
+    levels = book.by_region.column("level").to_pylist()
+    counties = [i for i, lv in enumerate(levels) if lv == LEVEL_LABELS["county"]]
+    rows = (
+        counties
+        if len(counties) > 1
+        else [i for i, lv in enumerate(levels) if lv == LEVEL_LABELS["township"]]
+    )
+    if not rows or not book.payers:
+        return
+    level = LEVEL_LABELS["county"] if rows is counties else LEVEL_LABELS["township"]
+    first, last = rows[0] + 1, rows[-1] + 1  # + 1: the header row
+    columns = book.by_region.column_names
+    name = columns.index("region_name")
+    chart = wb.add_chart({"type": "bar"})
+    for payer in book.payers:
+        c = columns.index(PAID_BY + payer)
+        chart.add_series(
+            {
+                "name": [sheet, 0, c],
+                "categories": [sheet, first, name, last, name],
+                "values": [sheet, first, c, last, c],
+            }
+        )
+    chart.set_title({"name": f"各{level}政府代缴金额（按付款方）"})
+    chart.set_x_axis({"name": "金额（元）", "num_format": "0.00"})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    height = min(max(320, 60 + 18 * len(rows) * len(book.payers)), 2000)
+    chart.set_size({"width": 720, "height": height})
+    wb.get_worksheet_by_name(sheet).insert_chart(1, len(columns) + 1, chart)
+
+
+def _pie_chart(wb: xlsxwriter.Workbook, sheet: str, book: Ledger) -> None:
+    """The payers' shares of the government total, beside the 付款方 table."""
+    n = book.by_payer.num_rows
+    if not n:
+        return
+    columns = book.by_payer.column_names
+    name, amount = columns.index("payer_name"), columns.index("amount")
+    chart = wb.add_chart({"type": "pie"})
+    chart.add_series(
+        {
+            "name": "政府代缴金额",
+            "categories": [sheet, 1, name, n, name],
+            "values": [sheet, 1, amount, n, amount],
+            "data_labels": {"percentage": True, "leader_lines": True},
+        }
+    )
+    chart.set_title({"name": "政府代缴资金付款方构成"})
+    chart.set_legend({"position": "right"})
+    chart.set_size({"width": 640, "height": 400})
+    wb.get_worksheet_by_name(sheet).insert_chart(1, len(columns) + 1, chart)
