@@ -107,3 +107,15 @@ def test_the_same_inputs_give_the_same_version_and_a_change_a_new_one(registry, 
     assert second.created and second.number == 2
     changes = plan.diff(registry, first.version_id, second.version_id).to_pylist()
     assert changes and all(c["id_number"] == id17(PEOPLE[1][0]) for c in changes)
+
+
+def test_no_people_or_no_parameters_is_a_chinese_error_and_writes_nothing(registry, tmp_path):
+    import pytest
+
+    with pytest.raises(plan.PlanError, match="登记库中没有户籍在 500000 的人员"):
+        plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans")
+    load(registry, tmp_path)
+    with pytest.raises(plan.PlanError, match="2012年无法生成缴费计划"):
+        plan.run_plan(registry, "500000", 2012, snapshots=tmp_path / "plans")
+    assert registry.read("registry_plan_version").num_rows == 0
+    assert registry.read("registry_contribution").num_rows == 0

@@ -153,7 +153,7 @@ def plan(
     ] = "local[2]",
 ) -> None:
     """生成年度城乡居民养老保险缴费计划（冻结版本） / the year's contribution plan."""
-    from doudi.jobs.plan import run_plan
+    from doudi.jobs.plan import PlanError, run_plan
     from doudi.policy import jurisdictions
 
     try:
@@ -165,8 +165,8 @@ def plan(
             engine=engine,
             spark_master=spark_master,
         )
-    except jurisdictions.UnknownJurisdiction as exc:
-        typer.echo(f"输入有误 / invalid input: {exc}", err=True)
+    except (jurisdictions.UnknownJurisdiction, PlanError) as exc:
+        typer.echo(f"无法生成计划，未写入任何数据 / no plan written: {exc}", err=True)
         raise typer.Exit(code=2) from None
     for line in result.summary_zh(jurisdiction, year):
         typer.echo(line)

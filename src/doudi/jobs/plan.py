@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 from doudi.engine import backend
 from doudi.jobs import db
 from doudi.policy import jurisdictions
+from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
 
 INPUTS = """
@@ -77,6 +78,10 @@ FROM registry_status_period s
 JOIN people p ON p.row_no = s.person_id
 ORDER BY s.person_id, s.status, s.valid_from
 """
+
+
+class PlanError(ValueError):
+    """The plan cannot be computed (str() is Chinese first); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,11 @@ def run_plan(
     """
     jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
     people, statuses = engine_inputs(database, jurisdiction, year)
+    if not people.num_rows:
+        raise PlanError(
+            f"登记库中没有户籍在 {jurisdiction} 的人员，请先导入名单 / "
+            "no people of this jurisdiction in the registry"
+        )
     blob, checksum = snapshot(people, statuses)
     with database.transaction() as con:
         found = db.read(
@@ -141,7 +151,10 @@ def run_plan(
         )
         if found.num_rows:
             return _result(con, database, found.to_pylist()[0], created=False)
-        rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
+        try:
+            rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
+        except MissingParameter as exc:
+            raise PlanError(f"{exc}；{year}年无法生成缴费计划 / no parameters in force") from exc
         number = 1 + int(
             db.scalar(
                 con,
