@@ -385,20 +385,6 @@ _STAGE = (
         ) s
         WHERE s.person_id IN (SELECT person_id FROM person) AND {_holds("s")}
     """,
-    """
-        CREATE TEMP TABLE enrollment AS
-        SELECT CAST(person_id AS BIGINT) AS person_id,
-               CAST(scheme AS VARCHAR) AS scheme,
-               coalesce(CAST(region_code AS VARCHAR), '') AS region_code,
-               CAST(valid_from AS DATE) AS valid_from,
-               CAST(valid_to AS DATE) AS valid_to,
-               coalesce(CAST(receiving AS BOOLEAN), false) AS receiving
-        FROM in_registry_enrollment
-        WHERE CAST(person_id AS BIGINT) IN (SELECT person_id FROM person)
-    """,
-    f"""
-        CREATE TEMP TABLE enrolled AS SELECT * FROM enrollment e WHERE {_holds("e")}
-    """,
     f"""
         CREATE TEMP TABLE poor AS
         SELECT p.person_id, p.id_number, p.name, p.county_code, p.county, p.township,
@@ -414,6 +400,24 @@ _STAGE = (
         LEFT JOIN labels l ON l.kind = 'status' AND l.key = s.status
         WHERE p.alive
         GROUP BY ALL
+    """,
+    """
+        CREATE TEMP TABLE enrollment AS
+        SELECT CAST(person_id AS BIGINT) AS person_id,
+               CAST(scheme AS VARCHAR) AS scheme,
+               coalesce(CAST(region_code AS VARCHAR), '') AS region_code,
+               CAST(valid_from AS DATE) AS valid_from,
+               CAST(valid_to AS DATE) AS valid_to,
+               coalesce(CAST(receiving AS BOOLEAN), false) AS receiving
+        FROM in_registry_enrollment
+        -- only the poor (outreach, elsewhere) and the dead (paid after death) are
+        -- looked up: a province's 10^7 other enrollments need not be copied
+        WHERE CAST(person_id AS BIGINT) IN (
+            SELECT person_id FROM poor UNION ALL SELECT person_id FROM person WHERE NOT alive
+        )
+    """,
+    f"""
+        CREATE TEMP TABLE enrolled AS SELECT * FROM enrollment e WHERE {_holds("e")}
     """,
     """
         CREATE TEMP TABLE latest AS
