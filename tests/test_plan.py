@@ -119,3 +119,28 @@ def test_no_people_or_no_parameters_is_a_chinese_error_and_writes_nothing(regist
         plan.run_plan(registry, "500000", 2012, snapshots=tmp_path / "plans")
     assert registry.read("registry_plan_version").num_rows == 0
     assert registry.read("registry_contribution").num_rows == 0
+
+
+def test_a_killed_plan_run_leaves_the_previous_state(registry, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    load(registry, tmp_path)
+    url = (
+        f"sqlite:///{registry.settings['NAME']}"
+        if registry.dialect == "sqlite"
+        else "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**registry.settings)
+    )
+    script = (
+        "from pathlib import Path\n"
+        "from doudi.jobs import db, plan\n"
+        "db.setup()\n"
+        f"database = db.register('victim', {url!r})\n"
+        f"plan.run_plan(database, '500000', 2018, snapshots=Path({str(tmp_path)!r}))\n"
+    )
+    env = {**os.environ, "DOUDI_FAULT": "plan"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert done.returncode == -9, done.stderr.decode()  # SIGKILL after the rows were written
+    assert registry.read("registry_plan_version").num_rows == 0
+    assert registry.read("registry_contribution").num_rows == 0

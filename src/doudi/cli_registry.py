@@ -153,18 +153,24 @@ def plan(
     ] = "local[2]",
 ) -> None:
     """生成年度城乡居民养老保险缴费计划（冻结版本） / the year's contribution plan."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from doudi.jobs.plan import PlanError, run_plan
     from doudi.policy import jurisdictions
 
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     try:
-        result = run_plan(
-            _database(),
-            jurisdiction,
-            year,
-            actor=user,
-            engine=engine,
-            spark_master=spark_master,
-        )
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("准备 / starting", total=None)
+            result = run_plan(
+                _database(),
+                jurisdiction,
+                year,
+                actor=user,
+                engine=engine,
+                spark_master=spark_master,
+                progress=lambda stage: bar.update(task, description=stage),
+            )
     except (jurisdictions.UnknownJurisdiction, PlanError) as exc:
         typer.echo(f"无法生成计划，未写入任何数据 / no plan written: {exc}", err=True)
         raise typer.Exit(code=2) from None

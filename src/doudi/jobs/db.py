@@ -12,6 +12,7 @@ date32 and decimal128(18, 2) whichever database is behind).
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 MONEY = pa.decimal128(18, 2)
+
+
+def fault(step: str) -> None:
+    """Fault injection for the kill tests: ``DOUDI_FAULT=<step>`` makes the process
+    kill itself (SIGKILL, no clean-up) when a job reaches that step, mid-transaction."""
+    if os.environ.get("DOUDI_FAULT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def setup() -> None:

@@ -13,8 +13,6 @@ nothing is committed until the last statement.
 
 from __future__ import annotations
 
-import os
-import signal
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -147,7 +145,7 @@ class _Import:
         self.batch_id = self._insert_batch()
         self.report.batch_id = None if self.report.dry_run else self.batch_id
         ids = self._people()
-        _fault("people")
+        db.fault("people")
         db.ingest(self.con, self.db, "registry_roster_entry", self._entry_rows(ids))
         db.ingest(self.con, self.db, "registry_import_scope", self._scope_rows())
         db.ingest(self.con, self.db, "registry_rejected_row", self._rejected_rows())
@@ -155,7 +153,7 @@ class _Import:
             self._deaths()
         else:
             self._periods()
-        _fault("periods")
+        db.fault("periods")
         db.execute(
             self.con,
             f"UPDATE registry_import_batch SET people_added = {self.report.people_added}, "
@@ -477,13 +475,6 @@ class _Import:
         with self.con.cursor() as cur:
             cur.execute(sql)
             return cur.fetch_arrow_table()
-
-
-def _fault(step: str) -> None:
-    """Fault injection for the kill test: ``DOUDI_FAULT=periods`` makes the process
-    kill itself (SIGKILL, no clean-up) after that step, mid-transaction."""
-    if os.environ.get("DOUDI_FAULT") == step:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _entries(accepted: pa.Table) -> pa.Table:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -128,12 +129,15 @@ def run_plan(
     snapshots: Path = Path("var/plans"),
     engine: str = "duckdb",
     spark_master: str = "local[2]",
+    progress: Callable[[str], None] = lambda stage: None,
 ) -> PlanResult:
     """Compute and store the plan; the existing version if the inputs are unchanged.
 
-    ``engine`` "spark" runs the same rules on Apache Spark (``spark_master``).
+    ``engine`` "spark" runs the same rules on Apache Spark (``spark_master``);
+    ``progress`` is told each stage as it starts (the CLI shows them).
     """
     jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
+    progress("读取登记库 / reading the registry")
     people, statuses = engine_inputs(database, jurisdiction, year)
     if not people.num_rows:
         raise PlanError(
@@ -151,6 +155,7 @@ def run_plan(
         )
         if found.num_rows:
             return _result(con, database, found.to_pylist()[0], created=False)
+        progress(f"按政策规则计算（{engine}） / evaluating the rules")
         try:
             rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
         except MissingParameter as exc:
@@ -162,6 +167,7 @@ def run_plan(
                 f"WHERE jurisdiction = '{jurisdiction}' AND year = {year}",
             )
         )
+        progress("写入计划版本 / writing the plan version")
         path = snapshots / f"{checksum}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(blob)
@@ -193,6 +199,7 @@ def run_plan(
             "plan_version_id", pa.array([version_id] * rows.num_rows, pa.int64())
         )
         db.ingest(con, database, "registry_contribution", rows)
+        db.fault("plan")
         row = db.read(con, database, "registry_plan_version", f"WHERE id = {version_id}")
         return _result(con, database, row.to_pylist()[0], created=True)
 
