@@ -11,6 +11,7 @@ both engines, row by row and to the fen.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -33,6 +34,9 @@ def session(master: str = "local[2]") -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "8")
+        # local mode runs in the driver's JVM: its default 1 GiB heap fails at 10^5 people
+        .config("spark.driver.memory", os.environ.get("DOUDI_SPARK_DRIVER_MEMORY", "6g"))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
