@@ -127,16 +127,11 @@ def test_a_killed_plan_run_leaves_the_previous_state(registry, tmp_path):
     import sys
 
     load(registry, tmp_path)
-    url = (
-        f"sqlite:///{registry.settings['NAME']}"
-        if registry.dialect == "sqlite"
-        else "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**registry.settings)
-    )
     script = (
         "from pathlib import Path\n"
         "from doudi.jobs import db, plan\n"
         "db.setup()\n"
-        f"database = db.register('victim', {url!r})\n"
+        f"database = db.register('victim', {registry.url()!r})\n"
         f"plan.run_plan(database, '500000', 2018, snapshots=Path({str(tmp_path)!r}))\n"
     )
     env = {**os.environ, "DOUDI_FAULT": "plan"}

@@ -153,7 +153,7 @@ def test_a_killed_import_leaves_the_database_as_it_was(registry, county):
         "from doudi.jobs import db\n"
         "from doudi.jobs.importing import import_roster\n"
         "db.setup()\n"
-        f"database = db.register('victim', {_url(registry)!r})\n"
+        f"database = db.register('victim', {registry.url()!r})\n"
         f"import_roster(database, Path({str(out / manifest.file('resident_pension').path)!r}),"
         " 'resident_pension', date(2018, 3, 31))\n"
     )
@@ -161,10 +161,3 @@ def test_a_killed_import_leaves_the_database_as_it_was(registry, county):
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
     assert done.returncode == -9, done.stderr.decode()  # killed by SIGKILL, mid-transaction
     assert counts(registry) == before
-
-
-def _url(database: db.Database) -> str:
-    if database.dialect == "sqlite":
-        return f"sqlite:///{database.settings['NAME']}"
-    s = database.settings
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"

@@ -88,6 +88,10 @@ class Database:
         port = f":{s['PORT']}" if s.get("PORT") else ""
         return f"postgresql://{auth}{s.get('HOST') or 'localhost'}{port}/{s['NAME']}"
 
+    def url(self) -> str:
+        """The database as DOUDI_DATABASE_URL would name it (for another process)."""
+        return f"sqlite:///{self.uri()}" if self.dialect == "sqlite" else self.uri()
+
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """An ADBC connection in one transaction: committed if the block ends,

@@ -250,26 +250,32 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: Formats, name: str, sheet: Sheet) 
             r += 1
 
 
+def new_workbook(path: Path, title: str | None = None) -> xlsxwriter.Workbook:
+    """An .xlsx that holds one row in memory at a time and never turns text into a
+    formula, URL or number (only write_string is used for text; this is belt and
+    braces against a generic write() of a roster value)."""
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    if title:
+        wb.set_properties({"title": title})
+    return wb
+
+
 def write_workbook(path: Path, sheets: Sequence[Sheet], *, title: str | None = None) -> None:
     """Write ``sheets`` (title, Arrow table, Chinese headers) to an .xlsx at ``path``.
 
     Each sheet has a bold header row, frozen, with an autofilter; columns are sized
     from the header and the first rows. ``title`` goes to the file's properties.
     """
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            # Belt and braces: only write_string is used for text, but never let a
-            # generic write() turn a roster value into a formula, URL or number.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    wb = new_workbook(path, title)
     try:
-        if title:
-            wb.set_properties({"title": title})
         fmt = Formats(wb)
         used: set[str] = set()
         for sheet in sheets:

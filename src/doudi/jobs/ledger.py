@@ -414,19 +414,8 @@ def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
     (with a pie chart) and 说明. Cells are written by jobs/export.py (typed cells,
     formula-injection escaping, 2-decimal money)."""
     book = ledger(database, version_id)
-    # The options of export.write_workbook: one row in memory at a time, and no
-    # roster text ever turned into a formula, a link or a number.
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    wb = export.new_workbook(path, _title(book))
     try:
-        wb.set_properties({"title": _title(book)})
         fmt = export.Formats(wb)
         used: set[str] = set()
         names: dict[str, str] = {}
