@@ -368,6 +368,9 @@ CELL_CASES = [
     ("resident_pension", "缴费档次", "100.005", "decimal", "实为「100.005」"),
     ("resident_pension", "是否领取待遇", "领", "yes_no", "实为「领」"),
     ("death", "死亡日期", "", "missing", "必填项「死亡日期」为空"),
+    ("resident_pension", "银行账号", "6217-00", "account", "银行账号应为 8 至 32 位数字"),
+    ("resident_pension", "银行卡号", "62170000ABC", "account", "实为「62170000ABC」"),
+    ("resident_pension", "银行账号", "6.21700E+18", "account", "疑似被 Excel 存成了科学计数法"),
 ]
 
 
@@ -763,3 +766,32 @@ def test_vectorised_id_check_agrees_with_idnumber(values: list[str]) -> None:
             assert got["reason"].startswith(f"校验码应为 {expected.group(1)}，")
         else:
             assert got["id_number"] is None and got["reason"]
+
+
+def test_bank_accounts_lose_the_spaces_and_hyphens_that_group_their_digits(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path / "x.csv",
+        [["身份证号", "姓名", "社保卡银行账号"], [GOOD, "张三", "6217 0000-1234 5678 901"]],
+    )
+    read = read_roster(path, "resident_pension")
+    assert accepted(read, "bank_account") == [("6217000012345678901",)]
+
+
+def test_a_payments_file_may_list_a_person_twice_but_not_a_serial_number(tmp_path: Path) -> None:
+    """Payments are unique by serial number (缴费流水号), not by person."""
+    path = write_csv(
+        tmp_path / "x.csv",
+        [
+            ["身份证号", "姓名", "缴费金额", "到账日期", "缴费流水号"],
+            [GOOD, "张三", "50", "2018-02-01", "JF1"],
+            [GOOD, "张三", "50", "2018-03-01", "JF2"],
+            [GOOD, "张三", "50", "2018-03-02", "JF2"],
+        ],
+    )
+    read = read_roster(path, "pension_payment")
+    assert accepted(read, "reference") == [("JF1",), ("JF2",)]
+    [(row, column, code, value, reason)] = rejected(read)
+    assert (row, column, code, value) == (4, "缴费流水号", "duplicate", "JF2")
+    assert reason == "与第 3 行缴费流水号重复"

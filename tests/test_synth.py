@@ -15,9 +15,11 @@ import pyarrow.csv as pacsv
 import pytest
 
 from doudi.core.idnumber import IdNumberError, check_character, parse
-from doudi.jobs.rosters import SOURCES
+from doudi.jobs.reading import read_roster
+from doudi.jobs.rosters import ROSTERS, SOURCES
 from doudi.jobs.synth import (
     ERROR_KINDS,
+    TIERS,
     VARIANTS,
     FileInfo,
     Manifest,
@@ -91,7 +93,7 @@ def parse_reason(raw: str) -> str | None:
 
 def test_every_file_and_the_manifest_are_written(synth: tuple[Path, Manifest]) -> None:
     out, manifest = synth
-    assert [f.source for f in manifest.files] == list(SOURCES)
+    assert [f.source for f in manifest.files] == list(ROSTERS)
     assert Manifest.load(out) == manifest
     assert {f.encoding for f in manifest.files} >= {"gb18030", "utf-8-sig", "xlsx"}
     text = (out / "manifest.json").read_text("utf-8")
@@ -332,3 +334,17 @@ def test_one_county_region_and_extra_insured(tmp_path: Path) -> None:
     assert moved and "510411" not in moved  # people of a one-county region moved next door
     assert all(c.startswith("5104") for c in moved)
     assert len(counties_under("510400")) == 5
+
+
+def test_the_payments_file_reads_cleanly_and_holds_the_self_paid_poor(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """The collection system's payments: GBK, every row valid, one serial number each;
+    the poor who paid their whole contribution themselves are in it."""
+    out, manifest = synth
+    read = read_roster(out / manifest.payments_file, "pension_payment")
+    assert read.encoding == "gb18030" and read.rejected.num_rows == 0
+    ids = set(read.accepted.column("id_number").to_pylist())
+    assert manifest.self_paid_poor_ids and set(manifest.self_paid_poor_ids) <= ids
+    amounts = set(read.accepted.column("amount").to_pylist())
+    assert amounts <= set(TIERS)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from doudi import cli_registry
+from doudi import cli_bank, cli_registry
 
 app = typer.Typer(
     help="兜底：社会保险扶贫经办系统 / Doudi: social-insurance poverty relief",
@@ -206,6 +206,12 @@ app.command()(cli_registry.synth)
 app.command()(cli_registry.plan)
 app.command("plan-diff")(cli_registry.plan_diff)
 app.command()(cli_registry.ledger)
+# The withholding cycle (doudi/cli_bank.py): payments, bank files, the 31 August statement.
+app.command()(cli_bank.payments)
+app.command()(cli_bank.withhold)
+app.command("bank-return")(cli_bank.bank_return)
+app.command("bank-simulate")(cli_bank.bank_simulate)
+app.command()(cli_bank.cutoff)
 
 
 if __name__ == "__main__":

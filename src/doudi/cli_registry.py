@@ -50,10 +50,10 @@ def import_(
     from doudi.jobs.export import rejected_workbook
     from doudi.jobs.importing import import_roster
     from doudi.jobs.reading import RosterError
-    from doudi.jobs.rosters import SOURCES
+    from doudi.jobs.rosters import ROSTERS, SOURCES
 
-    if source not in SOURCES:
-        known = "、".join(f"{k}（{v.label}）" for k, v in SOURCES.items())
+    if source not in ROSTERS:
+        known = "、".join(f"{k}（{SOURCES[k].label}）" for k in ROSTERS)
         typer.echo(f"输入有误 / invalid input: 未知来源 {source!r}；可用：{known}", err=True)
         raise typer.Exit(code=2)
     day = _day(as_of, "--as-of")

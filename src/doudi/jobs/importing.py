@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.jobs import db, periods
-from doudi.jobs.reading import RosterRead, read_roster
+from doudi.jobs.reading import RosterError, RosterRead, read_roster
 from doudi.jobs.rosters import SOURCES, Source
 
 ENTRY_COLUMNS = (
@@ -37,6 +37,7 @@ ENTRY_COLUMNS = (
     "contribution_tier",
     "receiving",
     "death_date",
+    "bank_account",
 )
 ENTRY_TYPES = {
     "region_code": pa.string(),
@@ -49,6 +50,7 @@ ENTRY_TYPES = {
     "contribution_tier": db.MONEY,
     "receiving": pa.bool_(),
     "death_date": pa.date32(),
+    "bank_account": pa.string(),
 }
 
 
@@ -104,6 +106,11 @@ def import_roster(
     ``scope``: the counties the list covers; by default the counties of its rows.
     """
     read = read_roster(path, source)
+    if read.source.kind == "payment":
+        raise RosterError(
+            f"「{read.source.label}」不是名单，请用 doudi payments 导入",
+            f"{source} is not a roster: import it with doudi payments",
+        )
     report = ImportReport(read=read, as_of=as_of, dry_run=dry_run)
     with database.transaction() as con:
         done = db.scalar(

@@ -72,6 +72,9 @@ LABELS = {
     "rp_tier": "缴费档次",
     "gov_paid": "政府代缴合计",
     "self_due": "个人应缴",
+    "self_paid": "个人已缴",
+    "booking": "政府代缴入账",
+    "booked_on": "入账日期",
     "basis": "依据条款",
     "people": "有身份人数",
     "targets": "代缴对象",
@@ -94,6 +97,8 @@ READINGS_ZH = (
     f"未填写的记为{UNNAMED}。",
     "各付款方金额之和等于政府代缴合计（每一行均已核对）；占比为占政府代缴合计的百分比，"
     "四舍五入保留两位小数。金额单位：元。",
+    "个人已缴为本年度已到账的个人缴费（银行代扣回盘及征缴系统缴费明细）；政府代缴入账为"
+    "视同实收（个人部分足额到账后）或事后补助（本人已自行全额缴纳），见渝人社发〔2018〕82号。",
 )
 
 
@@ -109,7 +114,9 @@ class Ledger:
     (Chinese, joined with 、; null if none), ``rp_enrolled`` (bool), ``rp_tier``,
     ``death_date``, one ``paid_by_<payer>`` column per government payer of the version
     (0.00 where it pays nothing), ``gov_paid``, ``self_due`` (null without a ``self``
-    row), ``basis`` (the clause ids of the person's rows, sorted, joined with ``;``);
+    row), ``self_paid`` (the year's payments recorded, jobs.bank), ``booking`` (视同实收 /
+    事后补助 once the government part is booked) and ``booked_on``, ``basis`` (the clause
+    ids of the person's rows, sorted, joined with ``;``);
     sorted by county, township, village, ID number.
 
     ``by_region``: ``level`` (统筹地区, 县(区), 乡镇(街道), 村(社区)), ``region_code``
@@ -171,6 +178,12 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
             "person": ("registry_person", f"WHERE id IN ({mine})"),
             "registry_status_period": ("registry_status_period", f"WHERE person_id IN ({mine})"),
             "registry_enrollment": ("registry_enrollment", f"WHERE person_id IN ({mine})"),
+            # what the withholding cycle recorded (jobs.bank): payments and bookings
+            "payment": (
+                "registry_payment",
+                f"WHERE year = {year} AND scheme = 'resident_pension' AND person_id IN ({mine})",
+            ),
+            "booking": ("registry_booking", f"WHERE plan_version_id = {version_id}"),
         }
         for name, (table, where) in reads.items():
             lake.register(name, db.read(con, database, table, where))
@@ -283,6 +296,14 @@ def _people_sql(payers: tuple[str, ...]) -> str:
                    lambda x: x <> '')), ';') AS basis
         FROM contribution
         GROUP BY person_id
+    ),
+    payments AS (
+        SELECT person_id, sum(amount)::DECIMAL(18, 2) AS self_paid FROM payment
+        GROUP BY person_id
+    ),
+    booked AS (
+        SELECT person_id, min(kind) AS kind, min(booked_on) AS booked_on FROM booking
+        GROUP BY person_id
     )
     SELECT p.id_number, p.name, substr(p.hukou_region, 1, 6) AS county_code,
            coalesce(m.county, substr(p.hukou_region, 1, 6)) AS county,
@@ -290,12 +311,17 @@ def _people_sql(payers: tuple[str, ...]) -> str:
            h.statuses, r.person_id IS NOT NULL AS rp_enrolled, r.tier AS rp_tier,
            p.death_date,
            {"".join(f"coalesce(c.{_column(p)}, 0) AS {_column(p)}, " for p in payers)}
-           coalesce(c.gov_paid, 0)::DECIMAL(18, 2) AS gov_paid, c.self_due, c.basis
+           coalesce(c.gov_paid, 0)::DECIMAL(18, 2) AS gov_paid, c.self_due,
+           coalesce(y.self_paid, 0)::DECIMAL(18, 2) AS self_paid,
+           CASE b.kind WHEN 'deemed_received' THEN '视同实收' WHEN 'post_hoc_subsidy'
+               THEN '事后补助' END AS booking, b.booked_on, c.basis
     FROM person p
     LEFT JOIN county_map m ON m.county_code = substr(p.hukou_region, 1, 6)
     LEFT JOIN held h ON h.person_id = p.id
     LEFT JOIN pension r ON r.person_id = p.id
     LEFT JOIN paid c ON c.person_id = p.id
+    LEFT JOIN payments y ON y.person_id = p.id
+    LEFT JOIN booked b ON b.person_id = p.id
     WHERE (starts_with(p.hukou_region, $prefix) AND h.person_id IS NOT NULL)
        OR c.person_id IS NOT NULL
     ORDER BY county_code, township, village, p.id_number

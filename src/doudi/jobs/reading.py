@@ -61,6 +61,7 @@ CODES = (
     "grade",  # a disability grade is not 一级 … 四级
     "not_severe",  # disability list: grade 三级/四级 is not severe disability
     "decimal",  # an amount is not a number of yuan with at most two decimals
+    "account",  # a bank account number is not 8 to 32 digits
     "duplicate",  # the ID number already appeared in an earlier row
     "columns",  # CSV record with more cells than the header (e.g. an unquoted comma)
 )
@@ -90,6 +91,7 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "yes_no": pa.bool_(),
     "grade": pa.int8(),
     "decimal": pa.decimal128(18, 2),
+    "account": pa.string(),
 }
 _SQL_TYPES = {
     "id_number": "VARCHAR",
@@ -99,6 +101,7 @@ _SQL_TYPES = {
     "yes_no": "BOOLEAN",
     "grade": "TINYINT",
     "decimal": "DECIMAL(18,2)",
+    "account": "VARCHAR",
 }
 
 REJECTED_SCHEMA = pa.schema(
@@ -765,6 +768,20 @@ def _column_sql(column: Column, c: str, source: str, excel: bool) -> _Sql:
         )
         hint = "应为金额（元，最多两位小数，如 100 或 100.00），实为「"
         return decide(sql, f"{c}__dec", "decimal", f"{_lit(hint)} || {c}__n || '」'")
+    if column.kind == "account":
+        # Spaces and hyphens group the digits on cards and in hand-typed lists; a
+        # number Excel stored as a float (6.22848E+18) has lost its last digits.
+        sql = _Sql(f"{c}__acct").at(
+            1,
+            f"CASE WHEN regexp_full_match(regexp_replace({c}__n, '[ -]', '', 'g'), "
+            f"'[0-9]{{8,32}}') THEN regexp_replace({c}__n, '[ -]', '', 'g') END AS {c}__acct",
+        )
+        hint = "银行账号应为 8 至 32 位数字，实为「"
+        reason = (
+            f"{_lit(hint)} || {c}__n || '」' || CASE WHEN regexp_matches({c}__n, '[eE]\\+') "
+            f"THEN '；疑似被 Excel 存成了科学计数法，后几位已丢失{_EXCEL_HINT}' ELSE '' END"
+        )
+        return decide(sql, f"{c}__acct", "account", reason)
     raise ValueError(f"unknown column kind {column.kind!r}")  # pragma: no cover
 
 
@@ -953,9 +970,10 @@ def _validate(
             f"CREATE TEMP TABLE v AS {_with_stages(list(sqls.values()))}\n"
             f"SELECT {', '.join(keep)} FROM {last}"
         )
+        key = spec.unique
         con.execute(
-            "CREATE TEMP TABLE dup AS SELECT id_number__typed AS id, min(row_number) AS first_row"
-            " FROM v WHERE id_number__typed IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
+            f"CREATE TEMP TABLE dup AS SELECT {key}__typed AS id, min(row_number) AS first_row"
+            f" FROM v WHERE {key}__typed IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
         )
         valid = " AND ".join(f"{c.name}__code IS NULL" for c in present)
         typed = ", ".join(
@@ -967,7 +985,7 @@ def _validate(
         accepted = con.sql(
             f"""SELECT row_number, {typed}, id_number__sex AS sex,
                 id_number__birth AS birth_date, id_number__len = 15 AS upgraded_from_15
-            FROM v LEFT JOIN dup ON v.id_number__typed = dup.id
+            FROM v LEFT JOIN dup ON v.{key}__typed = dup.id
             WHERE {valid} AND (dup.first_row IS NULL OR dup.first_row = v.row_number)
             ORDER BY row_number"""
         ).to_arrow_table()
@@ -978,10 +996,11 @@ def _validate(
             f"FROM v WHERE {c.name}__code IS NOT NULL"
             for c in present
         ]
+        what = "身份证号" if key == "id_number" else spec.column(key).label
         problems.append(
-            f"SELECT row_number, {positions['id_number']} AS position, 'duplicate' AS code, "
-            "id_number AS value, '与第 ' || first_row || ' 行身份证号重复' AS reason "
-            "FROM v JOIN dup ON v.id_number__typed = dup.id WHERE dup.first_row < v.row_number"
+            f"SELECT row_number, {positions[key]} AS position, 'duplicate' AS code, "
+            f"{key} AS value, '与第 ' || first_row || ' 行{what}重复' AS reason "
+            f"FROM v JOIN dup ON v.{key}__typed = dup.id WHERE dup.first_row < v.row_number"
         )
         found = con.sql(
             f"SELECT * FROM ({' UNION ALL '.join(problems)}) ORDER BY row_number, position, code"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Column kinds: how a cell is parsed and validated.
-KINDS = ("id_number", "text", "date", "yes_no", "region_code", "decimal", "grade")
+KINDS = ("id_number", "text", "date", "yes_no", "region_code", "decimal", "grade", "account")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class Source:
     columns: tuple[Column, ...]
     status: str | None = None  # the status a "status" list records
     scheme: str | None = None  # the scheme an "enrollment" list records
+    #: the column no two rows may share: a person is on a list once, but may pay twice
+    unique: str = "id_number"
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -149,6 +151,20 @@ SOURCES: dict[str, Source] = {
                     "yes_no",
                     aliases=("待遇领取状态", "领取待遇", "是否领取养老金"),
                 ),
+                # the account the bureau withholds the self-paid remainder from (jobs.bank)
+                Column(
+                    "bank_account",
+                    "银行账号",
+                    "account",
+                    aliases=(
+                        "银行卡号",
+                        "代扣账号",
+                        "银行账户",
+                        "社保卡银行账号",
+                        "社保卡金融账号",
+                        "账号",
+                    ),
+                ),
             ),
             scheme="resident_pension",
         ),
@@ -159,6 +175,42 @@ SOURCES: dict[str, Source] = {
             "enrollment",
             (*COMMON, Column("since", "参保时间", "date", aliases=("参保日期",))),
             scheme="resident_medical",
+        ),
+        # Not a list of people but the collection system's record of contributions
+        # paid (征缴明细): targets who paid everything themselves get a post-hoc
+        # subsidy (jobs.bank). Imported with `doudi payments`, not `doudi import`.
+        Source(
+            "pension_payment",
+            "城乡居民养老保险个人缴费明细",
+            "si_bureau",
+            "payment",
+            (
+                ID_NUMBER,
+                NAME,
+                Column(
+                    "amount",
+                    "缴费金额",
+                    "decimal",
+                    required=True,
+                    aliases=("个人缴费", "缴费额", "实缴金额", "金额"),
+                ),
+                Column(
+                    "paid_on",
+                    "到账日期",
+                    "date",
+                    required=True,
+                    aliases=("缴费日期", "缴费时间", "到账时间", "入账日期"),
+                ),
+                Column(
+                    "reference",
+                    "缴费流水号",
+                    "text",
+                    required=True,
+                    aliases=("流水号", "交易流水号", "票据号", "单据号"),
+                ),
+            ),
+            scheme="resident_pension",
+            unique="reference",
         ),
         Source(
             "death",
@@ -172,3 +224,7 @@ SOURCES: dict[str, Source] = {
         ),
     )
 }
+
+#: The department lists ``doudi import`` takes (and ``doudi synth`` writes), in order;
+#: the payment records are imported by ``doudi payments``.
+ROSTERS = tuple(name for name, source in SOURCES.items() if source.kind != "payment")

@@ -40,7 +40,7 @@ from faker.providers.person.zh_CN import Provider as ZhPersonProvider
 
 from doudi.core import regions
 from doudi.core.idnumber import check_character
-from doudi.jobs.rosters import SOURCES, Source
+from doudi.jobs.rosters import ROSTERS, SOURCES, Source
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -51,6 +51,7 @@ ENCODINGS = ("gb18030", "utf-8-sig", "utf-8", "xlsx")
 FILE_FORMATS = ("csv", "xlsx", "mixed")
 #: Rows of an Excel sheet, header (and title) included.
 XLSX_MAX_ROWS = 1_048_576
+PAYMENTS_FILE = "pension_payment.csv"
 #: Date formats department files use; all parse unambiguously.
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 
@@ -94,6 +95,8 @@ MEDICAL_SHARE = 0.96  # of other people, in the resident-medical extract
 PENSION_SHARE = 0.85  # of other adults, in the resident-pension extract
 DEAD_KEEP_MEDICAL, DEAD_KEEP_PENSION = 0.3, 0.4  # dead people not yet removed
 MOVED_IF_POOR, MOVED_IF_NOT = 0.03, 0.008  # enrolled in another county
+# contributors who paid the year's whole contribution themselves by the as-of date
+SELF_PAID_IF_POOR, SELF_PAID_IF_NOT = 0.10, 0.40
 PENSION_AGE, RECEIVING_AGE = 16, 60
 
 #: Resident-pension yearly tiers (yuan) and how often each is chosen.
@@ -175,6 +178,10 @@ class Manifest:
     poor_not_enrolled_ids: list[str] = field(default_factory=list)
     dead_but_receiving_ids: list[str] = field(default_factory=list)
     moved_county_ids: list[str] = field(default_factory=list)
+    #: the collection system's payments (征缴明细, GBK CSV) and the people on one of the
+    #: four status lists among those who paid their whole contribution themselves
+    payments_file: str = ""
+    self_paid_poor_ids: list[str] = field(default_factory=list)
 
     def file(self, source: str) -> FileInfo:
         return next(f for f in self.files if f.source == source)
@@ -582,6 +589,14 @@ def _day_array(days: Days, present: Bools | None = None) -> pa.Array:
     return pa.array(days.astype("datetime64[D]"), pa.date32(), mask=mask)
 
 
+def _accounts(person: Ints) -> pa.Array:
+    """Bank-card numbers of 19 digits, one per person; every 50th person has none
+    on file (the withholding file cannot include them)."""
+    digits = pc.utf8_lpad(pa.array((person * 7_919 + 104_729) % 10**14).cast(pa.string()), 14, "0")
+    accounts = pc.binary_join_element_wise("62170", digits, "")
+    return pc.if_else(pa.array(person % 50 == 7), pa.nulls(len(person), pa.string()), accounts)
+
+
 def _rosters(p: _People, s: _Lists) -> list[_Roster]:
     """The seven lists, in the order of rosters.SOURCES."""
 
@@ -635,6 +650,7 @@ def _rosters(p: _People, s: _Lists) -> list[_Roster]:
                 "since": lambda r: _day_array(s.pension_since[r]),
                 "contribution_tier": lambda r: tiers.take(pa.array(s.tier[r], mask=s.receiving[r])),
                 "receiving": lambda r: _yes_no(s.receiving[r]),
+                "bank_account": lambda r: _accounts(r),
             },
             enrolled=True,
         ),
@@ -683,7 +699,7 @@ def _encodings(seed: int, file_format: str) -> dict[str, str]:
     """Encodings per source. "mixed": the big enrollment extracts are CSV (the systems
     export them so), the smaller lists a mix of Excel, GBK and UTF-8 CSV."""
     rng = _rng(seed, "formats")
-    names = list(SOURCES)
+    names = list(ROSTERS)
     if file_format == "xlsx":
         return dict.fromkeys(names, "xlsx")
     if file_format == "csv":
@@ -1020,6 +1036,8 @@ def synthesize(
             )
         )
 
+    paid = _write_payments(out / PAYMENTS_FILE, seed, p, s, as_of)
+
     def ids(flag: Bools) -> list[str]:
         return sorted(p.ids.take(np.flatnonzero(flag)).to_pylist())
 
@@ -1047,9 +1065,37 @@ def synthesize(
         poor_not_enrolled_ids=ids(s.outreach),
         dead_but_receiving_ids=ids(s.dead & s.receiving),
         moved_county_ids=ids(s.moved),
+        payments_file=PAYMENTS_FILE,
+        self_paid_poor_ids=ids(paid & (s.poor | s.dibao | s.tekun | s.disability)),
     )
     (out / "manifest.json").write_text(manifest.to_json() + "\n", encoding="utf-8")
     return manifest
+
+
+def _write_payments(path: Path, seed: int, p: _People, s: _Lists, as_of: date) -> Bools:
+    """The collection system's record of the year's contributions paid so far: some
+    contributors paid their whole tier themselves between 1 January and ``as_of``
+    (GB18030 CSV, one serial number per payment). Returns who paid."""
+    rng = _rng(seed, "payments")
+    statused = s.poor | s.dibao | s.tekun | s.disability
+    paying = s.pension & ~s.receiving & ~s.dead
+    paid = paying & (rng.random(len(p)) < np.where(statused, SELF_PAID_IF_POOR, SELF_PAID_IF_NOT))
+    rows = np.flatnonzero(paid)
+    first = date(as_of.year, 1, 1)
+    tiers = pa.array([str(t) for t in TIERS], pa.string())
+    serial = pc.utf8_lpad(pa.array(np.arange(1, len(rows) + 1)).cast(pa.string()), 8, "0")
+    table = pa.table(
+        {
+            "id_number": p.ids.take(rows),
+            "name": p.names.take(rows),
+            "amount": tiers.take(pa.array(s.tier[rows])),
+            "paid_on": _format_dates(_day_array(_dates(rng, first, as_of, len(rows))), "%Y-%m-%d"),
+            "reference": pc.binary_join_element_wise(f"JF{as_of.year}", serial, ""),
+        }
+    )
+    labels = [c.label for c in SOURCES["pension_payment"].columns]
+    _write_csv(path, table, _Style("gb18030", None, labels, "%Y-%m-%d"))
+    return paid
 
 
 def _place_name(region: str) -> str:

@@ -106,6 +106,7 @@ class RosterEntry(models.Model):
     contribution_tier = models.DecimalField("缴费档次", max_digits=18, decimal_places=2, null=True)
     receiving = models.BooleanField("领取待遇", null=True)
     death_date = models.DateField("死亡日期", null=True)
+    bank_account = models.CharField("银行账号", max_length=32, null=True)
 
     class Meta:
         db_table = "registry_roster_entry"
@@ -226,3 +227,104 @@ class AuditLog(models.Model):
 
     class Meta:
         db_table = "registry_audit_log"
+
+
+class WithholdingBatch(models.Model):
+    """A bank-withholding file (代扣文件) exported from a plan version for one
+    region: the targets' self-paid remainders still owed (jobs.bank, docs/bank.md)."""
+
+    batch_no = models.CharField("批次号", max_length=32, unique=True)
+    plan_version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="withholdings")
+    region = models.CharField("区划", max_length=6)
+    year = models.SmallIntegerField("年度")
+    lines = models.IntegerField("笔数")
+    total = models.DecimalField("代扣总额", max_digits=18, decimal_places=2)
+    due_date = models.DateField("存款截止日")
+    file_name = models.CharField("文件名", max_length=255)
+    checksum = models.CharField("SHA-256", max_length=64)
+    created_by = models.CharField("操作人", max_length=64)
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        db_table = "registry_withholding_batch"
+
+
+class WithholdingLine(models.Model):
+    """One line of a withholding file: withhold ``amount`` from ``account``."""
+
+    batch = models.ForeignKey(WithholdingBatch, models.CASCADE, related_name="entries")
+    seq = models.IntegerField("序号")
+    person = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    account = models.CharField("银行账号", max_length=32)
+    amount = models.DecimalField("应扣金额", max_digits=18, decimal_places=2)
+
+    class Meta:
+        db_table = "registry_withholding_line"
+        constraints = [models.UniqueConstraint(fields=["batch", "seq"], name="one_line_per_seq")]
+
+
+class BankReturn(models.Model):
+    """A bank's return file (回盘文件) for a withholding batch, as imported."""
+
+    batch = models.ForeignKey(WithholdingBatch, models.PROTECT, related_name="returns")
+    file_name = models.CharField("文件名", max_length=255)
+    checksum = models.CharField("SHA-256", max_length=64, unique=True)
+    processed_on = models.DateField("银行处理日期")
+    lines = models.IntegerField("笔数")
+    total_deducted = models.DecimalField("实扣总额", max_digits=18, decimal_places=2)
+    lines_booked = models.IntegerField("入账笔数")
+    imported_by = models.CharField("导入人", max_length=64)
+    imported_at = models.DateTimeField("导入时间")
+
+    class Meta:
+        db_table = "registry_bank_return"
+
+
+class Payment(models.Model):
+    """Money a person paid towards a year's contribution: withheld by the bank
+    (``channel`` bank, ``reference`` = the withholding line) or paid by themselves
+    at a counter or online (``self``, ``reference`` = the collection system's serial
+    number). The reference is unique per channel: nothing is booked twice."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="payments")
+    year = models.SmallIntegerField("年度")
+    scheme = models.CharField("险种", max_length=32, choices=_choices(SCHEMES))
+    amount = models.DecimalField("金额", max_digits=18, decimal_places=2)
+    paid_on = models.DateField("到账日期")
+    channel = models.CharField("渠道", max_length=16)
+    reference = models.CharField("流水号", max_length=64)
+    result = models.CharField("银行结果", max_length=16, blank=True, default="")
+    bank_return = models.ForeignKey(BankReturn, models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        db_table = "registry_payment"
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "reference"], name="one_payment_per_ref")
+        ]
+        indexes = [models.Index(fields=["person", "year"], name="payment_person_year")]
+
+
+class Booking(models.Model):
+    """A government part booked for a target: ``deemed_received`` (视同实收, once
+    the personal part has fully arrived) or ``post_hoc_subsidy`` (事后补助, the
+    target had paid the whole contribution themselves). ``booked_on`` is the day
+    the condition was met; ``settlement_year`` the year whose 31 August cut-off
+    takes it (a later day goes into the next year's settlement)."""
+
+    plan_version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="bookings")
+    person = models.ForeignKey(Person, models.PROTECT, related_name="bookings")
+    year = models.SmallIntegerField("年度")
+    payer = models.CharField("付款方", max_length=32)
+    amount = models.DecimalField("金额", max_digits=18, decimal_places=2)
+    kind = models.CharField("类别", max_length=24)
+    booked_on = models.DateField("入账日期")
+    settlement_year = models.SmallIntegerField("清算年度")
+    basis = models.CharField("依据条款", max_length=255, blank=True, default="")
+
+    class Meta:
+        db_table = "registry_booking"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_version", "person", "payer"], name="one_booking_per_part"
+            )
+        ]
