@@ -16,12 +16,14 @@ $(STAMP): pyproject.toml
 
 DEMO := var/demo
 DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
+CQ := var/demo-cq
 ROSTERS := poverty dibao tekun disability resident_pension resident_medical death
 
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from
 ## synthetic department files, run the comparison (var/demo/比对结果.xlsx) and the
-## year's contribution plan.
+## year's contribution plan; then Chongqing's withholding cycle on a demo county (bank
+## files through a simulated bank, the 31 August statement).
 run: $(STAMP)
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
@@ -32,7 +34,7 @@ run: $(STAMP)
 		$(BIN)/doudi settle --explain "$$f" || exit $$?; \
 	done
 	@echo "=== 演示登记库 / demo registry: $(DEMO_DB)"
-	@rm -rf $(DEMO) var/demo.sqlite3* && mkdir -p $(DEMO)
+	@rm -rf $(DEMO) $(CQ) var/demo.sqlite3* && mkdir -p $(DEMO)
 	$(BIN)/doudi synth --region 360102 --people 5000 --out $(DEMO) --seed 1
 	@for s in $(ROSTERS); do \
 		f=$$(ls $(DEMO)/$$s.* | head -1); \
@@ -43,6 +45,27 @@ run: $(STAMP)
 		--out $(DEMO)/比对结果.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 1 --out $(DEMO)/台账.xlsx
+	@echo "=== 重庆代扣流程 / Chongqing's withholding cycle (docs/bank.md): $(CQ)"
+	$(BIN)/doudi synth --region 500102 --people 3000 --out $(CQ) --seed 2
+	@for s in $(ROSTERS); do \
+		f=$$(ls $(CQ)/$$s.* | head -1); \
+		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi import "$$f" --source $$s \
+			--as-of 2018-03-31 --user 演示 > /dev/null || exit $$?; \
+	done
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 500000 --year 2018 --user 演示
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi payments $(CQ)/pension_payment.csv --year 2018
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 2 --region 500102 --out $(CQ)/bank \
+		--on 2018-06-01 --user 演示
+	$(BIN)/doudi bank-simulate $(CQ)/bank/DK_50010220180001.txt --out $(CQ)/bank/HP_1.txt \
+		--processed-on 2018-07-10
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bank-return $(CQ)/bank/HP_1.txt --user 演示
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 2 --region 500102 --out $(CQ)/bank \
+		--on 2018-09-03 --user 演示
+	$(BIN)/doudi bank-simulate $(CQ)/bank/DK_50010220180002.txt --out $(CQ)/bank/HP_2.txt \
+		--processed-on 2018-09-10
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bank-return $(CQ)/bank/HP_2.txt --user 演示
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi cutoff --jurisdiction 500000 --year 2018 \
+		--region 500102 --out $(CQ)/清算2018.xlsx
 
 ## make test: lint, format check, type check, then the whole test suite; the registry
 ## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and
