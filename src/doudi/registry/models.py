@@ -171,6 +171,8 @@ class PlanVersion(models.Model):
     the same version instead of a duplicate."""
 
     jurisdiction = models.CharField("统筹地区", max_length=6)
+    #: the people planned: hukou under this region (the jurisdiction, or a county of it)
+    region = models.CharField("范围", max_length=12, default="")
     year = models.SmallIntegerField("年度")
     number = models.IntegerField("版本号")  # 1, 2, … per jurisdiction and year
     inputs_checksum = models.CharField("输入校验和", max_length=64)
