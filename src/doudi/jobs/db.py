@@ -95,7 +95,16 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """An ADBC connection in one transaction: committed if the block ends,
-        rolled back if it raises (or never committed if the process is killed)."""
+        rolled back if it raises (or never committed if the process is killed).
+
+        On SQLite, Django's connection to the same file is closed first: ADBC's SQLite
+        and Python's are two copies of the library in one process, which share neither
+        POSIX locks nor the WAL index (sqlite.org/howtocorrupt.html §2.2.1), so one
+        must not hold the file open while the other works on it (decision 0007)."""
+        if self.dialect == "sqlite":
+            from django.db import connections
+
+            connections[self.alias].close()
         con = self._connect()
         try:
             yield con
