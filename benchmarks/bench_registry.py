@@ -579,6 +579,7 @@ def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.T
             "contribution_tier": pa.nulls(e, MONEY),
             "receiving": pa.nulls(e, pa.bool_()),
             "death_date": day_array(death_date[entry_person], is_status),
+            "bank_account": pa.nulls(e, pa.string()),  # only the pension extract has one
         }
     )
 
