@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean assets screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,9 @@ ROSTERS := poverty dibao tekun disability resident_pension resident_medical deat
 ## bills, printing the Chinese explanations; then build a demo county registry from
 ## synthetic department files, run the comparison (var/demo/比对结果.xlsx) and the
 ## year's contribution plan; then Chongqing's withholding cycle on a demo county (bank
-## files through a simulated bank, the 31 August statement).
-run: $(STAMP)
+## files through a simulated bank, the 31 August statement); then start the web
+## application at http://127.0.0.1:8000/ with the demo accounts printed.
+run: $(STAMP) assets
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
 		$(BIN)/doudi evaluate --explain "$$f" || exit $$?; \
@@ -66,15 +67,30 @@ run: $(STAMP)
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bank-return $(CQ)/bank/HP_2.txt --user 演示
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi cutoff --jurisdiction 500000 --year 2018 \
 		--region 500102 --out $(CQ)/清算2018.xlsx
+	@echo "=== 经办系统 / the web application"
+	@DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi demo-accounts
+	DOUDI_DATABASE_URL=$(DEMO_DB) DOUDI_HOME=var $(BIN)/doudi serve --host 127.0.0.1 --port 8000
 
 ## make test: lint, format check, type check, then the whole test suite; the registry
 ## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and
 ## started under /tmp by scripts/test-postgres.sh unless DOUDI_TEST_DATABASE_URL is set),
-## and the plan on local Spark (Java from Debian's package, scripts/ensure-java.sh).
-test: $(STAMP) lint
+## the plan on local Spark (Java from Debian's package, scripts/ensure-java.sh), and the
+## browser tests on Debian's Chromium (scripts/ensure-chromium.sh).
+test: $(STAMP) assets lint
 	scripts/ensure-java.sh
+	scripts/ensure-chromium.sh
 	DOUDI_TEST_DATABASE_URL="$${DOUDI_TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" \
 		$(BIN)/python -m pytest
+
+## make assets: the web application's ECharts and htmx (npm registry) and its English
+## translations (gettext), built on this machine.
+assets:
+	scripts/build-web-assets.sh
+
+## make screenshots: the browser tests, each writing its page to docs/screenshots/.
+screenshots: $(STAMP) assets
+	scripts/ensure-chromium.sh
+	DOUDI_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/test_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -84,11 +100,15 @@ lint: $(STAMP)
 ## make bench: the policy engine (10^4..10^6 people per jurisdiction, ~4 min) and the
 ## bill settlement (10^4..5·10^6 bills, ~8 min), each against a Python loop of its rules;
 ## the registry (import of a synthetic province's files, comparison of 10^7 insured
-## against a plain DuckDB join, ~4 min).
+## against a plain DuckDB join, ~4 min); the plan of 10^6..10^7 insured against a hand-written
+## DuckDB statement and local Spark (~4 min); the person page and API under load on a
+## registry of 10^6 people (~5 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_settlement.py
 	$(BIN)/python benchmarks/bench_registry.py
+	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from doudi import cli_bank, cli_registry
+from doudi import cli_bank, cli_registry, cli_web
 
 app = typer.Typer(
     help="兜底：社会保险扶贫经办系统 / Doudi: social-insurance poverty relief",
@@ -212,6 +212,12 @@ app.command()(cli_bank.withhold)
 app.command("bank-return")(cli_bank.bank_return)
 app.command("bank-simulate")(cli_bank.bank_simulate)
 app.command()(cli_bank.cutoff)
+# The web application (doudi/cli_web.py).
+app.command()(cli_web.serve)
+app.command()(cli_web.worker)
+app.command()(cli_web.user)
+app.command()(cli_web.token)
+app.command("demo-accounts")(cli_web.demo_accounts)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ def _database() -> db.Database:
     db.setup()
     database = db.Database()
     database.migrate()
+    db.Database("jobs").migrate()  # the web application's job table (decision 0007)
     return database
 
 

@@ -100,10 +100,13 @@ def import_roster(
     dry_run: bool = False,
     actor: str = "cli",
     scope: list[str] | None = None,
+    within: str | None = None,
 ) -> ImportReport:
     """Validate ``path`` as a ``source`` list as of ``as_of`` and import it.
 
     ``scope``: the counties the list covers; by default the counties of its rows.
+    ``within``: the importing user's region; a list with rows of counties outside it
+    is refused whole (a caseworker imports their own county's lists).
     """
     read = read_roster(path, source)
     if read.source.kind == "payment":
@@ -121,10 +124,27 @@ def import_roster(
         if done is not None:
             report.already_imported, report.batch_id = True, int(done)
             return report
-        _Import(database, con, read, report, actor, scope).run()
+        job = _Import(database, con, read, report, actor, scope)
+        if within is not None:
+            _check_within(job.scope, within)
+        job.run()
         if dry_run:
             con.rollback()
     return report
+
+
+def _check_within(counties: list[str], region: str) -> None:
+    from doudi.core import regions
+    from doudi.jobs.plan import hukou_prefix
+
+    prefix = hukou_prefix(region)
+    outside = [c for c in counties if not c.startswith(prefix)]
+    if outside:
+        named = "、".join(f"{c}（{regions.region_name(c) or '未知区划'}）" for c in outside[:10])
+        raise RosterError(
+            f"名单中有不在您管辖范围（{region}）内的区县：{named}；请只导入本地区的名单",
+            f"rows of counties outside your region {region}: {', '.join(outside[:10])}",
+        )
 
 
 class _Import:

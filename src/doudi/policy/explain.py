@@ -103,13 +103,22 @@ def quotes(pairs: Iterable[tuple[str, str]]) -> str:
     return "\n".join("  依据 " + quote(cid, ctx) for cid, ctx in seen)
 
 
+def _shown(value: Any) -> str:
+    """A parameter value as a caseworker reads it: a table as 键：值 pairs, a list joined."""
+    if isinstance(value, dict):
+        return "、".join(f"{k}：{_shown(x)}" for k, x in value.items())
+    if isinstance(value, tuple | list):
+        return "、".join(_shown(x) for x in value)
+    return str(value)
+
+
 def local_config_note(values: list[Value]) -> str:
     """示例参数 … 需按本地政策配置, naming each value; overrides named as such."""
     if not values:
         return ""
     parts = []
     for v in values:
-        shown = v.value if not isinstance(v.value, tuple | list) else "、".join(v.value)
+        shown = _shown(v.value)
         kind = "场景覆盖值" if v.override else "示例参数，需按本地政策配置"
         parts.append(f"{v.path} = {shown}（{kind}）")
     return "\n  注意：本结果使用了文件未规定的参数：" + "；".join(parts)

@@ -1,0 +1,132 @@
+"""The web application's commands: serve, worker, user, token, demo-accounts."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+import typer
+
+from doudi.cli_registry import _database
+
+ROLES = ("province_admin", "caseworker", "finance", "auditor")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[int, typer.Option(help="处理请求的进程数")] = 3,
+    threads: Annotated[int, typer.Option(help="每个进程的线程数")] = 4,
+    worker: Annotated[bool, typer.Option(help="同时运行后台任务（导入、比对、计划）")] = True,
+) -> None:
+    """启动经办系统网页服务 / start the web application (gunicorn)."""
+    from typing import Any
+
+    from gunicorn.app.base import BaseApplication
+
+    _database()  # migrations of the registry and the job table
+    from doudi.web import worker as jobs
+    from doudi.web.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 120,
+                "accesslog": None,
+                "proc_name": "doudi",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    process = jobs.start_process() if worker else None
+    typer.echo(f"经办系统已启动 / serving on http://{host}:{port}/  （Ctrl+C 停止）")
+    try:
+        Server().run()
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="运行完排队的任务后退出")] = False,
+) -> None:
+    """运行后台任务 / run the job worker (imports, comparisons, plans)."""
+    import signal
+    import threading
+
+    _database()
+    from doudi.web import worker as jobs
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    if once:
+        typer.echo(f"已运行 {jobs.run_pending()} 个任务")
+        return
+    jobs.loop(stop)
+
+
+def user(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option(help="角色：province_admin、caseworker、finance、auditor")],
+    region: Annotated[str, typer.Option(help="管辖区划代码，如 360102；全国为 000000")],
+    password: Annotated[str | None, typer.Option(help="密码；不给则随机生成并显示")] = None,
+    name: Annotated[str, typer.Option(help="姓名")] = "",
+) -> None:
+    """新建或更新用户 / create or update a user."""
+    _database()
+    from doudi.web.accounts import AccountError, set_user
+
+    try:
+        shown = set_user(username, role, region, password, name)
+    except AccountError as exc:
+        typer.echo(f"输入有误 / invalid input: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"用户 {username}（{role}，{region}）已保存" + (f"，密码：{shown}" if shown else ""))
+
+
+def token(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    purpose: Annotated[str, typer.Option(help="用途")] = "api",
+) -> None:
+    """为用户签发接口令牌（只显示一次） / issue an API token."""
+    _database()
+    from django.contrib.auth import get_user_model
+
+    from doudi.web import tokens
+
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        typer.echo(f"没有用户 {username}", err=True)
+        raise typer.Exit(code=2)
+    typer.echo(tokens.issue(found, purpose))
+
+
+def demo_accounts() -> None:
+    """创建演示账户并显示密码 / create the demo accounts and print their passwords."""
+    _database()
+    from doudi.core import regions
+    from doudi.web.accounts import set_user
+
+    accounts = [
+        ("admin", "province_admin", "000000", "演示管理员"),
+        ("jiangxi", "province_admin", "360000", "江西省级演示"),
+        ("donghu", "caseworker", "360102", "东湖区经办演示"),
+        ("fuling", "caseworker", "500102", "涪陵区经办演示"),
+        ("finance", "finance", "000000", "财务演示"),
+        ("auditor", "auditor", "000000", "审计演示"),
+    ]
+    typer.echo("演示账户 / demo accounts（密码每次随机生成）:")
+    for username, role, scope, name in accounts:
+        password = secrets.token_urlsafe(9)
+        set_user(username, role, scope, password, name)
+        place = regions.region_name(scope) or "全国"
+        typer.echo(f"  {username:<9} 密码 {password}  {name}（{place} {scope}）")

@@ -1,0 +1,218 @@
+"""The REST API (django-ninja; OpenAPI at /api/docs): scenario evaluation, settlement,
+person lookup, import (dry run and commit), plans, statistics. Token authentication
+(``Authorization: Bearer dd_…``); the same region scope as the pages applies to
+every endpoint that reads the registry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Body, File, Form, NinjaAPI, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+from pydantic import Field
+
+import doudi
+from doudi.engine.scenario import ScenarioError
+from doudi.jobs.rosters import ROSTERS
+from doudi.policy import jurisdictions
+from doudi.registry.models import PlanVersion
+from doudi.web import audit, dashboard, people, tokens, worker
+from doudi.web.calculator import BillRejected, settle_bill
+from doudi.web.importing import UploadRejected, store
+from doudi.web.models import Job
+from doudi.web.roles import scope_of
+from doudi.web.views.jobs import scoped_job
+from doudi.web.views.people import scoped_person
+from doudi.web.views.plans import _totals, scoped_version, versions
+
+
+class Bearer(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = tokens.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="兜底 Doudi API",
+    version="1",
+    description="社会保险扶贫经办系统接口：情景测算、医疗费用结算、人员查询、名单导入、缴费计划、统计。",
+    auth=Bearer(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(Http404)
+def _missing(request: HttpRequest, exc: Http404) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+class Problem(Schema):
+    detail: str
+    problems: list[str] = Field(default_factory=list)
+
+
+@api.post("/evaluate", response={200: dict[str, Any], 400: Problem}, summary="情景测算")
+def evaluate(request: HttpRequest, scenario: Body[dict[str, Any]]) -> Any:
+    """Evaluate a scenario (docs/scenario.md): amounts, payers, clauses, explanations."""
+    try:
+        return doudi.evaluate(scenario)
+    except (ScenarioError, jurisdictions.UnknownJurisdiction) as exc:
+        return Status(400, {"detail": str(exc), "problems": getattr(exc, "problems", [])})
+
+
+class BillIn(Schema):
+    jurisdiction: str
+    bill: dict[str, Any]
+
+
+@api.post("/settle", response={200: dict[str, Any], 400: Problem}, summary="医疗费用一站式结算")
+def settle(request: HttpRequest, payload: BillIn) -> Any:
+    scope_of(request.user).require("settle")
+    try:
+        return settle_bill(payload.jurisdiction, payload.bill)
+    except BillRejected as exc:
+        return Status(400, {"detail": str(exc), "problems": exc.problems})
+    except jurisdictions.UnknownJurisdiction as exc:
+        return Status(400, {"detail": str(exc)})
+
+
+@api.get("/people", summary="按身份证号或姓名查找人员")
+def search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
+    scope = scope_of(request.user)
+    return [people.summary(p, unmasked=False) for p in people.find(scope, q)]
+
+
+@api.get("/people/{pk}", summary="人员详情：身份、参保、缴费计划")
+def person(request: HttpRequest, pk: int, unmask: bool = False) -> dict[str, Any]:
+    scope = scope_of(request.user)
+    found = scoped_person(scope, pk)
+    if unmask:
+        scope.require("unmask")
+        audit.record(request, "unmask", "registry_person", found.pk, "接口查看完整身份证号")
+    return {
+        **people.summary(found, unmasked=unmask),
+        "statuses": people.statuses(found),
+        "enrollments": people.enrollments(found),
+        "plans": people.plans(found),
+    }
+
+
+@api.get("/people/{pk}/explanation", summary="人员某年度的政策测算与解释")
+def explanation(request: HttpRequest, pk: int, year: int) -> dict[str, Any]:
+    scope = scope_of(request.user)
+    return people.explain(scoped_person(scope, pk), year)
+
+
+def _job(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "state": job.state,
+        "stage": job.stage,
+        "progress": job.progress,
+        "result": job.result,
+        "error": job.error,
+    }
+
+
+@api.post(
+    "/imports", response={200: dict[str, Any], 400: Problem}, summary="导入名单（试导入或确认导入）"
+)
+def import_roster(
+    request: HttpRequest,
+    source: Form[str],
+    as_of: Form[date],
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    wait: Form[bool] = True,
+) -> Any:
+    """Scan the file, then run the import as a job; ``wait`` answers when it ends."""
+    scope = scope_of(request.user)
+    scope.require("import")
+    if source not in ROSTERS:
+        return Status(400, {"detail": f"未知的名单类别 {source!r}"})
+    try:
+        path, checksum = store(file)
+    except UploadRejected as exc:
+        return Status(400, {"detail": str(exc)})
+    params = {
+        "path": str(path),
+        "file_name": file.name,
+        "checksum": checksum,
+        "source": source,
+        "as_of": as_of.isoformat(),
+        "dry_run": dry_run,
+    }
+    job = worker.submit("import", params, request.user, scope.region)
+    if not dry_run:
+        audit.record(request, "import", "registry_import_batch", None, f"接口导入 {file.name}")
+    return _job(worker.wait(job) if wait else job)
+
+
+@api.get("/jobs/{pk}", summary="任务状态")
+def job(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _job(scoped_job(scope_of(request.user), pk))
+
+
+class PlanIn(Schema):
+    year: int
+    wait: bool = True
+
+
+@api.post("/plans", response={200: dict[str, Any], 400: Problem}, summary="生成年度缴费计划")
+def run_plan(request: HttpRequest, payload: PlanIn) -> Any:
+    scope = scope_of(request.user)
+    scope.require("plan")
+    try:
+        j = jurisdictions.resolve(scope.region)
+    except jurisdictions.UnknownJurisdiction as exc:
+        return Status(400, {"detail": str(exc)})
+    params = {"jurisdiction": j.code, "year": payload.year, "region": scope.region}
+    job = worker.submit("plan", params, request.user, scope.region)
+    return _job(worker.wait(job, 600) if payload.wait else job)
+
+
+def _version(v: PlanVersion) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "jurisdiction": v.jurisdiction,
+        "region": v.region,
+        "year": v.year,
+        "number": v.number,
+        "people": v.people,
+        "targets": v.targets,
+        "gov_paid": str(v.gov_paid),
+        "self_due": str(v.self_due),
+        "created_by": v.created_by,
+        "created_at": v.created_at.isoformat(),
+    }
+
+
+@api.get("/plans", summary="缴费计划版本")
+def plans(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_version(v) for v in versions(scope_of(request.user))]
+
+
+@api.get("/plans/{pk}", summary="缴费计划版本及付款方合计")
+def plan(request: HttpRequest, pk: int) -> dict[str, Any]:
+    v = scoped_version(scope_of(request.user), pk)
+    totals = [{**t, "amount": str(t["amount"])} for t in _totals(v)]
+    return {**_version(v), "totals": totals}
+
+
+@api.get("/statistics", summary="参保覆盖率与付款方金额统计")
+def statistics(request: HttpRequest) -> dict[str, Any]:
+    scope = scope_of(request.user)
+    scope.require("dashboard")
+    return dashboard.board(scope)

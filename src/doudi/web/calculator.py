@@ -1,0 +1,31 @@
+"""One hospital bill through the payer waterfall, for the calculator page and the API
+(engine.settlement, the same code as ``doudi settle``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doudi.core.idnumber import check_character
+from doudi.engine import settlement
+from doudi.policy import jurisdictions
+
+#: A placeholder patient: the calculator settles a bill, not a registered person's year.
+CALCULATOR_ID = "11010119900101001" + check_character("11010119900101001")
+
+
+class BillRejected(ValueError):
+    """The bill is invalid; ``problems`` are the Chinese reasons by field."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("；".join(problems))
+
+
+def settle_bill(jurisdiction: str, bill: dict[str, Any]) -> dict[str, Any]:
+    """Settle one bill (the ``doudi settle`` fields) in ``jurisdiction``."""
+    jurisdictions.get(jurisdiction)
+    bill = {"bill_id": "CALC-1", "id_number": CALCULATOR_ID, **bill}
+    rows, problems = settlement.screen_bills([bill])
+    if problems or not rows:
+        raise BillRejected(problems or ["单据无效"])
+    return settlement.settle(jurisdiction, rows)[0]

@@ -1,0 +1,75 @@
+"""The comparison (信息比对) as a job of the worker: jobs.compare over the registry for
+the user's region; the findings are kept as Parquet beside the job, so the result page
+filters them by township and village without running the comparison again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+
+from doudi.jobs import db
+from doudi.jobs.compare import FINDINGS, TABLES, compare
+from doudi.jobs.export import comparison_workbook
+from doudi.web.models import Job
+
+WORKBOOK = "比对结果.xlsx"
+
+
+def run(job: Job, directory: Path, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    database = db.Database()
+    progress("读取登记库 / reading the registry", 10)
+    tables = {t: database.read(t) for t in TABLES}
+    progress("比对 / comparing", 40)
+    as_of = date.fromisoformat(job.params["as_of"])
+    result = compare(tables, job.region, as_of)
+    progress("写出结果 / writing", 80)
+    for name, _ in FINDINGS:
+        pq.write_table(result.finding(name), directory / f"{name}.parquet")
+    pq.write_table(result.summary, directory / "summary.parquet")
+    comparison_workbook(result, directory / WORKBOOK)
+    return {
+        "region": result.region,
+        "region_name": result.region_name,
+        "as_of": as_of.isoformat(),
+        "counts": {name: result.finding(name).num_rows for name, _ in FINDINGS},
+    }
+
+
+def finding(
+    directory: Path, name: str, township: str = "", village: str = "", limit: int = 500
+) -> tuple[list[str], list[dict[str, Any]], int]:
+    """A finding's columns and rows (filtered by township and village), and the count."""
+    if name not in dict(FINDINGS):
+        raise KeyError(name)
+    lake = duckdb.connect()
+    lake.register("f", pq.read_table(directory / f"{name}.parquet"))
+    columns = [c[0] for c in lake.sql("DESCRIBE f").fetchall()]
+    where, params = [], {}
+    if township and "township" in columns:
+        where.append("township = $township")
+        params["township"] = township
+    if village and "village" in columns:
+        where.append("village = $village")
+        params["village"] = village
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    count = lake.sql(f"SELECT count(*) FROM f {clause}", params=params).fetchall()
+    rows = lake.sql(f"SELECT * FROM f {clause} LIMIT {int(limit)}", params=params).to_arrow_table()
+    return columns, rows.to_pylist(), int(count[0][0])
+
+
+def places(directory: Path, name: str) -> list[tuple[str, str]]:
+    """The (township, village) pairs of a finding, for the filters."""
+    table = pq.read_table(directory / f"{name}.parquet")
+    if "township" not in table.column_names:
+        return []
+    lake = duckdb.connect()
+    lake.register("f", table)
+    return [
+        (str(t), str(v))
+        for t, v in lake.sql("SELECT DISTINCT township, village FROM f ORDER BY 1, 2").fetchall()
+    ]

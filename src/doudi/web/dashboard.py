@@ -1,0 +1,109 @@
+"""The officers' dashboard: coverage of poor people per county, government amounts by
+payer and year, from the registry (the same readings as the comparison and the plan:
+a status or an enrollment holding today; a plan year's latest version)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+
+from doudi.core import regions
+from doudi.policy.explain import PAYER_ZH
+from doudi.web.roles import Scope
+
+_COVERAGE = """
+WITH poor AS (
+    SELECT DISTINCT s.person_id, substr(p.hukou_region, 1, 6) AS county
+    FROM registry_status_period s JOIN registry_person p ON p.id = s.person_id
+    WHERE p.hukou_region LIKE %s AND p.death_date IS NULL
+      AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
+),
+insured AS (
+    SELECT person_id,
+           max(CASE WHEN scheme IN ('resident_pension', 'employee_pension') THEN 1 ELSE 0 END)
+               AS pension,
+           max(CASE WHEN scheme = 'resident_medical' THEN 1 ELSE 0 END) AS medical
+    FROM registry_enrollment
+    WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)
+      AND person_id IN (SELECT person_id FROM poor)
+    GROUP BY person_id
+)
+SELECT poor.county, count(*), coalesce(sum(i.pension), 0), coalesce(sum(i.medical), 0)
+FROM poor LEFT JOIN insured i ON i.person_id = poor.person_id
+GROUP BY poor.county ORDER BY poor.county
+"""
+
+_AMOUNTS = """
+SELECT v.year, c.payer, sum(c.amount)
+FROM registry_contribution c
+JOIN registry_plan_version v ON v.id = c.plan_version_id
+JOIN registry_person p ON p.id = c.person_id
+WHERE p.hukou_region LIKE %s AND v.id IN (
+    SELECT max(id) FROM registry_plan_version GROUP BY jurisdiction, year
+)
+GROUP BY v.year, c.payer ORDER BY v.year, c.payer
+"""
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{Decimal(100 * part) / Decimal(whole):.2f}" if whole else "0.00"
+
+
+def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
+    """The dashboard's figures and chart data for a scope (cached for five minutes)."""
+    today = today or date.today()
+    key = f"doudi-board:{scope.prefix}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is not None:
+        return dict(found)
+    like = scope.prefix + "%"
+    with connection.cursor() as cur:
+        cur.execute(_COVERAGE, [like, today, today, today, today])
+        counties = [
+            {
+                "code": code,
+                "name": regions.region_name(code) or code,
+                "poor": int(poor),
+                "pension": int(pension),
+                "medical": int(medical),
+                "pension_rate": _rate(int(pension), int(poor)),
+                "medical_rate": _rate(int(medical), int(poor)),
+            }
+            for code, poor, pension, medical in cur.fetchall()
+        ]
+        cur.execute(_AMOUNTS, [like])
+        cent = Decimal("0.01")
+        amounts = [(int(y), str(p), Decimal(str(a)).quantize(cent)) for y, p, a in cur.fetchall()]
+    poor = sum(c["poor"] for c in counties)
+    years = sorted({y for y, _, _ in amounts})
+    payers = sorted({p for _, p, _ in amounts if p != "self"})
+    by = {(y, p): a for y, p, a in amounts}
+    totals = {p: sum((by.get((y, p), Decimal(0)) for y in years), Decimal(0)) for p in payers}
+    result = {
+        "poor": poor,
+        "pension_rate": _rate(sum(c["pension"] for c in counties), poor),
+        "medical_rate": _rate(sum(c["medical"] for c in counties), poor),
+        "counties": counties,
+        "payers": [
+            {"payer": p, "label": PAYER_ZH.get(p, p), "amount": str(totals[p])} for p in payers
+        ],
+        "chart": {
+            "counties": [c["name"] for c in counties],
+            "pension_rate": [float(c["pension_rate"]) for c in counties],
+            "medical_rate": [float(c["medical_rate"]) for c in counties],
+            "years": [str(y) for y in years],
+            "series": [
+                {
+                    "name": PAYER_ZH.get(p, p),
+                    "data": [str(by.get((y, p), Decimal("0.00"))) for y in years],
+                }
+                for p in payers
+            ],
+        },
+    }
+    cache.set(key, result, 300)
+    return result

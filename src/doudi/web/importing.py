@@ -1,0 +1,140 @@
+"""Uploads of department rosters: checked before anything is stored, then imported
+by the worker (jobs.importing, dry run first).
+
+The scan refuses, before the file touches the disk: a file over the size limit; a name
+that is not .csv or .xlsx; a .xlsx that is not a well-formed Office Open XML package, has
+macros (vbaProject.bin), external links, embedded objects, or would unpack to more than
+50 times its size (a zip bomb); a .csv that holds NUL bytes (a binary file renamed) or is
+not readable as UTF-8 or GB18030. The stored copy gets a name of its own; the
+caseworker's file name is kept for the reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from doudi.jobs.importing import ImportReport
+
+MAX_RATIO = 50
+CHANGE_ZH = {"open": "开始", "close": "结束", "change": "变更", "remove": "撤销"}
+_FORBIDDEN_PARTS = re.compile(
+    r"(vbaProject\.bin|externalLinks/|embeddings/|activeX/)", re.IGNORECASE
+)
+
+
+class UploadRejected(ValueError):
+    """The upload is refused (Chinese reason); nothing was stored."""
+
+
+def scan(name: str, data: bytes) -> str:
+    """The file's kind ("csv" or "xlsx") if it may be stored; raises UploadRejected."""
+    limit = int(settings.DOUDI_UPLOAD_MAX_BYTES)
+    if len(data) > limit:
+        raise UploadRejected(
+            f"文件过大（{len(data) // 1024 // 1024} MB，上限 {limit // 1024 // 1024} MB）"
+        )
+    if not data:
+        raise UploadRejected("文件为空")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        _scan_xlsx(data)
+        return "xlsx"
+    if suffix == ".csv":
+        _scan_csv(data)
+        return "csv"
+    raise UploadRejected(f"只接受 .xlsx 或 .csv 文件，实为「{suffix or '无扩展名'}」")
+
+
+def _scan_xlsx(data: bytes) -> None:
+    if not data.startswith(b"PK\x03\x04"):
+        raise UploadRejected("不是有效的 Excel（.xlsx）文件")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+            unpacked = sum(i.file_size for i in z.infolist())
+            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+                raise UploadRejected("不是有效的 Excel（.xlsx）文件：缺少工作簿内容")
+            bad = [n for n in names if _FORBIDDEN_PARTS.search(n)]
+            if bad:
+                raise UploadRejected(f"Excel 文件含有宏、外部链接或嵌入对象（{bad[0]}），已拒绝")
+            if unpacked > MAX_RATIO * len(data) + 10_000_000:
+                raise UploadRejected("Excel 文件解压后异常巨大，疑似压缩炸弹，已拒绝")
+            if z.testzip() is not None:
+                raise UploadRejected("Excel 文件已损坏")
+    except zipfile.BadZipFile:
+        raise UploadRejected("不是有效的 Excel（.xlsx）文件") from None
+
+
+def _scan_csv(data: bytes) -> None:
+    if b"\x00" in data[:1_000_000]:
+        raise UploadRejected("CSV 文件含有二进制内容，不是文本文件")
+    head = data[:1_000_000]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return
+        except UnicodeDecodeError as exc:
+            if exc.start > len(head) - 4:  # a character cut by the 1 MB window
+                return
+    raise UploadRejected("CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码")
+
+
+def store(upload: UploadedFile) -> tuple[Path, str]:
+    """Scan the upload, then store it under a fresh directory; (path, SHA-256)."""
+    data = upload.read()
+    name = Path(upload.name or "upload").name
+    scan(name, data)
+    safe = re.sub(r"[^\w.\-()（）]", "_", name)[:120] or "upload"
+    directory = Path(settings.DOUDI_WORK_DIR) / "uploads" / uuid.uuid4().hex
+    directory.mkdir(parents=True)
+    path = directory / safe
+    path.write_bytes(data)
+    return path, hashlib.sha256(data).hexdigest()
+
+
+def _rows(table: pa.Table | None, limit: int = 200) -> list[dict[str, Any]]:
+    if table is None:
+        return []
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+        for r in table.slice(0, limit).to_pylist()
+    ]
+
+
+def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
+    """What the preview and the result pages show of an import."""
+    from doudi.jobs.export import rejected_workbook
+
+    rejected = report.read.rejected
+    if rejected.num_rows:
+        rejected_workbook(rejected, directory / "rejected.xlsx")
+    changes = report.changes
+    changed = _rows(changes)
+    for row in changed:
+        row["change"] = CHANGE_ZH.get(row["change"], row["change"])
+    return {
+        "summary": report.summary_zh(),
+        "already_imported": report.already_imported,
+        "dry_run": report.dry_run,
+        "batch_id": report.batch_id,
+        "rows_read": report.read.rows_read,
+        "accepted": report.read.accepted.num_rows,
+        "rejected_count": rejected.num_rows,
+        "rejected": _rows(rejected),
+        "changes_count": 0 if changes is None else changes.num_rows,
+        "changes": changed,
+        "counties": report.counties,
+        "people_added": report.people_added,
+        "periods_opened": report.periods_opened,
+        "periods_closed": report.periods_closed,
+    }

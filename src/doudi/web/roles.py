@@ -1,0 +1,92 @@
+"""Roles and the region scope: what a signed-in user may see and do.
+
+Every view and API endpoint asks :func:`scope_of` for the user's scope and filters
+every query of people by it (``Person.hukou_region`` under the user's region): a
+caseworker of one county gets 404 for a person of another, whatever URL they type.
+The menus only mirror these rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from doudi.core import regions
+from doudi.jobs.plan import hukou_prefix
+
+#: What each role may do. Viewing people (masked) is every role's.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "province_admin": frozenset(
+        {"unmask", "import", "compare", "plan", "dashboard", "finance", "audit", "settle"}
+    ),
+    "caseworker": frozenset({"unmask", "import", "compare", "plan", "dashboard", "settle"}),
+    "finance": frozenset({"dashboard", "finance", "settle"}),
+    "auditor": frozenset({"audit"}),
+}
+ROLE_ZH = {
+    "province_admin": "省级管理员",
+    "caseworker": "区县经办人员",
+    "finance": "财务人员",
+    "auditor": "审计人员",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A user's role and region; ``prefix`` is the hukou-region prefix of the region."""
+
+    username: str
+    role: str
+    region: str
+
+    @property
+    def prefix(self) -> str:
+        return hukou_prefix(self.region)
+
+    @property
+    def region_name(self) -> str:
+        return regions.region_name(self.region) or (
+            "全国" if self.region == "000000" else self.region
+        )
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_ZH.get(self.role, self.role)
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return PERMISSIONS.get(self.role, frozenset())
+
+    def may(self, action: str) -> bool:
+        return action in PERMISSIONS.get(self.role, frozenset())
+
+    def require(self, action: str) -> None:
+        if not self.may(action):
+            raise PermissionDenied(f"角色「{self.role_name}」无权进行此操作 / not permitted")
+
+    def covers(self, region_code: str) -> bool:
+        """Whether a region (or a person's hukou region) is in this scope."""
+        return str(region_code).startswith(self.prefix)
+
+    def people(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Only the people of this scope (filter on ``hukou_region``)."""
+        return queryset.filter(hukou_region__startswith=self.prefix)
+
+
+def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The scope of a signed-in user; a user without an account has none (403)."""
+    account = getattr(user, "account", None) if user.is_authenticated else None
+    if account is None:
+        raise PermissionDenied("该用户没有分配角色和管辖区划 / no role assigned")
+    return Scope(user.get_username(), account.role, account.region)
+
+
+def mask_id(id_number: str) -> str:
+    """3601**********1234: the first four and last four characters."""
+    if len(id_number) <= 8:
+        return "*" * len(id_number)
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]

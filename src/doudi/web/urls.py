@@ -1,0 +1,44 @@
+"""URLs of the web application and its REST API (/api/, OpenAPI at /api/docs)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from doudi.web.api import api
+from doudi.web.views import audit, compare, home, imports, jobs, people, plans, policy, settle
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", people.search, name="search"),
+    path("people/<int:pk>/", people.detail, name="person"),
+    path("people/<int:pk>/unmask/", people.unmask, name="unmask"),
+    path("people/<int:pk>/explanation/", people.explanation, name="explanation"),
+    path("imports/", imports.upload, name="imports"),
+    path("imports/<int:job>/", imports.preview, name="import_preview"),
+    path("compare/", compare.index, name="compare"),
+    path("compare/<int:job>/", compare.result, name="compare_result"),
+    path("compare/<int:job>/download/", compare.download, name="compare_download"),
+    path("plans/", plans.index, name="plans"),
+    path("plans/<int:version>/", plans.detail, name="plan"),
+    path("plans/<int:version>/ledger/", plans.ledger, name="plan_ledger"),
+    path("plans/<int:version>/withhold/", plans.withhold, name="plan_withhold"),
+    path("jobs/<int:job>/", jobs.status, name="job"),
+    path("jobs/<int:job>/download/", jobs.download, name="job_download"),
+    path("settle/", settle.calculator, name="settle"),
+    path("policy/", policy.index, name="policy"),
+    path("policy/clause/<path:clause_id>", policy.clause, name="clause"),
+    path("policy/<str:code>/", policy.jurisdiction, name="jurisdiction"),
+    path("finance/", plans.finance, name="finance"),
+    path("audit/", audit.log, name="audit"),
+    path("api/", api.urls),
+]

@@ -1,0 +1,85 @@
+"""Find a person, see their timeline, enrollments, plans and the explanation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from doudi.registry.models import Person
+from doudi.web import audit, people
+from doudi.web.roles import Scope, scope_of
+
+
+def scoped_person(scope: Scope, pk: int) -> Person:
+    """The person ``pk`` if they are in the scope; 404 otherwise (also for a person of
+    another county: the page does not tell that they exist)."""
+    try:
+        return scope.people(Person.objects.all()).get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("查无此人或不在您的管辖范围内 / no such person in your region") from None
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    query = request.GET.get("q", "")
+    found = [people.summary(p, unmasked=False) for p in people.find(scope, query)]
+    template = "web/_search_results.html" if request.htmx else "web/search.html"
+    return render(request, template, {"query": query, "found": found})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    person = scoped_person(scope, pk)
+    plans = people.plans(person)
+    planned = sorted({p["year"] for p in plans}, reverse=True)
+    years = planned + [y for y in range(date.today().year, 2015, -1) if y not in planned]
+    statuses, enrollments = people.statuses(person), people.enrollments(person)
+    context = {
+        "person": people.summary(person, unmasked=False),
+        "statuses": statuses,
+        "enrollments": enrollments,
+        "plans": plans,
+        "years": years,
+        "timeline": {
+            "statuses": statuses,
+            "enrollments": enrollments,
+            "today": date.today().isoformat(),
+        },
+    }
+    return render(request, "web/person.html", context)
+
+
+@login_required
+@require_POST
+def unmask(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full ID number, for roles that may see it; every unmasking is audited."""
+    scope = scope_of(request.user)
+    scope.require("unmask")
+    person = scoped_person(scope, pk)
+    audit.record(request, "unmask", "registry_person", person.pk, "查看完整身份证号")
+    return HttpResponse(person.id_number)
+
+
+@login_required
+def explanation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The policy engine's answer for the person and a year (htmx fragment)."""
+    scope = scope_of(request.user)
+    person = scoped_person(scope, pk)
+    try:
+        year = int(request.GET.get("year", date.today().year - 1))
+    except ValueError:
+        raise Http404("年度应为数字") from None
+    try:
+        result = people.explain(person, year)
+        error = None
+    except Exception as exc:  # the engine's Chinese errors (unknown jurisdiction, no params)
+        result, error = None, str(exc)
+    return render(
+        request, "web/_explanation.html", {"result": result, "error": error, "year": year}
+    )

@@ -1,0 +1,137 @@
+"""The year's plan: run it for the user's region (a job), see a version's totals,
+download its ledger and (Chongqing) its bank-withholding file; finance's payer totals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from doudi.policy import jurisdictions
+from doudi.policy.explain import PAYER_ZH
+from doudi.registry.models import Contribution, PlanVersion
+from doudi.web import audit, worker
+from doudi.web.models import Job
+from doudi.web.roles import Scope, scope_of
+from doudi.web.views.jobs import scoped_job
+
+
+def versions(scope: Scope) -> list[PlanVersion]:
+    """Plan versions whose region lies in the scope (or that contain it)."""
+    return [
+        v
+        for v in PlanVersion.objects.order_by("-year", "-number")
+        if scope.covers(v.region) or v.region.startswith(scope.prefix)
+    ]
+
+
+def scoped_version(scope: Scope, pk: int) -> PlanVersion:
+    try:
+        v = PlanVersion.objects.get(pk=pk)
+    except PlanVersion.DoesNotExist:
+        raise Http404("没有该计划版本") from None
+    if not scope.covers(v.region):
+        raise Http404("没有该计划版本")
+    return v
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    error = None
+    if request.method == "POST":
+        scope.require("plan")
+        try:
+            year = int(request.POST.get("year", ""))
+            j = jurisdictions.resolve(scope.region if scope.region != "000000" else "")
+        except (ValueError, jurisdictions.UnknownJurisdiction) as exc:
+            error = f"无法生成计划：{exc}"
+        else:
+            submitted = worker.submit(
+                "plan",
+                {"jurisdiction": j.code, "year": year, "region": scope.region},
+                request.user,
+                scope.region,
+            )
+            return redirect(f"/plans/?job={submitted.pk}")
+    job: Job | None = None
+    if request.GET.get("job", "").isdigit():
+        job = scoped_job(scope, int(request.GET["job"]), "plan")
+    context = {
+        "versions": versions(scope),
+        "job": job,
+        "error": error,
+        "year": date.today().year,
+    }
+    return render(request, "web/plans.html", context)
+
+
+def _totals(version: PlanVersion) -> list[dict[str, object]]:
+    rows = (
+        Contribution.objects.filter(plan_version=version)
+        .values("payer")
+        .annotate(amount=Sum("amount"), people=Count("person", distinct=True))
+        .order_by("payer")
+    )
+    return [
+        {
+            "payer": r["payer"],
+            "label": "个人应缴" if r["payer"] == "self" else PAYER_ZH.get(r["payer"], r["payer"]),
+            "amount": r["amount"],
+            "people": r["people"],
+        }
+        for r in rows
+    ]
+
+
+@login_required
+def detail(request: HttpRequest, version: int) -> HttpResponse:
+    """A version's totals; the ledger and (Chongqing) the bank file are made by jobs."""
+    scope = scope_of(request.user)
+    v = scoped_version(scope, version)
+    job: Job | None = None
+    if request.GET.get("job", "").isdigit():
+        job = scoped_job(scope, int(request.GET["job"]))
+    totals = _totals(v)
+    chart = {
+        "labels": [t["label"] for t in totals if t["payer"] != "self"],
+        "values": [str(t["amount"]) for t in totals if t["payer"] != "self"],
+    }
+    context = {"v": v, "totals": totals, "chart": chart, "job": job}
+    return render(request, "web/plan.html", context)
+
+
+@login_required
+@require_POST
+def ledger(request: HttpRequest, version: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    v = scoped_version(scope, version)
+    params = {"version": v.pk, "jurisdiction": v.jurisdiction, "year": v.year, "number": v.number}
+    job = worker.submit("ledger", params, request.user, scope.region)
+    return redirect(f"/plans/{v.pk}/?job={job.pk}")
+
+
+@login_required
+@require_POST
+def withhold(request: HttpRequest, version: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    scope.require("plan")
+    v = scoped_version(scope, version)
+    region = scope.region if len(scope.prefix) == 6 else v.region
+    job = worker.submit("withhold", {"version": v.pk, "region": region}, request.user, scope.region)
+    audit.record(
+        request, "withhold", "registry_plan_version", v.pk, f"生成代扣文件（任务 {job.pk}）"
+    )
+    return redirect(f"/plans/{v.pk}/?job={job.pk}")
+
+
+@login_required
+def finance(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    scope.require("finance")
+    rows = [{"v": v, "totals": _totals(v)} for v in versions(scope)]
+    return render(request, "web/finance.html", {"rows": rows})

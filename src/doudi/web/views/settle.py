@@ -1,0 +1,89 @@
+"""The settlement calculator: enter a bill, see the payer waterfall as a chart and table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from doudi.jobs.compare import STATUS_LABELS
+from doudi.policy import jurisdictions
+from doudi.web.calculator import BillRejected, settle_bill
+from doudi.web.roles import scope_of
+
+LEVELS = [("1", "一级医院"), ("2", "二级医院"), ("3", "三级医院"), ("referral_out", "转外诊")]
+CLAIMS = [
+    ("inpatient", "住院"),
+    ("chronic_1", "门诊特殊慢性病 I 类"),
+    ("chronic_2", "门诊特殊慢性病 II 类"),
+    ("childbirth", "住院分娩"),
+]
+
+
+class BillForm(forms.Form):
+    jurisdiction = forms.ChoiceField(
+        label="统筹地区",
+        choices=[(j.code, f"{j.name}（{j.code}）") for j in jurisdictions.JURISDICTIONS.values()],
+    )
+    statuses = forms.MultipleChoiceField(
+        label="出院时身份",
+        choices=list(STATUS_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    admission_date = forms.DateField(label="入院日期", initial="2018-03-01")
+    discharge_date = forms.DateField(label="出院日期", initial="2018-03-10")
+    hospital_level = forms.ChoiceField(label="医院等级", choices=LEVELS, initial="2")
+    in_county = forms.BooleanField(label="县域内就医", required=False, initial=True)
+    claim_type = forms.ChoiceField(label="类别", choices=CLAIMS, initial="inpatient")
+    disease = forms.CharField(label="病种（江西重大疾病）", required=False)
+    total_cost = forms.DecimalField(label="总费用（元）", min_value=0, decimal_places=2)
+    in_policy_cost = forms.DecimalField(label="政策范围内费用（元）", min_value=0, decimal_places=2)
+    non_compliant_cost = forms.DecimalField(
+        label="不合规费用（元）", min_value=0, decimal_places=2, required=False, initial=0
+    )
+    special_drug_cost = forms.DecimalField(
+        label="山东谈判特药费用（元）", min_value=0, decimal_places=2, required=False, initial=0
+    )
+
+    def bill(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        bill: dict[str, Any] = {
+            "statuses": d["statuses"],
+            "admission_date": d["admission_date"].isoformat(),
+            "discharge_date": d["discharge_date"].isoformat(),
+            "hospital_level": d["hospital_level"],
+            "in_county": d["in_county"],
+            "claim_type": d["claim_type"],
+            "total_cost": str(d["total_cost"]),
+            "in_policy_cost": str(d["in_policy_cost"]),
+            "non_compliant_cost": str(d["non_compliant_cost"] or 0),
+            "special_drug_cost": str(d["special_drug_cost"] or 0),
+        }
+        if d["disease"]:
+            bill["disease"] = d["disease"]
+        return bill
+
+
+@login_required
+def calculator(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user).require("settle")
+    result, problems = None, []
+    form = BillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = settle_bill(form.cleaned_data["jurisdiction"], form.bill())
+        except BillRejected as exc:
+            problems = exc.problems
+    chart = None
+    if result:
+        chart = {
+            "labels": [layer["name_zh"] for layer in result["layers"]] + ["个人负担"],
+            "values": [layer["amount"] for layer in result["layers"]] + [result["patient_pays"]],
+        }
+    context = {"form": form, "result": result, "problems": problems, "chart": chart}
+    template = "web/_settlement.html" if request.htmx else "web/settle.html"
+    return render(request, template, context)

@@ -1,0 +1,216 @@
+"""Long jobs outside the request: a job table (web_job) and a worker that runs them.
+
+A page submits a job and polls it (htmx); ``doudi serve`` starts one worker thread
+beside the web server, ``doudi worker`` runs one as its own process. A job is claimed
+with a conditional UPDATE, so two workers never run the same one; its stage and
+progress are written as it goes; it ends ``done`` with a JSON result or ``failed``
+with the Chinese error. The jobs are the command line's (jobs/*), called unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from doudi.web.models import Job
+
+log = logging.getLogger(__name__)
+Runner = Callable[[Job, Callable[[str, int], None]], dict[str, Any]]
+
+
+def work_dir(job: Job) -> Path:
+    path = Path(settings.DOUDI_WORK_DIR) / "jobs" / str(job.pk)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def submit(kind: str, params: dict[str, Any], user: Any, region: str) -> Job:
+    if kind not in RUNNERS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    return Job.objects.create(
+        kind=kind, params=params, created_by=user.get_username(), region=region
+    )
+
+
+def claim() -> Job | None:
+    """The oldest queued job, marked running; None when there is none."""
+    for job in Job.objects.filter(state="queued").order_by("created_at", "pk")[:5]:
+        taken = Job.objects.filter(pk=job.pk, state="queued").update(
+            state="running", started_at=timezone.now(), stage="开始 / starting"
+        )
+        if taken:
+            job.refresh_from_db()
+            return job
+    return None
+
+
+def run(job: Job) -> None:
+    """Run a claimed job to its end."""
+
+    def progress(stage: str, percent: int) -> None:
+        Job.objects.filter(pk=job.pk).update(stage=stage[:128], progress=percent)
+
+    try:
+        result = RUNNERS[job.kind](job, progress)
+    except Exception as exc:  # the job's own Chinese errors, or a bug: the page says which
+        log.warning("job %s failed: %s", job.pk, traceback.format_exc())
+        Job.objects.filter(pk=job.pk).update(
+            state="failed", error=str(exc), finished_at=timezone.now()
+        )
+        return
+    Job.objects.filter(pk=job.pk).update(
+        state="done", result=result, progress=100, stage="完成 / done", finished_at=timezone.now()
+    )
+
+
+def run_pending() -> int:
+    """Run every queued job now (tests, ``doudi worker --once``); how many ran."""
+    count = 0
+    while (job := claim()) is not None:
+        run(job)
+        count += 1
+    return count
+
+
+def loop(stop: threading.Event, interval: float = 0.5) -> None:
+    """Claim and run jobs until ``stop`` is set."""
+    while not stop.is_set():
+        close_old_connections()
+        job = claim()
+        if job is None:
+            stop.wait(interval)
+            continue
+        run(job)
+
+
+def start_process() -> subprocess.Popen[bytes]:
+    """``doudi worker`` as a process of its own beside the web server: the jobs use
+    ADBC on the registry, the pages Django; on SQLite these must not share a process
+    (decision 0007)."""
+    command = [sys.executable, "-c", "from doudi.cli import app; app()", "worker"]
+    return subprocess.Popen(command)
+
+
+# --- the jobs ----------------------------------------------------------------------------
+
+
+def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    """Dry run or commit of an uploaded roster (jobs.importing.import_roster)."""
+    from doudi.jobs import db
+    from doudi.jobs.importing import import_roster
+    from doudi.web import importing
+
+    p = job.params
+    progress("校验名单 / validating", 10)
+    report = import_roster(
+        db.Database(),
+        Path(p["path"]),
+        p["source"],
+        date.fromisoformat(p["as_of"]),
+        dry_run=p["dry_run"],
+        actor=job.created_by,
+        scope=p.get("scope"),
+        within=job.region,
+    )
+    progress("整理结果 / report", 90)
+    return importing.report_json(report, work_dir(job))
+
+
+def _compare(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    from doudi.web import comparing
+
+    return comparing.run(job, work_dir(job), progress)
+
+
+def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    from doudi.jobs import db, plan
+
+    p = job.params
+    result = plan.run_plan(
+        db.Database(),
+        p["jurisdiction"],
+        int(p["year"]),
+        actor=job.created_by,
+        region=p.get("region"),
+        snapshots=Path(settings.DOUDI_WORK_DIR).parent / "plans",
+        progress=lambda stage: progress(stage, 50),
+    )
+    return {
+        "version": result.version_id,
+        "number": result.number,
+        "created": result.created,
+        "people": result.people,
+        "targets": result.targets,
+        "gov_paid": str(result.gov_paid),
+        "self_due": str(result.self_due),
+        "by_payer": {k: str(v) for k, v in result.by_payer.items()},
+    }
+
+
+def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    """The ledger workbook of a plan version (jobs.ledger)."""
+    from doudi.jobs import db
+    from doudi.jobs.ledger import ledger_workbook
+
+    p = job.params
+    name = f"台账-{p['jurisdiction']}-{p['year']}-第{p['number']}版.xlsx"
+    progress("生成台账 / writing the ledger", 30)
+    ledger_workbook(db.Database(), int(p["version"]), work_dir(job) / name)
+    return {"file": name}
+
+
+def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    """The bank-withholding file of a plan version for the user's county (jobs.bank)."""
+    from doudi.jobs import db
+    from doudi.jobs.bank import export_withholding
+
+    progress("生成代扣文件 / writing the request", 30)
+    w = export_withholding(
+        db.Database(),
+        int(job.params["version"]),
+        job.params["region"],
+        work_dir(job),
+        actor=job.created_by,
+    )
+    left = [
+        {
+            "id_number": r["id_number"],
+            "name": r["name"],
+            "owed": str(r["owed"]),
+            "reason": r["reason"],
+        }
+        for r in w.left_out.to_pylist()
+    ]
+    return {"file": w.path.name, "summary": w.summary_zh(), "left_out": left}
+
+
+RUNNERS: dict[str, Runner] = {
+    "import": _import,
+    "compare": _compare,
+    "plan": _plan,
+    "ledger": _ledger,
+    "withhold": _withhold,
+}
+
+
+def wait(job: Job, timeout: float = 60.0) -> Job:
+    """Poll until the job ends (the API's synchronous answer)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        job.refresh_from_db()
+        if job.state in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    return job

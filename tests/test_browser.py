@@ -1,0 +1,184 @@
+"""Browser tests (issue #6): Playwright drives Debian's Chromium (scripts/ensure-chromium.sh)
+against the application as `doudi serve` runs it (gunicorn, with the job worker as a
+process of its own): login, upload and dry run, a person's explanation, a plan run,
+the settlement calculator, the language switch. With DOUDI_SCREENSHOTS=DIR set (make
+screenshots) each test also writes its page to DIR as PNG.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# the registry, the users and the work directory of the page tests
+from tests.test_web import PASSWORD, _web_db, roster, settings_override, site  # noqa: F401
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (make test installs it)",
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def server(site: dict[str, Any]) -> Iterator[str]:  # noqa: F811
+    """`doudi serve` (gunicorn and its worker process) on the test registry."""
+    import socket
+    import time
+    import urllib.request
+
+    from django.conf import settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DOUDI_DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        "DOUDI_HOME": str(Path(settings.DOUDI_WORK_DIR).parent),
+    }
+    command = [sys.executable, "-c", "from doudi.cli import app; app()", "serve"]
+    process = subprocess.Popen([*command, "--port", str(port), "--workers", "2"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/login/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        tab = context.new_page()
+        tab.set_default_timeout(20_000)
+        tab.base = server  # type: ignore[attr-defined]
+        yield tab
+        browser.close()
+
+
+def shot(page: Any, name: str) -> None:
+    folder = os.environ.get("DOUDI_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, username: str) -> None:
+    page.goto(page.base + "/login/")
+    shot(page, "01-登录")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def test_login_and_the_dashboard(page):
+    sign_in(page, "city")
+    assert page.locator("h1").inner_text().startswith("重庆市")
+    page.wait_for_selector("[data-chart=coverage] canvas")
+    assert "涪陵区" in page.content()
+    shot(page, "02-工作台")
+
+
+def test_upload_dry_run_and_confirm(page, tmp_path):
+    sign_in(page, "fuling")
+    page.goto(page.base + "/imports/")
+    path = tmp_path / "扶贫名单.csv"
+    path.write_bytes(roster("AB"))
+    page.set_input_files("input[name=file]", str(path))
+    page.select_option("select[name=source]", "poverty")
+    page.fill("input[name=as_of]", "2018-06-30")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=试导入（未写入）")  # the worker process ran the dry run
+    assert "新开期间 1" in page.content()
+    shot(page, "03-试导入")
+    page.click("text=确认导入（写入登记库）")
+    page.wait_for_selector("text=已导入：建档立卡贫困人口名单")
+    shot(page, "04-导入结果")
+
+
+def test_a_persons_explanation(page):
+    sign_in(page, "fuling")
+    page.goto(page.base + "/people/")
+    page.fill("#q", "乙二")
+    page.press("#q", "Enter")
+    page.click("table.results >> text=乙二")
+    page.wait_for_selector("#explanation >> text=政府代缴70.00元，个人应缴130.00元")
+    page.wait_for_selector("[data-chart=timeline] canvas")
+    assert "5001**********" in page.inner_text("#idnum")
+    page.click("text=显示完整号码")
+    from playwright.sync_api import expect
+
+    expect(page.locator("#idnum")).not_to_contain_text("*")  # the page's CSP forbids eval
+    shot(page, "05-人员")
+
+
+def test_a_plan_run_with_its_progress(page):
+    sign_in(page, "fuling")
+    page.goto(page.base + "/plans/")
+    page.fill("input[name=year]", "2018")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=查看计划版本")
+    shot(page, "06-缴费计划")
+    page.click("text=查看计划版本")
+    page.wait_for_selector("text=政府代缴合计")
+    assert "240.00" in page.content()
+    page.wait_for_selector("[data-chart=pie] canvas")
+    shot(page, "07-计划版本")
+
+
+def test_the_settlement_calculator(page):
+    sign_in(page, "fuling")
+    page.goto(page.base + "/settle/")
+    page.select_option("select[name=jurisdiction]", "360000")
+    page.check("input[value=registered_poor]")
+    page.fill("input[name=total_cost]", "12000")
+    page.fill("input[name=in_policy_cost]", "10000")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#settlement >> text=7680.00")  # basic insurance of JX-001
+    page.wait_for_selector("[data-chart=waterfall] canvas")
+    assert "2576.00" in page.inner_text("#settlement")
+    shot(page, "08-结算计算器")
+
+
+def test_the_policy_pages(page):
+    sign_in(page, "audit")
+    page.goto(page.base + "/policy/500000/?year=2018")
+    page.wait_for_selector("text=示例参数，需按本地政策配置")
+    shot(page, "09-政策参数")
+
+
+def test_the_language_switch(page):
+    sign_in(page, "fuling")
+    page.click("header .lang button")
+    page.wait_for_selector("nav >> text=Person search")
+    shot(page, "10-English")
+    page.click("header .lang button")
+    page.wait_for_selector("nav >> text=人员查询")
