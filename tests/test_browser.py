@@ -182,3 +182,25 @@ def test_the_language_switch(page):
     shot(page, "10-English")
     page.click("header .lang button")
     page.wait_for_selector("nav >> text=人员查询")
+
+
+def test_the_comparison_by_township_and_village(page):
+    sign_in(page, "fuling")
+    page.goto(page.base + "/compare/")
+    page.fill("input[name=as_of]", "2018-06-30")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=下载 Excel 工作簿")  # the worker process ran it
+    page.click("nav.tabs >> text=医疗保险未参保")
+    page.wait_for_selector("#finding >> text=甲一")
+    assert "丁四" not in page.inner_text("#finding")  # 渝中区: not this caseworker's
+    shot(page, "11-信息比对")
+
+
+def test_finance_and_the_audit_log(page):
+    sign_in(page, "city")
+    page.goto(page.base + "/finance/")
+    page.wait_for_selector("text=民政部门")
+    shot(page, "12-付款方合计")
+    page.goto(page.base + "/audit/")
+    page.wait_for_selector("h1 >> text=审计日志")
+    shot(page, "13-审计日志")
