@@ -544,3 +544,7 @@ def test_the_api_imports_plans_and_counts(site):
     c, auth = api("city")
     stats = c.get("/api/statistics", **auth).json()
     assert {x["code"] for x in stats["counties"]} == {"500102", "500103"}
+    # A, B and C are in both the city's and the county's version: counted once.
+    # civil affairs: B 70 + C 100; poverty office: A 70 + D 70
+    payers = {p["payer"]: p["amount"] for p in stats["payers"]}
+    assert payers == {"civil_affairs": "170.00", "poverty_office": "140.00"}

@@ -1,6 +1,8 @@
 """The officers' dashboard: coverage of poor people per county, government amounts by
 payer and year, from the registry (the same readings as the comparison and the plan:
-a status or an enrollment holding today; a plan year's latest version)."""
+a status or an enrollment holding today). Amounts: each region's latest version of a
+year; a person planned both in a county's version and in their jurisdiction's counts
+once, by the county's (the most specific)."""
 
 from __future__ import annotations
 
@@ -38,14 +40,22 @@ GROUP BY poor.county ORDER BY poor.county
 """
 
 _AMOUNTS = """
-SELECT v.year, c.payer, sum(c.amount)
-FROM registry_contribution c
-JOIN registry_plan_version v ON v.id = c.plan_version_id
-JOIN registry_person p ON p.id = c.person_id
-WHERE p.hukou_region LIKE %s AND v.id IN (
-    SELECT max(id) FROM registry_plan_version GROUP BY jurisdiction, year
+WITH latest AS (
+    SELECT max(id) AS id FROM registry_plan_version GROUP BY region, year
+),
+parts AS (
+    SELECT v.year, c.payer, c.amount,
+           row_number() OVER (
+               PARTITION BY c.person_id, v.year, c.payer
+               ORDER BY length(v.region) DESC, v.id DESC
+           ) AS pick
+    FROM registry_contribution c
+    JOIN registry_plan_version v ON v.id = c.plan_version_id
+    JOIN registry_person p ON p.id = c.person_id
+    WHERE p.hukou_region LIKE %s AND v.id IN (SELECT id FROM latest)
 )
-GROUP BY v.year, c.payer ORDER BY v.year, c.payer
+SELECT year, payer, sum(amount) FROM parts WHERE pick = 1
+GROUP BY year, payer ORDER BY year, payer
 """
 
 
