@@ -27,7 +27,14 @@ def database_url() -> str:
     return os.environ.get("DOUDI_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
 
 
-DATABASES: dict[str, Any] = {"default": dj_database_url.parse(database_url(), conn_max_age=0)}
+# Connections are kept for a while (a page then opens none); the jobs' ADBC transactions
+# close the thread's Django connection to an SQLite file first (decision 0007).
+CONN_MAX_AGE = int(os.environ.get("DOUDI_CONN_MAX_AGE", "300"))
+DATABASES: dict[str, Any] = {
+    "default": dj_database_url.parse(
+        database_url(), conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+    )
+}
 # The web application's job table (web.Job) has a database of its own (doudi.web.routers):
 # beside the registry's SQLite file, or the same PostgreSQL database.
 DATABASES["jobs"] = dict(DATABASES["default"])
