@@ -548,3 +548,10 @@ def test_the_api_imports_plans_and_counts(site):
     # civil affairs: B 70 + C 100; poverty office: A 70 + D 70
     payers = {p["payer"]: p["amount"] for p in stats["payers"]}
     assert payers == {"civil_affairs": "170.00", "poverty_office": "140.00"}
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(site):
+    from django.test import Client
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in html(c.get("/login/"))

@@ -15,8 +15,8 @@
     coverage: function (d) {
       return {
         tooltip: { trigger: "axis" },
-        legend: { data: ["养老保险参保率", "医疗保险参保率"] },
-        grid: { left: 48, right: 16, bottom: 64 },
+        legend: { top: 0, data: ["养老保险参保率", "医疗保险参保率"] },
+        grid: { left: 48, right: 16, top: 40, bottom: 64 },
         xAxis: { type: "category", data: d.counties, axisLabel: { rotate: 30 } },
         yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
         series: [
@@ -28,8 +28,8 @@
     "payers-by-year": function (d) {
       return {
         tooltip: { trigger: "axis" },
-        legend: { data: d.series.map(function (s) { return s.name; }) },
-        grid: { left: 72, right: 16, bottom: 40 },
+        legend: { top: 0, data: d.series.map(function (s) { return s.name; }) },
+        grid: { left: 72, right: 16, top: 64, bottom: 40 },
         xAxis: { type: "category", data: d.years },
         yAxis: { type: "value", name: "元" },
         series: d.series.map(function (s) {
