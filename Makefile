@@ -35,7 +35,7 @@ run: $(STAMP) assets
 		$(BIN)/doudi settle --explain "$$f" || exit $$?; \
 	done
 	@echo "=== 演示登记库 / demo registry: $(DEMO_DB)"
-	@rm -rf $(DEMO) $(CQ) var/demo.sqlite3* && mkdir -p $(DEMO)
+	@rm -rf $(DEMO) $(CQ) var/demo.sqlite3* var/demo-jobs.sqlite3* var/web && mkdir -p $(DEMO)
 	$(BIN)/doudi synth --region 360102 --people 5000 --out $(DEMO) --seed 1
 	@for s in $(ROSTERS); do \
 		f=$$(ls $(DEMO)/$$s.* | head -1); \
