@@ -555,3 +555,73 @@ def test_chinese_is_the_default_whatever_the_browser_asks(site):
 
     c = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="zh-hans"' in html(c.get("/login/"))
+
+
+# --- what a review found (scope, masking, permissions, bad input) -----------------------------
+
+
+def test_a_county_plans_ledger_holds_only_that_countys_people(site):
+    import fastexcel
+
+    from doudi.web import worker
+
+    c = login("fuling")
+    c.post("/plans/", {"year": "2018"})
+    worker.run_pending()
+    from doudi.registry.models import PlanVersion
+
+    county = PlanVersion.objects.get(region="500102")
+    response = c.post(f"/plans/{county.pk}/ledger/")
+    worker.run_pending()
+    job = response["Location"].split("job=")[1]
+    path = site["tmp"] / "ledger.xlsx"
+    path.write_bytes(b"".join(c.get(f"/jobs/{job}/download/").streaming_content))
+    sheet = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None).to_arrow()
+    cells = {str(v) for col in sheet.columns for v in col.to_pylist()}
+    assert ID["A"] in cells and ID["D"] not in cells and "丁四" not in cells
+    # finance and auditors may not make or download files full of ID numbers
+    assert login("money").post(f"/plans/{county.pk}/ledger/").status_code == 403
+    city_version = site["version"]
+    assert login("money").post(f"/plans/{city_version}/ledger/").status_code == 403
+    assert login("money").get(f"/jobs/{job}/download/").status_code == 403
+    assert login("audit").get(f"/plans/{city_version}/").status_code == 403
+
+
+def test_without_unmasking_an_id_cannot_be_found_out_digit_by_digit(site):
+    c = login("money")
+    assert "乙二" not in html(c.get("/people/", {"q": ID["B"][:10]}))
+    assert "乙二" in html(c.get("/people/", {"q": ID["B"]}))  # the whole number: found
+    assert "乙二" in html(c.get("/people/", {"q": "5001"}))
+    assert "乙二" in html(login("fuling").get("/people/", {"q": ID["B"][:10]}))
+
+
+def test_import_reports_mask_id_numbers(site):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doudi.web import worker
+
+    good = full_id("50010219800101001")
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")
+    c, auth = api("fuling")
+    data = roster("AB") + f"{bad},坏号,2016-06-01\n".encode()
+    response = c.post(
+        "/api/imports",
+        {
+            "file": SimpleUploadedFile("扶贫.csv", data),
+            "source": "poverty",
+            "as_of": "2018-06-30",
+            "wait": "false",
+        },
+        **auth,
+    )
+    worker.run_pending()
+    body = c.get(f"/api/jobs/{response.json()['id']}", **auth).content.decode()
+    assert ID["B"] not in body and bad not in body
+    assert ID["B"][:4] + "*" * 10 + ID["B"][-4:] in body
+
+
+def test_bad_years_are_answered_not_crashed(site):
+    assert login("audit").get("/policy/500000/", {"year": 10000}).status_code == 200
+    c, auth = api("fuling")
+    response = c.get(f"/api/people/{site['pk']['A']}/explanation", {"year": 0}, **auth)
+    assert response.status_code == 400

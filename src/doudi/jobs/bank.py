@@ -231,7 +231,7 @@ class Withholding:
 
     def summary_zh(self) -> list[str]:
         lines = [
-            f"已生成代扣文件 {self.path}（批次 {self.batch_no}）：{self.lines} 笔，"
+            f"已生成代扣文件 {self.path.name}（批次 {self.batch_no}）：{self.lines} 笔，"
             f"合计 {self.total} 元；参保人员应于 {self.deadline} 前足额存入",
             f"记账：{self.booked.summary_zh()}",
         ]

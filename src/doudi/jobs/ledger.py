@@ -10,7 +10,8 @@ version before anything is written.
 
 Readings (where the task can be read two ways, what this module does):
 
-- **People**: a person of the version's jurisdiction (hukou region under it, as the
+- **People**: a person of the version's region (its jurisdiction, or the county it was
+  limited to; hukou region under it, as the
   plan reads it) holding one of the four poverty-relief statuses (建档立卡贫困人口,
   低保对象, 特困人员, 重度残疾人) on any day of the plan year, or anyone with a
   contribution row in the version (an enrolled person without a status owes their own
@@ -165,7 +166,9 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
             raise LedgerError(f"缴费计划版本 {version_id} 不存在 / no such plan version")
         version = found.to_pylist()[0]
         jurisdiction, year = str(version["jurisdiction"]), int(version["year"])
-        prefix = plan.hukou_prefix(jurisdiction)
+        # the people the version planned: its region (a county of it, or the jurisdiction)
+        covered = str(version.get("region") or jurisdiction)
+        prefix = plan.hukou_prefix(covered)
         if not re.fullmatch(r"\d+", prefix):
             raise LedgerError(f"统筹地区代码应为数字：{jurisdiction!r}")
         mine = (
@@ -191,7 +194,7 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
 
     # The version's inputs are the engine's tables; the same SHA-256 now means the
     # statuses and enrollments shown are the ones the plan was computed from.
-    inputs = plan.engine_inputs(database, jurisdiction, year)
+    inputs = plan.engine_inputs(database, jurisdiction, year, covered)
     inputs_current = plan.snapshot(*inputs)[1] == version["inputs_checksum"]
 
     payers = _payers(lake)
@@ -202,11 +205,11 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
     params = {"prefix": prefix, "first": date(year, 1, 1), "last": date(year, 12, 31)}
     people = lake.sql(_people_sql(payers), params=params).to_arrow_table()
     lake.register("ledger_people", people)
-    region = regions.get(jurisdiction)
+    region = regions.get(covered)
     with_counties = region is None or region.level != "county"
-    name = regions.region_name(jurisdiction) or jurisdiction
+    name = regions.region_name(covered) or covered
     by_region = lake.sql(
-        _regions_sql(payers, with_counties), params={"code": jurisdiction, "name": name}
+        _regions_sql(payers, with_counties), params={"code": covered, "name": name}
     ).to_arrow_table()
     by_payer = lake.sql(_payers_sql(payers)).to_arrow_table()
     _check(lake, by_region, payers, version)

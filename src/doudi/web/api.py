@@ -108,10 +108,18 @@ def person(request: HttpRequest, pk: int, unmask: bool = False) -> dict[str, Any
     }
 
 
-@api.get("/people/{pk}/explanation", summary="人员某年度的政策测算与解释")
-def explanation(request: HttpRequest, pk: int, year: int) -> dict[str, Any]:
+@api.get(
+    "/people/{pk}/explanation",
+    response={200: dict[str, Any], 400: Problem},
+    summary="人员某年度的政策测算与解释",
+)
+def explanation(request: HttpRequest, pk: int, year: int) -> Any:
     scope = scope_of(request.user)
-    return people.explain(scoped_person(scope, pk), year)
+    person = scoped_person(scope, pk)
+    try:
+        return people.explain(person, year)
+    except (ValueError, ScenarioError, jurisdictions.UnknownJurisdiction) as exc:
+        return Status(400, {"detail": f"{year}年无法测算：{exc}"})
 
 
 def _job(job: Job) -> dict[str, Any]:
@@ -201,7 +209,10 @@ def _version(v: PlanVersion) -> dict[str, Any]:
 
 @api.get("/plans", summary="缴费计划版本")
 def plans(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_version(v) for v in versions(scope_of(request.user))]
+    scope = scope_of(request.user)
+    if not scope.may_see_plans():
+        raise PermissionDenied("角色无权查看缴费计划 / not permitted")
+    return [_version(v) for v in versions(scope)]
 
 
 @api.get("/plans/{pk}", summary="缴费计划版本及付款方合计")

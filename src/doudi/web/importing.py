@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from doudi.jobs.importing import ImportReport
+from doudi.web.roles import mask_id
 
 MAX_RATIO = 50
 CHANGE_ZH = {"open": "开始", "close": "结束", "change": "变更", "remove": "撤销"}
@@ -122,6 +123,11 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
     changed = _rows(changes)
     for row in changed:
         row["change"] = CHANGE_ZH.get(row["change"], row["change"])
+        row["id_number"] = mask_id(str(row["id_number"]))
+    refused = _rows(rejected)
+    for row in refused:  # a number refused for its check digit is still a real one
+        if row["code"].startswith("id_") or row["code"] == "duplicate":
+            row["value"] = mask_id(str(row["value"]))
     return {
         "summary": report.summary_zh(),
         "already_imported": report.already_imported,
@@ -130,7 +136,7 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
         "rows_read": report.read.rows_read,
         "accepted": report.read.accepted.num_rows,
         "rejected_count": rejected.num_rows,
-        "rejected": _rows(rejected),
+        "rejected": refused,
         "changes_count": 0 if changes is None else changes.num_rows,
         "changes": changed,
         "counties": report.counties,

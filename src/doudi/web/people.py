@@ -21,6 +21,10 @@ def find(scope: Scope, query: str, limit: int = 50) -> list[Person]:
     people = scope.people(Person.objects.all())
     if not query:
         return []
+    if query[:1].isdigit() and not scope.may("unmask") and 4 < len(query) < 18:
+        # the masked number shows its first four characters: a longer prefix would let a
+        # role that may not see ID numbers find them out digit by digit
+        return []
     if query[:1].isdigit():
         return list(people.filter(id_number__startswith=query).order_by("id_number")[:limit])
     return list(people.filter(name__contains=query).order_by("name", "id_number")[:limit])
@@ -70,7 +74,9 @@ def enrollments(person: Person) -> list[dict[str, Any]]:
 
 
 def plans(person: Person) -> list[dict[str, Any]]:
-    """The person's rows of every plan version, newest first."""
+    """The person's rows of every plan version, newest first: also of a version of the
+    whole jurisdiction, which the county's caseworker cannot open, since these rows are
+    their own person's."""
     rows = (
         Contribution.objects.filter(person=person)
         .select_related("plan_version")

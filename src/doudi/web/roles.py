@@ -27,6 +27,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "finance": frozenset({"dashboard", "finance", "settle"}),
     "auditor": frozenset({"audit"}),
 }
+#: The permission a job kind needs, to run it, see it or download what it made.
+JOB_PERMISSION = {
+    "import": "import",
+    "compare": "compare",
+    "plan": "plan",
+    "ledger": "plan",
+    "withhold": "plan",
+}
 ROLE_ZH = {
     "province_admin": "省级管理员",
     "caseworker": "区县经办人员",
@@ -67,6 +75,10 @@ class Scope:
     def require(self, action: str) -> None:
         if not self.may(action):
             raise PermissionDenied(f"角色「{self.role_name}」无权进行此操作 / not permitted")
+
+    def may_see_plans(self) -> bool:
+        """Plan versions and their totals: who runs plans, and finance."""
+        return self.may("plan") or self.may("finance")
 
     def covers(self, region_code: str) -> bool:
         """Whether a region (or a person's hukou region) is in this scope."""

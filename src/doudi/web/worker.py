@@ -25,6 +25,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from doudi.web.models import Job
+from doudi.web.roles import mask_id
 
 log = logging.getLogger(__name__)
 Runner = Callable[[Job, Callable[[str, int], None]], dict[str, Any]]
@@ -186,7 +187,7 @@ def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     )
     left = [
         {
-            "id_number": r["id_number"],
+            "id_number": mask_id(r["id_number"]),
             "name": r["name"],
             "owed": str(r["owed"]),
             "reason": r["reason"],

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from doudi.web import audit
 from doudi.web.models import Job
-from doudi.web.roles import Scope, scope_of
+from doudi.web.roles import JOB_PERMISSION, Scope, scope_of
 
 
 def scoped_job(scope: Scope, pk: int, kind: str | None = None) -> Job:
@@ -19,6 +19,7 @@ def scoped_job(scope: Scope, pk: int, kind: str | None = None) -> Job:
         raise Http404("没有该任务") from None
     if not scope.covers(job.region) or (kind and job.kind != kind):
         raise Http404("没有该任务")
+    scope.require(JOB_PERMISSION.get(job.kind, "admin"))
     return job
 
 
@@ -39,6 +40,7 @@ def download(request: HttpRequest, job: int) -> FileResponse:
 
     scope = scope_of(request.user)
     found = scoped_job(scope, job)
+    scope.require("unmask")  # the files hold full ID numbers
     name = found.result.get("file") if found.state == "done" else None
     if not name:
         raise Http404("该任务没有生成文件")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,15 +22,15 @@ from doudi.web.views.jobs import scoped_job
 
 
 def versions(scope: Scope) -> list[PlanVersion]:
-    """Plan versions whose region lies in the scope (or that contain it)."""
-    return [
-        v
-        for v in PlanVersion.objects.order_by("-year", "-number")
-        if scope.covers(v.region) or v.region.startswith(scope.prefix)
-    ]
+    """Plan versions whose region lies in the scope."""
+    return list(
+        PlanVersion.objects.filter(region__startswith=scope.prefix).order_by("-year", "-number")
+    )
 
 
 def scoped_version(scope: Scope, pk: int) -> PlanVersion:
+    if not scope.may_see_plans():
+        raise PermissionDenied("角色无权查看缴费计划 / not permitted")
     try:
         v = PlanVersion.objects.get(pk=pk)
     except PlanVersion.DoesNotExist:
@@ -42,6 +43,8 @@ def scoped_version(scope: Scope, pk: int) -> PlanVersion:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
+    if not scope.may_see_plans():
+        raise PermissionDenied("角色无权查看缴费计划 / not permitted")
     error = None
     if request.method == "POST":
         scope.require("plan")
@@ -96,6 +99,8 @@ def detail(request: HttpRequest, version: int) -> HttpResponse:
     job: Job | None = None
     if request.GET.get("job", "").isdigit():
         job = scoped_job(scope, int(request.GET["job"]))
+        if job.kind not in ("ledger", "withhold") or job.params.get("version") != v.pk:
+            raise Http404("没有该任务")
     totals = _totals(v)
     chart = {
         "labels": [t["label"] for t in totals if t["payer"] != "self"],
@@ -109,6 +114,7 @@ def detail(request: HttpRequest, version: int) -> HttpResponse:
 @require_POST
 def ledger(request: HttpRequest, version: int) -> HttpResponse:
     scope = scope_of(request.user)
+    scope.require("plan")
     v = scoped_version(scope, version)
     params = {"version": v.pk, "jurisdiction": v.jurisdiction, "year": v.year, "number": v.number}
     job = worker.submit("ledger", params, request.user, scope.region)

@@ -32,6 +32,7 @@ def jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
         year = int(request.GET.get("year", 2018))
     except ValueError:
         year = 2018
+    year = min(max(year, 1990), 2100)
     rows = []
     for path in sorted(parameters.known_paths()):
         value = parameters.lookup(path, code, date(year, 12, 31))
