@@ -185,18 +185,21 @@ def write_return(
     return (EOL.join(records) + EOL).encode(ENCODING)
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(data: bytes) -> str:
     """The text of a GBK bank file; a UTF-8 file or bytes that are not GBK are refused
     (a file saved in the wrong encoding shows its names garbled and must not be booked)."""
-    if any(b >= 0x80 for b in data):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            raise BankFileError(
-                ["文件编码应为 GBK，实为 UTF-8（请用银行系统导出的原文件，不要另存为 UTF-8）"]
-            )
+    if not data.isascii() and _is_utf8(data):
+        raise BankFileError(
+            ["文件编码应为 GBK，实为 UTF-8（请用银行系统导出的原文件，不要另存为 UTF-8）"]
+        )
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
