@@ -172,11 +172,18 @@ def measure_generate(n: int) -> dict[str, Any]:
 
 def load(n: int) -> dict[str, pa.Table]:
     """The three tables, read into memory, in record batches as ``Database.read`` gives."""
+    from doudi.jobs import plan
+
     size = config()["batch_rows"]
     tables = {}
     for name in INPUT_TABLES:
         with pa.OSFile(str(size_dir(n) / f"{name}.arrow"), "rb") as source:
-            table = pa.ipc.open_file(source).read_all()
+            # only the columns engine_inputs reads from the registry, batch by batch
+            reader = pa.ipc.open_file(source)
+            columns = list(plan.INPUT_COLUMNS[name])
+            table = pa.Table.from_batches(
+                [reader.get_batch(i).select(columns) for i in range(reader.num_record_batches)]
+            )
         if size:
             table = pa.Table.from_batches(table.to_batches(max_chunksize=size), table.schema)
         tables[name] = table

@@ -128,10 +128,17 @@ class Database:
 
         return postgresql.connect(self.uri())
 
-    def read(self, table: str, where: str = "", params: Sequence[Any] = ()) -> pa.Table:
-        """A registry table (or the rows matching ``where``) as typed Arrow."""
+    def read(
+        self,
+        table: str,
+        where: str = "",
+        params: Sequence[Any] = (),
+        columns: Sequence[str] | None = None,
+    ) -> pa.Table:
+        """A registry table (or the rows matching ``where``; only ``columns`` if given)
+        as typed Arrow."""
         with self.transaction() as con:
-            return read(con, self, table, where, params)
+            return read(con, self, table, where, params, columns)
 
 
 def _model_types() -> dict[str, dict[str, pa.DataType]]:
@@ -168,13 +175,20 @@ def schema(table: str) -> pa.Schema:
 
 
 def read(
-    con: Any, db: Database, table: str, where: str = "", params: Sequence[Any] = ()
+    con: Any,
+    db: Database,
+    table: str,
+    where: str = "",
+    params: Sequence[Any] = (),
+    columns: Sequence[str] | None = None,
 ) -> pa.Table:
     """Read inside an open transaction (sees what it has written)."""
     target = schema(table)
-    columns = ", ".join(_select(f, db) for f in target)
+    if columns is not None:
+        target = pa.schema([target.field(c) for c in columns])
+    selected = ", ".join(_select(f, db) for f in target)
     with con.cursor() as cur:
-        cur.execute(f'SELECT {columns} FROM "{table}" {where}', list(params) or None)
+        cur.execute(f'SELECT {selected} FROM "{table}" {where}', list(params) or None)
         raw = cur.fetch_arrow_table()
     return conform(raw, target)
 

@@ -101,8 +101,21 @@ class PlanResult:
         return lines
 
 
-#: The registry tables the plan reads.
-INPUT_TABLES = ("registry_person", "registry_enrollment", "registry_status_period")
+#: The registry tables the plan reads, and the columns of each it uses (a province's
+#: tables are gigabytes: the columns it does not use are not read).
+INPUT_COLUMNS = {
+    "registry_person": ("id", "id_number", "name", "birth_date", "hukou_region"),
+    "registry_enrollment": ("person_id", "scheme", "valid_from", "valid_to", "contribution_tier"),
+    "registry_status_period": (
+        "person_id",
+        "status",
+        "valid_from",
+        "valid_to",
+        "exit_marked",
+        "exit_date",
+    ),
+}
+INPUT_TABLES = tuple(INPUT_COLUMNS)
 #: Rows per chunk of the people table (DuckDB's row group, in which its sort returned it).
 SNAPSHOT_CHUNK_ROWS = 122_880
 #: The people's boolean facts after their names, in the engine's order (``student``,
@@ -124,7 +137,7 @@ def engine_inputs(
 ) -> tuple[pa.Table, pa.Table]:
     """The engine's people and statuses tables for a jurisdiction and year (the people
     of ``region`` only, a county of the jurisdiction, when it is given)."""
-    tables = {name: database.read(name) for name in INPUT_TABLES}
+    tables = {name: database.read(name, columns=cols) for name, cols in INPUT_COLUMNS.items()}
     return inputs_from_tables(tables, region or jurisdiction, year)
 
 
