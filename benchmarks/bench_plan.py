@@ -58,7 +58,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bench_registry import READ_BATCH_ROWS, STATUS_ROWS_PER_INSURED, province, table_text
-from benchlib import cpu_seconds, load_average, machine, peak_mib, run_child
+from benchlib import best, load_average, machine, peak_mib, run_child
 
 JURISDICTION = "360000"
 YEAR = 2018
@@ -233,18 +233,6 @@ def differ(a: pa.Table, b: pa.Table) -> int:
         f" + (SELECT count(*) FROM (SELECT {cols} FROM b EXCEPT ALL SELECT {cols} FROM a))"
     ).fetchone()
     return int(found[0]) if found else -1
-
-
-def best(repeat: int, run: Callable[[], Any]) -> tuple[float, float, Any]:
-    """The fastest of ``repeat`` runs: wall seconds, CPU seconds, the last result."""
-    runs, result = [], None
-    for _ in range(repeat):
-        result = None  # free the previous result, so the peak is that of one run
-        start, cpu = time.perf_counter(), cpu_seconds()
-        result = run()
-        runs.append((time.perf_counter() - start, cpu_seconds() - cpu))
-    wall, cpu_s = min(runs)
-    return wall, cpu_s, result
 
 
 def totals(rows: pa.Table) -> dict[str, Any]:

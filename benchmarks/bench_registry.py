@@ -86,7 +86,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benchlib import cpu_seconds, load_average, machine, peak_mib, run_child
+from benchlib import best, cpu_seconds, load_average, machine, peak_mib, run_child
 
 REGION = "360000"
 AS_OF = date(2018, 3, 31)
@@ -693,18 +693,6 @@ def plain_join(tables: dict[str, pa.Table]) -> pa.Table:
     out: pa.Table = con.sql(PLAIN, params={"as_of": AS_OF, "prefix": REGION[:2]}).to_arrow_table()
     con.close()
     return out
-
-
-def best(repeat: int, run: Any) -> tuple[float, float, Any]:
-    """The fastest of ``repeat`` runs: wall seconds, CPU seconds, the last result."""
-    runs, result = [], None
-    for _ in range(repeat):
-        result = None  # free the previous result, so the peak is that of one run
-        start, cpu = time.perf_counter(), cpu_seconds()
-        result = run()
-        runs.append((time.perf_counter() - start, cpu_seconds() - cpu))
-    wall, cpu_s = min(runs)
-    return wall, cpu_s, result
 
 
 def measure_compare(insured: int, repeat: int) -> dict[str, Any]:
