@@ -137,8 +137,29 @@ def engine_inputs(
 ) -> tuple[pa.Table, pa.Table]:
     """The engine's people and statuses tables for a jurisdiction and year (the people
     of ``region`` only, a county of the jurisdiction, when it is given)."""
-    tables = {name: database.read(name, columns=cols) for name, cols in INPUT_COLUMNS.items()}
+    where = input_filters(region or jurisdiction, year)
+    tables = {
+        name: database.read(name, where[name], columns=cols) for name, cols in INPUT_COLUMNS.items()
+    }
     return inputs_from_tables(tables, region or jurisdiction, year)
+
+
+def input_filters(region: str, year: int) -> dict[str, str]:
+    """The WHERE clause of each registry table's read: only the rows the plan can use.
+
+    The people of the region; the pension enrollments that began by the year's end
+    (a province's resident-medical enrollments, more than half of the table, are not
+    read); every status period (an exit mark can reach back). ``inputs_from_tables``
+    applies the same conditions again, so tables read whole give the same plan.
+    """
+    prefix = hukou_prefix(region)
+    assert prefix.isdigit()  # written into the SQL
+    return {
+        "registry_person": f"WHERE hukou_region LIKE '{prefix}%'",
+        "registry_enrollment": "WHERE scheme IN ('resident_pension', 'employee_pension') "
+        f"AND valid_from <= '{date(year, 12, 31).isoformat()}'",
+        "registry_status_period": "",
+    }
 
 
 def inputs_from_tables(
