@@ -9,8 +9,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from hypothesis import given
+from hypothesis import strategies as st
 
 import doudi
 from doudi.jobs import db, plan
@@ -139,3 +142,17 @@ def test_a_killed_plan_run_leaves_the_previous_state(registry, tmp_path):
     assert done.returncode == -9, done.stderr.decode()  # SIGKILL after the rows were written
     assert registry.read("registry_plan_version").num_rows == 0
     assert registry.read("registry_contribution").num_rows == 0
+
+
+@given(
+    st.sets(st.integers(1, 400), max_size=60),
+    st.lists(st.integers(-5, 450), max_size=80),
+)
+def test_positions_agree_with_binary_search(ids: set[int], wanted: list[int]) -> None:
+    """Enrollment facts go beside the person of the same id, dense ids or not: the
+    id-to-position table and the binary search find the same rows."""
+    people = np.array(sorted(ids), np.int64)
+    asked = np.array(wanted, np.int64)
+    at, found = plan._positions(people, asked)
+    expected = [people.tolist().index(w) if w in ids else None for w in wanted]
+    assert [int(a) if f else None for a, f in zip(at, found, strict=True)] == expected
