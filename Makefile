@@ -22,8 +22,9 @@ ROSTERS := poverty dibao tekun disability resident_pension resident_medical deat
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from
 ## synthetic department files, run the comparison (var/demo/比对结果.xlsx) and the
-## year's contribution plan; then Chongqing's withholding cycle on a demo county (bank
-## files through a simulated bank, the 31 August statement); then start the web
+## year's contribution plan, import the hospitals' bills; then Chongqing's withholding
+## cycle on a demo county (bank files through a simulated bank, the 31 August
+## statement); then start the web
 ## application at http://127.0.0.1:8000/ with the demo accounts printed.
 run: $(STAMP) assets
 	@for f in examples/*.yaml; do \
@@ -46,6 +47,8 @@ run: $(STAMP) assets
 		--out $(DEMO)/比对结果.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 1 --out $(DEMO)/台账.xlsx
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(DEMO)/bills.csv --jurisdiction 360000 \
+		--user 演示
 	@echo "=== 重庆代扣流程 / Chongqing's withholding cycle (docs/bank.md): $(CQ)"
 	$(BIN)/doudi synth --region 500102 --people 3000 --out $(CQ) --seed 2
 	@for s in $(ROSTERS); do \
@@ -54,6 +57,8 @@ run: $(STAMP) assets
 			--as-of 2018-03-31 --user 演示 > /dev/null || exit $$?; \
 	done
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 500000 --year 2018 --user 演示
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(CQ)/bills.csv --jurisdiction 500000 \
+		--user 演示 > /dev/null
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi payments $(CQ)/pension_payment.csv --year 2018
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 2 --region 500102 --out $(CQ)/bank \
 		--on 2018-06-01 --user 演示

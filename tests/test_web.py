@@ -210,6 +210,33 @@ def test_the_person_page_masks_the_id_and_shows_statuses_enrollments_and_plan(si
     assert "CQ-2018-82/2.1.1" in page and "70.00" in page and "130.00" in page
 
 
+def test_the_person_page_shows_bills_with_their_payer_layers(site):
+    """A stored hospital bill is settled with the registry's dibao period; the layers and
+    the patient's and hospital's parts add up to the bill (page and API)."""
+    from decimal import Decimal
+
+    from doudi.jobs import bills
+
+    path = site["tmp"] / "bills.csv"
+    path.write_text(
+        "单据号,公民身份号码,入院日期,出院日期,医院等级,总费用,政策范围内费用,不合规费用\n"
+        f"ZY-1,{ID['B']},2018-03-01,2018-03-10,二级,12000,10000,500\n",
+        encoding="gb18030",
+    )
+    bills.import_bills(site["db"], path, "500000")
+    c = login("fuling")
+    page = html(c.get(f"/people/{site['pk']['B']}/"))
+    assert "住院费用结算" in page and "ZY-1" in page and "民政医疗救助" in page
+    a, auth = api("fuling")
+    data = a.get(f"/api/people/{site['pk']['B']}", **auth).json()
+    (bill,) = data["bills"]
+    parts = [bill["fund_paid"], bill["patient_pays"], bill["hospital_bears"]]
+    assert sum(Decimal(x) for x in parts) == Decimal("12000.00")
+    assert sum(Decimal(x["amount"]) for x in bill["layers"]) == Decimal(bill["fund_paid"])
+    assert "id_number" not in bill  # the number stays masked on the person
+    assert "尚无住院结算单据" in html(c.get(f"/people/{site['pk']['A']}/"))
+
+
 def test_the_explanation_quotes_the_clause(site):
     page = html(login("fuling").get(f"/people/{site['pk']['B']}/explanation/", {"year": 2018}))
     # 200 tier, the government pays 70% of the minimum tier 100: 70.00; she pays 130.00

@@ -201,6 +201,7 @@ def params(
 # The registry's commands (doudi/cli_registry.py): the roster import and the comparison.
 app.command("import")(cli_registry.import_)
 app.command()(cli_registry.imports)
+app.command()(cli_registry.bills)
 app.command()(cli_registry.compare)
 app.command()(cli_registry.synth)
 app.command()(cli_registry.plan)

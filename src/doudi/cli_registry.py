@@ -81,6 +81,26 @@ def import_(
             typer.echo(f"  {row['change']}: {row['id_number']} {row['name']}")
 
 
+def bills(
+    file: Annotated[Path, typer.Argument(help="住院结算单据（CSV，UTF-8/GBK）")],
+    jurisdiction: Annotated[str, typer.Option(help="结算的统筹地区代码，如 360000")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、预览，不写入")] = False,
+    user: Annotated[str, typer.Option(help="经办人（写入审计日志）")] = "cli",
+) -> None:
+    """导入医院的住院结算单据（先校验全部行，再在一个事务中写入） / import hospital bills."""
+    from doudi.jobs.bills import import_bills
+    from doudi.jobs.reading import RosterError
+    from doudi.policy.jurisdictions import UnknownJurisdiction
+
+    try:
+        report = import_bills(_database(), file, jurisdiction, dry_run=dry_run, actor=user)
+    except (RosterError, FileNotFoundError, UnknownJurisdiction) as exc:
+        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for line in report.summary_zh():
+        typer.echo(line)
+
+
 def imports() -> None:
     """列出已导入的名单批次 / list imported rosters."""
     from doudi.jobs.importing import batches_of

@@ -324,7 +324,7 @@ def _missing_id_error(where: str) -> RosterError:
     )
 
 
-def _detect_encoding(data: bytes) -> tuple[str, bytes]:
+def detect_encoding(data: bytes) -> tuple[str, bytes]:
     """The file's encoding and its text as UTF-8 bytes (without a BOM).
 
     A BOM says UTF-8; otherwise bytes that are valid UTF-8 are UTF-8 (a pure-ASCII
@@ -392,7 +392,7 @@ def _head_records(text: str, delimiter: str) -> Iterator[tuple[list[str], int]]:
 
 
 def _read_csv(data: bytes) -> _Raw:
-    encoding, body = _detect_encoding(data)
+    encoding, body = detect_encoding(data)
     # The header is near the top: parse a prefix cut at a line end (0x0A never occurs
     # inside a multi-byte UTF-8 character).
     limit = 1 << 20

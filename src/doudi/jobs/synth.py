@@ -26,7 +26,7 @@ import json
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,6 +52,11 @@ FILE_FORMATS = ("csv", "xlsx", "mixed")
 #: Rows of an Excel sheet, header (and title) included.
 XLSX_MAX_ROWS = 1_048_576
 PAYMENTS_FILE = "pension_payment.csv"
+BILLS_FILE = "bills.csv"
+#: Of the resident-medical insured: the share with hospital stays this year (poor people
+#: more often), and the hospital levels' weights (一级, 二级, 三级).
+BILLED_IF_POOR, BILLED_IF_NOT = 0.12, 0.03
+LEVEL_WEIGHTS = (0.35, 0.45, 0.2)
 #: Date formats department files use; all parse unambiguously.
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 
@@ -181,6 +186,7 @@ class Manifest:
     #: the collection system's payments (征缴明细, GBK CSV) and the people on one of the
     #: four status lists among those who paid their whole contribution themselves
     payments_file: str = ""
+    bills_file: str = ""
     self_paid_poor_ids: list[str] = field(default_factory=list)
 
     def file(self, source: str) -> FileInfo:
@@ -1037,6 +1043,7 @@ def synthesize(
         )
 
     paid = _write_payments(out / PAYMENTS_FILE, seed, p, s, as_of)
+    _write_bills(out / BILLS_FILE, seed, p, s, as_of)
 
     def ids(flag: Bools) -> list[str]:
         return sorted(p.ids.take(np.flatnonzero(flag)).to_pylist())
@@ -1066,6 +1073,7 @@ def synthesize(
         dead_but_receiving_ids=ids(s.dead & s.receiving),
         moved_county_ids=ids(s.moved),
         payments_file=PAYMENTS_FILE,
+        bills_file=BILLS_FILE,
         self_paid_poor_ids=ids(paid & (s.poor | s.dibao | s.tekun | s.disability)),
     )
     (out / "manifest.json").write_text(manifest.to_json() + "\n", encoding="utf-8")
@@ -1096,6 +1104,58 @@ def _write_payments(path: Path, seed: int, p: _People, s: _Lists, as_of: date) -
     labels = [c.label for c in SOURCES["pension_payment"].columns]
     _write_csv(path, table, _Style("gb18030", None, labels, "%Y-%m-%d"))
     return paid
+
+
+def _write_bills(path: Path, seed: int, p: _People, s: _Lists, as_of: date) -> None:
+    """The hospitals' settlement export of the year so far (GB18030 CSV, Chinese
+    headers): inpatient stays of resident-medical insured people, one to three each,
+    discharged between 1 January and ``as_of``; 75–95 % of a bill within the policy
+    scope, up to 3 % non-compliant, 9 in 10 in the county."""
+    rng = _rng(seed, "bills")
+    statused = s.poor | s.dibao | s.tekun | s.disability
+    insured = s.medical & ~s.dead
+    billed = insured & (rng.random(len(p)) < np.where(statused, BILLED_IF_POOR, BILLED_IF_NOT))
+    person = np.repeat(np.flatnonzero(billed), rng.integers(1, 4, int(billed.sum())))
+    n = len(person)
+    first = date(as_of.year, 1, 1)
+    discharged = np.sort(_dates(rng, first + timedelta(days=20), as_of, n))
+    admitted = discharged - rng.integers(2, 21, n)
+    total = rng.integers(200_000, 6_000_000, n)  # fen
+    in_policy = total * rng.integers(75, 96, n) // 100
+    non_compliant = (total - in_policy) * rng.integers(0, 31, n) // 100
+    levels = pa.array(["一级", "二级", "三级"]).take(pa.array(rng.choice(3, n, p=LEVEL_WEIGHTS)))
+    serial = pc.utf8_lpad(pa.array(np.arange(1, n + 1)).cast(pa.string()), 7, "0")
+
+    def yuan(fen: Ints) -> pa.Array:
+        return pa.array([f"{f // 100}.{f % 100:02d}" for f in fen.tolist()], pa.string())
+
+    table = pa.table(
+        {
+            "bill_id": pc.binary_join_element_wise(f"ZY{as_of.year}", serial, ""),
+            "id_number": p.ids.take(pa.array(person)),
+            "name": p.names.take(pa.array(person)),
+            "admission_date": _format_dates(_day_array(admitted), "%Y-%m-%d"),
+            "discharge_date": _format_dates(_day_array(discharged), "%Y-%m-%d"),
+            "hospital_level": levels,
+            "in_county": _yes_no(rng.random(n) < 0.9),
+            "total_cost": yuan(total),
+            "in_policy_cost": yuan(in_policy),
+            "non_compliant_cost": yuan(non_compliant),
+        }
+    )
+    labels = [
+        "单据号",
+        "公民身份号码",
+        "姓名",
+        "入院日期",
+        "出院日期",
+        "医院等级",
+        "县域内",
+        "总费用",
+        "政策范围内费用",
+        "不合规费用",
+    ]
+    _write_csv(path, table, _Style("gb18030", None, labels, "%Y-%m-%d"))
 
 
 def _place_name(region: str) -> str:

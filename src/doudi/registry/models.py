@@ -330,3 +330,30 @@ class Booking(models.Model):
                 fields=["plan_version", "person", "payer"], name="one_booking_per_part"
             )
         ]
+
+
+class Bill(models.Model):
+    """A hospital bill of a person in the registry (住院结算单据), as the hospital's
+    settlement system exported it (jobs.bills). The payer layers are not stored: they
+    are the settlement rules applied to the person's bills of the year with the
+    statuses the registry holds (a bill's layers depend on the bills before it in
+    the year, and on statuses a later roster can still correct)."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="bills")
+    bill_id = models.CharField("单据号", max_length=64, unique=True)
+    jurisdiction = models.CharField("统筹地区", max_length=6)
+    admission_date = models.DateField("入院日期")
+    discharge_date = models.DateField("出院日期")
+    hospital_level = models.CharField("医院等级", max_length=16)  # 1, 2, 3, referral_out
+    in_county = models.BooleanField("县域内", default=True)
+    total_cost = models.DecimalField("总费用", max_digits=18, decimal_places=2)
+    in_policy_cost = models.DecimalField("政策范围内费用", max_digits=18, decimal_places=2)
+    non_compliant_cost = models.DecimalField("不合规费用", max_digits=18, decimal_places=2)
+    special_drug_cost = models.DecimalField("特殊药品费用", max_digits=18, decimal_places=2)
+    claim_type = models.CharField("结算类别", max_length=16)  # inpatient, chronic_1 …
+    disease = models.CharField("病种", max_length=32, null=True)
+    batch = models.ForeignKey(ImportBatch, models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "registry_bill"
+        indexes = [models.Index(fields=["person", "discharge_date"], name="bill_person")]

@@ -105,6 +105,7 @@ def person(request: HttpRequest, pk: int, unmask: bool = False) -> dict[str, Any
         "statuses": people.statuses(found),
         "enrollments": people.enrollments(found),
         "plans": people.plans(found),
+        "bills": people.bills(found),
     }
 
 

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 import doudi
+from doudi.engine.settlement import LEVEL_ZH
+from doudi.jobs import bills as bill_store
 from doudi.jobs.compare import SCHEME_LABELS as SCHEME_ZH
 from doudi.policy import jurisdictions
 from doudi.policy.explain import PAYER_ZH, STATUS_ZH
-from doudi.registry.models import Contribution, Enrollment, Person, StatusPeriod
+from doudi.registry.models import Bill, Contribution, Enrollment, Person, StatusPeriod
 from doudi.web.roles import Scope, mask_id
 
 
@@ -113,6 +115,26 @@ def plans(person: Person) -> list[dict[str, Any]]:
     for entry in out.values():
         entry["gov_paid"] = str(entry["gov_paid"])
     return list(out.values())
+
+
+def bills(person: Person) -> list[dict[str, Any]]:
+    """The person's hospital bills through every payer (jobs.bills.settle_person), in
+    discharge order, with the statuses the registry holds for them."""
+    stored = list(Bill.objects.filter(person=person).values())
+    if not stored:
+        return []
+    periods = StatusPeriod.objects.filter(person=person).values(
+        "status", "valid_from", "valid_to", "exit_marked", "exit_date"
+    )
+    statuses = bill_store.status_rows(person.id_number, periods)
+    settled = bill_store.settle_person(
+        [{**b, "id_number": person.id_number} for b in stored], statuses
+    )
+    for result in settled:
+        result.pop("id_number", None)
+        result["level_label"] = LEVEL_ZH.get(result["hospital_level"], result["hospital_level"])
+        result["paying_layers"] = [x for x in result["layers"] if x["amount"] != "0.00"]
+    return settled
 
 
 def scenario(person: Person, year: int) -> dict[str, Any]:

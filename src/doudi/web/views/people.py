@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from doudi.engine.settlement import LAYER_ZH
 from doudi.registry.models import Person
 from doudi.web import audit, people
 from doudi.web.roles import Scope, scope_of
@@ -45,6 +46,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": statuses,
         "enrollments": enrollments,
         "plans": plans,
+        "bills": people.bills(person),
+        "layer_names": list(LAYER_ZH.values()),
         "years": years,
         "timeline": {
             "statuses": statuses,

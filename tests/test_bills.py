@@ -1,0 +1,174 @@
+"""Hospital bills in the registry (jobs/bills.py), on SQLite and PostgreSQL: checked
+before anything is written, stored once, and settled through every payer with the
+statuses the registry holds — the amounts of JX-2017-58/2.2.4–2.2.5 as in
+tests/test_settlement.py, now read from the registry instead of the bill."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+from conftest import make_id
+from doudi.jobs import bills, db
+from doudi.jobs.importing import import_roster
+from doudi.jobs.reading import RosterError
+
+MARCH = date(2018, 3, 31)
+POOR = make_id("360102", "19800512", "002")  # registered poor since 2016, Jiangxi
+OTHER = make_id("360102", "19700101", "005")  # insured, no status
+OUTSIDE = make_id("500102", "19750101", "001")  # registered poor in Chongqing
+HEADER = "单据号,公民身份号码,入院日期,出院日期,医院等级,县域内,总费用,政策范围内费用\n"
+
+
+def write(path: Path, lines: list[str], encoding: str = "gb18030") -> Path:
+    path.write_bytes((HEADER + "".join(line + "\n" for line in lines)).encode(encoding))
+    return path
+
+
+def load(registry: db.Database, tmp_path: Path) -> None:
+    poverty = tmp_path / "poverty.csv"
+    ids = [POOR, OUTSIDE]
+    pacsv.write_csv(
+        pa.table({"公民身份号码": ids, "姓名": ["李梅", "赵兰"], "纳入时间": ["2016-06-01"] * 2}),
+        poverty,
+    )
+    import_roster(registry, poverty, "poverty", MARCH)
+    medical = tmp_path / "medical.csv"
+    pacsv.write_csv(
+        pa.table({"公民身份号码": [OTHER], "姓名": ["王强"], "参保时间": ["2015-01-01"]}), medical
+    )
+    import_roster(registry, medical, "resident_medical", MARCH)
+
+
+def stored(registry: db.Database) -> list[dict]:
+    return registry.read("registry_bill").to_pylist()
+
+
+def settled(registry: db.Database, id_number: str) -> list[dict]:
+    person = registry.read("registry_person", f"WHERE id_number = '{id_number}'").to_pylist()[0]
+    periods = registry.read("registry_status_period", f"WHERE person_id = {person['id']}")
+    rows = [
+        {**b, "id_number": id_number} for b in stored(registry) if b["person_id"] == person["id"]
+    ]
+    return bills.settle_person(rows, bills.status_rows(id_number, periods.to_pylist()))
+
+
+def paid(result: dict) -> dict[str, str]:
+    return {x["payer"]: x["amount"] for x in result["layers"] if x["amount"] != "0.00"}
+
+
+def test_stored_bills_settle_with_the_registry_status_JX_2017_58_2_2_4(registry, tmp_path):
+    """The bills name no status: the registry's registered-poor period waives the
+    deductible, and the year's burden carries from the first bill to the second."""
+    load(registry, tmp_path)
+    # listed in discharge order reversed: the settlement orders them itself
+    path = write(
+        tmp_path / "bills.csv",
+        [
+            f"JX-002,{POOR},2018-05-01,2018-05-20,三级,是,60000,50000",
+            f"JX-001,{POOR},2018-03-01,2018-03-10,二级,是,12000,10000",
+        ],
+    )
+    report = bills.import_bills(registry, path, "360000")
+    assert (len(report.accepted), report.rejected, report.encoding) == (2, [], "gb18030")
+    first, second = settled(registry, POOR)
+    assert first["bill_id"] == "JX-001"
+    # level 2, poor: no deductible, critical illness pays the 400 standard;
+    # basic 80% × (10000 − 400) = 7680.00; assistance 70% × 1920 = 1344.00
+    assert paid(first) == {
+        "basic": "7680.00",
+        "critical_illness": "400.00",
+        "assistance": "1344.00",
+    }
+    # level 3: deductible 800 (local-config example); basic 60% × 49200 = 29520.00; burden
+    # 20480; year burden 1920 + 20480 = 22400 above the halved CI deductible 5000:
+    # 17400 × 80% = 13920.00; assistance 70% × (20480 − 13920) = 4592.00
+    assert paid(second) == {
+        "basic": "29520.00",
+        "critical_illness": "13920.00",
+        "assistance": "4592.00",
+    }
+    assert "JX-2017-58/2.2.4" in first["basis"]
+
+
+def test_a_bill_without_a_status_pays_the_deductible(registry, tmp_path):
+    load(registry, tmp_path)
+    path = write(tmp_path / "b.csv", [f"ZY-9,{OTHER},2018-03-01,2018-03-10,二级,是,12000,10000"])
+    bills.import_bills(registry, path, "360000")
+    (result,) = settled(registry, OTHER)
+    # not poor: the level-2 deductible 500 (local-config example) is the patient's;
+    # basic 75% (local-config example) × (10000 − 500) = 7125.00; no assistance
+    assert result["deductible_paid"] == "500.00"
+    assert paid(result) == {"basic": "7125.00"}
+
+
+def test_bad_rows_are_rejected_with_row_and_column_and_the_rest_stored(registry, tmp_path):
+    load(registry, tmp_path)
+    unknown = make_id("360102", "19900101", "009")
+    path = write(
+        tmp_path / "mixed.csv",
+        [
+            f"A-1,{POOR},2018-03-01,2018-03-10,二级,是,12000,10000",
+            f"A-2,{POOR},2018-03-10,2018-03-01,二级,是,12000,10000",  # discharged before
+            f"A-3,{unknown},2018-03-01,2018-03-10,二级,是,12000,10000",  # not in the registry
+            f"A-4,{OUTSIDE},2018-03-01,2018-03-10,二级,是,12000,10000",  # Chongqing's
+            f"A-1,{POOR},2018-04-01,2018-04-10,二级,是,100,100",  # the same bill number
+            f"A-6,{POOR},2018-04-01,2018-04-10,二级,也许,100,100",
+            f"A-7,{POOR},2018-04-01,2018-04-10,二级,是,100,200",  # in-policy above total
+        ],
+    )
+    dry = bills.import_bills(registry, path, "360000", dry_run=True)
+    assert stored(registry) == []  # a dry run writes nothing
+    got = {(r.row_number, r.column, r.code) for r in dry.rejected}
+    assert got == {
+        (3, "discharge_date", "invalid"),
+        (4, "id_number", "unknown_person"),
+        (5, "id_number", "outside"),
+        (6, "bill_id", "invalid"),
+        (7, "in_county", "invalid"),
+        (8, "in_policy_cost", "invalid"),
+    }
+    assert "早于入院日期" in next(r.reason for r in dry.rejected if r.row_number == 3)
+    report = bills.import_bills(registry, path, "360000")
+    assert [b["bill_id"] for b in stored(registry)] == ["A-1"]
+    rejected = registry.read("registry_rejected_row", f"WHERE batch_id = {report.batch_id}")
+    assert sorted(rejected.column("row_number").to_pylist()) == [3, 4, 5, 6, 7, 8]
+
+
+def test_a_bill_is_stored_once(registry, tmp_path):
+    load(registry, tmp_path)
+    line = f"B-1,{POOR},2018-03-01,2018-03-10,二级,是,12000,10000"
+    first = bills.import_bills(registry, write(tmp_path / "1.csv", [line]), "360000")
+    again = bills.import_bills(registry, write(tmp_path / "1.csv", [line]), "360000")
+    assert again.already_imported and again.batch_id == first.batch_id
+    # the same bill in another file: refused, nothing written
+    other = write(tmp_path / "2.csv", [line], encoding="utf-8")
+    with pytest.raises(RosterError, match="同一单据只结算一次"):
+        bills.import_bills(registry, other, "360000")
+    assert len(stored(registry)) == 1
+
+
+def test_a_killed_import_leaves_the_registry_as_it_was(registry, tmp_path):
+    """SIGKILL after the bills were written, before the commit: nothing is left of it."""
+    load(registry, tmp_path)
+    before = registry.read("registry_import_batch").num_rows
+    path = write(tmp_path / "f.csv", [f"C-1,{POOR},2018-03-01,2018-03-10,二级,是,12000,10000"])
+    script = (
+        "from pathlib import Path\n"
+        "from doudi.jobs import bills, db\n"
+        "db.setup()\n"
+        f"database = db.register('victim', {registry.url()!r})\n"
+        f"bills.import_bills(database, Path({str(path)!r}), '360000')\n"
+    )
+    env = {**os.environ, "DOUDI_FAULT": "bills"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert done.returncode == -9, done.stderr.decode()
+    assert stored(registry) == []
+    assert registry.read("registry_import_batch").num_rows == before
