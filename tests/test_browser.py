@@ -137,6 +137,8 @@ def test_a_persons_explanation(page):
     from playwright.sync_api import expect
 
     expect(page.locator("#idnum")).not_to_contain_text("*")  # the page's CSP forbids eval
+    page.click("#bills summary")  # the hospital bill's settlement, explained
+    expect(page.locator("#bills details pre")).to_contain_text("民政医疗救助支付")
     shot(page, "05-人员")
 
 

@@ -72,11 +72,12 @@ def _web_db(_django: None) -> Any:
 
 @pytest.fixture
 def site(_web_db: Any, tmp_path: Path, settings_override: None) -> dict[str, Any]:
-    """A registry with the four people, a plan for Chongqing 2018, and the users."""
+    """A registry with the four people, a plan for Chongqing 2018, a hospital bill, and
+    the users."""
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from doudi.jobs import plan
+    from doudi.jobs import bills, plan
     from doudi.jobs.importing import import_roster
     from doudi.web.accounts import set_user
 
@@ -102,6 +103,13 @@ def site(_web_db: Any, tmp_path: Path, settings_override: None) -> dict[str, Any
     )
     import_roster(_web_db, pension, "resident_pension", MARCH)
     version = plan.run_plan(_web_db, "500000", 2018, snapshots=tmp_path / "plans")
+    hospital = tmp_path / "bills.csv"  # a hospital stay of B's (dibao)
+    hospital.write_text(
+        "单据号,公民身份号码,入院日期,出院日期,医院等级,总费用,政策范围内费用,不合规费用\n"
+        f"ZY-1,{ID['B']},2018-03-01,2018-03-10,二级,12000,10000,500\n",
+        encoding="gb18030",
+    )
+    bills.import_bills(_web_db, hospital, "500000")
     for username, (role, region) in USERS.items():
         set_user(username, role, region, PASSWORD)
     from doudi.registry.models import Person
@@ -215,15 +223,6 @@ def test_the_person_page_shows_bills_with_their_payer_layers(site):
     the patient's and hospital's parts add up to the bill (page and API)."""
     from decimal import Decimal
 
-    from doudi.jobs import bills
-
-    path = site["tmp"] / "bills.csv"
-    path.write_text(
-        "单据号,公民身份号码,入院日期,出院日期,医院等级,总费用,政策范围内费用,不合规费用\n"
-        f"ZY-1,{ID['B']},2018-03-01,2018-03-10,二级,12000,10000,500\n",
-        encoding="gb18030",
-    )
-    bills.import_bills(site["db"], path, "500000")
     c = login("fuling")
     page = html(c.get(f"/people/{site['pk']['B']}/"))
     assert "住院费用结算" in page and "ZY-1" in page and "民政医疗救助" in page
