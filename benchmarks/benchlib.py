@@ -65,6 +65,21 @@ def run_child(script: str, code: str, n: int, repeat: int) -> dict[str, Any]:
     return result
 
 
+def fastest_child(script: str, code: str, n: int, repeat: int) -> dict[str, Any]:
+    """``repeat`` runs of ``script --one CODE N``, each in a fresh process: the fastest
+    run's figures, with the peak memory of the run that needed the most.
+
+    One process per run, as one ``doudi plan`` is: in a process that has already run
+    once, the allocators keep what the first run freed, and the second run's peak
+    would count it.
+    """
+    runs = [run_child(script, code, n, 1) for _ in range(repeat)]
+    fastest = dict(min(runs, key=lambda r: r["seconds"]))
+    most = max(runs, key=lambda r: r["peak_mib"] - r["pre_mib"])
+    fastest.update(peak_mib=most["peak_mib"], pre_mib=most["pre_mib"], runs=len(runs))
+    return fastest
+
+
 def machine() -> list[str]:
     meminfo = Path("/proc/meminfo").read_text("ascii").splitlines()
     total_gib = int(dict(x.split(":", 1) for x in meminfo)["MemTotal"].split()[0]) / 1024**2
