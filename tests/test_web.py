@@ -32,6 +32,7 @@ USERS = {
     "city": ("province_admin", "500000"),
     "money": ("finance", "500000"),
     "audit": ("auditor", "500000"),
+    "audit-yz": ("auditor", "500103"),
 }
 
 
@@ -462,6 +463,19 @@ def test_the_audit_log_lists_changes(site):
     login("fuling").post(f"/people/{site['pk']['A']}/unmask/")
     page = html(login("audit").get("/audit/", {"action": "unmask"}))
     assert "fuling" in page and "查看完整身份证号" in page
+
+
+def test_an_auditor_sees_the_audit_log_of_their_region(site):
+    """A county's auditor: its users' actions, changes to its people, its imports."""
+    login("fuling").post(f"/people/{site['pk']['A']}/unmask/")
+    login("yuzhong").post(f"/people/{site['pk']['D']}/unmask/")
+    county = html(login("audit-yz").get("/audit/", {"action": "unmask"}))
+    assert "yuzhong" in county and "fuling" not in county
+    city = html(login("audit").get("/audit/", {"action": "unmask"}))
+    assert "yuzhong" in city and "fuling" in city
+    # the bill of B (涪陵区) and its import: the city's, not 渝中区's
+    assert "住院结算单据 ZY-1" in html(login("audit").get("/audit/", {"action": "insert"}))
+    assert "ZY-1" not in html(login("audit-yz").get("/audit/", {"action": "insert"}))
 
 
 # --- the REST API ----------------------------------------------------------------------------

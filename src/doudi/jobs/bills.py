@@ -266,7 +266,9 @@ def _check(
                 )
             )
         else:
-            report.accepted.append({**bill, "person_id": person[0], "row_number": number})
+            report.accepted.append(
+                {**bill, "person_id": person[0], "county": person[1][:6], "row_number": number}
+            )
 
 
 def _staged(con: Any, database: db.Database, name: str, values: Iterable[str]) -> str:
@@ -333,7 +335,8 @@ def _insert_batch(con: Any, database: db.Database, report: BillImport) -> int:
 
 
 def _write(con: Any, database: db.Database, report: BillImport) -> None:
-    """The accepted bills, the rejected rows and one audit row per bill."""
+    """The accepted bills, the counties they cover, the rejected rows and one audit row
+    per bill."""
     bills = report.accepted
     n = len(bills)
     batch = pa.array([report.batch_id] * n, pa.int64())
@@ -351,6 +354,21 @@ def _write(con: Any, database: db.Database, report: BillImport) -> None:
         }
     )
     db.ingest(con, database, "registry_bill", table)
+    with con.cursor() as cur:  # the new bills' ids, for their audit rows
+        cur.execute(f"SELECT id, bill_id FROM registry_bill WHERE batch_id = {report.batch_id}")
+        ids = {r["bill_id"]: int(r["id"]) for r in cur.fetch_arrow_table().to_pylist()}
+    counties = sorted({b["county"] for b in bills})  # whose auditors see the import
+    db.ingest(
+        con,
+        database,
+        "registry_import_scope",
+        pa.table(
+            {
+                "batch_id": pa.array([report.batch_id] * len(counties), pa.int64()),
+                "county": pa.array(counties, pa.string()),
+            }
+        ),
+    )
     rejected = report.rejected
     db.ingest(
         con,
@@ -374,7 +392,7 @@ def _write(con: Any, database: db.Database, report: BillImport) -> None:
             "actor": pa.array([report.actor] * n, pa.string()),
             "action": pa.array(["insert"] * n, pa.string()),
             "table_name": pa.array(["registry_bill"] * n, pa.string()),
-            "row_id": pa.array([b["person_id"] for b in bills], pa.int64()),
+            "row_id": pa.array([ids[b["bill_id"]] for b in bills], pa.int64()),
             "batch_id": batch,
             "detail": pa.array([f"住院结算单据 {b['bill_id']}" for b in bills], pa.string()),
         }

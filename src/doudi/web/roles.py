@@ -88,6 +88,36 @@ class Scope:
         """Only the people of this scope (filter on ``hukou_region``)."""
         return queryset.filter(hukou_region__startswith=self.prefix)
 
+    def audit_rows(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The audit log rows of this scope: what users of the region did, changes to
+        its people and to their periods, enrollments and bills, and rows about a whole
+        import (no row of a person) that covered a county of it. Rows of the command
+        line with neither (a plan run) are the jurisdiction's: only a national scope
+        ("000000") sees every row."""
+        from django.db.models import Q
+
+        from doudi.registry.models import Bill, Enrollment, ImportScope, Person, StatusPeriod
+        from doudi.web.models import Account
+
+        if not self.prefix:
+            return queryset
+        users = [
+            a.user.get_username()
+            for a in Account.objects.select_related("user")
+            if hukou_prefix(a.region).startswith(self.prefix)
+        ]
+        people = self.people(Person.objects.all()).values("pk")
+        of_people = Q(table_name="registry_person", row_id__in=people)
+        per_person = {"registry_person"}
+        for model in (StatusPeriod, Enrollment, Bill):
+            table = model._meta.db_table
+            per_person.add(table)
+            rows = model.objects.filter(person__in=people).values("pk")
+            of_people |= Q(table_name=table, row_id__in=rows)
+        batches = ImportScope.objects.filter(county__startswith=self.prefix).values("batch")
+        of_imports = Q(batch__in=batches) & ~Q(table_name__in=per_person)
+        return queryset.filter(Q(actor__in=users) | of_people | of_imports)
+
 
 def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
     """The scope of a signed-in user; a user without an account has none (403)."""

@@ -13,11 +13,17 @@ from doudi.web.roles import scope_of
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    scope_of(request.user).require("audit")
-    rows = AuditLog.objects.order_by("-at", "-pk")
+    scope = scope_of(request.user)
+    scope.require("audit")
+    rows = scope.audit_rows(AuditLog.objects.order_by("-at", "-pk"))
     action = request.GET.get("action", "")
     if action:
         rows = rows.filter(action=action)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    actions = AuditLog.objects.values_list("action", flat=True).distinct().order_by("action")
+    actions = (
+        scope.audit_rows(AuditLog.objects.all())
+        .values_list("action", flat=True)
+        .distinct()
+        .order_by("action")
+    )
     return render(request, "web/audit.html", {"page": page, "action": action, "actions": actions})
