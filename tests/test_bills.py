@@ -96,6 +96,10 @@ def test_stored_bills_settle_with_the_registry_status_JX_2017_58_2_2_4(registry,
         "assistance": "4592.00",
     }
     assert "JX-2017-58/2.2.4" in first["basis"]
+    # opened again: the same answer, from memory
+    hits = bills._settled.cache_info().hits
+    assert settled(registry, POOR) == [first, second]
+    assert bills._settled.cache_info().hits == hits + 1
 
 
 def test_a_bill_without_a_status_pays_the_deductible(registry, tmp_path):

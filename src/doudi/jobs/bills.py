@@ -16,6 +16,7 @@ Readings in docs/registry.md ("Bills").
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -23,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -410,8 +412,31 @@ def settle_person(
     valid_to, exit_date — the exit date only where the period is exit-marked, as the
     plan reads them). Bills of each settling jurisdiction are settled together, so
     deductibles and caps carry from one bill to the next of the same year.
+
+    The answer is remembered per process for the same bills and statuses: settling
+    takes DuckDB some 40 ms however few the bills, and a person page is opened again
+    and again; a changed bill or status is another key.
     """
-    ordered = sorted(bills, key=lambda b: (b["discharge_date"], b["admission_date"], b["bill_id"]))
+    key = (
+        tuple(tuple(b[k] for k in (*BILL_FIELDS, "id_number", "jurisdiction")) for b in bills),
+        tuple(tuple(s[k] for k in STATUS_KEYS) for s in statuses),
+    )
+    return copy.deepcopy(_settled(*key))
+
+
+STATUS_KEYS = ("id_number", "status", "valid_from", "valid_to", "exit_date")
+
+
+@lru_cache(maxsize=4096)
+def _settled(
+    bills: tuple[tuple[Any, ...], ...], statuses: tuple[tuple[Any, ...], ...]
+) -> list[dict[str, Any]]:
+    names = (*BILL_FIELDS, "id_number", "jurisdiction")
+    ordered = sorted(
+        (dict(zip(names, b, strict=True)) for b in bills),
+        key=lambda b: (b["discharge_date"], b["admission_date"], b["bill_id"]),
+    )
+    periods = [dict(zip(STATUS_KEYS, s, strict=True)) for s in statuses]
     out: dict[str, dict[str, Any]] = {}
     for code in sorted({b["jurisdiction"] for b in ordered}):
         rows = [
@@ -419,9 +444,7 @@ def settle_person(
             for i, b in enumerate(ordered)
             if b["jurisdiction"] == code
         ]
-        for row, result in zip(
-            rows, settlement.settle(code, rows, statuses=[dict(s) for s in statuses]), strict=True
-        ):
+        for row, result in zip(rows, settlement.settle(code, rows, statuses=periods), strict=True):
             out[row["bill_id"]] = {
                 **result,
                 "jurisdiction": code,
