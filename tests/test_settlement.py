@@ -124,6 +124,22 @@ def test_PZH_2018_195_2_2_personal_share_at_most_10_percent_in_county():
     assert r["patient_in_policy"] == "5375.00"  # outside the county the 10% rule does not apply
 
 
+@pytest.mark.parametrize("cell", ["false", "否", "0", "县域外"])
+def test_PZH_2018_195_2_2_a_csv_cell_saying_no_is_outside_the_county(cell):
+    """A CSV gives text: "false" or 否 must not read as true (bool("false") is)."""
+    no_help = {
+        "medical_settlement.supplementary_rate": 0,
+        "medical_settlement.tilt_rate": 0,
+        "medical_settlement.assistance_rate": 0,
+    }
+    b = bill("B", 2, 20000, 20000, who="510402197505050019", in_county=cell)
+    (r,) = settle("510400", parse_bills([b]), no_help)
+    # no 10% top-up outside the county: the patient keeps 20000 − 14625 = 5375.00
+    assert r["patient_in_policy"] == "5375.00"
+    with pytest.raises(BillError, match="in_county"):
+        parse_bills([dict(b, in_county="也许")])
+
+
 def test_PZH_2018_195_2_4_non_compliant_costs_borne_by_the_hospital():
     b = bill("B", 2, 22000, 20000, who="510402197505050019", non_compliant_cost=1000)
     (r,) = settle("510400", parse_bills([b]))

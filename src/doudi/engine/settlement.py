@@ -94,6 +94,26 @@ def _money(raw: Any, where: str, problems: list[str], required: bool = True) -> 
     return value
 
 
+#: How a CSV or Excel cell says yes or no (县域内 是/否, true/false, 1/0).
+YES = frozenset({"是", "true", "1", "y", "yes", "县域内"})
+NO = frozenset({"否", "false", "0", "n", "no", "县域外"})
+
+
+def _flag(raw: Any, where: str, problems: list[str]) -> bool:
+    """A yes/no field; empty means yes (treated in the county, the usual case)."""
+    if raw is None or raw == "":
+        return True
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    problems.append(f"{where}：应为 是 或 否（true/false），实际为 {raw!r}")
+    return True
+
+
 def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
     """Validate bills (each with the statuses its patient held on the discharge date).
 
@@ -162,6 +182,7 @@ def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]
         claim = str(raw.get("claim_type") or "inpatient")
         if claim not in CLAIM_TYPES:
             problems.append(f"{at}claim_type：应为 {'、'.join(CLAIM_TYPES)} 之一，实际为 {claim!r}")
+        in_county = _flag(raw.get("in_county"), at + "in_county", problems)
         held = raw.get("statuses") or []
         if isinstance(held, str):  # a CSV cell: "registered_poor;dibao"
             held = [x for x in held.replace("、", ";").split(";") if x.strip()]
@@ -179,7 +200,7 @@ def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]
                 "admission_date": admitted,
                 "discharge_date": discharged,
                 "hospital_level": level,
-                "in_county": bool(raw.get("in_county", True)),
+                "in_county": in_county,
                 "total_cost": total,
                 "in_policy_cost": in_policy,
                 "non_compliant_cost": non_compliant,

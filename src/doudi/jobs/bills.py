@@ -62,8 +62,6 @@ HEADERS_ZH = {
 }
 LEVELS_ZH = {"一级": "1", "二级": "2", "三级": "3"}
 CLAIMS_ZH = {"住院": "inpatient", "门诊慢特病一类": "chronic_1", "门诊慢特病二类": "chronic_2"}
-YES = {"是", "true", "1", "y", "yes", "县域内"}
-NO = {"否", "false", "0", "n", "no", "县域外"}
 #: The columns a stored bill holds besides its person and batch.
 BILL_FIELDS = (
     "bill_id",
@@ -140,10 +138,10 @@ def read_file(data: bytes) -> tuple[str, list[tuple[int, dict[str, str | None]]]
     return encoding, rows
 
 
-def _normalized(raw: dict[str, str | None]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Chinese cell values as the engine's (二级 → 2, 是/否 → true/false)."""
+def _normalized(raw: dict[str, str | None]) -> dict[str, Any]:
+    """Chinese cell values as the engine's (二级 → 2, 住院 → inpatient; 县域内 是/否 the
+    engine reads itself)."""
     out: dict[str, Any] = dict(raw)
-    problems = []
     level = raw.get("hospital_level")
     if level in LEVELS_ZH:
         out["hospital_level"] = LEVELS_ZH[level]
@@ -152,14 +150,7 @@ def _normalized(raw: dict[str, str | None]) -> tuple[dict[str, Any], list[tuple[
     claim = raw.get("claim_type")
     if claim in CLAIMS_ZH:
         out["claim_type"] = CLAIMS_ZH[claim]
-    county = raw.get("in_county")
-    if county is None or county.lower() in YES:
-        out["in_county"] = True
-    elif county.lower() in NO:
-        out["in_county"] = False
-    else:
-        problems.append(("in_county", f"应为 是 或 否，实际为 {county!r}"))
-    return out, problems
+    return out
 
 
 def import_bills(
@@ -218,7 +209,8 @@ def _check(
     screened = []
     seen: dict[str, int] = {}
     for number, raw in rows:
-        bill, problems = _normalized(nhsa.read_bill(raw))
+        bill = _normalized(nhsa.read_bill(raw))
+        problems: list[tuple[str, str]] = []
         good, messages = settlement.screen_bills([bill])
         for message in messages:
             column = m.group(1) if (m := _FIELD.search(message)) else "bill_id"
