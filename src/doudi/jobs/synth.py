@@ -1043,7 +1043,7 @@ def synthesize(
         )
 
     paid = _write_payments(out / PAYMENTS_FILE, seed, p, s, as_of)
-    _write_bills(out / BILLS_FILE, seed, p, s, as_of)
+    _write_bills(out / BILLS_FILE, region, seed, p, s, as_of)
 
     def ids(flag: Bools) -> list[str]:
         return sorted(p.ids.take(np.flatnonzero(flag)).to_pylist())
@@ -1106,11 +1106,13 @@ def _write_payments(path: Path, seed: int, p: _People, s: _Lists, as_of: date) -
     return paid
 
 
-def _write_bills(path: Path, seed: int, p: _People, s: _Lists, as_of: date) -> None:
+def _write_bills(path: Path, region: str, seed: int, p: _People, s: _Lists, as_of: date) -> None:
     """The hospitals' settlement export of the year so far (GB18030 CSV, Chinese
     headers): inpatient stays of resident-medical insured people, one to three each,
     discharged between 1 January and ``as_of``; 75–95 % of a bill within the policy
-    scope, up to 3 % non-compliant, 9 in 10 in the county."""
+    scope, up to 3 % non-compliant, 9 in 10 in the county. Bill numbers carry the
+    region's code, as a hospital's carry its own: two synthetic regions' bills can share
+    one registry."""
     rng = _rng(seed, "bills")
     statused = s.poor | s.dibao | s.tekun | s.disability
     insured = s.medical & ~s.dead
@@ -1131,7 +1133,7 @@ def _write_bills(path: Path, seed: int, p: _People, s: _Lists, as_of: date) -> N
 
     table = pa.table(
         {
-            "bill_id": pc.binary_join_element_wise(f"ZY{as_of.year}", serial, ""),
+            "bill_id": pc.binary_join_element_wise(f"ZY{region}{as_of.year}", serial, ""),
             "id_number": p.ids.take(pa.array(person)),
             "name": p.names.take(pa.array(person)),
             "admission_date": _format_dates(_day_array(admitted), "%Y-%m-%d"),
