@@ -114,3 +114,24 @@ def registry(request: pytest.FixtureRequest, tmp_path: Path, _django: None) -> A
     with database.transaction() as con:
         db.execute(con, f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     return database
+
+
+def kill_during(registry: Any, step: str, imports: str, call: str) -> None:
+    """Run ``call`` against ``registry`` in a fresh process that SIGKILLs itself at the
+    job's fault point ``step`` (``jobs.db.fault``: rows written, not committed), and
+    check it died that way. ``imports``: the lines the call needs; ``database`` is the
+    registry, registered in the child."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        f"{imports}\n"
+        "from doudi.jobs import db\n"
+        "db.setup()\n"
+        f"database = db.register('victim', {registry.url()!r})\n"
+        f"{call}\n"
+    )
+    env = {**os.environ, "DOUDI_FAULT": step}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert done.returncode == -9, done.stderr.decode()  # killed by SIGKILL, mid-transaction

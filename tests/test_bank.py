@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
+from conftest import kill_during
 from doudi.jobs import bank, bankfile, db, plan
 from doudi.jobs.importing import import_roster
 
@@ -324,10 +325,6 @@ def test_a_truncated_return_is_refused():
 @pytest.mark.parametrize("step", ["withholding", "bank_return"])
 def test_a_killed_withholding_or_return_leaves_the_previous_state(registry, tmp_path, step):
     """SIGKILL after the rows were written, before the commit: nothing is left of it."""
-    import os
-    import subprocess
-    import sys
-
     version = load(registry, tmp_path)
     out = tmp_path / "bank"
     if step == "bank_return":
@@ -338,16 +335,7 @@ def test_a_killed_withholding_or_return_leaves_the_previous_state(registry, tmp_
     else:
         call = f"bank.export_withholding(database, {version}, '500102', Path({str(out)!r}))"
     before = counts(registry), registry.read("registry_withholding_batch").num_rows
-    script = (
-        "from pathlib import Path\n"
-        "from doudi.jobs import bank, db\n"
-        "db.setup()\n"
-        f"database = db.register('victim', {registry.url()!r})\n"
-        f"{call}\n"
-    )
-    env = {**os.environ, "DOUDI_FAULT": step}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
-    assert done.returncode == -9, done.stderr.decode()
+    kill_during(registry, step, "from pathlib import Path\nfrom doudi.jobs import bank", call)
     assert (counts(registry), registry.read("registry_withholding_batch").num_rows) == before
     if step == "withholding":
         assert not list(out.glob("DK_*.txt"))  # the file appears only with its batch

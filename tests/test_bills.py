@@ -5,9 +5,6 @@ tests/test_settlement.py, now read from the registry instead of the bill."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
-from conftest import make_id
+from conftest import kill_during, make_id
 from doudi.jobs import bills, db
 from doudi.jobs.importing import import_roster
 from doudi.jobs.reading import RosterError
@@ -164,15 +161,11 @@ def test_a_killed_import_leaves_the_registry_as_it_was(registry, tmp_path):
     load(registry, tmp_path)
     before = registry.read("registry_import_batch").num_rows
     path = write(tmp_path / "f.csv", [f"C-1,{POOR},2018-03-01,2018-03-10,二级,是,12000,10000"])
-    script = (
-        "from pathlib import Path\n"
-        "from doudi.jobs import bills, db\n"
-        "db.setup()\n"
-        f"database = db.register('victim', {registry.url()!r})\n"
-        f"bills.import_bills(database, Path({str(path)!r}), '360000')\n"
+    kill_during(
+        registry,
+        "bills",
+        "from pathlib import Path\nfrom doudi.jobs import bills",
+        f"bills.import_bills(database, Path({str(path)!r}), '360000')",
     )
-    env = {**os.environ, "DOUDI_FAULT": "bills"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
-    assert done.returncode == -9, done.stderr.decode()
     assert stored(registry) == []
     assert registry.read("registry_import_batch").num_rows == before

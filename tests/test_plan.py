@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import doudi
+from conftest import kill_during
 from doudi.jobs import db, plan
 from doudi.jobs.importing import import_roster
 
@@ -125,21 +126,13 @@ def test_no_people_or_no_parameters_is_a_chinese_error_and_writes_nothing(regist
 
 
 def test_a_killed_plan_run_leaves_the_previous_state(registry, tmp_path):
-    import os
-    import subprocess
-    import sys
-
     load(registry, tmp_path)
-    script = (
-        "from pathlib import Path\n"
-        "from doudi.jobs import db, plan\n"
-        "db.setup()\n"
-        f"database = db.register('victim', {registry.url()!r})\n"
-        f"plan.run_plan(database, '500000', 2018, snapshots=Path({str(tmp_path)!r}))\n"
+    kill_during(
+        registry,
+        "plan",
+        "from pathlib import Path\nfrom doudi.jobs import plan",
+        f"plan.run_plan(database, '500000', 2018, snapshots=Path({str(tmp_path)!r}))",
     )
-    env = {**os.environ, "DOUDI_FAULT": "plan"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
-    assert done.returncode == -9, done.stderr.decode()  # SIGKILL after the rows were written
     assert registry.read("registry_plan_version").num_rows == 0
     assert registry.read("registry_contribution").num_rows == 0
 

@@ -5,9 +5,6 @@ PostgreSQL (the ``registry`` fixture): synthetic department files from
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +13,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
+from conftest import kill_during
 from doudi.jobs import db
 from doudi.jobs.compare import TABLES, compare
 from doudi.jobs.export import comparison_workbook
@@ -147,17 +145,12 @@ def test_a_newer_list_closes_those_who_left_and_a_late_older_one_changes_nothing
 def test_a_killed_import_leaves_the_database_as_it_was(registry, county):
     out, manifest = county
     before = counts(registry)
-    script = (
-        "from datetime import date\n"
-        "from pathlib import Path\n"
-        "from doudi.jobs import db\n"
-        "from doudi.jobs.importing import import_roster\n"
-        "db.setup()\n"
-        f"database = db.register('victim', {registry.url()!r})\n"
-        f"import_roster(database, Path({str(out / manifest.file('resident_pension').path)!r}),"
-        " 'resident_pension', date(2018, 3, 31))\n"
+    roster = out / manifest.file("resident_pension").path
+    kill_during(
+        registry,
+        "periods",
+        "from datetime import date\nfrom pathlib import Path\n"
+        "from doudi.jobs.importing import import_roster",
+        f"import_roster(database, Path({str(roster)!r}), 'resident_pension', date(2018, 3, 31))",
     )
-    env = {**os.environ, "DOUDI_FAULT": "periods"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
-    assert done.returncode == -9, done.stderr.decode()  # killed by SIGKILL, mid-transaction
     assert counts(registry) == before

@@ -108,32 +108,31 @@ def test_SD_2017_37_2_2_registered_poor_half_deductible_plus_5_points():
     assert other["patient_pays"] == "10187.50"
 
 
+#: Supplementary insurance, the tilt rate and assistance off: only the basic layer and the
+#: 10 % top-up pay.
+NO_HELP = {
+    "medical_settlement.supplementary_rate": 0,
+    "medical_settlement.tilt_rate": 0,
+    "medical_settlement.assistance_rate": 0,
+}
+
+
 def test_PZH_2018_195_2_2_personal_share_at_most_10_percent_in_county():
-    no_help = {
-        "medical_settlement.supplementary_rate": 0,
-        "medical_settlement.tilt_rate": 0,
-        "medical_settlement.assistance_rate": 0,
-    }
     b = bill("B", 2, 20000, 20000, who="510402197505050019", in_county=True)
-    (r,) = settle("510400", parse_bills([b]), no_help)
+    (r,) = settle("510400", parse_bills([b]), NO_HELP)
     # basic 75% × 19500 = 14625.00; left 5375 > 10% × 20000 = 2000: tilt tops up 3375.00
     assert paid(r) == {"basic": "14625.00", "tilt": "3375.00"}
     assert r["patient_in_policy"] == "2000.00"
     outside = dict(b, in_county=False)
-    (r,) = settle("510400", parse_bills([outside]), no_help)
+    (r,) = settle("510400", parse_bills([outside]), NO_HELP)
     assert r["patient_in_policy"] == "5375.00"  # outside the county the 10% rule does not apply
 
 
 @pytest.mark.parametrize("cell", ["false", "否", "0", "县域外"])
 def test_PZH_2018_195_2_2_a_csv_cell_saying_no_is_outside_the_county(cell):
     """A CSV gives text: "false" or 否 must not read as true (bool("false") is)."""
-    no_help = {
-        "medical_settlement.supplementary_rate": 0,
-        "medical_settlement.tilt_rate": 0,
-        "medical_settlement.assistance_rate": 0,
-    }
     b = bill("B", 2, 20000, 20000, who="510402197505050019", in_county=cell)
-    (r,) = settle("510400", parse_bills([b]), no_help)
+    (r,) = settle("510400", parse_bills([b]), NO_HELP)
     # no 10% top-up outside the county: the patient keeps 20000 − 14625 = 5375.00
     assert r["patient_in_policy"] == "5375.00"
     with pytest.raises(BillError, match="in_county"):
