@@ -102,10 +102,7 @@ def person(request: HttpRequest, pk: int, unmask: bool = False) -> dict[str, Any
         audit.record(request, "unmask", "registry_person", found.pk, "接口查看完整身份证号")
     return {
         **people.summary(found, unmasked=unmask),
-        "statuses": people.statuses(found),
-        "enrollments": people.enrollments(found),
-        "plans": people.plans(found),
-        "bills": people.bills(found),
+        **people.record(found),
     }
 
 

@@ -18,10 +18,10 @@ from doudi.web.roles import Scope, scope_of
 def scoped_person(scope: Scope, pk: int) -> Person:
     """The person ``pk`` if they are in the scope; 404 otherwise (also for a person of
     another county: the page does not tell that they exist)."""
-    try:
-        return scope.people(Person.objects.all()).get(pk=pk)
-    except Person.DoesNotExist:
-        raise Http404("查无此人或不在您的管辖范围内 / no such person in your region") from None
+    found = scope.person(pk)
+    if found is None:
+        raise Http404("查无此人或不在您的管辖范围内 / no such person in your region")
+    return found
 
 
 @login_required
@@ -37,21 +37,17 @@ def search(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     person = scoped_person(scope, pk)
-    plans = people.plans(person)
-    planned = sorted({p["year"] for p in plans}, reverse=True)
+    record = people.record(person)
+    planned = sorted({p["year"] for p in record["plans"]}, reverse=True)
     years = planned + [y for y in range(date.today().year, 2015, -1) if y not in planned]
-    statuses, enrollments = people.statuses(person), people.enrollments(person)
     context = {
+        **record,
         "person": people.summary(person, unmasked=False),
-        "statuses": statuses,
-        "enrollments": enrollments,
-        "plans": plans,
-        "bills": people.bills(person),
         "layer_names": list(LAYER_ZH.values()),
         "years": years,
         "timeline": {
-            "statuses": statuses,
-            "enrollments": enrollments,
+            "statuses": record["statuses"],
+            "enrollments": record["enrollments"],
             "today": date.today().isoformat(),
         },
     }
