@@ -173,6 +173,18 @@ def test_passwords_are_stored_with_argon2(site):
     assert get_user_model().objects.get(username="fuling").password.startswith("argon2")
 
 
+def test_a_user_without_a_role_is_signed_in_but_refused(site):
+    """The account (role and region) is read with the session's user: a user that has
+    none gets 403 on every page and sees no one, rather than an error."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("norole", password=PASSWORD)
+    c = login("norole")
+    assert c.get("/").status_code == 403
+    assert c.get("/people/?q=李").status_code == 403
+    assert c.get(f"/people/{site['pk']['B']}/").status_code == 403
+
+
 def test_security_headers_and_cookies(site):
     c = login("fuling")
     response = c.get("/")

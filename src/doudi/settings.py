@@ -115,7 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling (django-axes)
-    "django.contrib.auth.backends.ModelBackend",
+    "doudi.web.accounts.AccountBackend",  # Django's ModelBackend, the account read with the user
 ]
 AXES_FAILURE_LIMIT = 5  # failed logins per user name and address …
 AXES_COOLOFF_TIME = 0.25  # … lock them out for 15 minutes (hours)
