@@ -1,4 +1,5 @@
-"""Creating and updating users with their role and region (the command line, tests)."""
+"""Users with their role and region: creating and updating them (the command line, tests)
+and reading them back for a signed-in session (AccountBackend)."""
 
 from __future__ import annotations
 
