@@ -4,9 +4,11 @@ A registry of ``--people`` persons (default 10^6; ``bench_registry.province``: a
 synthetic Jiangxi with a fifth as many status periods, enrollments, roster entries) is
 written to a fresh SQLite file with ADBC and planned for 2018 (``run_plan``), so a person
 page has statuses, enrollments and plan rows to show. ``doudi serve`` then serves it
-(gunicorn, ``--workers`` processes of ``--threads`` threads, no job worker), and wrk
+(gunicorn, ``--workers`` processes of ``--threads`` threads — by default as ``doudi
+serve``: sync workers, 2 × cores + 1 — no job worker), and wrk
 (Debian's package, installed when missing) drives it at 1, 10 and 50 concurrent
-connections for ``--seconds`` each, every request for a person drawn at random:
+connections for ``--seconds`` each (after 3 s of each case unmeasured, to warm the
+server up), every request for a person drawn at random:
 
 - ``page``: ``GET /people/<id>/`` signed in as a provincial administrator (session cookie);
 - ``api``: ``GET /api/people/<id>`` with a bearer token;
@@ -40,6 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib
+from doudi.cli_web import DEFAULT_WORKERS
 
 PASSWORD = "bench-password-2018"
 LUA = """
@@ -67,8 +70,10 @@ def parse_args() -> argparse.Namespace:
         "--people", type=int, default=int(os.environ.get("DOUDI_BENCH_PEOPLE", 10**6))
     )
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per process")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn processes")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per process (1: sync workers)"
+    )
     parser.add_argument("--concurrency", default="1,10,50")
     return parser.parse_args()
 
@@ -137,6 +142,8 @@ def serve(url: str, port: int, workers: int, threads: int, home: Path) -> subpro
         "serve",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
         "--threads",
         str(threads),
         "--no-worker",
@@ -222,6 +229,10 @@ def main() -> None:
             "page": ("/people/%d/", {"Cookie": session_cookie(base)}),
             "api": ("/api/people/%d", {"Authorization": f"Bearer {api_token()}"}),
         }
+        # warm up first, unmeasured: every thread opens its database connection and
+        # every process loads its templates, as a server that has been running has
+        for path, header in cases.values():
+            run_wrk(wrk, base, path, header, args.people, 50, 3)
         rows = []
         baseline: dict[int, float] = {}
         for c in (int(x) for x in args.concurrency.split(",")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from typing import Annotated
 
@@ -10,16 +11,25 @@ import typer
 from doudi.cli_registry import _database
 
 ROLES = ("province_admin", "caseworker", "finance", "auditor")
+DEFAULT_WORKERS = 2 * (os.cpu_count() or 1) + 1
 
 
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
-    workers: Annotated[int, typer.Option(help="处理请求的进程数")] = 3,
-    threads: Annotated[int, typer.Option(help="每个进程的线程数")] = 4,
+    workers: Annotated[
+        int, typer.Option(help="处理请求的进程数（默认：CPU 核数×2+1）", show_default=False)
+    ] = DEFAULT_WORKERS,
+    threads: Annotated[int, typer.Option(help="每个进程的线程数（1：同步进程）")] = 1,
     worker: Annotated[bool, typer.Option(help="同时运行后台任务（导入、比对、计划）")] = True,
 ) -> None:
-    """启动经办系统网页服务 / start the web application (gunicorn)."""
+    """启动经办系统网页服务 / start the web application (gunicorn).
+
+    By default gunicorn's sync workers, one request at a time each, 2 × cores + 1 of
+    them: each request is accepted by a process that is free, so no process is left with
+    more connections than it can serve, which threads in fewer processes (a thread
+    holds a process's one core) did (docs/web.md, "Performance")."""
+    import gc
     from typing import Any
 
     from gunicorn.app.base import BaseApplication
@@ -34,7 +44,7 @@ def serve(
                 "bind": f"{host}:{port}",
                 "workers": workers,
                 "threads": threads,
-                "worker_class": "gthread",
+                "worker_class": "sync" if threads == 1 else "gthread",
                 "timeout": 120,
                 "accesslog": None,
                 "proc_name": "doudi",
@@ -46,6 +56,12 @@ def serve(
             return application
 
     process = jobs.start_process() if worker else None
+    # What the master has loaded (Django, the policy engine, DuckDB, Arrow: some 135,000
+    # objects) is kept out of the garbage collector's full passes in every worker: a full
+    # pass over them stops a worker for 70-150 ms, the longest waits of a page under load
+    # (docs/web.md, "Performance").
+    gc.collect()
+    gc.freeze()
     typer.echo(f"经办系统已启动 / serving on http://{host}:{port}/  （Ctrl+C 停止）")
     try:
         Server().run()
