@@ -344,3 +344,26 @@ def test_a_cap_once_granted_is_not_taken_back_and_never_exceeded():
     ]
     results = settle("360000", parse_bills(bills))
     assert [paid(r).get("basic", "0.00") for r in results] == ["100000.00", "0.00", "0.00"]
+
+
+def test_a_screened_out_bill_names_its_field_and_reason():
+    """What an import reports per rejected row: the bill, the field (the column), and
+    the reason, and the Chinese sentence a user reads, from the same problem."""
+    from doudi.engine.settlement import screen_bills
+
+    bill = {
+        "bill_id": "ZY-7",
+        "id_number": "11010519491231002X",
+        "admission_date": "2018-03-01",
+        "discharge_date": "2018-02-01",
+        "hospital_level": 2,
+        "total_cost": "1000",
+    }
+    rows, problems = screen_bills([bill, "not a bill"])
+    assert rows == []
+    by_field = {p.field: p for p in problems}
+    assert set(by_field) == {"discharge_date", "in_policy_cost", ""}
+    assert by_field["in_policy_cost"].reason == "不能为空"
+    assert by_field["in_policy_cost"] == "单据 ZY-7，字段 in_policy_cost：不能为空"
+    assert by_field["discharge_date"].bill == "ZY-7"
+    assert by_field[""] == "第2张单据：应为映射（键: 值）"

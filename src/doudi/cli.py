@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +23,7 @@ app = typer.Typer(
 )
 
 
-def _fail(messages: list[str]) -> None:
+def _fail(messages: Sequence[str]) -> None:
     """Print input errors in Chinese and exit with status 2 (no traceback)."""
     typer.echo("输入有误 / invalid input:", err=True)
     for m in messages:

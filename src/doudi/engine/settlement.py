@@ -61,36 +61,54 @@ QUOTE = {
 }
 
 
+class BillProblem(str):
+    """One problem of one bill, as the Chinese sentence a user reads ("单据 ZY-1，字段
+    total_cost：不能为空"), which also keeps the field and the reason apart: an import
+    reports each rejected row's column."""
+
+    bill: str
+    field: str  # "": the bill as a whole (``bill`` then says which: "第3张单据")
+    reason: str
+
+    def __new__(cls, bill: str, field: str, reason: str) -> BillProblem:
+        text = f"单据 {bill}，字段 {field}：{reason}" if field else f"{bill}：{reason}"
+        problem = super().__new__(cls, text)
+        problem.bill, problem.field, problem.reason = bill, field, reason
+        return problem
+
+
 class BillError(ValueError):
     """Invalid bills; ``problems`` names each bill, field and reason in Chinese."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: Sequence[str]):
         super().__init__("\n".join(problems))
-        self.problems = problems
+        self.problems = list(problems)
 
 
-def _day(raw: Any, where: str, problems: list[str]) -> date | None:
+def _day(raw: Any, where: tuple[str, str], problems: list[BillProblem]) -> date | None:
     if isinstance(raw, date):
         return raw
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        problems.append(f"{where}：日期格式应为 YYYY-MM-DD，实际为 {raw!r}")
+        problems.append(BillProblem(*where, f"日期格式应为 YYYY-MM-DD，实际为 {raw!r}"))
         return None
 
 
-def _money(raw: Any, where: str, problems: list[str], required: bool = True) -> Decimal | None:
+def _money(
+    raw: Any, where: tuple[str, str], problems: list[BillProblem], required: bool = True
+) -> Decimal | None:
     if raw is None:
         if required:
-            problems.append(f"{where}：不能为空")
+            problems.append(BillProblem(*where, "不能为空"))
         return None if required else Decimal("0.00")
     try:
         value = yuan(str(raw) if isinstance(raw, float) else raw)
     except MoneyError as exc:
-        problems.append(f"{where}：{exc}")
+        problems.append(BillProblem(*where, str(exc)))
         return None
     if value < 0:
-        problems.append(f"{where}：金额不能为负数（{raw}）")
+        problems.append(BillProblem(*where, f"金额不能为负数（{raw}）"))
     return value
 
 
@@ -99,7 +117,7 @@ YES = frozenset({"是", "true", "1", "y", "yes", "县域内"})
 NO = frozenset({"否", "false", "0", "n", "no", "县域外"})
 
 
-def _flag(raw: Any, where: str, problems: list[str]) -> bool:
+def _flag(raw: Any, where: tuple[str, str], problems: list[BillProblem]) -> bool:
     """A yes/no field; empty means yes (treated in the county, the usual case)."""
     if raw is None or raw == "":
         return True
@@ -110,7 +128,7 @@ def _flag(raw: Any, where: str, problems: list[str]) -> bool:
         return True
     if text in NO:
         return False
-    problems.append(f"{where}：应为 是 或 否（true/false），实际为 {raw!r}")
+    problems.append(BillProblem(*where, f"应为 是 或 否（true/false），实际为 {raw!r}"))
     return True
 
 
@@ -126,68 +144,94 @@ def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[BillProblem]]:
     """Split bills into valid rows and problems (bill, field, reason in Chinese).
 
     A bill id seen before is rejected, so no bill is settled twice.
     """
-    problems: list[str] = []
+    problems: list[BillProblem] = []
     rows = []
     seen: set[str] = set()
     for i, raw in enumerate(bills):
         if not isinstance(raw, Mapping):
-            problems.append(f"第{i + 1}张单据：应为映射（键: 值）")
+            problems.append(BillProblem(f"第{i + 1}张单据", "", "应为映射（键: 值）"))
             continue
         raw = nhsa.read_bill(raw)
         bill_id = str(raw.get("bill_id") or f"#{i + 1}")
-        at = f"单据 {bill_id}，字段 "
         before = len(problems)
         if bill_id in seen:
-            problems.append(f"{at}bill_id：单据号重复，同一单据只结算一次")
+            problems.append(BillProblem(bill_id, "bill_id", "单据号重复，同一单据只结算一次"))
             continue
         seen.add(bill_id)
         try:
             number = idnumber.parse(str(raw.get("id_number") or "")).value
         except idnumber.IdNumberError as exc:
-            problems.append(f"{at}id_number：{exc}")
+            problems.append(BillProblem(bill_id, "id_number", str(exc)))
             number = ""
-        admitted = _day(raw.get("admission_date"), at + "admission_date", problems)
-        discharged = _day(raw.get("discharge_date"), at + "discharge_date", problems)
+        admitted = _day(raw.get("admission_date"), (bill_id, "admission_date"), problems)
+        discharged = _day(raw.get("discharge_date"), (bill_id, "discharge_date"), problems)
         if admitted and discharged and discharged < admitted:
-            problems.append(f"{at}discharge_date：出院日期 {discharged} 早于入院日期 {admitted}")
+            problems.append(
+                BillProblem(
+                    bill_id, "discharge_date", f"出院日期 {discharged} 早于入院日期 {admitted}"
+                )
+            )
         level = LEVELS.get(str(raw.get("hospital_level")))
         if level is None:
-            problems.append(f"{at}hospital_level：应为 1、2、3 或 referral_out（转外诊）")
-        total = _money(raw.get("total_cost"), at + "total_cost", problems)
-        in_policy = _money(raw.get("in_policy_cost"), at + "in_policy_cost", problems)
+            problems.append(
+                BillProblem(bill_id, "hospital_level", "应为 1、2、3 或 referral_out（转外诊）")
+            )
+        total = _money(raw.get("total_cost"), (bill_id, "total_cost"), problems)
+        in_policy = _money(raw.get("in_policy_cost"), (bill_id, "in_policy_cost"), problems)
         non_compliant = _money(
-            raw.get("non_compliant_cost"), at + "non_compliant_cost", problems, required=False
+            raw.get("non_compliant_cost"), (bill_id, "non_compliant_cost"), problems, required=False
         )
-        special = _money(raw.get("special_drug_cost"), at + "special_drug_cost", problems, False)
+        special = _money(
+            raw.get("special_drug_cost"), (bill_id, "special_drug_cost"), problems, False
+        )
         if in_policy is not None and special is not None and special > in_policy:
             problems.append(
-                f"{at}special_drug_cost：特殊药品费用{special}超过政策范围内费用{in_policy}"
+                BillProblem(
+                    bill_id,
+                    "special_drug_cost",
+                    f"特殊药品费用{special}超过政策范围内费用{in_policy}",
+                )
             )
         known = total is not None and in_policy is not None and non_compliant is not None
         if known and in_policy + non_compliant > total:  # type: ignore[operator]
             problems.append(
-                f"{at}in_policy_cost：政策范围内费用{in_policy}加不合规费用{non_compliant}"
-                f"超过总费用{total}"
+                BillProblem(
+                    bill_id,
+                    "in_policy_cost",
+                    f"政策范围内费用{in_policy}加不合规费用{non_compliant}超过总费用{total}",
+                )
             )
         disease = raw.get("disease")
         if disease is not None and str(disease) not in KNOWN_DISEASES:
             problems.append(
-                f"{at}disease：未知的病种 {disease!r}（可选：{'、'.join(KNOWN_DISEASES)}）"
+                BillProblem(
+                    bill_id,
+                    "disease",
+                    f"未知的病种 {disease!r}（可选：{'、'.join(KNOWN_DISEASES)}）",
+                )
             )
         claim = str(raw.get("claim_type") or "inpatient")
         if claim not in CLAIM_TYPES:
-            problems.append(f"{at}claim_type：应为 {'、'.join(CLAIM_TYPES)} 之一，实际为 {claim!r}")
-        in_county = _flag(raw.get("in_county"), at + "in_county", problems)
+            problems.append(
+                BillProblem(
+                    bill_id, "claim_type", f"应为 {'、'.join(CLAIM_TYPES)} 之一，实际为 {claim!r}"
+                )
+            )
+        in_county = _flag(raw.get("in_county"), (bill_id, "in_county"), problems)
         held = raw.get("statuses") or []
         if isinstance(held, str):  # a CSV cell: "registered_poor;dibao"
             held = [x for x in held.replace("、", ";").split(";") if x.strip()]
         if not isinstance(held, list) or not set(held) <= set(STATUSES):
-            problems.append(f"{at}statuses：出院时持有的身份列表，可选 {'、'.join(STATUSES)}")
+            problems.append(
+                BillProblem(
+                    bill_id, "statuses", f"出院时持有的身份列表，可选 {'、'.join(STATUSES)}"
+                )
+            )
             held = []
         held = set(held)
         if len(problems) > before:

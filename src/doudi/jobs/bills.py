@@ -20,7 +20,6 @@ import copy
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -76,7 +75,6 @@ BILL_FIELDS = (
     "claim_type",
     "disease",
 )
-_FIELD = re.compile(r"字段 (\w+)：")
 
 
 @dataclass
@@ -211,10 +209,8 @@ def _check(
     for number, raw in rows:
         bill = _normalized(nhsa.read_bill(raw))
         problems: list[tuple[str, str]] = []
-        good, messages = settlement.screen_bills([bill])
-        for message in messages:
-            column = m.group(1) if (m := _FIELD.search(message)) else "bill_id"
-            problems.append((column, message.split("：", 1)[-1]))
+        good, screened_out = settlement.screen_bills([bill])
+        problems += [(p.field or "bill_id", p.reason) for p in screened_out]
         bill_id = str(bill.get("bill_id") or "")
         if bill_id and bill_id in seen:
             problems.append(("bill_id", f"单据号 {bill_id} 与第 {seen[bill_id]} 行重复"))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from doudi.core.idnumber import check_character
@@ -16,8 +17,8 @@ CALCULATOR_ID = "11010119900101001" + check_character("11010119900101001")
 class BillRejected(ValueError):
     """The bill is invalid; ``problems`` are the Chinese reasons by field."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
         super().__init__("；".join(problems))
 
 
