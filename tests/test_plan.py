@@ -149,3 +149,29 @@ def test_positions_agree_with_binary_search(ids: set[int], wanted: list[int]) ->
     at, found = plan._positions(people, asked)
     expected = [people.tolist().index(w) if w in ids else None for w in wanted]
     assert [int(a) if f else None for a, f in zip(at, found, strict=True)] == expected
+
+
+def test_contribution_rows_come_in_person_and_payer_order_with_sorted_clauses():
+    """One row per person and payer (no row for a zero government part), persons in id
+    order and payers by name, each row's clause list sorted and distinct."""
+    money = pa.decimal128(18, 2)
+    out = pa.table(
+        {
+            "row_no": pa.array([3, 1, 2], pa.int64()),
+            "rp_eligible": [True, True, False],
+            "rp_enrolled": [True, True, True],
+            "rp_self_due": pa.array([Decimal("30.00"), Decimal("0.00"), None], money),
+            "rp_basis": ["B;A;B;", None, "X;"],
+            "rp_fund_poverty_office": pa.array([Decimal(70), Decimal(100), Decimal(0)], money),
+            "rp_fund_city": pa.array([Decimal(5), Decimal(0), Decimal(0)], money),
+        }
+    )
+    rows = plan._contributions(out, 2018).to_pylist()
+    assert [(r["person_id"], r["payer"], str(r["amount"]), r["basis"]) for r in rows] == [
+        (1, "poverty_office", "100.00", ""),
+        (1, "self", "0.00", ""),
+        (3, "city", "5.00", "A;B"),
+        (3, "poverty_office", "70.00", "A;B"),
+        (3, "self", "30.00", "A;B"),
+    ]
+    assert plan._contributions(out.slice(0, 0), 2018).num_rows == 0
