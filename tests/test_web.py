@@ -316,6 +316,49 @@ def test_an_upload_is_dry_run_then_confirmed(site):
     assert StatusPeriod.objects.filter(status="registered_poor").count() == 3
 
 
+def test_hospital_bills_are_uploaded_dry_run_then_confirmed(site):
+    """A caseworker uploads the county hospital's bills: the dry run names each rejected
+    row (a patient of another county, a bill already stored); confirmed, the bill is
+    stored and the person page shows its payer layers."""
+    from doudi.registry.models import Bill
+    from doudi.web import worker
+
+    c = login("fuling")
+    data = (
+        "单据号,公民身份号码,入院日期,出院日期,医院等级,总费用,政策范围内费用\n"
+        f"ZY-2,{ID['A']},2018-04-01,2018-04-08,一级,3000,2500\n"
+        f"ZY-3,{ID['D']},2018-04-01,2018-04-08,一级,3000,2500\n"  # 渝中区: not fuling's
+        f"ZY-1,{ID['B']},2018-03-01,2018-03-10,二级,12000,10000\n"  # stored already
+    ).encode("gb18030")
+    response = upload(c, "县医院结算.csv", data, source="bills")
+    assert response.status_code == 302
+    preview = response["Location"]
+    assert worker.run_pending() == 1
+    page = html(c.get(preview))
+    assert "试导入" in page and "接受 1 张，拒绝 2 行" in page and "结算地区 500000" in page
+    assert "不在" in page and "ZY-1" in page
+    assert ID["D"] not in page  # the ID number of the refused row is masked
+    assert not Bill.objects.filter(bill_id="ZY-2").exists()  # nothing written yet
+    response = c.post(preview)
+    assert worker.run_pending() == 1
+    assert "已导入" in html(c.get(response["Location"]))
+    assert Bill.objects.get(bill_id="ZY-2").person_id == site["pk"]["A"]
+    assert "ZY-2" in html(c.get(f"/people/{site['pk']['A']}/"))
+
+
+def test_bills_are_csv_and_need_an_account_with_a_jurisdiction(site):
+    from doudi.web import worker
+    from doudi.web.accounts import set_user
+
+    assert "住院结算单据" in html(login("fuling").get("/imports/"))  # offered in the form
+    response = upload(login("fuling"), "bills.xlsx", b"PK\x03\x04", source="bills")
+    assert response.status_code == 200 and "CSV" in html(response)
+    set_user("nation", "province_admin", "000000", PASSWORD)
+    response = upload(login("nation"), "bills.csv", b"a,b\n", source="bills")
+    assert "统筹地区" in html(response)
+    assert worker.run_pending() == 0
+
+
 def test_a_list_of_another_county_is_refused_whole(site):
     from doudi.registry.models import ImportBatch
     from doudi.web import worker
@@ -560,6 +603,27 @@ def test_the_api_evaluates_settles_and_explains(site):
     assert settled["patient_pays"] == "2576.00"
     explained = c.get(f"/api/people/{site['pk']['C']}/explanation", {"year": 2018}, **auth)
     assert explained.json()["resident_pension"]["gov_paid"] == "100.00"
+
+
+def test_the_api_imports_bills_committed_at_once(site):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doudi.registry.models import Bill
+    from doudi.web import worker
+
+    c, auth = api("fuling")
+    data = (
+        "单据号,公民身份号码,入院日期,出院日期,医院等级,总费用,政策范围内费用\n"
+        f"ZY-4,{ID['C']},2018-05-01,2018-05-03,一级,800,600\n"
+    ).encode("gb18030")
+    fields = {"source": "bills", "as_of": "2018-06-30", "dry_run": "false", "wait": "false"}
+    response = c.post("/api/imports", {"file": SimpleUploadedFile("b.csv", data), **fields}, **auth)
+    assert response.status_code == 200 and worker.run_pending() == 1
+    job = c.get(f"/api/jobs/{response.json()['id']}", **auth).json()
+    assert job["state"] == "done" and job["result"]["accepted"] == 1
+    assert Bill.objects.get(bill_id="ZY-4").jurisdiction == "500000"
+    refused = c.post("/api/imports", {"file": SimpleUploadedFile("b.txt", data), **fields}, **auth)
+    assert refused.status_code == 400 and "CSV" in refused.json()["detail"]
 
 
 def test_the_api_imports_plans_and_counts(site):

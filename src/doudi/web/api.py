@@ -17,12 +17,11 @@ from pydantic import Field
 
 import doudi
 from doudi.engine.scenario import ScenarioError
-from doudi.jobs.rosters import ROSTERS
 from doudi.policy import jurisdictions
 from doudi.registry.models import PlanVersion
 from doudi.web import audit, dashboard, people, tokens, worker
 from doudi.web.calculator import BillRejected, settle_bill
-from doudi.web.importing import UploadRejected, store
+from doudi.web.importing import UploadRejected, job_params
 from doudi.web.models import Job
 from doudi.web.roles import scope_of
 from doudi.web.views.jobs import scoped_job
@@ -146,21 +145,11 @@ def import_roster(
     """Scan the file, then run the import as a job; ``wait`` answers when it ends."""
     scope = scope_of(request.user)
     scope.require("import")
-    if source not in ROSTERS:
-        return Status(400, {"detail": f"未知的名单类别 {source!r}"})
     try:
-        path, checksum = store(file)
+        params = job_params(file, source, as_of.isoformat(), scope.region)
     except UploadRejected as exc:
         return Status(400, {"detail": str(exc)})
-    params = {
-        "path": str(path),
-        "file_name": file.name,
-        "checksum": checksum,
-        "source": source,
-        "as_of": as_of.isoformat(),
-        "dry_run": dry_run,
-    }
-    job = worker.submit("import", params, request.user, scope.region)
+    job = worker.submit("import", {**params, "dry_run": dry_run}, request.user, scope.region)
     if not dry_run:
         audit.record(request, "import", "registry_import_batch", None, f"接口导入 {file.name}")
     return _job(worker.wait(job) if wait else job)

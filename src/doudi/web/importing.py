@@ -1,5 +1,5 @@
-"""Uploads of department rosters: checked before anything is stored, then imported
-by the worker (jobs.importing, dry run first).
+"""Uploads of department rosters and hospital bills: checked before anything is stored,
+then imported by the worker (jobs.importing, jobs.bills; dry run first).
 
 The scan refuses, before the file touches the disk: a file over the size limit; a name
 that is not .csv or .xlsx; a .xlsx that is not a well-formed Office Open XML package, has
@@ -23,10 +23,19 @@ import pyarrow as pa
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from doudi.jobs import bills
+from doudi.jobs.bills import BillImport
 from doudi.jobs.importing import ImportReport
+from doudi.jobs.rosters import ROSTERS, SOURCES
+from doudi.policy import jurisdictions
 from doudi.web.roles import mask_id
 
 MAX_RATIO = 50
+#: What can be uploaded: the departments' rosters, and the hospitals' bills (CSV).
+LABELS = {
+    **{k: SOURCES[k].label for k in ROSTERS},
+    bills.SOURCE: "住院结算单据（医院结算系统导出，CSV）",
+}
 CHANGE_ZH = {"open": "开始", "close": "结束", "change": "变更", "remove": "撤销"}
 _FORBIDDEN_PARTS = re.compile(
     r"(vbaProject\.bin|externalLinks/|embeddings/|activeX/)", re.IGNORECASE
@@ -103,6 +112,37 @@ def store(upload: UploadedFile) -> tuple[Path, str]:
     return path, hashlib.sha256(data).hexdigest()
 
 
+def job_params(upload: UploadedFile, source: str, as_of: str, region: str) -> dict[str, Any]:
+    """Check an upload of ``source`` by a user of ``region`` and store it; the import
+    job's parameters (a dry run). Raises UploadRejected (nothing stored)."""
+    if source not in LABELS:
+        raise UploadRejected(f"未知的名单类别 {source!r}（可选：{'、'.join(LABELS)}）")
+    params: dict[str, Any] = {
+        "file_name": upload.name or "upload",
+        "source": source,
+        "as_of": as_of,
+        "dry_run": True,
+    }
+    if source == bills.SOURCE:
+        if not params["file_name"].lower().endswith(".csv"):
+            raise UploadRejected("住院结算单据请上传 CSV 文件（UTF-8 或 GBK）")
+        params["jurisdiction"] = bill_jurisdiction(region)
+    path, checksum = store(upload)
+    return {**params, "path": str(path), "checksum": checksum}
+
+
+def bill_jurisdiction(region: str) -> str:
+    """Where the bills of a user of ``region`` are settled: their province, or their
+    city where it has a policy of its own (Tangshan). A national account has none."""
+    try:
+        found = jurisdictions.resolve(region)
+    except jurisdictions.UnknownJurisdiction:
+        found = None
+    if found is None or found.code == jurisdictions.NATIONAL:
+        raise UploadRejected("住院单据按统筹地区结算：请用省、市或区县的账户导入")
+    return found.code
+
+
 def _rows(table: pa.Table | None, limit: int = 200) -> list[dict[str, Any]]:
     if table is None:
         return []
@@ -143,4 +183,30 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
         "people_added": report.people_added,
         "periods_opened": report.periods_opened,
         "periods_closed": report.periods_closed,
+    }
+
+
+def bills_json(report: BillImport) -> dict[str, Any]:
+    """What the preview and the result pages show of a bill import."""
+    refused = [
+        {
+            "row_number": r.row_number,
+            "column": r.column,
+            "code": r.code,
+            "value": mask_id(r.value) if r.column == "id_number" else r.value,
+            "reason": r.reason,
+        }
+        for r in report.rejected[:200]
+    ]
+    return {
+        "summary": report.summary_zh()[:1],  # its other lines are the rejected rows below
+        "already_imported": report.already_imported,
+        "dry_run": report.dry_run,
+        "batch_id": report.batch_id,
+        "rows_read": report.rows_read,
+        "accepted": len(report.accepted),
+        "rejected_count": len(report.rejected),
+        "rejected": refused,
+        "changes_count": 0,
+        "changes": [],
     }

@@ -108,13 +108,25 @@ def start_process() -> subprocess.Popen[bytes]:
 
 
 def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
-    """Dry run or commit of an uploaded roster (jobs.importing.import_roster)."""
-    from doudi.jobs import db
+    """Dry run or commit of an uploaded roster (jobs.importing.import_roster) or of a
+    hospital's bills (jobs.bills.import_bills)."""
+    from doudi.jobs import bills, db
     from doudi.jobs.importing import import_roster
     from doudi.web import importing
 
     p = job.params
     progress("校验名单 / validating", 10)
+    if p["source"] == bills.SOURCE:
+        stored = bills.import_bills(
+            db.Database(),
+            Path(p["path"]),
+            p["jurisdiction"],
+            dry_run=p["dry_run"],
+            actor=job.created_by,
+            within=job.region,
+        )
+        progress("整理结果 / report", 90)
+        return importing.bills_json(stored)
     report = import_roster(
         db.Database(),
         Path(p["path"]),

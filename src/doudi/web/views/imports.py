@@ -1,4 +1,5 @@
-"""Upload a department's roster: scan, dry run (what would change), confirm, result."""
+"""Upload a department's roster or a hospital's bills: scan, dry run (what would
+change), confirm, result."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from doudi.jobs.rosters import ROSTERS, SOURCES
+from doudi.jobs import bills
 from doudi.web import audit, worker
-from doudi.web.importing import UploadRejected, store
+from doudi.web.importing import LABELS, UploadRejected, job_params
 from doudi.web.models import Job
 from doudi.web.roles import scope_of
 from doudi.web.views.jobs import scoped_job
@@ -19,7 +20,7 @@ from doudi.web.views.jobs import scoped_job
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="名单文件（.xlsx 或 .csv）")
-    source = forms.ChoiceField(label="名单类别", choices=[(k, SOURCES[k].label) for k in ROSTERS])
+    source = forms.ChoiceField(label="名单类别", choices=list(LABELS.items()))
     as_of = forms.DateField(label="名单截止日期", initial=date.today)
 
 
@@ -30,24 +31,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     error = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            path, checksum = store(form.cleaned_data["file"])
+            params = job_params(
+                data["file"], data["source"], data["as_of"].isoformat(), scope.region
+            )
         except UploadRejected as exc:
             error = str(exc)
         else:
-            job = worker.submit(
-                "import",
-                {
-                    "path": str(path),
-                    "file_name": form.cleaned_data["file"].name,
-                    "checksum": checksum,
-                    "source": form.cleaned_data["source"],
-                    "as_of": form.cleaned_data["as_of"].isoformat(),
-                    "dry_run": True,
-                },
-                request.user,
-                scope.region,
-            )
+            job = worker.submit("import", params, request.user, scope.region)
             return redirect("import_preview", job=job.pk)
     recent = Job.objects.filter(kind="import", region__startswith=scope.prefix).order_by("-pk")[:20]
     return render(request, "web/imports.html", {"form": form, "error": error, "recent": recent})
@@ -79,5 +71,10 @@ def preview(request: HttpRequest, job: int) -> HttpResponse:
     return render(
         request,
         "web/import_preview.html",
-        {"job": found, "r": found.result, "source": SOURCES[found.params["source"]]},
+        {
+            "job": found,
+            "r": found.result,
+            "source_label": LABELS.get(found.params["source"], found.params["source"]),
+            "bills": found.params["source"] == bills.SOURCE,
+        },
     )
