@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -344,6 +345,8 @@ def test_hospital_bills_are_uploaded_dry_run_then_confirmed(site):
     assert "已导入" in html(c.get(response["Location"]))
     assert Bill.objects.get(bill_id="ZY-2").person_id == site["pk"]["A"]
     assert "ZY-2" in html(c.get(f"/people/{site['pk']['A']}/"))
+    listed = re.findall(r"<tr>(.*?)</tr>", html(c.get("/imports/")))
+    assert any("县医院结算.csv" in row and "住院结算单据" in row for row in listed)
 
 
 def test_bills_are_csv_and_need_an_account_with_a_jurisdiction(site):

@@ -41,7 +41,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             job = worker.submit("import", params, request.user, scope.region)
             return redirect("import_preview", job=job.pk)
-    recent = Job.objects.filter(kind="import", region__startswith=scope.prefix).order_by("-pk")[:20]
+    recent = list(
+        Job.objects.filter(kind="import", region__startswith=scope.prefix).order_by("-pk")[:20]
+    )
+    for j in recent:  # the category in Chinese, as the form offers it
+        j.source_label = LABELS.get(j.params.get("source"), j.params.get("source"))
     return render(request, "web/imports.html", {"form": form, "error": error, "recent": recent})
 
 
