@@ -10,6 +10,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 
 import doudi
+from doudi.core.money import ZERO, yuan
 from doudi.engine.settlement import LEVEL_ZH
 from doudi.jobs import bills as bill_store
 from doudi.jobs.compare import SCHEME_LABELS as SCHEME_ZH
@@ -76,7 +77,6 @@ _BILLS_SQL = (
     " FROM registry_bill WHERE person_id = %s"
 )
 _MONEY = ("total_cost", "in_policy_cost", "non_compliant_cost", "special_drug_cost")
-FEN = Decimal("0.01")
 
 
 def _rows(sql: str, person: Person) -> list[dict[str, Any]]:
@@ -101,7 +101,7 @@ def _iso(value: Any) -> str | None:
 
 def _money(value: Any) -> Decimal | None:
     """A DECIMAL column cast to text ("70", "35.5", "70.00"): yuan to the fen."""
-    return None if value is None else Decimal(value).quantize(FEN)
+    return None if value is None else yuan(value)
 
 
 def record(person: Person) -> dict[str, Any]:
@@ -156,7 +156,7 @@ def plans(person: Person) -> list[dict[str, Any]]:
     their own person's."""
     out: dict[int, dict[str, Any]] = {}
     for c in _rows(_PLANS_SQL, person):
-        amount = _money(c["amount"]) or Decimal("0.00")
+        amount = yuan(c["amount"])
         entry = out.setdefault(
             c["version"] or 0,
             {
@@ -165,7 +165,7 @@ def plans(person: Person) -> list[dict[str, Any]]:
                 "jurisdiction": c["jurisdiction"] or "",
                 "year": c["year"],
                 "parts": [],
-                "gov_paid": Decimal("0.00"),
+                "gov_paid": ZERO,
                 "self_due": None,
             },
         )

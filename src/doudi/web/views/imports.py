@@ -46,6 +46,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
     for j in recent:  # the category in Chinese, as the form offers it
         j.source_label = LABELS.get(j.params.get("source"), j.params.get("source"))
+        j.is_bills = j.params.get("source") == bills.SOURCE  # a bill import has no as-of
     return render(request, "web/imports.html", {"form": form, "error": error, "recent": recent})
 
 
