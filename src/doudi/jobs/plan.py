@@ -42,12 +42,14 @@ from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
 
-#: The people of the jurisdiction, in the registry table's order (``inputs_from_tables``
-#: puts them in ``id`` order, and adds their enrollments).
-PERSONS = """
-SELECT id AS row_no, id_number, name, birth_date, hukou_region
-FROM registry_person WHERE starts_with(hukou_region, $prefix)
-"""
+#: The registry's person columns the engine reads, and the engine's names for them.
+PERSON_COLUMNS = {
+    "id": "row_no",
+    "id_number": "id_number",
+    "name": "name",
+    "birth_date": "birth_date",
+    "hukou_region": "hukou_region",
+}
 
 #: Per person, in one pass over the enrollments: the tier of the latest resident-pension
 #: enrollment holding in the year, whether one holds, whether one began by its end, and
@@ -181,16 +183,14 @@ def inputs_from_tables(
     and put beside them by position (a hash join of ten million people with their
     aggregates, then a sort of the wide rows, took two thirds of the time).
     """
-    prefix = hukou_prefix(jurisdiction)
     lake = duckdb.connect()
     for name in INPUT_TABLES:
         lake.register(name, tables[name])
-    people = lake.sql(PERSONS, params={"prefix": prefix}).to_arrow_table()
+    people = _persons(tables["registry_person"], hukou_prefix(jurisdiction))
     ids = people.column("row_no").to_numpy()
     if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):  # the table was not in id order
         people = people.take(pc.sort_indices(people, [("row_no", "ascending")]))
         ids = people.column("row_no").to_numpy()
-    people = people.combine_chunks()  # one copy; chunked by SNAPSHOT_CHUNK_ROWS below
     params = {"first": date(year, 1, 1), "last": date(year, 12, 31)}
     enrolled = lake.sql(ENROLLMENTS, params=params).to_arrow_table()
     # where each person of ``enrolled`` is in ``people`` (some live elsewhere)
@@ -220,6 +220,20 @@ def inputs_from_tables(
     lake.register("people", people)
     statuses = lake.sql(STATUS_ROWS).to_arrow_table()
     return _conform(people, PEOPLE.to_pyarrow()), _conform(statuses, STATUSES.to_pyarrow())
+
+
+def _persons(persons: pa.Table, prefix: str) -> pa.Table:
+    """The people whose hukou lies under ``prefix``, in the table's order, in one chunk.
+
+    In Arrow, not SQL: the registry read has already kept only these people, so the
+    check finds nothing to drop and the columns are copied once (at 10^7 people 0.3 s,
+    where DuckDB's copy of the ID numbers and names out of its result took 1.4 s).
+    """
+    people = persons.select(list(PERSON_COLUMNS)).rename_columns(list(PERSON_COLUMNS.values()))
+    under = pc.fill_null(pc.starts_with(people.column("hukou_region"), prefix), False)
+    if not pc.all(under).as_py():
+        people = people.filter(under)
+    return people.combine_chunks()
 
 
 def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
