@@ -106,7 +106,7 @@ class PlanResult:
 #: The registry tables the plan reads, and the columns of each it uses (a province's
 #: tables are gigabytes: the columns it does not use are not read).
 INPUT_COLUMNS = {
-    "registry_person": ("id", "id_number", "name", "birth_date", "hukou_region"),
+    "registry_person": tuple(PERSON_COLUMNS),
     "registry_enrollment": ("person_id", "scheme", "valid_from", "valid_to", "contribution_tier"),
     "registry_status_period": (
         "person_id",
