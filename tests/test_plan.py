@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import doudi
 from conftest import kill_during
-from doudi.jobs import db, plan
+from doudi.jobs import contributions, db, plan
 from doudi.jobs.importing import import_roster
 
 MARCH = date(2018, 3, 31)
@@ -166,7 +166,7 @@ def test_contribution_rows_come_in_person_and_payer_order_with_sorted_clauses():
             "rp_fund_city": pa.array([Decimal(5), Decimal(0), Decimal(0)], money),
         }
     )
-    rows = plan._contributions(out, 2018).to_pylist()
+    rows = contributions.rows(out, 2018).to_pylist()
     assert [(r["person_id"], r["payer"], str(r["amount"]), r["basis"]) for r in rows] == [
         (1, "poverty_office", "100.00", ""),
         (1, "self", "0.00", ""),
@@ -174,4 +174,67 @@ def test_contribution_rows_come_in_person_and_payer_order_with_sorted_clauses():
         (3, "poverty_office", "70.00", "A;B"),
         (3, "self", "30.00", "A;B"),
     ]
-    assert plan._contributions(out.slice(0, 0), 2018).num_rows == 0
+    assert contributions.rows(out.slice(0, 0), 2018).num_rows == 0
+
+
+def _expected_rows(people: list[dict], payers: list[str]) -> list[tuple]:
+    """The contribution rows written out plainly, person by person and payer by payer."""
+    rows = []
+    for p in sorted(people, key=lambda p: p["row_no"]):
+        clauses = ";".join(sorted({c for c in (p["rp_basis"] or "").split(";") if c}))
+        for payer in sorted([*payers, "self"]):
+            if payer == "self":
+                if p["rp_enrolled"] and p["rp_self_due"] is not None:
+                    rows.append((p["row_no"], payer, p["rp_self_due"], clauses))
+            elif p["rp_eligible"] and (p[f"rp_fund_{payer}"] or 0) > 0:
+                rows.append((p["row_no"], payer, p[f"rp_fund_{payer}"], clauses))
+    return rows
+
+
+_money = st.one_of(st.none(), st.integers(0, 30000).map(lambda fen: Decimal(fen) / 100))
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "rp_eligible": st.one_of(st.none(), st.booleans()),
+                "rp_enrolled": st.one_of(st.none(), st.booleans()),
+                "rp_self_due": _money,
+                "rp_basis": st.one_of(
+                    st.none(), st.lists(st.sampled_from(["A", "B/1", "C", ""])).map(";".join)
+                ),
+                "rp_fund_county": _money,
+                "rp_fund_city": _money,
+            }
+        ),
+        max_size=40,
+    ),
+    st.sets(st.integers(1, 10**6), min_size=40, max_size=40),
+    st.booleans(),
+)
+def test_contribution_rows_are_each_persons_parts_in_order(people, ids, dense) -> None:
+    """Whatever the rules' output holds, and whether the person ids are dense (the
+    id-to-row table) or spread out (the sort): the rows are exactly each person's
+    non-zero government parts and self-paid part, persons in id order and payers by name."""
+    ids = sorted(ids, reverse=True) if not dense else list(range(len(people), 0, -1))
+    people = [{"row_no": i, **p} for i, p in zip(ids, people, strict=False)]
+    money = pa.decimal128(18, 2)
+    out = pa.table(
+        {
+            "row_no": pa.array([p["row_no"] for p in people], pa.int64()),
+            "rp_eligible": pa.array([p["rp_eligible"] for p in people], pa.bool_()),
+            "rp_enrolled": pa.array([p["rp_enrolled"] for p in people], pa.bool_()),
+            "rp_self_due": pa.array([p["rp_self_due"] for p in people], money),
+            "rp_basis": pa.array([p["rp_basis"] for p in people], pa.string()),
+            "rp_fund_county": pa.array([p["rp_fund_county"] for p in people], money),
+            "rp_fund_city": pa.array([p["rp_fund_city"] for p in people], money),
+        }
+    )
+    got = contributions.rows(out, 2018)
+    assert [(r["person_id"], r["payer"], r["amount"], r["basis"]) for r in got.to_pylist()] == (
+        _expected_rows(people, ["county", "city"])
+    )
+    assert set(got.column("scheme").to_pylist()) <= {"resident_pension"}
+    assert set(got.column("state").to_pylist()) <= {"planned"}
+    assert set(got.column("year").to_pylist()) <= {2018}

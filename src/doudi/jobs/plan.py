@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from doudi.engine import backend
-from doudi.jobs import db
+from doudi.jobs import contributions, db
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
@@ -364,7 +364,7 @@ def compute(
         out = _evaluate(jurisdiction, year, people, statuses)
     else:
         raise ValueError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
-    return _contributions(out, year)
+    return contributions.rows(out, year)
 
 
 def _evaluate(jurisdiction: str, year: int, people: pa.Table, statuses: pa.Table) -> pa.Table:
@@ -448,36 +448,6 @@ def snapshot(people: pa.Table, statuses: pa.Table) -> tuple[bytes, str]:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return people_bytes + statuses_bytes, digest.hexdigest()
-
-
-def _contributions(out: pa.Table, year: int) -> pa.Table:
-    """One row per person and payer of the plan (``self`` = the person's part)."""
-    lake = duckdb.connect()
-    lake.register("out", out)
-    funds = [c for c in out.column_names if c.startswith("rp_fund_")]
-    parts = [
-        f"SELECT row_no, '{c[len('rp_fund_') :]}' AS payer, {c} AS amount, rp_basis FROM out "
-        f"WHERE rp_eligible AND {c} > 0"
-        for c in funds
-    ]
-    parts.append(
-        "SELECT row_no, 'self' AS payer, rp_self_due AS amount, rp_basis FROM out "
-        "WHERE rp_enrolled AND rp_self_due IS NOT NULL"
-    )
-    # The clauses, sorted and distinct; most rows cite one, which needs no list.
-    basis = "rtrim(coalesce(rp_basis, ''), ';')"
-    return lake.sql(
-        f"""
-        SELECT row_no::BIGINT AS person_id, {year}::SMALLINT AS year,
-               'resident_pension' AS scheme, payer, amount::DECIMAL(18, 2) AS amount,
-               'planned' AS state,
-               CASE WHEN strpos({basis}, ';') = 0 THEN {basis}
-                    ELSE array_to_string(list_sort(list_distinct(string_split({basis}, ';'))), ';')
-               END AS basis
-        FROM ({" UNION ALL ".join(parts)})
-        ORDER BY person_id, payer
-        """
-    ).to_arrow_table()
 
 
 def _totals(rows: pa.Table) -> dict[str, Any]:

@@ -1,0 +1,136 @@
+"""The plan's contribution rows from the rules' output: one per person and payer.
+
+``rows`` turns the rules' per-person columns (``rp_fund_<payer>`` for each government
+payer, ``rp_self_due`` for what the person still owes, ``rp_basis`` for the clauses)
+into the ``registry_contribution`` rows of a plan: a row for each payer whose part is
+above zero on an eligible person and a ``self`` row for each enrolled person with a
+self-paid part, persons in id order and payers by name, each row's clause list sorted
+and distinct.
+
+Why NumPy rather than SQL: at ten million people the statement that did this in
+DuckDB (a UNION ALL per payer, ORDER BY person and payer, the clause lists split and
+sorted per row) took 3 s, half of it sorting strings and half normalising the same
+few clause lists millions of times. Here the persons are put in order by a table from
+id to row (ids are nearly dense), each payer's rows are scattered to their places, the
+amounts are copied as the decimals' 16-byte values, and each distinct clause list is
+normalised once: 1.5 s on one core, the same rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.jobs import db
+
+SCHEME = "resident_pension"
+STATE = "planned"
+SELF = "self"
+FUND_PREFIX = "rp_fund_"
+
+
+def rows(out: pa.Table, year: int) -> pa.Table:
+    """One row per person and payer of the plan (``self`` = the person's part)."""
+    n = out.num_rows
+    row_no = np.asarray(out.column("row_no").combine_chunks().cast(pa.int64()))
+    order = _person_order(row_no)
+    funds = [c[len(FUND_PREFIX) :] for c in out.column_names if c.startswith(FUND_PREFIX)]
+    payers = sorted([*funds, SELF])
+    # persons (in id order) by payers: which rows there are, read row by row
+    chosen = np.empty((n, len(payers)), bool)
+    words = []
+    for code, payer in enumerate(payers):
+        mask, amounts = _payer_part(out, payer)
+        chosen[:, code] = mask[order]
+        words.append(amounts)
+    flat = np.flatnonzero(chosen)
+    del chosen
+    total = len(flat)
+    source = order[flat // len(payers)]  # the row of ``out`` each contribution row is of
+    payer_code = flat % len(payers)
+    # every payer's amounts one after the other: the row's amount is at code·n + source
+    amount = np.concatenate(words)[payer_code * n + source]
+    payer_code = payer_code.astype(np.int8)
+    return pa.table(
+        {
+            "person_id": pa.array(row_no[source]),
+            "year": pa.array(np.full(total, year, np.int16)),
+            "scheme": _constant(SCHEME, total),
+            "payer": pa.array(payers, pa.string()).take(pa.array(payer_code)),
+            "amount": pa.Array.from_buffers(db.MONEY, total, [None, pa.py_buffer(amount)]),
+            "state": _constant(STATE, total),
+            "basis": _clause_lists(out.column("rp_basis").combine_chunks(), source),
+        }
+    )
+
+
+def _person_order(row_no: np.ndarray) -> np.ndarray:
+    """The rows in id order: through a table from id to row when the ids are dense
+    (as registry ids are) and distinct, else by a stable sort."""
+    n = len(row_no)
+    if n:
+        low = int(row_no.min())
+        span = int(row_no.max()) - low + 1
+        if span <= 4 * n:
+            slot = np.full(span, -1, np.int64)
+            slot[row_no - low] = np.arange(n)
+            order = slot[slot >= 0]
+            if len(order) == n:  # each id once
+                return order
+    return np.argsort(row_no, kind="stable")
+
+
+def _payer_part(out: pa.Table, payer: str) -> tuple[np.ndarray, np.ndarray]:
+    """Which persons get a row of ``payer``, and every person's amount of it (as
+    decimal128 words; only the chosen rows' are read)."""
+
+    def flag(name: str) -> pa.Array:
+        return pc.fill_null(out.column(name).combine_chunks(), False)
+
+    if payer == SELF:
+        part = out.column("rp_self_due").combine_chunks().cast(db.MONEY)
+        chosen = pc.and_(flag("rp_enrolled"), pc.is_valid(part))
+    else:
+        part = out.column(FUND_PREFIX + payer).combine_chunks().cast(db.MONEY)
+        above = pc.fill_null(pc.greater(part, pa.scalar(0, db.MONEY)), False)
+        chosen = pc.and_(flag("rp_eligible"), above)
+    return np.asarray(chosen), _decimal_words(part)
+
+
+def _decimal_words(part: pa.Array) -> np.ndarray:
+    """A decimal128 array's values as rows of two 64-bit words (no copy)."""
+    data = part.buffers()[1]
+    if data is None or not len(part):
+        return np.empty((0, 2), np.int64)
+    words = np.frombuffer(data, np.int64)
+    return words[2 * part.offset : 2 * (part.offset + len(part))].reshape(-1, 2)
+
+
+def _clause_lists(basis: pa.Array, source: np.ndarray) -> pa.Array:
+    """Each row's clauses sorted and distinct, ";"-joined ("" for none): each distinct
+    list of the rules' output is put in order once."""
+    encoded = pc.dictionary_encode(basis, null_encoding="encode")
+    lists = [_clause_list(text) for text in encoded.dictionary.to_pylist()]
+    indices = np.asarray(encoded.indices)[source]
+    return pa.array(lists, pa.string()).take(pa.array(indices))
+
+
+def _clause_list(text: str | None) -> str:
+    return ";".join(sorted({clause for clause in (text or "").split(";") if clause}))
+
+
+def _constant(value: str, n: int) -> pa.ChunkedArray:
+    """``n`` times the same non-empty string, built straight from its buffers
+    (``pa.repeat`` takes four times as long), in chunks that share them (a chunk's
+    string offsets are 32-bit)."""
+    data = value.encode()
+    size = min(n, (2**31 - 1) // len(data) - 1)
+    if not size:
+        return pa.chunked_array([], pa.string())
+    offsets = np.arange(0, (size + 1) * len(data), len(data), dtype=np.int32)
+    chunk = pa.Array.from_buffers(
+        pa.string(), size, [None, pa.py_buffer(offsets), pa.py_buffer(data * size)]
+    )
+    sizes = [size] * (n // size) + ([n % size] if n % size else [])
+    return pa.chunked_array([chunk.slice(0, k) for k in sizes], pa.string())
