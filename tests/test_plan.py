@@ -238,3 +238,92 @@ def test_contribution_rows_are_each_persons_parts_in_order(people, ids, dense) -
     assert set(got.column("scheme").to_pylist()) <= {"resident_pension"}
     assert set(got.column("state").to_pylist()) <= {"planned"}
     assert set(got.column("year").to_pylist()) <= {2018}
+
+
+_day = st.dates(date(2016, 1, 1), date(2020, 12, 31))
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "person_id": st.integers(1, 12),
+                "scheme": st.sampled_from(
+                    ["resident_pension", "employee_pension", "resident_medical"]
+                ),
+                "valid_from": _day,
+                "valid_to": st.one_of(st.none(), _day),
+                "contribution_tier": st.one_of(
+                    st.none(), st.sampled_from([Decimal(100), Decimal(200), Decimal(300)])
+                ),
+            }
+        ),
+        max_size=30,
+    )
+)
+def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enrollments) -> None:
+    """Per person (ids 2..10; 1, 11 and 12 live elsewhere): resident pension holding on
+    a day of 2018, ever begun by its end, the tier of the latest-starting holding one
+    that names a tier (the higher of two starting the same day), employee pension
+    holding in 2018."""
+    first, last = date(2018, 1, 1), date(2018, 12, 31)
+    ids = np.arange(2, 11, dtype=np.int64)
+    table = pa.Table.from_pylist(
+        enrollments,
+        schema=pa.schema(
+            [
+                ("person_id", pa.int64()),
+                ("scheme", pa.string()),
+                ("valid_from", pa.date32()),
+                ("valid_to", pa.date32()),
+                ("contribution_tier", pa.decimal128(18, 2)),
+            ]
+        ),
+    )
+    facts = plan._enrollment_facts(table, ids, 2018)
+    for i, person in enumerate(ids.tolist()):
+        mine = [e for e in enrollments if e["person_id"] == person and e["valid_from"] <= last]
+        holding = [e for e in mine if e["valid_to"] is None or e["valid_to"] > first]
+        resident = [e for e in holding if e["scheme"] == "resident_pension"]
+        tiers = [e for e in resident if e["contribution_tier"] is not None]
+        latest = max(tiers, key=lambda e: (e["valid_from"], e["contribution_tier"]), default=None)
+        assert facts["rp_enrolled"][i].as_py() == bool(resident)
+        assert facts["rp_ever_enrolled"][i].as_py() == any(
+            e["scheme"] == "resident_pension" for e in mine
+        )
+        assert facts["employee_pension"][i].as_py() == any(
+            e["scheme"] == "employee_pension" for e in holding
+        )
+        assert facts["rp_tier"][i].as_py() == (latest and latest["contribution_tier"])
+
+
+def test_status_rows_keep_the_jurisdictions_people_in_order_with_exit_dates():
+    """An exit mark without a date counts from the period's start; a mark's date is
+    kept; unmarked periods have none; people outside the jurisdiction are dropped;
+    rows come by person, status and start."""
+    periods = pa.table(
+        {
+            "person_id": pa.array([5, 3, 3, 9, 3], pa.int64()),
+            "status": ["dibao", "tekun", "dibao", "dibao", "dibao"],
+            "valid_from": pa.array(
+                [
+                    date(2018, 1, 1),
+                    date(2017, 5, 1),
+                    date(2018, 3, 1),
+                    date(2018, 1, 1),
+                    date(2016, 1, 1),
+                ],
+                pa.date32(),
+            ),
+            "valid_to": pa.array([None] * 5, pa.date32()),
+            "exit_marked": [True, True, None, False, False],
+            "exit_date": pa.array([None, date(2018, 6, 1), None, None, None], pa.date32()),
+        }
+    )
+    rows = plan._status_rows(periods, np.array([3, 5], np.int64)).to_pylist()
+    assert [(r["row_no"], r["status"], r["valid_from"], r["exit_date"]) for r in rows] == [
+        (3, "dibao", date(2016, 1, 1), None),
+        (3, "dibao", date(2018, 3, 1), None),
+        (3, "tekun", date(2017, 5, 1), date(2018, 6, 1)),
+        (5, "dibao", date(2018, 1, 1), date(2018, 1, 1)),
+    ]

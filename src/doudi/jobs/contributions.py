@@ -95,10 +95,10 @@ def _payer_part(out: pa.Table, payer: str) -> tuple[np.ndarray, np.ndarray]:
         part = out.column(FUND_PREFIX + payer).combine_chunks().cast(db.MONEY)
         above = pc.fill_null(pc.greater(part, pa.scalar(0, db.MONEY)), False)
         chosen = pc.and_(flag("rp_eligible"), above)
-    return np.asarray(chosen), _decimal_words(part)
+    return np.asarray(chosen), decimal_words(part)
 
 
-def _decimal_words(part: pa.Array) -> np.ndarray:
+def decimal_words(part: pa.Array) -> np.ndarray:
     """A decimal128 array's values as rows of two 64-bit words (no copy)."""
     data = part.buffers()[1]
     if data is None or not len(part):
