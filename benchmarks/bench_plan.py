@@ -4,13 +4,14 @@ What (issue #5 §6): the registry tables of a made-up Jiangxi (360000) of N insu
 with N / 5 status periods (``bench_registry.province``: the comparison benchmark's
 province, built directly as Arrow), for N = 10^6, 3·10^6 and 10^7 by default. The
 plan path timed is what ``jobs.plan.run_plan`` does minus the database:
-``plan.inputs_from_tables`` (``engine_inputs``'s SQL over the Arrow tables: people of
-the jurisdiction with their enrollments, their status periods) and
+``plan.inputs_from_tables`` (what ``engine_inputs`` does with the Arrow tables: people
+of the jurisdiction with their enrollment facts, their status periods) and
 ``plan.compute(..., engine="duckdb")`` (every rule of ``evaluate_table`` compiled to
-one DuckDB statement, then the plan's contribution rows: one per person and payer,
-``self`` = what the person still owes, with the clauses that decided it) for Jiangxi
-2018. The tables are handed over in record batches of ``--batch-rows`` rows (default
-1,024, what ``Database.read`` returns from SQLite, as in the registry benchmark).
+one DuckDB statement, then the plan's contribution rows, ``jobs.contributions``: one
+per person and payer, ``self`` = what the person still owes, with the clauses that
+decided it) for Jiangxi 2018. The tables are handed over in record batches of
+``--batch-rows`` rows (default 1,024, what ``Database.read`` returns from SQLite, as in
+the registry benchmark).
 
 Each measurement runs in a fresh subprocess of this script (``--one``), so the peak
 resident memory (``ru_maxrss``) it reports is its own: one process builds the province
@@ -563,7 +564,8 @@ def main() -> None:
     print()
     print(
         "gen s: building the province as Arrow (its own process, not timed as the plan); "
-        "inputs s: plan.inputs_from_tables (engine_inputs's SQL); rules+rows s: plan.compute "
+        "inputs s: plan.inputs_from_tables (engine_inputs on Arrow tables); "
+        "rules+rows s: plan.compute "
         f"(rules on DuckDB, then the contribution rows); plan s: their sum, fastest of "
         f"{args.repeat}; cpu s: CPU time of that run (up to 2 × plan s); pre MiB: peak before "
         "the timed runs (input tables, modules, compiled rules, warm-up); peak MiB: the "
