@@ -11,9 +11,9 @@ Why NumPy rather than SQL: at ten million people the statement that did this in
 DuckDB (a UNION ALL per payer, ORDER BY person and payer, the clause lists split and
 sorted per row) took 3 s, half of it sorting strings and half normalising the same
 few clause lists millions of times. Here the persons are put in order by a table from
-id to row (ids are nearly dense), each payer's rows are scattered to their places, the
-amounts are copied as the decimals' 16-byte values, and each distinct clause list is
-normalised once: 1.5 s on one core, the same rows.
+id to row (ids are nearly dense), the rows are read off a persons × payers mask in
+that order, the amounts are copied as the decimals' 16-byte values, and each distinct
+clause list is normalised once: 1.1–1.7 s on one core, the same rows.
 """
 
 from __future__ import annotations
