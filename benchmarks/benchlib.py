@@ -73,7 +73,23 @@ def fastest_child(script: str, code: str, n: int, repeat: int) -> dict[str, Any]
     once, the allocators keep what the first run freed, and the second run's peak
     would count it.
     """
-    runs = [run_child(script, code, n, 1) for _ in range(repeat)]
+    return fastest_children(script, (code,), n, repeat)[code]
+
+
+def fastest_children(
+    script: str, codes: tuple[str, ...], n: int, repeat: int
+) -> dict[str, dict[str, Any]]:
+    """``fastest_child`` of each of ``codes``, their runs taken in turns (one of each,
+    ``repeat`` times over), so that a slow spell of the machine slows both sides of a
+    ratio rather than one of them."""
+    runs: dict[str, list[dict[str, Any]]] = {code: [] for code in codes}
+    for _ in range(repeat):
+        for code in codes:
+            runs[code].append(run_child(script, code, n, 1))
+    return {code: _fastest(these) for code, these in runs.items()}
+
+
+def _fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
     fastest = dict(min(runs, key=lambda r: r["seconds"]))
     most = max(runs, key=lambda r: r["peak_mib"] - r["pre_mib"])
     fastest.update(peak_mib=most["peak_mib"], pre_mib=most["pre_mib"], runs=len(runs))
