@@ -153,8 +153,10 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
 
         # Once per person per year (HE-2018-3/2.1.1; CQ 多重身份不重复享受): among
         # the otherwise eligible rows of one ID number, the row with the most
-        # favourable status wins, then the first row. A group-by joined back is
-        # three times faster than a window function over ten million rows.
+        # favourable status wins, then the first row. The window runs over the
+        # otherwise eligible rows only and finds the few rows that lose; the rows are
+        # matched back by row number (a join of every row by ID number took a fifth
+        # of the rules' time at ten million people, a window over them all longer).
         priority = ibis.cases(
             *[(t.rp_category == c, i) for i, c in enumerate(CATEGORY_ORDER)], else_=9
         )
@@ -162,14 +164,11 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
             _eligible_before=t.rp_reasons == "",
             _key=priority.cast("int64") * 10**12 + t.row_no,
         )
-        firsts = (
-            t.filter(t._eligible_before)
-            .group_by("id_number")
-            .aggregate(_first=t._key.min())
-            .rename(_id="id_number")
-        )
-        t = t.left_join(firsts, t.id_number == firsts._id).drop("_id")
-        t = t.mutate(_duplicate=t._eligible_before & t._first.notnull() & (t._first != t._key))
+        eligible = t.filter(t._eligible_before).select("row_no", "id_number", "_key")
+        eligible = eligible.mutate(_first=eligible._key.min().over(group_by=eligible.id_number))
+        seconds = eligible.filter(eligible._key != eligible._first).select(_second="row_no")
+        t = t.left_join(seconds, t.row_no == seconds._second)
+        t = t.mutate(_duplicate=t._second.notnull()).drop("_second")
         dup_clause = "HE-2018-3/2.1.1" if doc in ("HE-2018-3", "CQ-2018-82") else main
         t = t.mutate(
             rp_reasons=t.rp_reasons + ibis.ifelse(t._duplicate, "duplicate;", ""),
