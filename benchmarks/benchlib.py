@@ -65,23 +65,18 @@ def run_child(script: str, code: str, n: int, repeat: int) -> dict[str, Any]:
     return result
 
 
-def fastest_child(script: str, code: str, n: int, repeat: int) -> dict[str, Any]:
-    """``repeat`` runs of ``script --one CODE N``, each in a fresh process: the fastest
-    run's figures, with the peak memory of the run that needed the most.
-
-    One process per run, as one ``doudi plan`` is: in a process that has already run
-    once, the allocators keep what the first run freed, and the second run's peak
-    would count it.
-    """
-    return fastest_children(script, (code,), n, repeat)[code]
-
-
 def fastest_children(
     script: str, codes: tuple[str, ...], n: int, repeat: int
 ) -> dict[str, dict[str, Any]]:
-    """``fastest_child`` of each of ``codes``, their runs taken in turns (one of each,
-    ``repeat`` times over), so that a slow spell of the machine slows both sides of a
-    ratio rather than one of them."""
+    """For each of ``codes``, ``repeat`` runs of ``script --one CODE N``, each in a
+    fresh process: the fastest run's figures, with the peak memory of the run that
+    needed the most.
+
+    One process per run, as one ``doudi plan`` is: in a process that has already run
+    once, the allocators keep what the first run freed, and the second run's peak
+    would count it. The codes' runs take turns (one of each, ``repeat`` times over),
+    so that a slow spell of the machine slows both sides of a ratio, not one of them.
+    """
     runs: dict[str, list[dict[str, Any]]] = {code: [] for code in codes}
     for _ in range(repeat):
         for code in codes:
