@@ -327,3 +327,36 @@ def test_status_rows_keep_the_jurisdictions_people_in_order_with_exit_dates():
         (3, "tekun", date(2017, 5, 1), date(2018, 6, 1)),
         (5, "dibao", date(2018, 1, 1), date(2018, 1, 1)),
     ]
+
+
+def test_the_columns_the_registry_does_not_hold_are_valid_nulls_of_the_engines_types():
+    """The people table's null columns share one zeroed buffer: each is what
+    ``pa.nulls`` would give, and passes Arrow's full validation."""
+    from doudi.policy.schema import PEOPLE as ENGINE_PEOPLE
+
+    held = pa.table({"row_no": pa.array([1, 2, 3], pa.int64())})
+    people = plan._conform(held, ENGINE_PEOPLE.to_pyarrow())
+    people.validate(full=True)
+    assert people.schema == ENGINE_PEOPLE.to_pyarrow()
+    for field in people.schema:
+        if field.name != "row_no":
+            assert people.column(field.name).equals(pa.chunked_array([pa.nulls(3, field.type)])), (
+                field.name
+            )
+
+
+def test_small_pages_puts_numpys_huge_page_setting_back_even_after_an_error():
+    from numpy._core import multiarray
+
+    set_huge = multiarray._set_madvise_hugepage
+    before = set_huge(True)
+    try:
+        try:
+            with plan.small_pages():
+                assert set_huge(False) is False  # off inside
+                raise KeyError("boom")
+        except KeyError:
+            pass
+        assert set_huge(True) is True  # back on after
+    finally:
+        set_huge(before)
