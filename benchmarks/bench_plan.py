@@ -50,7 +50,7 @@ reference machine: 10^7 insured in under 10 s with peak memory under 4 GiB, with
 1.5× of the hand-written SQL; the time and memory grow linearly (``s/10^6``).
 
 Usage: ``bench_plan.py [--sizes 1000000,3000000,10000000] [--spark-n 1000000]
-[--repeat 3] [--batch-rows 1024] [--spark-master local[2]] [--keep]``
+[--repeat 5] [--batch-rows 1024] [--spark-master local[2]] [--keep]``
 (or ``DOUDI_BENCH_PLAN_SIZES``, ``DOUDI_BENCH_SPARK_N``, ``DOUDI_BENCH_REPEAT``);
 a smoke run: ``--quick`` (10^5, 3·10^5 and Spark at 10^5, about a minute).
 """
@@ -413,8 +413,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--repeat",
         type=int,
-        default=int(env("DOUDI_BENCH_REPEAT", 3)),
-        help="timed runs per measurement; the fastest is reported (Spark: once)",
+        default=int(env("DOUDI_BENCH_REPEAT", 5)),
+        help="timed runs per measurement; the fastest is reported (Spark: once). Five:"
+        " on these virtual machines a run's time varies by a quarter with the state of"
+        " the memory the host gives back (docs/scale.md)",
     )
     parser.add_argument(
         "--batch-rows",

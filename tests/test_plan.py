@@ -345,18 +345,24 @@ def test_the_columns_the_registry_does_not_hold_are_valid_nulls_of_the_engines_t
             )
 
 
-def test_small_pages_puts_numpys_huge_page_setting_back_even_after_an_error():
+def test_plan_memory_puts_the_processs_settings_back_even_after_an_error():
+    """Inside: NumPy asks for no huge pages, Arrow allocates from jemalloc; after,
+    both are as they were."""
     from numpy._core import multiarray
 
+    from doudi.jobs import memory
+
     set_huge = multiarray._set_madvise_hugepage
-    before = set_huge(True)
+    huge_before, pool_before = set_huge(True), pa.default_memory_pool()
     try:
         try:
-            with plan.small_pages():
+            with memory.plan_memory():
                 assert set_huge(False) is False  # off inside
+                assert pa.default_memory_pool().backend_name == "jemalloc"
                 raise KeyError("boom")
         except KeyError:
             pass
         assert set_huge(True) is True  # back on after
+        assert pa.default_memory_pool().backend_name == pool_before.backend_name
     finally:
-        set_huge(before)
+        set_huge(huge_before)

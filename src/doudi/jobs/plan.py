@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -38,10 +37,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from numpy._core import multiarray
 
 from doudi.engine import backend
-from doudi.jobs import contributions, db
+from doudi.jobs import contributions, db, memory
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
@@ -139,24 +137,6 @@ def release_unused() -> None:
     pa.default_memory_pool().release_unused()
 
 
-@contextmanager
-def small_pages() -> Iterator[None]:
-    """NumPy's new arrays in ordinary 4 KiB pages while the plan is built.
-
-    NumPy asks for transparent huge pages for every array of 4 MiB or more; where
-    the kernel then compacts memory to find them (``defrag`` ``madvise``, Debian's
-    default), a page of fresh memory costs several times as much: measured on this
-    project's 2-core machines, 0.55 s per GiB in small pages against 0.8–2.8 s in
-    huge ones. The plan's arrays are written once and read once or twice, so huge
-    pages buy it nothing back. The setting is the process's: it is put back after.
-    """
-    before = multiarray._set_madvise_hugepage(False)  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        multiarray._set_madvise_hugepage(before)  # type: ignore[attr-defined]
-
-
 def input_filters(region: str, year: int) -> dict[str, str]:
     """The WHERE clause of each registry table's read: only the rows the plan can use.
 
@@ -189,7 +169,7 @@ def inputs_from_tables(
     NumPy let go of the GIL): at 10^7 people 1.8–2.2 s instead of 2.7 s, and 1.2–1.5 s
     with the tiers copied as 16-byte items (``contributions.DECIMAL``).
     """
-    with small_pages():
+    with memory.plan_memory():
         return _inputs(tables, jurisdiction, year)
 
 
@@ -467,7 +447,7 @@ def compute(
         out = _evaluate(jurisdiction, year, people, statuses)
     else:
         raise ValueError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
-    with small_pages():
+    with memory.plan_memory():
         return contributions.rows(out, year)
 
 
