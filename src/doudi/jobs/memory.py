@@ -4,7 +4,7 @@ A province's plan writes gigabytes of fresh memory once and reads it once or twi
 and on the machines this project runs on fresh memory is the larger part of its
 time. Both NumPy and Arrow's default allocator (mimalloc) ask the kernel for
 transparent huge pages; where the kernel then compacts memory to find them
-(``defrag`` ``madvise``, Debian's default) a GiB of fresh memory costs 0.8–2.8 s,
+(``defrag`` ``madvise``, the kernel's default) a GiB of fresh memory costs 0.8–2.8 s,
 against 0.55–0.7 s in 4 KiB pages (measured on this project's 2-core machines,
 docs/scale.md). Huge pages buy the plan nothing back: it reads its arrays in order.
 """
