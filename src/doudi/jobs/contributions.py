@@ -20,6 +20,7 @@ on two cores, the same rows.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -45,6 +46,36 @@ def rows(out: pa.Table, year: int) -> pa.Table:
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         clauses = pool.submit(_clause_lists, out.column("rp_basis").combine_chunks())
+        found = _Found.of(out)
+        lists, of_row = clauses.result()
+        basis = pool.submit(lambda: lists.take(pa.array(of_row[found.source])))
+        total = len(found.source)
+        table = {
+            "person_id": pa.array(found.person_id),
+            "year": pa.array(np.full(total, year, np.int16)),
+            "scheme": _constant(SCHEME, total),
+            "payer": pa.array(found.payers, pa.string()).take(pa.array(found.payer_code)),
+            "amount": decimal_array(found.amount),
+            "state": _constant(STATE, total),
+            "basis": basis.result(),
+        }
+    return pa.table(table)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The plan's rows, persons in id order and payers by name: of which row of the
+    rules' output each is (``source``), its person, payer (a code into ``payers``) and
+    amount (``decimal_values``)."""
+
+    source: np.ndarray
+    person_id: np.ndarray
+    payers: list[str]
+    payer_code: np.ndarray
+    amount: np.ndarray
+
+    @classmethod
+    def of(cls, out: pa.Table) -> _Found:
         n = out.num_rows
         row_no = np.asarray(out.column("row_no").combine_chunks().cast(pa.int64()))
         order = _person_order(row_no)
@@ -59,23 +90,11 @@ def rows(out: pa.Table, year: int) -> pa.Table:
             values.append(amounts)
         flat = np.flatnonzero(chosen)
         del chosen
-        total = len(flat)
-        source = order[flat // len(payers)]  # the row of ``out`` each contribution row is of
-        lists, of_row = clauses.result()
-        basis = pool.submit(lambda: lists.take(pa.array(of_row[source])))
+        source = order[flat // len(payers)]
         payer_code = flat % len(payers)
         # every payer's amounts one after the other: the row's amount is at code·n + source
         amount = np.concatenate(values)[payer_code * n + source]
-        table = {
-            "person_id": pa.array(row_no[source]),
-            "year": pa.array(np.full(total, year, np.int16)),
-            "scheme": _constant(SCHEME, total),
-            "payer": pa.array(payers, pa.string()).take(pa.array(payer_code.astype(np.int8))),
-            "amount": decimal_array(amount),
-            "state": _constant(STATE, total),
-            "basis": basis.result(),
-        }
-    return pa.table(table)
+        return cls(source, row_no[source], payers, payer_code.astype(np.int8), amount)
 
 
 def _person_order(row_no: np.ndarray) -> np.ndarray:
