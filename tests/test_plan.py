@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -355,13 +356,10 @@ def test_plan_memory_puts_the_processs_settings_back_even_after_an_error():
     set_huge = multiarray._set_madvise_hugepage
     huge_before, pool_before = set_huge(True), pa.default_memory_pool()
     try:
-        try:
-            with memory.plan_memory():
-                assert set_huge(False) is False  # off inside
-                assert pa.default_memory_pool().backend_name == "jemalloc"
-                raise KeyError("boom")
-        except KeyError:
-            pass
+        with pytest.raises(KeyError), memory.plan_memory():
+            assert set_huge(False) is False  # off inside
+            assert pa.default_memory_pool().backend_name == "jemalloc"
+            raise KeyError("boom")
         assert set_huge(True) is True  # back on after
         assert pa.default_memory_pool().backend_name == pool_before.backend_name
     finally:
