@@ -184,7 +184,7 @@ def load(n: int) -> dict[str, pa.Table]:
     out, so the process holds what a registry read would return, not the files' other
     columns, and reading them costs at most one batch beyond that.
     """
-    from doudi.jobs import plan
+    from doudi.plan import versions as plan
 
     size = config()["batch_rows"]
     where = plan.input_filters(JURISDICTION, YEAR)
@@ -225,7 +225,7 @@ def warm_up_tables(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
 
 def plan_rows(tables: Mapping[str, pa.Table], engine: str = "duckdb") -> pa.Table:
     """The timed path: run_plan's inputs and computation, without the database."""
-    from doudi.jobs import plan
+    from doudi.plan import versions as plan
 
     people, statuses = plan.inputs_from_tables(tables, JURISDICTION, YEAR)
     return plan.compute(JURISDICTION, YEAR, people, statuses, engine, config()["spark_master"])
@@ -267,7 +267,7 @@ def totals(rows: pa.Table) -> dict[str, Any]:
 
 def measure_plan(n: int, repeat: int) -> dict[str, Any]:
     from doudi.engine import backend
-    from doudi.jobs import plan
+    from doudi.plan import versions as plan
 
     tables = load(n)
     loaded = peak_mib()

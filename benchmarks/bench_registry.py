@@ -164,14 +164,14 @@ def scratch() -> Path:
 
 def database() -> Any:
     """The benchmark registry (``db.Database``) of this process, Django set up."""
-    from doudi.jobs import db
+    from doudi.store import db
 
     db.setup()
     return db.register("bench", config()["url"])
 
 
 def measure_synth(people: int) -> dict[str, Any]:
-    from doudi.jobs.synth import synthesize
+    from doudi.synth.synth import synthesize
 
     enrolled = config()["enrolled"]
     out = scratch() / "files"
@@ -201,7 +201,7 @@ def measure_synth(people: int) -> dict[str, Any]:
 
 def measure_migrate() -> dict[str, Any]:
     """A fresh, migrated registry."""
-    from doudi.jobs import db
+    from doudi.store import db
 
     registry = database()
     if registry.dialect == "sqlite":
@@ -218,8 +218,8 @@ def measure_migrate() -> dict[str, Any]:
 
 
 def measure_import(source: str) -> dict[str, Any]:
-    from doudi.jobs.importing import import_roster
-    from doudi.jobs.synth import Manifest
+    from doudi.rosters.importing import import_roster
+    from doudi.synth.synth import Manifest
 
     registry = database()
     files = scratch() / "files"
@@ -248,8 +248,8 @@ def measure_import(source: str) -> dict[str, Any]:
 
 def measure_read(repeat: int) -> dict[str, Any]:
     """Read the comparison's tables back, then compare them as read."""
-    from doudi.jobs.compare import TABLES, compare
-    from doudi.jobs.synth import Manifest
+    from doudi.comparison.compare import TABLES, compare
+    from doudi.synth.synth import Manifest
 
     registry = database()
     manifest = Manifest.load(scratch() / "files")
@@ -381,8 +381,8 @@ def unique_sequences(county: np.ndarray, birth: np.ndarray, male: np.ndarray) ->
 
 def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.Table]:
     """The registry tables the comparison reads, for ``insured`` persons (module docstring)."""
-    from doudi.jobs import db
-    from doudi.jobs.synth import counties_under, id_numbers
+    from doudi.store import db
+    from doudi.synth.synth import counties_under, id_numbers
 
     db.setup()
     rng = np.random.default_rng(seed)
@@ -661,7 +661,7 @@ def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.T
 
 #: The first finding by hand: living poor people of 16 and over on $as_of in the
 #: region with no holding pension enrollment, in report order (the comparison's
-#: readings, module docstring of jobs/compare.py).
+#: readings, module docstring of comparison/compare.py).
 PLAIN = """
 WITH poor AS (
     SELECT DISTINCT person_id FROM registry_status_period
@@ -696,7 +696,7 @@ def plain_join(tables: dict[str, pa.Table]) -> pa.Table:
 
 
 def measure_compare(insured: int, repeat: int) -> dict[str, Any]:
-    from doudi.jobs.compare import compare
+    from doudi.comparison.compare import compare
 
     settings = config()
     start = time.perf_counter()

@@ -93,7 +93,8 @@ def build(directory: Path, people: int) -> tuple[str, dict[str, float]]:
 
     url = f"sqlite:///{directory}/registry.sqlite3"
     os.environ["DOUDI_DATABASE_URL"] = url
-    from doudi.jobs import db, plan
+    from doudi.plan import versions as plan
+    from doudi.store import db
 
     db.setup()
     database = db.Database()

@@ -75,7 +75,7 @@ def _django(tmp_path_factory: pytest.TempPathFactory) -> None:
 
     home = tmp_path_factory.mktemp("doudi-home")
     os.environ.setdefault("DOUDI_DATABASE_URL", f"sqlite:///{home}/default.sqlite3")
-    from doudi.jobs import db
+    from doudi.store import db
 
     db.setup()
 
@@ -96,7 +96,7 @@ def _postgres_url() -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def registry(request: pytest.FixtureRequest, tmp_path: Path, _django: None) -> Any:
     """An empty, migrated registry on each database."""
-    from doudi.jobs import db
+    from doudi.store import db
 
     if request.param == "sqlite":
         database = db.register(f"sqlite_{tmp_path.name}", f"sqlite:///{tmp_path}/registry.sqlite3")
@@ -127,7 +127,7 @@ def kill_during(registry: Any, step: str, imports: str, call: str) -> None:
 
     script = (
         f"{imports}\n"
-        "from doudi.jobs import db\n"
+        "from doudi.store import db\n"
         "db.setup()\n"
         f"database = db.register('victim', {registry.url()!r})\n"
         f"{call}\n"

@@ -31,8 +31,10 @@ import pyarrow.csv as pacsv
 import pytest
 
 from conftest import kill_during
-from doudi.jobs import bank, bankfile, db, plan
-from doudi.jobs.importing import import_roster
+from doudi.collection import bank, bankfile
+from doudi.plan import versions as plan
+from doudi.rosters.importing import import_roster
+from doudi.store import db
 
 MARCH = date(2018, 3, 31)
 PEOPLE = {
@@ -217,7 +219,7 @@ def test_cq_2018_82_2_1_1_the_whole_withholding_cycle(registry, tmp_path):
     assert book.stat().st_size > 0
 
     # the ledger per person shows the payments and bookings beside the plan
-    from doudi.jobs.ledger import ledger
+    from doudi.plan.ledger import ledger
 
     rows = {r["id_number"]: r for r in ledger(registry, version).people.to_pylist()}
     got = {
@@ -335,7 +337,7 @@ def test_a_killed_withholding_or_return_leaves_the_previous_state(registry, tmp_
     else:
         call = f"bank.export_withholding(database, {version}, '500102', Path({str(out)!r}))"
     before = counts(registry), registry.read("registry_withholding_batch").num_rows
-    kill_during(registry, step, "from pathlib import Path\nfrom doudi.jobs import bank", call)
+    kill_during(registry, step, "from pathlib import Path\nfrom doudi.collection import bank", call)
     assert (counts(registry), registry.read("registry_withholding_batch").num_rows) == before
     if step == "withholding":
         assert not list(out.glob("DK_*.txt"))  # the file appears only with its batch

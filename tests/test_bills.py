@@ -1,4 +1,4 @@
-"""Hospital bills in the registry (jobs/bills.py), on SQLite and PostgreSQL: checked
+"""Hospital bills in the registry (bills/importing.py), on SQLite and PostgreSQL: checked
 before anything is written, stored once, and settled through every payer with the
 statuses the registry holds — the amounts of JX-2017-58/2.2.4–2.2.5 as in
 tests/test_settlement.py, now read from the registry instead of the bill."""
@@ -13,9 +13,10 @@ import pyarrow.csv as pacsv
 import pytest
 
 from conftest import kill_during, make_id
-from doudi.jobs import bills, db
-from doudi.jobs.importing import import_roster
-from doudi.jobs.reading import RosterError
+from doudi.bills import importing as bills
+from doudi.core.textfile import FileError
+from doudi.rosters.importing import import_roster
+from doudi.store import db
 
 MARCH = date(2018, 3, 31)
 POOR = make_id("360102", "19800512", "002")  # registered poor since 2016, Jiangxi
@@ -151,7 +152,7 @@ def test_a_bill_is_stored_once(registry, tmp_path):
     assert again.already_imported and again.batch_id == first.batch_id
     # the same bill in another file: refused, nothing written
     other = write(tmp_path / "2.csv", [line], encoding="utf-8")
-    with pytest.raises(RosterError, match="同一单据只结算一次"):
+    with pytest.raises(FileError, match="同一单据只结算一次"):
         bills.import_bills(registry, other, "360000")
     assert len(stored(registry)) == 1
 
@@ -164,7 +165,7 @@ def test_a_killed_import_leaves_the_registry_as_it_was(registry, tmp_path):
     kill_during(
         registry,
         "bills",
-        "from pathlib import Path\nfrom doudi.jobs import bills",
+        "from pathlib import Path\nfrom doudi.bills import importing as bills",
         f"bills.import_bills(database, Path({str(path)!r}), '360000')",
     )
     assert stored(registry) == []

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from doudi.jobs.compare import (
+from doudi.comparison.compare import (
     FINDINGS,
     Comparison,
     ComparisonError,

@@ -13,10 +13,10 @@ import fastexcel
 import pyarrow as pa
 import pytest
 
-from doudi.jobs.compare import FINDINGS, compare
-from doudi.jobs.export import (
+from doudi.comparison.compare import FINDINGS, compare
+from doudi.comparison.workbook import comparison_workbook
+from doudi.store.workbook import (
     Sheet,
-    comparison_workbook,
     escape_cell,
     rejected_workbook,
     sheet_name,

@@ -88,7 +88,7 @@ def test_a_demo_county_plan_is_unchanged(tmp_path: Path) -> None:
     out.append(doudi("plan", "--jurisdiction", "360000", "--year", "2018", env=env))
     same_as_golden("plan/360102-commands.txt", "".join(out))
 
-    from doudi.jobs import db
+    from doudi.store import db
 
     db.setup()
     database = db.register(f"golden_{tmp_path.name}", env["DOUDI_DATABASE_URL"])

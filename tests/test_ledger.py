@@ -1,4 +1,4 @@
-"""The ledger (管理台账) of a plan version (jobs/ledger.py), on SQLite and PostgreSQL:
+"""The ledger (管理台账) of a plan version (plan/ledger.py), on SQLite and PostgreSQL:
 exact amounts per person, region and payer that add up to the version, and the
 workbook with its native charts.
 """
@@ -17,8 +17,10 @@ import pyarrow.csv as pacsv
 import pytest
 
 from conftest import make_id
-from doudi.jobs import db, ledger, plan
-from doudi.jobs.importing import import_roster
+from doudi.plan import ledger
+from doudi.plan import versions as plan
+from doudi.rosters.importing import import_roster
+from doudi.store import db
 
 MARCH = date(2018, 3, 31)
 SINCE = "2017-06-01"  # on the lists on 31 December 2017: Chongqing's 2018 targets

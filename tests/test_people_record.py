@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import test_bills
 import test_plan
-from doudi.jobs import bills, plan
+from doudi.bills import importing as bills
+from doudi.plan import versions as plan
 
 
 def person(registry, id_number: str):

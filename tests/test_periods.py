@@ -1,4 +1,4 @@
-"""Status periods from department snapshots (jobs/periods.py): dynamic management.
+"""Status periods from department snapshots (rosters/periods.py): dynamic management.
 
 Each snapshot lists who is on a department's list as of a day; a person's period
 runs from the first snapshot that lists them to the first later snapshot of the
@@ -11,7 +11,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from doudi.jobs import periods
+from doudi.rosters import periods
 
 MARCH, JUNE, SEPT = date(2018, 3, 31), date(2018, 6, 30), date(2018, 9, 30)
 

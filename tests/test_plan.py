@@ -1,4 +1,4 @@
-"""The year's contribution plan from the registry (jobs/plan.py), on SQLite and
+"""The year's contribution plan from the registry (plan/versions.py), on SQLite and
 PostgreSQL: the engine's rules unchanged over registry tables, frozen versions,
 payer totals that add up, the same inputs giving the same version.
 """
@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 
 import doudi
 from conftest import kill_during
-from doudi.jobs import contributions, db, plan
-from doudi.jobs.importing import import_roster
+from doudi.plan import contributions
+from doudi.plan import versions as plan
+from doudi.rosters.importing import import_roster
+from doudi.store import db
 
 MARCH = date(2018, 3, 31)
 # Chongqing: a registered-poor woman born 1980 on the minimum tier, a dibao man born
@@ -131,7 +133,7 @@ def test_a_killed_plan_run_leaves_the_previous_state(registry, tmp_path):
     kill_during(
         registry,
         "plan",
-        "from pathlib import Path\nfrom doudi.jobs import plan",
+        "from pathlib import Path\nfrom doudi.plan import versions as plan",
         f"plan.run_plan(database, '500000', 2018, snapshots=Path({str(tmp_path)!r}))",
     )
     assert registry.read("registry_plan_version").num_rows == 0
@@ -351,7 +353,7 @@ def test_plan_memory_puts_the_processs_settings_back_even_after_an_error():
     both are as they were."""
     from numpy._core import multiarray
 
-    from doudi.jobs import memory
+    from doudi.plan import memory
 
     set_huge = multiarray._set_madvise_hugepage
     huge_before, pool_before = set_huge(True), pa.default_memory_pool()

@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 
 from doudi.engine import backend
-from doudi.jobs import plan
-from doudi.jobs.importing import import_roster
-from doudi.jobs.synth import synthesize
+from doudi.plan import versions as plan
+from doudi.rosters.importing import import_roster
+from doudi.synth.synth import synthesize
 
 MARCH = date(2018, 3, 31)
 #: jurisdiction → a county of it, and the payers its documents name

@@ -1,4 +1,4 @@
-"""Reading department files (jobs/reading.py): encodings, headers, every rejection code
+"""Reading department files (rosters/reading.py): encodings, headers, every rejection code
 with its Chinese reason, row numbers as Excel shows them, and the vectorised ID-number
 check against doudi.core.idnumber."""
 
@@ -21,14 +21,14 @@ from hypothesis import strategies as st
 
 from conftest import make_id
 from doudi.core import idnumber, regions
-from doudi.jobs.reading import (
-    RosterError,
+from doudi.rosters.reading import (
+    FileError,
     accepted_schema,
     check_id_numbers,
     normalize_header,
     read_roster,
 )
-from doudi.jobs.rosters import SOURCES
+from doudi.rosters.sources import SOURCES
 
 GOOD = make_id("500102", "19650315", "012")  # 女 (2 is even)
 GOOD2 = make_id("360121", "19800101", "031")  # 男
@@ -151,7 +151,7 @@ def test_label_wins_over_alias_when_two_headers_name_one_column(tmp_path: Path) 
 
 def test_same_header_twice_is_an_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["身份证号", "姓名", "身份证号"], [GOOD, "张三", GOOD]])
-    with pytest.raises(RosterError, match="「身份证号」出现了两次（A 列和 C 列）"):
+    with pytest.raises(FileError, match="「身份证号」出现了两次（A 列和 C 列）"):
         read_roster(path, "dibao")
 
 
@@ -194,7 +194,7 @@ def test_columns_the_file_lacks_are_null_and_types_are_exact(tmp_path: Path) -> 
 
 def test_missing_required_column_error_names_label_and_aliases(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["身份证号", "住址"], [GOOD, "某村"]])
-    with pytest.raises(RosterError) as info:
+    with pytest.raises(FileError) as info:
         read_roster(path, "dibao")
     message = str(info.value)
     assert message.startswith("缺少必填列「姓名」（可用列名：人员姓名、户主姓名、参保人姓名）")
@@ -203,19 +203,19 @@ def test_missing_required_column_error_names_label_and_aliases(tmp_path: Path) -
 
 def test_missing_id_column_is_the_missing_required_column_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["姓名", "住址"], ["张三", "某村"]])
-    with pytest.raises(RosterError, match=r"^缺少必填列「公民身份号码」（可用列名：身份证号、"):
+    with pytest.raises(FileError, match=r"^缺少必填列「公民身份号码」（可用列名：身份证号、"):
         read_roster(path, "dibao")
 
 
 def test_id_header_below_row_ten_is_not_found(tmp_path: Path) -> None:
     rows = [[f"说明第{i}行", ""] for i in range(10)] + [["身份证号", "姓名"], [GOOD, "张三"]]
-    with pytest.raises(RosterError, match="缺少必填列「公民身份号码」"):
+    with pytest.raises(FileError, match="缺少必填列「公民身份号码」"):
         read_roster(write_csv(tmp_path / "x.csv", rows), "dibao")
 
 
 def test_missing_required_source_column_death_date(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["身份证号", "姓名"], [GOOD, "张三"]])
-    with pytest.raises(RosterError, match="缺少必填列「死亡日期」（可用列名：死亡时间）"):
+    with pytest.raises(FileError, match="缺少必填列「死亡日期」（可用列名：死亡时间）"):
         read_roster(path, "death")
 
 
@@ -223,7 +223,7 @@ def test_wrong_encoding_error_names_the_byte_offset(tmp_path: Path) -> None:
     head = f"身份证号,姓名\n{GOOD},张".encode("gbk")
     path = tmp_path / "x.csv"
     path.write_bytes(head + b"\xff\xfe\n")  # 0xFF is neither UTF-8 nor GB18030
-    with pytest.raises(RosterError) as info:
+    with pytest.raises(FileError) as info:
         read_roster(path, "dibao")
     assert f"第 {len(head)} 字节" in str(info.value)
     assert f"byte offset {len(head)}" in str(info.value)
@@ -232,14 +232,14 @@ def test_wrong_encoding_error_names_the_byte_offset(tmp_path: Path) -> None:
 def test_utf16_file_is_refused_with_how_to_save_it(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(f"身份证号\t姓名\n{GOOD}\t张三\n".encode("utf-16"))
-    with pytest.raises(RosterError, match="UTF-16"):
+    with pytest.raises(FileError, match="UTF-16"):
         read_roster(path, "dibao")
 
 
 def test_empty_file_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(b"\n \n")
-    with pytest.raises(RosterError, match=r"^文件为空"):
+    with pytest.raises(FileError, match=r"^文件为空"):
         read_roster(path, "dibao")
 
 
@@ -247,27 +247,27 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
 def test_header_without_data_rows_is_an_error(tmp_path: Path, tail: str) -> None:
     path = tmp_path / "x.csv"
     path.write_text("标题,\n身份证号,姓名" + tail, encoding="utf-8")
-    with pytest.raises(RosterError, match=r"^表头（第 2 行）之后没有数据行"):
+    with pytest.raises(FileError, match=r"^表头（第 2 行）之后没有数据行"):
         read_roster(path, "dibao")
 
 
 def test_corrupt_xlsx_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(RosterError, match=r"^无法读取 Excel 文件 x\.xlsx"):
+    with pytest.raises(FileError, match=r"^无法读取 Excel 文件 x\.xlsx"):
         read_roster(path, "dibao")
 
 
 def test_unknown_source_is_an_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["身份证号", "姓名"], [GOOD, "张三"]])
-    with pytest.raises(RosterError, match=r"^未知的名单来源「lowincome」"):
+    with pytest.raises(FileError, match=r"^未知的名单来源「lowincome」"):
         read_roster(path, "lowincome")
 
 
 def test_legacy_xls_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "x.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    with pytest.raises(RosterError, match=r"不支持旧版 Excel（\.xls）"):
+    with pytest.raises(FileError, match=r"不支持旧版 Excel（\.xls）"):
         read_roster(path, "dibao")
 
 
@@ -387,7 +387,7 @@ def test_cell_rejection_codes_and_reasons(
 
 
 def test_every_rejection_code_is_covered() -> None:
-    from doudi.jobs.reading import CODES
+    from doudi.rosters.reading import CODES
 
     covered = {c for _, c, _ in ID_CASES} | {c for *_, c, _ in CELL_CASES}
     covered |= {"duplicate", "columns"}  # tests below
@@ -661,7 +661,7 @@ def test_xlsx_without_id_header_is_an_error(tmp_path: Path) -> None:
     book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
     book.add_worksheet().write_row(0, 0, ["姓名", "住址"])
     book.close()
-    with pytest.raises(RosterError, match="缺少必填列「公民身份号码」"):
+    with pytest.raises(FileError, match="缺少必填列「公民身份号码」"):
         read_roster(tmp_path / "x.xlsx", "dibao")
 
 

@@ -14,11 +14,11 @@ import pyarrow.csv as pacsv
 import pytest
 
 from conftest import kill_during
-from doudi.jobs import db
-from doudi.jobs.compare import TABLES, compare
-from doudi.jobs.export import comparison_workbook
-from doudi.jobs.importing import import_roster
-from doudi.jobs.synth import Manifest, synthesize
+from doudi.comparison.compare import TABLES, compare
+from doudi.comparison.workbook import comparison_workbook
+from doudi.rosters.importing import import_roster
+from doudi.store import db
+from doudi.synth.synth import Manifest, synthesize
 
 MARCH = date(2018, 3, 31)
 JUNE = date(2018, 6, 30)
@@ -150,7 +150,7 @@ def test_a_killed_import_leaves_the_database_as_it_was(registry, county):
         registry,
         "periods",
         "from datetime import date\nfrom pathlib import Path\n"
-        "from doudi.jobs.importing import import_roster",
+        "from doudi.rosters.importing import import_roster",
         f"import_roster(database, Path({str(roster)!r}), 'resident_pension', date(2018, 3, 31))",
     )
     assert counts(registry) == before

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from doudi.jobs import plan
-from doudi.jobs.importing import import_roster
-from doudi.jobs.synth import synthesize
+from doudi.plan import versions as plan
+from doudi.rosters.importing import import_roster
+from doudi.synth.synth import synthesize
 
 
 # one database is enough: the engines, not the databases, are compared

@@ -15,9 +15,9 @@ import pyarrow.csv as pacsv
 import pytest
 
 from doudi.core.idnumber import IdNumberError, check_character, parse
-from doudi.jobs.reading import read_roster
-from doudi.jobs.rosters import ROSTERS, SOURCES
-from doudi.jobs.synth import (
+from doudi.rosters.reading import read_roster
+from doudi.rosters.sources import ROSTERS, SOURCES
+from doudi.synth.synth import (
     ERROR_KINDS,
     TIERS,
     VARIANTS,
@@ -353,7 +353,7 @@ def test_the_payments_file_reads_cleanly_and_holds_the_self_paid_poor(
 def test_two_regions_bills_can_share_a_registry(tmp_path: Path) -> None:
     """make run imports a Jiangxi and a Chongqing county's bills into one registry: their
     bill numbers must not collide (a repeated number is refused, 同一单据只结算一次)."""
-    from doudi.jobs.bills import read_file
+    from doudi.bills.importing import read_file
 
     numbers = []
     for region in ("360102", "500102"):

@@ -64,7 +64,7 @@ def roster(keys: str, since: str = "2016-06-01") -> bytes:
 
 @pytest.fixture(scope="session")
 def _web_db(_django: None) -> Any:
-    from doudi.jobs import db
+    from doudi.store import db
 
     database = db.Database()
     database.migrate()
@@ -79,8 +79,9 @@ def site(_web_db: Any, tmp_path: Path, settings_override: None) -> dict[str, Any
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from doudi.jobs import bills, plan
-    from doudi.jobs.importing import import_roster
+    from doudi.bills import importing as bills
+    from doudi.plan import versions as plan
+    from doudi.rosters.importing import import_roster
     from doudi.web.accounts import set_user
 
     call_command("flush", interactive=False, verbosity=0)

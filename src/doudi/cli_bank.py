@@ -23,12 +23,12 @@ def payments(
     user: Annotated[str, typer.Option(help="经办人（写入审计日志）")] = "cli",
 ) -> None:
     """导入征缴系统的个人缴费明细（用于事后补助） / import the payments made by people."""
-    from doudi.jobs.bank import import_payments
-    from doudi.jobs.reading import RosterError
+    from doudi.collection.bank import import_payments
+    from doudi.core.textfile import FileError
 
     try:
         report = import_payments(_database(), file, year, actor=user, dry_run=dry_run)
-    except (RosterError, FileNotFoundError) as exc:
+    except (FileError, FileNotFoundError) as exc:
         _fail("导入失败，数据库未改动 / import failed, nothing written", exc)
     for line in report.summary_zh():
         typer.echo(line)
@@ -44,7 +44,7 @@ def withhold(
     user: Annotated[str, typer.Option(help="经办人")] = "cli",
 ) -> None:
     """生成银行代扣文件（代缴对象的剩余自付部分） / export the bank-withholding file."""
-    from doudi.jobs.bank import BankError, export_withholding
+    from doudi.collection.bank import BankError, export_withholding
 
     day = _day(on, "--on") if on else None
     try:
@@ -61,8 +61,8 @@ def bank_return(
     user: Annotated[str, typer.Option(help="经办人")] = "cli",
 ) -> None:
     """导入银行回盘文件并对账、记账 / import the bank's return file and reconcile."""
-    from doudi.jobs.bank import BankError, import_return
-    from doudi.jobs.bankfile import BankFileError
+    from doudi.collection.bank import BankError, import_return
+    from doudi.collection.bankfile import BankFileError
 
     try:
         report = import_return(_database(), file, actor=user, dry_run=dry_run)
@@ -84,7 +84,7 @@ def bank_simulate(
     seed: Annotated[int, typer.Option(help="随机种子")] = 0,
 ) -> None:
     """模拟银行回盘（演示、测试用） / simulate the bank's return file (demo, tests)."""
-    from doudi.jobs.bank import simulate_return
+    from doudi.collection.bank import simulate_return
 
     simulate_return(request, out, seed=seed, processed_on=_day(processed_on, "--processed-on"))
     typer.echo(f"已写出模拟回盘文件 {out}")
@@ -97,7 +97,7 @@ def cutoff(
     out: Annotated[Path | None, typer.Option(help="写出 Excel 工作簿")] = None,
 ) -> None:
     """截至8月31日的实际代缴和事后补助汇总（分部门） / the 31 August statement."""
-    from doudi.jobs.bank import BankError, cutoff_statement, statement_workbook
+    from doudi.collection.bank import BankError, cutoff_statement, statement_workbook
     from doudi.policy.jurisdictions import UnknownJurisdiction
 
     try:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from doudi.jobs import db
+from doudi.store import db
 
 
 def _database() -> db.Database:
@@ -48,10 +48,10 @@ def import_(
     user: Annotated[str, typer.Option(help="经办人（写入审计日志）")] = "cli",
 ) -> None:
     """导入部门名单（先校验全部行，再在一个事务中写入） / import a department roster."""
-    from doudi.jobs.export import rejected_workbook
-    from doudi.jobs.importing import import_roster
-    from doudi.jobs.reading import RosterError
-    from doudi.jobs.rosters import ROSTERS, SOURCES
+    from doudi.core.textfile import FileError
+    from doudi.rosters.importing import import_roster
+    from doudi.rosters.sources import ROSTERS, SOURCES
+    from doudi.store.workbook import rejected_workbook
 
     if source not in ROSTERS:
         known = "、".join(f"{k}（{SOURCES[k].label}）" for k in ROSTERS)
@@ -63,7 +63,7 @@ def import_(
         report = import_roster(
             _database(), file, source, day, dry_run=dry_run, actor=user, scope=counties
         )
-    except (RosterError, FileNotFoundError) as exc:
+    except (FileError, FileNotFoundError) as exc:
         typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
         raise typer.Exit(code=2) from None
     for line in report.summary_zh():
@@ -88,13 +88,13 @@ def bills(
     user: Annotated[str, typer.Option(help="经办人（写入审计日志）")] = "cli",
 ) -> None:
     """导入医院的住院结算单据（先校验全部行，再在一个事务中写入） / import hospital bills."""
-    from doudi.jobs.bills import import_bills
-    from doudi.jobs.reading import RosterError
+    from doudi.bills.importing import import_bills
+    from doudi.core.textfile import FileError
     from doudi.policy.jurisdictions import UnknownJurisdiction
 
     try:
         report = import_bills(_database(), file, jurisdiction, dry_run=dry_run, actor=user)
-    except (RosterError, FileNotFoundError, UnknownJurisdiction) as exc:
+    except (FileError, FileNotFoundError, UnknownJurisdiction) as exc:
         typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
         raise typer.Exit(code=2) from None
     for line in report.summary_zh():
@@ -103,8 +103,8 @@ def bills(
 
 def imports() -> None:
     """列出已导入的名单批次 / list imported rosters."""
-    from doudi.jobs.importing import batches_of
-    from doudi.jobs.rosters import SOURCES
+    from doudi.rosters.importing import batches_of
+    from doudi.rosters.sources import SOURCES
 
     for b in batches_of(_database()):
         label = SOURCES[b["source"]].label if b["source"] in SOURCES else b["source"]
@@ -121,9 +121,9 @@ def compare(
     out: Annotated[Path | None, typer.Option(help="写出 Excel 工作簿（每类问题一张表）")] = None,
 ) -> None:
     """信息比对：未参保的贫困人员、异地参保、死亡冒领、姓名不一致…… / comparison."""
-    from doudi.jobs.compare import FINDINGS, TABLES, ComparisonError
-    from doudi.jobs.compare import compare as run_comparison
-    from doudi.jobs.export import comparison_workbook
+    from doudi.comparison.compare import FINDINGS, TABLES, ComparisonError
+    from doudi.comparison.compare import compare as run_comparison
+    from doudi.comparison.workbook import comparison_workbook
 
     day = _day(as_of, "--as-of") if as_of else date.today()
     database = _database()
@@ -155,7 +155,7 @@ def synth(
     file_format: Annotated[str, typer.Option("--format", help="csv、xlsx 或 mixed")] = "mixed",
 ) -> None:
     """生成模拟的部门名单（用于演示、测试、基准） / write synthetic department files."""
-    from doudi.jobs.synth import synthesize
+    from doudi.synth.synth import synthesize
 
     manifest = synthesize(
         region, people, out, seed=seed, error_rate=error_rate, file_format=file_format
@@ -176,7 +176,7 @@ def plan(
     """生成年度城乡居民养老保险缴费计划（冻结版本） / the year's contribution plan."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from doudi.jobs.plan import PlanError, run_plan
+    from doudi.plan.versions import PlanError, run_plan
     from doudi.policy import jurisdictions
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -204,7 +204,7 @@ def plan_diff(
     new: Annotated[int, typer.Argument(help="新版本编号")],
 ) -> None:
     """比较两个计划版本：谁的哪一项金额变了 / what changed between two plan versions."""
-    from doudi.jobs.plan import diff
+    from doudi.plan.versions import diff
 
     changes = diff(_database(), old, new)
     typer.echo(f"共 {changes.num_rows} 项变化")
@@ -219,7 +219,7 @@ def ledger(
     out: Annotated[Path, typer.Option(help="写出 Excel 工作簿（台账、分区统计、付款方、说明）")],
 ) -> None:
     """导出计划版本的管理台账与统计（含图表） / the ledger and statistics of a plan."""
-    from doudi.jobs.ledger import LedgerError, ledger_workbook
+    from doudi.plan.ledger import LedgerError, ledger_workbook
 
     try:
         ledger_workbook(_database(), version, out)

@@ -98,3 +98,10 @@ def is_within(code: str, ancestor: str) -> bool:
 def children(code: str) -> list[Region]:
     """The regions directly below ``code``, ordered by code."""
     return sorted((r for r in _table().values() if r.parent == code), key=lambda r: r.code)
+
+
+def hukou_prefix(code: str) -> str:
+    """The hukou-region prefix of a region: the digits a hukou code under it starts
+    with (500000 → "50", 130200 → "1302", 360102 → "360102"). Always digits."""
+    stripped = code.rstrip("0")
+    return stripped + "0" * (len(stripped) % 2)

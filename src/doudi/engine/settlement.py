@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from doudi.core import idnumber
+from doudi.core import idnumber, vocab
 from doudi.core.money import MoneyError, fmt, yuan
 from doudi.engine import backend, nhsa
 from doudi.engine.results import plain_value
@@ -24,14 +24,6 @@ from doudi.policy.rules.status import STATUSES
 from doudi.policy.settlement import schema
 
 LEVELS = {"1": "1", "2": "2", "3": "3", "referral_out": "referral_out", "转外诊": "referral_out"}
-LEVEL_ZH = {"1": "一级", "2": "二级", "3": "三级", "referral_out": "转外诊"}
-LAYER_ZH = {
-    "basic": "基本医疗保险",
-    "critical_illness": "大病保险",
-    "supplementary": "补充医疗保险",
-    "tilt": "倾斜支付",
-    "assistance": "民政医疗救助",
-}
 
 
 #: Disease names with a rule of their own (Jiangxi's 15 major diseases, JX-2017-58/2.2.6).
@@ -53,7 +45,7 @@ KNOWN_DISEASES = (
     "地中海贫血",
 )
 #: 住院, 门诊特殊慢性病 I类 / II类, 住院分娩.
-CLAIM_TYPES = ("inpatient", "chronic_1", "chronic_2", "childbirth")
+CLAIM_TYPES = tuple(vocab.CLAIM_TYPE)
 #: The sentences of a clause that bear on a settlement (clause → topics).
 QUOTE = {
     "JX-2017-58/2.2.4": ["settle_waiver", "settle_halved"],
@@ -297,12 +289,12 @@ def settle(
 def _format(row: dict[str, Any], used: list[Value]) -> dict[str, Any]:
     basis = [c for c in (row["settlement_basis"] or "").split(";") if c]
     layers = [
-        {"payer": name, "name_zh": LAYER_ZH[name], "amount": fmt(row[f"{name}_paid"])}
-        for name in LAYER_ZH
+        {"payer": name, "name_zh": vocab.SETTLEMENT_LAYER[name], "amount": fmt(row[f"{name}_paid"])}
+        for name in vocab.SETTLEMENT_LAYER
     ]
-    paid = sum((row[f"{name}_paid"] for name in LAYER_ZH), Decimal(0))
+    paid = sum((row[f"{name}_paid"] for name in vocab.SETTLEMENT_LAYER), Decimal(0))
     lines = [
-        f"单据{row['bill_id']}（{LEVEL_ZH[row['hospital_level']]}医院，出院{row['discharge_date']}）："
+        f"单据{row['bill_id']}（{vocab.HOSPITAL_LEVEL[row['hospital_level']]}医院，出院{row['discharge_date']}）："
         f"总费用{fmt(row['total_cost'])}元，政策范围内{fmt(row['in_policy_cost'])}元。"
     ]
     if row["deductible_paid"]:

@@ -12,33 +12,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from doudi.core import regions
+from doudi.core import regions, vocab
 from doudi.policy import clauses
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
 
-STATUS_ZH = {
-    "registered_poor": "建档立卡贫困人口",
-    "dibao": "低保对象",
-    "tekun": "特困人员",
-    "severe_disability": "重度残疾人",
-    "low_income_family": "城镇低收入家庭成员",
-    "demobilized_14": "14类退役士兵",
-    "other_assistance": "其他困难保障救助对象",
-    "severe_disability_child": "重度残疾的学生或儿童",
-    "severe_disability_unable_to_work": "丧失劳动能力的重度残疾成年人",
-    "low_income_family_minor": "城镇低收入家庭的未成年人",
-    "low_income_family_elderly": "城镇低收入家庭60周岁以上老年人",
-}
-PAYER_ZH = {
-    "province": "省级财政",
-    "city": "设区市财政",
-    "county": "县（市、区）财政",
-    "local_government": "地方人民政府",
-    "civil_affairs": "民政部门（市级社保相关资金及区县财力）",
-    "poverty_office": "扶贫部门（市级扶贫资金及区县财力）",
-    "disabled_federation": "残联（示例付款方）",
-}
 #: Which sentence of a clause to quote for a given context.
 TOPIC = {
     ("NAT-2017-59/2.1", "pension"): "resident_pension",
@@ -183,8 +161,10 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
             for cid, code in zip(basis, reasons, strict=True)
         ]
         return f"{name}：{y}年不享受政府代缴城乡居民养老保险费。原因：{why}。\n" + quotes(why_pairs)
-    category = STATUS_ZH.get(row["rp_category"], row["rp_category"])
-    funding = "，".join(f"{PAYER_ZH.get(k, k)}{yuan_zh(v)}" for k, v in row["funding"].items() if v)
+    category = vocab.STATUS.label(row["rp_category"])
+    funding = "，".join(
+        f"{vocab.PAYER.label(k)}{yuan_zh(v)}" for k, v in row["funding"].items() if v
+    )
     lines = [
         f"{name}：{y}年符合政府代缴条件（身份：{category}）。缴费{yuan_zh(row['rp_contribution'])}，"
         f"政府代缴{yuan_zh(row['rp_gov_paid'])}，个人应缴{yuan_zh(row['rp_self_due'])}。"
@@ -244,7 +224,7 @@ def medical(row: dict[str, Any], p: Params, used: list[Value]) -> str:
             [(cid, "medical")]
         )
     share = Decimal(row["rm_share"]) * 100
-    category = STATUS_ZH.get(row["rm_category"], row["rm_category"])
+    category = vocab.STATUS.label(row["rm_category"])
     text = (
         f"{name}：{p.year}年城乡居民医保个人缴费{yuan_zh(row['rm_contribution'])}，"
         f"作为{category}由财政资助{share:.0f}%即{yuan_zh(row['rm_subsidy'])}，"

@@ -12,9 +12,9 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 
-from doudi.jobs import db
-from doudi.jobs.compare import FINDINGS, TABLES, compare
-from doudi.jobs.export import comparison_workbook
+from doudi.comparison.compare import FINDINGS, TABLES, compare
+from doudi.comparison.workbook import comparison_workbook
+from doudi.store import db
 from doudi.web.models import Job
 
 WORKBOOK = "比对结果.xlsx"

@@ -13,8 +13,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 
-from doudi.core import regions
-from doudi.policy.explain import PAYER_ZH
+from doudi.core import regions, vocab
 from doudi.web.roles import Scope
 
 _COVERAGE = """
@@ -99,7 +98,7 @@ def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
         "medical_rate": _rate(sum(c["medical"] for c in counties), poor),
         "counties": counties,
         "payers": [
-            {"payer": p, "label": PAYER_ZH.get(p, p), "amount": str(totals[p])} for p in payers
+            {"payer": p, "label": vocab.PAYER.label(p), "amount": str(totals[p])} for p in payers
         ],
         "chart": {
             "counties": [c["name"] for c in counties],
@@ -108,7 +107,7 @@ def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
             "years": [str(y) for y in years],
             "series": [
                 {
-                    "name": PAYER_ZH.get(p, p),
+                    "name": vocab.PAYER.label(p),
                     "data": [str(by.get((y, p), Decimal("0.00"))) for y in years],
                 }
                 for p in payers

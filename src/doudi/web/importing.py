@@ -23,11 +23,12 @@ import pyarrow as pa
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from doudi.jobs import bills
-from doudi.jobs.bills import BillImport
-from doudi.jobs.importing import ImportReport
-from doudi.jobs.rosters import ROSTERS, SOURCES
+from doudi.bills import importing as bills
+from doudi.bills.importing import BillImport
+from doudi.core import vocab
 from doudi.policy import jurisdictions
+from doudi.rosters.importing import ImportReport
+from doudi.rosters.sources import ROSTERS, SOURCES
 from doudi.web.roles import mask_id
 
 MAX_RATIO = 50
@@ -36,7 +37,6 @@ LABELS = {
     **{k: SOURCES[k].label for k in ROSTERS},
     bills.SOURCE: "住院结算单据（医院结算系统导出，CSV）",
 }
-CHANGE_ZH = {"open": "开始", "close": "结束", "change": "变更", "remove": "撤销"}
 _FORBIDDEN_PARTS = re.compile(
     r"(vbaProject\.bin|externalLinks/|embeddings/|activeX/)", re.IGNORECASE
 )
@@ -154,7 +154,7 @@ def _rows(table: pa.Table | None, limit: int = 200) -> list[dict[str, Any]]:
 
 def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
     """What the preview and the result pages show of an import."""
-    from doudi.jobs.export import rejected_workbook
+    from doudi.store.workbook import rejected_workbook
 
     rejected = report.read.rejected
     if rejected.num_rows:
@@ -162,7 +162,7 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
     changes = report.changes
     changed = _rows(changes)
     for row in changed:
-        row["change"] = CHANGE_ZH.get(row["change"], row["change"])
+        row["change"] = vocab.PERIOD_CHANGE.label(row["change"])
         row["id_number"] = mask_id(str(row["id_number"]))
     refused = _rows(rejected)
     for row in refused:  # a number refused for its check digit is still a real one

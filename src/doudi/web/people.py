@@ -10,12 +10,10 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 
 import doudi
+from doudi.bills import importing as bill_store
+from doudi.core import vocab
 from doudi.core.money import ZERO, yuan
-from doudi.engine.settlement import LEVEL_ZH
-from doudi.jobs import bills as bill_store
-from doudi.jobs.compare import SCHEME_LABELS as SCHEME_ZH
 from doudi.policy import jurisdictions
-from doudi.policy.explain import PAYER_ZH, STATUS_ZH
 from doudi.registry.models import Enrollment, Person
 from doudi.web.roles import Scope, mask_id
 
@@ -125,7 +123,7 @@ def _statuses(periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "status": s["status"],
-            "label": STATUS_ZH.get(s["status"], s["status"]),
+            "label": vocab.STATUS.label(s["status"]),
             "department": s["department"],
             "from": _iso(s["valid_from"]),
             "to": _iso(s["valid_to"]),
@@ -139,7 +137,7 @@ def enrollments(person: Person) -> list[dict[str, Any]]:
     return [
         {
             "scheme": e["scheme"],
-            "label": SCHEME_ZH.get(e["scheme"], e["scheme"]),
+            "label": vocab.SCHEME.label(e["scheme"]),
             "region_code": e["region_code"],
             "from": _iso(e["valid_from"]),
             "to": _iso(e["valid_to"]),
@@ -172,9 +170,7 @@ def plans(person: Person) -> list[dict[str, Any]]:
         entry["parts"].append(
             {
                 "payer": c["payer"],
-                "label": "个人应缴"
-                if c["payer"] == "self"
-                else PAYER_ZH.get(c["payer"], c["payer"]),
+                "label": vocab.PAYER.label(c["payer"]),
                 "amount": str(amount),
                 "basis": [b for b in c["basis"].split(";") if b],
             }
@@ -212,14 +208,16 @@ def _bills(person: Person, periods: list[dict[str, Any]]) -> list[dict[str, Any]
     settled = bill_store.settle_person(stored, bill_store.status_rows(person.id_number, dated))
     for result in settled:
         result.pop("id_number", None)
-        result["level_label"] = LEVEL_ZH.get(result["hospital_level"], result["hospital_level"])
+        result["level_label"] = vocab.HOSPITAL_LEVEL.get(
+            result["hospital_level"], result["hospital_level"]
+        )
         result["paying_layers"] = [x for x in result["layers"] if x["amount"] != "0.00"]
     return settled
 
 
 def scenario(person: Person, year: int) -> dict[str, Any]:
     """The person's facts in the registry as a scenario of the policy engine, with the
-    plan's readings (jobs/plan.py): enrolled = a resident-pension enrollment holding on
+    plan's readings (plan/versions.py): enrolled = a resident-pension enrollment holding on
     any day of the year, at the latest such tier."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     holding = Enrollment.objects.filter(person=person, valid_from__lte=last).exclude(

@@ -15,8 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from doudi.core import regions
-from doudi.jobs.plan import hukou_prefix
+from doudi.core import regions, vocab
 
 if TYPE_CHECKING:
     from doudi.registry.models import Person
@@ -38,12 +37,6 @@ JOB_PERMISSION = {
     "ledger": "plan",
     "withhold": "plan",
 }
-ROLE_ZH = {
-    "province_admin": "省级管理员",
-    "caseworker": "区县经办人员",
-    "finance": "财务人员",
-    "auditor": "审计人员",
-}
 
 
 @dataclass(frozen=True)
@@ -56,7 +49,7 @@ class Scope:
 
     @property
     def prefix(self) -> str:
-        return hukou_prefix(self.region)
+        return regions.hukou_prefix(self.region)
 
     @property
     def region_name(self) -> str:
@@ -66,7 +59,7 @@ class Scope:
 
     @property
     def role_name(self) -> str:
-        return ROLE_ZH.get(self.role, self.role)
+        return vocab.ROLE.label(self.role)
 
     @property
     def permissions(self) -> frozenset[str]:
@@ -119,7 +112,7 @@ class Scope:
         users = [
             a.user.get_username()
             for a in Account.objects.select_related("user")
-            if hukou_prefix(a.region).startswith(self.prefix)
+            if regions.hukou_prefix(a.region).startswith(self.prefix)
         ]
         people = self.people(Person.objects.all()).values("pk")
         of_people = Q(table_name="registry_person", row_id__in=people)

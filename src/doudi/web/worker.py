@@ -110,8 +110,9 @@ def start_process() -> subprocess.Popen[bytes]:
 def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """Dry run or commit of an uploaded roster (jobs.importing.import_roster) or of a
     hospital's bills (jobs.bills.import_bills)."""
-    from doudi.jobs import bills, db
-    from doudi.jobs.importing import import_roster
+    from doudi.bills import importing as bills
+    from doudi.rosters.importing import import_roster
+    from doudi.store import db
     from doudi.web import importing
 
     p = job.params
@@ -148,7 +149,8 @@ def _compare(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 
 def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
-    from doudi.jobs import db, plan
+    from doudi.plan import versions as plan
+    from doudi.store import db
 
     p = job.params
     result = plan.run_plan(
@@ -174,8 +176,8 @@ def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """The ledger workbook of a plan version (jobs.ledger)."""
-    from doudi.jobs import db
-    from doudi.jobs.ledger import ledger_workbook
+    from doudi.plan.ledger import ledger_workbook
+    from doudi.store import db
 
     p = job.params
     name = f"台账-{p['jurisdiction']}-{p['year']}-第{p['number']}版.xlsx"
@@ -186,8 +188,8 @@ def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """The bank-withholding file of a plan version for the user's county (jobs.bank)."""
-    from doudi.jobs import db
-    from doudi.jobs.bank import export_withholding
+    from doudi.collection.bank import export_withholding
+    from doudi.store import db
 
     progress("生成代扣文件 / writing the request", 30)
     w = export_withholding(

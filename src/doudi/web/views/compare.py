@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from doudi.jobs.compare import FINDINGS
-from doudi.jobs.export import COLUMN_LABELS
+from doudi.comparison.compare import FINDINGS
+from doudi.core import vocab
 from doudi.web import audit, comparing, worker
 from doudi.web.models import Job
 from doudi.web.roles import mask_id, scope_of
@@ -54,7 +54,7 @@ def result(request: HttpRequest, job: int) -> HttpResponse:
         context.update(
             name=name,
             title=dict(FINDINGS)[name],
-            headers=[COLUMN_LABELS.get(c, c) for c in columns],
+            headers=vocab.headers(columns),
             cells=[[row.get(c) for c in columns] for row in rows],
             count=count,
             places=comparing.places(directory, name),

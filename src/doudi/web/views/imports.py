@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from doudi.jobs import bills
+from doudi.bills import importing as bills
 from doudi.web import audit, worker
 from doudi.web.importing import LABELS, UploadRejected, job_params
 from doudi.web.models import Job

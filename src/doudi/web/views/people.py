@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from doudi.engine.settlement import LAYER_ZH
+from doudi.core import vocab
 from doudi.registry.models import Person
 from doudi.web import audit, people
 from doudi.web.roles import Scope, scope_of
@@ -43,7 +43,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **record,
         "person": people.summary(person, unmasked=False),
-        "layer_names": list(LAYER_ZH.values()),
+        "layer_names": list(vocab.SETTLEMENT_LAYER.values()),
         "years": years,
         "timeline": {
             "statuses": record["statuses"],

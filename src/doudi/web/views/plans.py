@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from doudi.core import vocab
 from doudi.policy import jurisdictions
-from doudi.policy.explain import PAYER_ZH
 from doudi.registry.models import Contribution, PlanVersion
 from doudi.web import audit, worker
 from doudi.web.models import Job
@@ -83,7 +83,7 @@ def _totals(version: PlanVersion) -> list[dict[str, object]]:
     return [
         {
             "payer": r["payer"],
-            "label": "个人应缴" if r["payer"] == "self" else PAYER_ZH.get(r["payer"], r["payer"]),
+            "label": vocab.PAYER.label(r["payer"]),
             "amount": r["amount"],
             "people": r["people"],
         }

@@ -9,18 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from doudi.jobs.compare import STATUS_LABELS
+from doudi.core import vocab
 from doudi.policy import jurisdictions
+from doudi.policy.rules.status import STATUSES
 from doudi.web.calculator import BillRejected, settle_bill
 from doudi.web.roles import scope_of
 
-LEVELS = [("1", "一级医院"), ("2", "二级医院"), ("3", "三级医院"), ("referral_out", "转外诊")]
-CLAIMS = [
-    ("inpatient", "住院"),
-    ("chronic_1", "门诊特殊慢性病 I 类"),
-    ("chronic_2", "门诊特殊慢性病 II 类"),
-    ("childbirth", "住院分娩"),
-]
+LEVELS = [(code, vocab.HOSPITAL_LEVEL[code]) for code in vocab.HOSPITAL_LEVEL]
+CLAIMS = list(vocab.CLAIM_TYPE.items())
 
 
 class BillForm(forms.Form):
@@ -30,7 +26,7 @@ class BillForm(forms.Form):
     )
     statuses = forms.MultipleChoiceField(
         label="出院时身份",
-        choices=list(STATUS_LABELS.items()),
+        choices=[(s, vocab.STATUS[s]) for s in STATUSES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

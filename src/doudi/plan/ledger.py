@@ -46,10 +46,10 @@ import duckdb
 import pyarrow as pa
 import xlsxwriter
 
-from doudi.core import regions
-from doudi.jobs import db, export, plan
-from doudi.jobs.compare import LEVEL_LABELS, STATUS_LABELS
-from doudi.policy.explain import PAYER_ZH
+from doudi.core import regions, vocab
+from doudi.plan import versions as plan
+from doudi.store import db
+from doudi.store import workbook as export
 
 #: The statuses a ledger lists, in this order (see the module's readings).
 LEDGER_STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability")
@@ -67,7 +67,7 @@ NOTES_TITLE = "说明"
 
 #: Chinese headers of the ledger's columns (payer columns: :func:`payer_label`).
 LABELS = {
-    **export.COLUMN_LABELS,
+    **vocab.FIELD,
     "statuses": "年度内身份",
     "rp_enrolled": "参加城乡居民养老保险",
     "rp_tier": "缴费档次",
@@ -141,7 +141,7 @@ class Ledger:
 
 def payer_label(payer: str) -> str:
     """The Chinese name of a payer (its code when it has none)."""
-    return PAYER_ZH.get(payer, payer)
+    return vocab.PAYER.label(payer)
 
 
 def headers(table: pa.Table) -> list[str]:
@@ -168,7 +168,7 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
         jurisdiction, year = str(version["jurisdiction"]), int(version["year"])
         # the people the version planned: its region (a county of it, or the jurisdiction)
         covered = str(version.get("region") or jurisdiction)
-        prefix = plan.hukou_prefix(covered)
+        prefix = regions.hukou_prefix(covered)
         if not re.fullmatch(r"\d+", prefix):
             raise LedgerError(f"统筹地区代码应为数字：{jurisdiction!r}")
         mine = (
@@ -228,14 +228,14 @@ def _labels() -> pa.Table:
     return pa.table(
         {
             "status": pa.array(LEDGER_STATUSES, pa.string()),
-            "label": pa.array([STATUS_LABELS[s] for s in LEDGER_STATUSES], pa.string()),
+            "label": pa.array([vocab.STATUS[s] for s in LEDGER_STATUSES], pa.string()),
             "ord": pa.array(range(len(LEDGER_STATUSES)), pa.int32()),
         }
     )
 
 
 def _payers(lake: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
-    """The version's government payers: the known ones in PAYER_ZH's order, then others
+    """The version's government payers: the known ones in vocab.PAYER's order, then others
     by code (the same order in every sheet, so a column means the same payer)."""
     present = {
         r[0]
@@ -243,7 +243,7 @@ def _payers(lake: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
             f"SELECT DISTINCT payer FROM contribution WHERE payer <> '{SELF}'"
         ).fetchall()
     }
-    known = [p for p in PAYER_ZH if p in present]
+    known = [p for p in vocab.GOVERNMENT_PAYERS if p in present]
     return (*known, *sorted(present - set(known)))
 
 
@@ -282,7 +282,7 @@ def _people_sql(payers: tuple[str, ...]) -> str:
         JOIN labels l ON l.status = s.status
         GROUP BY s.person_id
     ),
-    pension AS (  -- the plan's reading (jobs/plan.py INPUTS)
+    pension AS (  -- the plan's reading (plan/versions.py INPUTS)
         SELECT person_id, arg_max(contribution_tier, valid_from) AS tier
         FROM registry_enrollment
         WHERE scheme = 'resident_pension' AND valid_from <= $last
@@ -366,8 +366,8 @@ def _regions_sql(payers: tuple[str, ...], with_counties: bool) -> str:
         "FROM ledger_people GROUP BY county_code, township, village"
     )
     level = (
-        f"CASE k WHEN 0 THEN '{TOP_LEVEL}' WHEN 1 THEN '{LEVEL_LABELS['county']}' "
-        f"WHEN 2 THEN '{LEVEL_LABELS['township']}' ELSE '{LEVEL_LABELS['village']}' END"
+        f"CASE k WHEN 0 THEN '{TOP_LEVEL}' WHEN 1 THEN '{vocab.REGION_LEVEL['county']}' "
+        f"WHEN 2 THEN '{vocab.REGION_LEVEL['township']}' ELSE '{vocab.REGION_LEVEL['village']}' END"
     )
     return f"""
     SELECT {level} AS level, CAST(region_code AS VARCHAR) AS region_code,
@@ -440,7 +440,7 @@ def _check(
 def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
     """The ledger as an .xlsx: 台账, 分区统计 (with a clustered bar chart of the
     government amounts per county, or per township when there is one county), 付款方
-    (with a pie chart) and 说明. Cells are written by jobs/export.py (typed cells,
+    (with a pie chart) and 说明. Cells are written by store/workbook.py (typed cells,
     formula-injection escaping, 2-decimal money)."""
     book = ledger(database, version_id)
     wb = export.new_workbook(path, _title(book))
@@ -504,15 +504,15 @@ def _bar_chart(wb: xlsxwriter.Workbook, sheet: str, book: Ledger) -> None:
     """Clustered bars, one series per payer, of the counties' (or, with a single
     county, the townships') government amounts, beside the 分区统计 table."""
     levels = book.by_region.column("level").to_pylist()
-    counties = [i for i, lv in enumerate(levels) if lv == LEVEL_LABELS["county"]]
+    counties = [i for i, lv in enumerate(levels) if lv == vocab.REGION_LEVEL["county"]]
     rows = (
         counties
         if len(counties) > 1
-        else [i for i, lv in enumerate(levels) if lv == LEVEL_LABELS["township"]]
+        else [i for i, lv in enumerate(levels) if lv == vocab.REGION_LEVEL["township"]]
     )
     if not rows or not book.payers:
         return
-    level = LEVEL_LABELS["county"] if rows is counties else LEVEL_LABELS["township"]
+    level = vocab.REGION_LEVEL["county"] if rows is counties else vocab.REGION_LEVEL["township"]
     first, last = rows[0] + 1, rows[-1] + 1  # + 1: the header row
     columns = book.by_region.column_names
     name = columns.index("region_name")

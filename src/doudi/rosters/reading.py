@@ -13,7 +13,7 @@ module turns such a file into two Arrow tables:
   ready to become ``RejectedRow`` rows and to be handed back to the department.
 
 A problem with the whole file (unreadable encoding, no ID-number column, no data) is a
-:class:`RosterError` instead: there is nothing row-by-row to report.
+:class:`FileError` instead: there is nothing row-by-row to report.
 
 Files run to a million rows (a province's resident-medical extract), so every cell is
 parsed and validated column-wise: pyarrow for reading and Unicode normalization, one
@@ -26,7 +26,6 @@ collected in :func:`read_roster`'s docstring.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import re
@@ -43,7 +42,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from doudi.core import regions
-from doudi.jobs.rosters import SOURCES, Column, Source
+from doudi.core.textfile import FileError, to_utf8
+from doudi.rosters.sources import SOURCES, Column, Source
 
 #: The header must be within this many rows from the top; rows above it are titles.
 HEADER_SEARCH_ROWS = 10
@@ -115,19 +115,6 @@ REJECTED_SCHEMA = pa.schema(
 )
 
 
-class RosterError(Exception):
-    """The whole file cannot be read; ``str()`` is Chinese first, then English.
-
-    Raised instead of rejecting rows when there is nothing row-by-row to say: the
-    caseworker has to fix or re-export the file itself.
-    """
-
-    def __init__(self, chinese: str, english: str) -> None:
-        super().__init__(f"{chinese}（{english}）")
-        self.chinese = chinese
-        self.english = english
-
-
 @dataclass(frozen=True)
 class RosterRead:
     """One department file, read and validated (nothing written anywhere yet)."""
@@ -197,23 +184,23 @@ def read_roster(path: Path, source: str) -> RosterRead:
     """
     spec = SOURCES.get(source)
     if spec is None:
-        raise RosterError(
+        raise FileError(
             f"未知的名单来源「{source}」（可选：{'、'.join(SOURCES)}）",
             f"unknown source {source!r}; expected one of {', '.join(SOURCES)}",
         )
     data = path.read_bytes()
     checksum = hashlib.sha256(data).hexdigest()
     if not data[:4096].strip() and not data.strip():
-        raise RosterError("文件为空", f"the file {path.name} is empty")
+        raise FileError("文件为空", f"the file {path.name} is empty")
     if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise RosterError(
+        raise FileError(
             "不支持旧版 Excel（.xls）文件，请用 Excel 或 WPS 另存为 .xlsx 或 CSV 后再导入",
             "legacy .xls workbooks are not supported; save as .xlsx or CSV",
         )
     if data[:4] == b"PK\x03\x04":
         raw = _read_xlsx(path)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise RosterError(
+        raise FileError(
             f"文件 {path.name} 不是有效的 Excel（.xlsx）文件",
             f"{path.name} is not a valid .xlsx workbook",
         )
@@ -225,7 +212,7 @@ def read_roster(path: Path, source: str) -> RosterRead:
     extra = raw.extra
     rows_read = cells.num_rows + extra.num_rows
     if rows_read == 0:
-        raise RosterError(
+        raise FileError(
             f"表头（第 {raw.header_row} 行）之后没有数据行",
             f"no data rows after the header in row {raw.header_row}",
         )
@@ -314,64 +301,14 @@ def _id_headers() -> set[str]:
     return {normalize_header(h) for h in (column.label, *column.aliases)}
 
 
-def _missing_id_error(where: str) -> RosterError:
+def _missing_id_error(where: str) -> FileError:
     column = SOURCES["poverty"].column("id_number")
-    return RosterError(
+    return FileError(
         f"缺少必填列「{column.label}」（可用列名：{'、'.join(column.aliases)}；"
         f"应在{where}的前 {HEADER_SEARCH_ROWS} 行内）",
         f"missing required column {column.name} ({column.label}) in the first "
         f"{HEADER_SEARCH_ROWS} rows",
     )
-
-
-def detect_encoding(data: bytes) -> tuple[str, bytes]:
-    """The file's encoding and its text as UTF-8 bytes (without a BOM).
-
-    A BOM says UTF-8; otherwise bytes that are valid UTF-8 are UTF-8 (a pure-ASCII
-    GBK file is the same bytes), and anything else must be GB18030, the superset of
-    GBK that Chinese Windows and WPS write.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode text" export; GB18030 would decode it into nonsense.
-        raise RosterError(
-            "文件为 UTF-16 编码（Excel「Unicode 文本」），"
-            "请另存为 CSV（UTF-8 或 GBK 编码）后再导入",
-            "the file is UTF-16 (Excel 'Unicode text'); save it as CSV in UTF-8 or GBK",
-        )
-    if data.startswith(codecs.BOM_UTF8):
-        body = data[len(codecs.BOM_UTF8) :]
-        bad = _utf8_error_offset(body)
-        if bad is not None:
-            offset = bad + len(codecs.BOM_UTF8)
-            raise RosterError(
-                f"文件以 UTF-8 标记开头，但第 {offset} 字节处不是有效的 UTF-8 编码",
-                f"the file starts with a UTF-8 BOM but byte {offset} is not valid UTF-8",
-            )
-        return "utf-8-sig", body
-    if _utf8_error_offset(data) is None:
-        return "utf-8", data
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise RosterError(
-            f"无法识别文件编码：第 {exc.start} 字节（从 0 起算）处既不是 UTF-8 也不是 "
-            "GB18030/GBK 编码，请另存为 UTF-8 或 GBK 编码的 CSV",
-            f"unknown encoding: byte offset {exc.start} is neither UTF-8 nor GB18030/GBK",
-        ) from exc
-    return "gb18030", text.encode("utf-8")
-
-
-def _utf8_error_offset(data: bytes) -> int | None:
-    """The offset of the first byte that is not valid UTF-8, or None; decodes in
-    chunks so that a large file is not held twice as a Python string."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    chunk = 1 << 22
-    for start in range(0, len(data), chunk):
-        try:
-            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
-        except UnicodeDecodeError as exc:
-            return start + exc.start
-    return None
 
 
 def _head_records(text: str, delimiter: str) -> Iterator[tuple[list[str], int]]:
@@ -392,7 +329,7 @@ def _head_records(text: str, delimiter: str) -> Iterator[tuple[list[str], int]]:
 
 
 def _read_csv(data: bytes) -> _Raw:
-    encoding, body = detect_encoding(data)
+    encoding, body = to_utf8(data)
     # The header is near the top: parse a prefix cut at a line end (0x0A never occurs
     # inside a multi-byte UTF-8 character).
     limit = 1 << 20
@@ -455,7 +392,7 @@ def _read_csv(data: bytes) -> _Raw:
             # Record numbers of malformed rows are only known to a single-threaded read.
             cells = read(threads=False)
     except pa.ArrowInvalid as exc:
-        raise RosterError(
+        raise FileError(
             f"CSV 文件格式错误：{exc}", f"malformed CSV after the header: {exc}"
         ) from exc
     if not bad:
@@ -542,7 +479,7 @@ def _read_xlsx(path: Path) -> _Raw:
         reader = fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises its own hierarchy; all mean "unreadable"
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise RosterError(
+        raise FileError(
             f"无法读取 Excel 文件 {path.name}：{first_line}",
             f"cannot read workbook: {first_line}",
         ) from exc
@@ -597,7 +534,7 @@ def _map_headers(
             current = best.get(column.name)
             if current is not None and current[0] == rank:
                 first = _column_letter(current[1])
-                raise RosterError(
+                raise FileError(
                     f"第 {header_row} 行的表头「{header.strip()}」出现了两次"
                     f"（{first} 列和 {_column_letter(position)} 列），无法判断使用哪一列",
                     f"header {header.strip()!r} appears twice in row {header_row}",
@@ -606,7 +543,7 @@ def _map_headers(
                 best[column.name] = (rank, position)
     for column in spec.columns:
         if column.required and column.name not in best:
-            raise RosterError(
+            raise FileError(
                 f"缺少必填列「{column.label}」"
                 + (f"（可用列名：{'、'.join(column.aliases)}）" if column.aliases else ""),
                 f"missing required column {column.name} ({column.label})",

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from doudi.core import textfile
+
 ENCODING = "gbk"
 EOL = "\r\n"
 REQUEST_KIND, RETURN_KIND, VERSION = "DOUDI-DK", "DOUDI-HP", "1"
@@ -185,27 +187,12 @@ def write_return(
     return (EOL.join(records) + EOL).encode(ENCODING)
 
 
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def decode(data: bytes) -> str:
-    """The text of a GBK bank file; a UTF-8 file or bytes that are not GBK are refused
-    (a file saved in the wrong encoding shows its names garbled and must not be booked)."""
-    if not data.isascii() and _is_utf8(data):
-        raise BankFileError(
-            ["文件编码应为 GBK，实为 UTF-8（请用银行系统导出的原文件，不要另存为 UTF-8）"]
-        )
+    """The text of a GBK bank file (core.textfile.decode_gbk), its refusal as a problem."""
     try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise BankFileError(
-            [f"文件编码应为 GBK，第 {exc.start} 字节起无法按 GBK 解码 / not GBK"]
-        ) from None
+        return textfile.decode_gbk(data)
+    except textfile.FileError as exc:
+        raise BankFileError([exc.chinese]) from None
 
 
 def parse_return(data: bytes) -> BankReturnFile:

@@ -1,4 +1,4 @@
-"""Excel workbooks for caseworkers: the comparison's findings and an import's rejected rows.
+"""Excel workbooks for caseworkers: typed, formula-safe sheets, and an import's rejected rows.
 
 Caseworkers work in Excel (or WPS), so the reports are .xlsx files written with
 XlsxWriter in ``constant_memory`` mode: a province's findings run to hundreds of
@@ -29,56 +29,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from doudi.jobs.compare import FINDINGS, Comparison
+from doudi.core import vocab
 
-#: Chinese column headers of the comparison's tables and of the rejected-rows report.
-COLUMN_LABELS = {
-    "id_number": "公民身份号码",
-    "name": "姓名",
-    "county_code": "县(区)代码",
-    "county": "县(区)",
-    "township": "乡镇(街道)",
-    "village": "村(社区)",
-    "statuses": "身份",
-    "age": "年龄",
-    "scheme": "险种",
-    "enrollment_region_code": "参保地区划代码",
-    "enrollment_region": "参保地",
-    "death_date": "死亡日期",
-    "months_since_death": "死亡后领取月数",
-    "source_a": "名单一",
-    "name_a": "名单一姓名",
-    "source_b": "名单二",
-    "name_b": "名单二姓名",
-    "similarity": "相似度",
-    "source": "来源名单",
-    "file_name": "文件名",
-    "row_number": "行号",
-    "column": "列",
-    "value": "原值",
-    "reason": "原因",
-    "departments": "部门",
-    "level": "层级",
-    "region_code": "区划代码",
-    "region_name": "名称",
-    "poor": "贫困人口",
-    "poor_16_plus": "其中16周岁以上",
-    "pension_insured": "养老保险参保人数",
-    "pension_rate": "养老保险参保率(%)",
-    "medical_insured": "医疗保险参保人数",
-    "medical_rate": "医疗保险参保率(%)",
-    "uninsured_pension": "养老保险未参保",
-    "uninsured_medical": "医疗保险未参保",
-    "insured_elsewhere": "异地参保",
-    "paid_after_death": "死亡冒领",
-    "name_conflicts": "姓名不一致",
-    "name_variants": "姓名写法差异",
-    "invalid_ids": "身份号码错误",
-    "duplicates": "重复记录",
-    "multiple_lists": "多部门名单",
-}
-
-SUMMARY_TITLE = "概况"
 REJECTED_TITLE = "未导入的行"
 REJECTED_COLUMNS = ("row_number", "column", "value", "reason")
 
@@ -286,16 +238,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], *, title: str | None = N
 
 def headers_for(table: pa.Table) -> list[str]:
     """The Chinese header of each column (the column name if it has none)."""
-    return [COLUMN_LABELS.get(name, name) for name in table.column_names]
-
-
-def comparison_workbook(c: Comparison, path: Path) -> None:
-    """The comparison as a workbook: 概况 (summary) first, then one sheet per finding."""
-    sheets = [Sheet(SUMMARY_TITLE, c.summary, headers_for(c.summary))]
-    for name, title in FINDINGS:
-        table = c.finding(name)
-        sheets.append(Sheet(title, table, headers_for(table)))
-    write_workbook(path, sheets, title=f"{c.region_name}信息比对（截至{c.as_of.isoformat()}）")
+    return vocab.headers(table.column_names)
 
 
 def rejected_workbook(rows: pa.Table, path: Path) -> None:

@@ -4,7 +4,7 @@ A county's caseworkers have to prove 应保尽保 (full coverage): every poor pe
 insured, nobody draws a pension after death, and the departments agree on who is who.
 This job reads the registry tables (as Arrow, whichever database they came from),
 runs the comparison in DuckDB in-process, and returns one Arrow table per finding
-plus a summary per region, ready for :mod:`doudi.jobs.export`.
+plus a summary per region, ready for :mod:`doudi.store.workbook`.
 
 Readings (where the task can be read two ways, what this module does):
 
@@ -63,8 +63,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from doudi.core import regions
-from doudi.jobs.rosters import SOURCES
+from doudi.core import regions, vocab
+from doudi.rosters.sources import SOURCES
 
 #: The registry tables the comparison reads (``db_table`` names of the models).
 TABLES = (
@@ -83,35 +83,6 @@ PENSION_AGE = 16
 PENSION_SCHEMES = ("resident_pension", "employee_pension")
 MEDICAL_SCHEME = "resident_medical"
 
-STATUS_LABELS = {
-    "registered_poor": "建档立卡贫困人口",
-    "dibao": "低保对象",
-    "tekun": "特困人员",
-    "severe_disability": "重度残疾人",
-    "low_income_family": "城镇低收入家庭",
-}
-DEPARTMENT_LABELS = {
-    "poverty_office": "扶贫办",
-    "civil_affairs": "民政",
-    "disabled_federation": "残联",
-    "finance": "财政",
-    "si_bureau": "社保局",
-    "medical_bureau": "医保局",
-}
-SCHEME_LABELS = {
-    "resident_pension": "城乡居民基本养老保险",
-    "employee_pension": "城镇职工基本养老保险",
-    "resident_medical": "城乡居民基本医疗保险",
-    "unemployment": "失业保险",
-    "work_injury": "工伤保险",
-}
-LEVEL_LABELS = {
-    "province": "省",
-    "city": "市",
-    "county": "县(区)",
-    "township": "乡镇(街道)",
-    "village": "村(社区)",
-}
 _PREFIX = {"province": 2, "city": 4, "county": 6}
 
 #: The findings, in report order, with their Chinese titles.
@@ -295,9 +266,9 @@ def _county_map(codes: list[str]) -> pa.Table:
 def _labels() -> pa.Table:
     """Chinese labels (and report order) for statuses, departments, schemes, sources."""
     kinds = {
-        "status": STATUS_LABELS,
-        "department": DEPARTMENT_LABELS,
-        "scheme": SCHEME_LABELS,
+        "status": vocab.STATUS,
+        "department": vocab.DEPARTMENT,
+        "scheme": vocab.SCHEME,
         "source": {name: s.label for name, s in SOURCES.items()},
     }
     rows = [
@@ -682,7 +653,7 @@ def _summary_sql(level: str, region: str, region_name: str) -> str:
     )
     measures = ["poor", "poor_16_plus", "pension_insured", "medical_insured", *_COUNTED]
     sums = ", ".join(f"CAST(coalesce(sum(f.{m}), 0) AS BIGINT) AS {m}" for m in measures)
-    levels = list(LEVEL_LABELS)
+    levels = list(vocab.REGION_LEVEL)
     below = levels[levels.index(level) + 1 :]
     city_key = "coalesce(any_value(m.city_code), f.county_code)"
     unnamed = "'（未填写）'"
@@ -727,7 +698,9 @@ def _summary_sql(level: str, region: str, region_name: str) -> str:
             for lvl in below
         ),
     ]
-    level_label = " ".join(f"WHEN {i} THEN '{LEVEL_LABELS[lvl]}'" for i, lvl in enumerate(levels))
+    level_label = " ".join(
+        f"WHEN {i} THEN '{vocab.REGION_LEVEL[lvl]}'" for i, lvl in enumerate(levels)
+    )
     top = "k_city IS NULL AND k_county IS NULL"
     return f"""
     WITH facts AS ({facts}),

@@ -22,9 +22,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.jobs import db, periods
-from doudi.jobs.reading import RosterError, RosterRead, read_roster
-from doudi.jobs.rosters import SOURCES, Source
+from doudi.core import regions
+from doudi.core.textfile import FileError
+from doudi.rosters import periods
+from doudi.rosters.reading import RosterRead, read_roster
+from doudi.rosters.sources import SOURCES, Source
+from doudi.store import db
 
 ENTRY_COLUMNS = (
     "region_code",
@@ -110,7 +113,7 @@ def import_roster(
     """
     read = read_roster(path, source)
     if read.source.kind == "payment":
-        raise RosterError(
+        raise FileError(
             f"「{read.source.label}」不是名单，请用 doudi payments 导入",
             f"{source} is not a roster: import it with doudi payments",
         )
@@ -134,14 +137,11 @@ def import_roster(
 
 
 def _check_within(counties: list[str], region: str) -> None:
-    from doudi.core import regions
-    from doudi.jobs.plan import hukou_prefix
-
-    prefix = hukou_prefix(region)
+    prefix = regions.hukou_prefix(region)
     outside = [c for c in counties if not c.startswith(prefix)]
     if outside:
         named = "、".join(f"{c}（{regions.region_name(c) or '未知区划'}）" for c in outside[:10])
-        raise RosterError(
+        raise FileError(
             f"名单中有不在您管辖范围（{region}）内的区县：{named}；请只导入本地区的名单",
             f"rows of counties outside your region {region}: {', '.join(outside[:10])}",
         )

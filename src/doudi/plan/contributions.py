@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.jobs import db
+from doudi.store import db
 
 SCHEME = "resident_pension"
 STATE = "planned"

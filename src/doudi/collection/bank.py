@@ -37,15 +37,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from doudi.jobs import bankfile, db, plan
-from doudi.jobs.reading import RosterRead, read_roster
+from doudi.collection import bankfile
+from doudi.core import regions, vocab
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter, Params
+from doudi.rosters.reading import RosterRead, read_roster
+from doudi.store import db
 
 SCHEME = "resident_pension"
 BASIS = "CQ-2018-82/2.1.1"
 DEEMED, POST_HOC = "deemed_received", "post_hoc_subsidy"
-KIND_ZH = {DEEMED: "实际代缴（视同实收）", POST_HOC: "事后补助"}
 
 
 class BankError(ValueError):
@@ -161,7 +162,7 @@ def book(con: Any, database: db.Database, version_id: int, region: str, on: date
     version = _version(con, database, version_id)
     calendar = Calendar.of(version["jurisdiction"], version["year"])
     lake = _lake(con, database, version)
-    prefix = plan.hukou_prefix(region)
+    prefix = regions.hukou_prefix(region)
     rows = lake.sql(
         f"""
         WITH t AS ({_TARGETS}),
@@ -278,7 +279,7 @@ def export_withholding(
     on = on or date.today()
     with database.transaction() as con:
         version = _version(con, database, version_id)
-        if not region.startswith(plan.hukou_prefix(version["jurisdiction"])):
+        if not region.startswith(regions.hukou_prefix(version["jurisdiction"])):
             raise BankError(
                 f"区划 {region} 不在计划版本 {version_id} 的统筹地区 "
                 f"{version['jurisdiction']} 内 / region outside the plan's jurisdiction"
@@ -314,7 +315,7 @@ def export_withholding(
             "WHERE r.reference = b.batch_no || '-' || l.seq)"
         )
         owed = lake.sql(
-            _OWED.format(targets=_TARGETS), params={"prefix": plan.hukou_prefix(region)}
+            _OWED.format(targets=_TARGETS), params={"prefix": regions.hukou_prefix(region)}
         ).to_arrow_table()
         rows = owed.to_pylist()
         take = [r for r in rows if r["account"] and not r["pending"]]
@@ -722,10 +723,10 @@ class Statement:
             f"{self.region} {self.year}年代缴和事后补助清算（截至 {c.cutoff}，"
             f"应于 {c.report_due} 前分别交区县民政局、扶贫办）："
         ]
-        from doudi.jobs.ledger import payer_label
+        from doudi.plan.ledger import payer_label
 
         for r in self.totals.to_pylist():
-            label = f"{payer_label(r['payer'])} {KIND_ZH[r['kind']]}"
+            label = f"{payer_label(r['payer'])} {vocab.BOOKING_KIND[r['kind']]}"
             lines.append(f"  {label}：{r['people']} 人，{r['amount']} 元")
         if not self.totals.num_rows:
             lines.append("  （无）")
@@ -748,7 +749,7 @@ def cutoff_statement(
     if not region.isascii() or not region.isdigit():
         raise BankError(f"区划代码应为数字：{region!r} / invalid region code")
     calendar = Calendar.of(jurisdiction, year)
-    prefix = plan.hukou_prefix(region)
+    prefix = regions.hukou_prefix(region)
     lake = duckdb.connect()
     versions = database.read("registry_plan_version", f"WHERE jurisdiction = '{jurisdiction}'")
     ids = ",".join(str(i) for i in versions.column("id").to_pylist()) or "NULL"
@@ -777,7 +778,7 @@ def cutoff_statement(
 
 def statement_workbook(statement: Statement, path: Path) -> None:
     """The statement as Excel: totals, the parts booked, the post-hoc list, carried."""
-    from doudi.jobs import export
+    from doudi.store import workbook as export
 
     s = statement
     post_hoc = s.details.filter(pa.compute.equal(s.details.column("kind"), POST_HOC))
@@ -794,36 +795,23 @@ def statement_workbook(statement: Statement, path: Path) -> None:
     )
 
 
-LABELS = {
-    "hukou_region": "户籍区划",
-    "id_number": "公民身份号码",
-    "name": "姓名",
-    "plan_year": "计划年度",
-    "payer": "付款方",
-    "kind": "类别",
-    "people": "人数",
-    "amount": "金额（元）",
-    "booked_on": "入账日期",
-    "settlement_year": "清算年度",
-    "basis": "依据条款",
-}
-
-
 def _sheet(title: str, t: pa.Table) -> Any:
-    from doudi.jobs import export
+    from doudi.store import workbook as export
 
-    return export.Sheet(title, _labelled(t), [LABELS.get(c, c) for c in t.column_names])
+    return export.Sheet(title, _labelled(t), vocab.headers(t.column_names))
 
 
 def _labelled(t: pa.Table) -> pa.Table:
-    from doudi.jobs.ledger import payer_label
+    from doudi.plan.ledger import payer_label
 
     if "payer" in t.column_names:
         i = t.schema.get_field_index("payer")
         t = t.set_column(i, "payer", pa.array([payer_label(p) for p in t.column(i).to_pylist()]))
     if "kind" in t.column_names:
         i = t.schema.get_field_index("kind")
-        t = t.set_column(i, "kind", pa.array([KIND_ZH[k] for k in t.column(i).to_pylist()]))
+        t = t.set_column(
+            i, "kind", pa.array([vocab.BOOKING_KIND[k] for k in t.column(i).to_pylist()])
+        )
     return t
 
 

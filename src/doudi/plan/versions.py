@@ -38,11 +38,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from doudi.core import regions
 from doudi.engine import backend
-from doudi.jobs import contributions, db, memory
+from doudi.plan import contributions, memory
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
+from doudi.store import db
 
 #: The registry's person columns the engine reads, and the engine's names for them.
 PERSON_COLUMNS = {
@@ -145,7 +147,7 @@ def input_filters(region: str, year: int) -> dict[str, str]:
     read); every status period (an exit mark can reach back). ``inputs_from_tables``
     applies the same conditions again, so tables read whole give the same plan.
     """
-    prefix = hukou_prefix(region)
+    prefix = regions.hukou_prefix(region)
     assert prefix.isdigit()  # written into the SQL
     return {
         "registry_person": f"WHERE hukou_region LIKE '{prefix}%'",
@@ -177,7 +179,7 @@ def _inputs(
     tables: Mapping[str, pa.Table], jurisdiction: str, year: int
 ) -> tuple[pa.Table, pa.Table]:
     persons = tables["registry_person"]
-    rows, ids = _person_rows(persons, hukou_prefix(jurisdiction))
+    rows, ids = _person_rows(persons, regions.hukou_prefix(jurisdiction))
     with ThreadPoolExecutor(max_workers=3) as pool:
         people_job = pool.submit(_persons, persons, rows)
         facts_job = pool.submit(_enrollment_facts, tables["registry_enrollment"], ids, year)
@@ -358,7 +360,9 @@ def run_plan(
     """
     jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
     region = region or jurisdiction
-    if not region.isdigit() or not hukou_prefix(region).startswith(hukou_prefix(jurisdiction)):
+    if not region.isdigit() or not regions.hukou_prefix(region).startswith(
+        regions.hukou_prefix(jurisdiction)
+    ):
         raise PlanError(
             f"区划 {region} 不在统筹地区 {jurisdiction} 内 / region outside the jurisdiction"
         )
@@ -494,12 +498,6 @@ def diff(database: db.Database, old: int, new: int) -> pa.Table:
         ORDER BY p.id_number, payer
         """
     ).to_arrow_table()
-
-
-def hukou_prefix(jurisdiction: str) -> str:
-    """The hukou-region prefix of a jurisdiction: 500000 → "50", 130200 → "1302"."""
-    code = jurisdiction.rstrip("0")
-    return code + "0" * (len(code) % 2)
 
 
 def _conform(t: pa.Table, target: pa.Schema) -> pa.Table:

@@ -6,7 +6,7 @@ GB 11643 ID numbers, GBK-encoded CSV next to UTF-8 and Excel, title rows above t
 header, header variants — and that contain the mistakes real files contain. Real
 rosters hold personal data and may never leave the agency, so we make them up.
 
-:func:`synthesize` writes one file per source of :data:`doudi.jobs.rosters.SOURCES`
+:func:`synthesize` writes one file per source of :data:`doudi.rosters.sources.SOURCES`
 for a made-up population living in the counties under a region, plus
 ``manifest.json`` (:class:`Manifest`). The manifest lists every deliberate error by
 kind and row, and the people the comparison must find (poor but not enrolled, dead
@@ -40,7 +40,7 @@ from faker.providers.person.zh_CN import Provider as ZhPersonProvider
 
 from doudi.core import regions
 from doudi.core.idnumber import check_character
-from doudi.jobs.rosters import ROSTERS, SOURCES, Source
+from doudi.rosters.sources import ROSTERS, SOURCES, Source
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]

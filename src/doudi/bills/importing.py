@@ -29,11 +29,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from doudi.core import regions, textfile, vocab
+from doudi.core.textfile import FileError
 from doudi.engine import nhsa, settlement
-from doudi.jobs import db
-from doudi.jobs.plan import hukou_prefix
-from doudi.jobs.reading import RosterError, detect_encoding
 from doudi.policy import jurisdictions
+from doudi.store import db
 
 SOURCE = "bills"
 
@@ -59,8 +59,9 @@ HEADERS_ZH = {
     "结算类别": "claim_type",
     "病种": "disease",
 }
-LEVELS_ZH = {"一级": "1", "二级": "2", "三级": "3"}
-CLAIMS_ZH = {"住院": "inpatient", "门诊慢特病一类": "chronic_1", "门诊慢特病二类": "chronic_2"}
+#: A hospital's file names levels and kinds in Chinese: read back to their codes.
+LEVELS_ZH = {zh: code for code, zh in vocab.HOSPITAL_LEVEL.items() if code.isdigit()}
+CLAIMS_ZH = {zh: code for code, zh in vocab.CLAIM_TYPE.items()}
 #: The columns a stored bill holds besides its person and batch.
 BILL_FIELDS = (
     "bill_id",
@@ -120,11 +121,11 @@ class BillImport:
 def read_file(data: bytes) -> tuple[str, list[tuple[int, dict[str, str | None]]]]:
     """The rows of a bills CSV with their file row numbers, headers as the engine's
     names; the encoding found (GBK and UTF-8 as the roster files)."""
-    encoding, body = detect_encoding(data)
-    reader = csv.reader(io.StringIO(body.decode("utf-8")))
+    encoding, text = textfile.decode(data)
+    reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
-        raise RosterError("文件为空，没有表头", "the file is empty")
+        raise FileError("文件为空，没有表头", "the file is empty")
     names = [HEADERS_ZH.get(h.strip(), h.strip()) for h in header]
     rows = []
     for number, cells in enumerate(reader, start=2):
@@ -163,7 +164,7 @@ def import_bills(
     """Check ``path``'s bills and store the accepted ones (nothing when ``dry_run``).
 
     ``within``: the importing user's region; a patient outside it is rejected.
-    Raises RosterError (Chinese first) when no row can be accepted.
+    Raises FileError (Chinese first) when no row can be accepted.
     """
     code = jurisdictions.resolve(jurisdiction).code
     data = path.read_bytes()
@@ -181,10 +182,10 @@ def import_bills(
         if done is not None:
             report.already_imported, report.batch_id = True, int(done)
             return report
-        _check(con, database, report, rows, hukou_prefix(within or code))
+        _check(con, database, report, rows, regions.hukou_prefix(within or code))
         if not report.accepted:
             reasons = "；".join(r.zh() for r in report.rejected[:20]) or "文件中没有单据"
-            raise RosterError(
+            raise FileError(
                 f"没有可导入的单据，未写入任何数据：{reasons}",
                 "no bill could be accepted; nothing was written",
             )

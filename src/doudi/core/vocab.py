@@ -1,0 +1,276 @@
+"""Every code Doudi stores or shows, with its Chinese and English label, in one place.
+
+Codes are the English identifiers of ``GLOSSARY.md`` (``registered_poor``, ``dibao`` …);
+people read labels. Before this module the labels lived in about twenty dicts in nine
+modules and disagreed (城镇低收入家庭 here, 城镇低收入家庭成员 there); now a page, a
+workbook and an explanation name a code the same way. Each vocabulary is a read-only
+mapping from code to its Chinese label, so ``STATUS.get(code, code)`` reads as before;
+``label(code, "en")`` gives the English one (a language the user chose).
+
+Only what a code *means* lives here; how a rule treats it lives in ``policy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Literal
+
+Language = Literal["zh", "en"]
+
+
+class Vocabulary(Mapping[str, str]):
+    """The codes of one kind, in display order, each with a Chinese and English label."""
+
+    def __init__(self, kind: str, terms: Mapping[str, tuple[str, str]]):
+        self.kind = kind
+        self._terms = dict(terms)
+
+    def __getitem__(self, code: str) -> str:
+        return self._terms[code][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def en(self, code: str) -> str:
+        return self._terms[code][1]
+
+    def label(self, code: str, language: Language = "zh") -> str:
+        """The label in ``language``; an unknown code is shown as it is, never hidden."""
+        if code not in self._terms:
+            return code
+        zh, en = self._terms[code]
+        return en if language == "en" else zh
+
+
+#: Statuses of a person (身份), as the departments' rosters record them and the rules
+#: read them (policy/rules/status.py), followed by the sub-groups explanations name.
+STATUS = Vocabulary(
+    "status",
+    {
+        "registered_poor": ("建档立卡贫困人口", "registered poor"),
+        "dibao": ("低保对象", "minimum-living-allowance recipient"),
+        "tekun": ("特困人员", "extremely poor person under state support"),
+        "severe_disability": ("重度残疾人", "severely disabled person"),
+        "low_income_family": ("城镇低收入家庭成员", "urban low-income household member"),
+        "demobilized_14": ("14类退役士兵", "veteran of the 14 categories"),
+        "other_assistance": ("其他困难保障救助对象", "other assistance target"),
+        "severe_disability_child": (
+            "重度残疾的学生或儿童",
+            "severely disabled student or child",
+        ),
+        "severe_disability_unable_to_work": (
+            "丧失劳动能力的重度残疾成年人",
+            "severely disabled adult unable to work",
+        ),
+        "low_income_family_minor": ("城镇低收入家庭的未成年人", "minor of a low-income household"),
+        "low_income_family_elderly": (
+            "城镇低收入家庭60周岁以上老年人",
+            "person aged 60+ of a low-income household",
+        ),
+    },
+)
+
+#: The departments that send rosters or pay (部门).
+DEPARTMENT = Vocabulary(
+    "department",
+    {
+        "poverty_office": ("扶贫办", "poverty alleviation office"),
+        "civil_affairs": ("民政", "civil affairs"),
+        "disabled_federation": ("残联", "disabled persons' federation"),
+        "finance": ("财政", "finance"),
+        "si_bureau": ("社保局", "social insurance bureau"),
+        "medical_bureau": ("医保局", "medical insurance bureau"),
+    },
+)
+
+#: Insurance schemes (险种).
+SCHEME = Vocabulary(
+    "scheme",
+    {
+        "resident_pension": ("城乡居民基本养老保险", "resident basic pension"),
+        "employee_pension": ("城镇职工基本养老保险", "employee basic pension"),
+        "resident_medical": ("城乡居民基本医疗保险", "resident basic medical insurance"),
+        "unemployment": ("失业保险", "unemployment insurance"),
+        "work_injury": ("工伤保险", "work-injury insurance"),
+    },
+)
+
+#: Who pays a part of a contribution (付款方), in the order ledgers list them; ``self``
+#: is what the person still owes.
+PAYER = Vocabulary(
+    "payer",
+    {
+        "province": ("省级财政", "provincial finance"),
+        "city": ("设区市财政", "city finance"),
+        "county": ("县（市、区）财政", "county finance"),
+        "local_government": ("地方人民政府", "local government"),
+        "civil_affairs": ("民政部门（市级社保相关资金及区县财力）", "civil affairs"),
+        "poverty_office": ("扶贫部门（市级扶贫资金及区县财力）", "poverty alleviation office"),
+        "disabled_federation": ("残联（示例付款方）", "disabled persons' federation (example)"),
+        "self": ("个人应缴", "owed by the person"),
+    },
+)
+#: The payers that are not the person.
+GOVERNMENT_PAYERS = tuple(p for p in PAYER if p != "self")
+
+#: Hospital levels of a bill (医院等级); ``referral_out``: treated outside after referral.
+HOSPITAL_LEVEL = Vocabulary(
+    "hospital_level",
+    {
+        "1": ("一级", "level 1"),
+        "2": ("二级", "level 2"),
+        "3": ("三级", "level 3"),
+        "referral_out": ("转外诊", "referred out"),
+    },
+)
+
+#: The layers a bill is settled through, in order (RULES.md §3.2).
+SETTLEMENT_LAYER = Vocabulary(
+    "settlement_layer",
+    {
+        "basic": ("基本医疗保险", "basic medical insurance"),
+        "critical_illness": ("大病保险", "critical-illness insurance"),
+        "supplementary": ("补充医疗保险", "supplementary medical insurance"),
+        "tilt": ("倾斜支付", "tilt payment"),
+        "assistance": ("民政医疗救助", "medical assistance"),
+    },
+)
+
+#: Kinds of a bill (就医类别).
+CLAIM_TYPE = Vocabulary(
+    "claim_type",
+    {
+        "inpatient": ("住院", "inpatient"),
+        "chronic_1": ("门诊慢特病一类", "outpatient chronic disease, class 1"),
+        "chronic_2": ("门诊慢特病二类", "outpatient chronic disease, class 2"),
+        "childbirth": ("住院分娩", "childbirth"),
+    },
+)
+
+#: How a target's government part is booked (docs/bank.md).
+BOOKING_KIND = Vocabulary(
+    "booking_kind",
+    {
+        "deemed_received": ("实际代缴（视同实收）", "deemed received"),
+        "post_hoc_subsidy": ("事后补助", "post-hoc subsidy"),
+    },
+)
+
+#: Levels of a region in statistics (层级).
+REGION_LEVEL = Vocabulary(
+    "region_level",
+    {
+        "province": ("省", "province"),
+        "city": ("市", "city"),
+        "county": ("县(区)", "county"),
+        "township": ("乡镇(街道)", "township"),
+        "village": ("村(社区)", "village"),
+    },
+)
+
+#: What an import does to a status period (periods.py).
+PERIOD_CHANGE = Vocabulary(
+    "period_change",
+    {
+        "open": ("开始", "opened"),
+        "close": ("结束", "closed"),
+        "change": ("变更", "changed"),
+        "remove": ("撤销", "removed"),
+    },
+)
+
+#: Roles of the web application's users.
+ROLE = Vocabulary(
+    "role",
+    {
+        "province_admin": ("省级管理员", "provincial administrator"),
+        "caseworker": ("区县经办人员", "county caseworker"),
+        "finance": ("财务人员", "finance officer"),
+        "auditor": ("审计人员", "auditor"),
+    },
+)
+
+#: Every vocabulary, for the test that each code has both labels.
+ALL = (
+    STATUS,
+    DEPARTMENT,
+    SCHEME,
+    PAYER,
+    HOSPITAL_LEVEL,
+    SETTLEMENT_LAYER,
+    CLAIM_TYPE,
+    BOOKING_KIND,
+    REGION_LEVEL,
+    PERIOD_CHANGE,
+    ROLE,
+)
+
+#: Column headers of the tables caseworkers download (比对结果, 拒绝行, 清算 …): a field
+#: name in a workbook is shown by its Chinese name.
+FIELD = Vocabulary(
+    "field",
+    {
+        "id_number": ("公民身份号码", "ID number"),
+        "name": ("姓名", "name"),
+        "county_code": ("县(区)代码", "county code"),
+        "county": ("县(区)", "county"),
+        "township": ("乡镇(街道)", "township"),
+        "village": ("村(社区)", "village"),
+        "statuses": ("身份", "statuses"),
+        "age": ("年龄", "age"),
+        "scheme": ("险种", "scheme"),
+        "enrollment_region_code": ("参保地区划代码", "enrollment region code"),
+        "enrollment_region": ("参保地", "enrollment region"),
+        "death_date": ("死亡日期", "date of death"),
+        "months_since_death": ("死亡后领取月数", "months paid after death"),
+        "source_a": ("名单一", "list A"),
+        "name_a": ("名单一姓名", "name on list A"),
+        "source_b": ("名单二", "list B"),
+        "name_b": ("名单二姓名", "name on list B"),
+        "similarity": ("相似度", "similarity"),
+        "source": ("来源名单", "source list"),
+        "file_name": ("文件名", "file name"),
+        "row_number": ("行号", "row"),
+        "column": ("列", "column"),
+        "value": ("原值", "value"),
+        "reason": ("原因", "reason"),
+        "departments": ("部门", "departments"),
+        "level": ("层级", "level"),
+        "region_code": ("区划代码", "region code"),
+        "region_name": ("名称", "region"),
+        "poor": ("贫困人口", "poor people"),
+        "poor_16_plus": ("其中16周岁以上", "of whom 16 or older"),
+        "pension_insured": ("养老保险参保人数", "insured for pension"),
+        "pension_rate": ("养老保险参保率(%)", "pension coverage (%)"),
+        "medical_insured": ("医疗保险参保人数", "insured for medical care"),
+        "medical_rate": ("医疗保险参保率(%)", "medical coverage (%)"),
+        "uninsured_pension": ("养老保险未参保", "without pension insurance"),
+        "uninsured_medical": ("医疗保险未参保", "without medical insurance"),
+        "insured_elsewhere": ("异地参保", "insured elsewhere"),
+        "paid_after_death": ("死亡冒领", "paid after death"),
+        "name_conflicts": ("姓名不一致", "names differ"),
+        "name_variants": ("姓名写法差异", "name spelt differently"),
+        "invalid_ids": ("身份号码错误", "invalid ID numbers"),
+        "duplicates": ("重复记录", "duplicates"),
+        "multiple_lists": ("多部门名单", "on several lists"),
+        "hukou_region": ("户籍区划", "hukou region"),
+        "plan_year": ("计划年度", "plan year"),
+        "payer": ("付款方", "payer"),
+        "kind": ("类别", "kind"),
+        "people": ("人数", "people"),
+        "amount": ("金额（元）", "amount (yuan)"),
+        "booked_on": ("入账日期", "booked on"),
+        "settlement_year": ("清算年度", "settlement year"),
+        "basis": ("依据条款", "clauses"),
+    },
+)
+
+
+def headers(columns: list[str], overrides: Mapping[str, str] | None = None) -> list[str]:
+    """The Chinese header of each column: ``overrides`` first, then :data:`FIELD`, else
+    the column's own name (never a blank header)."""
+    extra = overrides or {}
+    return [extra.get(c) or FIELD.get(c, c) for c in columns]
