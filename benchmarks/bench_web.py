@@ -42,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib
-from doudi.cli_web import DEFAULT_WORKERS
+from doudi.web.cli import DEFAULT_WORKERS
 
 PASSWORD = "bench-password-2018"
 LUA = """

@@ -1,5 +1,5 @@
-"""The withholding cycle's commands of the ``doudi`` command line (jobs.bank):
-payments, withhold, bank-return, bank-simulate, cutoff."""
+"""The withholding cycle's commands (docs/bank.md): payments, withhold, bank-return,
+cutoff."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from typing import Annotated
 
 import typer
 
-from doudi.cli_registry import _database, _day
+from doudi.console import fail, open_registry, parse_day
+
+app = typer.Typer()
 
 
-def _fail(message: str, exc: Exception) -> None:
-    typer.echo(f"{message}: {exc}", err=True)
-    raise typer.Exit(code=2) from None
-
-
+@app.command()
 def payments(
     file: Annotated[Path, typer.Argument(help="个人缴费明细（XLSX 或 CSV，UTF-8/GBK）")],
     year: Annotated[int, typer.Option(help="缴费年度")],
@@ -27,15 +25,16 @@ def payments(
     from doudi.core.textfile import FileError
 
     try:
-        report = import_payments(_database(), file, year, actor=user, dry_run=dry_run)
+        report = import_payments(open_registry(), file, year, actor=user, dry_run=dry_run)
     except (FileError, FileNotFoundError) as exc:
-        _fail("导入失败，数据库未改动 / import failed, nothing written", exc)
+        fail("导入失败，数据库未改动 / import failed, nothing written", exc)
     for line in report.summary_zh():
         typer.echo(line)
     for row in report.read.rejected.slice(0, 20).to_pylist():
         typer.echo(f"  第 {row['row_number']} 行「{row['column']}」：{row['reason']}")
 
 
+@app.command()
 def withhold(
     version: Annotated[int, typer.Argument(help="计划版本编号（registry_plan_version.id）")],
     region: Annotated[str, typer.Option(help="区县代码，如 500102")],
@@ -46,15 +45,16 @@ def withhold(
     """生成银行代扣文件（代缴对象的剩余自付部分） / export the bank-withholding file."""
     from doudi.collection.bank import BankError, export_withholding
 
-    day = _day(on, "--on") if on else None
+    day = parse_day(on, "--on") if on else None
     try:
-        result = export_withholding(_database(), version, region, out, actor=user, on=day)
+        result = export_withholding(open_registry(), version, region, out, actor=user, on=day)
     except BankError as exc:
-        _fail("无法生成代扣文件，未写入任何数据 / nothing written", exc)
+        fail("无法生成代扣文件，未写入任何数据 / nothing written", exc)
     for line in result.summary_zh():
         typer.echo(line)
 
 
+@app.command("bank-return")
 def bank_return(
     file: Annotated[Path, typer.Argument(help="银行回盘文件（GBK）")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、预览，不入账")] = False,
@@ -65,31 +65,19 @@ def bank_return(
     from doudi.collection.bankfile import BankFileError
 
     try:
-        report = import_return(_database(), file, actor=user, dry_run=dry_run)
+        report = import_return(open_registry(), file, actor=user, dry_run=dry_run)
     except BankFileError as exc:
         typer.echo("回盘文件有误，未入账任何数据 / nothing booked:", err=True)
         for problem in exc.problems[:50]:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(code=2) from None
     except (BankError, FileNotFoundError) as exc:
-        _fail("回盘文件有误，未入账任何数据 / nothing booked", exc)
+        fail("回盘文件有误，未入账任何数据 / nothing booked", exc)
     for line in report.summary_zh():
         typer.echo(line)
 
 
-def bank_simulate(
-    request: Annotated[Path, typer.Argument(help="代扣文件")],
-    out: Annotated[Path, typer.Option(help="回盘文件路径")],
-    processed_on: Annotated[str, typer.Option("--processed-on", help="银行处理日期")],
-    seed: Annotated[int, typer.Option(help="随机种子")] = 0,
-) -> None:
-    """模拟银行回盘（演示、测试用） / simulate the bank's return file (demo, tests)."""
-    from doudi.collection.bank import simulate_return
-
-    simulate_return(request, out, seed=seed, processed_on=_day(processed_on, "--processed-on"))
-    typer.echo(f"已写出模拟回盘文件 {out}")
-
-
+@app.command()
 def cutoff(
     jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 500000")],
     year: Annotated[int, typer.Option(help="清算年度")],
@@ -101,9 +89,9 @@ def cutoff(
     from doudi.policy.jurisdictions import UnknownJurisdiction
 
     try:
-        statement = cutoff_statement(_database(), jurisdiction, year, region)
+        statement = cutoff_statement(open_registry(), jurisdiction, year, region)
     except (BankError, UnknownJurisdiction) as exc:
-        _fail("输入有误 / invalid input", exc)
+        fail("输入有误 / invalid input", exc)
     for line in statement.summary_zh():
         typer.echo(line)
     if out is not None:

@@ -8,12 +8,16 @@ from typing import Annotated
 
 import typer
 
-from doudi.cli_registry import _database
+from doudi.console import open_registry
+
+app = typer.Typer()
+
 
 ROLES = ("province_admin", "caseworker", "finance", "auditor")
 DEFAULT_WORKERS = 2 * (os.cpu_count() or 1) + 1
 
 
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
@@ -34,11 +38,11 @@ def serve(
 
     from gunicorn.app.base import BaseApplication
 
-    _database()  # migrations of the registry and the job table
+    open_registry()  # migrations of the registry and the job table
     from doudi.web import worker as jobs
     from doudi.web.wsgi import application
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             options = {
                 "bind": f"{host}:{port}",
@@ -71,6 +75,7 @@ def serve(
             process.wait(timeout=10)
 
 
+@app.command()
 def worker(
     once: Annotated[bool, typer.Option("--once", help="运行完排队的任务后退出")] = False,
 ) -> None:
@@ -78,7 +83,7 @@ def worker(
     import signal
     import threading
 
-    _database()
+    open_registry()
     from doudi.web import worker as jobs
 
     stop = threading.Event()
@@ -90,6 +95,7 @@ def worker(
     jobs.loop(stop)
 
 
+@app.command()
 def user(
     username: Annotated[str, typer.Argument(help="用户名")],
     role: Annotated[str, typer.Option(help="角色：province_admin、caseworker、finance、auditor")],
@@ -98,7 +104,7 @@ def user(
     name: Annotated[str, typer.Option(help="姓名")] = "",
 ) -> None:
     """新建或更新用户 / create or update a user."""
-    _database()
+    open_registry()
     from doudi.web.accounts import AccountError, set_user
 
     try:
@@ -109,12 +115,13 @@ def user(
     typer.echo(f"用户 {username}（{role}，{region}）已保存" + (f"，密码：{shown}" if shown else ""))
 
 
+@app.command()
 def token(
     username: Annotated[str, typer.Argument(help="用户名")],
     purpose: Annotated[str, typer.Option(help="用途")] = "api",
 ) -> None:
     """为用户签发接口令牌（只显示一次） / issue an API token."""
-    _database()
+    open_registry()
     from django.contrib.auth import get_user_model
 
     from doudi.web import tokens
@@ -126,9 +133,10 @@ def token(
     typer.echo(tokens.issue(found, purpose))
 
 
+@app.command("demo-accounts")
 def demo_accounts() -> None:
     """创建演示账户并显示密码 / create the demo accounts and print their passwords."""
-    _database()
+    open_registry()
     from doudi.core import regions
     from doudi.web.accounts import set_user
 

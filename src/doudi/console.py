@@ -1,0 +1,46 @@
+"""What every registry command shares: opening the registry, reading a date option and
+failing in Chinese with exit status 2 (never a traceback).
+
+The domains' ``cli`` modules import this and nothing heavy at module level, so that
+``doudi --help`` and ``doudi evaluate`` do not pay for the database drivers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from doudi.store.db import Database
+
+
+def open_registry() -> Database:
+    """The registry of ``DOUDI_DATABASE_URL`` (default var/doudi.sqlite3), its tables
+    created or upgraded first, and the web application's job table (decision 0007)."""
+    from doudi.store import db
+
+    db.setup()
+    database = db.Database()
+    database.migrate()
+    db.Database("jobs").migrate()
+    return database
+
+
+def parse_day(text: str, option: str) -> date:
+    """An option's YYYY-MM-DD date; anything else exits 2 naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        typer.echo(
+            f"输入有误 / invalid input: {option} 应为 YYYY-MM-DD 格式的日期，实为 {text!r}",
+            err=True,
+        )
+        raise typer.Exit(code=2) from None
+
+
+def fail(message: str, exc: Exception) -> NoReturn:
+    """``message: exc`` on standard error, exit status 2."""
+    typer.echo(f"{message}: {exc}", err=True)
+    raise typer.Exit(code=2) from None

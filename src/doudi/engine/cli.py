@@ -1,0 +1,194 @@
+"""The engine's commands: evaluate a scenario, settle bills, show a clause or the
+parameters in force. They read files only; no registry."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+app = typer.Typer()
+
+
+def _fail(messages: Sequence[str]) -> None:
+    """Print input errors in Chinese and exit with status 2 (no traceback)."""
+    typer.echo("输入有误 / invalid input:", err=True)
+    for m in messages:
+        typer.echo(f"  - {m}", err=True)
+    raise typer.Exit(code=2)
+
+
+class _TextDates(yaml.SafeLoader):
+    """YAML without implicit timestamps: a date like 2016-13-01 must reach the
+    scenario validator (which names the person and field), not crash the parser."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_scenario(file: str) -> Any:
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
+    except FileNotFoundError:
+        _fail([f"找不到场景文件：{file}"])
+    except UnicodeDecodeError:
+        _fail([f"场景文件 {file} 不是 UTF-8 编码"])
+    try:
+        if file.endswith(".json"):
+            return json.loads(text)
+        # YAML is a superset of JSON: stdin may be either.
+        return yaml.load(text, Loader=_TextDates)
+    except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
+        _fail([f"场景文件 {file} 不是有效的 YAML/JSON：{exc}"])
+
+
+def _read_bills_csv(file: str) -> list[dict[str, Any]]:
+    """A CSV of bills (UTF-8, UTF-8 with BOM or GB18030, as Excel writes them)."""
+    from doudi.core import textfile
+
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except FileNotFoundError:
+        _fail([f"找不到单据文件：{file}"])
+    try:
+        _, text = textfile.decode(raw)
+    except textfile.FileError as exc:
+        _fail([f"单据文件 {file}：{exc}"])
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return [{k.strip(): (v.strip() or None) for k, v in row.items() if k} for row in rows]
+
+
+@app.command()
+def evaluate(
+    file: Annotated[str, typer.Argument(help="场景文件（YAML 或 JSON；- 表示标准输入）")],
+    explain: Annotated[
+        bool, typer.Option("--explain", help="输出中文说明而不是 JSON / print explanations")
+    ] = False,
+) -> None:
+    """按场景计算每个人的待遇、付款方、条款依据 / evaluate a scenario."""
+    from doudi.engine.scenario import ScenarioError
+    from doudi.engine.scenario import evaluate as run
+
+    scenario = _read_scenario(file)
+    try:
+        result = run(scenario)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    if not explain:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"统筹地区 {result['jurisdiction']}，{result['year']}年")
+    for person in result["results"]:
+        typer.echo(f"\n■ {person['name']}（{person['id_number']}）")
+        for key, title in (
+            ("resident_pension", "城乡居民养老保险代缴"),
+            ("resident_medical", "城乡居民医保参保资助"),
+            ("unemployment", "失业保险"),
+            ("income_assessment", "家庭收入认定"),
+        ):
+            if key in person:
+                typer.echo(f"【{title}】{person[key]['explanation']}")
+
+
+@app.command()
+def settle(
+    file: Annotated[str, typer.Argument(help="单据文件（YAML、JSON 或 CSV；- 表示标准输入）")],
+    explain: Annotated[
+        bool, typer.Option("--explain", help="输出中文说明 / print explanations")
+    ] = False,
+    output: Annotated[
+        str, typer.Option("--format", help="json，或 nhsa（国家医保信息平台结算字段名）")
+    ] = "json",
+    jurisdiction: Annotated[str | None, typer.Option(help="统筹地区代码（CSV 单据必填）")] = None,
+) -> None:
+    """住院费用一站式结算：各支付方依次支付 / settle hospital bills through every payer."""
+    from doudi.engine import nhsa
+    from doudi.engine.settlement import screen_bills
+    from doudi.engine.settlement import settle as run
+    from doudi.policy import jurisdictions
+
+    if output not in ("json", "nhsa"):
+        _fail([f"--format 应为 json 或 nhsa，实际为 {output!r}"])
+    data: Any
+    if file.lower().endswith(".csv"):
+        data = {"bills": _read_bills_csv(file)}
+    else:
+        data = _read_scenario(file)
+    if isinstance(data, list):
+        data = {"bills": data}
+    if not isinstance(data, dict) or not isinstance(data.get("bills"), list):
+        _fail(["单据文件应包含 jurisdiction 和 bills（单据列表）"])
+    try:
+        code = jurisdictions.resolve(str(jurisdiction or data.get("jurisdiction") or "")).code
+    except jurisdictions.UnknownJurisdiction as exc:
+        _fail([f"字段 jurisdiction（或 --jurisdiction）：{exc}"])
+    # A batch: bad bills are listed with their reasons, the good ones still settled.
+    rows, problems = screen_bills(data["bills"])
+    if problems and not rows:
+        _fail(problems)
+    results = run(code, rows, data.get("parameters") or {})
+    if explain:
+        for bill in results:
+            typer.echo(bill["explanation"] + "\n")
+    elif output == "nhsa":
+        typer.echo(
+            json.dumps([nhsa.write_result(r) for r in results], ensure_ascii=False, indent=2)
+        )
+    else:
+        out = {"jurisdiction": code, "bills": results, "rejected": problems}
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    if problems:
+        typer.echo(f"有{len(problems)}处单据错误，相关单据未结算 / rejected bills:", err=True)
+        for m in problems:
+            typer.echo(f"  - {m}", err=True)
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def clause(clause_id: Annotated[str, typer.Argument(help="条款编号，如 CQ-2018-82/2.1.1")]) -> None:
+    """显示条款原文 / show a clause's original text."""
+    from doudi.policy import clauses
+
+    try:
+        c = clauses.get(clause_id)
+    except clauses.UnknownClause as exc:
+        _fail([str(exc)])
+    typer.echo(f"{c.id}  {c.document.number}《{c.document.title}》{c.section} {c.heading or ''}")
+    for topic, text in c.sentences:
+        typer.echo(f"  [{topic}] {text}")
+    if c.note:
+        typer.echo(f"  注：{c.note}")
+
+
+@app.command()
+def params(
+    jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 500000")],
+    year: Annotated[int, typer.Option(help="年度")],
+) -> None:
+    """列出某地区某年度生效的参数及出处 / list parameters in force with citations."""
+    from doudi.engine.results import plain_value
+    from doudi.policy import jurisdictions, parameters
+
+    try:
+        jurisdictions.get(jurisdiction)
+    except jurisdictions.UnknownJurisdiction as exc:
+        _fail([str(exc)])
+    from datetime import date
+
+    for path in sorted(parameters.known_paths()):
+        value = parameters.lookup(path, jurisdiction, date(year, 12, 31))
+        if value is None:
+            continue
+        shown = plain_value(value.value)
+        source = value.basis or "local-config（示例参数，需按本地政策配置）"
+        typer.echo(f"{path} = {shown}  [{source}; {value.jurisdiction} 自 {value.effective}]")

@@ -1,0 +1,80 @@
+"""The plan's commands: a plan version, the difference of two, its ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from doudi.console import open_registry
+
+app = typer.Typer()
+
+
+@app.command()
+def plan(
+    jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 500000")],
+    year: Annotated[int, typer.Option(help="年度")],
+    user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
+    engine: Annotated[str, typer.Option(help="计算引擎：duckdb 或 spark")] = "duckdb",
+    spark_master: Annotated[
+        str, typer.Option("--spark-master", help="Spark 地址，默认本地 local[2]")
+    ] = "local[2]",
+) -> None:
+    """生成年度城乡居民养老保险缴费计划（冻结版本） / the year's contribution plan."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from doudi.plan.versions import PlanError, run_plan
+    from doudi.policy import jurisdictions
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    try:
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("准备 / starting", total=None)
+            result = run_plan(
+                open_registry(),
+                jurisdiction,
+                year,
+                actor=user,
+                engine=engine,
+                spark_master=spark_master,
+                progress=lambda stage: bar.update(task, description=stage),
+            )
+    except (jurisdictions.UnknownJurisdiction, PlanError) as exc:
+        typer.echo(f"无法生成计划，未写入任何数据 / no plan written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for line in result.summary_zh(jurisdiction, year):
+        typer.echo(line)
+
+
+@app.command("plan-diff")
+def plan_diff(
+    old: Annotated[int, typer.Argument(help="旧版本编号（registry_plan_version.id）")],
+    new: Annotated[int, typer.Argument(help="新版本编号")],
+) -> None:
+    """比较两个计划版本：谁的哪一项金额变了 / what changed between two plan versions."""
+    from doudi.plan.versions import diff
+
+    changes = diff(open_registry(), old, new)
+    typer.echo(f"共 {changes.num_rows} 项变化")
+    for r in changes.to_pylist():
+        typer.echo(
+            f"  {r['id_number']} {r['name']} {r['payer']}：{r['old_amount']} → {r['new_amount']}"
+        )
+
+
+@app.command()
+def ledger(
+    version: Annotated[int, typer.Argument(help="计划版本编号（registry_plan_version.id）")],
+    out: Annotated[Path, typer.Option(help="写出 Excel 工作簿（台账、分区统计、付款方、说明）")],
+) -> None:
+    """导出计划版本的管理台账与统计（含图表） / the ledger and statistics of a plan."""
+    from doudi.plan.ledger import LedgerError, ledger_workbook
+
+    try:
+        ledger_workbook(open_registry(), version, out)
+    except LedgerError as exc:
+        typer.echo(f"输入有误 / invalid input: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"已写出 {out}")

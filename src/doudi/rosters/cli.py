@@ -1,0 +1,75 @@
+"""The rosters' commands: import a department's file, list what was imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from doudi.console import open_registry, parse_day
+
+app = typer.Typer()
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="名单文件（XLSX 或 CSV，UTF-8/GBK）")],
+    source: Annotated[str, typer.Option(help="来源：poverty, dibao, tekun, disability, …")],
+    as_of: Annotated[str, typer.Option("--as-of", help="名单截止日期 YYYY-MM-DD")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、预览，不写入")] = False,
+    scope: Annotated[
+        str | None, typer.Option(help="名单覆盖的区县代码（逗号分隔）；默认取名单中出现的区县")
+    ] = None,
+    rejected_out: Annotated[
+        Path | None, typer.Option("--rejected-out", help="把被拒绝的行写入此 Excel 文件")
+    ] = None,
+    user: Annotated[str, typer.Option(help="经办人（写入审计日志）")] = "cli",
+) -> None:
+    """导入部门名单（先校验全部行，再在一个事务中写入） / import a department roster."""
+    from doudi.core.textfile import FileError
+    from doudi.rosters.importing import import_roster
+    from doudi.rosters.sources import ROSTERS, SOURCES
+    from doudi.store.workbook import rejected_workbook
+
+    if source not in ROSTERS:
+        known = "、".join(f"{k}（{SOURCES[k].label}）" for k in ROSTERS)
+        typer.echo(f"输入有误 / invalid input: 未知来源 {source!r}；可用：{known}", err=True)
+        raise typer.Exit(code=2)
+    day = parse_day(as_of, "--as-of")
+    counties = [c.strip() for c in scope.split(",")] if scope else None
+    try:
+        report = import_roster(
+            open_registry(), file, source, day, dry_run=dry_run, actor=user, scope=counties
+        )
+    except (FileError, FileNotFoundError) as exc:
+        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for line in report.summary_zh():
+        typer.echo(line)
+    rejected = report.read.rejected
+    for row in rejected.slice(0, 20).to_pylist():
+        typer.echo(f"  第 {row['row_number']} 行「{row['column']}」：{row['reason']}")
+    if rejected.num_rows > 20:
+        typer.echo(f"  …… 另有 {rejected.num_rows - 20} 条（用 --rejected-out 导出全部）")
+    if rejected_out is not None and rejected.num_rows:
+        rejected_workbook(rejected, rejected_out)
+        typer.echo(f"被拒绝的行已写入 {rejected_out}")
+    if report.changes is not None and dry_run:
+        for row in report.changes.slice(0, 20).to_pylist():
+            typer.echo(f"  {row['change']}: {row['id_number']} {row['name']}")
+
+
+@app.command()
+def imports() -> None:
+    """列出已导入的名单批次 / list imported rosters."""
+    from doudi.rosters.importing import batches_of
+    from doudi.rosters.sources import SOURCES
+
+    for b in batches_of(open_registry()):
+        label = SOURCES[b["source"]].label if b["source"] in SOURCES else b["source"]
+        typer.echo(
+            f"#{b['id']} {label} 截至 {b['as_of']} {b['file_name']}：接受 {b['rows_accepted']}，"
+            f"拒绝 {b['rows_rejected']}，新增人员 {b['people_added']}，"
+            f"新开 {b['periods_opened']}，关闭 {b['periods_closed']}（{b['imported_by']}）"
+        )
