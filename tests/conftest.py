@@ -81,16 +81,35 @@ def _django(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def _postgres_url() -> str:
-    """The test server: DOUDI_TEST_DATABASE_URL, or the one scripts/test-postgres.sh
-    starts (installing Debian's package when missing)."""
+    """A database of this test run's own on the test server (DOUDI_TEST_DATABASE_URL,
+    or the one scripts/test-postgres.sh starts, installing Debian's package when
+    missing): two test runs at once (two sessions, or a session and its CI run) would
+    otherwise truncate each other's tables mid-test. Dropped when the run ends."""
+    import atexit
     import os
     import subprocess
+
+    import psycopg
 
     url = os.environ.get("DOUDI_TEST_DATABASE_URL")
     if not url:
         script = REPO / "scripts" / "test-postgres.sh"
         url = subprocess.run([str(script)], check=True, capture_output=True, text=True).stdout
-    return url.strip()
+    base, _, name = url.strip().rpartition("/")
+    own = f"{name}_{os.getpid()}"
+    with psycopg.connect(url.strip(), autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{own}"')
+        con.execute(f'CREATE DATABASE "{own}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url.strip(), autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+    atexit.register(drop)
+    return f"{base}/{own}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
