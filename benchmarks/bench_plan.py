@@ -4,7 +4,7 @@ What (issue #5 §6): the registry tables of a made-up Jiangxi (360000) of N insu
 with N / 5 status periods (``bench_registry.province``: the comparison benchmark's
 province, built directly as Arrow), for N = 10^6, 3·10^6 and 10^7 by default. The
 plan path timed is what ``jobs.plan.run_plan`` does minus the database:
-``plan.inputs_from_tables`` (what ``engine_inputs`` does with the Arrow tables: people
+``inputs.inputs_from_tables`` (what ``engine_inputs`` does with the Arrow tables: people
 of the jurisdiction with their enrollment facts, their status periods) and
 ``plan.compute(..., engine="duckdb")`` (every rule of ``evaluate_table`` compiled to
 one DuckDB statement, then the plan's contribution rows, ``jobs.contributions``: one
@@ -177,28 +177,30 @@ def measure_generate(n: int) -> dict[str, Any]:
 
 def load(n: int) -> dict[str, pa.Table]:
     """The three tables as ``engine_inputs`` reads them from the registry: only its
-    columns and the rows its WHERE clauses select (``plan.input_filters``), in record
+    columns and the rows its WHERE clauses select (``inputs.input_filters``), in record
     batches as ``Database.read`` gives.
 
     The files are read one record batch at a time and the kept rows and columns copied
     out, so the process holds what a registry read would return, not the files' other
     columns, and reading them costs at most one batch beyond that.
     """
-    from doudi.plan import versions as plan
+    from doudi.plan import inputs
 
     size = config()["batch_rows"]
-    where = plan.input_filters(JURISDICTION, YEAR)
+    where = inputs.input_filters(JURISDICTION, YEAR)
     con = duckdb.connect()
     tables = {}
     for name in INPUT_TABLES:
-        columns = ", ".join(plan.INPUT_COLUMNS[name])
+        columns = ", ".join(inputs.INPUT_COLUMNS[name])
+        sql, values = where[name]
         parts = []
         with pa.OSFile(str(size_dir(n) / f"{name}.arrow"), "rb") as source:
             reader = pa.ipc.open_file(source)
             for i in range(reader.num_record_batches):
                 con.register("batch", reader.get_batch(i))
                 # the registry's WHERE clause, on DuckDB (its dates compare with ISO text)
-                parts.append(con.sql(f"SELECT {columns} FROM batch {where[name]}").to_arrow_table())
+                rows = con.sql(f"SELECT {columns} FROM batch {sql}", params=list(values) or None)
+                parts.append(rows.to_arrow_table())
                 con.unregister("batch")
         table = pa.concat_tables(parts).combine_chunks()
         del parts
@@ -225,10 +227,10 @@ def warm_up_tables(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
 
 def plan_rows(tables: Mapping[str, pa.Table], engine: str = "duckdb") -> pa.Table:
     """The timed path: run_plan's inputs and computation, without the database."""
-    from doudi.plan import versions as plan
+    from doudi.plan import inputs, versions
 
-    people, statuses = plan.inputs_from_tables(tables, JURISDICTION, YEAR)
-    return plan.compute(JURISDICTION, YEAR, people, statuses, engine, config()["spark_master"])
+    people, statuses = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
+    return versions.compute(JURISDICTION, YEAR, people, statuses, engine, config()["spark_master"])
 
 
 def hand_rows(tables: Mapping[str, pa.Table]) -> pa.Table:
@@ -267,7 +269,7 @@ def totals(rows: pa.Table) -> dict[str, Any]:
 
 def measure_plan(n: int, repeat: int) -> dict[str, Any]:
     from doudi.engine import backend
-    from doudi.plan import versions as plan
+    from doudi.plan import inputs, versions
 
     tables = load(n)
     loaded = peak_mib()
@@ -282,11 +284,11 @@ def measure_plan(n: int, repeat: int) -> dict[str, Any]:
     def run(tables: dict[str, pa.Table]) -> pa.Table:
         # as engine_inputs: the registry tables are let go once the inputs are built
         start = time.perf_counter()
-        people, statuses = plan.inputs_from_tables(tables, JURISDICTION, YEAR)
+        people, statuses = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
         tables.clear()
-        plan.release_unused()
+        inputs.release_unused()
         middle = time.perf_counter()
-        rows = plan.compute(JURISDICTION, YEAR, people, statuses)
+        rows = versions.compute(JURISDICTION, YEAR, people, statuses)
         stages.append((middle - start, time.perf_counter() - middle))
         return rows
 
@@ -295,7 +297,7 @@ def measure_plan(n: int, repeat: int) -> dict[str, Any]:
     seconds, cpu, rows = best(
         repeat, run, prepare=lambda: loaded_once.pop() if loaded_once else load(n)
     )
-    inputs, computed = min(stages, key=sum)
+    inputs_seconds, computed = min(stages, key=sum)
     return {
         "people": counts["registry_person"],
         "status_rows": counts["registry_status_period"],
@@ -303,7 +305,7 @@ def measure_plan(n: int, repeat: int) -> dict[str, Any]:
         "compile_seconds": compile_seconds,
         "seconds": seconds,
         "cpu_seconds": cpu,
-        "inputs_seconds": inputs,
+        "inputs_seconds": inputs_seconds,
         "compute_seconds": computed,
         "loaded_mib": loaded,
         "pre_mib": pre,
@@ -568,7 +570,7 @@ def main() -> None:
     print()
     print(
         "gen s: building the province as Arrow (its own process, not timed as the plan); "
-        "inputs s: plan.inputs_from_tables (engine_inputs on Arrow tables); "
+        "inputs s: inputs.inputs_from_tables (engine_inputs on Arrow tables); "
         "rules+rows s: plan.compute "
         f"(rules on DuckDB, then the contribution rows); plan s: their sum, fastest of "
         f"{args.repeat}; cpu s: CPU time of that run (up to 2 × plan s); pre MiB: peak before "

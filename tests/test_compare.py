@@ -32,10 +32,9 @@ from doudi.comparison.compare import (
     Comparison,
     ComparisonError,
     compare,
-    normalize_name,
     region_prefix,
-    similarity,
 )
+from doudi.comparison.names import normalize_name, similarity
 
 AS_OF = date(2024, 6, 30)
 D = date

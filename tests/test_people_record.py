@@ -85,3 +85,35 @@ def test_the_record_settles_bills_by_the_registry_status_JX_2017_58_2_2_4(regist
     assert total + Decimal(first["hospital_bears"]) == Decimal("12000.00")
     # the second bill is the same as when settled from the registry's tables directly
     assert second["layers"] == test_bills.settled(registry, test_bills.POOR)[1]["layers"]
+
+
+def test_the_page_the_api_and_the_plan_read_a_person_alike_CQ_2018_82_2_1_1(registry, tmp_path):
+    """Issue #18: a person whose latest enrollment names no tier. The plan takes the tier
+    of the latest enrollment that names one (200); the page and the API explain the same
+    person through web.people.explain, which must read the person as the plan does."""
+    from doudi.store import db
+    from doudi.web import people
+
+    test_plan.load(registry, tmp_path)
+    wang = test_plan.id17(test_plan.PEOPLE[1][0])  # dibao since 2017-06-01, tier 200
+    who = person(registry, wang)
+    with registry.transaction() as con:
+        batch = db.scalar(con, "SELECT max(id) FROM registry_import_batch")
+        db.execute(
+            con,
+            "INSERT INTO registry_enrollment (person_id, scheme, region_code, valid_from,"
+            " valid_to, contribution_tier, receiving, batch_id)"
+            " VALUES (?, 'resident_pension', '500102', ?, NULL, NULL, ?, ?)",
+            (who.pk, date(2018, 2, 1), False, batch),
+        )
+    version = plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans")
+    planned = {
+        p["payer"]: p["amount"]
+        for y in people.record(who)["plans"]
+        if y["version"] == version.version_id
+        for p in y["parts"]
+    }
+    explained = people.explain(person(registry, wang), 2018)["resident_pension"]
+    # CQ-2018-82/2.1.1: 70% × 100 (minimum tier) = 70.00 paid; 200 − 70 = 130.00 own part
+    assert planned == {"civil_affairs": "70.00", "self": "130.00"}
+    assert (explained["gov_paid"], explained["self_due"]) == ("70.00", "130.00")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import doudi
 from conftest import kill_during
-from doudi.plan import contributions
+from doudi.plan import contributions, inputs
 from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
 from doudi.store import db
@@ -63,7 +63,7 @@ def test_the_plan_uses_the_engines_rules_and_payer_totals_add_up(registry, tmp_p
     result = plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans")
     assert result.created and result.number == 1 and result.people == 4
     # the same people through the scenario interface give the same government parts
-    people, statuses = plan.engine_inputs(registry, "500000", 2018)
+    people, statuses = inputs.engine_inputs(registry, "500000", 2018)
     assert people.num_rows == 4 and statuses.num_rows == 4
     rows = registry.read("registry_contribution").to_pylist()
     gov = sum((r["amount"] for r in rows if r["payer"] != "self"), Decimal(0))
@@ -149,7 +149,7 @@ def test_positions_agree_with_binary_search(ids: set[int], wanted: list[int]) ->
     id-to-position table and the binary search find the same rows."""
     people = np.array(sorted(ids), np.int64)
     asked = np.array(wanted, np.int64)
-    at, found = plan._positions(people, asked)
+    at, found = inputs._positions(people, asked)
     expected = [people.tolist().index(w) if w in ids else None for w in wanted]
     assert [int(a) if f else None for a, f in zip(at, found, strict=True)] == expected
 
@@ -283,7 +283,7 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
             ]
         ),
     )
-    facts = plan._enrollment_facts(table, ids, 2018)
+    facts = inputs._enrollment_facts(table, ids, 2018)
     for i, person in enumerate(ids.tolist()):
         mine = [e for e in enrollments if e["person_id"] == person and e["valid_from"] <= last]
         holding = [e for e in mine if e["valid_to"] is None or e["valid_to"] > first]
@@ -323,7 +323,7 @@ def test_status_rows_keep_the_jurisdictions_people_in_order_with_exit_dates():
             "exit_date": pa.array([None, date(2018, 6, 1), None, None, None], pa.date32()),
         }
     )
-    rows = plan._status_rows(periods, np.array([3, 5], np.int64)).to_pylist()
+    rows = inputs._status_rows(periods, np.array([3, 5], np.int64)).to_pylist()
     assert [(r["row_no"], r["status"], r["valid_from"], r["exit_date"]) for r in rows] == [
         (3, "dibao", date(2016, 1, 1), None),
         (3, "dibao", date(2018, 3, 1), None),
@@ -338,7 +338,7 @@ def test_the_columns_the_registry_does_not_hold_are_valid_nulls_of_the_engines_t
     from doudi.policy.schema import PEOPLE as ENGINE_PEOPLE
 
     held = pa.table({"row_no": pa.array([1, 2, 3], pa.int64())})
-    people = plan._conform(held, ENGINE_PEOPLE.to_pyarrow())
+    people = inputs._conform(held, ENGINE_PEOPLE.to_pyarrow())
     people.validate(full=True)
     assert people.schema == ENGINE_PEOPLE.to_pyarrow()
     for field in people.schema:

@@ -47,7 +47,7 @@ import pyarrow as pa
 import xlsxwriter
 
 from doudi.core import regions, vocab
-from doudi.plan import versions as plan
+from doudi.plan import inputs, snapshot
 from doudi.store import db
 from doudi.store import workbook as export
 
@@ -194,8 +194,8 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
 
     # The version's inputs are the engine's tables; the same SHA-256 now means the
     # statuses and enrollments shown are the ones the plan was computed from.
-    inputs = plan.engine_inputs(database, jurisdiction, year, covered)
-    inputs_current = plan.snapshot(*inputs)[1] == version["inputs_checksum"]
+    tables = inputs.engine_inputs(database, jurisdiction, year, covered)
+    inputs_current = snapshot.snapshot(*tables)[1] == version["inputs_checksum"]
 
     payers = _payers(lake)
     counties = [

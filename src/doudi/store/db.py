@@ -188,7 +188,7 @@ def read(
         target = pa.schema([target.field(c) for c in columns])
     selected = ", ".join(_select(f, db) for f in target)
     with con.cursor() as cur:
-        cur.execute(f'SELECT {selected} FROM "{table}" {where}', list(params) or None)
+        cur.execute(bind(con, f'SELECT {selected} FROM "{table}" {where}'), list(params) or None)
         raw = cur.fetch_arrow_table()
     return conform(raw, target)
 
@@ -266,14 +266,48 @@ def ingest(con: Any, db: Database, name: str, t: pa.Table, *, temporary: bool = 
 
 
 def execute(con: Any, sql: str, params: Sequence[Any] = ()) -> int:
-    """Run a statement; the number of rows it changed (-1 if the driver cannot tell)."""
+    """Run a statement with its values bound (``?`` marks each, on either database);
+    the number of rows it changed (-1 if the driver cannot tell)."""
     with con.cursor() as cur:
-        cur.execute(sql, list(params) or None)
+        cur.execute(bind(con, sql), list(params) or None)
         return int(cur.rowcount)
 
 
 def scalar(con: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+    """The first column of the first row (None when there is none); values bound."""
     with con.cursor() as cur:
-        cur.execute(sql, list(params) or None)
+        cur.execute(bind(con, sql), list(params) or None)
         row = cur.fetchone()
     return row[0] if row else None
+
+
+def bind(con: Any, sql: str) -> str:
+    """``sql`` with its ``?`` markers as the connection's driver wants them.
+
+    Values reach the database as bound parameters, never as text spliced into SQL:
+    a name or file checksum from a department's file cannot change a statement.
+    SQLite takes ``?``; PostgreSQL numbers them (``$1``, ``$2`` …). A ``?`` inside a
+    quoted literal or identifier is left alone.
+    """
+    if _is_sqlite(con) or "?" not in sql:
+        return sql
+    out: list[str] = []
+    quote: str | None = None
+    n = 0
+    for ch in sql:
+        if quote is not None:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            n += 1
+            out.append(f"${n}")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _is_sqlite(con: Any) -> bool:
+    import adbc_driver_sqlite.dbapi as sqlite
+
+    return isinstance(con, sqlite.AdbcSqliteConnection)

@@ -1,4 +1,4 @@
-"""The comparison (信息比对) as a job of the worker: jobs.compare over the registry for
+"""The comparison (信息比对) as a job of the worker: comparison.compare over the registry for
 the user's region; the findings are kept as Parquet beside the job, so the result page
 filters them by township and village without running the comparison again."""
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-import doudi
 from doudi.bills import importing as bill_store
 from doudi.core import vocab
 from doudi.core.money import ZERO, yuan
-from doudi.policy import jurisdictions
-from doudi.registry.models import Enrollment, Person
+from doudi.plan import explanation
+from doudi.registry.models import Person
+from doudi.store import db
 from doudi.web.roles import Scope, mask_id
 
 
@@ -215,49 +215,9 @@ def _bills(person: Person, periods: list[dict[str, Any]]) -> list[dict[str, Any]
     return settled
 
 
-def scenario(person: Person, year: int) -> dict[str, Any]:
-    """The person's facts in the registry as a scenario of the policy engine, with the
-    plan's readings (plan/versions.py): enrolled = a resident-pension enrollment holding on
-    any day of the year, at the latest such tier."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    holding = Enrollment.objects.filter(person=person, valid_from__lte=last).exclude(
-        valid_to__lte=first
-    )
-    pension = holding.filter(scheme="resident_pension").order_by("-valid_from").first()
-    ever = Enrollment.objects.filter(
-        person=person, scheme="resident_pension", valid_from__lte=last
-    ).exists()
-    return {
-        "jurisdiction": jurisdictions.resolve(person.hukou_region[:6]).code,
-        "year": year,
-        "people": [
-            {
-                "id_number": person.id_number,
-                "name": person.name,
-                "hukou_region": person.hukou_region[:6] or None,
-                "employee_pension": holding.filter(scheme="employee_pension").exists(),
-                "statuses": [
-                    {
-                        "status": s["status"],
-                        "from": s["from"],
-                        "to": s["to"],
-                        "exit_date": s["exit_date"],
-                    }
-                    for s in statuses(person)
-                ],
-                "resident_pension": {
-                    "enrolled": pension is not None,
-                    "ever_enrolled": ever,
-                    "tier": str(pension.contribution_tier)
-                    if pension is not None and pension.contribution_tier is not None
-                    else None,
-                },
-            }
-        ],
-    }
-
-
 def explain(person: Person, year: int) -> dict[str, Any]:
-    """The engine's result for the person and year, explanations in Chinese."""
-    result = doudi.evaluate(scenario(person, year))["results"][0]
-    return {k: v for k, v in result.items() if k not in ("id_number",)}
+    """The engine's result for the person and year, explanations in Chinese: the
+    plan's own reading of the person (plan/explanation.py), so the page and the API
+    say what the plan pays."""
+    database = db.Database(person._state.db or DEFAULT_DB_ALIAS)
+    return explanation.explain(database, person.pk, person.hukou_region, year)

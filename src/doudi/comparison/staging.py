@@ -1,0 +1,226 @@
+"""Staging: the registry tables of one region, typed, in an in-process DuckDB.
+
+The registry tables arrive as Arrow, whichever database they came from (SQLite hands
+over text dates and integer booleans, PostgreSQL real ones). Staging registers them,
+copies the region's rows into typed temporary tables (``person``, ``held``, ``poor``,
+``enrollment``, ``enrolled``, ``latest``) once, and adds the lookup tables the findings
+join (``labels``, ``county_map``, ``region_names``), so that every finding reads the
+same reading of "poor", "alive" and "holds on ``as_of``" (readings: module docstring
+of :mod:`doudi.comparison.compare`).
+
+Values from callers (the day, the hukou prefix, the region) reach the SQL only as
+bound parameters (:class:`Db`); what is inlined is constants of this package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from doudi.core import regions, vocab
+from doudi.rosters.sources import SOURCES
+
+#: Statuses that make a person "poor" for this comparison (module docstring of
+#: :mod:`doudi.comparison.compare`).
+POOR_STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability")
+
+
+def _county_map(codes: list[str]) -> pa.Table:
+    """Names and parents of the counties people live in, from the region tree.
+
+    Computed per distinct county (a few hundred in a province), not per person.
+    """
+    rows: dict[str, list[str | None]] = {
+        k: [] for k in ("county_code", "county", "city_code", "city", "province_code", "province")
+    }
+    for code in codes:
+        city = regions.city_of(code)
+        if city is None:  # retired county: its city by prefix, if that exists
+            guess = regions.get(code[:4] + "00")
+            city = guess.code if guess is not None and guess.level == "city" else None
+        province = code[:2] + "0000"
+        rows["county_code"].append(code)
+        rows["county"].append(regions.region_name(code) or code)
+        rows["city_code"].append(city)
+        rows["city"].append(regions.region_name(city) if city else None)
+        rows["province_code"].append(province)
+        rows["province"].append(regions.region_name(province) or province)
+    return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
+
+
+def _labels() -> pa.Table:
+    """Chinese labels (and report order) for statuses, departments, schemes, sources."""
+    kinds = {
+        "status": vocab.STATUS,
+        "department": vocab.DEPARTMENT,
+        "scheme": vocab.SCHEME,
+        "source": {name: s.label for name, s in SOURCES.items()},
+    }
+    rows = [
+        (kind, key, label, order)
+        for kind, labels in kinds.items()
+        for order, (key, label) in enumerate(labels.items())
+    ]
+    return pa.table(
+        {
+            "kind": pa.array([r[0] for r in rows], pa.string()),
+            "key": pa.array([r[1] for r in rows], pa.string()),
+            "label": pa.array([r[2] for r in rows], pa.string()),
+            "ord": pa.array([r[3] for r in rows], pa.int32()),
+        }
+    )
+
+
+class Db:
+    """The DuckDB connection with the comparison's parameters bound by name.
+
+    Every ``$name`` a statement uses is bound from ``params``; values from callers
+    never enter the SQL text.
+    """
+
+    def __init__(self, params: Mapping[str, Any]):
+        self.con = duckdb.connect()
+        self.params = dict(params)
+
+    def _bound(self, sql: str) -> dict[str, Any]:
+        # only the parameters the statement names: DuckDB rejects unused ones
+        used = set(re.findall(r"\$(\w+)", sql))
+        return {k: v for k, v in self.params.items() if k in used}
+
+    def run(self, sql: str) -> None:
+        self.con.execute(sql, self._bound(sql))
+
+    def arrow(self, sql: str) -> pa.Table:
+        table: pa.Table = self.con.sql(sql, params=self._bound(sql)).to_arrow_table()
+        return table
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, self._bound(sql)).fetchall()
+
+
+def _holds(alias: str) -> str:
+    """A period ``[valid_from, valid_to)`` holds on ``as_of`` (null ``valid_to``: open)."""
+    a = alias
+    return f"({a}.valid_from <= $as_of AND ({a}.valid_to IS NULL OR $as_of < {a}.valid_to))"
+
+
+_OTHER_POOR = ", ".join(f"'{s}'" for s in POOR_STATUSES if s != "registered_poor")
+
+#: Typed copies of the region's rows (casts absorb SQLite's text dates and integer
+#: booleans) and who holds what on ``as_of``; one statement each (DuckDB binds
+#: parameters in single statements only).
+_STAGE = (
+    """
+        CREATE TEMP TABLE person AS
+        SELECT CAST(p.id AS BIGINT) AS person_id,
+               CAST(p.id_number AS VARCHAR) AS id_number,
+               CAST(p.name AS VARCHAR) AS name,
+               substr(CAST(p.hukou_region AS VARCHAR), 1, 6) AS county_code,
+               coalesce(m.county, substr(CAST(p.hukou_region AS VARCHAR), 1, 6)) AS county,
+               coalesce(CAST(p.township AS VARCHAR), '') AS township,
+               coalesce(CAST(p.village AS VARCHAR), '') AS village,
+               CAST(p.birth_date AS DATE) AS birth_date,
+               CAST(p.death_date AS DATE) AS death_date,
+               CAST(year($as_of::DATE) - year(CAST(p.birth_date AS DATE))
+                   - CASE WHEN month($as_of::DATE) * 100 + day($as_of::DATE)
+                               < month(CAST(p.birth_date AS DATE)) * 100
+                                 + day(CAST(p.birth_date AS DATE))
+                          THEN 1 ELSE 0 END AS INTEGER) AS age,
+               p.death_date IS NULL OR CAST(p.death_date AS DATE) > $as_of::DATE AS alive
+        FROM in_registry_person p
+        LEFT JOIN county_map m ON m.county_code = substr(CAST(p.hukou_region AS VARCHAR), 1, 6)
+        WHERE starts_with(CAST(p.hukou_region AS VARCHAR), $prefix)
+    """,
+    f"""
+        CREATE TEMP TABLE held AS
+        SELECT s.* FROM (
+            SELECT CAST(person_id AS BIGINT) AS person_id,
+                   CAST(status AS VARCHAR) AS status,
+                   CAST(department AS VARCHAR) AS department,
+                   CAST(valid_from AS DATE) AS valid_from,
+                   CAST(valid_to AS DATE) AS valid_to,
+                   coalesce(CAST(exit_marked AS BOOLEAN), false) AS exit_marked,
+                   CAST(exit_date AS DATE) AS exit_date
+            FROM in_registry_status_period
+        ) s
+        WHERE s.person_id IN (SELECT person_id FROM person) AND {_holds("s")}
+    """,
+    f"""
+        CREATE TEMP TABLE poor AS
+        SELECT p.person_id, p.id_number, p.name, p.county_code, p.county, p.township,
+               p.village, p.age,
+               string_agg(coalesce(l.label, s.status), '、' ORDER BY l.ord, s.status) AS statuses
+        FROM person p
+        JOIN (
+            SELECT DISTINCT person_id, status FROM held
+            WHERE status IN ({_OTHER_POOR})
+               OR (status = 'registered_poor'
+                   AND NOT (exit_marked AND (exit_date IS NULL OR exit_date <= $as_of::DATE)))
+        ) s ON s.person_id = p.person_id
+        LEFT JOIN labels l ON l.kind = 'status' AND l.key = s.status
+        WHERE p.alive
+        GROUP BY ALL
+    """,
+    """
+        CREATE TEMP TABLE enrollment AS
+        SELECT CAST(person_id AS BIGINT) AS person_id,
+               CAST(scheme AS VARCHAR) AS scheme,
+               coalesce(CAST(region_code AS VARCHAR), '') AS region_code,
+               CAST(valid_from AS DATE) AS valid_from,
+               CAST(valid_to AS DATE) AS valid_to,
+               coalesce(CAST(receiving AS BOOLEAN), false) AS receiving
+        FROM in_registry_enrollment
+        -- only the poor (outreach, elsewhere) and the dead (paid after death) are
+        -- looked up: a province's 10^7 other enrollments need not be copied
+        WHERE CAST(person_id AS BIGINT) IN (
+            SELECT person_id FROM poor UNION ALL SELECT person_id FROM person WHERE NOT alive
+        )
+    """,
+    f"""
+        CREATE TEMP TABLE enrolled AS SELECT * FROM enrollment e WHERE {_holds("e")}
+    """,
+    """
+        CREATE TEMP TABLE latest AS
+        SELECT b.batch_id, b.source, b.file_name
+        FROM (
+            SELECT CAST(id AS BIGINT) AS batch_id, CAST(source AS VARCHAR) AS source,
+                   CAST(file_name AS VARCHAR) AS file_name,
+                   row_number() OVER (PARTITION BY source
+                                      ORDER BY CAST(as_of AS DATE) DESC, CAST(id AS BIGINT) DESC)
+                       AS rn
+            FROM in_registry_import_batch
+        ) b
+        WHERE b.rn = 1
+    """,
+)
+
+
+def stage(db: Db, tables: Mapping[str, pa.Table]) -> None:
+    """Register ``tables`` (as ``in_<name>``) and the lookups, then run :data:`_STAGE`."""
+    for name, table in tables.items():
+        db.con.register(f"in_{name}", table)
+    db.con.register("labels", _labels())
+
+    counties = db.rows(
+        "SELECT DISTINCT substr(CAST(hukou_region AS VARCHAR), 1, 6) FROM in_registry_person "
+        "WHERE starts_with(CAST(hukou_region AS VARCHAR), $prefix) ORDER BY 1"
+    )
+    db.con.register("county_map", _county_map([c[0] for c in counties]))
+    for statement in _STAGE:
+        db.run(statement)
+
+    codes = [c[0] for c in db.rows("SELECT DISTINCT substr(region_code, 1, 6) FROM enrolled")]
+    names = {c: regions.region_name(c) or "" for c in codes}
+    db.con.register(
+        "region_names",
+        pa.table(
+            {
+                "code": pa.array(list(names), pa.string()),
+                "name": pa.array(list(names.values()), pa.string()),
+            }
+        ),
+    )

@@ -1,0 +1,144 @@
+"""The comparison's summary (概况): coverage rates and finding counts per region level.
+
+One row for the region compared and one per city, county, township and village below
+it, in tree order: how many living poor people, how many of 16 and over, how many
+insured for pension and medical and at what rate, and how many rows of each finding
+fall there. Every measure is a sum over one ``facts`` table, so the rows add up
+(``pension_insured + uninsured_pension = poor_16_plus`` on every row).
+
+The region's code and name are bound parameters (``$region``, ``$region_name``);
+levels, labels and column names inlined in the SQL are constants of the code.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from doudi.comparison.findings import PENSION_AGE
+from doudi.comparison.staging import Db
+from doudi.core import vocab
+
+#: Summary counts of each finding, by the table registered as ``f_<name>``.
+_COUNTED = (
+    "uninsured_pension",
+    "uninsured_medical",
+    "insured_elsewhere",
+    "paid_after_death",
+    "name_conflicts",
+    "name_variants",
+    "multiple_lists",
+)
+
+
+def _rate(insured: str, total: str) -> str:
+    """Percentage to 2 decimals, half up, exact: integer hundredths, then DECIMAL."""
+    return (
+        f"CASE WHEN {total} = 0 THEN NULL ELSE CAST(CAST(({insured} * 20000 + {total}) "
+        f"// (2 * {total}) AS DECIMAL(18, 0)) * 0.01 AS DECIMAL(6, 2)) END"
+    )
+
+
+def _summary_sql(level: str) -> str:
+    """One row for ``region`` and one per city, county, township and village below it.
+
+    Every measure is a sum over ``facts``: one row per living poor person (with
+    flags) and one row per finding row, each carrying its county, township and
+    village. Rows sort in tree order (a region, then what lies below it). The
+    region's own code and name are bound (``$region``, ``$region_name``): they come
+    from the caller and never enter the SQL text.
+    """
+    facts = " UNION ALL BY NAME ".join(
+        [
+            f"""SELECT p.county_code, p.township, p.village, 1 AS poor,
+                CAST(p.age >= {PENSION_AGE} AS INTEGER) AS poor_16_plus,
+                CAST(p.age >= {PENSION_AGE} AND p.id_number NOT IN
+                     (SELECT id_number FROM f_uninsured_pension) AS INTEGER) AS pension_insured,
+                CAST(p.id_number NOT IN (SELECT id_number FROM f_uninsured_medical) AS INTEGER)
+                    AS medical_insured
+                FROM poor p""",
+            *(
+                f"SELECT county_code, township, village, 1 AS {name} FROM f_{name}"
+                for name in _COUNTED
+            ),
+        ]
+    )
+    measures = ["poor", "poor_16_plus", "pension_insured", "medical_insured", *_COUNTED]
+    sums = ", ".join(f"CAST(coalesce(sum(f.{m}), 0) AS BIGINT) AS {m}" for m in measures)
+    levels = list(vocab.REGION_LEVEL)
+    below = levels[levels.index(level) + 1 :]
+    city_key = "coalesce(any_value(m.city_code), f.county_code)"
+    unnamed = "'（未填写）'"
+    groups = {
+        # level: (sort keys k_city, k_county, k_township, k_village;
+        #         region_code, region_name, county, township, village; grouping)
+        "city": (
+            "m.city_code, NULL, NULL, NULL",
+            "m.city_code, any_value(m.city), NULL, NULL, NULL",
+            "WHERE m.city_code IS NOT NULL GROUP BY m.city_code",
+        ),
+        "county": (
+            f"{city_key}, f.county_code, NULL, NULL",
+            "f.county_code, any_value(m.county), any_value(m.county), NULL, NULL",
+            "GROUP BY f.county_code",
+        ),
+        "township": (
+            f"{city_key}, f.county_code, f.township, NULL",
+            f"f.county_code, CASE WHEN f.township = '' THEN {unnamed} ELSE f.township END,"
+            " any_value(m.county), f.township, NULL",
+            "GROUP BY f.county_code, f.township",
+        ),
+        "village": (
+            f"{city_key}, f.county_code, f.township, f.village",
+            f"f.county_code, CASE WHEN f.village = '' THEN {unnamed} ELSE f.village END,"
+            " any_value(m.county), f.township, f.village",
+            "GROUP BY f.county_code, f.township, f.village",
+        ),
+    }
+    columns = (
+        "k_level, k_city, k_county, k_township, k_village,"
+        " region_code, region_name, county, township, village"
+    )
+    parts = [
+        f"SELECT {levels.index(level)}, NULL, NULL, NULL, NULL, $region, $region_name,"
+        f" {'$region_name' if level == 'county' else 'NULL'}, NULL, NULL, {sums} FROM facts f",
+        *(
+            f"SELECT {levels.index(lvl)}, {groups[lvl][0]}, {groups[lvl][1]}, {sums}"
+            " FROM facts f LEFT JOIN county_map m ON m.county_code = f.county_code"
+            f" {groups[lvl][2]}"
+            for lvl in below
+        ),
+    ]
+    level_label = " ".join(
+        f"WHEN {i} THEN '{vocab.REGION_LEVEL[lvl]}'" for i, lvl in enumerate(levels)
+    )
+    top = "k_city IS NULL AND k_county IS NULL"
+    return f"""
+    WITH facts AS ({facts}),
+         rows ({columns}, {", ".join(measures)}) AS ({" UNION ALL ".join(parts)})
+    SELECT CASE k_level {level_label} END AS level,
+           CAST(region_code AS VARCHAR) AS region_code,
+           CAST(region_name AS VARCHAR) AS region_name,
+           CAST(county AS VARCHAR) AS county,
+           CAST(township AS VARCHAR) AS township,
+           CAST(village AS VARCHAR) AS village,
+           poor, poor_16_plus,
+           pension_insured, {_rate("pension_insured", "poor_16_plus")} AS pension_rate,
+           medical_insured, {_rate("medical_insured", "poor")} AS medical_rate,
+           uninsured_pension, uninsured_medical, insured_elsewhere, paid_after_death,
+           name_conflicts, name_variants,
+           CASE WHEN {top} THEN (SELECT count(*) FROM f_invalid_ids) END AS invalid_ids,
+           CASE WHEN {top} THEN (SELECT count(*) FROM f_duplicates) END AS duplicates,
+           multiple_lists
+    FROM rows
+    ORDER BY k_city NULLS FIRST, k_county NULLS FIRST, k_township NULLS FIRST,
+             k_village NULLS FIRST
+    """
+
+
+def summarize(db: Db, level: str, found: dict[str, pa.Table], variants: pa.Table) -> pa.Table:
+    """The summary of ``found`` (every finding by name) and the name ``variants``, for
+    the region of ``level`` bound in ``db`` as ``$region`` and ``$region_name``."""
+    for name, table in found.items():
+        db.con.register(f"f_{name}", table)
+    db.con.register("f_name_variants", variants)
+    return db.arrow(_summary_sql(level))
