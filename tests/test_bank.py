@@ -1,4 +1,4 @@
-"""Chongqing's withholding cycle (jobs.bank, jobs.bankfile; CQ-2018-82/2.1.1), on SQLite
+"""Chongqing's withholding cycle (collection/, CQ-2018-82/2.1.1), on SQLite
 and PostgreSQL: the request file of the self-paid remainders, the bank's return,
 deemed-received and post-hoc bookings, the 31 August statement and the carry-over.
 
@@ -31,7 +31,12 @@ import pyarrow.csv as pacsv
 import pytest
 
 from conftest import kill_during
-from doudi.collection import bank, bankfile
+from doudi.collection import bankfile
+from doudi.collection.cycle import BankError, Calendar
+from doudi.collection.payments import PaymentsReport, import_payments
+from doudi.collection.returns import import_return
+from doudi.collection.statement import cutoff_statement, statement_workbook
+from doudi.collection.withholding import export_withholding
 from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
 from doudi.store import db
@@ -83,7 +88,7 @@ def load(registry: db.Database, tmp_path: Path) -> int:
     return result.version_id
 
 
-def pay_herself(registry: db.Database, tmp_path: Path) -> bank.PaymentsReport:
+def pay_herself(registry: db.Database, tmp_path: Path) -> PaymentsReport:
     columns = {
         "公民身份号码": [ID["D"]],
         "姓名": [PEOPLE["D"][1]],
@@ -92,7 +97,7 @@ def pay_herself(registry: db.Database, tmp_path: Path) -> bank.PaymentsReport:
         "缴费流水号": ["JF2018000001"],
     }
     path = write_csv(tmp_path / "payments.csv", columns)
-    return bank.import_payments(registry, path, 2018)
+    return import_payments(registry, path, 2018)
 
 
 def answer(request: Path, out: Path, on: date, results: dict[str, tuple[str, str]]) -> Path:
@@ -132,7 +137,7 @@ def test_cq_2018_82_2_1_1_the_whole_withholding_cycle(registry, tmp_path):
     out = tmp_path / "bank"
 
     # 生成剩余自付参保费用的缴费计划，通过委托银行……代扣代缴；11月30日前足额存入
-    first = bank.export_withholding(registry, version, "500102", out, on=date(2018, 6, 1))
+    first = export_withholding(registry, version, "500102", out, on=date(2018, 6, 1))
     assert first.deadline == date(2018, 11, 30)
     assert (first.lines, first.total) == (3, Decimal("190.00"))  # A 30 + B 130 + F 30
     assert first.left_out.column("id_number").to_pylist() == [ID["E"]]  # no account
@@ -161,7 +166,7 @@ def test_cq_2018_82_2_1_1_the_whole_withholding_cycle(registry, tmp_path):
         ID["F"]: ("0.00", "1001"),
     }
     returned = answer(first.path, tmp_path / "HP1.txt", july, results)
-    report = bank.import_return(registry, returned)
+    report = import_return(registry, returned)
     assert (report.paid, report.partly_paid, report.failed) == (1, 1, 1)
     assert report.deducted == Decimal("80.00") and report.pending == 0
     # 在足额收到个人缴费后，从到款的当月……作视同实收处理: A only
@@ -175,15 +180,15 @@ def test_cq_2018_82_2_1_1_the_whole_withholding_cycle(registry, tmp_path):
 
     # the same return again books nothing
     before = counts(registry)
-    assert bank.import_return(registry, returned).already_imported
+    assert import_return(registry, returned).already_imported
     assert counts(registry) == before
 
     # a second request asks only for what is still owed: B 130 − 50 = 80, F 30
-    second = bank.export_withholding(registry, version, "500102", out, on=date(2018, 9, 1))
+    second = export_withholding(registry, version, "500102", out, on=date(2018, 9, 1))
     assert (second.lines, second.total) == (2, Decimal("110.00"))
     september = date(2018, 9, 5)
     results = {ID["B"]: ("80.00", "0000"), ID["F"]: ("30.00", "0000")}
-    bank.import_return(registry, answer(second.path, tmp_path / "HP2.txt", september, results))
+    import_return(registry, answer(second.path, tmp_path / "HP2.txt", september, results))
     booked = bookings(registry)
     # 当年8月31日以后参保缴费所需的代缴……资金纳入次年清算
     assert booked[(ID["B"], "civil_affairs")] == (
@@ -200,7 +205,7 @@ def test_cq_2018_82_2_1_1_the_whole_withholding_cycle(registry, tmp_path):
     )
 
     # 截止8月31日的实际代缴和事后应补助人员及费用汇总分别交区县民政局、扶贫办
-    statement = bank.cutoff_statement(registry, "500000", 2018, "500102")
+    statement = cutoff_statement(registry, "500000", 2018, "500102")
     assert statement.calendar.report_due == date(2018, 9, 20)
     totals = {
         (r["payer"], r["kind"]): (r["people"], r["amount"]) for r in statement.totals.to_pylist()
@@ -212,10 +217,10 @@ def test_cq_2018_82_2_1_1_the_whole_withholding_cycle(registry, tmp_path):
     }
     carried = sum(statement.carried.column("amount").to_pylist(), Decimal(0))
     assert carried == Decimal("140.00")  # B 70 + F 70
-    following = bank.cutoff_statement(registry, "500000", 2019, "500102")
+    following = cutoff_statement(registry, "500000", 2019, "500102")
     assert sum(following.totals.column("amount").to_pylist(), Decimal(0)) == Decimal("140.00")
     book = tmp_path / "statement.xlsx"
-    bank.statement_workbook(statement, book)
+    statement_workbook(statement, book)
     assert book.stat().st_size > 0
 
     # the ledger per person shows the payments and bookings beside the plan
@@ -238,7 +243,7 @@ def test_cq_2018_82_2_1_1_the_whole_withholding_cycle(registry, tmp_path):
 
 def test_cq_2018_82_2_1_1_a_bad_return_books_nothing(registry, tmp_path):
     version = load(registry, tmp_path)
-    first = bank.export_withholding(registry, version, "500102", tmp_path, on=date(2018, 6, 1))
+    first = export_withholding(registry, version, "500102", tmp_path, on=date(2018, 6, 1))
     good = {ID[k]: ("30.00" if k != "B" else "130.00", "0000") for k in "ABDF"}
     path = answer(first.path, tmp_path / "HP.txt", date(2018, 7, 10), good)
     before = counts(registry)
@@ -247,37 +252,37 @@ def test_cq_2018_82_2_1_1_a_bad_return_books_nothing(registry, tmp_path):
     unknown = tmp_path / "unknown.txt"
     unknown.write_bytes(text.replace("6217000000000000011", "6217999999999999999").encode("gbk"))
     with pytest.raises(bankfile.BankFileError, match="未知账号「6217999999999999999」"):
-        bank.import_return(registry, unknown)
+        import_return(registry, unknown)
 
     wrong_total = tmp_path / "total.txt"
     wrong_total.write_bytes(text.replace("T|4|220.00", "T|4|221.00").encode("gbk"))
     with pytest.raises(
         bankfile.BankFileError, match=re.escape("尾记录实扣总额 221.00 与明细合计 220.00 不符")
     ):
-        bank.import_return(registry, wrong_total)
+        import_return(registry, wrong_total)
 
     utf8 = tmp_path / "utf8.txt"
     utf8.write_bytes(text.encode("utf-8"))
     with pytest.raises(bankfile.BankFileError, match="实为 UTF-8"):
-        bank.import_return(registry, utf8)
+        import_return(registry, utf8)
 
     unknown_batch = tmp_path / "batch.txt"
     unknown_batch.write_bytes(text.replace(first.batch_no, "500102201899").encode("gbk"))
-    with pytest.raises(bank.BankError, match="未知的代扣批次号"):
-        bank.import_return(registry, unknown_batch)
+    with pytest.raises(BankError, match="未知的代扣批次号"):
+        import_return(registry, unknown_batch)
     assert counts(registry) == before
 
     # a dry run checks and reports, and writes nothing
-    report = bank.import_return(registry, path, dry_run=True)
+    report = import_return(registry, path, dry_run=True)
     assert report.paid == 4 and counts(registry) == before
 
 
 def test_a_withholding_needs_the_cycles_dates_of_the_documents(registry, tmp_path):
     """Only Chongqing's document sets out the withholding cycle; Jiangxi's does not."""
-    with pytest.raises(bank.BankError, match="未规定银行代扣"):
-        bank.Calendar.of("360000", 2018)
-    assert bank.Calendar.of("500000", 2018).settlement_year(date(2018, 8, 31)) == 2018
-    assert bank.Calendar.of("500000", 2018).settlement_year(date(2018, 9, 1)) == 2019
+    with pytest.raises(BankError, match="未规定银行代扣"):
+        Calendar.of("360000", 2018)
+    assert Calendar.of("500000", 2018).settlement_year(date(2018, 8, 31)) == 2018
+    assert Calendar.of("500000", 2018).settlement_year(date(2018, 9, 1)) == 2019
 
 
 def test_payments_are_recorded_once_per_serial_number(registry, tmp_path):
@@ -330,14 +335,18 @@ def test_a_killed_withholding_or_return_leaves_the_previous_state(registry, tmp_
     version = load(registry, tmp_path)
     out = tmp_path / "bank"
     if step == "bank_return":
-        first = bank.export_withholding(registry, version, "500102", out, on=date(2018, 6, 1))
+        first = export_withholding(registry, version, "500102", out, on=date(2018, 6, 1))
         paid = {ID[k]: ("130.00" if k == "B" else "30.00", "0000") for k in "ABDF"}
         target = answer(first.path, tmp_path / "HP.txt", date(2018, 7, 10), paid)
-        call = f"bank.import_return(database, Path({str(target)!r}))"
+        imports = "from pathlib import Path\nfrom doudi.collection.returns import import_return"
+        call = f"import_return(database, Path({str(target)!r}))"
     else:
-        call = f"bank.export_withholding(database, {version}, '500102', Path({str(out)!r}))"
+        imports = (
+            "from pathlib import Path\nfrom doudi.collection.withholding import export_withholding"
+        )
+        call = f"export_withholding(database, {version}, '500102', Path({str(out)!r}))"
     before = counts(registry), registry.read("registry_withholding_batch").num_rows
-    kill_during(registry, step, "from pathlib import Path\nfrom doudi.collection import bank", call)
+    kill_during(registry, step, imports, call)
     assert (counts(registry), registry.read("registry_withholding_batch").num_rows) == before
     if step == "withholding":
         assert not list(out.glob("DK_*.txt"))  # the file appears only with its batch

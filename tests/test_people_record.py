@@ -87,7 +87,9 @@ def test_the_record_settles_bills_by_the_registry_status_JX_2017_58_2_2_4(regist
     assert second["layers"] == test_bills.settled(registry, test_bills.POOR)[1]["layers"]
 
 
-def test_the_page_the_api_and_the_plan_read_a_person_alike_CQ_2018_82_2_1_1(registry, tmp_path):
+def test_the_page_the_api_and_the_plan_read_a_person_alike_CQ_2018_82_2_1_1(
+    registry, tmp_path, monkeypatch
+):
     """Issue #18: a person whose latest enrollment names no tier. The plan takes the tier
     of the latest enrollment that names one (200); the page and the API explain the same
     person through web.people.explain, which must read the person as the plan does."""
@@ -113,6 +115,15 @@ def test_the_page_the_api_and_the_plan_read_a_person_alike_CQ_2018_82_2_1_1(regi
         if y["version"] == version.version_id
         for p in y["parts"]
     }
+    # in the web process: through Django's connection only (decision 0007), and without
+    # the plan's process-wide allocator switches (plan/memory.py)
+    from doudi.plan import memory
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the web process must not call this")
+
+    monkeypatch.setattr(db.Database, "_connect", forbidden)
+    monkeypatch.setattr(memory, "plan_memory", forbidden)
     explained = people.explain(person(registry, wang), 2018)["resident_pension"]
     # CQ-2018-82/2.1.1: 70% × 100 (minimum tier) = 70.00 paid; 200 − 70 = 130.00 own part
     assert planned == {"civil_affairs": "70.00", "self": "130.00"}

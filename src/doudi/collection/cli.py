@@ -21,7 +21,7 @@ def payments(
     user: Annotated[str, typer.Option(help="经办人（写入审计日志）")] = "cli",
 ) -> None:
     """导入征缴系统的个人缴费明细（用于事后补助） / import the payments made by people."""
-    from doudi.collection.bank import import_payments
+    from doudi.collection.payments import import_payments
     from doudi.core.textfile import FileError
 
     try:
@@ -43,7 +43,8 @@ def withhold(
     user: Annotated[str, typer.Option(help="经办人")] = "cli",
 ) -> None:
     """生成银行代扣文件（代缴对象的剩余自付部分） / export the bank-withholding file."""
-    from doudi.collection.bank import BankError, export_withholding
+    from doudi.collection.cycle import BankError
+    from doudi.collection.withholding import export_withholding
 
     day = parse_day(on, "--on") if on else None
     try:
@@ -61,8 +62,9 @@ def bank_return(
     user: Annotated[str, typer.Option(help="经办人")] = "cli",
 ) -> None:
     """导入银行回盘文件并对账、记账 / import the bank's return file and reconcile."""
-    from doudi.collection.bank import BankError, import_return
     from doudi.collection.bankfile import BankFileError
+    from doudi.collection.cycle import BankError
+    from doudi.collection.returns import import_return
 
     try:
         report = import_return(open_registry(), file, actor=user, dry_run=dry_run)
@@ -85,7 +87,8 @@ def cutoff(
     out: Annotated[Path | None, typer.Option(help="写出 Excel 工作簿")] = None,
 ) -> None:
     """截至8月31日的实际代缴和事后补助汇总（分部门） / the 31 August statement."""
-    from doudi.collection.bank import BankError, cutoff_statement, statement_workbook
+    from doudi.collection.cycle import BankError
+    from doudi.collection.statement import cutoff_statement, statement_workbook
     from doudi.policy.jurisdictions import UnknownJurisdiction
 
     try:

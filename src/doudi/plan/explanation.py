@@ -22,7 +22,7 @@ from doudi.store import db
 YEARS = range(2000, 2101)
 
 
-def explain(database: db.Database, person_id: int, hukou_region: str, year: int) -> dict[str, Any]:
+def explain(registry: db.Reader, person_id: int, hukou_region: str, year: int) -> dict[str, Any]:
     """The engine's result for the person and year (amounts, payers, clauses and the
     Chinese explanations), without the ID number.
 
@@ -34,7 +34,7 @@ def explain(database: db.Database, person_id: int, hukou_region: str, year: int)
     if year not in YEARS:
         raise PlanError(f"年度应为 {YEARS[0]}–{YEARS[-1]} 之间的四位年份，实为 {year}")
     jurisdiction = jurisdictions.resolve(hukou_region[:6]).code
-    people, statuses = inputs.person_inputs(database, person_id, jurisdiction, year)
+    people, statuses = inputs.person_inputs(registry, person_id, jurisdiction, year)
     if people.num_rows != 1:
         raise PlanError(f"登记库中没有此人（编号 {person_id}）/ no such person")
     compiled = backend.plan(jurisdiction, year)

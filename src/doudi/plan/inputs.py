@@ -331,12 +331,14 @@ def _nulls(n: int, type_: pa.DataType, zeros: pa.Buffer) -> pa.Array:
 
 
 def person_inputs(
-    database: db.Database, person_id: int, jurisdiction: str, year: int
+    registry: db.Reader, person_id: int, jurisdiction: str, year: int
 ) -> tuple[pa.Table, pa.Table]:
     """One person's engine inputs, read as the plan reads everyone (``_inputs``).
 
-    Without ``memory.plan_memory``: its allocator and page-size switches are for a
-    batch job's process, and must not reach a web server's other requests.
+    ``registry``: a ``db.Database`` in a job, a ``db.DjangoReader`` in the web process
+    (decision 0007). Without ``memory.plan_memory``: its allocator and page-size
+    switches are for a batch job's process, and must not reach a web server's other
+    requests.
     """
     cut = input_filters(jurisdiction, year)["registry_enrollment"]
     filters = {
@@ -344,9 +346,8 @@ def person_inputs(
         "registry_enrollment": (cut[0] + " AND person_id = ?", (*cut[1], person_id)),
         "registry_status_period": ("WHERE person_id = ?", (person_id,)),
     }
-    with database.transaction() as con:
-        tables = {
-            name: db.read(con, database, name, *filters[name], columns=cols)
-            for name, cols in INPUT_COLUMNS.items()
-        }
+    tables = {
+        name: registry.read(name, *filters[name], columns=cols)
+        for name, cols in INPUT_COLUMNS.items()
+    }
     return _inputs(tables, jurisdiction, year)

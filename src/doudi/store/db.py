@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import pyarrow as pa
@@ -139,6 +139,51 @@ class Database:
         as typed Arrow."""
         with self.transaction() as con:
             return read(con, self, table, where, params, columns)
+
+
+class Reader(Protocol):
+    """What reads registry tables as typed Arrow: :class:`Database` (ADBC, for jobs)
+    and :class:`DjangoReader` (Django's connection, for the web process)."""
+
+    def read(
+        self,
+        table: str,
+        where: str = "",
+        params: Sequence[Any] = (),
+        columns: Sequence[str] | None = None,
+    ) -> pa.Table: ...
+
+
+@dataclass(frozen=True)
+class DjangoReader:
+    """Registry tables as typed Arrow through Django's own connection.
+
+    For the web process, which must not open ADBC beside Django on a SQLite file
+    (decision 0007: two copies of SQLite in one process share neither locks nor the
+    WAL index). Meant for a handful of rows (one person's), not a province.
+    """
+
+    alias: str = "default"
+
+    def read(
+        self,
+        table: str,
+        where: str = "",
+        params: Sequence[Any] = (),
+        columns: Sequence[str] | None = None,
+    ) -> pa.Table:
+        from django.db import connections
+
+        target = schema(table)
+        if columns is not None:
+            target = pa.schema([target.field(c) for c in columns])
+        selected = ", ".join(_select(f, Database(self.alias)) for f in target)
+        sql = _placeholders(f'SELECT {selected} FROM "{table}" {where}', lambda n: "%s")
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(sql, list(params))
+            rows = cursor.fetchall()
+        raw = pa.table({f.name: pa.array([r[i] for r in rows]) for i, f in enumerate(target)})
+        return conform(raw, target)
 
 
 def _model_types() -> dict[str, dict[str, pa.DataType]]:
@@ -291,6 +336,11 @@ def bind(con: Any, sql: str) -> str:
     """
     if _is_sqlite(con) or "?" not in sql:
         return sql
+    return _placeholders(sql, lambda n: f"${n}")
+
+
+def _placeholders(sql: str, marker: Callable[[int], str]) -> str:
+    """Each ``?`` outside quotes replaced by ``marker(n)`` (n counts from 1)."""
     out: list[str] = []
     quote: str | None = None
     n = 0
@@ -301,7 +351,7 @@ def bind(con: Any, sql: str) -> str:
             quote = ch
         elif ch == "?":
             n += 1
-            out.append(f"${n}")
+            out.append(marker(n))
             continue
         out.append(ch)
     return "".join(out)

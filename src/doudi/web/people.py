@@ -219,5 +219,5 @@ def explain(person: Person, year: int) -> dict[str, Any]:
     """The engine's result for the person and year, explanations in Chinese: the
     plan's own reading of the person (plan/explanation.py), so the page and the API
     say what the plan pays."""
-    database = db.Database(person._state.db or DEFAULT_DB_ALIAS)
-    return explanation.explain(database, person.pk, person.hukou_region, year)
+    registry = db.DjangoReader(person._state.db or DEFAULT_DB_ALIAS)
+    return explanation.explain(registry, person.pk, person.hukou_region, year)

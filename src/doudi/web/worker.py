@@ -188,7 +188,7 @@ def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """The bank-withholding file of a plan version for the user's county (jobs.bank)."""
-    from doudi.collection.bank import export_withholding
+    from doudi.collection.withholding import export_withholding
     from doudi.store import db
 
     progress("生成代扣文件 / writing the request", 30)
