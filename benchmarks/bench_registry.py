@@ -14,7 +14,7 @@ What, in three stages, each measurement in a fresh subprocess of this script
    the database, so it runs once (no best-of). ``--postgres URL`` repeats the
    stage on PostgreSQL (the database's public schema is dropped and migrated
    afresh: give it a throwaway database).
-2. Read back. The six tables the comparison reads (``jobs.compare.TABLES``) are
+2. Read back. The six tables the comparison reads (``comparison.compare.TABLES``) are
    read from the stage-1 registry with ``Database.read`` (a real comparison reads
    them from the database first), table by table in rows per second; then
    ``compare`` runs on them (once), and two answers ``doudi synth`` promises are checked:
@@ -171,7 +171,7 @@ def database() -> Any:
 
 
 def measure_synth(people: int) -> dict[str, Any]:
-    from doudi.synth.synth import synthesize
+    from doudi.synth.departments import synthesize
 
     enrolled = config()["enrolled"]
     out = scratch() / "files"
@@ -219,7 +219,7 @@ def measure_migrate() -> dict[str, Any]:
 
 def measure_import(source: str) -> dict[str, Any]:
     from doudi.rosters.importing import import_roster
-    from doudi.synth.synth import Manifest
+    from doudi.synth.departments import Manifest
 
     registry = database()
     files = scratch() / "files"
@@ -249,7 +249,7 @@ def measure_import(source: str) -> dict[str, Any]:
 def measure_read(repeat: int) -> dict[str, Any]:
     """Read the comparison's tables back, then compare them as read."""
     from doudi.comparison.compare import TABLES, compare
-    from doudi.synth.synth import Manifest
+    from doudi.synth.departments import Manifest
 
     registry = database()
     manifest = Manifest.load(scratch() / "files")
@@ -382,7 +382,8 @@ def unique_sequences(county: np.ndarray, birth: np.ndarray, male: np.ndarray) ->
 def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.Table]:
     """The registry tables the comparison reads, for ``insured`` persons (module docstring)."""
     from doudi.store import db
-    from doudi.synth.synth import counties_under, id_numbers
+    from doudi.synth.people import id_numbers
+    from doudi.synth.places import counties_under
 
     db.setup()
     rng = np.random.default_rng(seed)

@@ -112,7 +112,7 @@ def _postgres_url() -> str:
     return f"{base}/{own}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def registry(request: pytest.FixtureRequest, tmp_path: Path, _django: None) -> Any:
     """An empty, migrated registry on each database."""
     from doudi.store import db

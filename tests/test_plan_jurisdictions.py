@@ -13,9 +13,10 @@ from decimal import Decimal
 import pytest
 
 from doudi.engine import backend
+from doudi.plan import inputs
 from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
-from doudi.synth.synth import synthesize
+from doudi.synth.departments import synthesize
 
 MARCH = date(2018, 3, 31)
 #: jurisdiction → a county of it, and the payers its documents name
@@ -48,7 +49,7 @@ def test_plans_of_the_five_jurisdictions_add_up_exactly(registry, tmp_path, juri
             assert r["basis"], "every amount cites its clauses"
     assert sum(gov.values(), Decimal(0)) == result.gov_paid == sum(result.by_payer.values())
     # the rules' own government part per person equals the sum of the payers' rows
-    people, statuses = plan.engine_inputs(registry, jurisdiction, 2018)
+    people, statuses = inputs.engine_inputs(registry, jurisdiction, 2018)
     out = backend.plan(jurisdiction, 2018).run(people, statuses).to_pylist()
     computed = {r["row_no"]: r["rp_gov_paid"] for r in out if r["rp_eligible"] and r["rp_gov_paid"]}
     assert computed == dict(gov)

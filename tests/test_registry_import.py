@@ -1,6 +1,6 @@
 """Roster import, dynamic management and comparison end to end, on SQLite and on
 PostgreSQL (the ``registry`` fixture): synthetic department files from
-``jobs.synth`` whose manifest says which rows are wrong and who must be found.
+``synth.departments`` whose manifest says which rows are wrong and who must be found.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from doudi.comparison.compare import TABLES, compare
 from doudi.comparison.workbook import comparison_workbook
 from doudi.rosters.importing import import_roster
 from doudi.store import db
-from doudi.synth.synth import Manifest, synthesize
+from doudi.synth.departments import Manifest, synthesize
 
 MARCH = date(2018, 3, 31)
 JUNE = date(2018, 6, 30)

@@ -9,9 +9,10 @@ from datetime import date
 
 import pytest
 
+from doudi.plan import inputs
 from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
-from doudi.synth.synth import synthesize
+from doudi.synth.departments import synthesize
 
 
 # one database is enough: the engines, not the databases, are compared
@@ -20,7 +21,7 @@ def test_the_plan_on_spark_equals_the_plan_on_duckdb(registry, tmp_path):
     manifest = synthesize("500102", 1500, tmp_path, as_of=date(2018, 3, 31), seed=3)
     for f in manifest.files:
         import_roster(registry, tmp_path / f.path, f.source, date(2018, 3, 31))
-    people, statuses = plan.engine_inputs(registry, "500000", 2018)
+    people, statuses = inputs.engine_inputs(registry, "500000", 2018)
     duck = plan.compute("500000", 2018, people, statuses, engine="duckdb")
     spark = plan.compute("500000", 2018, people, statuses, engine="spark")
     assert duck.num_rows > 100

@@ -17,15 +17,10 @@ import pytest
 from doudi.core.idnumber import IdNumberError, check_character, parse
 from doudi.rosters.reading import read_roster
 from doudi.rosters.sources import ROSTERS, SOURCES
-from doudi.synth.synth import (
-    ERROR_KINDS,
-    TIERS,
-    VARIANTS,
-    FileInfo,
-    Manifest,
-    counties_under,
-    synthesize,
-)
+from doudi.synth.departments import FileInfo, Manifest, synthesize
+from doudi.synth.lists import TIERS
+from doudi.synth.mistakes import ERROR_KINDS, VARIANTS
+from doudi.synth.places import counties_under
 
 Rows = dict[str, list[str]]
 

@@ -22,7 +22,7 @@ def synth(
     file_format: Annotated[str, typer.Option("--format", help="csv、xlsx 或 mixed")] = "mixed",
 ) -> None:
     """生成模拟的部门名单（用于演示、测试、基准） / write synthetic department files."""
-    from doudi.synth.synth import synthesize
+    from doudi.synth.departments import synthesize
 
     manifest = synthesize(
         region, people, out, seed=seed, error_rate=error_rate, file_format=file_format
@@ -39,7 +39,7 @@ def bank_simulate(
     seed: Annotated[int, typer.Option(help="随机种子")] = 0,
 ) -> None:
     """模拟银行回盘（演示、测试用） / simulate the bank's return file (demo, tests)."""
-    from doudi.collection.bank import simulate_return
+    from doudi.synth.bank import simulate_return
 
     simulate_return(request, out, seed=seed, processed_on=parse_day(processed_on, "--processed-on"))
     typer.echo(f"已写出模拟回盘文件 {out}")

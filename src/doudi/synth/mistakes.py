@@ -1,0 +1,114 @@
+"""The deliberate mistakes a synthetic department file carries: their kinds (each
+rejected by the importer or accepted after normalising) and how each is made.
+
+Why: real files contain these mistakes, and the manifest lists every one by kind and
+row, so a test can check that the importer catches exactly these and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from doudi.core.idnumber import check_character
+from doudi.rosters.sources import Source
+from doudi.synth.randomness import Ints
+
+
+@dataclass(frozen=True)
+class ErrorKind:
+    """A kind of deliberate mistake; ``rejected`` says whether the importer must refuse
+    the row (True) or accept it after normalising (False)."""
+
+    name: str
+    label: str  # Chinese, for reports
+    rejected: bool
+
+
+ERROR_KINDS: dict[str, ErrorKind] = {
+    k.name: k
+    for k in (
+        ErrorKind("check_digit", "身份证号校验码错误", True),
+        ErrorKind("birth_date", "身份证号中的出生日期不存在", True),
+        ErrorKind("old_15_digit", "15位旧身份证号（应升为18位）", False),
+        ErrorKind("lowercase_x", "身份证号末位为小写x", False),
+        ErrorKind("full_width", "身份证号为全角数字", False),
+        ErrorKind("stray_space", "身份证号含多余空格", False),
+        ErrorKind("empty_name", "姓名为空", True),
+        ErrorKind("duplicate", "同一文件内身份证号重复", True),
+        ErrorKind("name_variant", "姓名写法与其他部门不一致（异体字、空格）", False),
+        ErrorKind("bad_date", "日期无法识别", True),
+        ErrorKind("not_severe", "残疾等级为三级，不属于重度残疾", True),
+    )
+}
+#: Variant characters seen in real files (异体字/繁体), each encodable in GBK.
+VARIANTS = dict(
+    zip(
+        "峰群杰强丽华伟军红兰凤云珍荣艳涛辉鹏飞刚静颖龙",
+        "峯羣傑強麗華偉軍紅蘭鳳雲珎榮艷濤輝鵬飛剛靜穎龍",
+        strict=True,
+    )
+)
+#: Dates no importer can read.
+BAD_DATES = ("2017-02-30", "2016-13-01", "0000-00-00", "待核实", "不详", "20171301")
+
+
+def kinds_of(source: Source) -> list[str]:
+    """The error kinds a source's file gets (三级 only makes sense on the disability list)."""
+    return [k for k in ERROR_KINDS if k != "not_severe" or source.name == "disability"]
+
+
+_FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def edit_ids(
+    rng: np.random.Generator, chosen: dict[str, Ints], ids: pa.Array, out: dict[int, str]
+) -> None:
+    """The ID-number mistakes a caseworker or an old system makes."""
+
+    def each(kind: str) -> list[tuple[int, str]]:
+        positions = chosen.get(kind, np.empty(0, np.int64))
+        return list(zip(positions.tolist(), ids.take(positions).to_pylist(), strict=True))
+
+    for i, (pos, value) in enumerate(each("check_digit")):
+        wrong = [c for c in "0123456789X" if c != value[17]]
+        out[pos] = value[:17] + wrong[(i * 7 + int(rng.integers(0, 10))) % 10]
+    impossible = ("13", "00", "32", "30")  # month 13 or 00, day 32, 30 February
+    for i, (pos, value) in enumerate(each("birth_date")):
+        kind = impossible[i % len(impossible)]
+        body = (
+            value[:10] + kind + value[12:17]
+            if kind in ("13", "00")
+            else value[:10] + ("02" if kind == "30" else value[10:12]) + kind + value[14:17]
+        )
+        out[pos] = body + check_character(body)  # only the date is wrong
+    for pos, value in each("old_15_digit"):
+        out[pos] = value[:6] + value[8:17]
+    for pos, value in each("lowercase_x"):
+        out[pos] = value[:17] + "x"
+    for pos, value in each("full_width"):
+        out[pos] = value.translate(_FULL_WIDTH)
+    spaced = (
+        lambda v: " " + v,
+        lambda v: v + " ",
+        lambda v: f"{v[:6]} {v[6:14]} {v[14:]}",
+        lambda v: v + "\u3000",
+    )
+    for i, (pos, value) in enumerate(each("stray_space")):
+        out[pos] = spaced[i % len(spaced)](value)
+
+
+def edit_names(
+    rng: np.random.Generator, chosen: dict[str, Ints], names: pa.Array, out: dict[int, str]
+) -> None:
+    for pos in chosen.get("empty_name", np.empty(0, np.int64)).tolist():
+        out[pos] = ""
+    positions = chosen.get("name_variant", np.empty(0, np.int64))
+    for pos, name in zip(positions.tolist(), names.take(positions).to_pylist(), strict=True):
+        variant = next((i for i, c in enumerate(name) if c in VARIANTS), None)
+        if variant is not None and rng.random() < 0.7:
+            out[pos] = name[:variant] + VARIANTS[name[variant]] + name[variant + 1 :]
+        else:  # a half-width or full-width space after the surname
+            out[pos] = name[:1] + (" " if rng.random() < 0.5 else "\u3000") + name[1:]
