@@ -21,14 +21,11 @@ from hypothesis import strategies as st
 
 from conftest import make_id
 from doudi.core import idnumber, regions
-from doudi.rosters.reading import (
-    FileError,
-    accepted_schema,
-    check_id_numbers,
-    normalize_header,
-    read_roster,
-)
+from doudi.core.textfile import FileError
+from doudi.rosters.headers import normalize_header
+from doudi.rosters.reading import accepted_schema, read_roster
 from doudi.rosters.sources import SOURCES
+from doudi.rosters.validation import check_id_numbers
 
 GOOD = make_id("500102", "19650315", "012")  # 女 (2 is even)
 GOOD2 = make_id("360121", "19800101", "031")  # 男
@@ -387,7 +384,7 @@ def test_cell_rejection_codes_and_reasons(
 
 
 def test_every_rejection_code_is_covered() -> None:
-    from doudi.rosters.reading import CODES
+    from doudi.rosters.rejections import CODES
 
     covered = {c for _, c, _ in ID_CASES} | {c for *_, c, _ in CELL_CASES}
     covered |= {"duplicate", "columns"}  # tests below

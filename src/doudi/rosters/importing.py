@@ -1,10 +1,10 @@
 """Import a department's roster into the registry: validate, preview, commit.
 
-``import_roster`` reads and validates the whole file first (jobs.reading), then,
+``import_roster`` reads and validates the whole file first (rosters.reading), then,
 in one database transaction: refuses a file already imported (same source and
 SHA-256: re-importing is a no-op), adds the people the registry does not know,
 stores the rows as the source's snapshot as of ``as_of``, re-derives the
-source's status periods or enrollments from all its snapshots (jobs.periods)
+source's status periods or enrollments from all its snapshots (rosters.periods)
 and applies only the difference, records the death dates of a death list, and
 writes one audit row per change. ``dry_run`` computes the same report and
 writes nothing. Any error, or a killed process, leaves the database as it was:

@@ -8,7 +8,7 @@ list. A file is a snapshot "as of" a date: who is on it that day.
 Every column has one canonical name (the glossary's), the Chinese header that
 ``doudi synth`` writes and reports show, and the header variants seen in real files
 (身份证号 / 公民身份号码 / 证件号码 …). Headers are matched after removing spaces,
-full-width brackets and a trailing "(必填)" (reading.normalize_header).
+full-width brackets and a trailing "(必填)" (headers.normalize_header).
 """
 
 from __future__ import annotations

@@ -1,0 +1,277 @@
+"""The checks of one cell, per column kind, as stages of the validation query.
+
+Each column kind (:data:`doudi.rosters.sources.KINDS`) has its reading of a cell:
+ID numbers (GB 11643: length, characters, province, birth date, check character; the
+old 15 digits upgraded), dates as people write them, yes/no, disability grades,
+amounts in yuan, bank account numbers, plain text and region codes. Each check adds
+its expressions to the stages of :mod:`doudi.rosters.stages` and ends in a rejection
+code (:data:`doudi.rosters.rejections.CODES`) and a specific Chinese reason, both null
+for a valid cell. Readings are stated where they are implemented and collected in
+:func:`doudi.rosters.reading.read_roster`'s docstring.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.core import regions
+from doudi.rosters.sources import Column
+from doudi.rosters.stages import Sql, in_list, literal
+
+# Python's ``\s`` (what ``idnumber.normalize`` removes), spelled for RE2 (DuckDB, pyarrow).
+_WS_RE2 = r"[\t-\r\x{1C}-\x{1F}\x{85}\p{Z}]"
+_FULLWIDTH_FROM = "０１２３４５６７８９Ｘｘ"
+_FULLWIDTH_TO = "0123456789XX"
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+_DATE_RE = (
+    r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
+    r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?)?$"
+)
+_YES = ("是", "Y", "YES", "1", "TRUE", "已脱贫", "已领取")
+_NO = ("否", "N", "NO", "0", "FALSE", "未脱贫", "未领取")
+_GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+_GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+_EXCEL_HINT = "；请把该列设为文本格式后重新录入"
+_SCIENTIFIC_HINT = literal("；疑似被 Excel 存成了科学计数法，后几位已丢失" + _EXCEL_HINT)
+
+
+def _provinces() -> list[str]:
+    """Two-digit province prefixes, exactly those ``regions.province_of`` accepts."""
+    return [f"{p:02d}" for p in range(100) if regions.get(f"{p:02d}0000") is not None]
+
+
+def normalized(column: Column, cells: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The text a cell is parsed from. NFKC turns full-width digits and punctuation
+    (２０１８年３月, （必填）) into their ASCII forms; names lose every space ("张 三" is
+    张三); township and village names keep their characters as written, trimmed."""
+    if column.kind == "text" and column.name != "name":
+        return pc.utf8_trim_whitespace(cells)
+    text = pc.utf8_normalize(cells, form="NFKC")
+    if column.name == "name":
+        return pc.replace_substring_regex(text, _WS_RE2, "")
+    return pc.utf8_trim_whitespace(text)
+
+
+def column_sql(column: Column, c: str, source: str, excel: bool) -> Sql:
+    """The validation of one present column: cells as written in ``c``, the text they
+    are parsed from in ``{c}__n`` (see :func:`normalized`)."""
+    if column.kind == "id_number":
+        return id_sql(column, c)
+    if column.kind == "date":
+        return _date_sql(column, c, excel)
+    empty_code = "'missing'" if column.required else "NULL"
+    empty_reason = literal(f"必填项「{column.label}」为空") if column.required else "NULL"
+
+    def decide(sql: Sql, parsed: str, code: str, reason: str) -> Sql:
+        return sql.at(
+            4,
+            f"CASE WHEN {c}__n = '' THEN {empty_code} WHEN {parsed} IS NULL THEN {literal(code)} "
+            f"END AS {c}__code",
+        ).at(
+            5,
+            f"CASE WHEN {c}__n = '' THEN {empty_reason} WHEN {parsed} IS NULL THEN {reason} "
+            f"END AS {c}__reason",
+        )
+
+    if column.kind in ("text", "region_code"):
+        return decide(Sql(f"NULLIF({c}__n, '')"), "''", "", "NULL")
+    if column.kind == "yes_no":
+        upper = f"upper({c}__n)"
+        sql = Sql(f"{c}__bool").at(
+            2,
+            f"CASE WHEN {upper} IN {in_list(_YES)} THEN true "
+            f"WHEN {upper} IN {in_list(_NO)} THEN false END AS {c}__bool",
+        )
+        hint = "应填“是”或“否”（也可写 Y/N、1/0、已脱贫/未脱贫），实为「"
+        return decide(sql, f"{c}__bool", "yes_no", f"{literal(hint)} || {c}__n || '」'")
+    if column.kind == "grade":
+        mapping = " ".join(f"WHEN {literal(k)} THEN {v}" for k, v in _GRADES.items())
+        names = " ".join(f"WHEN {k} THEN {literal(v)}" for k, v in _GRADE_NAMES.items())
+        # Only the severe-disability list limits the grade (重度 = 一级、二级).
+        not_severe = f"{c}__grade > 2" if source == "disability" else "false"
+        return (
+            Sql(f"{c}__grade")
+            .at(1, f"regexp_extract({c}__n, '^([1-4一二三四])(?:\\.0+)?级?$', 1) AS {c}__g")
+            .at(2, f"CAST(CASE {c}__g {mapping} END AS TINYINT) AS {c}__grade")
+            .at(
+                4,
+                f"CASE WHEN {c}__n = '' THEN {empty_code} WHEN {c}__grade IS NULL THEN 'grade' "
+                f"WHEN {not_severe} THEN 'not_severe' END AS {c}__code",
+            )
+            .at(
+                5,
+                f"CASE WHEN {c}__n = '' THEN {empty_reason} WHEN {c}__grade IS NULL THEN "
+                f"'残疾等级应为一级至四级（或 1–4），实为「' || {c}__n || '」' "
+                f"WHEN {not_severe} THEN '残疾等级' || (CASE {c}__grade {names} END) "
+                f"|| '，不属于重度残疾（一、二级）' END AS {c}__reason",
+            )
+        )
+    if column.kind == "decimal":
+        sql = (
+            Sql(f"{c}__dec")
+            .at(1, f"regexp_replace(replace({c}__n, ',', ''), '元$', '') AS {c}__d")
+            .at(
+                2,
+                f"CASE WHEN regexp_full_match({c}__d, '[0-9]{{1,16}}(\\.[0-9]{{1,2}}0*)?') "
+                f"THEN TRY_CAST({c}__d AS DECIMAL(18,2)) END AS {c}__dec",
+            )
+        )
+        hint = "应为金额（元，最多两位小数，如 100 或 100.00），实为「"
+        return decide(sql, f"{c}__dec", "decimal", f"{literal(hint)} || {c}__n || '」'")
+    if column.kind == "account":
+        # Spaces and hyphens group the digits on cards and in hand-typed lists; a
+        # number Excel stored as a float (6.22848E+18) has lost its last digits.
+        sql = Sql(f"{c}__acct").at(
+            1,
+            f"CASE WHEN regexp_full_match(regexp_replace({c}__n, '[ -]', '', 'g'), "
+            f"'[0-9]{{8,32}}') THEN regexp_replace({c}__n, '[ -]', '', 'g') END AS {c}__acct",
+        )
+        hint = "银行账号应为 8 至 32 位数字，实为「"
+        reason = (
+            f"{literal(hint)} || {c}__n || '」' || CASE WHEN regexp_matches({c}__n, '[eE]\\+') "
+            f"THEN {_SCIENTIFIC_HINT} ELSE '' END"
+        )
+        return decide(sql, f"{c}__acct", "account", reason)
+    raise ValueError(f"unknown column kind {column.kind!r}")  # pragma: no cover
+
+
+def id_sql(column: Column, c: str) -> Sql:
+    """GB 11643 checks in the order ``idnumber.parse`` makes them: length, characters,
+    province, birth date, check character; a 15-digit number is upgraded first."""
+    today = date.today().isoformat()  # idnumber.parse refuses births after today
+    # The check character from the 17 digits held as one BIGINT: integer arithmetic
+    # vectorises far better than 17 substrings per row.
+    weighted = " + ".join(
+        f"(({c}__int // {10 ** (16 - i)}) % 10) * {w}" for i, w in enumerate(_ID_WEIGHTS)
+    )
+    first_bad = f"(length(regexp_extract({c}__v, '^[0-9]*')) + 1)"
+    bad_char = f"substr({c}__v, {first_bad}, 1)"
+    scientific = (
+        f"CASE WHEN regexp_full_match({c}__v, '[0-9](\\.[0-9]+)?E\\+?[0-9]+') THEN "
+        f"{_SCIENTIFIC_HINT} ELSE '' END"
+    )
+    born = (
+        f"substr({c}__17, 7, 4) || '-' || substr({c}__17, 11, 2) || '-' || substr({c}__17, 13, 2)"
+    )
+    truncated = literal(f"（末三位为 000，疑似被 Excel 当作数字保存而丢失了末几位{_EXCEL_HINT}）")
+    reason = f"""CASE {c}__code
+        WHEN 'missing' THEN {literal(f"必填项「{column.label}」为空")}
+        WHEN 'id_length' THEN '身份证号应为18位（或旧版15位），实为 ' || {c}__len || ' 位'
+            || {scientific}
+        WHEN 'id_chars' THEN CASE
+            WHEN {c}__len = 15 THEN '第 ' || {first_bad} || ' 位「' || {bad_char}
+                || '」不是数字（15位旧号码应全部为数字）'
+            WHEN {first_bad} <= 17 THEN '第 ' || {first_bad} || ' 位「' || {bad_char}
+                || '」不是数字（前17位应为数字）'
+            ELSE '末位「' || substr({c}__v, 18, 1) || '」应为数字或X' END
+        WHEN 'id_region' THEN '地址码 ' || substr({c}__17, 1, 6) || ' 无效：省级代码 '
+            || substr({c}__17, 1, 2) || ' 不存在'
+        WHEN 'id_date' THEN '出生日期 ' || {born} || CASE WHEN {c}__birth IS NULL
+            THEN ' 不存在' ELSE ' 不在合理范围内（1900 年至今）' END
+        WHEN 'id_check' THEN '校验码应为 ' || {c}__expected || '，实为 ' || substr({c}__v, 18, 1)
+            || CASE WHEN regexp_full_match({c}__v, '[0-9]{{15}}000')
+                THEN {truncated}
+                ELSE '' END
+        END"""
+    return (
+        Sql(f"{c}__value")
+        # Most cells are plain digits: only the others pay for removing whitespace and
+        # translating full-width characters (idnumber.normalize).
+        .at(
+            0,
+            f"CASE WHEN regexp_full_match({c}, '[0-9Xx]*') THEN upper({c}) "
+            f"ELSE upper(translate(regexp_replace({c}, {literal(_WS_RE2 + '+')}, '', 'g'), "
+            f"{literal(_FULLWIDTH_FROM)}, {literal(_FULLWIDTH_TO)})) END AS {c}__v",
+        )
+        .at(
+            1,
+            f"length({c}__v) AS {c}__len",
+            f"CASE WHEN length({c}__v) = 15 THEN substr({c}__v, 1, 6) || '19' || "
+            f"substr({c}__v, 7) WHEN length({c}__v) = 18 THEN substr({c}__v, 1, 17) "
+            f"END AS {c}__17",
+        )
+        .at(
+            2,
+            f"CASE WHEN regexp_full_match({c}__17, '[0-9]{{17}}') "
+            f"THEN CAST({c}__17 AS BIGINT) END AS {c}__int",
+            f"substr({c}__17, 1, 2) IN {in_list(_provinces())} AS {c}__province_ok",
+        )
+        .at(
+            3,
+            f"CASE WHEN {c}__len = 15 THEN {c}__int IS NOT NULL "
+            f"WHEN {c}__len = 18 THEN {c}__int IS NOT NULL "
+            f"AND substr({c}__v, 18, 1) IN {in_list([*'0123456789X'])} END AS {c}__chars_ok",
+            f"substr('10X98765432', CAST(({weighted}) % 11 AS INTEGER) + 1, 1) AS {c}__expected",
+            f"try(make_date(CAST({c}__int // 10000000 % 10000 AS INTEGER), "
+            f"CAST({c}__int // 100000 % 100 AS INTEGER), "
+            f"CAST({c}__int // 1000 % 100 AS INTEGER))) AS {c}__birth",
+        )
+        .at(
+            4,
+            f"CASE WHEN {c}__v = '' THEN 'missing' "
+            f"WHEN {c}__len NOT IN (15, 18) THEN 'id_length' "
+            f"WHEN NOT {c}__chars_ok THEN 'id_chars' "
+            f"WHEN NOT {c}__province_ok THEN 'id_region' "
+            f"WHEN {c}__birth IS NULL OR year({c}__birth) < 1900 "
+            f"OR {c}__birth > DATE {literal(today)} THEN 'id_date' "
+            f"WHEN {c}__len = 18 AND substr({c}__v, 18, 1) <> {c}__expected THEN 'id_check' "
+            f"END AS {c}__code",
+        )
+        .at(
+            5,
+            f"{reason} AS {c}__reason",
+            f"CASE WHEN {c}__code IS NOT NULL THEN NULL WHEN {c}__len = 15 "
+            f"THEN {c}__17 || {c}__expected ELSE {c}__v END AS {c}__value",
+            f"CASE WHEN {c}__code IS NOT NULL THEN NULL "
+            f"WHEN {c}__int % 2 = 1 THEN 'M' ELSE 'F' END AS {c}__sex",
+        )
+    )
+
+
+def _date_sql(column: Column, c: str, excel: bool) -> Sql:
+    """Dates as people write them; see :func:`doudi.rosters.reading.read_roster` for the
+    readings."""
+    year_only = column.name == "exit_date"
+    empty_code = "'missing'" if column.required else "NULL"
+    empty_reason = literal(f"必填项「{column.label}」为空") if column.required else "NULL"
+    text = f"regexp_replace({c}__n, '^([0-9]{{4}})([0-9]{{2}})([0-9]{{2}})$', '\\1-\\2-\\3')"
+    if year_only:
+        text = f"regexp_replace({text}, '^([0-9]{{4}})年?$', '\\1-12-31')"
+    serial = f"regexp_full_match({c}__n, '[0-9]{{5}}(\\.0+)?')" if excel else "false"
+    written = f"{c}__p.y || '-' || lpad({c}__p.m, 2, '0') || '-' || lpad({c}__p.d, 2, '0')"
+    examples = "2018-03-31、2018/3/31、2018.3.31、20180331 或 2018年3月31日"
+    if year_only:
+        examples += "；脱贫时间也可只写年份，如 2017"
+    in_range = f"year({c}__parsed) BETWEEN 1900 AND 2099"
+    return (
+        Sql(f"{c}__date")
+        .at(1, f"regexp_extract({text}, {literal(_DATE_RE)}, ['y', 'm', 'd']) AS {c}__p")
+        .at(
+            2,
+            f"CASE WHEN {serial} THEN DATE '1899-12-30' + "
+            f"CAST(floor(CAST({c}__n AS DOUBLE)) AS INTEGER) "
+            f"WHEN {c}__p.y <> '' THEN try(make_date(CAST({c}__p.y AS INTEGER), "
+            f"CAST({c}__p.m AS INTEGER), CAST({c}__p.d AS INTEGER))) END AS {c}__parsed",
+            f"{serial} OR {c}__p.y <> '' AS {c}__recognized",
+        )
+        .at(3, f"CASE WHEN {in_range} THEN {c}__parsed END AS {c}__date")
+        .at(
+            4,
+            f"CASE WHEN {c}__n = '' THEN {empty_code} "
+            f"WHEN {c}__date IS NULL THEN 'date' END AS {c}__code",
+        )
+        .at(
+            5,
+            f"CASE WHEN {c}__n = '' THEN {empty_reason} "
+            f"WHEN NOT {c}__recognized THEN '无法识别的日期「' || {c}__n || '」' || "
+            f"{literal(f'（可写作 {examples}）')} "
+            f"WHEN {c}__parsed IS NULL THEN '日期 ' || {written} || ' 不存在' "
+            f"WHEN {c}__date IS NULL THEN '日期 ' || strftime({c}__parsed, '%Y-%m-%d') "
+            f"|| ' 超出合理范围（1900 至 2099 年）' END AS {c}__reason",
+        )
+    )

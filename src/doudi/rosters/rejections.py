@@ -1,0 +1,44 @@
+"""A rejected record (one problem in one row of a department file): its codes and shape.
+
+Rejected records come from two places: the file reading (a CSV record with more cells
+than the header, :mod:`doudi.rosters.files`) and the cell checks (every other code,
+:mod:`doudi.rosters.checks`). Both build tables of :data:`REJECTED_SCHEMA`, which
+become ``RejectedRow`` rows and are handed back to the department.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+#: Rejection codes (``RejectedRow.code``).
+CODES = (
+    "missing",  # a required cell is empty
+    "id_length",  # ID number not 15 or 18 characters
+    "id_chars",  # ID number has a character other than digits (and a final X)
+    "id_region",  # the province in the ID number's address code does not exist
+    "id_date",  # the birth date inside the ID number does not exist / is out of range
+    "id_check",  # the check character is wrong
+    "date",  # a date cell is not a date
+    "yes_no",  # a yes/no cell is neither
+    "grade",  # a disability grade is not 一级 … 四级
+    "not_severe",  # disability list: grade 三级/四级 is not severe disability
+    "decimal",  # an amount is not a number of yuan with at most two decimals
+    "account",  # a bank account number is not 8 to 32 digits
+    "duplicate",  # the ID number already appeared in an earlier row
+    "columns",  # CSV record with more cells than the header (e.g. an unquoted comma)
+)
+
+REJECTED_SCHEMA = pa.schema(
+    [
+        pa.field("row_number", pa.int32(), nullable=False),
+        pa.field("column", pa.string(), nullable=False),
+        pa.field("code", pa.string(), nullable=False),
+        pa.field("value", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+    ]
+)
+
+
+def no_rejects() -> pa.Table:
+    """An empty table of rejected records."""
+    return REJECTED_SCHEMA.empty_table()

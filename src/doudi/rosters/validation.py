@@ -1,0 +1,149 @@
+"""Validate every cell of a department file: accepted rows typed, rejected ones with reasons.
+
+Files run to a million rows (a province's resident-medical extract), so every cell is
+parsed and validated column-wise: pyarrow for Unicode normalization, one DuckDB query
+for parsing, ID-number arithmetic (check character, birth date, province) and
+duplicates. The checks of each column kind are :mod:`doudi.rosters.checks`; this
+module runs them over the cells of :mod:`doudi.rosters.files` and splits the result
+into accepted rows and rejected records (:mod:`doudi.rosters.rejections`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.rosters.checks import column_sql, id_sql, normalized
+from doudi.rosters.files import arange
+from doudi.rosters.rejections import REJECTED_SCHEMA
+from doudi.rosters.sources import SOURCES, Source
+from doudi.rosters.stages import STAGES, connect, literal, with_stages
+
+#: The SQL type of each column kind's typed value.
+_SQL_TYPES = {
+    "id_number": "VARCHAR",
+    "text": "VARCHAR",
+    "region_code": "VARCHAR",
+    "date": "DATE",
+    "yes_no": "BOOLEAN",
+    "grade": "TINYINT",
+    "decimal": "DECIMAL(18,2)",
+    "account": "VARCHAR",
+}
+
+
+def check_id_numbers(values: pa.Array | Sequence[str | None]) -> pa.Table:
+    """Validate ID numbers column-wise, as :func:`doudi.rosters.reading.read_roster` does.
+
+    Returns one row per value: ``id_number`` (the normalized 18 characters, or null),
+    ``code`` and ``reason`` (null when valid), ``sex``, ``birth_date`` and
+    ``upgraded_from_15``. Agrees with :func:`doudi.core.idnumber.parse` (tested), which
+    stays the reference for single numbers.
+    """
+    array = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+    array = pc.fill_null(array.cast(pa.string()), "")
+    sql = id_sql(SOURCES["poverty"].column("id_number"), "c0")
+    con = connect()
+    try:
+        con.register("raw", pa.table({"row_number": arange(1, len(array)), "c0": array}))
+        result = con.sql(
+            f"""{with_stages([sql])}
+            SELECT c0__value AS id_number, c0__code AS code, c0__reason AS reason,
+                c0__sex AS sex, CASE WHEN c0__code IS NULL THEN c0__birth END AS birth_date,
+                CASE WHEN c0__code IS NULL THEN c0__len = 15 END AS upgraded_from_15
+            FROM s{STAGES - 1} ORDER BY row_number"""
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return result
+
+
+def validate(
+    spec: Source,
+    cells: pa.Table,
+    row_numbers: pa.Array,
+    headers: list[str],
+    positions: dict[str, int],
+    *,
+    excel: bool,
+) -> tuple[pa.Table, pa.Table]:
+    """Accepted and rejected tables from the cells: one DuckDB pass over all columns,
+    then the duplicates among the valid ID numbers. ``accepted`` has the columns of
+    :func:`doudi.rosters.reading.accepted_schema` as DuckDB types them; the caller
+    casts it to that schema."""
+    present = [c for c in spec.columns if c.name in positions]
+    arrays: dict[str, pa.ChunkedArray | pa.Array] = {"row_number": row_numbers}
+    for column in present:
+        raw = pc.fill_null(cells.column(f"c{positions[column.name]}"), "")
+        arrays[column.name] = raw
+        if column.kind != "id_number":
+            arrays[f"{column.name}__n"] = normalized(column, raw)
+    sqls = {c.name: column_sql(c, c.name, spec.name, excel) for c in present}
+
+    con = connect()
+    try:
+        con.register("raw", pa.table(arrays))
+        # Keep only what the two results need: the intermediate columns are many.
+        keep = ["row_number", "id_number__sex", "id_number__birth", "id_number__len"]
+        for column in present:
+            sql_type = _SQL_TYPES[column.kind]
+            keep += [
+                column.name,
+                f"{column.name}__code",
+                f"{column.name}__reason",
+                f"CAST({sqls[column.name].value} AS {sql_type}) AS {column.name}__typed",
+            ]
+        last = f"s{STAGES - 1}"
+        con.execute(
+            f"CREATE TEMP TABLE v AS {with_stages(list(sqls.values()))}\n"
+            f"SELECT {', '.join(keep)} FROM {last}"
+        )
+        key = spec.unique
+        con.execute(
+            f"CREATE TEMP TABLE dup AS SELECT {key}__typed AS id, min(row_number) AS first_row"
+            f" FROM v WHERE {key}__typed IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
+        )
+        valid = " AND ".join(f"{c.name}__code IS NULL" for c in present)
+        typed = ", ".join(
+            f"{c.name}__typed AS {c.name}"
+            if c.name in positions
+            else f"CAST(NULL AS {_SQL_TYPES[c.kind]}) AS {c.name}"
+            for c in spec.columns
+        )
+        accepted = con.sql(
+            f"""SELECT row_number, {typed}, id_number__sex AS sex,
+                id_number__birth AS birth_date, id_number__len = 15 AS upgraded_from_15
+            FROM v LEFT JOIN dup ON v.{key}__typed = dup.id
+            WHERE {valid} AND (dup.first_row IS NULL OR dup.first_row = v.row_number)
+            ORDER BY row_number"""
+        ).to_arrow_table()
+
+        problems = [
+            f"SELECT row_number, {positions[c.name]} AS position, {c.name}__code AS code, "
+            f"{c.name} AS value, {c.name}__reason AS reason "
+            f"FROM v WHERE {c.name}__code IS NOT NULL"
+            for c in present
+        ]
+        what = "身份证号" if key == "id_number" else spec.column(key).label
+        problems.append(
+            f"SELECT row_number, {positions[key]} AS position, 'duplicate' AS code, "
+            f"{key} AS value, '与第 ' || first_row || {literal(f' 行{what}重复')} AS reason "
+            f"FROM v JOIN dup ON v.{key}__typed = dup.id WHERE dup.first_row < v.row_number"
+        )
+        found = con.sql(
+            f"SELECT * FROM ({' UNION ALL '.join(problems)}) ORDER BY row_number, position, code"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    rejected = pa.table(
+        {
+            "row_number": found.column("row_number"),
+            "column": pc.take(pa.array(headers, pa.string()), found.column("position")),
+            "code": found.column("code"),
+            "value": found.column("value"),
+            "reason": found.column("reason"),
+        }
+    )
+    return accepted, rejected.cast(REJECTED_SCHEMA)
