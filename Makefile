@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean assets screenshots
+.PHONY: run test test-fast lint bench clean assets screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,13 @@ test: $(STAMP) assets lint
 	scripts/ensure-chromium.sh
 	DOUDI_TEST_DATABASE_URL="$${DOUDI_TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" \
 		$(BIN)/python -m pytest
+
+## make test-fast: lint, format check, type check, then the tests that need no server,
+## no Java, no browser and no killed child process, and take seconds each (pytest -m; the
+## markers are in pyproject.toml): quick feedback while working. make test runs everything.
+FAST := not postgres and not spark and not browser and not kill and not slow
+test-fast: $(STAMP) assets lint
+	$(BIN)/python -m pytest -m "$(FAST)" -p no:cacheprovider
 
 ## make assets: the web application's ECharts and htmx (npm registry) and its English
 ## translations (gettext), built on this machine.

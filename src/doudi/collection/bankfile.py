@@ -19,7 +19,7 @@ Return (回盘文件), one ``D`` per line the bank processed::
     T|<lines>|<total deducted>
 
 This module only writes and parses; whether a return matches its request is
-jobs.bank's business. Every problem is reported with its line number, in Chinese.
+the cycle's business (collection/). Every problem is reported with its line number, in Chinese.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def write_return(
     results: list[tuple[Decimal, date | None, str]],
 ) -> bytes:
     """A return file's bytes; ``results`` gives (deducted, deducted on, code) per line.
-    Used by the bank simulator (jobs.bank.simulate_return) and the tests."""
+    Used by the bank simulator (synth.bank.simulate_return) and the tests."""
     requested = sum((x.amount for x in lines), Decimal("0.00"))
     deducted_total = sum((r[0] for r in results), Decimal("0.00"))
     records = [

@@ -115,7 +115,7 @@ class Ledger:
     (Chinese, joined with 、; null if none), ``rp_enrolled`` (bool), ``rp_tier``,
     ``death_date``, one ``paid_by_<payer>`` column per government payer of the version
     (0.00 where it pays nothing), ``gov_paid``, ``self_due`` (null without a ``self``
-    row), ``self_paid`` (the year's payments recorded, jobs.bank), ``booking`` (视同实收 /
+    row), ``self_paid`` (the year's payments recorded, collection/), ``booking`` (视同实收 /
     事后补助 once the government part is booked) and ``booked_on``, ``basis`` (the clause
     ids of the person's rows, sorted, joined with ``;``);
     sorted by county, township, village, ID number.
@@ -161,7 +161,7 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
     # jurisdiction's people and whoever the version pays for (a person whose hukou has
     # since moved out is still on it).
     with database.transaction() as con:
-        found = db.read(con, database, "registry_plan_version", f"WHERE id = {version_id}")
+        found = db.read(con, database, "registry_plan_version", "WHERE id = ?", (version_id,))
         if not found.num_rows:
             raise LedgerError(f"缴费计划版本 {version_id} 不存在 / no such plan version")
         version = found.to_pylist()[0]
@@ -172,24 +172,29 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
         if not re.fullmatch(r"\d+", prefix):
             raise LedgerError(f"统筹地区代码应为数字：{jurisdiction!r}")
         mine = (
-            f"SELECT id FROM registry_person WHERE hukou_region LIKE '{prefix}%' "
-            "UNION SELECT person_id FROM registry_contribution "
-            f"WHERE plan_version_id = {version_id}"
+            "SELECT id FROM registry_person WHERE hukou_region LIKE ? "
+            "UNION SELECT person_id FROM registry_contribution WHERE plan_version_id = ?"
         )
-        reads = {
-            "contribution": ("registry_contribution", f"WHERE plan_version_id = {version_id}"),
-            "person": ("registry_person", f"WHERE id IN ({mine})"),
-            "registry_status_period": ("registry_status_period", f"WHERE person_id IN ({mine})"),
-            "registry_enrollment": ("registry_enrollment", f"WHERE person_id IN ({mine})"),
-            # what the withholding cycle recorded (jobs.bank): payments and bookings
+        of_mine = (prefix + "%", version_id)
+        reads: dict[str, tuple[str, str, tuple[Any, ...]]] = {
+            "contribution": ("registry_contribution", "WHERE plan_version_id = ?", (version_id,)),
+            "person": ("registry_person", f"WHERE id IN ({mine})", of_mine),
+            "registry_status_period": (
+                "registry_status_period",
+                f"WHERE person_id IN ({mine})",
+                of_mine,
+            ),
+            "registry_enrollment": ("registry_enrollment", f"WHERE person_id IN ({mine})", of_mine),
+            # what the withholding cycle recorded (collection/): payments and bookings
             "payment": (
                 "registry_payment",
-                f"WHERE year = {year} AND scheme = 'resident_pension' AND person_id IN ({mine})",
+                f"WHERE year = ? AND scheme = 'resident_pension' AND person_id IN ({mine})",
+                (year, *of_mine),
             ),
-            "booking": ("registry_booking", f"WHERE plan_version_id = {version_id}"),
+            "booking": ("registry_booking", "WHERE plan_version_id = ?", (version_id,)),
         }
-        for name, (table, where) in reads.items():
-            lake.register(name, db.read(con, database, table, where))
+        for name, (table, where, values) in reads.items():
+            lake.register(name, db.read(con, database, table, where, values))
     lake.register("labels", _labels())
 
     # The version's inputs are the engine's tables; the same SHA-256 now means the

@@ -233,7 +233,7 @@ class AuditLog(models.Model):
 
 class WithholdingBatch(models.Model):
     """A bank-withholding file (代扣文件) exported from a plan version for one
-    region: the targets' self-paid remainders still owed (jobs.bank, docs/bank.md)."""
+    region: the targets' self-paid remainders still owed (collection/, docs/bank.md)."""
 
     batch_no = models.CharField("批次号", max_length=32, unique=True)
     plan_version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="withholdings")
@@ -334,7 +334,7 @@ class Booking(models.Model):
 
 class Bill(models.Model):
     """A hospital bill of a person in the registry (住院结算单据), as the hospital's
-    settlement system exported it (jobs.bills). The payer layers are not stored: they
+    settlement system exported it (bills/). The payer layers are not stored: they
     are the settlement rules applied to the person's bills of the year with the
     statuses the registry holds (a bill's layers depend on the bills before it in
     the year, and on statuses a later roster can still correct)."""

@@ -151,7 +151,7 @@ SOURCES: dict[str, Source] = {
                     "yes_no",
                     aliases=("待遇领取状态", "领取待遇", "是否领取养老金"),
                 ),
-                # the account the bureau withholds the self-paid remainder from (jobs.bank)
+                # the account the bureau withholds the self-paid remainder from (collection/)
                 Column(
                     "bank_account",
                     "银行账号",
@@ -178,7 +178,7 @@ SOURCES: dict[str, Source] = {
         ),
         # Not a list of people but the collection system's record of contributions
         # paid (征缴明细): targets who paid everything themselves get a post-hoc
-        # subsidy (jobs.bank). Imported with `doudi payments`, not `doudi import`.
+        # subsidy (collection/). Imported with `doudi payments`, not `doudi import`.
         Source(
             "pension_payment",
             "城乡居民养老保险个人缴费明细",

@@ -1,5 +1,5 @@
 """Uploads of department rosters and hospital bills: checked before anything is stored,
-then imported by the worker (jobs.importing, jobs.bills; dry run first).
+then imported by the worker (rosters.importing, bills.importing; dry run first).
 
 The scan refuses, before the file touches the disk: a file over the size limit; a name
 that is not .csv or .xlsx; a .xlsx that is not a well-formed Office Open XML package, has

@@ -185,7 +185,7 @@ def plans(person: Person) -> list[dict[str, Any]]:
 
 
 def _bills(person: Person, periods: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The person's hospital bills through every payer (jobs.bills.settle_person), in
+    """The person's hospital bills through every payer (bills.importing.settle_person), in
     discharge order, with the statuses the registry holds for them."""
     stored = _rows(_BILLS_SQL, person)
     if not stored:

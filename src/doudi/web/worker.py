@@ -4,7 +4,7 @@ A page submits a job and polls it (htmx); ``doudi serve`` starts one worker thre
 beside the web server, ``doudi worker`` runs one as its own process. A job is claimed
 with a conditional UPDATE, so two workers never run the same one; its stage and
 progress are written as it goes; it ends ``done`` with a JSON result or ``failed``
-with the Chinese error. The jobs are the command line's (jobs/*), called unchanged.
+with the Chinese error. The jobs are the domains' own (rosters, comparison, plan, bills, collection), called unchanged.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def start_process() -> subprocess.Popen[bytes]:
 
 
 def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
-    """Dry run or commit of an uploaded roster (jobs.importing.import_roster) or of a
-    hospital's bills (jobs.bills.import_bills)."""
+    """Dry run or commit of an uploaded roster (rosters.importing.import_roster) or of a
+    hospital's bills (bills.importing.import_bills)."""
     from doudi.bills import importing as bills
     from doudi.rosters.importing import import_roster
     from doudi.store import db
@@ -175,7 +175,7 @@ def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 
 def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
-    """The ledger workbook of a plan version (jobs.ledger)."""
+    """The ledger workbook of a plan version (plan.ledger)."""
     from doudi.plan.ledger import ledger_workbook
     from doudi.store import db
 
@@ -187,7 +187,7 @@ def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 
 def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
-    """The bank-withholding file of a plan version for the user's county (jobs.bank)."""
+    """The bank-withholding file of a plan version for the user's county (collection.withholding)."""
     from doudi.collection.withholding import export_withholding
     from doudi.store import db
 
