@@ -174,11 +174,8 @@ class DjangoReader:
     ) -> pa.Table:
         from django.db import connections
 
-        target = schema(table)
-        if columns is not None:
-            target = pa.schema([target.field(c) for c in columns])
-        selected = ", ".join(_select(f, Database(self.alias)) for f in target)
-        sql = _placeholders(f'SELECT {selected} FROM "{table}" {where}', lambda n: "%s")
+        sql, target = _select_from(Database(self.alias), table, where, columns)
+        sql = _placeholders(sql, lambda n: "%s")
         with connections[self.alias].cursor() as cursor:
             cursor.execute(sql, list(params))
             rows = cursor.fetchall()
@@ -228,14 +225,22 @@ def read(
     columns: Sequence[str] | None = None,
 ) -> pa.Table:
     """Read inside an open transaction (sees what it has written)."""
+    sql, target = _select_from(db, table, where, columns)
+    with con.cursor() as cur:
+        cur.execute(bind(con, sql), list(params) or None)
+        raw = cur.fetch_arrow_table()
+    return conform(raw, target)
+
+
+def _select_from(
+    db: Database, table: str, where: str, columns: Sequence[str] | None
+) -> tuple[str, pa.Schema]:
+    """The SELECT of a registry table's ``columns`` (all if None) and their schema."""
     target = schema(table)
     if columns is not None:
         target = pa.schema([target.field(c) for c in columns])
     selected = ", ".join(_select(f, db) for f in target)
-    with con.cursor() as cur:
-        cur.execute(bind(con, f'SELECT {selected} FROM "{table}" {where}'), list(params) or None)
-        raw = cur.fetch_arrow_table()
-    return conform(raw, target)
+    return f'SELECT {selected} FROM "{table}" {where}', target
 
 
 def _select(field: pa.Field, db: Database) -> str:
