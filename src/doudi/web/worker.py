@@ -4,7 +4,8 @@ A page submits a job and polls it (htmx); ``doudi serve`` starts one worker thre
 beside the web server, ``doudi worker`` runs one as its own process. A job is claimed
 with a conditional UPDATE, so two workers never run the same one; its stage and
 progress are written as it goes; it ends ``done`` with a JSON result or ``failed``
-with the Chinese error. The jobs are the domains' own (rosters, comparison, plan, bills, collection), called unchanged.
+with the Chinese error. The jobs are the domains' own (rosters, comparison, plan,
+bills, collection), called unchanged.
 """
 
 from __future__ import annotations
@@ -187,7 +188,8 @@ def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 
 def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
-    """The bank-withholding file of a plan version for the user's county (collection.withholding)."""
+    """The bank-withholding file of a plan version for the user's county
+    (collection.withholding)."""
     from doudi.collection.withholding import export_withholding
     from doudi.store import db
 
