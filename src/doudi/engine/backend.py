@@ -22,7 +22,8 @@ import duckdb
 import ibis
 import pyarrow as pa
 
-from doudi.policy import schema
+from doudi.policy import jurisdictions, schema
+from doudi.policy.jurisdictions import Jurisdiction
 from doudi.policy.params import Params
 from doudi.policy.program import evaluate_table
 from doudi.policy.settlement import schema as settlement_schema
@@ -60,7 +61,9 @@ class Plan:
     instead of 0.3 s).
     """
 
-    def __init__(self, kind: str, jurisdiction: str, year: int, overrides: Mapping[str, Any]):
+    def __init__(
+        self, kind: str, jurisdiction: Jurisdiction, year: int, overrides: Mapping[str, Any]
+    ):
         self.params = Params(jurisdiction, year, overrides)
         self._schemas, program = PROGRAMS[kind]
         tables = {name: ibis.table(s, name=name) for name, s in self._schemas.items()}
@@ -91,12 +94,16 @@ class Plan:
 
 
 @lru_cache(maxsize=64)
-def _plan(kind: str, jurisdiction: str, year: int, overrides: str) -> Plan:
+def _plan(kind: str, jurisdiction: Jurisdiction, year: int, overrides: str) -> Plan:
     return Plan(kind, jurisdiction, year, json.loads(overrides))
 
 
 def plan(
-    jurisdiction: str, year: int, overrides: Mapping[str, Any] | None = None, kind: str = "people"
+    jurisdiction: str | Jurisdiction,
+    year: int,
+    overrides: Mapping[str, Any] | None = None,
+    kind: str = "people",
 ) -> Plan:
-    """The compiled rules for a program, jurisdiction and year, cached per process."""
-    return _plan(kind, jurisdiction, year, _key(overrides or {}))
+    """The compiled rules for a program, jurisdiction (a code, or one already
+    resolved) and year, cached per process."""
+    return _plan(kind, jurisdictions.get(jurisdiction), year, _key(overrides or {}))

@@ -2,7 +2,9 @@
 
 Money becomes strings with two decimals; the ``;``-joined reason and basis
 columns become lists; each section gets its Chinese explanation and the
-local-configuration values it depended on.
+local-configuration values it depended on. A section that one document's own
+rule computes is shown where that rule's columns are present: which rules run
+is decided in one place, policy/program.py.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from doudi.core.money import fmt
 from doudi.policy import explain
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
+from doudi.policy.rules.resident_pension_documents import rules_for
 
 
 def _codes(value: str | None) -> list[str]:
@@ -80,11 +83,10 @@ def _share(value: Decimal) -> str:
 
 
 def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
-    doc = p.jurisdiction.document
     # Hebei's split is a structure (province, city, county thirds): show all
     # three, a 0.00 city in a province-direct county included. Elsewhere the
     # payer columns are alternatives, so only the one that pays is shown.
-    keep_zero = doc == "HE-2018-3"
+    keep_zero = rules_for(p).funding_is_structure
     funding = {
         key[len("rp_fund_") :]: row[key]
         for key in row
@@ -105,7 +107,7 @@ def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
         "reasons": _codes(row["rp_reasons"]),
         "local_config": _flags(used),
     }
-    if doc == "PZH-2018-195":
+    if "rp_contribution_subsidy" in row:  # Panzhihua's contribution subsidy
         out["contribution_subsidy"] = fmt(row["rp_contribution_subsidy"])
         out["third_party_paid"] = fmt(row["rp_third_party_paid"])
         out["may_choose_employee_pension"] = row["rp_may_choose_employee_pension"]
@@ -113,38 +115,48 @@ def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
             out["basis"] = _unique([*out["basis"], "PZH-2018-195/1.2"])
         if row["rp_eligible"]:
             out["basis"] = _unique([*out["basis"], "PZH-2018-195/1.3"])
-    if doc == "HE-2018-3" and row["rp_late_enrollment"]:
-        out["late_enrollment"] = {
-            "back_payment": "0.00",
-            "pension_from": _day(row["rp_pension_from"]),
-            "basis": ["HE-2018-3/2.1.1"],
-            "explanation": (
-                "60周岁及以上未参保的建档立卡贫困人员，不再补缴养老保险费，由本人申请，"
-                + (
-                    f"自办理手续次月即{_day(row['rp_pension_from'])}起按月计发待遇。"
-                    if row["rp_pension_from"]
-                    else "提出申请后自办理手续次月起按月计发待遇（尚未申请）。"
-                )
-                + "\n"
-                + explain.quotes([("HE-2018-3/2.1.1", "late")])
-            ),
-        }
-    if doc == "SD-2017-37" and row["rp_early_pension"]:
-        age = row["rp_early_pension_age"]
-        birth: date = row["birth_date"]
-        out["early_pension"] = {
-            "pension_age": age,
-            "earliest_date": birth.replace(year=birth.year + age).isoformat()
-            if not (birth.month == 2 and birth.day == 29)
-            else date(birth.year + age, 3, 1).isoformat(),
-            "basis": ["SD-2017-37/2.1"],
-            "explanation": (
-                f"参保的重度残疾人经申请审核，可提前5年即{age}周岁起领取养老金。\n"
-                + explain.quotes([("SD-2017-37/2.1", "early")])
-            ),
-        }
+    if row.get("rp_late_enrollment"):  # Hebei's late enrollment
+        out["late_enrollment"] = _late_enrollment(row)
+    if row.get("rp_early_pension"):  # Shandong's early pension
+        out["early_pension"] = _early_pension(row)
     out["explanation"] = explain.pension(row, p, used)
     return out
+
+
+def _late_enrollment(row: dict[str, Any]) -> dict[str, Any]:
+    """HE-2018-3/2.1.1: no back contributions; the pension from the month after applying."""
+    return {
+        "back_payment": "0.00",
+        "pension_from": _day(row["rp_pension_from"]),
+        "basis": ["HE-2018-3/2.1.1"],
+        "explanation": (
+            "60周岁及以上未参保的建档立卡贫困人员，不再补缴养老保险费，由本人申请，"
+            + (
+                f"自办理手续次月即{_day(row['rp_pension_from'])}起按月计发待遇。"
+                if row["rp_pension_from"]
+                else "提出申请后自办理手续次月起按月计发待遇（尚未申请）。"
+            )
+            + "\n"
+            + explain.quotes([("HE-2018-3/2.1.1", "late")])
+        ),
+    }
+
+
+def _early_pension(row: dict[str, Any]) -> dict[str, Any]:
+    """SD-2017-37/2.1: the severely disabled may draw the pension 5 years early."""
+    age = row["rp_early_pension_age"]
+    birth: date = row["birth_date"]
+    return {
+        "pension_age": age,
+        "earliest_date": birth.replace(year=birth.year + age).isoformat()
+        if not (birth.month == 2 and birth.day == 29)
+        else date(birth.year + age, 3, 1).isoformat(),
+        "basis": ["SD-2017-37/2.1"],
+        "explanation": (
+            f"参保的重度残疾人经申请审核，可提前5年即{age}周岁起领取养老金。\n"
+            + explain.quotes([("SD-2017-37/2.1", "early")])
+        ),
+    }
 
 
 def _medical(row: dict[str, Any], p: Params) -> dict[str, Any]:
@@ -166,9 +178,8 @@ def _medical(row: dict[str, Any], p: Params) -> dict[str, Any]:
 
 
 def _unemployment(row: dict[str, Any], p: Params) -> dict[str, Any] | None:
-    doc = p.jurisdiction.document
     used = p.local_config_used("unemployment")
-    if doc == "JX-2017-58":
+    if "ue_allowance_eligible" in row:  # Jiangxi's one-off allowance and skill subsidy
         return {
             "one_off_living_allowance": {
                 "eligible": row["ue_allowance_eligible"],
@@ -191,7 +202,7 @@ def _unemployment(row: dict[str, Any], p: Params) -> dict[str, Any] | None:
                 row, used if row["ue_allowance_eligible"] else []
             ),
         }
-    if doc == "HE-2018-3":
+    if "ue_benefit_eligible" in row:  # Hebei's benefit at the urban standard
         return {
             "eligible": row["ue_benefit_eligible"],
             "monthly_benefit": fmt(row["ue_monthly_benefit"]),

@@ -205,9 +205,9 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
     if not isinstance(scenario, Mapping):
         raise ScenarioError(["场景文件应为映射，包含 jurisdiction、year、people"])
     problems: list[str] = []
-    code = str(scenario.get("jurisdiction") or "")
+    jurisdiction: jurisdictions.Jurisdiction | None = None
     try:
-        code = jurisdictions.resolve(code).code
+        jurisdiction = jurisdictions.resolve(str(scenario.get("jurisdiction") or ""))
     except jurisdictions.UnknownJurisdiction as exc:
         problems.append(f"字段 jurisdiction：{exc}")
     year = scenario.get("year")
@@ -223,10 +223,10 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
     if not isinstance(overrides, Mapping):
         problems.append("字段 parameters：应为“参数路径: 值”的映射")
         overrides = {}
-    if problems or not isinstance(year, int):
+    if problems or jurisdiction is None or not isinstance(year, int):
         raise ScenarioError(problems)
     try:
-        params = Params(code, year, overrides)
+        params = Params(jurisdiction, year, overrides)
     except ParameterError as exc:
         raise ScenarioError([f"字段 parameters：{exc}"]) from exc
     rows: list[dict[str, Any]] = []
@@ -243,7 +243,7 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
 def evaluate(scenario: Any) -> dict[str, Any]:
     """Evaluate a scenario mapping and return ``{"results": [...]}``."""
     checked, rows, statuses = parse(scenario)
-    plan = backend.plan(checked.jurisdiction.code, checked.year, scenario.get("parameters") or {})
+    plan = backend.plan(checked.jurisdiction, checked.year, scenario.get("parameters") or {})
     params = plan.params
     out = plan.run(
         people=pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow()),

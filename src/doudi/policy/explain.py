@@ -7,7 +7,7 @@ sentence of each clause that decided it. It computes no amount itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from doudi.core import regions, vocab
 from doudi.policy import clauses
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
+from doudi.policy.rules.resident_pension_documents import rules_for
 
 #: Which sentence of a clause to quote for a given context.
 TOPIC = {
@@ -109,7 +110,6 @@ def _age(birth: date, on: date) -> int:
 def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
     y = p.year
     birth = row["birth_date"]
-    doc = p.jurisdiction.document
     hukou = row.get("hukou_region") or ""
     texts = {
         "not_in_force": f"{y}年{p.jurisdiction.name}不在政府代缴养老保险费政策的执行期内",
@@ -120,7 +120,7 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
         ),
         "no_status": (
             f"{y - 1}年末不具有代缴对象身份（建档立卡未标注脱贫的贫困人口、低保对象、特困人员）"
-            if doc == "CQ-2018-82"
+            if rules_for(p).targets.last_year
             else f"{y}年内不具有代缴对象身份（贫困人员、低保对象、特困人员）"
         ),
         "hukou": f"不具有江西省户籍（户籍地 {hukou} {regions.region_name(hukou) or ''}）",
@@ -136,16 +136,21 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
     return texts[code]
 
 
-#: Chongqing's clause 2.1.1 has a sentence for each reason a person gets nothing.
-CQ_WHY_NOT = {
-    "duplicate": "duplicate",
-    "over_age": "eligibility",
-    "not_recognised_last_year": "dynamic",
-    "no_status": "targets",
-    "exit_marked": "targets",
-    "not_enrolled": "eligibility",
-    "not_in_force": "eligibility",
+#: Which sentence to quote for each reason a person gets nothing (by default the
+#: clause's pension sentence), per document: Chongqing's clause 2.1.1 has a
+#: sentence for each; elsewhere only a duplicate has its own.
+WHY_NOT_TOPIC: dict[str, dict[str, str]] = {
+    "CQ-2018-82": {
+        "duplicate": "duplicate",
+        "over_age": "eligibility",
+        "not_recognised_last_year": "dynamic",
+        "no_status": "targets",
+        "exit_marked": "targets",
+        "not_enrolled": "eligibility",
+        "not_in_force": "eligibility",
+    },
 }
+WHY_NOT_DEFAULT = {"duplicate": "duplicate"}
 
 
 def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
@@ -156,9 +161,9 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
     if not row["rp_eligible"]:
         reasons = [c for c in row["rp_reasons"].split(";") if c]
         why = "；".join(pension_reason(c, row, p) for c in reasons)
+        topics = WHY_NOT_TOPIC.get(doc, WHY_NOT_DEFAULT)
         why_pairs = [
-            (cid, CQ_WHY_NOT.get(code, "pension") if doc == "CQ-2018-82" else _why_not(code))
-            for cid, code in zip(basis, reasons, strict=True)
+            (cid, topics.get(code, "pension")) for cid, code in zip(basis, reasons, strict=True)
         ]
         return f"{name}：{y}年不享受政府代缴城乡居民养老保险费。原因：{why}。\n" + quotes(why_pairs)
     category = vocab.STATUS.label(row["rp_category"])
@@ -170,26 +175,20 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         f"政府代缴{yuan_zh(row['rp_gov_paid'])}，个人应缴{yuan_zh(row['rp_self_due'])}。"
         + (f"代缴资金由{funding}承担。" if funding else "")
     ]
-    pairs: list[tuple[str, str]] = []
-    for cid in basis:
-        pairs.append(
-            (cid, "keep" if cid == _keep_clause(doc) and row["rp_retained_tier"] else "pension")
-        )
-    if doc == "CQ-2018-82":
-        if row["rp_category"] == "severe_disability":
-            pairs.append(("CQ-2018-82/2.1.1", "severe_disability"))
-        if row.get("rp_tier") is not None and row["rp_contribution"] > row["rp_gov_paid"]:
-            pairs.append(("CQ-2018-82/2.1.1", "higher_tier"))
-        if row["rp_category"] in ("tekun", "dibao") and row["rp_registered_poor"]:
-            lines.append("同时被民政和扶贫部门认定，按民政代缴对象执行，不重复享受。")
-            pairs.append(("CQ-2018-82/2.1.1", "multi_status"))
+    keep = rules_for(p).keep_tier
+    pairs = [
+        (cid, "keep" if cid == keep and row["rp_retained_tier"] else "pension") for cid in basis
+    ]
+    if doc in PENSION_NOTES:
+        PENSION_NOTES[doc](row, lines, pairs)
     if not row["rp_enrolled"]:
         lines.append("本人尚未参保，符合参保条件：政府代缴，并应为其办理城乡居民养老保险参保登记。")
-    if doc == "HE-2018-3" and row.get("rp_province_direct"):
+    # Only Hebei has province-direct counties (a parameter) and cites HE-2018-3/1.
+    if row.get("rp_province_direct"):
         lines.append("户籍地为省财政直管县（市），设区市负担部分由省级财政负担。")
-    if doc == "HE-2018-3" and "HE-2018-3/1" in basis:
+    if "HE-2018-3/1" in basis:
         lines.append("已脱贫的建档立卡贫困人口同样纳入代缴范围。")
-    if doc == "PZH-2018-195":
+    if "rp_contribution_subsidy" in row:  # Panzhihua's rule ran (policy/program.py)
         lines.append(
             f"政府缴费补贴按叠加后的缴费金额{yuan_zh(row['rp_contribution'])}对应档次给予"
             f"{yuan_zh(row['rp_contribution_subsidy'])}。"
@@ -198,16 +197,22 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
     return "".join(lines) + "\n" + quotes(pairs) + local_config_note(used)
 
 
-def _keep_clause(doc: str) -> str:
-    return {
-        "HE-2018-3": "HE-2018-3/2.1.1",
-        "SD-2017-37": "SD-2017-37/2.1",
-        "CQ-2018-82": "CQ-2018-82/2.1.2",
-    }.get(doc, "NAT-2017-59/2.1")
+def _chongqing_notes(row: dict[str, Any], lines: list[str], pairs: list[tuple[str, str]]) -> None:
+    """CQ-2018-82/2.1.1's sentences on the severely disabled, a higher tier than
+    the minimum, and a person recognised by two departments (多重身份)."""
+    if row["rp_category"] == "severe_disability":
+        pairs.append(("CQ-2018-82/2.1.1", "severe_disability"))
+    if row.get("rp_tier") is not None and row["rp_contribution"] > row["rp_gov_paid"]:
+        pairs.append(("CQ-2018-82/2.1.1", "higher_tier"))
+    if row["rp_category"] in ("tekun", "dibao") and row["rp_registered_poor"]:
+        lines.append("同时被民政和扶贫部门认定，按民政代缴对象执行，不重复享受。")
+        pairs.append(("CQ-2018-82/2.1.1", "multi_status"))
 
 
-def _why_not(code: str) -> str:
-    return "duplicate" if code == "duplicate" else "pension"
+#: What a document's explanation of a person paid for adds (lines and quotes).
+PENSION_NOTES: dict[str, Callable[[dict[str, Any], list[str], list[tuple[str, str]]], None]] = {
+    "CQ-2018-82": _chongqing_notes
+}
 
 
 def medical(row: dict[str, Any], p: Params, used: list[Value]) -> str:

@@ -9,6 +9,7 @@ defaults). ``family`` names the document whose rules a jurisdiction follows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from doudi.core import regions
 
@@ -17,11 +18,29 @@ NATIONAL = "000000"
 
 @dataclass(frozen=True)
 class Jurisdiction:
+    """One jurisdiction, resolved once at a command's edge and passed down as is:
+    what callers need of it (its hukou prefix, its parent chain) is here, so nothing
+    below looks its code up again."""
+
     code: str
     name: str
     folder: str  # parameter folder under policy/parameters/
     parent: str | None
     document: str  # the clause-id prefix of the document it implements
+
+    @property
+    def hukou_prefix(self) -> str:
+        """The digits a hukou code inside this jurisdiction starts with ("36", "1302")."""
+        return regions.hukou_prefix(self.code)
+
+    @cached_property
+    def chain(self) -> tuple[Jurisdiction, ...]:
+        """This jurisdiction and its ancestors, nearest first (city, province, national):
+        the order in which a parameter is looked for."""
+        out = [self]
+        while out[-1].parent is not None:
+            out.append(JURISDICTIONS[str(out[-1].parent)])
+        return tuple(out)
 
 
 JURISDICTIONS: dict[str, Jurisdiction] = {
@@ -45,7 +64,10 @@ class UnknownJurisdiction(KeyError):
         return f"未知的统筹地区代码：{self.args[0]!r}；可选：{known}"
 
 
-def get(code: str) -> Jurisdiction:
+def get(code: str | Jurisdiction) -> Jurisdiction:
+    """The jurisdiction with exactly this code; one already resolved passes through."""
+    if isinstance(code, Jurisdiction):
+        return code
     try:
         return JURISDICTIONS[str(code)]
     except KeyError:
@@ -65,13 +87,3 @@ def resolve(code: str) -> Jurisdiction:
         if ancestor in JURISDICTIONS and ancestor != NATIONAL:
             return JURISDICTIONS[ancestor]
     raise UnknownJurisdiction(code)
-
-
-def chain(code: str) -> list[Jurisdiction]:
-    """The jurisdiction and its ancestors, nearest first (city, province, national)."""
-    out: list[Jurisdiction] = []
-    current: Jurisdiction | None = get(code)
-    while current is not None:
-        out.append(current)
-        current = JURISDICTIONS[current.parent] if current.parent else None
-    return out

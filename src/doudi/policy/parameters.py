@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from doudi.policy import jurisdictions
+from doudi.policy.jurisdictions import Jurisdiction
 
 UNITS = {"yuan", "share", "bool", "date", "list", "table", "weights", "months", "years", "text"}
 
@@ -142,15 +143,16 @@ def load_all() -> dict[tuple[str, str], Parameter]:
     return _all()
 
 
-def lookup(path: str, jurisdiction: str, on: date) -> Value | None:
-    """The value of ``path`` in force on ``on`` for ``jurisdiction``.
+def lookup(path: str, jurisdiction: str | Jurisdiction, on: date) -> Value | None:
+    """The value of ``path`` in force on ``on`` for ``jurisdiction`` (a code or one
+    already resolved).
 
     Walks city → province → national; the nearest jurisdiction that defines
     the parameter decides, even if its value on that date is null (a policy
     that has ended does not fall back to a parent's value).
     """
     table = _all()
-    for j in jurisdictions.chain(jurisdiction):
+    for j in jurisdictions.get(jurisdiction).chain:
         param = table.get((j.code, path))
         if param is None:
             continue
@@ -166,10 +168,10 @@ def lookup(path: str, jurisdiction: str, on: date) -> Value | None:
     return None
 
 
-def describe(path: str, jurisdiction: str) -> Parameter | None:
-    """The parameter definition that applies to ``jurisdiction``."""
+def describe(path: str, jurisdiction: str | Jurisdiction) -> Parameter | None:
+    """The parameter definition that applies to ``jurisdiction`` (a code or one resolved)."""
     table = _all()
-    for j in jurisdictions.chain(jurisdiction):
+    for j in jurisdictions.get(jurisdiction).chain:
         if (j.code, path) in table:
             return table[(j.code, path)]
     return None

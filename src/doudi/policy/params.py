@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from doudi.policy import jurisdictions, parameters
+from doudi.policy.jurisdictions import Jurisdiction
 from doudi.policy.parameters import ParameterError, Value
 
 
@@ -25,10 +26,16 @@ class Params:
 
     Values are looked up as in force on 31 December of the year: a document
     issued during a year (Chongqing's on 2018-05-21) governs that whole
-    contribution year when its values are keyed from 1 January.
+    contribution year when its values are keyed from 1 January. ``jurisdiction`` is
+    a code or a :class:`~doudi.policy.jurisdictions.Jurisdiction` already resolved.
     """
 
-    def __init__(self, jurisdiction: str, year: int, overrides: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        jurisdiction: str | Jurisdiction,
+        year: int,
+        overrides: Mapping[str, Any] | None = None,
+    ):
         self.jurisdiction = jurisdictions.get(jurisdiction)
         self.year = year
         self.on = date(year, 12, 31)
@@ -39,7 +46,7 @@ class Params:
         self._section = "general"
 
     def _override(self, path: str, raw: Any) -> Value:
-        definition = parameters.describe(path, self.jurisdiction.code)
+        definition = parameters.describe(path, self.jurisdiction)
         if definition is None:
             raise ParameterError(f"未知的参数路径：{path}（见 docs/parameters.md）")
         converted = parameters._convert(definition.unit, raw, f"参数覆盖 {path}")
@@ -56,9 +63,7 @@ class Params:
 
     def value(self, path: str) -> Value | None:
         """The value record of ``path`` (``None`` if not in force), recorded as used."""
-        found = self._overrides.get(path) or parameters.lookup(
-            path, self.jurisdiction.code, self.on
-        )
+        found = self._overrides.get(path) or parameters.lookup(path, self.jurisdiction, self.on)
         if found is not None:
             self._used.setdefault(self._section, [])
             if found not in self._used[self._section]:

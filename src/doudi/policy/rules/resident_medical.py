@@ -15,6 +15,7 @@ Ages are read on 1 January of the year the contribution is for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -48,41 +49,61 @@ def windows(p: Params) -> list[Window]:
     return [Window("rm", *year, mode), Window("rmx", *year, "ignore")]
 
 
-def _categories(t: ir.Table, doc: str, p: Params) -> list[tuple[ir.BooleanValue, str, Decimal]]:
-    """(condition, category, share) in order of precedence (highest share first)."""
+Category = tuple[ir.BooleanValue, str, Decimal]
+
+
+def _poor_persons(t: ir.Table, p: Params) -> list[Category]:
+    """Poor persons (NAT-2017-59/2.1): tekun, dibao, registered poor, one share."""
     full = p.get("resident_medical.subsidy_share")
-    age = age_on(t.birth_date, date(p.year, 1, 1))
-    if doc == "JX-2017-58":
-        return [
-            (t.rm_tekun, "tekun", full),
-            (t.rm_dibao, "dibao", full),
-            (t.rm_severe_disability & (t.student | (age < 18)), "severe_disability_child", full),
-            (
-                t.rm_severe_disability & (age >= 18) & t.unable_to_work,
-                "severe_disability_unable_to_work",
-                full,
-            ),
-            (t.rm_low_income_family & (age < 18), "low_income_family_minor", full),
-            (t.rm_low_income_family & (age >= 60), "low_income_family_elderly", full),
-            (t.rm_demobilized_14, "demobilized_14", full),
-            (t.rm_registered_poor, "registered_poor", full),
-        ]
-    if doc == "HE-2018-3":
-        other = p.get("resident_medical.other_assistance_share")
-        return [
-            (t.rm_registered_poor, "registered_poor", full),
-            (t.rm_tekun, "tekun", full),
-            (t.rm_dibao, "dibao", other),
-            (t.rm_low_income_family, "low_income_family", other),
-            (t.rm_severe_disability, "severe_disability", other),
-            (t.rm_demobilized_14, "demobilized_14", other),
-            (t.rm_other_assistance, "other_assistance", other),
-        ]
     return [
         (t.rm_tekun, "tekun", full),
         (t.rm_dibao, "dibao", full),
         (t.rm_registered_poor, "registered_poor", full),
     ]
+
+
+def _jx_categories(t: ir.Table, p: Params) -> list[Category]:
+    """JX-2017-58/2.1.2: the listed groups, all in full; ages on 1 January."""
+    full = p.get("resident_medical.subsidy_share")
+    age = age_on(t.birth_date, date(p.year, 1, 1))
+    return [
+        (t.rm_tekun, "tekun", full),
+        (t.rm_dibao, "dibao", full),
+        (t.rm_severe_disability & (t.student | (age < 18)), "severe_disability_child", full),
+        (
+            t.rm_severe_disability & (age >= 18) & t.unable_to_work,
+            "severe_disability_unable_to_work",
+            full,
+        ),
+        (t.rm_low_income_family & (age < 18), "low_income_family_minor", full),
+        (t.rm_low_income_family & (age >= 60), "low_income_family_elderly", full),
+        (t.rm_demobilized_14, "demobilized_14", full),
+        (t.rm_registered_poor, "registered_poor", full),
+    ]
+
+
+def _he_categories(t: ir.Table, p: Params) -> list[Category]:
+    """HE-2018-3/2.2.1: registered poor and tekun in full, other assistance
+    targets at their own share."""
+    full = p.get("resident_medical.subsidy_share")
+    other = p.get("resident_medical.other_assistance_share")
+    return [
+        (t.rm_registered_poor, "registered_poor", full),
+        (t.rm_tekun, "tekun", full),
+        (t.rm_dibao, "dibao", other),
+        (t.rm_low_income_family, "low_income_family", other),
+        (t.rm_severe_disability, "severe_disability", other),
+        (t.rm_demobilized_14, "demobilized_14", other),
+        (t.rm_other_assistance, "other_assistance", other),
+    ]
+
+
+#: Who a document subsidises, as (condition, category, share) in order of
+#: precedence (highest share first); the poor persons where it lists no others.
+CATEGORIES: dict[str, Callable[[ir.Table, Params], list[Category]]] = {
+    "JX-2017-58": _jx_categories,
+    "HE-2018-3": _he_categories,
+}
 
 
 def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
@@ -91,7 +112,7 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     main = MAIN_CLAUSE[doc]
     with p.section("resident_medical"):
         standard = p.get("resident_medical.personal_contribution")
-        cats = _categories(t, doc, p)
+        cats = CATEGORIES.get(doc, _poor_persons)(t, p)
     t = t.mutate(
         rm_category=ibis.cases(*[(c, name) for c, name, _ in cats], else_=ibis.null("string"))
     )
