@@ -337,3 +337,7 @@ def test_CQ_2018_82_2_1_1_one_id_on_two_rows_gets_the_better_status_once():
         "100.00",
         {"civil_affairs": "100.00"},
     )
+    # Chongqing's own sentence decides the second row, not Hebei's once-per-year clause
+    assert "CQ-2018-82/2.1.1" in rp(first)["basis"]
+    assert not any(c.startswith("HE-") for c in rp(first)["basis"])
+    assert "多重身份对象不重复享受补助" in rp(first)["explanation"]

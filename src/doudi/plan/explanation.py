@@ -33,10 +33,10 @@ def explain(registry: db.Reader, person_id: int, hukou_region: str, year: int) -
     """
     if year not in YEARS:
         raise PlanError(f"年度应为 {YEARS[0]}–{YEARS[-1]} 之间的四位年份，实为 {year}")
-    jurisdiction = jurisdictions.resolve(hukou_region[:6]).code
-    people, statuses = inputs.person_inputs(registry, person_id, jurisdiction, year)
+    place = jurisdictions.resolve(hukou_region[:6])
+    people, statuses = inputs.person_inputs(registry, person_id, place.code, year)
     if people.num_rows != 1:
         raise PlanError(f"登记库中没有此人（编号 {person_id}）/ no such person")
-    compiled = backend.plan(jurisdiction, year)
+    compiled = backend.plan(place, year)
     result = format_results(compiled.run(people, statuses).to_pylist(), compiled.params)[0]
     return {k: v for k, v in result.items() if k != "id_number"}

@@ -78,11 +78,9 @@ def run_plan(
     ``engine`` "spark" runs the same rules on Apache Spark (``spark_master``);
     ``progress`` is told each stage as it starts (the CLI shows them).
     """
-    jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
+    place = jurisdictions.get(jurisdiction)  # resolved once; a Chinese error if unknown
     region = region or jurisdiction
-    if not region.isdigit() or not regions.hukou_prefix(region).startswith(
-        regions.hukou_prefix(jurisdiction)
-    ):
+    if not region.isdigit() or not regions.hukou_prefix(region).startswith(place.hukou_prefix):
         raise PlanError(
             f"区划 {region} 不在统筹地区 {jurisdiction} 内 / region outside the jurisdiction"
         )

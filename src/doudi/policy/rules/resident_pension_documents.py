@@ -195,9 +195,6 @@ GOV_PAID: dict[str, GovPaidRules] = {
         "CQ-2018-82/2.1.1",
         keep_tier="CQ-2018-82/2.1.2",
         over_age="CQ-2018-82/2.1.1",
-        # As cited so far (Hebei's once-per-year clause); Chongqing's own sentence
-        # is CQ-2018-82/2.1.1 多重身份不重复享受.
-        once_per_year="HE-2018-3/2.1.1",
         targets=RECOGNISED_LAST_YEAR,
         funding=funding_by_recognising_department,
     ),
