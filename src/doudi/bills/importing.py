@@ -176,8 +176,8 @@ def import_bills(
     with database.transaction() as con:
         done = db.scalar(
             con,
-            f"SELECT id FROM registry_import_batch WHERE source = '{SOURCE}' "
-            f"AND checksum = '{checksum}'",
+            "SELECT id FROM registry_import_batch WHERE source = ? AND checksum = ?",
+            (SOURCE, checksum),
         )
         if done is not None:
             report.already_imported, report.batch_id = True, int(done)
@@ -263,6 +263,8 @@ def _check(
 
 
 def _staged(con: Any, database: db.Database, name: str, values: Iterable[str]) -> str:
+    """``values`` in a temporary table of one column ``v``; its name (a constant of this
+    module's, so that it may stand in SQL text)."""
     db.ingest(
         con,
         database,
@@ -276,23 +278,26 @@ def _staged(con: Any, database: db.Database, name: str, values: Iterable[str]) -
 def _people(con: Any, database: db.Database, numbers: list[str]) -> dict[str, tuple[int, str]]:
     """ID number → (person id, hukou region) for the numbers in the registry."""
     stage = _staged(con, database, "doudi_stage_bill_people", numbers)
-    with con.cursor() as cur:
-        cur.execute(
-            f"SELECT p.id, p.id_number, p.hukou_region FROM registry_person p "
-            f"JOIN {stage} s ON s.v = p.id_number"
-        )
-        found = cur.fetch_arrow_table().to_pylist()
+    found = db.read(
+        con,
+        database,
+        "registry_person",
+        f"WHERE id_number IN (SELECT v FROM {stage})",
+        columns=("id", "id_number", "hukou_region"),
+    ).to_pylist()
     return {r["id_number"]: (int(r["id"]), r["hukou_region"] or "") for r in found}
 
 
 def _known_bills(con: Any, database: db.Database, bill_ids: list[str]) -> dict[str, int]:
     """Bill number → the batch that imported it, for the numbers already stored."""
     stage = _staged(con, database, "doudi_stage_bill_ids", bill_ids)
-    with con.cursor() as cur:
-        cur.execute(
-            f"SELECT b.bill_id, b.batch_id FROM registry_bill b JOIN {stage} s ON s.v = b.bill_id"
-        )
-        found = cur.fetch_arrow_table().to_pylist()
+    found = db.read(
+        con,
+        database,
+        "registry_bill",
+        f"WHERE bill_id IN (SELECT v FROM {stage})",
+        columns=("bill_id", "batch_id"),
+    ).to_pylist()
     return {r["bill_id"]: int(r["batch_id"]) for r in found}
 
 
@@ -319,8 +324,8 @@ def _insert_batch(con: Any, database: db.Database, report: BillImport) -> int:
     return int(
         db.scalar(
             con,
-            f"SELECT max(id) FROM registry_import_batch WHERE source = '{SOURCE}' "
-            f"AND checksum = '{report.checksum}'",
+            "SELECT max(id) FROM registry_import_batch WHERE source = ? AND checksum = ?",
+            (SOURCE, report.checksum),
         )
     )
 
@@ -345,9 +350,10 @@ def _write(con: Any, database: db.Database, report: BillImport) -> None:
         }
     )
     db.ingest(con, database, "registry_bill", table)
-    with con.cursor() as cur:  # the new bills' ids, for their audit rows
-        cur.execute(f"SELECT id, bill_id FROM registry_bill WHERE batch_id = {report.batch_id}")
-        ids = {r["bill_id"]: int(r["id"]) for r in cur.fetch_arrow_table().to_pylist()}
+    stored = db.read(  # the new bills' ids, for their audit rows
+        con, database, "registry_bill", "WHERE batch_id = ?", (report.batch_id,), ("id", "bill_id")
+    )
+    ids = {r["bill_id"]: int(r["id"]) for r in stored.to_pylist()}
     counties = sorted({b["county"] for b in bills})  # whose auditors see the import
     db.ingest(
         con,

@@ -4,8 +4,8 @@
 in one database transaction: refuses a file already imported (same source and
 SHA-256: re-importing is a no-op), adds the people the registry does not know,
 stores the rows as the source's snapshot as of ``as_of``, re-derives the
-source's status periods or enrollments from all its snapshots (rosters.periods)
-and applies only the difference, records the death dates of a death list, and
+source's status periods or enrollments from all its snapshots and applies only
+the difference, or records the death dates of a death list (rosters.changes), and
 writes one audit row per change. ``dry_run`` computes the same report and
 writes nothing. Any error, or a killed process, leaves the database as it was:
 nothing is committed until the last statement.
@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from doudi.core import regions
 from doudi.core.textfile import FileError
-from doudi.rosters import periods
+from doudi.rosters.changes import apply_periods, named, period_audit, record_deaths
 from doudi.rosters.reading import RosterRead, read_roster
 from doudi.rosters.sources import SOURCES, Source
 from doudi.store import db
@@ -121,8 +121,8 @@ def import_roster(
     with database.transaction() as con:
         done = db.scalar(
             con,
-            f"SELECT id FROM registry_import_batch WHERE source = '{read.source.name}' "
-            f"AND checksum = '{read.checksum}'",
+            "SELECT id FROM registry_import_batch WHERE source = ? AND checksum = ?",
+            (read.source.name, read.checksum),
         )
         if done is not None:
             report.already_imported, report.batch_id = True, int(done)
@@ -183,9 +183,14 @@ class _Import:
         db.fault("periods")
         db.execute(
             self.con,
-            f"UPDATE registry_import_batch SET people_added = {self.report.people_added}, "
-            f"periods_opened = {self.report.periods_opened}, "
-            f"periods_closed = {self.report.periods_closed} WHERE id = {self.batch_id}",
+            "UPDATE registry_import_batch SET people_added = ?, periods_opened = ?, "
+            "periods_closed = ? WHERE id = ?",
+            (
+                self.report.people_added,
+                self.report.periods_opened,
+                self.report.periods_closed,
+                self.batch_id,
+            ),
         )
 
     # -- batch, people, entries -------------------------------------------------------
@@ -213,8 +218,8 @@ class _Import:
         return int(
             db.scalar(
                 self.con,
-                "SELECT max(id) FROM registry_import_batch "
-                f"WHERE checksum = '{self.read.checksum}'",
+                "SELECT max(id) FROM registry_import_batch WHERE checksum = ?",
+                (self.read.checksum,),
             )
         )
 
@@ -266,13 +271,14 @@ class _Import:
         lake = duckdb.connect()
         lake.register("rows_", self.rows)
         lake.register("ids", ids)
-        cols = ", ".join(f"r.{c}" for c in ENTRY_COLUMNS)
+        cols = ", ".join(f"r.{c}" for c in ENTRY_COLUMNS)  # names fixed by code
         out = lake.sql(
             f"""
-            SELECT {self.batch_id}::BIGINT AS batch_id, r.row_number::INTEGER AS row_number,
+            SELECT $batch::BIGINT AS batch_id, r.row_number::INTEGER AS row_number,
                    i.person_id, r.id_number, r.name, r.county, {cols}
             FROM rows_ r JOIN ids i ON i.id_number = r.id_number
-            """
+            """,
+            params={"batch": self.batch_id},
         ).to_arrow_table()
         fill = {c: pc.fill_null(out.column(c), "") for c in ("region_code", "township", "village")}
         for name, col in fill.items():
@@ -301,183 +307,36 @@ class _Import:
             }
         )
 
-    # -- what the list means --------------------------------------------------------
+    # -- what the list means (rosters.changes) ---------------------------------------
 
     def _deaths(self) -> None:
-        """A death list records each person's death date (the latest list wins)."""
-        db.ingest(
-            self.con,
-            self.db,
-            "doudi_stage_deaths",
-            self.entries.select(["person_id", "death_date"]),
-            temporary=True,
-        )
-        changed = self._query(
-            "SELECT p.id AS person_id, p.id_number, s.death_date FROM registry_person p "
-            "JOIN doudi_stage_deaths s ON s.person_id = p.id "
-            "WHERE p.death_date IS NULL OR p.death_date <> s.death_date"
-        )
-        db.execute(
-            self.con,
-            "UPDATE registry_person SET death_date = s.death_date FROM doudi_stage_deaths s "
-            "WHERE registry_person.id = s.person_id AND (registry_person.death_date IS NULL "
-            "OR registry_person.death_date <> s.death_date)",
-        )
-        self.report.deaths_recorded = changed.num_rows
-        detail = pc.binary_join_element_wise(
-            "死亡日期 ", pc.cast(changed.column("death_date"), pa.string()), ""
-        )
-        self._audit(
-            "death",
-            "registry_person",
-            changed.select(["id_number"]).append_column("detail", detail),
-        )
+        """A death list: each person's death date, one audit row per date recorded."""
+        died = record_deaths(self.con, self.db, self.entries)
+        self.report.deaths_recorded = died.num_rows
+        self._audit("death", "registry_person", died)
 
     def _periods(self) -> None:
-        """Re-derive the source's periods from all its snapshots; apply the difference."""
-        table, key_sql = self._period_table()
-        of_source = f"SELECT id FROM registry_import_batch WHERE source = '{self.source.name}'"
-        batches = db.read(self.con, self.db, "registry_import_batch", f"WHERE id IN ({of_source})")
-        scope = db.read(
-            self.con, self.db, "registry_import_scope", f"WHERE batch_id IN ({of_source})"
-        )
-        only = f"WHERE batch_id IN ({of_source})"
-        if self.source.name == "disability":  # 重度: grades 一级 and 二级 only
-            only += " AND (disability_grade IS NULL OR disability_grade <= 2)"
-        entries = db.read(self.con, self.db, "registry_roster_entry", only)
-        new = periods.derive(
-            batches.select(["id", "as_of"]).rename_columns(["batch_id", "as_of"]),
-            scope.select(["batch_id", "county"]),
-            entries.select(
-                [
-                    "batch_id",
-                    "person_id",
-                    "county",
-                    "since",
-                    "exit_marked",
-                    "exit_date",
-                    "region_code",
-                    "contribution_tier",
-                    "receiving",
-                ]
-            ),
-        )
-        old = db.read(self.con, self.db, table, f"WHERE {key_sql}")
-        if self.source.kind == "status":
-            compare: tuple[str, ...] = ()
-        else:
-            old = old.append_column("exit_marked", pa.array([False] * old.num_rows))
-            old = old.append_column("exit_date", pa.nulls(old.num_rows, pa.date32()))
-            compare = ("region_code", "contribution_tier", "receiving")
-        changes = periods.diff(old, new, compare)
-        self._apply(table, changes)
-
-    def _period_table(self) -> tuple[str, str]:
-        s = self.source
-        if s.kind == "status":
-            return (
-                "registry_status_period",
-                f"status = '{s.status}' AND department = '{s.department}'",
-            )
-        return "registry_enrollment", f"scheme = '{s.scheme}'"
-
-    def _apply(self, table: str, changes: pa.Table) -> None:
-        kind = pc.field("change")
-        opened = changes.filter(kind == "open")
-        closed = changes.filter(kind == "close")
-        other = changes.filter(pc.is_in(kind, pa.array(["change", "close"])))
-        removed = changes.filter(kind == "remove")
-        self.report.periods_opened = opened.num_rows
-        self.report.periods_closed = closed.num_rows
-        self.report.periods_changed = other.num_rows - closed.num_rows + removed.num_rows
-        s = self.source
-        if removed.num_rows:
-            db.ingest(self.con, self.db, "doudi_stage_gone", removed.select(["id"]), temporary=True)
-            db.execute(
-                self.con, f"DELETE FROM {table} WHERE id IN (SELECT id FROM doudi_stage_gone)"
-            )
-        if s.kind == "status":
-            fixed = {"status": s.status, "department": s.department}
-            columns = ["valid_to", "exit_marked", "exit_date"]
-        else:
-            fixed = {"scheme": s.scheme}
-            columns = ["valid_to", "region_code", "contribution_tier", "receiving"]
-        if other.num_rows:
-            db.ingest(
-                self.con,
-                self.db,
-                "doudi_stage_changed",
-                other.select(["id", *columns, "batch_id"]),
-                temporary=True,
-            )
-            sets = ", ".join(f"{c} = s.{c}" for c in [*columns, "batch_id"])
-            db.execute(
-                self.con,
-                f"UPDATE {table} SET {sets} FROM doudi_stage_changed s WHERE {table}.id = s.id",
-            )
-        if opened.num_rows:
-            n = opened.num_rows
-            rows = opened.select(["person_id", "valid_from", *columns, "batch_id"])
-            for name, value in fixed.items():
-                rows = rows.append_column(name, pa.array([value] * n, pa.string()))
-            if s.kind != "status":
-                rows = rows.set_column(
-                    rows.schema.get_field_index("region_code"),
-                    "region_code",
-                    pc.fill_null(rows.column("region_code"), ""),
-                )
-            db.ingest(self.con, self.db, table, rows)
-        self._audit_periods(table, changes)
-        self.report.changes = self._named(changes)
-
-    def _named(self, changes: pa.Table) -> pa.Table:
-        """The changes with each person's ID number and name, for the preview."""
-        db.ingest(
-            self.con, self.db, "doudi_stage_changes", changes.select(["person_id"]), temporary=True
-        )
-        names = self._query(
-            "SELECT DISTINCT p.id AS person_id, p.id_number, p.name FROM registry_person p "
-            "JOIN doudi_stage_changes s ON s.person_id = p.id"
-        )
-        lake = duckdb.connect()
-        lake.register("changes", changes)
-        lake.register("names", names)
-        return lake.sql(
-            """
-            SELECT n.id_number, n.name, c.change, c.valid_from, c.valid_to
-            FROM changes c JOIN names n USING (person_id)
-            ORDER BY c.change, n.id_number
-            """
-        ).to_arrow_table()
+        """A status or enrollment list: the source's periods, one audit row per change."""
+        applied = apply_periods(self.con, self.db, self.source)
+        report = self.report
+        report.periods_opened, report.periods_closed = applied.opened, applied.closed
+        report.periods_changed = applied.changed
+        self._write_audit(applied.table, period_audit(self.source, applied.changes))
+        report.changes = named(self.con, self.db, applied.changes)
 
     # -- audit ------------------------------------------------------------------------
-
-    def _audit_periods(self, table: str, changes: pa.Table) -> None:
-        label = self.source.status or self.source.scheme
-        lake = duckdb.connect()
-        lake.register("changes", changes)
-        lake.register("entries", self.entries.select(["person_id", "id_number"]))
-        rows = lake.sql(
-            f"""
-            SELECT c.change AS action, c.id AS row_id,
-                   json_object('person_id', c.person_id, 'what', '{label}',
-                               'from', c.valid_from, 'to', c.valid_to,
-                               'was_to', c.old_valid_to)::VARCHAR AS detail
-            FROM changes c
-            """
-        ).to_arrow_table()
-        self._write_audit(table, rows)
 
     def _audit(self, action: str, table: str, rows: pa.Table) -> None:
         """Audit rows for people (id_number, detail), one per person."""
         lake = duckdb.connect()
         lake.register("r", rows)
         out = lake.sql(
-            f"""
-            SELECT '{action}' AS action, NULL::BIGINT AS row_id,
+            """
+            SELECT $action AS action, NULL::BIGINT AS row_id,
                    json_object('id_number', id_number, 'detail', detail)::VARCHAR AS detail
             FROM r
-            """
+            """,
+            params={"action": action},
         ).to_arrow_table()
         self._write_audit(table, out)
 

@@ -1,0 +1,218 @@
+"""What a department's list changes in the registry beyond its own rows.
+
+A death list records each person's death date (the latest list wins). A status or
+enrollment list changes the source's periods: they are re-derived from all its
+snapshots (rosters.periods) and only the difference is applied — periods opened,
+closed (a later snapshot no longer lists the person), changed or removed. Deriving
+from every snapshot each time is what makes a late, older snapshot safe.
+
+This runs inside the import's transaction (rosters.importing), which keeps the
+batch, its rows and the audit log; what is handed back says who changed, for the
+audit rows and the preview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.rosters import periods
+from doudi.rosters.sources import Source
+from doudi.store import db
+
+#: What a source's snapshots are: its batches (one per imported file).
+_OF_SOURCE = "SELECT id FROM registry_import_batch WHERE source = ?"
+
+
+@dataclass
+class PeriodChanges:
+    """The difference applied to one source's periods."""
+
+    table: str  # registry_status_period or registry_enrollment
+    #: rosters.periods.diff's rows: change = open, close, change or remove
+    changes: pa.Table
+    opened: int
+    closed: int
+    changed: int  # changed or removed, besides the closed
+
+
+def record_deaths(con: Any, database: db.Database, entries: pa.Table) -> pa.Table:
+    """A death list records each person's death date (the latest list wins).
+
+    ``entries``: the list's rows (person_id, death_date). Returns the people whose
+    date changed: id_number and the audit row's detail."""
+    db.ingest(
+        con,
+        database,
+        "doudi_stage_deaths",
+        entries.select(["person_id", "death_date"]),
+        temporary=True,
+    )
+    changed = _query(
+        con,
+        "SELECT p.id AS person_id, p.id_number, s.death_date FROM registry_person p "
+        "JOIN doudi_stage_deaths s ON s.person_id = p.id "
+        "WHERE p.death_date IS NULL OR p.death_date <> s.death_date",
+    )
+    db.execute(
+        con,
+        "UPDATE registry_person SET death_date = s.death_date FROM doudi_stage_deaths s "
+        "WHERE registry_person.id = s.person_id AND (registry_person.death_date IS NULL "
+        "OR registry_person.death_date <> s.death_date)",
+    )
+    detail = pc.binary_join_element_wise(
+        "死亡日期 ", pc.cast(changed.column("death_date"), pa.string()), ""
+    )
+    return changed.select(["id_number"]).append_column("detail", detail)
+
+
+def apply_periods(con: Any, database: db.Database, source: Source) -> PeriodChanges:
+    """Re-derive the source's periods from all its snapshots; apply the difference."""
+    table, key, key_params = _period_table(source)
+    of_source = (source.name,)
+    batches = db.read(
+        con, database, "registry_import_batch", f"WHERE id IN ({_OF_SOURCE})", of_source
+    )
+    scope = db.read(
+        con, database, "registry_import_scope", f"WHERE batch_id IN ({_OF_SOURCE})", of_source
+    )
+    only = f"WHERE batch_id IN ({_OF_SOURCE})"
+    if source.name == "disability":  # 重度: grades 一级 and 二级 only
+        only += " AND (disability_grade IS NULL OR disability_grade <= 2)"
+    entries = db.read(con, database, "registry_roster_entry", only, of_source)
+    new = periods.derive(
+        batches.select(["id", "as_of"]).rename_columns(["batch_id", "as_of"]),
+        scope.select(["batch_id", "county"]),
+        entries.select(
+            [
+                "batch_id",
+                "person_id",
+                "county",
+                "since",
+                "exit_marked",
+                "exit_date",
+                "region_code",
+                "contribution_tier",
+                "receiving",
+            ]
+        ),
+    )
+    old = db.read(con, database, table, f"WHERE {key}", key_params)
+    if source.kind == "status":
+        compare: tuple[str, ...] = ()
+    else:
+        old = old.append_column("exit_marked", pa.array([False] * old.num_rows))
+        old = old.append_column("exit_date", pa.nulls(old.num_rows, pa.date32()))
+        compare = ("region_code", "contribution_tier", "receiving")
+    return _apply(con, database, source, table, periods.diff(old, new, compare))
+
+
+def _period_table(source: Source) -> tuple[str, str, tuple[Any, ...]]:
+    """The table a source's periods live in, and the condition (with its values) that
+    picks the source's own periods there."""
+    if source.kind == "status":
+        return (
+            "registry_status_period",
+            "status = ? AND department = ?",
+            (source.status, source.department),
+        )
+    return "registry_enrollment", "scheme = ?", (source.scheme,)
+
+
+def _apply(
+    con: Any, database: db.Database, source: Source, table: str, changes: pa.Table
+) -> PeriodChanges:
+    kind = pc.field("change")
+    opened = changes.filter(kind == "open")
+    closed = changes.filter(kind == "close")
+    other = changes.filter(pc.is_in(kind, pa.array(["change", "close"])))
+    removed = changes.filter(kind == "remove")
+    # ``table`` is one of the two period tables, chosen by _period_table from the
+    # source's kind; the column names below are fixed by code.
+    if removed.num_rows:
+        db.ingest(con, database, "doudi_stage_gone", removed.select(["id"]), temporary=True)
+        db.execute(con, f"DELETE FROM {table} WHERE id IN (SELECT id FROM doudi_stage_gone)")
+    if source.kind == "status":
+        fixed = {"status": source.status, "department": source.department}
+        columns = ["valid_to", "exit_marked", "exit_date"]
+    else:
+        fixed = {"scheme": source.scheme}
+        columns = ["valid_to", "region_code", "contribution_tier", "receiving"]
+    if other.num_rows:
+        db.ingest(
+            con,
+            database,
+            "doudi_stage_changed",
+            other.select(["id", *columns, "batch_id"]),
+            temporary=True,
+        )
+        sets = ", ".join(f"{c} = s.{c}" for c in [*columns, "batch_id"])
+        db.execute(
+            con, f"UPDATE {table} SET {sets} FROM doudi_stage_changed s WHERE {table}.id = s.id"
+        )
+    if opened.num_rows:
+        n = opened.num_rows
+        rows = opened.select(["person_id", "valid_from", *columns, "batch_id"])
+        for name, value in fixed.items():
+            rows = rows.append_column(name, pa.array([value] * n, pa.string()))
+        if source.kind != "status":
+            rows = rows.set_column(
+                rows.schema.get_field_index("region_code"),
+                "region_code",
+                pc.fill_null(rows.column("region_code"), ""),
+            )
+        db.ingest(con, database, table, rows)
+    return PeriodChanges(
+        table,
+        changes,
+        opened=opened.num_rows,
+        closed=closed.num_rows,
+        changed=other.num_rows - closed.num_rows + removed.num_rows,
+    )
+
+
+def period_audit(source: Source, changes: pa.Table) -> pa.Table:
+    """One audit row per period changed: action, row_id, detail."""
+    lake = duckdb.connect()
+    lake.register("changes", changes)
+    return lake.sql(
+        """
+        SELECT c.change AS action, c.id AS row_id,
+               json_object('person_id', c.person_id, 'what', $what,
+                           'from', c.valid_from, 'to', c.valid_to,
+                           'was_to', c.old_valid_to)::VARCHAR AS detail
+        FROM changes c
+        """,
+        params={"what": source.status or source.scheme},
+    ).to_arrow_table()
+
+
+def named(con: Any, database: db.Database, changes: pa.Table) -> pa.Table:
+    """The changes with each person's ID number and name, for the preview."""
+    db.ingest(con, database, "doudi_stage_changes", changes.select(["person_id"]), temporary=True)
+    names = _query(
+        con,
+        "SELECT DISTINCT p.id AS person_id, p.id_number, p.name FROM registry_person p "
+        "JOIN doudi_stage_changes s ON s.person_id = p.id",
+    )
+    lake = duckdb.connect()
+    lake.register("changes", changes)
+    lake.register("names", names)
+    return lake.sql(
+        """
+        SELECT n.id_number, n.name, c.change, c.valid_from, c.valid_to
+        FROM changes c JOIN names n USING (person_id)
+        ORDER BY c.change, n.id_number
+        """
+    ).to_arrow_table()
+
+
+def _query(con: Any, sql: str) -> pa.Table:
+    """A join with a staging table, as the driver returns it (no values in ``sql``)."""
+    with con.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetch_arrow_table()
