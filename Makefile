@@ -102,7 +102,7 @@ assets:
 ## make screenshots: the browser tests, each writing its page to docs/screenshots/.
 screenshots: $(STAMP) assets
 	scripts/ensure-chromium.sh
-	DOUDI_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/test_browser.py
+	DOUDI_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Java for the local Spark run of the test suite (tests/test_spark.py): Debian's
+# Java for the local Spark run of the test suite (tests/engine/test_spark.py): Debian's
 # openjdk-17-jre-headless, installed when no java is on the PATH.
 set -euo pipefail
 if command -v java >/dev/null 2>&1; then exit 0; fi

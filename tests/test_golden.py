@@ -17,6 +17,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
+# each runs the command line in fresh processes
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("DOUDI_UPDATE_GOLDEN") == "1"

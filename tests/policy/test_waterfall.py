@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import ibis
 import pyarrow as pa
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,7 @@ def test_a_varying_cap_is_never_exceeded_and_never_negative(bills):
         assert total <= highest
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(

@@ -738,6 +738,7 @@ def idnumber_code(value: str) -> str | None:
     return None
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(

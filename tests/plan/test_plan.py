@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,41 +19,11 @@ from conftest import kill_during
 from doudi.plan import contributions, inputs
 from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
-from doudi.store import db
+from support import PEOPLE, id17, roster
+from support import load_plan_people as load
 
-MARCH = date(2018, 3, 31)
 # Chongqing: a registered-poor woman born 1980 on the minimum tier, a dibao man born
 # 1990 at tier 200, a tekun woman of 1965, and a 1950-born registered-poor man (over 60)
-PEOPLE = [
-    ("500102198005120028", "李梅", "poverty"),
-    ("500102199001010059", "王强", "dibao"),
-    ("500102196503030021", "赵兰", "tekun"),
-    ("500102195001010075", "张伯", "poverty"),
-]
-
-
-def id17(value: str) -> str:
-    from doudi.core.idnumber import check_character
-
-    return value[:17] + check_character(value[:17])
-
-
-def roster(path: Path, rows: list[tuple[str, str]], extra: dict[str, list[str]]) -> Path:
-    table = {"公民身份号码": [r[0] for r in rows], "姓名": [r[1] for r in rows]}
-    table.update(extra)
-    pacsv.write_csv(pa.table(table), path)
-    return path
-
-
-def load(registry: db.Database, tmp_path: Path) -> None:
-    people = [(id17(i), n, s) for i, n, s in PEOPLE]
-    for source in ("poverty", "dibao", "tekun"):
-        rows = [(i, n) for i, n, s in people if s == source]
-        since = {"纳入时间": ["2017-06-01"] * len(rows)}
-        import_roster(registry, roster(tmp_path / f"{source}.csv", rows, since), source, MARCH)
-    tiers = {"缴费档次": ["100", "200", "100", "100"], "参保时间": ["2015-01-01"] * 4}
-    pension = roster(tmp_path / "pension.csv", [(i, n) for i, n, _ in people], tiers)
-    import_roster(registry, pension, "resident_pension", MARCH)
 
 
 def test_the_plan_uses_the_engines_rules_and_payer_totals_add_up(registry, tmp_path):
@@ -128,6 +96,7 @@ def test_no_people_or_no_parameters_is_a_chinese_error_and_writes_nothing(regist
     assert registry.read("registry_contribution").num_rows == 0
 
 
+@pytest.mark.kill
 def test_a_killed_plan_run_leaves_the_previous_state(registry, tmp_path):
     load(registry, tmp_path)
     kill_during(

@@ -329,6 +329,7 @@ def test_a_truncated_return_is_refused():
         bankfile.parse_return(data.encode("gbk"))
 
 
+@pytest.mark.kill
 @pytest.mark.parametrize("step", ["withholding", "bank_return"])
 def test_a_killed_withholding_or_return_leaves_the_previous_state(registry, tmp_path, step):
     """SIGKILL after the rows were written, before the commit: nothing is left of it."""

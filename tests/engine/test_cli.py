@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+import pytest
+
+# each runs the command line in a fresh process
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
 DOUDI = [sys.executable, "-m", "doudi.cli"]
 
 

@@ -199,6 +199,7 @@ def a_year_of_bills(draw):
     return draw(st.sampled_from(["360000", "370000", "510400", "130000"])), out
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(a_year_of_bills())
 def test_layers_add_up_caps_hold_and_one_at_a_time_equals_the_year(case):

@@ -16,6 +16,7 @@ from doudi.synth.departments import synthesize
 
 
 # one database is enough: the engines, not the databases, are compared
+@pytest.mark.spark
 @pytest.mark.parametrize("registry", ["sqlite"], indirect=True)
 def test_the_plan_on_spark_equals_the_plan_on_duckdb(registry, tmp_path):
     manifest = synthesize("500102", 1500, tmp_path, as_of=date(2018, 3, 31), seed=3)

@@ -142,6 +142,7 @@ def test_a_newer_list_closes_those_who_left_and_a_late_older_one_changes_nothing
     assert open_periods(registry) == after_june
 
 
+@pytest.mark.kill
 def test_a_killed_import_leaves_the_database_as_it_was(registry, county):
     out, manifest = county
     before = counts(registry)

@@ -1,65 +1,21 @@
 """Hospital bills in the registry (bills/importing.py), on SQLite and PostgreSQL: checked
 before anything is written, stored once, and settled through every payer with the
 statuses the registry holds — the amounts of JX-2017-58/2.2.4–2.2.5 as in
-tests/test_settlement.py, now read from the registry instead of the bill."""
+tests/engine/test_settlement.py, now read from the registry instead of the bill."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
 import pytest
 
 from conftest import kill_during, make_id
 from doudi.bills import importing as bills
 from doudi.core.textfile import FileError
-from doudi.rosters.importing import import_roster
-from doudi.store import db
+from support import OTHER, OUTSIDE, POOR, paid, settled, stored, write
+from support import load_bills_people as load
 
 MARCH = date(2018, 3, 31)
-POOR = make_id("360102", "19800512", "002")  # registered poor since 2016, Jiangxi
-OTHER = make_id("360102", "19700101", "005")  # insured, no status
-OUTSIDE = make_id("500102", "19750101", "001")  # registered poor in Chongqing
-HEADER = "单据号,公民身份号码,入院日期,出院日期,医院等级,县域内,总费用,政策范围内费用\n"
-
-
-def write(path: Path, lines: list[str], encoding: str = "gb18030") -> Path:
-    path.write_bytes((HEADER + "".join(line + "\n" for line in lines)).encode(encoding))
-    return path
-
-
-def load(registry: db.Database, tmp_path: Path) -> None:
-    poverty = tmp_path / "poverty.csv"
-    ids = [POOR, OUTSIDE]
-    pacsv.write_csv(
-        pa.table({"公民身份号码": ids, "姓名": ["李梅", "赵兰"], "纳入时间": ["2016-06-01"] * 2}),
-        poverty,
-    )
-    import_roster(registry, poverty, "poverty", MARCH)
-    medical = tmp_path / "medical.csv"
-    pacsv.write_csv(
-        pa.table({"公民身份号码": [OTHER], "姓名": ["王强"], "参保时间": ["2015-01-01"]}), medical
-    )
-    import_roster(registry, medical, "resident_medical", MARCH)
-
-
-def stored(registry: db.Database) -> list[dict]:
-    return registry.read("registry_bill").to_pylist()
-
-
-def settled(registry: db.Database, id_number: str) -> list[dict]:
-    person = registry.read("registry_person", f"WHERE id_number = '{id_number}'").to_pylist()[0]
-    periods = registry.read("registry_status_period", f"WHERE person_id = {person['id']}")
-    rows = [
-        {**b, "id_number": id_number} for b in stored(registry) if b["person_id"] == person["id"]
-    ]
-    return bills.settle_person(rows, bills.status_rows(id_number, periods.to_pylist()))
-
-
-def paid(result: dict) -> dict[str, str]:
-    return {x["payer"]: x["amount"] for x in result["layers"] if x["amount"] != "0.00"}
 
 
 def test_stored_bills_settle_with_the_registry_status_JX_2017_58_2_2_4(registry, tmp_path):
@@ -157,6 +113,7 @@ def test_a_bill_is_stored_once(registry, tmp_path):
     assert len(stored(registry)) == 1
 
 
+@pytest.mark.kill
 def test_a_killed_import_leaves_the_registry_as_it_was(registry, tmp_path):
     """SIGKILL after the bills were written, before the commit: nothing is left of it."""
     load(registry, tmp_path)

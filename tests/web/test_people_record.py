@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import test_bills
-import test_plan
+import support
 from doudi.bills import importing as bills
 from doudi.plan import versions as plan
 
@@ -26,9 +25,9 @@ def record_of(registry, id_number: str) -> dict:
 
 
 def test_the_record_of_a_planned_person_CQ_2018_82_2_1_1(registry, tmp_path):
-    test_plan.load(registry, tmp_path)
+    support.load_plan_people(registry, tmp_path)
     plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans")
-    record = record_of(registry, test_plan.id17(test_plan.PEOPLE[0][0]))
+    record = record_of(registry, support.id17(support.PEOPLE[0][0]))
     # registered poor since 2017-06-01, enrolled 2015-01-01 on the 100-yuan tier
     assert record["statuses"] == [
         {
@@ -59,18 +58,18 @@ def test_the_record_of_a_planned_person_CQ_2018_82_2_1_1(registry, tmp_path):
 
 
 def test_the_record_settles_bills_by_the_registry_status_JX_2017_58_2_2_4(registry, tmp_path):
-    test_bills.load(registry, tmp_path)
-    path = test_bills.write(
+    support.load_bills_people(registry, tmp_path)
+    path = support.write(
         tmp_path / "bills.csv",
         [
-            f"JX-001,{test_bills.POOR},2018-03-01,2018-03-10,二级,是,12000,10000",
-            f"JX-002,{test_bills.POOR},2018-05-01,2018-05-20,三级,否,60000,50000",
+            f"JX-001,{support.POOR},2018-03-01,2018-03-10,二级,是,12000,10000",
+            f"JX-002,{support.POOR},2018-05-01,2018-05-20,三级,否,60000,50000",
         ],
     )
     bills.import_bills(registry, path, "360000")
-    first, second = record_of(registry, test_bills.POOR)["bills"]
+    first, second = record_of(registry, support.POOR)["bills"]
     # basic 80% × (10000 − 400) = 7680.00; critical illness 400; assistance 70% × 1920
-    assert test_bills.paid(first) == {
+    assert support.paid(first) == {
         "basic": "7680.00",
         "critical_illness": "400.00",
         "assistance": "1344.00",
@@ -84,7 +83,7 @@ def test_the_record_settles_bills_by_the_registry_status_JX_2017_58_2_2_4(regist
     total = sum((Decimal(x["amount"]) for x in first["layers"]), Decimal(first["patient_pays"]))
     assert total + Decimal(first["hospital_bears"]) == Decimal("12000.00")
     # the second bill is the same as when settled from the registry's tables directly
-    assert second["layers"] == test_bills.settled(registry, test_bills.POOR)[1]["layers"]
+    assert second["layers"] == support.settled(registry, support.POOR)[1]["layers"]
 
 
 def test_the_page_the_api_and_the_plan_read_a_person_alike_CQ_2018_82_2_1_1(
@@ -96,8 +95,8 @@ def test_the_page_the_api_and_the_plan_read_a_person_alike_CQ_2018_82_2_1_1(
     from doudi.store import db
     from doudi.web import people
 
-    test_plan.load(registry, tmp_path)
-    wang = test_plan.id17(test_plan.PEOPLE[1][0])  # dibao since 2017-06-01, tier 200
+    support.load_plan_people(registry, tmp_path)
+    wang = support.id17(support.PEOPLE[1][0])  # dibao since 2017-06-01, tier 200
     who = person(registry, wang)
     with registry.transaction() as con:
         batch = db.scalar(con, "SELECT max(id) FROM registry_import_batch")

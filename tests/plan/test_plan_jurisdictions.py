@@ -18,6 +18,9 @@ from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
 from doudi.synth.departments import synthesize
 
+# a synthetic county per jurisdiction, imported and planned
+pytestmark = pytest.mark.slow
+
 MARCH = date(2018, 3, 31)
 #: jurisdiction → a county of it, and the payers its documents name
 COUNTIES = {

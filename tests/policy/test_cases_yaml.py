@@ -16,8 +16,8 @@ import yaml
 
 import doudi
 
-CASES = Path(__file__).parent / "cases"
-REPO = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parents[1] / "cases"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _load() -> list[Any]:

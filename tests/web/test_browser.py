@@ -18,13 +18,16 @@ from typing import Any
 import pytest
 
 # the registry, the users and the work directory of the page tests
-from tests.test_web import PASSWORD, _web_db, roster, settings_override, site  # noqa: F401
+from tests.web.test_web import PASSWORD, _web_db, roster, settings_override, site  # noqa: F401
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (make test installs it)",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (make test installs it)",
+    ),
+]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import ibis
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,7 @@ def a_scenario(draw):
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a_scenario())
 def test_amounts_are_bounded_split_exactly_and_explained(scenario):

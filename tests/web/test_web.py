@@ -18,6 +18,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
+# every test builds the web application's databases and users: seconds each
+pytestmark = pytest.mark.slow
+
 MARCH = date(2018, 3, 31)
 #: two Chongqing counties: 涪陵区 500102 (people A, B, C) and 渝中区 500103 (person D)
 PEOPLE = {
