@@ -3,11 +3,11 @@
 What (issue #5 §6): the registry tables of a made-up Jiangxi (360000) of N insured
 with N / 5 status periods (``bench_registry.province``: the comparison benchmark's
 province, built directly as Arrow), for N = 10^6, 3·10^6 and 10^7 by default. The
-plan path timed is what ``jobs.plan.run_plan`` does minus the database:
+plan path timed is what ``plan.versions.run_plan`` does minus the database:
 ``inputs.inputs_from_tables`` (what ``engine_inputs`` does with the Arrow tables: people
 of the jurisdiction with their enrollment facts, their status periods) and
-``plan.compute(..., engine="duckdb")`` (every rule of ``evaluate_table`` compiled to
-one DuckDB statement, then the plan's contribution rows, ``jobs.contributions``: one
+``versions.compute(..., engine="duckdb")`` (every rule of ``evaluate_table`` compiled to
+one DuckDB statement, then the plan's contribution rows, ``plan.contributions``: one
 per person and payer, ``self`` = what the person still owes, with the clauses that
 decided it) for Jiangxi 2018. The tables are handed over in record batches of
 ``--batch-rows`` rows (default 1,024, what ``Database.read`` returns from SQLite, as in
@@ -90,7 +90,7 @@ CONFIG = "DOUDI_BENCH_PLAN"
 INPUT_TABLES = ("registry_person", "registry_enrollment", "registry_status_period")
 
 #: Jiangxi 2018's contribution rows by hand (JX-2017-58/2.1.1 with GF-2014-8's ages):
-#: the same rows as jobs.plan's, in the same order, from the registry tables in one go.
+#: the same rows as plan.versions', in the same order, from the registry tables in one go.
 HAND = """
 WITH enrolled AS (
     SELECT person_id,
@@ -571,7 +571,7 @@ def main() -> None:
     print(
         "gen s: building the province as Arrow (its own process, not timed as the plan); "
         "inputs s: inputs.inputs_from_tables (engine_inputs on Arrow tables); "
-        "rules+rows s: plan.compute "
+        "rules+rows s: versions.compute "
         f"(rules on DuckDB, then the contribution rows); plan s: their sum, fastest of "
         f"{args.repeat}; cpu s: CPU time of that run (up to 2 × plan s); pre MiB: peak before "
         "the timed runs (input tables, modules, compiled rules, warm-up); peak MiB: the "

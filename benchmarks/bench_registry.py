@@ -9,7 +9,7 @@ What, in three stages, each measurement in a fresh subprocess of this script
    the resident-medical extract has about 10^6 rows), into a scratch directory
    under /tmp; synthesis is timed on its own. Then every file is imported in
    order (poverty, dibao, tekun, disability, resident_pension, resident_medical,
-   death) with ``jobs.importing.import_roster`` into a fresh SQLite registry, one
+   death) with ``rosters.importing.import_roster`` into a fresh SQLite registry, one
    file per process: rows, seconds, rows per second, peak MiB. An import changes
    the database, so it runs once (no best-of). ``--postgres URL`` repeats the
    stage on PostgreSQL (the database's public schema is dropped and migrated
