@@ -15,7 +15,7 @@ import pytest
 
 from doudi.store.workbook import (
     Sheet,
-    escape_cell,
+    looks_like_formula,
     rejected_workbook,
     sheet_name,
     write_workbook,
@@ -26,23 +26,23 @@ INJECTION = '=HYPERLINK("http://x","点我")'
 
 
 @pytest.mark.parametrize(
-    ("text", "escaped"),
+    ("text", "formula"),
     [
-        (INJECTION, "'" + INJECTION),
-        ("+86 123", "'+86 123"),
-        ("-1+2", "'-1+2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("  =1+1", "'  =1+1"),  # after leading spaces
-        ("\u3000=1", "'\u3000=1"),  # after an ideographic space
-        ("\t李", "'\t李"),
-        ("\r李", "'\r李"),
-        ("李=四", "李=四"),
-        ("王小明", "王小明"),
-        ("", ""),
+        (INJECTION, True),
+        ("+86 123", True),
+        ("-1+2", True),
+        ("@SUM(A1)", True),
+        ("  =1+1", True),  # after leading spaces
+        ("\u3000=1", True),  # after an ideographic space
+        ("\t李", True),
+        ("\r李", True),
+        ("李=四", False),
+        ("王小明", False),
+        ("", False),
     ],
 )
-def test_escape_cell(text: str, escaped: str) -> None:
-    assert escape_cell(text) == escaped
+def test_looks_like_formula(text: str, formula: bool) -> None:
+    assert looks_like_formula(text) is formula
 
 
 def test_a_formula_name_is_saved_as_text(tmp_path: Path) -> None:
@@ -51,11 +51,15 @@ def test_a_formula_name_is_saved_as_text(tmp_path: Path) -> None:
     write_workbook(path, [Sheet("名单", table, ["姓名", "公民身份号码"])])
     t = read(path)
     assert t.column_names == ["姓名", "公民身份号码"]
-    assert t.column("姓名").to_pylist() == ["'" + INJECTION, "李四"]
+    # the name as the department wrote it, no apostrophe shown: Excel's quote prefix
+    # (a cell style) keeps it text, also when a caseworker edits the cell
+    assert t.column("姓名").to_pylist() == [INJECTION, "李四"]
     assert t.column("公民身份号码").to_pylist() == ["360102199001010011", None]
     xml = sheet_xml(path)
     assert "<f>" not in xml and "<f " not in xml  # no formula cell anywhere
     assert "<hyperlink" not in xml  # and no link object
+    with zipfile.ZipFile(path) as z:
+        assert 'quotePrefix="1"' in z.read("xl/styles.xml").decode("utf-8")
 
 
 def test_dates_money_and_numbers_round_trip(tmp_path: Path) -> None:
@@ -133,6 +137,6 @@ def test_rejected_workbook(tmp_path: Path) -> None:
     t = read_typed(path)
     assert t.column_names == ["行号", "列", "原值", "原因"]
     assert t.column("行号").to_pylist() == [5, 7]
-    assert t.column("原值").to_pylist() == ["36010219900101001X", "'-"]
+    assert t.column("原值").to_pylist() == ["36010219900101001X", "-"]  # "-": quote-prefixed
     with pytest.raises(ValueError, match="reason"):
         rejected_workbook(rows.drop_columns(["reason"]), path)

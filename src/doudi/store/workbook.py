@@ -10,9 +10,11 @@ is a binary double whatever we do; the exact value stays in the registry).
 
 Names come from department files, so any text could be a formula: a roster name
 ``=HYPERLINK("http://x","点我")`` must not become a link in a caseworker's workbook.
-:func:`escape_cell` prefixes such text with ``'`` (the OWASP CSV-injection rule:
+:func:`looks_like_formula` finds such text (the OWASP CSV-injection rule:
 text beginning with ``=``, ``+``, ``-``, ``@``, also after leading whitespace, or
-with a tab or carriage return).
+with a tab or carriage return), and it is written with Excel's quote prefix: text
+that stays text when edited, the name shown as the department wrote it (no visible
+apostrophe, as a ``'`` prepended to the value would leave).
 """
 
 from __future__ import annotations
@@ -52,15 +54,11 @@ class Sheet(NamedTuple):
     headers: Sequence[str]
 
 
-def escape_cell(text: str) -> str:
-    """Text that Excel, WPS or LibreOffice will not read as a formula.
-
-    Prefixes ``'`` when the text begins with a tab or carriage return, or with
-    ``=``, ``+``, ``-`` or ``@`` after any leading whitespace.
-    """
-    if text[:1] in ("\t", "\r") or text.lstrip()[:1] in _FORMULA_START:
-        return "'" + text
-    return text
+def looks_like_formula(text: str) -> bool:
+    """Whether Excel, WPS or LibreOffice could read the text as a formula: it begins
+    with a tab or carriage return, or with ``=``, ``+``, ``-`` or ``@`` after any
+    leading whitespace (the OWASP CSV-injection rule)."""
+    return text[:1] in ("\t", "\r") or text.lstrip()[:1] in _FORMULA_START
 
 
 def sheet_name(title: str, used: set[str] | None = None) -> str:
@@ -93,6 +91,18 @@ class Formats:
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"}
         )
         self.text = wb.add_format({"num_format": "@"})
+        # Excel's quote prefix: the cell is text whatever it starts with, and stays text
+        # when edited, with no apostrophe shown in it
+        self.quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
+        self.quoted_header = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "align": "center",
+                "quote_prefix": True,
+            }
+        )
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         self.integer = wb.add_format({"num_format": "0"})
@@ -154,9 +164,10 @@ def _writer(kind: pa.DataType, fmt: Formats) -> tuple[Writer, Callable[[Any], st
         return write_timestamp, lambda v: "yyyy-mm-dd hh:mm:ss"
 
     def write_text(ws: Worksheet, r: int, c: int, v: Any) -> None:
-        ws.write_string(r, c, escape_cell(_text(v)), fmt.text)
+        text = _text(v)
+        ws.write_string(r, c, text, fmt.quoted if looks_like_formula(text) else fmt.text)
 
-    return write_text, lambda v: escape_cell(_text(v))
+    return write_text, _text
 
 
 def _text(value: Any) -> str:
@@ -188,7 +199,8 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: Formats, name: str, sheet: Sheet) 
         ws.set_column(c, c, min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH))
 
     for c, header in enumerate(sheet.headers):
-        ws.write_string(0, c, escape_cell(header), fmt.header)
+        quoted = looks_like_formula(header)
+        ws.write_string(0, c, header, fmt.quoted_header if quoted else fmt.header)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(table.num_rows, 0), max(table.num_columns - 1, 0))
 
