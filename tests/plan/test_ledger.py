@@ -163,7 +163,11 @@ def test_the_workbook_has_the_sheets_typed_cells_and_native_charts(registry, tmp
     wang = next(r for r in rows if r["姓名"] == "王强")
     assert wang["政府代缴合计"] == 70.0 and wang["个人应缴"] == 130.0  # numbers, not text
     assert wang["年度内身份"] == "低保对象" and wang["参加城乡居民养老保险"] == "是"
-    assert "'=陈某" in [r["姓名"] for r in rows]  # formula-injection escaping
+    assert "=陈某" in [r["姓名"] for r in rows]  # text, quote-prefixed: never a formula
+    with zipfile.ZipFile(path) as z:
+        assert 'quotePrefix="1"' in z.read("xl/styles.xml").decode("utf-8")
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert not any("<f>" in z.read(n).decode("utf-8") for n in sheets)
     payers = reader.load_sheet("付款方", eager=True).to_pylist()
     assert [r["付款方代码"] for r in payers] == list(PAYERS)
     assert [r["金额"] for r in payers] == [170.0, 70.0, 100.0]
