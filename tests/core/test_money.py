@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from doudi.core import money
 from doudi.core.money import MoneyError, fmt, split, yuan
 
 
@@ -60,3 +61,24 @@ def test_split_always_adds_up_exactly(total, weights):
     for i, w in enumerate(weights):
         exact = yuan(total) * w / sum(weights)
         assert abs(parts[f"p{i}"] - exact) < Decimal("0.01")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("12.345", "最多两位小数"),  # never rounded silently: 12.345 is a mistake
+        ("10000000000000000", "超出上限"),  # 17 digits: beyond DECIMAL(18, 2)
+        ("七十", "应为数字"),
+        (70.5, "浮点数"),
+        ("Infinity", "有限数"),
+    ],
+)
+def test_a_given_amount_is_exact_or_refused_in_chinese(value, reason):
+    with pytest.raises(MoneyError, match=reason):
+        money.given(value, "缴费档次")
+
+
+def test_a_given_amount_within_the_limits_is_kept_to_the_fen():
+    assert money.given("70") == Decimal("70.00")
+    assert money.given(" 9999999999999999.99 ") == money.LIMIT
+    assert money.given(Decimal("-3.1")) == Decimal("-3.10")

@@ -56,6 +56,23 @@ def test_unknown_override_path_is_rejected_in_chinese():
         Params("500000", 2018, {"resident_pension.no_such": 1})
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("abc", "无法识别的值 'abc'"),
+        ("1e30", "数值超出范围"),
+        ("100.005", "最多两位小数"),
+        ("NaN", "数值超出范围"),
+    ],
+)
+def test_a_wrong_override_is_a_chinese_error_not_a_traceback(value, reason):
+    """Issue #19 §4: a non-numeric, huge or sub-fen override of an amount crashed with
+    decimal.InvalidOperation; it is refused naming the parameter."""
+    with pytest.raises(ParameterError, match=reason) as caught:
+        Params("500000", 2018, {"resident_pension.minimum_tier": value})
+    assert "参数覆盖 resident_pension.minimum_tier" in str(caught.value)
+
+
 def test_docs_parameters_md_lists_every_parameter():
     from conftest import REPO
 

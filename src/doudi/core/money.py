@@ -17,8 +17,34 @@ FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
+#: The largest amount the registry holds: DECIMAL(18, 2), 16 digits before the point.
+LIMIT = Decimal("9999999999999999.99")
+
+
 class MoneyError(ValueError):
     """An amount that cannot be read as yuan; the message is in Chinese."""
+
+
+def given(value: object, what: str = "金额") -> Decimal:
+    """An amount someone gave (a file's cell, a scenario, a form, a parameter override),
+    read exactly: a number with at most two decimals within DECIMAL(18, 2).
+
+    Unlike :func:`yuan`, which rounds what Doudi computes, nothing is rounded here: an
+    amount of 0.005 or 1e30 is a mistake in the input, said in Chinese, not a value.
+    """
+    if isinstance(value, bool | float):
+        raise MoneyError(f"{what}不能用浮点数表示：{value!r}（请用字符串或整数）")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise MoneyError(f"{what}应为数字，实为 {str(value)[:40]!r}") from None
+    if not amount.is_finite():
+        raise MoneyError(f"{what}必须是有限数：{str(value)[:40]!r}")
+    if abs(amount) > LIMIT:
+        raise MoneyError(f"{what}超出上限（最多16位整数）：{str(value)[:40]!r}")
+    if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise MoneyError(f"{what}最多两位小数（到分），实为 {str(value)[:40]!r}")
+    return amount.quantize(FEN)
 
 
 def yuan(value: object) -> Decimal:

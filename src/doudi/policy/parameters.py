@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
+from doudi.core import money
 from doudi.policy import jurisdictions
 from doudi.policy.jurisdictions import Jurisdiction
 
@@ -62,21 +63,45 @@ class Parameter:
 
 
 def _convert(unit: str, raw: Any, where: str) -> Any:
+    """A parameter value of ``unit`` from YAML or from an override, or a Chinese
+    :class:`ParameterError` naming ``where`` (never a traceback for a typo)."""
     if raw is None:
         return None
-    if unit in {"yuan", "share", "months", "years"}:
-        if isinstance(raw, float):
-            # YAML floats are exact enough as written text; go through str.
-            return Decimal(repr(raw))
-        return Decimal(str(raw))
+    try:
+        return _converted(unit, raw, where)
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        if isinstance(exc, ParameterError):
+            raise
+        raise ParameterError(f"{where}：无法识别的值 {str(raw)[:40]!r}（单位 {unit}）") from None
+
+
+def _number(raw: Any, where: str) -> Decimal:
+    """A share, weight, count or amount: finite, within DECIMAL(18, 2)'s range."""
+    # YAML floats are exact enough as written text; go through repr.
+    value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip())
+    if not value.is_finite() or abs(value) > money.LIMIT:
+        raise ParameterError(f"{where}：数值超出范围，实为 {str(raw)[:40]!r}")
+    return value
+
+
+def _converted(unit: str, raw: Any, where: str) -> Any:
+    if unit == "yuan":
+        value = _number(raw, where)
+        try:
+            money.given(value, where)  # to the fen at most; the value keeps its form
+        except money.MoneyError as exc:
+            raise ParameterError(str(exc)) from None
+        return value
+    if unit in {"share", "months", "years"}:
+        return _number(raw, where)
     if unit == "weights":
         if not isinstance(raw, dict):
             raise ParameterError(f"{where}：分担比例应为“付款方: 权数”的映射")
-        return {str(k): Decimal(str(v)) for k, v in raw.items()}
+        return {str(k): _number(v, where) for k, v in raw.items()}
     if unit == "table":
         if not isinstance(raw, dict):
             raise ParameterError(f"{where}：档次表应为“金额: 金额”的映射")
-        return {Decimal(str(k)): Decimal(str(v)) for k, v in raw.items()}
+        return {_number(k, where): _number(v, where) for k, v in raw.items()}
     if unit == "list":
         if not isinstance(raw, list):
             raise ParameterError(f"{where}：应为列表")
