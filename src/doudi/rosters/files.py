@@ -88,6 +88,10 @@ def _head_records(text: str, delimiter: str) -> Iterator[tuple[list[str], int]]:
 
 def _read_csv(data: bytes) -> RawFile:
     encoding, body = to_utf8(data)
+    if b"\n" not in body and b"\r" in body:
+        # Line ends of a lone CR (classic Mac Excel, some exports): one row per line
+        # as anywhere else, not one long line without a header.
+        body = body.replace(b"\r", b"\n")
     # The header is near the top: parse a prefix cut at a line end (0x0A never occurs
     # inside a multi-byte UTF-8 character).
     limit = 1 << 20
