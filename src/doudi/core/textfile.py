@@ -33,13 +33,7 @@ def to_utf8(data: bytes) -> tuple[str, bytes]:
     GBK file is the same bytes), and anything else must be GB18030, the superset of
     GBK that Chinese Windows and WPS write.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode text" export; GB18030 would decode it into nonsense.
-        raise FileError(
-            "文件为 UTF-16 编码（Excel「Unicode 文本」），"
-            "请另存为 CSV（UTF-8 或 GBK 编码）后再导入",
-            "the file is UTF-16 (Excel 'Unicode text'); save it as CSV in UTF-8 or GBK",
-        )
+    refuse_utf16(data)
     if data.startswith(codecs.BOM_UTF8):
         body = data[len(codecs.BOM_UTF8) :]
         bad = _utf8_error_offset(body)
@@ -61,6 +55,17 @@ def to_utf8(data: bytes) -> tuple[str, bytes]:
             f"unknown encoding: byte offset {exc.start} is neither UTF-8 nor GB18030/GBK",
         ) from exc
     return "gb18030", text.encode("utf-8")
+
+
+def refuse_utf16(data: bytes) -> None:
+    """Refuse Excel's "Unicode text" export by its UTF-16 byte-order mark: GB18030
+    would decode it into nonsense, and a NUL-byte check would call it binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileError(
+            "文件为 UTF-16 编码（Excel「Unicode 文本」），"
+            "请另存为 CSV（UTF-8 或 GBK 编码）后再导入",
+            "the file is UTF-16 (Excel 'Unicode text'); save it as CSV in UTF-8 or GBK",
+        )
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from doudi.bills import importing as bills
 from doudi.bills.importing import BillImport
-from doudi.core import vocab
+from doudi.core import textfile, vocab
 from doudi.policy import jurisdictions
 from doudi.rosters.importing import ImportReport
 from doudi.rosters.sources import ROSTERS, SOURCES
@@ -86,9 +86,15 @@ def _scan_xlsx(data: bytes) -> None:
 
 
 def _scan_csv(data: bytes) -> None:
-    if b"\x00" in data[:1_000_000]:
-        raise UploadRejected("CSV 文件含有二进制内容，不是文本文件")
+    """A first look at an uploaded CSV before it is queued: text in an encoding the
+    import reads (core.textfile says the same of the whole file later)."""
     head = data[:1_000_000]
+    try:
+        textfile.refuse_utf16(head)
+    except textfile.FileError as exc:
+        raise UploadRejected(exc.chinese) from None
+    if b"\x00" in head:
+        raise UploadRejected("CSV 文件含有二进制内容，不是文本文件")
     for encoding in ("utf-8", "gb18030"):
         try:
             head.decode(encoding)
