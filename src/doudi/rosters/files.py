@@ -42,11 +42,23 @@ class RawFile:
     extra: pa.Table  # rejected records found while reading (REJECTED_SCHEMA)
 
 
+#: The stream an encrypted Office Open XML file keeps its workbook in, as the OLE
+#: directory names it (UTF-16LE) — what tells it from a legacy .xls.
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
 def read_file(path: Path, data: bytes) -> RawFile:
     """The cells of ``data`` (the bytes of ``path``): a workbook if it is one, else CSV."""
     if not data[:4096].strip() and not data.strip():
         raise FileError("文件为空", f"the file {path.name} is empty")
-    if data[:4] == b"\xd0\xcf\x11\xe0":
+    if data[:4] == b"\xd0\xcf\x11\xe0":  # an OLE compound file
+        if ENCRYPTED_PACKAGE in data:
+            # a password-protected .xlsx is stored as an OLE file too, not as a zip
+            raise FileError(
+                f"文件 {path.name} 设有打开密码（已加密），请在 Excel 或 WPS 中取消密码、"
+                "另存为 .xlsx 或 CSV 后再导入",
+                f"{path.name} is password-protected (encrypted); remove the password first",
+            )
         raise FileError(
             "不支持旧版 Excel（.xls）文件，请用 Excel 或 WPS 另存为 .xlsx 或 CSV 后再导入",
             "legacy .xls workbooks are not supported; save as .xlsx or CSV",
