@@ -73,6 +73,19 @@ def read_file(path: Path, data: bytes) -> RawFile:
     return _read_csv(data)
 
 
+def _malformed_zh(arrow_message: str) -> str:
+    """What a CSV that Arrow cannot split into rows means, in Chinese."""
+    if "straddl" in arrow_message or "quote" in arrow_message.lower():
+        return (
+            'CSV 文件格式错误：文件中有未成对的英文双引号（"），'
+            "使其后的许多行连成了一个单元格；请在 Excel 或 WPS 中检查含引号的姓名或地址，"
+            "删去多余的引号后重新导出"
+        )
+    return (
+        "CSV 文件格式错误：无法按行读取（常见原因：引号不成对、分隔符不一致），请另存为 CSV 后重试"
+    )
+
+
 def arange(start: int, count: int) -> pa.Array:
     """``start, start+1, …`` as int32, without a Python object per element."""
     if count <= 0:
@@ -166,9 +179,8 @@ def _read_csv(data: bytes) -> RawFile:
             # Record numbers of malformed rows are only known to a single-threaded read.
             cells = read(threads=False)
     except pa.ArrowInvalid as exc:
-        raise FileError(
-            f"CSV 文件格式错误：{exc}", f"malformed CSV after the header: {exc}"
-        ) from exc
+        # Arrow's own words stay in the English part: a caseworker reads the Chinese one
+        raise FileError(_malformed_zh(str(exc)), f"malformed CSV after the header: {exc}") from exc
     if not bad:
         return RawFile(
             encoding,
