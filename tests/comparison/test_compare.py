@@ -102,6 +102,9 @@ BATCHES = [
     (7, "resident_medical", D(2024, 6, 1)),  # same day, higher id: the latest
 ]
 
+#: The counties each import covered (its rows' counties): batches 2 and 3 list P9 of 360103.
+SCOPE = [(b, "360102") for b, _, _ in BATCHES] + [(2, "360103"), (3, "360103")]
+
 ENTRIES = [
     # batch, person, name
     (1, 7, "张丰"),
@@ -190,6 +193,7 @@ def build_tables() -> dict[str, pa.Table]:
                 ("file_name", pa.string()),
             ],
         ),
+        "registry_import_scope": table(SCOPE, [("batch_id", pa.int64()), ("county", pa.string())]),
         "registry_roster_entry": table(
             [(b, p, id_of(p), n) for b, p, n in ENTRIES],
             [

@@ -40,15 +40,22 @@ Readings (where the task can be read two ways, what this module does):
   exclusive, so a period ending the day after the death ended on the death date).
   Months = whole months (by day of month) from the death date to the earlier of
   ``as_of`` and the enrollment's end; one row per person (the longest).
-- **Name conflicts**: the latest batch of each source (max ``as_of``, then max id);
-  per person, every pair of sources whose raw names differ. Both names are
-  normalized (:func:`~doudi.comparison.names.normalize_name`); a pair equal after
-  normalization is only a writing variant and is counted in the summary
-  (``name_variants``), not listed.
+- **The latest batch**: of each source, for each county of the region: among the
+  batches whose import covered that county (``registry_import_scope``), max ``as_of``,
+  then max id. Another region's newer file of the same source is not the region's.
+- **Name conflicts**: the latest batches of each source; per person, every pair of
+  sources whose raw names differ. Both names are normalized
+  (:func:`~doudi.comparison.names.normalize_name`); a pair equal after normalization is
+  only a writing variant and is counted in the summary (``name_variants``), not listed.
   Similarity is computed on the normalized names.
-- **Invalid IDs / duplicates**: rejected rows of the latest batch of each source,
-  with code ``id_*`` / ``duplicate``. Rejected rows have no person and no region, so
-  they are not filtered by region and are counted on the summary's top row only.
+- **Invalid IDs / duplicates**: rejected rows of the latest batches of each source,
+  with code ``id_*`` / ``duplicate``, of the region only: every row of a batch whose
+  counties are all the region's (and the batch their latest); of a batch covering
+  counties outside it, the rows whose value (the number as written) starts with the
+  code of a county the batch is the region's latest for. A row of such a batch that
+  names no county (an empty or short number) is shown only to a region covering the
+  whole batch. Rejected rows have no person, so they are counted on the summary's top
+  row only.
 - **On several lists (多部门名单)**: a person holding status periods of two or
   more departments on ``as_of``; every holding period counts (an exit-marked
   registered-poor person is still on the poverty office's list).
@@ -76,6 +83,7 @@ TABLES = (
     "registry_enrollment",
     "registry_roster_entry",
     "registry_import_batch",
+    "registry_import_scope",
     "registry_rejected_row",
 )
 

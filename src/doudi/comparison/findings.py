@@ -90,6 +90,12 @@ FROM (
 JOIN latest b ON b.batch_id = r.batch_id
 LEFT JOIN labels l ON l.kind = 'source' AND l.key = b.source
 WHERE {where}
+  -- a batch of the region's counties only: all its rows; one covering more: the rows
+  -- whose number names a county the batch is the region's latest for
+  AND (b.whole OR EXISTS (
+      SELECT 1 FROM latest_scope s
+      WHERE s.batch_id = r.batch_id AND s.county = substr(trim(r.value), 1, 6)
+  ))
 ORDER BY coalesce(l.ord, 99), b.source, r.row_number, r."column"
 """
 

@@ -3,10 +3,11 @@
 The registry tables arrive as Arrow, whichever database they came from (SQLite hands
 over text dates and integer booleans, PostgreSQL real ones). Staging registers them,
 copies the region's rows into typed temporary tables (``person``, ``held``, ``poor``,
-``enrollment``, ``enrolled``, ``latest``) once, and adds the lookup tables the findings
-join (``labels``, ``county_map``, ``region_names``), so that every finding reads the
-same reading of "poor", "alive" and "holds on ``as_of``" (readings: module docstring
-of :mod:`doudi.comparison.compare`).
+``enrollment``, ``enrolled``; ``latest_scope`` and ``latest``, the latest batch of each
+source for each county of the region, by the counties its import covered) once, and
+adds the lookup tables the findings join (``labels``, ``county_map``,
+``region_names``), so that every finding reads the same reading of "poor", "alive" and
+"holds on ``as_of``" (readings: module docstring of :mod:`doudi.comparison.compare`).
 
 Values from callers (the day, the hukou prefix, the region) reach the SQL only as
 bound parameters (:class:`Db`); what is inlined is constants of this package.
@@ -184,17 +185,35 @@ _STAGE = (
         CREATE TEMP TABLE enrolled AS SELECT * FROM enrollment e WHERE {_holds("e")}
     """,
     """
+        CREATE TEMP TABLE batch_scope AS
+        SELECT DISTINCT CAST(batch_id AS BIGINT) AS batch_id, CAST(county AS VARCHAR) AS county
+        FROM in_registry_import_scope
+    """,
+    # the latest batch of each source for each county of the region: another region's
+    # newer file neither hides this region's nor shows its own rows here
+    """
+        CREATE TEMP TABLE latest_scope AS
+        SELECT batch_id, county FROM (
+            SELECT s.batch_id, s.county,
+                   row_number() OVER (PARTITION BY CAST(b.source AS VARCHAR), s.county
+                                      ORDER BY CAST(b.as_of AS DATE) DESC,
+                                               CAST(b.id AS BIGINT) DESC) AS rn
+            FROM batch_scope s
+            JOIN in_registry_import_batch b ON CAST(b.id AS BIGINT) = s.batch_id
+            WHERE starts_with(s.county, $prefix)
+        ) WHERE rn = 1
+    """,
+    # ``whole``: every county the batch covers is of the region, and the batch is its
+    # latest there: all of the batch's rows are the region's
+    """
         CREATE TEMP TABLE latest AS
-        SELECT b.batch_id, b.source, b.file_name
-        FROM (
-            SELECT CAST(id AS BIGINT) AS batch_id, CAST(source AS VARCHAR) AS source,
-                   CAST(file_name AS VARCHAR) AS file_name,
-                   row_number() OVER (PARTITION BY source
-                                      ORDER BY CAST(as_of AS DATE) DESC, CAST(id AS BIGINT) DESC)
-                       AS rn
-            FROM in_registry_import_batch
-        ) b
-        WHERE b.rn = 1
+        SELECT CAST(b.id AS BIGINT) AS batch_id, CAST(b.source AS VARCHAR) AS source,
+               CAST(b.file_name AS VARCHAR) AS file_name,
+               l.counties = (SELECT count(*) FROM batch_scope s
+                             WHERE s.batch_id = CAST(b.id AS BIGINT)) AS whole
+        FROM in_registry_import_batch b
+        JOIN (SELECT batch_id, count(*) AS counties FROM latest_scope GROUP BY batch_id) l
+          ON l.batch_id = CAST(b.id AS BIGINT)
     """,
 )
 

@@ -93,6 +93,25 @@ def parse(raw: str) -> IdNumber:
     return IdNumber(value=value, birth_date=born, sex=sex, region_code=region)
 
 
+def mask(id_number: str) -> str:
+    """3601**********1234: the first four and last four characters, the rest starred
+    (what every page shows; the full number only on the person page, audited)."""
+    if len(id_number) <= 8:
+        return "*" * len(id_number)
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+#: An ID number inside a text: 17 digits and a digit or X, or the old 15 digits, not
+#: part of a longer run of letters and digits (a bank account of 19 digits is not one).
+_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+
+
+def mask_in_text(text: str) -> str:
+    """``text`` with every ID number in it masked (:func:`mask`): a rejection reason
+    that quotes a cell, an audit row's detail, a job's summary."""
+    return _IN_TEXT.sub(lambda m: mask(m.group(1)), text)
+
+
 def describe(number: IdNumber) -> str:
     """A short Chinese description, e.g. for an explanation header."""
     sex = "男" if number.sex == "male" else "女"

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from doudi.core import idnumber
 from doudi.rosters.checks import column_sql, id_sql, normalized
 from doudi.rosters.files import arange
 from doudi.rosters.rejections import REJECTED_SCHEMA
@@ -143,7 +144,26 @@ def validate(
             "column": pc.take(pa.array(headers, pa.string()), found.column("position")),
             "code": found.column("code"),
             "value": found.column("value"),
-            "reason": found.column("reason"),
+            "reason": masked_reasons(found.column("reason")),
         }
     )
     return accepted, rejected.cast(REJECTED_SCHEMA)
+
+
+def masked_reasons(reasons: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """The reasons with every ID number they quote masked (:func:`idnumber.mask`).
+
+    A reason quotes the cell it refuses (「…」): an ID number typed into the date, amount
+    or yes/no column would reach the report, the import page and the comparison in
+    full. The cell itself stays in ``value`` (the department corrects its file by it).
+    Python only on the few reasons holding a run of 15 digits.
+    """
+    texts = reasons.to_pylist()
+    suspect = pc.match_substring_regex(reasons, "[0-9]{15}").to_pylist()
+    return pa.array(
+        [
+            idnumber.mask_in_text(t) if t is not None and hit else t
+            for t, hit in zip(texts, suspect, strict=True)
+        ],
+        pa.string(),
+    )

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from doudi.core import regions, vocab
+from doudi.core import idnumber, regions, vocab
 
 if TYPE_CHECKING:
     from doudi.registry.models import Person
@@ -136,7 +136,6 @@ def scope_of(user: AbstractBaseUser | AnonymousUser) -> Scope:
 
 
 def mask_id(id_number: str) -> str:
-    """3601**********1234: the first four and last four characters."""
-    if len(id_number) <= 8:
-        return "*" * len(id_number)
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+    """3601**********1234: the first four and last four characters
+    (:func:`doudi.core.idnumber.mask`)."""
+    return idnumber.mask(id_number)

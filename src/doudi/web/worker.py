@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from doudi.core import idnumber
 from doudi.web.models import Job
 from doudi.web.roles import mask_id
 
@@ -210,7 +211,10 @@ def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         }
         for r in w.left_out.to_pylist()
     ]
-    return {"file": w.path.name, "summary": w.summary_zh(), "left_out": left}
+    # the summary quotes the people left out by number: the result page shows it to
+    # whoever may see the job, so masked as on every page (the file itself: jobs.download)
+    summary = [idnumber.mask_in_text(line) for line in w.summary_zh()]
+    return {"file": w.path.name, "summary": summary, "left_out": left}
 
 
 RUNNERS: dict[str, Runner] = {
