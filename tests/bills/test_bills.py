@@ -113,6 +113,47 @@ def test_a_bill_is_stored_once(registry, tmp_path):
     assert len(stored(registry)) == 1
 
 
+def test_a_file_without_the_bill_number_column_is_refused_whole(registry, tmp_path):
+    """Issue #19: without 单据号 the bills got made-up numbers (#1) that collided across
+    files and refused a real bill later; the column is required, nothing is written."""
+    load(registry, tmp_path)
+    path = tmp_path / "no-number.csv"
+    path.write_bytes(
+        (
+            "公民身份号码,入院日期,出院日期,医院等级,县域内,总费用,政策范围内费用\n"
+            f"{POOR},2018-03-01,2018-03-10,二级,是,12000,10000\n"
+        ).encode("gb18030")
+    )
+    before = registry.read("registry_import_batch").num_rows
+    with pytest.raises(FileError, match="缺少单据号列"):
+        bills.import_bills(registry, path, "360000")
+    assert stored(registry) == []
+    assert registry.read("registry_import_batch").num_rows == before
+
+
+def test_a_row_without_a_bill_number_is_rejected_never_numbered(registry, tmp_path):
+    """Issue #19: an empty 单据号 is a rejected row (row, column, reason), not bill #1."""
+    load(registry, tmp_path)
+    path = write(
+        tmp_path / "empty-number.csv",
+        [
+            f"D-1,{POOR},2018-03-01,2018-03-10,二级,是,12000,10000",
+            f",{POOR},2018-04-01,2018-04-10,二级,是,100,100",  # no bill number
+        ],
+    )
+    report = bills.import_bills(registry, path, "360000")
+    assert [(r.row_number, r.column, r.code) for r in report.rejected] == [
+        (3, "bill_id", "missing")
+    ]
+    assert "单据号为空" in report.rejected[0].reason
+    assert [b["bill_id"] for b in stored(registry)] == ["D-1"]
+    # a file of only such rows writes nothing
+    alone = write(tmp_path / "only.csv", [f",{POOR},2018-05-01,2018-05-10,二级,是,100,100"])
+    with pytest.raises(FileError, match="单据号为空"):
+        bills.import_bills(registry, alone, "360000")
+    assert [b["bill_id"] for b in stored(registry)] == ["D-1"]
+
+
 @pytest.mark.kill
 def test_a_killed_import_leaves_the_registry_as_it_was(registry, tmp_path):
     """SIGKILL after the bills were written, before the commit: nothing is left of it."""

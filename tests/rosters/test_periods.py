@@ -76,6 +76,19 @@ def test_someone_who_returns_gets_a_second_period():
     assert spans(out) == {(10, MARCH, JUNE), (10, SEPT, None)}
 
 
+def test_the_same_list_sent_again_for_a_later_date_is_a_snapshot_of_its_own():
+    # the unchanged March list re-sent as of September (batch 3, the same people):
+    # 11, whom June's list closed, is open again from September
+    out = snapshots(
+        {
+            1: (MARCH, [10, 11], "360102"),
+            2: (JUNE, [10], "360102"),
+            3: (SEPT, [10, 11], "360102"),
+        }
+    )
+    assert spans(out) == {(10, MARCH, None), (11, MARCH, JUNE), (11, SEPT, None)}
+
+
 def test_the_date_on_the_list_starts_the_period_when_it_is_not_later():
     # 纳入时间 2015-07-01 on the first list: on dibao since then, not since March 2018
     out = snapshots({1: (MARCH, [10], "360102")}, since={(1, 10): date(2015, 7, 1)})

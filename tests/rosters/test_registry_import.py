@@ -16,6 +16,7 @@ import pytest
 from conftest import kill_during
 from doudi.comparison.compare import TABLES, compare
 from doudi.comparison.workbook import comparison_workbook
+from doudi.core.textfile import FileError
 from doudi.rosters.importing import import_roster
 from doudi.store import db
 from doudi.synth.departments import Manifest, synthesize
@@ -140,6 +141,102 @@ def test_a_newer_list_closes_those_who_left_and_a_late_older_one_changes_nothing
     )
     assert april.periods_closed == 0 and april.periods_opened == 0
     assert open_periods(registry) == after_june
+
+
+SEPT = date(2018, 9, 30)
+
+
+def test_the_same_file_for_a_later_as_of_date_is_a_snapshot_of_its_own(registry, county, tmp_path):
+    # docs/registry.md: a snapshot is a source's list as of a day. The March file
+    # re-sent unchanged as of 30 September lists again the 5 people June's list
+    # closed: their periods are (31 March, 30 June) and a new one open from 30 September.
+    out, manifest = county
+    march_file = out / manifest.file("poverty").path
+    import_roster(registry, march_file, "poverty", MARCH)
+    rows = poverty_rows(registry)
+    stay, leave = rows[: len(rows) - 5], rows[len(rows) - 5 :]
+    import_roster(registry, write_list(tmp_path / "june.csv", stay), "poverty", JUNE)
+    before = counts(registry)
+    again = import_roster(registry, march_file, "poverty", MARCH)
+    assert again.already_imported  # same bytes, same as-of date: nothing written
+    assert counts(registry) == before
+    sept = import_roster(registry, march_file, "poverty", SEPT)
+    assert not sept.already_imported and sept.batch_id is not None
+    assert sept.periods_opened == 5 and sept.periods_closed == 0
+    spans = {
+        (p["person_id"], p["valid_from"], p["valid_to"])
+        for p in registry.read("registry_status_period").to_pylist()
+    }
+    for row in leave:
+        assert (row["person_id"], SEPT, None) in spans
+        assert any(s[0] == row["person_id"] and s[2] == JUNE for s in spans)
+    assert {r["person_id"] for r in rows} <= open_periods(registry)
+    assert registry.read("registry_import_batch").num_rows == 3
+
+
+def all_rejected(path: Path) -> Path:
+    """A poverty list whose two rows both have an impossible ID number."""
+    return write_list(
+        path,
+        [
+            {"id_number": "36010219800101", "name": "张三", "region_code": None},
+            {"id_number": "3601021980010X1234", "name": "李四", "region_code": None},
+        ],
+    )
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_file_with_no_accepted_row_is_refused_and_writes_nothing(
+    registry, county, tmp_path, dry_run
+):
+    # README: bad input changes nothing; rows read 2, accepted 0 -> no batch, exit 2
+    out, manifest = county
+    import_roster(registry, out / manifest.file("poverty").path, "poverty", MARCH)
+    before = counts(registry)
+    with pytest.raises(FileError) as caught:
+        import_roster(
+            registry, all_rejected(tmp_path / "bad.csv"), "poverty", JUNE, dry_run=dry_run
+        )
+    assert "没有可导入的行" in caught.value.chinese
+    assert "第 2 行" in caught.value.chinese and "第 3 行" in caught.value.chinese
+    assert caught.value.read.rejected.num_rows == 2  # the rows handed back to the caseworker
+    assert counts(registry) == before
+
+
+def test_the_import_command_exits_2_on_a_file_with_no_accepted_row(_django, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path}/registry.sqlite3"
+    database = db.register(f"cli_{tmp_path.name}", url)
+    database.migrate()
+    before = counts(database)
+    book = tmp_path / "rejected.xlsx"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from doudi.cli import app; app()",
+            "import",
+            str(all_rejected(tmp_path / "bad.csv")),
+            "--source",
+            "poverty",
+            "--as-of",
+            "2018-06-30",
+            "--rejected-out",
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DOUDI_DATABASE_URL": url, "DOUDI_HOME": str(tmp_path)},
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "没有可导入的行" in done.stderr and "Traceback" not in done.stderr
+    assert "第 2 行「公民身份号码」" in done.stdout and "第 3 行「公民身份号码」" in done.stdout
+    assert book.stat().st_size > 0
+    assert counts(database) == before
 
 
 @pytest.mark.kill

@@ -127,6 +127,13 @@ def read_file(data: bytes) -> tuple[str, list[tuple[int, dict[str, str | None]]]
     if not header:
         raise FileError("文件为空，没有表头", "the file is empty")
     names = [HEADERS_ZH.get(h.strip(), h.strip()) for h in header]
+    if not {nhsa.INPUT.get(n, n) for n in names} & {"bill_id"}:
+        # A bill is stored and settled once by its number: never make one up (issue #19).
+        raise FileError(
+            "缺少单据号列（单据号、结算单据号、结算编号、setl_id 或 mdtrt_id），未写入任何数据；"
+            "请导出含单据号的结算单据",
+            "the bill-number column is missing; nothing was written",
+        )
     rows = []
     for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
@@ -209,11 +216,15 @@ def _check(
     seen: dict[str, int] = {}
     for number, raw in rows:
         bill = _normalized(nhsa.read_bill(raw))
+        bill_id = str(bill.get("bill_id") or "")
+        if not bill_id:  # the engine would number it #1: a number no hospital gave it
+            reason = "单据号为空：每张单据须有医院结算系统的单据号，不能补编"
+            report.rejected.append(Rejected(number, "bill_id", "missing", "", reason))
+            continue
         problems: list[tuple[str, str]] = []
         good, screened_out = settlement.screen_bills([bill])
         problems += [(p.field or "bill_id", p.reason) for p in screened_out]
-        bill_id = str(bill.get("bill_id") or "")
-        if bill_id and bill_id in seen:
+        if bill_id in seen:
             problems.append(("bill_id", f"单据号 {bill_id} 与第 {seen[bill_id]} 行重复"))
         seen.setdefault(bill_id, number)
         if problems or not good:

@@ -225,6 +225,10 @@ def parse_return(data: bytes) -> BankReturnFile:
         line = _return_line(record, i, problems)
         if line is None:
             continue
+        if processed and line.deducted_on and line.deducted_on > processed:
+            problems.append(
+                f"第 {i} 行：扣款日期 {line.deducted_on} 晚于回盘文件的银行处理日期 {processed}"
+            )
         if line.seq in seen:
             problems.append(f"第 {i} 行：序号 {line.seq} 与第 {seen[line.seq]} 行重复")
             continue

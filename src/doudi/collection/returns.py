@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,7 @@ def import_return(
                 (batch["id"],),
             ).to_pylist()
         }
-        problems = _mismatches(parsed, lines, people)
+        problems = _mismatches(parsed, lines, people, batch["requested_on"])
         if problems:
             raise bankfile.BankFileError(problems)
         refs = [f"{parsed.batch_no}-{x.seq}" for x in parsed.lines]
@@ -173,13 +173,22 @@ def import_return(
 
 
 def _mismatches(
-    parsed: bankfile.BankReturnFile, lines: dict[int, dict[str, Any]], people: dict[int, str]
+    parsed: bankfile.BankReturnFile,
+    lines: dict[int, dict[str, Any]],
+    people: dict[int, str],
+    requested_on: date | None,
 ) -> list[str]:
-    """Return lines that do not answer a line of the request (unknown account …)."""
+    """Return lines that do not answer a line of the request (unknown account …, a
+    deduction before the request was made; bankfile refuses one after processing).
+    ``requested_on`` is None for a batch exported before the request day was recorded."""
     problems = []
     for x in parsed.lines:
         line = lines.get(x.seq)
-        if line is None:
+        if requested_on and x.deducted_on and x.deducted_on < requested_on:
+            problems.append(
+                f"第 {x.line_no} 行：扣款日期 {x.deducted_on} 早于代扣请求日期 {requested_on}"
+            )
+        elif line is None:
             problems.append(f"第 {x.line_no} 行：序号 {x.seq} 不在代扣批次 {parsed.batch_no} 中")
         elif x.account != line["account"]:
             problems.append(

@@ -67,7 +67,11 @@ class ImportBatch(models.Model):
     class Meta:
         db_table = "registry_import_batch"
         constraints = [
-            models.UniqueConstraint(fields=["source", "checksum"], name="one_import_per_file")
+            # a snapshot is the file as of its date: the same bytes re-sent for a later
+            # date are a snapshot of their own
+            models.UniqueConstraint(
+                fields=["source", "checksum", "as_of"], name="one_import_per_file"
+            )
         ]
 
 
@@ -242,6 +246,9 @@ class WithholdingBatch(models.Model):
     lines = models.IntegerField("笔数")
     total = models.DecimalField("代扣总额", max_digits=18, decimal_places=2)
     due_date = models.DateField("存款截止日")
+    # the request's day (its header's 'created', --on): no deduction of its return may
+    # be earlier; empty for batches exported before it was recorded (issue #19)
+    requested_on = models.DateField("代扣请求日期", null=True)
     file_name = models.CharField("文件名", max_length=255)
     checksum = models.CharField("SHA-256", max_length=64)
     created_by = models.CharField("操作人", max_length=64)

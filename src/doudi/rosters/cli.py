@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from doudi.console import open_registry, parse_day
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 app = typer.Typer()
 
@@ -28,9 +31,8 @@ def import_(
 ) -> None:
     """导入部门名单（先校验全部行，再在一个事务中写入） / import a department roster."""
     from doudi.core.textfile import FileError
-    from doudi.rosters.importing import import_roster
+    from doudi.rosters.importing import NothingAccepted, import_roster
     from doudi.rosters.sources import ROSTERS, SOURCES
-    from doudi.store.workbook import rejected_workbook
 
     if source not in ROSTERS:
         known = "、".join(f"{k}（{SOURCES[k].label}）" for k in ROSTERS)
@@ -42,22 +44,32 @@ def import_(
         report = import_roster(
             open_registry(), file, source, day, dry_run=dry_run, actor=user, scope=counties
         )
+    except NothingAccepted as exc:  # the rows still go back to the caseworker to fix
+        _show_rejected(exc.read.rejected, rejected_out)
+        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
     except (FileError, FileNotFoundError) as exc:
         typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
         raise typer.Exit(code=2) from None
     for line in report.summary_zh():
         typer.echo(line)
-    rejected = report.read.rejected
+    _show_rejected(report.read.rejected, rejected_out)
+    if report.changes is not None and dry_run:
+        for row in report.changes.slice(0, 20).to_pylist():
+            typer.echo(f"  {row['change']}: {row['id_number']} {row['name']}")
+
+
+def _show_rejected(rejected: pa.Table, out: Path | None) -> None:
+    """The first 20 rejected rows (row, column, reason); all of them to ``out``."""
+    from doudi.store.workbook import rejected_workbook
+
     for row in rejected.slice(0, 20).to_pylist():
         typer.echo(f"  第 {row['row_number']} 行「{row['column']}」：{row['reason']}")
     if rejected.num_rows > 20:
         typer.echo(f"  …… 另有 {rejected.num_rows - 20} 条（用 --rejected-out 导出全部）")
-    if rejected_out is not None and rejected.num_rows:
-        rejected_workbook(rejected, rejected_out)
-        typer.echo(f"被拒绝的行已写入 {rejected_out}")
-    if report.changes is not None and dry_run:
-        for row in report.changes.slice(0, 20).to_pylist():
-            typer.echo(f"  {row['change']}: {row['id_number']} {row['name']}")
+    if out is not None and rejected.num_rows:
+        rejected_workbook(rejected, out)
+        typer.echo(f"被拒绝的行已写入 {out}")
 
 
 @app.command()

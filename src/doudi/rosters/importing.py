@@ -1,8 +1,10 @@
 """Import a department's roster into the registry: validate, preview, commit.
 
 ``import_roster`` reads and validates the whole file first (rosters.reading), then,
-in one database transaction: refuses a file already imported (same source and
-SHA-256: re-importing is a no-op), adds the people the registry does not know,
+in one database transaction: refuses a file already imported (same source, SHA-256
+and as-of date: re-importing is a no-op; the same bytes as of a later date are a
+snapshot of their own), refuses a file of which no row is accepted (NothingAccepted,
+nothing written), adds the people the registry does not know,
 stores the rows as the source's snapshot as of ``as_of``, re-derives the
 source's status periods or enrollments from all its snapshots and applies only
 the difference, or records the death dates of a death list (rosters.changes), and
@@ -94,6 +96,23 @@ def _rejected_rows(r: RosterRead) -> int:
     return len(set(r.rejected.column("row_number").to_pylist()))
 
 
+class NothingAccepted(FileError):
+    """No row of the file is accepted: nothing is written (no batch either), as for the
+    hospitals' bills. ``read`` keeps the rejected rows to hand back to the caseworker."""
+
+    def __init__(self, read: RosterRead) -> None:
+        reasons = "；".join(
+            f"第 {r['row_number']} 行「{r['column']}」：{r['reason']}"
+            for r in read.rejected.slice(0, 20).to_pylist()
+        )
+        more = f"……（共 {read.rejected.num_rows} 处）" if read.rejected.num_rows > 20 else ""
+        super().__init__(
+            f"没有可导入的行，未写入任何数据：{reasons + more or '文件中没有数据行'}",
+            "no row could be accepted; nothing was written",
+        )
+        self.read = read
+
+
 def import_roster(
     database: db.Database,
     path: Path,
@@ -119,14 +138,12 @@ def import_roster(
         )
     report = ImportReport(read=read, as_of=as_of, dry_run=dry_run)
     with database.transaction() as con:
-        done = db.scalar(
-            con,
-            "SELECT id FROM registry_import_batch WHERE source = ? AND checksum = ?",
-            (read.source.name, read.checksum),
-        )
+        done = _imported(con, database, read, as_of)
         if done is not None:
-            report.already_imported, report.batch_id = True, int(done)
+            report.already_imported, report.batch_id = True, done
             return report
+        if not read.accepted.num_rows:
+            raise NothingAccepted(read)
         job = _Import(database, con, read, report, actor, scope)
         if within is not None:
             _check_within(job.scope, within)
@@ -134,6 +151,24 @@ def import_roster(
         if dry_run:
             con.rollback()
     return report
+
+
+def _imported(con: Any, database: db.Database, read: RosterRead, as_of: date) -> int | None:
+    """The batch that already holds this file as of ``as_of`` (a snapshot is its
+    source, its bytes and its date), or None. The dates are compared after reading:
+    SQLite keeps them as text, PostgreSQL as dates."""
+    same = db.read(
+        con,
+        database,
+        "registry_import_batch",
+        "WHERE source = ? AND checksum = ?",
+        (read.source.name, read.checksum),
+        columns=["id", "as_of"],
+    )
+    for batch in same.to_pylist():
+        if batch["as_of"] == as_of:
+            return int(batch["id"])
+    return None
 
 
 def _check_within(counties: list[str], region: str) -> None:
@@ -389,4 +424,4 @@ def batches_of(database: db.Database) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["id"], reverse=True)
 
 
-__all__ = ["SOURCES", "ImportReport", "batches_of", "import_roster"]
+__all__ = ["SOURCES", "ImportReport", "NothingAccepted", "batches_of", "import_roster"]
