@@ -150,6 +150,7 @@ def synthetic_people(code: str, n: int, rng: np.random.Generator) -> pa.Table:
         "id_number": id_numbers(region, birth, tail),
         "name": pick(names, name_index),
         "birth_date": pa.array(birth),
+        "death_date": pa.nulls(n, pa.date32()),  # the living (docs/readings.md 24)
         "hukou_region": pa.array(region.astype(str)),
         "student": pa.array(rng.random(n) < 0.03),
         "employee_pension": pa.array(rng.random(n) < 0.05),

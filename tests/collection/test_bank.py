@@ -277,6 +277,48 @@ def test_cq_2018_82_2_1_1_a_bad_return_books_nothing(registry, tmp_path):
     assert report.paid == 4 and counts(registry) == before
 
 
+def test_cq_2018_82_2_1_1_a_deduction_outside_request_and_processing_is_refused(registry, tmp_path):
+    """Issue #19: a line deducted after the file's processing date (2100) or before the
+    request (2017) would move money into another year; the file is refused whole, by
+    line, and nothing is booked. The request's own day and the processing day are in."""
+    version = load(registry, tmp_path)
+    first = export_withholding(registry, version, "500102", tmp_path, on=date(2018, 6, 1))
+    paid = {ID[k]: ("130.00" if k == "B" else "30.00", "0000") for k in "ABDF"}
+    path = answer(first.path, tmp_path / "HP.txt", date(2018, 7, 10), paid)
+    records = path.read_bytes().decode("gbk").split(bankfile.EOL)
+    line_of = {r.split("|")[4]: i for i, r in enumerate(records, start=1) if r.startswith("D|")}
+    before = counts(registry)
+
+    def dated(name: str, days: dict[str, str]) -> Path:
+        out = tmp_path / name
+        edited = list(records)
+        for who, day in days.items():
+            edited[line_of[ID[who]] - 1] = edited[line_of[ID[who]] - 1].replace("20180710", day)
+        out.write_bytes(bankfile.EOL.join(edited).encode("gbk"))
+        return out
+
+    late = dated("late.txt", {"A": "21000710"})
+    with pytest.raises(bankfile.BankFileError) as caught:
+        import_return(registry, late)
+    assert caught.value.problems == [
+        f"第 {line_of[ID['A']]} 行：扣款日期 2100-07-10 晚于回盘文件的银行处理日期 2018-07-10"
+    ]
+    early = dated("early.txt", {"B": "20170710", "F": "20180531"})
+    with pytest.raises(bankfile.BankFileError) as caught:
+        import_return(registry, early)
+    assert sorted(caught.value.problems) == sorted(
+        f"第 {line_of[ID[who]]} 行：扣款日期 {day} 早于代扣请求日期 2018-06-01"
+        for who, day in (("B", "2017-07-10"), ("F", "2018-05-31"))
+    )
+    assert counts(registry) == before  # nothing written
+    # the request's day and the processing day themselves are within
+    edge = dated("edge.txt", {"A": "20180601"})
+    report = import_return(registry, edge)
+    assert (report.paid, report.failed) == (4, 0)
+    paid_on = {r["paid_on"] for r in registry.read("registry_payment").to_pylist()}
+    assert paid_on == {date(2018, 6, 1), date(2018, 7, 10)}
+
+
 def test_a_withholding_needs_the_cycles_dates_of_the_documents(registry, tmp_path):
     """Only Chongqing's document sets out the withholding cycle; Jiangxi's does not."""
     with pytest.raises(BankError, match="未规定银行代扣"):

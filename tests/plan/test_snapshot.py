@@ -66,4 +66,4 @@ def test_the_chunking_decides_the_checksum() -> None:
     assert snapshot.snapshot(snapshot.rechunked(one_chunk), statuses)[1] == checksum
 
 
-PINNED = "1da891f8712508529389ce4d21d1095b6712d27d0f383a9bc2045c0f7778454f"
+PINNED = "e6027844c1590c29d57475c6c358a177dbf61a271ad5f357e305974ebc228247"

@@ -5,6 +5,10 @@
 
 Every step that can complete someone (the request, the return) books through here, so a
 booking is made once per plan version, person and payer and never moved.
+
+Nothing is booked for the dead (HE-2018-3/3.2.1, docs/readings.md 24): a part is booked
+only when its condition was met before the death roster's date, a part completed on or
+after the death day is not.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ from doudi.core import regions
 from doudi.store import db
 
 #: The parts due to be booked and not booked yet: post-hoc when self-paid, else deemed
-#: received on the completing payment's day (a remainder of 0.00 on ``$on``).
+#: received on the completing payment's day (a remainder of 0.00 on ``$on``); none whose
+#: day is on or after the person's death.
 _DUE = f"""
 WITH t AS ({TARGETS}),
 due AS (
-    SELECT person_id,
+    SELECT person_id, death_date,
            CASE WHEN self_paid_on IS NOT NULL THEN '{POST_HOC}' ELSE '{DEEMED}' END
                AS kind,
            coalesce(self_paid_on, complete_on,
@@ -34,7 +39,7 @@ due AS (
 )
 SELECT c.person_id, c.payer, c.amount, c.basis, d.kind, d.booked_on
 FROM due d JOIN contribution c ON c.person_id = d.person_id AND c.payer <> 'self'
-WHERE d.booked_on IS NOT NULL
+WHERE d.booked_on IS NOT NULL AND (d.death_date IS NULL OR d.booked_on < d.death_date)
   AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.plan_version_id = $version
                   AND b.person_id = c.person_id AND b.payer = c.payer)
 ORDER BY c.person_id, c.payer

@@ -45,8 +45,9 @@ def open_lake(
 
 #: Per target of the version: what they owe themselves, the government's total, and
 #: the day their payments reached the remainder (``complete_on``) or, by their own
-#: payments alone, the whole contribution (``self_paid_on``). ``$prefix``: the hukou
-#: prefix of the region asked for.
+#: payments alone, the whole contribution (``self_paid_on``), and the death roster's
+#: ``death_date`` (nothing is withheld or booked from it on: docs/readings.md 24).
+#: ``$prefix``: the hukou prefix of the region asked for.
 TARGETS = """
 WITH gov AS (
     SELECT person_id, sum(amount) AS gov_total FROM contribution
@@ -62,7 +63,7 @@ paid AS (
                ROWS UNBOUNDED PRECEDING) AS running_self
     FROM payment WHERE amount > 0
 )
-SELECT g.person_id, p.id_number, p.name, p.hukou_region,
+SELECT g.person_id, p.id_number, p.name, p.hukou_region, p.death_date::DATE AS death_date,
        coalesce(o.self_due, 0)::DECIMAL(18, 2) AS self_due, g.gov_total,
        coalesce((SELECT sum(amount) FROM payment x WHERE x.person_id = g.person_id), 0)
            ::DECIMAL(18, 2) AS paid,

@@ -6,7 +6,9 @@ One request file (collection.bankfile) per run, of the targets of a plan version
 region who still owe a remainder and have an account on file; those who cannot be asked
 (no account, a line still waiting for its return) are listed instead. The batch, its
 lines and the file are one transaction: the file takes its name once the batch is
-committed.
+committed. A person who died on or before the request's date (the death roster,
+registry_person.death_date) gets no line: they are listed instead (HE-2018-3/3.2.1
+死亡冒领, docs/readings.md 24).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -55,8 +58,8 @@ class Withholding:
 
 
 #: The targets of ``TARGETS`` who still owe part of their remainder, with their latest
-#: account (from the resident-pension extracts) and whether a request line of theirs is
-#: still waiting for its return.
+#: account (from the resident-pension extracts), whether a request line of theirs is
+#: still waiting for its return, and whether they died on or before ``$on``.
 _OWED = f"""
 WITH t AS ({TARGETS}),
 account AS (
@@ -69,7 +72,8 @@ account AS (
 ),
 pending AS (SELECT DISTINCT person_id FROM pending_line)
 SELECT t.person_id, t.id_number, t.name, (t.self_due - t.paid)::DECIMAL(18, 2) AS owed,
-       a.account, q.person_id IS NOT NULL AS pending
+       a.account, q.person_id IS NOT NULL AS pending, t.death_date,
+       coalesce(t.death_date <= $on::DATE, false) AS dead
 FROM t LEFT JOIN account a ON a.person_id = t.person_id
 LEFT JOIN pending q ON q.person_id = t.person_id
 WHERE t.self_paid_on IS NULL AND t.complete_on IS NULL AND t.self_due > t.paid
@@ -132,20 +136,20 @@ def export_withholding(
             "ON b.id = l.batch_id WHERE NOT EXISTS (SELECT 1 FROM returned r "
             "WHERE r.reference = b.batch_no || '-' || l.seq)"
         )
-        owed = lake.sql(_OWED, params={"prefix": regions.hukou_prefix(region)}).to_arrow_table()
+        owed = lake.sql(
+            _OWED, params={"prefix": regions.hukou_prefix(region), "on": on}
+        ).to_arrow_table()
         rows = owed.to_pylist()
-        take = [r for r in rows if r["account"] and not r["pending"]]
+        take = [r for r in rows if r["account"] and not r["pending"] and not r["dead"]]
         left = [
             {
                 "id_number": r["id_number"],
                 "name": r["name"],
                 "owed": r["owed"],
-                "reason": "登记库中没有银行账号，请核实后再代扣"
-                if not r["account"]
-                else "已在尚未回盘的代扣批次中，待回盘后再代扣",
+                "reason": _left_out_reason(r),
             }
             for r in rows
-            if not r["account"] or r["pending"]
+            if not r["account"] or r["pending"] or r["dead"]
         ]
         number = 1 + int(
             db.scalar(
@@ -173,6 +177,7 @@ def export_withholding(
                 "lines": pa.array([len(lines)], pa.int32()),
                 "total": pa.array([total], db.MONEY),
                 "due_date": pa.array([calendar.deposit_deadline], pa.date32()),
+                "requested_on": pa.array([on], pa.date32()),
                 "file_name": [path.name],
                 "checksum": [hashlib.sha256(data).hexdigest()],
                 "created_by": [actor],
@@ -219,3 +224,15 @@ def export_withholding(
     return Withholding(
         batch_id, batch_no, path, len(lines), total, calendar.deposit_deadline, booked, left_out
     )
+
+
+def _left_out_reason(row: dict[str, Any]) -> str:
+    """Why a target who owes a remainder has no line in the request (Chinese)."""
+    if row["dead"]:
+        return (
+            f"死亡人员名单记载已于 {row['death_date']} 死亡，不再代扣"
+            "（HE-2018-3/3.2.1 严厉打击死亡冒领）"
+        )
+    if not row["account"]:
+        return "登记库中没有银行账号，请核实后再代扣"
+    return "已在尚未回盘的代扣批次中，待回盘后再代扣"

@@ -126,6 +126,11 @@ def _person(
     if hukou is not None and not (isinstance(hukou, str | int) and len(str(hukou)) == 6):
         r.fail("hukou_region", f"户籍地应为6位行政区划代码，实际为 {hukou!r}")
     row["hukou_region"] = str(hukou) if hukou is not None else None
+    # the death roster's date (docs/readings.md 24)
+    row["death_date"] = r.day(raw, "death_date", "")
+    birth = row.get("birth_date")
+    if row["death_date"] and birth and row["death_date"] < birth:
+        r.fail("death_date", f"死亡日期 {row['death_date']} 早于出生日期 {birth}")
     for key in ("student", "employee_pension", "employee_medical", "unable_to_work"):
         row[key] = bool(r.boolean(raw, key, ""))
     row["third_party_funding"] = r.amount(raw, "third_party_funding", "")

@@ -10,7 +10,8 @@ Readings: a person is in the jurisdiction when their hukou region lies under it;
 enrolled in the year = a resident-pension enrollment holding on any day of it,
 with the tier of the latest-starting such enrollment that names one (of two
 starting the same day, the higher); an employee-pension enrollment
-holding in the year makes ``employee_pension`` true; facts the registry does not
+holding in the year makes ``employee_pension`` true; the death date is the death
+roster's (``registry_person.death_date``, docs/readings.md 24); facts the registry does not
 hold (student, unable to work, income, third-party funding) are absent (false or
 null), as in a scenario that does not state them.
 """
@@ -37,6 +38,7 @@ PERSON_COLUMNS = {
     "id_number": "id_number",
     "name": "name",
     "birth_date": "birth_date",
+    "death_date": "death_date",
     "hukou_region": "hukou_region",
 }
 

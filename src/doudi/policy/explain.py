@@ -132,6 +132,10 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
         ),
         "not_enrolled": "未参加城乡居民基本养老保险（应动员参保，参保后按规定代缴）",
         "duplicate": "同一公民身份号码本年度已在另一行享受代缴，每年每人只能享受一次",
+        "deceased": (
+            f"死亡人员名单记载本人已于{row.get('death_date')}死亡（{y}年1月1日以前），"
+            "不再代缴、代扣或记账"
+        ),
     }
     return texts[code]
 
@@ -188,6 +192,11 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         lines.append("户籍地为省财政直管县（市），设区市负担部分由省级财政负担。")
     if "HE-2018-3/1" in basis:
         lines.append("已脱贫的建档立卡贫困人口同样纳入代缴范围。")
+    if "HE-2018-3/3.2.1" in basis:  # died during the year (docs/readings.md 24)
+        lines.append(
+            f"死亡人员名单记载本人已于{row.get('death_date')}死亡：{y}年度的代缴仍按计划列支"
+            "（本系统的解读），死亡之日起不再代扣个人缴费，也不再记视同实收或事后补助。"
+        )
     if "rp_contribution_subsidy" in row:  # Panzhihua's rule ran (policy/program.py)
         lines.append(
             f"政府缴费补贴按叠加后的缴费金额{yuan_zh(row['rp_contribution'])}对应档次给予"

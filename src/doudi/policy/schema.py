@@ -17,6 +17,7 @@ PEOPLE = ibis.schema(
         "id_number": "string",
         "name": "string",
         "birth_date": "date",
+        "death_date": "date",
         "hukou_region": "string",
         "student": "boolean",
         "employee_pension": "boolean",

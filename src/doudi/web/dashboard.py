@@ -1,8 +1,10 @@
 """The officers' dashboard: coverage of poor people per county, government amounts by
 payer and year, from the registry (the same readings as the comparison and the plan:
-a status or an enrollment holding today). Amounts: each region's latest version of a
-year; a person planned both in a county's version and in their jurisdiction's counts
-once, by the county's (the most specific)."""
+a status or an enrollment holding today, of the people alive today: no death date, or
+one after today, as the plan and the withholding read the death roster, docs/readings.md
+24). Amounts: each region's latest version of a year; a person planned both in a
+county's version and in their jurisdiction's counts once, by the county's (the most
+specific)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ _COVERAGE = """
 WITH poor AS (
     SELECT DISTINCT s.person_id, substr(p.hukou_region, 1, 6) AS county
     FROM registry_status_period s JOIN registry_person p ON p.id = s.person_id
-    WHERE p.hukou_region LIKE %s AND p.death_date IS NULL
+    WHERE p.hukou_region LIKE %s AND (p.death_date IS NULL OR p.death_date > %s)
       AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
 ),
 insured AS (
@@ -71,7 +73,7 @@ def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
         return dict(found)
     like = scope.prefix + "%"
     with connection.cursor() as cur:
-        cur.execute(_COVERAGE, [like, today, today, today, today])
+        cur.execute(_COVERAGE, [like, today, today, today, today, today])
         counties = [
             {
                 "code": code,

@@ -29,7 +29,19 @@ CATEGORY_ORDER = ("tekun", "severe_disability", "dibao", "registered_poor")
 #: Statuses that may have a share of their own beside ``gov_paid_share`` (Chongqing).
 OWN_SHARE = ("tekun", "severe_disability")
 #: The steps' working columns, dropped once the rule is done.
-WORKING = ("rp_why_not_basis", "_age_jan1", "_age_dec31", "_eligible_before", "_duplicate")
+WORKING = (
+    "rp_why_not_basis",
+    "_age_jan1",
+    "_age_dec31",
+    "_dead",
+    "_died_in_year",
+    "_eligible_before",
+    "_duplicate",
+)
+#: The documents' one sentence on the dead (死亡冒领, fund safety), cited for a person
+#: who died before the year and for one who dies during it, in every jurisdiction
+#: (docs/readings.md 24).
+DEATH_CLAUSE = "HE-2018-3/3.2.1"
 
 
 def windows(p: Params) -> list[Window]:
@@ -108,15 +120,20 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
 def targets(t: ir.Table, terms: Terms) -> ir.Table:
     """``rp_category``: the status that decides the amount and the payer, one
     subsidy only (CQ-2018-82/2.1.1 多重身份; the document's reading of who is a
-    target, rules/resident_pension_documents.py); and the ages the conditions read.
+    target, rules/resident_pension_documents.py); the ages the conditions read;
+    ``_dead``: died before 1 January (the death roster's date), ``_died_in_year``:
+    died during the year (HE-2018-3/3.2.1, docs/readings.md 24).
     """
     y = terms.year
+    first, last = date(y, 1, 1), date(y, 12, 31)
     # Each derived value becomes a column before it is used again, so the
     # compiled SQL refers to it instead of repeating its expression.
     return t.mutate(
         rp_category=terms.rules.targets.category(t),
-        _age_jan1=age_on(t.birth_date, date(y, 1, 1)),
-        _age_dec31=age_on(t.birth_date, date(y, 12, 31)),
+        _age_jan1=age_on(t.birth_date, first),
+        _age_dec31=age_on(t.birth_date, last),
+        _dead=_dead_before(t, y),
+        _died_in_year=t.death_date.between(first, last).fill_null(False),
     )
 
 
@@ -125,7 +142,8 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
     clause of each reason: not a target; a hukou elsewhere (JX-2017-58/2.1.1);
     an in-school student, in the employee pension, under 16 on 31 December
     (GF-2014-8/4); 60 or over on 1 January (GF-2014-8/8, CQ-2018-82/2.1.1); not
-    enrolled where the document requires it (its main clause); a year outside
+    enrolled where the document requires it (its main clause); died before
+    1 January (HE-2018-3/3.2.1: 死亡冒领; docs/readings.md 24); a year outside
     the policy's period.
     """
     rules = terms.rules
@@ -134,7 +152,7 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
     # Why a person is not a target: one reason, and the other conditions are
     # not listed for them (most people of a batch are not targets at all).
     not_target = rules.targets.not_target(t)
-    checks: list[tuple[ir.BooleanValue, str, str]] = []
+    checks: list[tuple[ir.BooleanValue, str, str]] = [(t._dead, "deceased", DEATH_CLAUSE)]
     if terms.hukou_province:
         elsewhere = t.hukou_region.substr(0, 2) != terms.hukou_province[:2]
         checks.append((t.hukou_region.isnull() | elsewhere, "hukou", rules.conditions))
@@ -197,11 +215,12 @@ def contribution(t: ir.Table, terms: Terms) -> ir.Table:
     PZH-2018-195/1.1: 符合参加…条件的), a target not yet enrolled is enrolled at
     the minimum tier with the government's contribution. A poor person who stays
     on the old minimum after a raise contributes at that tier, and it is the
-    minimum tier for them: the share applies to it.
+    minimum tier for them: the share applies to it. A person who died before the
+    year contributes nothing (HE-2018-3/3.2.1).
     """
     minimum_tier, retained = terms.minimum_tier, terms.retained
     joins = t.rp_enrolled | (ibis.literal(not terms.requires_enrollment) & t.rp_eligible)
-    contributes = joins & (t._age_jan1 < terms.pension_age)
+    contributes = joins & (t._age_jan1 < terms.pension_age) & ~t._dead
     return t.mutate(
         # one joining now (not enrolled) joins at the minimum tier
         rp_contribution=to_money(
@@ -247,8 +266,10 @@ def gov_paid_amount(t: ir.Table, terms: Terms) -> ir.Table:
 def basis(t: ir.Table, terms: Terms) -> ir.Table:
     """``rp_basis``: for a person paid for, the document's main clause, the
     clauses it also cites (HE-2018-3/2.1.2), the one counting exited registered
-    poor (HE-2018-3/1) and the keep-the-minimum-tier clause where it applied; for
-    anyone else the clause of each reason."""
+    poor (HE-2018-3/1), the keep-the-minimum-tier clause where it applied and
+    HE-2018-3/3.2.1 for a person who dies during the year (nothing is withheld or
+    booked from the death on: docs/readings.md 24); for anyone else the clause of
+    each reason."""
     rules = terms.rules
     parts: list[tuple[ir.BooleanValue, str]] = [(ibis.literal(True), rules.clause)]
     parts += [(ibis.literal(True), clause) for clause in rules.also_cites]
@@ -256,7 +277,14 @@ def basis(t: ir.Table, terms: Terms) -> ir.Table:
         exited = (t.rp_category == "registered_poor") & t.rp_exited_registered_poor
         parts.append((exited, rules.exited_included))
     parts.append((t.rp_retained_tier, rules.keep_tier))
+    parts.append((t._died_in_year, DEATH_CLAUSE))
     return t.mutate(rp_basis=ibis.ifelse(t.rp_eligible, join_codes(parts), t.rp_why_not_basis))
+
+
+def _dead_before(t: ir.Table, year: int) -> ir.BooleanValue:
+    """Died before 1 January of ``year``: no pension is drawn for the dead
+    (HE-2018-3/3.2.1 死亡冒领)."""
+    return (t.death_date < date(year, 1, 1)).fill_null(False)
 
 
 def pzh_contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
@@ -300,7 +328,7 @@ def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
         )
     )
     qualifies = t.rpx_registered_poor & ~t.rp_enrolled & ~t.rp_ever_enrolled
-    qualifies = qualifies & (age_at >= pension_age)
+    qualifies = qualifies & (age_at >= pension_age) & ~_dead_before(t, p.year)
     month_start = at.truncate("M")
     pension_from = (month_start + ibis.interval(months=1)).cast("date")
     return t.mutate(
@@ -316,7 +344,7 @@ def sd_early_pension(t: ir.Table, p: Params) -> ir.Table:
     review, draw the pension 5 years early (at 55 instead of 60)."""
     years = int(p.get("resident_pension.early_pension_years"))
     pension_age = int(p.get("resident_pension.pension_age"))
-    qualifies = t.rpx_severe_disability & t.rp_enrolled
+    qualifies = t.rpx_severe_disability & t.rp_enrolled & ~_dead_before(t, p.year)
     return t.mutate(
         rp_early_pension=qualifies,
         rp_early_pension_age=ibis.ifelse(qualifies, pension_age - years, ibis.null("int64")),
