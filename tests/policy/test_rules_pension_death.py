@@ -116,3 +116,16 @@ def test_a_death_date_that_is_not_a_date_is_refused():
     with pytest.raises(ScenarioError) as caught:
         evaluate({"jurisdiction": "500000", "year": 2018, "people": [poor_chongqing("去年")]})
     assert "字段 death_date：日期格式应为 YYYY-MM-DD" in caught.value.problems[0]
+
+
+def test_HE_2018_3_3_2_1_died_before_the_year_gets_no_medical_subsidy_either():
+    """The medical contribution subsidy follows the pension's reading: nobody dead before
+    the year is subsidised or owes the year's contribution; a death during the year keeps
+    the year (CQ-2018-82/2.2.1: 100% of the 220.00 personal contribution)."""
+    dead = one("500000", 2018, poor_chongqing("2017-10-01"), **CQ)["resident_medical"]
+    assert (dead["contribution"], dead["subsidy"], dead["self_due"]) == ("0.00", "0.00", "0.00")
+    assert dead["reasons"] == ["deceased"] and "HE-2018-3/3.2.1" in dead["basis"]
+    assert "2017-10-01死亡" in dead["explanation"]
+    during = one("500000", 2018, poor_chongqing("2018-05-10"), **CQ)["resident_medical"]
+    # 220.00 × 100% = 220.00 subsidised; 220.00 − 220.00 = 0.00 own
+    assert (during["subsidy"], during["self_due"]) == ("220.00", "0.00")

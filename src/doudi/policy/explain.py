@@ -232,10 +232,15 @@ def medical(row: dict[str, Any], p: Params, used: list[Value]) -> str:
             "exit_marked": "建档立卡贫困人口已标注脱贫，不在资助范围内",
             "no_status": f"{p.year}年内不具有资助参保的困难群体身份",
             "employee_medical": "已参加城镇职工基本医疗保险",
+            "deceased": (
+                f"死亡人员名单记载本人已于{row.get('death_date')}死亡"
+                f"（{p.year}年1月1日以前），不再资助参保"
+            ),
         }
         why = "；".join(reasons[c] for c in row["rm_reasons"].split(";") if c)
+        cited = [(c, "medical") for c in row["rm_basis"]]
         return f"{name}：{p.year}年城乡居民医保个人缴费不享受财政资助。原因：{why}。\n" + quotes(
-            [(cid, "medical")]
+            cited
         )
     share = Decimal(row["rm_share"]) * 100
     category = vocab.STATUS.label(row["rm_category"])

@@ -24,6 +24,7 @@ import ibis.expr.types as ir
 
 from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, to_money
 from doudi.policy.params import Params
+from doudi.policy.rules.resident_pension import DEATH_CLAUSE
 from doudi.policy.rules.status import Window
 
 MAIN_CLAUSE = {
@@ -121,9 +122,13 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
         *[(t.rm_category == name, ratio(v)) for name, v in shares.items()], else_=ratio(0)
     )
     exit_marked = t.rm_category.isnull() & t.rmx_registered_poor
+    # no contribution is paid for a person who died before the year (HE-2018-3/3.2.1,
+    # docs/readings.md 24), as for the pension
+    dead = (t.death_date < date(p.year, 1, 1)).fill_null(False)
     t = t.mutate(
         rm_reasons=join_codes(
             [
+                (dead, "deceased"),
                 (exit_marked, "exit_marked"),
                 (t.rm_category.isnull() & ~exit_marked, "no_status"),
                 (t.employee_medical, "employee_medical"),
@@ -134,8 +139,10 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     t = t.mutate(rm_eligible=t.rm_reasons == "")
     t = t.mutate(rm_share=ibis.ifelse(t.rm_eligible, t.rm_share, ratio(0)))
     t = t.mutate(rm_subsidy=to_money(money(standard).cast(RATIO) * t.rm_share))
+    # the dead contribute nothing: nothing is due from them either
+    due = ibis.ifelse(dead, money(Decimal(0)), money(standard))
     return t.mutate(
-        rm_contribution=money(standard),
-        rm_self_due=to_money(money(standard) - t.rm_subsidy),
-        rm_basis=ibis.literal(main + ";"),
+        rm_contribution=due,
+        rm_self_due=to_money(due - t.rm_subsidy),
+        rm_basis=ibis.ifelse(dead, ibis.literal(f"{main};{DEATH_CLAUSE};"), main + ";"),
     )
