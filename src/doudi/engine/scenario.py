@@ -16,8 +16,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from doudi.core import idnumber
-from doudi.core.money import MoneyError, yuan
+from doudi.core import idnumber, money
+from doudi.core.money import MoneyError
 from doudi.engine import backend, settlement
 from doudi.engine.results import format_results
 from doudi.policy import jurisdictions, schema
@@ -81,7 +81,9 @@ class _Reader:
         if value is None:
             return None
         try:
-            amount = yuan(str(value) if isinstance(value, float) else value)
+            # what a person typed: exact to the fen and within DECIMAL(18, 2), never
+            # rounded silently (core.money.given)
+            amount = money.given(str(value) if isinstance(value, float) else value)
         except MoneyError as exc:
             self.fail(where + key, str(exc))
             return None
@@ -248,7 +250,10 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
 def evaluate(scenario: Any) -> dict[str, Any]:
     """Evaluate a scenario mapping and return ``{"results": [...]}``."""
     checked, rows, statuses = parse(scenario)
-    plan = backend.plan(checked.jurisdiction, checked.year, scenario.get("parameters") or {})
+    try:
+        plan = backend.plan(checked.jurisdiction, checked.year, scenario.get("parameters") or {})
+    except ParameterError as exc:  # a year or override without parameters in force
+        raise ScenarioError([f"字段 year：{exc}"]) from None
     params = plan.params
     out = plan.run(
         people=pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow()),

@@ -1,0 +1,39 @@
+"""A scenario with a year without parameters or an amount beyond money's limits is
+refused in Chinese, naming the field (issue #19 §4: MissingParameter and ArrowInvalid
+tracebacks, and a three-decimal tier silently rounded)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_id, person, status
+from doudi.engine.scenario import ScenarioError, evaluate
+
+
+def scenario(year: int, **rp: object) -> dict:
+    p = person(
+        make_id("500102", "19800512"),
+        statuses=[status("registered_poor", "2016-06-01")],
+        resident_pension={"enrolled": True, **rp},
+    )
+    return {"jurisdiction": "500000", "year": year, "people": [p]}
+
+
+def test_a_year_without_parameters_is_named_not_a_traceback():
+    # CQ-2018-82 covers 2018–2020: 2012 has no parameters in force
+    with pytest.raises(ScenarioError) as refused:
+        evaluate(scenario(2012, tier=100))
+    assert any("字段 year" in p and "2012年没有有效的参数" in p for p in refused.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("tier", "reason"),
+    [
+        ("99999999999999999999999", "超出上限"),  # beyond DECIMAL(18, 2): was ArrowInvalid
+        ("100.005", "最多两位小数"),  # was rounded to 100.01 without a word
+    ],
+)
+def test_an_amount_beyond_money_is_refused_naming_the_field(tier: str, reason: str):
+    with pytest.raises(ScenarioError) as refused:
+        evaluate(scenario(2018, tier=tier))
+    assert any("resident_pension.tier" in p and reason in p for p in refused.value.problems)
