@@ -344,6 +344,9 @@ def test_payments_are_recorded_once_per_serial_number(registry, tmp_path):
         ("D|1|6217|甲|ID|30.00|0.00||9999|x", "未知的银行结果代码「9999」"),
         ("D|1|6217|甲|ID|30|30.00|20180710|0000|x", "应扣金额应为两位小数的金额"),
         ("D|1|6217|甲|ID|30.00|30.00|20180230|0000|x", "扣款日期应为 YYYYMMDD 格式的日期"),
+        # issue #19 §4: ten fields led by another letter was "应为 10 个字段，实为 10 个"
+        ("X|1|6217|甲|ID|30.00|30.00|20180710|0000|x", "明细记录应以 D 开头，实为「X」"),
+        ("D|1|6217|甲|ID|30.00|30.00|20180710|0000", "应为 10 个字段（D|…），实为 9 个"),
     ],
 )
 def test_a_return_line_that_contradicts_itself_is_refused(record, reason):

@@ -37,3 +37,10 @@ def test_an_amount_beyond_money_is_refused_naming_the_field(tier: str, reason: s
     with pytest.raises(ScenarioError) as refused:
         evaluate(scenario(2018, tier=tier))
     assert any("resident_pension.tier" in p and reason in p for p in refused.value.problems)
+
+
+def test_a_year_out_of_range_is_named_as_such_not_as_not_four_digits():
+    # issue #19 §4: 1900 has four digits; "应为四位年份" was the wrong reason
+    with pytest.raises(ScenarioError) as refused:
+        evaluate(scenario(1900, tier=100))
+    assert "字段 year：应为 2000–2100 之间的年份，实际为 1900" in refused.value.problems

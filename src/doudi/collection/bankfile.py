@@ -262,8 +262,11 @@ def parse_return(data: bytes) -> BankReturnFile:
 
 def _return_line(record: str, i: int, problems: list[str]) -> ReturnLine | None:
     f = record.split("|")
-    if len(f) != 10 or f[0] != "D":
-        problems.append(f"第 {i} 行：明细记录应为 D 开头的 10 个字段，实为 {len(f)} 个")
+    if len(f) != 10:
+        problems.append(f"第 {i} 行：明细记录应为 10 个字段（D|…），实为 {len(f)} 个")
+        return None
+    if f[0] != "D":
+        problems.append(f"第 {i} 行：明细记录应以 D 开头，实为「{f[0][:10]}」")
         return None
     before = len(problems)
     seq = _parse_int(f[1], i, "序号", problems)

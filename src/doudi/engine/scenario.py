@@ -221,7 +221,7 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        problems.append(f"字段 year：应为四位年份，实际为 {year!r}")
+        problems.append(f"字段 year：应为 2000–2100 之间的年份，实际为 {year!r}")
     people = scenario.get("people")
     if not isinstance(people, list) or not people:
         problems.append("字段 people：应为非空列表")

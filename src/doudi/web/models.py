@@ -57,6 +57,20 @@ class Job(models.Model):
     started_at = models.DateTimeField("开始时间", null=True)
     finished_at = models.DateTimeField("结束时间", null=True)
 
+    def stage_in(self, language: str | None) -> str:
+        """The stage in the user's language: the jobs name their stages "中文 / English"
+        (as the command line prints them); a page shows one of the two."""
+        zh, _, en = self.stage.partition(" / ")
+        return en if language == "en" and en else zh
+
+    @property
+    def stage_zh(self) -> str:
+        return self.stage_in("zh")
+
+    @property
+    def stage_en(self) -> str:
+        return self.stage_in("en")
+
     class Meta:
         db_table = "web_job"
         indexes = [models.Index(fields=["state", "created_at"], name="job_queue")]
