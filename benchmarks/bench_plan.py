@@ -110,6 +110,8 @@ target AS (  -- registered poor (respecting exit marks), dibao or tekun on a day
 ),
 person AS (
     SELECT e.person_id, e.tier, e.employee, t.person_id IS NOT NULL AS target,
+           coalesce(p.death_date < $first, false) AS dead,  -- HE-2018-3/3.2.1
+           coalesce(p.death_date BETWEEN $first AND $last, false) AS died_in_year,
            $year - year(p.birth_date)
                - (month(p.birth_date) * 100 + day(p.birth_date) > 101)::INT AS age_jan1,
            $year - year(p.birth_date) AS age_dec31
@@ -120,11 +122,16 @@ person AS (
 ),
 decided AS (
     SELECT person_id,
-           CASE WHEN age_jan1 < 60 THEN coalesce(tier, 100.00) ELSE 0.00 END AS contribution,
-           target AND NOT employee AND age_dec31 >= 16 AND age_jan1 < 60 AS eligible,
-           CASE WHEN NOT target OR (NOT employee AND age_dec31 >= 16 AND age_jan1 < 60)
-                THEN 'JX-2017-58/2.1.1'
+           CASE WHEN age_jan1 < 60 AND NOT dead THEN coalesce(tier, 100.00) ELSE 0.00 END
+               AS contribution,
+           target AND NOT dead AND NOT employee AND age_dec31 >= 16 AND age_jan1 < 60
+               AS eligible,
+           CASE WHEN NOT target THEN 'JX-2017-58/2.1.1'
+                WHEN NOT dead AND NOT employee AND age_dec31 >= 16 AND age_jan1 < 60
+                THEN concat_ws(';', CASE WHEN died_in_year THEN 'HE-2018-3/3.2.1' END,
+                               'JX-2017-58/2.1.1')
                 ELSE concat_ws(';', CASE WHEN age_jan1 >= 60 THEN 'GF-2014-8/8' END,
+                               CASE WHEN dead THEN 'HE-2018-3/3.2.1' END,
                                CASE WHEN employee OR age_dec31 < 16 THEN 'JX-2017-58/2.1.1' END)
            END AS basis
     FROM person
