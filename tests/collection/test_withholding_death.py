@@ -26,8 +26,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
+from test_bank import write_csv
 
 from doudi.collection.payments import import_payments
 from doudi.collection.withholding import export_withholding
@@ -47,11 +46,6 @@ PEOPLE = {  # ID number, name, list, death date, bank account
     "G": ("500102197006060066", "己六", "poverty", "2018-05-10", "6217000000000000066"),
 }
 ID = {k: id17(v[0]) for k, v in PEOPLE.items()}
-
-
-def write_csv(path: Path, columns: dict[str, list[str]]) -> Path:
-    pacsv.write_csv(pa.table(columns), path)
-    return path
 
 
 def load(registry: db.Database, tmp_path: Path) -> int:

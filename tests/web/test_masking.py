@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
+from tests.web.test_web import _web_db  # noqa: F401 (the web application's databases)
 
 from conftest import make_id
 
@@ -38,18 +39,8 @@ def csv_bytes(columns: dict[str, list[str]]) -> bytes:
     return sink.getvalue()
 
 
-@pytest.fixture(scope="session")
-def _web_db(_django: None) -> Any:
-    from doudi.store import db
-
-    database = db.Database()
-    database.migrate()
-    db.Database("jobs").migrate()
-    return database
-
-
 @pytest.fixture
-def site(_web_db: Any, tmp_path: Path) -> Any:
+def site(_web_db: Any, tmp_path: Path) -> Any:  # noqa: F811
     from django.core.cache import cache
     from django.core.management import call_command
     from django.test import override_settings

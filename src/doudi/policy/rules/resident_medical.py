@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 
 from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, to_money
 from doudi.policy.params import Params
-from doudi.policy.rules.resident_pension import DEATH_CLAUSE
+from doudi.policy.rules.resident_pension import DEATH_CLAUSE, dead_before
 from doudi.policy.rules.status import Window
 
 MAIN_CLAUSE = {
@@ -124,7 +124,7 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     exit_marked = t.rm_category.isnull() & t.rmx_registered_poor
     # no contribution is paid for a person who died before the year (HE-2018-3/3.2.1,
     # docs/readings.md 24), as for the pension
-    dead = (t.death_date < date(p.year, 1, 1)).fill_null(False)
+    dead = dead_before(t, p.year)
     t = t.mutate(
         rm_reasons=join_codes(
             [

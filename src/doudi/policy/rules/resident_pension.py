@@ -132,7 +132,7 @@ def targets(t: ir.Table, terms: Terms) -> ir.Table:
         rp_category=terms.rules.targets.category(t),
         _age_jan1=age_on(t.birth_date, first),
         _age_dec31=age_on(t.birth_date, last),
-        _dead=_dead_before(t, y),
+        _dead=dead_before(t, y),
         _died_in_year=t.death_date.between(first, last).fill_null(False),
     )
 
@@ -281,7 +281,7 @@ def basis(t: ir.Table, terms: Terms) -> ir.Table:
     return t.mutate(rp_basis=ibis.ifelse(t.rp_eligible, join_codes(parts), t.rp_why_not_basis))
 
 
-def _dead_before(t: ir.Table, year: int) -> ir.BooleanValue:
+def dead_before(t: ir.Table, year: int) -> ir.BooleanValue:
     """Died before 1 January of ``year``: no pension is drawn for the dead
     (HE-2018-3/3.2.1 死亡冒领)."""
     return (t.death_date < date(year, 1, 1)).fill_null(False)
@@ -328,7 +328,7 @@ def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
         )
     )
     qualifies = t.rpx_registered_poor & ~t.rp_enrolled & ~t.rp_ever_enrolled
-    qualifies = qualifies & (age_at >= pension_age) & ~_dead_before(t, p.year)
+    qualifies = qualifies & (age_at >= pension_age) & ~dead_before(t, p.year)
     month_start = at.truncate("M")
     pension_from = (month_start + ibis.interval(months=1)).cast("date")
     return t.mutate(
@@ -344,7 +344,7 @@ def sd_early_pension(t: ir.Table, p: Params) -> ir.Table:
     review, draw the pension 5 years early (at 55 instead of 60)."""
     years = int(p.get("resident_pension.early_pension_years"))
     pension_age = int(p.get("resident_pension.pension_age"))
-    qualifies = t.rpx_severe_disability & t.rp_enrolled & ~_dead_before(t, p.year)
+    qualifies = t.rpx_severe_disability & t.rp_enrolled & ~dead_before(t, p.year)
     return t.mutate(
         rp_early_pension=qualifies,
         rp_early_pension_age=ibis.ifelse(qualifies, pension_age - years, ibis.null("int64")),
