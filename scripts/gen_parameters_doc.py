@@ -37,7 +37,7 @@ def show(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
+        return "[" + ", ".join(show(x) for x in value) + "]"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)

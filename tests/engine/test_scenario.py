@@ -19,7 +19,7 @@ def test_all_problems_are_reported_at_once_naming_person_and_field():
                 make_id("500102", "19800101"), statuses=[{"status": "tekun", "from": "2018-02-30"}]
             ),
             person(
-                make_id("500102", "19800101"), resident_pension={"enrolled": "yes", "tier": 0.1}
+                make_id("500102", "19800102"), resident_pension={"enrolled": "yes", "tier": 0.1}
             ),
         ],
     }
@@ -29,7 +29,8 @@ def test_all_problems_are_reported_at_once_naming_person_and_field():
     assert problems[0].startswith("第1个人（王秀英），字段 id_number：身份证号校验码错误")
     assert "第2个人（测试），字段 statuses[0].from：日期格式应为 YYYY-MM-DD" in problems[1]
     assert "resident_pension.enrolled：应为 true 或 false" in problems[2]
-    assert "resident_pension.tier" not in " ".join(problems)  # 0.1 read exactly as text
+    # 0.1 is read exactly as text (not 0.1000000000000000055…), then is no tier
+    assert "字段 resident_pension.tier：缴费档次 0.1 元不是" in problems[3]
 
 
 def test_a_county_code_resolves_to_its_jurisdiction():

@@ -1,13 +1,21 @@
 """A scenario with a year without parameters or an amount beyond money's limits is
 refused in Chinese, naming the field (issue #19 §4: MissingParameter and ArrowInvalid
-tracebacks, and a three-decimal tier silently rounded)."""
+tracebacks, and a three-decimal tier silently rounded); so is a parameter override that is
+no number or beyond range, and the command line shows no traceback for any of them."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import make_id, person, status
 from doudi.engine.scenario import ScenarioError, evaluate
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def scenario(year: int, **rp: object) -> dict:
@@ -44,3 +52,52 @@ def test_a_year_out_of_range_is_named_as_such_not_as_not_four_digits():
     with pytest.raises(ScenarioError) as refused:
         evaluate(scenario(1900, tier=100))
     assert "字段 year：应为 2000–2100 之间的年份，实际为 1900" in refused.value.problems
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("abc", "无法识别的值 'abc'（单位 yuan）"),  # was decimal.InvalidOperation
+        ("1e30", "数值超出范围，实为 '1e30'"),
+        ("NaN", "数值超出范围，实为 'NaN'"),
+        (None, "缺少取值（不覆盖请删去此项）"),  # was decimal.InvalidOperation too
+    ],
+)
+def test_a_wrong_parameter_override_is_refused_naming_the_parameter(value: str | None, reason: str):
+    what_if = {**scenario(2018, tier=100), "parameters": {"resident_pension.minimum_tier": value}}
+    with pytest.raises(ScenarioError) as refused:
+        evaluate(what_if)
+    assert refused.value.problems == [
+        f"字段 parameters：参数覆盖 resident_pension.minimum_tier：{reason}"
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("what_if", "message"),
+    [
+        (scenario(2018, tier="99999999999999999999999"), "resident_pension.tier：金额超出上限"),
+        (
+            {**scenario(2018, tier=100), "parameters": {"resident_pension.minimum_tier": "abc"}},
+            "字段 parameters：参数覆盖 resident_pension.minimum_tier：无法识别的值 'abc'",
+        ),
+        (
+            {**scenario(2018, tier=100), "parameters": {"resident_pension.minimum_tier": "1e30"}},
+            "字段 parameters：参数覆盖 resident_pension.minimum_tier：数值超出范围",
+        ),
+        (scenario(2012), "字段 year：重庆市（500000）2012年没有有效的参数"),
+    ],
+)
+def test_the_command_line_says_so_in_chinese_with_exit_2_and_no_traceback(
+    what_if: dict, message: str
+):
+    out = subprocess.run(
+        [sys.executable, "-m", "doudi.cli", "evaluate", "-"],
+        input=json.dumps(what_if),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert out.returncode == 2 and out.stdout == ""
+    assert "Traceback" not in out.stderr and message in out.stderr

@@ -6,13 +6,42 @@ hand from the document's sentence, with the arithmetic beside it.
 
 from __future__ import annotations
 
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
 from conftest import make_id, one, person, run, status
+from doudi.engine import backend, scenario
+from doudi.engine.results import format_results
+from doudi.policy import schema
 
 CQ = {"resident_pension.minimum_tier": 100}
 
 
 def rp(result):
     return result["resident_pension"]
+
+
+def one_id_on_two_rows(
+    jurisdiction: str, year: int, a: dict[str, Any], b: dict[str, Any], **params: Any
+) -> list[dict[str, Any]]:
+    """The rules run on a people table holding ``b`` under ``a``'s ID number.
+
+    A scenario refuses one person twice (tests/engine/test_scenario_checks.py) and the
+    registry holds one person per ID number, so no command hands the rules such a
+    table; the rules still pay once per person and year over any table they are given.
+    """
+    checked, rows, statuses = scenario.parse(
+        {"jurisdiction": jurisdiction, "year": year, "parameters": params, "people": [a, b]}
+    )
+    rows[1]["id_number"] = rows[0]["id_number"]
+    plan = backend.plan(checked.jurisdiction, year, params)
+    out = plan.run(
+        people=pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow()),
+        statuses=pa.Table.from_pylist(statuses, schema=schema.STATUSES.to_pyarrow()),
+    )
+    return format_results(sorted(out.to_pylist(), key=lambda r: r["row_no"]), plan.params)
 
 
 # --- NAT-2017-59/2.1 (national default, e.g. Sichuan outside Panzhihua) -------------------
@@ -37,6 +66,56 @@ def test_NAT_2017_59_2_1_exit_marked_before_the_year_gets_nothing():
     r = rp(one("510000", 2018, p))
     assert r["gov_paid"] == "0.00" and r["reasons"] == ["exit_marked"]
     assert "标注脱贫" in r["explanation"]
+
+
+# --- GF-2014-8/4 (who the scheme covers, every jurisdiction) ------------------------------
+
+#: Each jurisdiction and a county of it.
+COUNTIES = {
+    "360000": "360102",
+    "130000": "130682",
+    "130200": "130281",
+    "370000": "370102",
+    "510400": "510402",
+    "510000": "510104",
+    "500000": "500102",
+}
+
+
+@pytest.mark.parametrize("jurisdiction", sorted(COUNTIES))
+def test_GF_2014_8_4_an_enrolled_student_contributes_nothing(jurisdiction):
+    # 年满16周岁（不含在校学生）: a dibao student of 18 recorded as enrolled at the 100
+    # tier is no contributor: contribution 0.00, nothing paid, 0.00 due (was 100.00 due
+    # beside an explanation saying students are not contributors)
+    p = person(
+        make_id(COUNTIES[jurisdiction], "20000101"),
+        student=True,
+        statuses=[status("dibao", "2016-01-01")],
+        resident_pension={"enrolled": True, "tier": 100},
+    )
+    r = rp(one(jurisdiction, 2018, p, **CQ))
+    assert (r["contribution"], r["gov_paid"], r["self_due"]) == ("0.00", "0.00", "0.00")
+    assert "GF-2014-8/4" in r["basis"]
+    assert "为在校学生，不属于城乡居民基本养老保险的参保范围" in r["explanation"]
+    assert "缴费0.00元，个人应缴0.00元" in r["explanation"]
+    assert "【GF-2014-8/4】" in r["explanation"]
+
+
+def test_GF_2014_8_4_an_enrolled_child_contributes_nothing():
+    # born 2010-01-01: 8 on 31 Dec 2018, under 16; no status either: before, 100.00 due
+    p = person(make_id("500102", "20100101"), resident_pension={"enrolled": True, "tier": 100})
+    r = rp(one("500000", 2018, p, **CQ))
+    assert (r["contribution"], r["self_due"]) == ("0.00", "0.00")
+    assert r["reasons"] == ["no_status"] and r["basis"] == ["CQ-2018-82/2.1.1", "GF-2014-8/4"]
+    assert "但2018年12月31日未满16周岁，不属于城乡居民基本养老保险的参保范围" in r["explanation"]
+
+
+def test_GF_2014_8_4_sixteen_by_31_december_contributes_at_their_tier():
+    # born 2002-12-31: 16 on 31 Dec 2018, in the scheme: no status, so 200.00 is their own
+    p = person(make_id("500102", "20021231"), resident_pension={"enrolled": True, "tier": 200})
+    r = rp(one("500000", 2018, p, **CQ))
+    assert (r["contribution"], r["self_due"]) == ("200.00", "200.00")
+    assert "GF-2014-8/4" not in r["basis"] and "参保范围" not in r["explanation"]
 
 
 # --- JX-2017-58/2.1.1 ---------------------------------------------------------------------
@@ -129,10 +208,9 @@ def test_HE_2018_3_2_1_1_province_direct_county_province_pays_city_third():
 
 
 def test_HE_2018_3_2_1_1_once_per_person_per_year():
-    pid = make_id("130281", "19881111")
-    a = person(pid, statuses=[status("dibao", "2018-01-01")])
-    b = person(pid, statuses=[status("registered_poor", "2016-01-01")])
-    first, second = run("130000", 2018, [a, b])
+    a = person(make_id("130281", "19881111"), statuses=[status("dibao", "2018-01-01")])
+    b = person(make_id("130281", "19881112"), statuses=[status("registered_poor", "2016-01-01")])
+    first, second = one_id_on_two_rows("130000", 2018, a, b)
     assert rp(first)["gov_paid"] == "100.00"
     assert rp(second)["gov_paid"] == "0.00" and rp(second)["reasons"] == ["duplicate"]
     assert "只能享受一次" in rp(second)["explanation"]
@@ -328,10 +406,9 @@ def test_SD_2017_37_2_1_and_PZH_2018_195_1_1_cover_those_who_may_enroll():
 def test_CQ_2018_82_2_1_1_one_id_on_two_rows_gets_the_better_status_once():
     # the poverty office's row first (70%), civil affairs' tekun row second (100%):
     # one subsidy, the more favourable: 100.00 from civil affairs; the other row nothing
-    pid = make_id("500102", "19650315")
-    poor = person(pid, statuses=[status("registered_poor", "2015-01-01")])
-    tekun = person(pid, statuses=[status("tekun", "2016-01-01")])
-    first, second = run("500000", 2018, [poor, tekun], **CQ)
+    poor = person(make_id("500102", "19650315"), statuses=[status("registered_poor", "2015-01-01")])
+    tekun = person(make_id("500102", "19650316"), statuses=[status("tekun", "2016-01-01")])
+    first, second = one_id_on_two_rows("500000", 2018, poor, tekun, **CQ)
     assert rp(first)["reasons"] == ["duplicate"] and rp(first)["gov_paid"] == "0.00"
     assert (rp(second)["gov_paid"], rp(second)["funding"]) == (
         "100.00",

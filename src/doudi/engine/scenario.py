@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from doudi.core import idnumber, money
 from doudi.core.money import MoneyError
-from doudi.engine import backend, settlement
+from doudi.engine import backend, scenario_checks, settlement
 from doudi.engine.results import format_results
 from doudi.policy import jurisdictions, schema
 from doudi.policy.parameters import ParameterError
@@ -115,7 +115,7 @@ def _person(
         problems.append(f"第{index + 1}个人：应为映射（键: 值）")
         return {}, []
     name = str(raw.get("name") or "")
-    r = _Reader(f"第{index + 1}个人（{name or '未填姓名'}）")
+    r = _Reader(scenario_checks.person_label(index, name))
     row: dict[str, Any] = {"row_no": index, "name": name}
     try:
         number = idnumber.parse(str(raw.get("id_number") or ""))
@@ -242,6 +242,7 @@ def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, A
         row, st = _person(i, raw, problems)
         rows.append(row)
         statuses.extend(st)
+    problems.extend(scenario_checks.problems(rows, params))
     if problems:
         raise ScenarioError(problems)
     return params, rows, statuses

@@ -16,6 +16,7 @@ from doudi.core import regions, vocab
 from doudi.policy import clauses
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
+from doudi.policy.rules.resident_pension import SCOPE_CLAUSE
 from doudi.policy.rules.resident_pension_documents import rules_for
 
 #: Which sentence of a clause to quote for a given context.
@@ -140,6 +141,21 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
     return texts[code]
 
 
+def out_of_scope(row: dict[str, Any], p: Params) -> str:
+    """Why a person recorded as enrolled contributes nothing (GF-2014-8/4), so that the
+    0.00 beside the explanation is explained; "" for anyone else."""
+    if not row["rp_out_of_scope"]:
+        return ""
+    y = p.year
+    causes = ["为在校学生"] if row["student"] else []
+    if _age(row["birth_date"], date(y, 12, 31)) < 16:
+        causes.append(f"{y}年12月31日未满16周岁")
+    return (
+        f"本人登记为已参保，但{'、'.join(causes)}，不属于城乡居民基本养老保险的参保范围，"
+        f"{y}年不缴费：缴费0.00元，个人应缴0.00元。"
+    )
+
+
 #: Which sentence to quote for each reason a person gets nothing (by default the
 #: clause's pension sentence), per document: Chongqing's clause 2.1.1 has a
 #: sentence for each; elsewhere only a duplicate has its own.
@@ -169,7 +185,12 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         why_pairs = [
             (cid, topics.get(code, "pension")) for cid, code in zip(basis, reasons, strict=True)
         ]
-        return f"{name}：{y}年不享受政府代缴城乡居民养老保险费。原因：{why}。\n" + quotes(why_pairs)
+        scope = out_of_scope(row, p)
+        if scope:
+            why_pairs.append((SCOPE_CLAUSE, "pension"))
+        return f"{name}：{y}年不享受政府代缴城乡居民养老保险费。原因：{why}。{scope}\n" + quotes(
+            why_pairs
+        )
     category = vocab.STATUS.label(row["rp_category"])
     funding = "，".join(
         f"{vocab.PAYER.label(k)}{yuan_zh(v)}" for k, v in row["funding"].items() if v

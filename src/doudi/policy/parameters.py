@@ -27,7 +27,19 @@ from doudi.core import money
 from doudi.policy import jurisdictions
 from doudi.policy.jurisdictions import Jurisdiction
 
-UNITS = {"yuan", "share", "bool", "date", "list", "table", "weights", "months", "years", "text"}
+UNITS = {
+    "yuan",
+    "amounts",
+    "share",
+    "bool",
+    "date",
+    "list",
+    "table",
+    "weights",
+    "months",
+    "years",
+    "text",
+}
 
 
 class ParameterError(ValueError):
@@ -84,14 +96,23 @@ def _number(raw: Any, where: str) -> Decimal:
     return value
 
 
+def _yuan(raw: Any, where: str) -> Decimal:
+    """An amount: a number within DECIMAL(18, 2), to the fen at most."""
+    value = _number(raw, where)
+    try:
+        money.given(value, f"{where}：")  # to the fen at most; the value keeps its form
+    except money.MoneyError as exc:
+        raise ParameterError(str(exc)) from None
+    return value
+
+
 def _converted(unit: str, raw: Any, where: str) -> Any:
     if unit == "yuan":
-        value = _number(raw, where)
-        try:
-            money.given(value, where)  # to the fen at most; the value keeps its form
-        except money.MoneyError as exc:
-            raise ParameterError(str(exc)) from None
-        return value
+        return _yuan(raw, where)
+    if unit == "amounts":  # e.g. the contribution tiers: amounts, each checked as one
+        if not isinstance(raw, list) or not raw:
+            raise ParameterError(f"{where}：应为金额列表，例如 [100, 200]")
+        return tuple(_convert("yuan", x, f"{where} 第{i}项") for i, x in enumerate(raw, 1))
     if unit in {"share", "months", "years"}:
         return _number(raw, where)
     if unit == "weights":

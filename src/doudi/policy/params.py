@@ -49,6 +49,8 @@ class Params:
         definition = parameters.describe(path, self.jurisdiction)
         if definition is None:
             raise ParameterError(f"未知的参数路径：{path}（见 docs/parameters.md）")
+        if raw is None:  # a rule would read None as the value, not as "not in force"
+            raise ParameterError(f"参数覆盖 {path}：缺少取值（不覆盖请删去此项）")
         converted = parameters._convert(definition.unit, raw, f"参数覆盖 {path}")
         return Value(path, converted, self.on, self.jurisdiction.code, None, False, override=True)
 

@@ -37,11 +37,15 @@ WORKING = (
     "_died_in_year",
     "_eligible_before",
     "_duplicate",
+    "_outside",
 )
 #: The documents' one sentence on the dead (死亡冒领, fund safety), cited for a person
 #: who died before the year and for one who dies during it, in every jurisdiction
 #: (docs/readings.md 24).
 DEATH_CLAUSE = "HE-2018-3/3.2.1"
+#: Who the scheme covers at all (参保范围: 年满16周岁，不含在校学生), in every
+#: jurisdiction: cited when a person recorded as enrolled is outside it.
+SCOPE_CLAUSE = "GF-2014-8/4"
 
 
 def windows(p: Params) -> list[Window]:
@@ -207,20 +211,25 @@ def once_per_year(t: ir.Table, terms: Terms) -> ir.Table:
 def contribution(t: ir.Table, terms: Terms) -> ir.Table:
     """``rp_contribution``: what a person contributes this year, at their tier;
     ``rp_retained_tier``: they keep an old minimum tier (NAT-2017-59/2.1,
-    HE-2018-3/2.1.1, CQ-2018-82/2.1.2).
+    HE-2018-3/2.1.1, CQ-2018-82/2.1.2); ``rp_out_of_scope``: recorded as enrolled
+    although the scheme does not cover them (GF-2014-8/4).
 
-    Who contributes at all: an enrolled person under the pension age (from 60
-    the resident pension is drawn, not paid: GF-2014-8/8). Where the document
-    covers those who meet the conditions to enroll (SD-2017-37/2.1,
-    PZH-2018-195/1.1: 符合参加…条件的), a target not yet enrolled is enrolled at
-    the minimum tier with the government's contribution. A poor person who stays
-    on the old minimum after a raise contributes at that tier, and it is the
-    minimum tier for them: the share applies to it. A person who died before the
-    year contributes nothing (HE-2018-3/3.2.1).
+    Who contributes at all: an enrolled person the scheme covers, 16 by 31
+    December and not an in-school student (GF-2014-8/4: whatever a record says,
+    a child or a student is no contributor, so nothing is due from them), and
+    under the pension age (from 60 the resident pension is drawn, not paid:
+    GF-2014-8/8). Where the document covers those who meet the conditions to
+    enroll (SD-2017-37/2.1, PZH-2018-195/1.1: 符合参加…条件的), a target not yet
+    enrolled is enrolled at the minimum tier with the government's contribution.
+    A poor person who stays on the old minimum after a raise contributes at that
+    tier, and it is the minimum tier for them: the share applies to it. A person
+    who died before the year contributes nothing (HE-2018-3/3.2.1).
     """
     minimum_tier, retained = terms.minimum_tier, terms.retained
+    t = t.mutate(_outside=t.student | (t._age_dec31 < terms.age_from))
+    t = t.mutate(rp_out_of_scope=t.rp_enrolled & t._outside)
     joins = t.rp_enrolled | (ibis.literal(not terms.requires_enrollment) & t.rp_eligible)
-    contributes = joins & (t._age_jan1 < terms.pension_age) & ~t._dead
+    contributes = joins & ~t._outside & (t._age_jan1 < terms.pension_age) & ~t._dead
     return t.mutate(
         # one joining now (not enrolled) joins at the minimum tier
         rp_contribution=to_money(

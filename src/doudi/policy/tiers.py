@@ -1,0 +1,42 @@
+"""The resident-pension contribution tiers a person may contribute at (缴费档次).
+
+A tier is chosen from a fixed list (GF-2014-8/5.1: 100 … 2000 yuan, a province may add
+more), and the rules pay a share of the minimum tier and read the person's tier as
+their contribution: a tier that is not one of the list (50 yuan, 150 yuan) would be
+paid and planned as if it were. What a person may choose is therefore read from the
+parameters in one place, for every input that names a tier (a scenario, and any
+other input that should refuse the same tiers).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from doudi.policy.params import Params
+
+
+def allowed(p: Params) -> tuple[Decimal, ...]:
+    """The tiers a person may choose in ``p``'s jurisdiction and year, lowest first.
+
+    The listed tiers (``resident_pension.tiers``) from the minimum tier up; the minimum
+    tier itself, should an override set one that is not listed; and the old minimum
+    kept for the poor after a raise (``resident_pension.retained_tier``:
+    NAT-2017-59/2.1, HE-2018-3/2.1.1), which the rules read as their minimum tier.
+    """
+    minimum = p.get("resident_pension.minimum_tier")
+    listed = p.get("resident_pension.tiers")
+    retained = p.get("resident_pension.retained_tier", None)
+    tiers = {t for t in listed if t >= minimum} | {minimum}
+    if retained is not None:
+        tiers.add(retained)
+    return tuple(sorted(tiers))
+
+
+def yuan_text(amount: Decimal) -> str:
+    """An amount as written on a tier list: 100, not 100.00 or 1E+2."""
+    return format(amount.normalize(), "f")
+
+
+def shown(tiers: tuple[Decimal, ...]) -> str:
+    """Tiers as a caseworker reads them: 100、200、300 元."""
+    return "、".join(yuan_text(t) for t in tiers) + " 元"
