@@ -18,14 +18,29 @@ if TYPE_CHECKING:
 
 def open_registry() -> Database:
     """The registry of ``DOUDI_DATABASE_URL`` (default var/doudi.sqlite3), its tables
-    created or upgraded first, and the web application's job table (decision 0007)."""
-    from doudi.store import db
+    created or upgraded first, and the web application's job table (decision 0007).
+
+    A writing command that finds another writing job at work says so on standard error
+    and waits; past the limit it fails with exit status 2 (decision 0011)."""
+    from doudi.store import db, writer
 
     db.setup()
-    database = db.Database()
+    database = db.Database(waiting=writer.Waiting(notice=_tell_waiting, refuse=_refuse_busy))
     database.migrate()
     db.Database("jobs").migrate()
     return database
+
+
+def _tell_waiting() -> None:
+    typer.echo(
+        "另一项写入任务正在进行，等待其完成… / another writing job is running, waiting for it",
+        err=True,
+    )
+
+
+def _refuse_busy(error: Exception) -> NoReturn:
+    typer.echo(str(error), err=True)
+    raise typer.Exit(code=2) from None
 
 
 def parse_day(text: str, option: str) -> date:

@@ -38,13 +38,18 @@ DATABASES: dict[str, Any] = {
 # The web application's job table (web.Job) has a database of its own (doudi.web.routers):
 # beside the registry's SQLite file, or the same PostgreSQL database.
 DATABASES["jobs"] = dict(DATABASES["default"])
+#: Django's own SQLite connections (pages, accounts, audit, the job table): WAL, so a
+#: page reads while a job writes; a busy timeout for the write lock; and transactions
+#: that take the write lock at BEGIN (IMMEDIATE), for SQLite gives a transaction that
+#: has read and then writes SQLITE_BUSY at once, whatever the timeout (decision 0011).
+SQLITE_OPTIONS: dict[str, Any] = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # a caseworker's import and a reader at the same time: WAL, and wait for locks
     for alias in DATABASES:
-        DATABASES[alias]["OPTIONS"] = {
-            "timeout": 30,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
+        DATABASES[alias]["OPTIONS"] = dict(SQLITE_OPTIONS)
     registry_file = Path(DATABASES["default"]["NAME"])
     DATABASES["jobs"]["NAME"] = str(registry_file.with_name(registry_file.stem + "-jobs.sqlite3"))
 DATABASE_ROUTERS = ["doudi.web.routers.JobsRouter"]

@@ -11,8 +11,10 @@ date32 and decimal128(18, 2) whichever database is behind).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,14 +25,25 @@ from urllib.parse import quote
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from doudi.store import writer
+
 MONEY = pa.decimal128(18, 2)
 
 
 def fault(step: str) -> None:
-    """Fault injection for the kill tests: ``DOUDI_FAULT=<step>`` makes the process
-    kill itself (SIGKILL, no clean-up) when a job reaches that step, mid-transaction."""
+    """Fault injection for the kill and concurrency tests, when a job reaches ``step``
+    mid-transaction: ``DOUDI_FAULT=<step>`` makes the process kill itself (SIGKILL, no
+    clean-up); ``DOUDI_PAUSE=<step>`` makes it create the file ``DOUDI_PAUSE_FILE`` and
+    wait, holding its transaction and the writer lock, until that file is removed
+    (at most a minute), so that a second job provably starts while the first writes."""
     if os.environ.get("DOUDI_FAULT") == step:
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get("DOUDI_PAUSE") == step:
+        signal_file = Path(os.environ["DOUDI_PAUSE_FILE"])
+        signal_file.touch()
+        end = time.monotonic() + 60
+        while signal_file.exists() and time.monotonic() < end:
+            time.sleep(0.05)
 
 
 def setup() -> None:
@@ -45,20 +58,27 @@ def setup() -> None:
 
 def register(alias: str, url: str) -> Database:
     """Add a database to Django's connections at run time (tests, tools that
-    work on two registries); returns it."""
+    work on two registries); returns it. An SQLite file gets the options of the
+    configured registry (WAL, busy timeout, IMMEDIATE transactions: settings.py)."""
     import dj_database_url
+    from django.conf import settings
     from django.db import connections
 
-    connections.settings[alias] = dj_database_url.parse(url, conn_max_age=0)
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"].endswith("sqlite3"):
+        config["OPTIONS"] = dict(settings.SQLITE_OPTIONS)
+    connections.settings[alias] = config
     connections.configure_settings(connections.settings)  # fills in Django's defaults
     return Database(alias)
 
 
 @dataclass(frozen=True)
 class Database:
-    """One registry database by its Django alias ("default" unless told)."""
+    """One registry database by its Django alias ("default" unless told); ``waiting``
+    says how its writing jobs wait for one another (the CLI's line, the web's stage)."""
 
     alias: str = "default"
+    waiting: writer.Waiting = dataclasses.field(default=writer.Waiting(), compare=False)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -94,10 +114,26 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
-        """An ADBC connection in one transaction: committed if the block ends,
+        """An ADBC connection in one writing transaction: committed if the block ends,
         rolled back if it raises (or never committed if the process is killed).
 
-        On SQLite, Django's connection to the same file is closed first: ADBC's SQLite
+        It holds the writer lock from its start, before it reads anything (decision
+        0011): two writing jobs at once run one after the other, the second seeing what
+        the first committed; it waits as ``waiting`` says, and past the limit raises
+        :class:`writer.WriterBusy` with nothing written."""
+        with self._session(writing=True) as con:
+            yield con
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """An ADBC connection in one transaction that only reads (a consistent picture
+        across several tables): no writer lock, so it never waits for a writing job."""
+        with self._session(writing=False) as con:
+            yield con
+
+    @contextmanager
+    def _session(self, *, writing: bool) -> Iterator[Any]:
+        """On SQLite, Django's connection to the same file is closed first: ADBC's SQLite
         and Python's are two copies of the library in one process, which share neither
         POSIX locks nor the WAL index (sqlite.org/howtocorrupt.html §2.2.1), so one
         must not hold the file open while the other works on it (decision 0007)."""
@@ -105,7 +141,7 @@ class Database:
             from django.db import connections
 
             connections[self.alias].close()
-        con = self._connect()
+        con = self._connect(writing)
         try:
             yield con
             con.commit()
@@ -115,18 +151,22 @@ class Database:
         finally:
             con.close()
 
-    def _connect(self) -> Any:
+    def _connect(self, writing: bool) -> Any:
+        """A connection whose transaction has read nothing yet, the writer lock taken
+        first when ``writing`` (closed again if it cannot be had)."""
         if self.dialect == "sqlite":
-            import adbc_driver_sqlite.dbapi as sqlite
+            con = _sqlite_connect(self.uri(), writing)
+        else:
+            import adbc_driver_postgresql.dbapi as postgresql
 
-            con = sqlite.connect(self.uri())
-            with con.cursor() as cur:
-                cur.execute("PRAGMA busy_timeout = 30000")
-                cur.execute("PRAGMA foreign_keys = ON")
-            return con
-        import adbc_driver_postgresql.dbapi as postgresql
-
-        return postgresql.connect(self.uri())
+            con = postgresql.connect(self.uri())  # in a transaction from the start
+        if writing:
+            try:
+                writer.take(con, self.dialect, self.waiting)
+            except BaseException:
+                con.close()
+                raise
+        return con
 
     def read(
         self,
@@ -137,8 +177,28 @@ class Database:
     ) -> pa.Table:
         """A registry table (or the rows matching ``where``; only ``columns`` if given)
         as typed Arrow."""
-        with self.transaction() as con:
+        with self.reading() as con:
             return read(con, self, table, where, params, columns)
+
+
+def _sqlite_connect(path: str, writing: bool) -> Any:
+    """An ADBC SQLite connection with foreign keys on and a busy timeout.
+
+    The driver opens a deferred transaction as soon as it connects (autocommit off);
+    it is ended at once, since ``PRAGMA foreign_keys`` is ignored inside a transaction
+    and a writer must begin its own with ``BEGIN IMMEDIATE`` (``writer.take``); a
+    reader begins a deferred one again. Either way the driver's commit and rollback
+    find the transaction they expect."""
+    import adbc_driver_sqlite.dbapi as sqlite
+
+    con = sqlite.connect(path)
+    with con.cursor() as cur:
+        cur.execute("COMMIT")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA busy_timeout = {writer.BUSY_MS}")
+        if not writing:
+            cur.execute("BEGIN")
+    return con
 
 
 class Reader(Protocol):
