@@ -26,3 +26,11 @@ def test_a_city_without_counties_is_its_own_county_under_the_province():
     # 东莞市 441900 is listed as a city and again as a county with itself as parent
     assert regions.ancestors("441900") == ["441900", "440000"]
     assert regions.is_within("441900", "440000")
+
+
+def test_county_codes_are_the_county_level_codes_only():
+    codes = regions.county_codes()
+    assert codes == sorted(codes) and all(len(c) == 6 and c.isdigit() for c in codes)
+    assert {"360102", "130281", "500155", "441900"} <= set(codes)  # 441900: its own county
+    assert not {"360100", "360000", "500100", "999999", "500221"} & set(codes)
+    assert all(regions.get(c).level == "county" for c in codes)

@@ -54,6 +54,13 @@ def region_name(code: str) -> str | None:
     return region.name if region else None
 
 
+def county_codes() -> list[str]:
+    """Every county-level code (区县级: districts, counties, county-level cities, and
+    the cities without counties listed as their own county), sorted: what a roster's
+    region column must begin with, the county a person's hukou and periods belong to."""
+    return sorted(code for code, region in _table().items() if region.level == "county")
+
+
 def province_of(code: str) -> str | None:
     """The province code (``xx0000``) of any code, if that province exists."""
     province = str(code)[:2] + "0000"

@@ -6,8 +6,10 @@ old 15 digits upgraded), dates as people write them, yes/no, disability grades,
 amounts in yuan, bank account numbers, plain text and region codes. Each check adds
 its expressions to the stages of :mod:`doudi.rosters.stages` and ends in a rejection
 code (:data:`doudi.rosters.rejections.CODES`) and a specific Chinese reason, both null
-for a valid cell. Readings are stated where they are implemented and collected in
-:func:`doudi.rosters.reading.read_roster`'s docstring.
+for a valid cell. Every kind also refuses invisible control characters, text longer
+than the registry holds (:mod:`doudi.rosters.limits`), and a date before the birth
+the ID number states or before the entry it ends. Readings are stated where they are
+implemented and collected in :func:`doudi.rosters.reading.read_roster`'s docstring.
 """
 
 from __future__ import annotations
@@ -18,14 +20,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import regions
-from doudi.rosters.sources import Column
+from doudi.rosters.limits import text_limit
+from doudi.rosters.sources import SOURCES, Column
 from doudi.rosters.stages import Sql, in_list, literal
 
 # Python's ``\s`` (what ``idnumber.normalize`` removes), spelled for RE2 (DuckDB, pyarrow).
 _WS_RE2 = r"[\t-\r\x{1C}-\x{1F}\x{85}\p{Z}]"
+# What no cell may hold: the C0 and C1 controls and DEL (a NUL ends a text in PostgreSQL
+# and cut the name in SQLite), the invisible format characters (zero-width space,
+# byte-order mark, bidi overrides) and the line and paragraph separators. Looked for in
+# the text a cell is parsed from: whitespace that normalization removes (the tab some
+# systems put before an ID number) never reaches the registry.
+_CONTROL_RE2 = r"[\p{Cc}\p{Cf}\x{2028}\x{2029}]"
 _FULLWIDTH_FROM = "０１２３４５６７８９Ｘｘ"
 _FULLWIDTH_TO = "0123456789XX"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+#: A region code's lengths: the county's six digits, then three each for the township
+#: and the village (统计用区划代码).
+_REGION_LENGTHS = (6, 9, 12)
 
 _DATE_RE = (
     r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
@@ -38,6 +50,10 @@ _GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 _EXCEL_HINT = "；请把该列设为文本格式后重新录入"
 _SCIENTIFIC_HINT = literal("；疑似被 Excel 存成了科学计数法，后几位已丢失" + _EXCEL_HINT)
+
+#: One check of a cell: a condition over the columns of the earlier stages, the
+#: rejection code it gives, and the SQL of its Chinese reason.
+Check = tuple[str, str, str]
 
 
 def _provinces() -> list[str]:
@@ -59,62 +75,58 @@ def normalized(column: Column, cells: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def column_sql(column: Column, c: str, source: str, excel: bool) -> Sql:
     """The validation of one present column: cells as written in ``c``, the text they
-    are parsed from in ``{c}__n`` (see :func:`normalized`)."""
+    are parsed from in ``{c}__n`` (see :func:`normalized`). Other columns are named by
+    their canonical names (``id_number__birth``), as the validation query names them."""
+    n = f"{c}__n"
     if column.kind == "id_number":
         return id_sql(column, c)
     if column.kind == "date":
-        return _date_sql(column, c, excel)
-    empty_code = "'missing'" if column.required else "NULL"
-    empty_reason = literal(f"必填项「{column.label}」为空") if column.required else "NULL"
-
-    def decide(sql: Sql, parsed: str, code: str, reason: str) -> Sql:
-        return sql.at(
-            4,
-            f"CASE WHEN {c}__n = '' THEN {empty_code} WHEN {parsed} IS NULL THEN {literal(code)} "
-            f"END AS {c}__code",
-        ).at(
-            5,
-            f"CASE WHEN {c}__n = '' THEN {empty_reason} WHEN {parsed} IS NULL THEN {reason} "
-            f"END AS {c}__reason",
-        )
-
-    if column.kind in ("text", "region_code"):
-        return decide(Sql(f"NULLIF({c}__n, '')"), "''", "", "NULL")
+        return _date_sql(column, c, source, excel)
+    if column.kind == "text":
+        checks = [_control(n, "true")]
+        limit = text_limit(column)
+        if limit is not None:
+            checks.append(
+                (
+                    f"length({n}) > {limit}",
+                    "too_long",
+                    f"'最多 {limit} 个字符，实为 ' || length({n}) || ' 个'",
+                )
+            )
+        return _decided(Sql(f"NULLIF({n}, '')"), column, c, checks)
+    if column.kind == "region_code":
+        return _region_sql(column, c)
     if column.kind == "yes_no":
-        upper = f"upper({c}__n)"
+        upper = f"upper({n})"
         sql = Sql(f"{c}__bool").at(
             2,
             f"CASE WHEN {upper} IN {in_list(_YES)} THEN true "
             f"WHEN {upper} IN {in_list(_NO)} THEN false END AS {c}__bool",
         )
         hint = "应填“是”或“否”（也可写 Y/N、1/0、已脱贫/未脱贫），实为「"
-        return decide(sql, f"{c}__bool", "yes_no", f"{literal(hint)} || {c}__n || '」'")
+        return _decided(sql, column, c, _parsed(n, f"{c}__bool", "yes_no", _quoting(hint, n)))
     if column.kind == "grade":
         mapping = " ".join(f"WHEN {literal(k)} THEN {v}" for k, v in _GRADES.items())
         names = " ".join(f"WHEN {k} THEN {literal(v)}" for k, v in _GRADE_NAMES.items())
         # Only the severe-disability list limits the grade (重度 = 一级、二级).
         not_severe = f"{c}__grade > 2" if source == "disability" else "false"
-        return (
+        sql = (
             Sql(f"{c}__grade")
-            .at(1, f"regexp_extract({c}__n, '^([1-4一二三四])(?:\\.0+)?级?$', 1) AS {c}__g")
+            .at(1, f"regexp_extract({n}, '^([1-4一二三四])(?:\\.0+)?级?$', 1) AS {c}__g")
             .at(2, f"CAST(CASE {c}__g {mapping} END AS TINYINT) AS {c}__grade")
-            .at(
-                4,
-                f"CASE WHEN {c}__n = '' THEN {empty_code} WHEN {c}__grade IS NULL THEN 'grade' "
-                f"WHEN {not_severe} THEN 'not_severe' END AS {c}__code",
-            )
-            .at(
-                5,
-                f"CASE WHEN {c}__n = '' THEN {empty_reason} WHEN {c}__grade IS NULL THEN "
-                f"'残疾等级应为一级至四级（或 1–4），实为「' || {c}__n || '」' "
-                f"WHEN {not_severe} THEN '残疾等级' || (CASE {c}__grade {names} END) "
-                f"|| '，不属于重度残疾（一、二级）' END AS {c}__reason",
-            )
         )
+        hint = "残疾等级应为一级至四级（或 1–4），实为「"
+        severe = (
+            not_severe,
+            "not_severe",
+            f"'残疾等级' || (CASE {c}__grade {names} END) || '，不属于重度残疾（一、二级）'",
+        )
+        checks = [*_parsed(n, f"{c}__grade", "grade", _quoting(hint, n)), severe]
+        return _decided(sql, column, c, checks)
     if column.kind == "decimal":
         sql = (
             Sql(f"{c}__dec")
-            .at(1, f"regexp_replace(replace({c}__n, ',', ''), '元$', '') AS {c}__d")
+            .at(1, f"regexp_replace(replace({n}, ',', ''), '元$', '') AS {c}__d")
             .at(
                 2,
                 f"CASE WHEN regexp_full_match({c}__d, '[0-9]{{1,16}}(\\.[0-9]{{1,2}}0*)?') "
@@ -122,22 +134,90 @@ def column_sql(column: Column, c: str, source: str, excel: bool) -> Sql:
             )
         )
         hint = "应为金额（元，最多两位小数，如 100 或 100.00），实为「"
-        return decide(sql, f"{c}__dec", "decimal", f"{literal(hint)} || {c}__n || '」'")
+        return _decided(sql, column, c, _parsed(n, f"{c}__dec", "decimal", _quoting(hint, n)))
     if column.kind == "account":
         # Spaces and hyphens group the digits on cards and in hand-typed lists; a
         # number Excel stored as a float (6.22848E+18) has lost its last digits.
+        longest = text_limit(column)
+        digits = f"regexp_replace({n}, '[ -]', '', 'g')"
         sql = Sql(f"{c}__acct").at(
             1,
-            f"CASE WHEN regexp_full_match(regexp_replace({c}__n, '[ -]', '', 'g'), "
-            f"'[0-9]{{8,32}}') THEN regexp_replace({c}__n, '[ -]', '', 'g') END AS {c}__acct",
+            f"CASE WHEN regexp_full_match({digits}, '[0-9]{{8,{longest}}}') "
+            f"THEN {digits} END AS {c}__acct",
         )
-        hint = "银行账号应为 8 至 32 位数字，实为「"
+        hint = f"银行账号应为 8 至 {longest} 位数字，实为「"
         reason = (
-            f"{literal(hint)} || {c}__n || '」' || CASE WHEN regexp_matches({c}__n, '[eE]\\+') "
+            f"{_quoting(hint, n)} || CASE WHEN regexp_matches({n}, '[eE]\\+') "
             f"THEN {_SCIENTIFIC_HINT} ELSE '' END"
         )
-        return decide(sql, f"{c}__acct", "account", reason)
+        return _decided(sql, column, c, _parsed(n, f"{c}__acct", "account", reason))
     raise ValueError(f"unknown column kind {column.kind!r}")  # pragma: no cover
+
+
+def _decided(sql: Sql, column: Column, c: str, checks: list[Check]) -> Sql:
+    """``{c}__code`` and ``{c}__reason`` of a cell: an empty one is missing (if the
+    column is required) or valid; any other, the first of ``checks`` that holds."""
+    empty_code = "'missing'" if column.required else "NULL"
+    codes = " ".join(f"WHEN {when} THEN {literal(code)}" for when, code, _ in checks)
+    reasons = " ".join(f"WHEN {literal(code)} THEN {reason}" for _, code, reason in checks)
+    missing = literal(f"必填项「{column.label}」为空")
+    return sql.at(4, f"CASE WHEN {c}__n = '' THEN {empty_code} {codes} END AS {c}__code").at(
+        5, f"CASE {c}__code WHEN 'missing' THEN {missing} {reasons} END AS {c}__reason"
+    )
+
+
+def _control(text: str, suspect: str) -> Check:
+    """An invisible control character in ``text`` (:data:`_CONTROL_RE2`), looked for
+    where ``suspect`` holds: in free text always, in a parsed kind only when the cell
+    did not parse (a parsed cell holds none; the search is the costly part). The
+    reason names the character by its code point: it can neither be seen nor quoted."""
+    first = f"regexp_extract({text}, {literal(_CONTROL_RE2)})"
+    return (
+        f"{suspect} AND regexp_matches({text}, {literal(_CONTROL_RE2)})",
+        "control",
+        f"'含有不可见的控制字符（' || printf('U+%04X', unicode({first})) || '），请删除后重新录入'",
+    )
+
+
+def _parsed(text: str, parsed: str, code: str, reason: str) -> list[Check]:
+    """The checks of a cell parsed into ``parsed`` (null when it does not parse)."""
+    return [_control(text, f"{parsed} IS NULL"), (f"{parsed} IS NULL", code, reason)]
+
+
+def _quoting(hint: str, text: str) -> str:
+    """The reason ``hint`` followed by the cell as written, in 「」."""
+    return f"{literal(hint)} || {text} || '」'"
+
+
+def _region_sql(column: Column, c: str) -> Sql:
+    """A region code: six digits naming a current county-level region (GB/T 2260,
+    :func:`doudi.core.regions.county_codes`), optionally followed by the township's
+    and the village's three digits each; never longer than the registry holds."""
+    n = f"{c}__n"
+    limit = text_limit(column) or max(_REGION_LENGTHS)
+    lengths = [k for k in _REGION_LENGTHS if k <= limit]
+    shapes = "|".join(f"[0-9]{{{k}}}" for k in lengths)
+    others = "、".join(f"{k} 位" for k in lengths[1:])
+    written = f"{lengths[0]} 位" + (f"（或 {others}）" if others else "")
+    # One text split into a table the codes are looked up in: an IN list of three
+    # thousand literals took DuckDB a tenth of a second to plan, for every file.
+    counties = f"SELECT unnest(string_split({literal(','.join(regions.county_codes()))}, ','))"
+    sql = (
+        Sql(f"NULLIF({n}, '')")
+        .at(1, f"regexp_full_match({n}, {literal(shapes)}) AS {c}__shape")
+        .at(
+            2,
+            f"CASE WHEN {c}__shape THEN substr({n}, 1, 6) IN ({counties}) "
+            f"ELSE false END AS {c}__county",
+        )
+    )
+    reason = (
+        f"CASE WHEN {c}__shape THEN CASE WHEN length({n}) > 6 THEN '前 6 位' ELSE '' END "
+        f"|| '「' || substr({n}, 1, 6) || '」不是现行的区县级行政区划代码' "
+        f"ELSE {_quoting(f'行政区划代码应为 {written}数字，实为「', n)} END"
+    )
+    checks = [_control(n, f"NOT {c}__shape"), (f"NOT {c}__county", "region", reason)]
+    return _decided(sql, column, c, checks)
 
 
 def id_sql(column: Column, c: str) -> Sql:
@@ -159,8 +239,10 @@ def id_sql(column: Column, c: str) -> Sql:
         f"substr({c}__17, 7, 4) || '-' || substr({c}__17, 11, 2) || '-' || substr({c}__17, 13, 2)"
     )
     truncated = literal(f"（末三位为 000，疑似被 Excel 当作数字保存而丢失了末几位{_EXCEL_HINT}）")
+    control_when, _, control_reason = _control(f"{c}__v", f"coalesce(NOT {c}__chars_ok, true)")
     reason = f"""CASE {c}__code
         WHEN 'missing' THEN {literal(f"必填项「{column.label}」为空")}
+        WHEN 'control' THEN {control_reason}
         WHEN 'id_length' THEN '身份证号应为18位（或旧版15位），实为 ' || {c}__len || ' 位'
             || {scientific}
         WHEN 'id_chars' THEN CASE
@@ -214,6 +296,7 @@ def id_sql(column: Column, c: str) -> Sql:
         .at(
             4,
             f"CASE WHEN {c}__v = '' THEN 'missing' "
+            f"WHEN {control_when} THEN 'control' "
             f"WHEN {c}__len NOT IN (15, 18) THEN 'id_length' "
             f"WHEN NOT {c}__chars_ok THEN 'id_chars' "
             f"WHEN NOT {c}__province_ok THEN 'id_region' "
@@ -233,45 +316,67 @@ def id_sql(column: Column, c: str) -> Sql:
     )
 
 
-def _date_sql(column: Column, c: str, excel: bool) -> Sql:
+def _date_sql(column: Column, c: str, source: str, excel: bool) -> Sql:
     """Dates as people write them; see :func:`doudi.rosters.reading.read_roster` for the
-    readings."""
+    readings. Every date of a row is an event of the life of the person its ID number
+    names (entered, exited, enrolled, paid, died): none is before that person's birth,
+    and an exit is not before the entry it ends (``Column.not_before``)."""
+    n = f"{c}__n"
     year_only = column.name == "exit_date"
-    empty_code = "'missing'" if column.required else "NULL"
-    empty_reason = literal(f"必填项「{column.label}」为空") if column.required else "NULL"
-    text = f"regexp_replace({c}__n, '^([0-9]{{4}})([0-9]{{2}})([0-9]{{2}})$', '\\1-\\2-\\3')"
+    text = f"regexp_replace({n}, '^([0-9]{{4}})([0-9]{{2}})([0-9]{{2}})$', '\\1-\\2-\\3')"
     if year_only:
         text = f"regexp_replace({text}, '^([0-9]{{4}})年?$', '\\1-12-31')"
-    serial = f"regexp_full_match({c}__n, '[0-9]{{5}}(\\.0+)?')" if excel else "false"
+    serial = f"regexp_full_match({n}, '[0-9]{{5}}(\\.0+)?')" if excel else "false"
     written = f"{c}__p.y || '-' || lpad({c}__p.m, 2, '0') || '-' || lpad({c}__p.d, 2, '0')"
     examples = "2018-03-31、2018/3/31、2018.3.31、20180331 或 2018年3月31日"
     if year_only:
         examples += "；脱贫时间也可只写年份，如 2017"
     in_range = f"year({c}__parsed) BETWEEN 1900 AND 2099"
-    return (
+    unreadable = (
+        f"CASE WHEN NOT {c}__recognized THEN '无法识别的日期「' || {n} || '」' || "
+        f"{literal(f'（可写作 {examples}）')} "
+        f"WHEN {c}__parsed IS NULL THEN '日期 ' || {written} || ' 不存在' "
+        f"ELSE '日期 ' || strftime({c}__parsed, '%Y-%m-%d') "
+        f"|| ' 超出合理范围（1900 至 2099 年）' END"
+    )
+    day = f"strftime({c}__date, '%Y-%m-%d')"
+    # A birth after today is the ID number's own error (id_date), not this date's.
+    birth = "id_number__birth"
+    checks = [
+        *_parsed(n, f"{c}__date", "date", unreadable),
+        (
+            f"{c}__date < {birth} AND {birth} <= DATE {literal(date.today().isoformat())}",
+            "before_birth",
+            f"'日期 ' || {day} || ' 早于公民身份号码中的出生日期 ' "
+            f"|| strftime({birth}, '%Y-%m-%d')",
+        ),
+    ]
+    latest = []
+    if column.not_before is not None:
+        entry = SOURCES[source].column(column.not_before)
+        # The entry's column may be missing from the file: COLUMNS unpacks the columns
+        # present, so without it the latest of the two is this date itself.
+        parsed = literal(f"^({c}|{entry.name})__parsed$")
+        latest = [f"greatest(*COLUMNS({parsed})) AS {c}__latest"]
+        checks.append(
+            (
+                f"{c}__latest > {c}__date",
+                "before_entry",
+                f"'日期 ' || {day} || {literal(f' 早于{entry.label} ')} "
+                f"|| strftime({c}__latest, '%Y-%m-%d')",
+            )
+        )
+    sql = (
         Sql(f"{c}__date")
         .at(1, f"regexp_extract({text}, {literal(_DATE_RE)}, ['y', 'm', 'd']) AS {c}__p")
         .at(
             2,
             f"CASE WHEN {serial} THEN DATE '1899-12-30' + "
-            f"CAST(floor(CAST({c}__n AS DOUBLE)) AS INTEGER) "
+            f"CAST(floor(CAST({n} AS DOUBLE)) AS INTEGER) "
             f"WHEN {c}__p.y <> '' THEN try(make_date(CAST({c}__p.y AS INTEGER), "
             f"CAST({c}__p.m AS INTEGER), CAST({c}__p.d AS INTEGER))) END AS {c}__parsed",
             f"{serial} OR {c}__p.y <> '' AS {c}__recognized",
         )
-        .at(3, f"CASE WHEN {in_range} THEN {c}__parsed END AS {c}__date")
-        .at(
-            4,
-            f"CASE WHEN {c}__n = '' THEN {empty_code} "
-            f"WHEN {c}__date IS NULL THEN 'date' END AS {c}__code",
-        )
-        .at(
-            5,
-            f"CASE WHEN {c}__n = '' THEN {empty_reason} "
-            f"WHEN NOT {c}__recognized THEN '无法识别的日期「' || {c}__n || '」' || "
-            f"{literal(f'（可写作 {examples}）')} "
-            f"WHEN {c}__parsed IS NULL THEN '日期 ' || {written} || ' 不存在' "
-            f"WHEN {c}__date IS NULL THEN '日期 ' || strftime({c}__parsed, '%Y-%m-%d') "
-            f"|| ' 超出合理范围（1900 至 2099 年）' END AS {c}__reason",
-        )
+        .at(3, f"CASE WHEN {in_range} THEN {c}__parsed END AS {c}__date", *latest)
     )
+    return _decided(sql, column, c, checks)

@@ -1,7 +1,8 @@
 """A rejected record (one problem in one row of a department file): its codes and shape.
 
 Rejected records come from two places: the file reading (a CSV record with more cells
-than the header, :mod:`doudi.rosters.files`) and the cell checks (every other code,
+than the header, :mod:`doudi.rosters.files`; a line whose quotes do not pair up,
+:mod:`doudi.rosters.csvlines`) and the cell checks (every other code,
 :mod:`doudi.rosters.checks`). Both build tables of :data:`REJECTED_SCHEMA`, which
 become ``RejectedRow`` rows and are handed back to the department.
 """
@@ -13,19 +14,25 @@ import pyarrow as pa
 #: Rejection codes (``RejectedRow.code``).
 CODES = (
     "missing",  # a required cell is empty
+    "control",  # a cell holds an invisible control character (NUL, BEL, zero-width space …)
+    "too_long",  # a text is longer than the registry field it is stored in
     "id_length",  # ID number not 15 or 18 characters
     "id_chars",  # ID number has a character other than digits (and a final X)
     "id_region",  # the province in the ID number's address code does not exist
     "id_date",  # the birth date inside the ID number does not exist / is out of range
     "id_check",  # the check character is wrong
     "date",  # a date cell is not a date
+    "before_birth",  # a date before the birth date in the row's ID number
+    "before_entry",  # an exit date before the entry date it ends
     "yes_no",  # a yes/no cell is neither
     "grade",  # a disability grade is not 一级 … 四级
     "not_severe",  # disability list: grade 三级/四级 is not severe disability
     "decimal",  # an amount is not a number of yuan with at most two decimals
     "account",  # a bank account number is not 8 to 32 digits
-    "duplicate",  # the ID number already appeared in an earlier row
+    "region",  # a region code is not a current county's code (and township, village digits)
+    "duplicate",  # the ID number of another valid row: an earlier copy, or different data
     "columns",  # CSV record with more cells than the header (e.g. an unquoted comma)
+    "quotes",  # CSV line whose quotes do not pair up, or a line break inside a cell
 )
 
 REJECTED_SCHEMA = pa.schema(

@@ -26,6 +26,11 @@ class Column:
     kind: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    #: the registry fields ("Model.field") the cell's text is stored in: it may be no
+    #: longer than the shortest of them (rosters.limits), on SQLite as on PostgreSQL
+    stored: tuple[str, ...] = ()
+    #: the date column this one cannot precede (an exit is not before the entry)
+    not_before: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,14 @@ ID_NUMBER = Column(
         "居民身份证号码",
     ),
 )
-NAME = Column("name", "姓名", "text", required=True, aliases=("人员姓名", "户主姓名", "参保人姓名"))
+NAME = Column(
+    "name",
+    "姓名",
+    "text",
+    required=True,
+    aliases=("人员姓名", "户主姓名", "参保人姓名"),
+    stored=("Person.name", "RosterEntry.name"),
+)
 REGION = Column(
     "region_code",
     "行政区划代码",
@@ -73,9 +85,22 @@ REGION = Column(
         "所属区划",
         "参保地区划代码",
     ),
+    stored=("RosterEntry.region_code", "Person.hukou_region", "Enrollment.region_code"),
 )
-TOWNSHIP = Column("township", "乡镇(街道)", "text", aliases=("乡镇", "乡(镇)", "街道", "乡镇街道"))
-VILLAGE = Column("village", "村(社区)", "text", aliases=("村", "行政村", "社区", "村社区", "村组"))
+TOWNSHIP = Column(
+    "township",
+    "乡镇(街道)",
+    "text",
+    aliases=("乡镇", "乡(镇)", "街道", "乡镇街道"),
+    stored=("Person.township", "RosterEntry.township"),
+)
+VILLAGE = Column(
+    "village",
+    "村(社区)",
+    "text",
+    aliases=("村", "行政村", "社区", "村社区", "村组"),
+    stored=("Person.village", "RosterEntry.village"),
+)
 SINCE = Column(
     "since", "纳入时间", "date", aliases=("识别时间", "认定时间", "起始日期", "纳入日期")
 )
@@ -103,6 +128,7 @@ SOURCES: dict[str, Source] = {
                     "脱贫时间",
                     "date",
                     aliases=("标注脱贫时间", "脱贫日期", "脱贫年份"),
+                    not_before="since",
                 ),
             ),
             status="registered_poor",
@@ -164,6 +190,7 @@ SOURCES: dict[str, Source] = {
                         "社保卡金融账号",
                         "账号",
                     ),
+                    stored=("RosterEntry.bank_account", "WithholdingLine.account"),
                 ),
             ),
             scheme="resident_pension",
@@ -207,6 +234,7 @@ SOURCES: dict[str, Source] = {
                     "text",
                     required=True,
                     aliases=("流水号", "交易流水号", "票据号", "单据号"),
+                    stored=("Payment.reference",),
                 ),
             ),
             scheme="resident_pension",
