@@ -16,12 +16,14 @@ from doudi.rosters import periods
 MARCH, JUNE, SEPT = date(2018, 3, 31), date(2018, 6, 30), date(2018, 9, 30)
 
 
-def snapshots(lists: dict[int, tuple[date, list[int], str]], since=None):
-    """batch id -> (as_of, person ids on it, county)."""
+def snapshots(lists: dict[int, tuple[date, list[int], str]], since=None, addenda=()):
+    """batch id -> (as_of, person ids on it, county); ``addenda``: the batch ids that are
+    addenda (closing nowhere), the others snapshots closing in their county."""
     batches = pa.table(
         {
             "batch_id": pa.array(list(lists), pa.int64()),
             "as_of": pa.array([v[0] for v in lists.values()], pa.date32()),
+            "closes": pa.array([None if b in addenda else v[2] for b, v in lists.items()]),
         }
     )
     scope = pa.table(
@@ -129,3 +131,53 @@ def test_a_later_list_without_the_stated_start_keeps_the_first_lists_date():
         since={(1, 10): date(2015, 7, 1)},
     )
     assert spans(out) == {(10, date(2015, 7, 1), None)}
+
+
+def test_an_addendum_opens_and_keeps_but_never_closes():
+    # issue #19 §2: a list of this month's new people (batch 2, an addendum) closes
+    # nobody the March snapshot listed; 12 joins from June
+    out = snapshots({1: (MARCH, [10, 11], "360102"), 2: (JUNE, [12], "360102")}, addenda={2})
+    assert spans(out) == {(10, MARCH, None), (11, MARCH, None), (12, JUNE, None)}
+
+
+def test_a_snapshot_after_an_addendum_still_closes_those_it_no_longer_lists():
+    out = snapshots(
+        {
+            1: (MARCH, [10, 11], "360102"),
+            2: (JUNE, [12], "360102"),
+            3: (SEPT, [10], "360102"),
+        },
+        addenda={2},
+    )
+    assert spans(out) == {(10, MARCH, None), (11, MARCH, SEPT), (12, JUNE, SEPT)}
+
+
+def test_a_snapshots_row_outside_its_region_opens_but_closes_no_one_of_that_county():
+    # a county file (360102) with one row of another district (person 21 of 360103):
+    # it covers 360103, but its region is 360102, so 20 of 360103 stays open
+    batches = pa.table(
+        {
+            "batch_id": pa.array([1, 2], pa.int64()),
+            "as_of": pa.array([MARCH, JUNE], pa.date32()),
+            "closes": ["360103", "360102"],
+        }
+    )
+    scope = pa.table(
+        {"batch_id": pa.array([1, 2, 2], pa.int64()), "county": ["360103", "360102", "360103"]}
+    )
+    rows = [(1, 20, "360103"), (2, 10, "360102"), (2, 21, "360103")]
+    entries = pa.table(
+        {
+            "batch_id": pa.array([r[0] for r in rows], pa.int64()),
+            "person_id": pa.array([r[1] for r in rows], pa.int64()),
+            "county": [r[2] for r in rows],
+            "since": pa.nulls(3, pa.date32()),
+            "exit_marked": pa.nulls(3, pa.bool_()),
+            "exit_date": pa.nulls(3, pa.date32()),
+            "region_code": [r[2] for r in rows],
+            "contribution_tier": pa.nulls(3, pa.decimal128(18, 2)),
+            "receiving": pa.nulls(3, pa.bool_()),
+        }
+    )
+    out = periods.derive(batches, scope, entries)
+    assert spans(out) == {(20, MARCH, None), (10, JUNE, None), (21, JUNE, None)}

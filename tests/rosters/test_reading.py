@@ -275,11 +275,11 @@ def test_full_width_digits_spaces_and_lower_case_x_are_normalized(tmp_path: Path
     written = "１１０１０５ １９４９ １２３１ ００２ｘ"
     path = write_csv(
         tmp_path / "x.csv",
-        [["身份证号", "姓名"], [written, "张　三"], [" 110105 19491231002x", "李"]],
+        [["身份证号", "姓名"], [written, "张　三"], [" 110105 19491231002x", "张 三"]],
     )
     read = read_roster(path, "dibao")
     assert accepted(read, "row_number", "id_number", "name") == [(2, GB_EXAMPLE, "张三")]
-    # the second row is the same person written another way
+    # the second row is the same row written another way
     assert rejected(read) == [
         (3, "身份证号", "duplicate", " 110105 19491231002x", "与第 2 行身份证号重复")
     ]
@@ -368,6 +368,16 @@ CELL_CASES = [
     ("resident_pension", "银行账号", "6217-00", "account", "银行账号应为 8 至 32 位数字"),
     ("resident_pension", "银行卡号", "62170000ABC", "account", "实为「62170000ABC」"),
     ("resident_pension", "银行账号", "6.21700E+18", "account", "疑似被 Excel 存成了科学计数法"),
+    ("dibao", "乡镇(街道)", "城关\x00镇", "control", "含有不可见的控制字符（U+0000）"),
+    ("dibao", "村(社区)", "村" * 65, "too_long", "最多 64 个字符，实为 65 个"),
+    ("dibao", "行政区划代码", "5001", "region", "应为 6 位（或 9 位、12 位）数字，实为「5001」"),
+    (
+        "poverty",
+        "纳入时间",
+        "1965-03-14",
+        "before_birth",
+        "早于公民身份号码中的出生日期 1965-03-15",
+    ),
 ]
 
 
@@ -388,6 +398,8 @@ def test_every_rejection_code_is_covered() -> None:
 
     covered = {c for _, c, _ in ID_CASES} | {c for *_, c, _ in CELL_CASES}
     covered |= {"duplicate", "columns"}  # tests below
+    covered |= {"quotes"}  # tests/rosters/test_quotes.py
+    covered |= {"before_entry"}  # tests/rosters/test_cell_limits.py
     assert covered == set(CODES)
 
 
@@ -399,7 +411,7 @@ def test_row_with_several_problems_gets_one_record_each_and_is_not_accepted(
         [
             ["身份证号", "姓名", "纳入时间", "是否标注脱贫", "脱贫时间"],
             ["110105194912310023", "", "2018-02-30", "可能", "2017"],
-            [GOOD, "张三", "2018-03-31", "是", "2017"],
+            [GOOD, "张三", "2017-03-31", "是", "2017"],
         ],
     )
     read = read_roster(path, "poverty")
@@ -413,7 +425,10 @@ def test_row_with_several_problems_gets_one_record_each_and_is_not_accepted(
     assert read.rows_read == 2
 
 
-def test_duplicate_ids_first_row_accepted_later_rows_name_it(tmp_path: Path) -> None:
+def test_duplicate_ids_copies_leave_the_first_row_and_differing_rows_are_all_held_back(
+    tmp_path: Path,
+) -> None:
+    # issue #19 §2: the first row used to win silently over a row with other data
     path = write_csv(
         tmp_path / "x.csv",
         [
@@ -428,17 +443,20 @@ def test_duplicate_ids_first_row_accepted_later_rows_name_it(tmp_path: Path) -> 
         ],
     )
     read = read_roster(path, "dibao")
-    assert accepted(read, "row_number") == [(3,), (4,), (6,)]
+    assert accepted(read, "row_number") == [(4,), (6,)]
+    held = "身份证号相同但内容不同，这 3 行均未导入"
     assert rejected(read) == [
-        (5, "身份证号", "duplicate", GOOD.lower(), "与第 3 行身份证号重复"),
+        (3, "身份证号", "duplicate", GOOD, f"与第 5、8 行{held}"),
+        (5, "身份证号", "duplicate", GOOD.lower(), f"与第 3、8 行{held}"),
         (7, "身份证号", "duplicate", GB_EXAMPLE, "与第 6 行身份证号重复"),
-        (8, "身份证号", "duplicate", GOOD, "与第 3 行身份证号重复"),
+        (8, "身份证号", "duplicate", GOOD, f"与第 3、5 行{held}"),
     ]
 
 
-def test_duplicate_of_a_row_rejected_for_another_reason_is_still_a_duplicate(
+def test_a_valid_row_whose_number_a_rejected_row_has_is_accepted(
     tmp_path: Path,
 ) -> None:
+    # issue #19 §2: the valid row was dropped as a duplicate of the rejected one
     path = write_csv(
         tmp_path / "x.csv",
         [
@@ -448,8 +466,8 @@ def test_duplicate_of_a_row_rejected_for_another_reason_is_still_a_duplicate(
         ],
     )
     read = read_roster(path, "dibao")
-    assert read.accepted.num_rows == 0
-    assert [(r[0], r[2]) for r in rejected(read)] == [(2, "date"), (3, "duplicate")]
+    assert accepted(read, "row_number") == [(3,)]
+    assert [(r[0], r[2]) for r in rejected(read)] == [(2, "date")]
 
 
 # --- cell formats -------------------------------------------------------------------------
@@ -555,26 +573,28 @@ def test_exact_row_numbers_with_titles_blank_lines_line_breaks_and_ragged_rows(
         "序号,身份证号码,姓名,村(社区)\n"  # row 3: header
         f"1,{GOOD},张三,东村\n"  # row 4
         "\n"  # row 5: blank, skipped
-        f'2,{GOOD2},李四,"一组\n二组"\n'  # row 6 (two lines in the file, one in Excel)
-        f"3,{GOOD3},王五,西村\n"  # row 7
-        "合计：3 人\n"  # row 8: a short row, padded: no ID, no name
-        f"4,{make_id('110105', '19700101')},张,三,北村\n"  # row 9: unquoted comma
-        f"5,{bad},赵六,南村,\n"  # row 10: one empty extra cell is fine
+        f'2,{GOOD2},李四,"一组\n二组"\n'  # rows 6, 7: a line break in a cell, refused
+        f"3,{GOOD3},王五,西村\n"  # row 8
+        "合计：3 人\n"  # row 9: a short row, padded: no ID, no name
+        f"4,{make_id('110105', '19700101')},张,三,北村\n"  # row 10: unquoted comma
+        f"5,{bad},赵六,南村,\n"  # row 11: one empty extra cell is fine
     )
     path = tmp_path / "tekun.csv"
     path.write_text(text, encoding="utf-8")
     read = read_roster(path, "tekun")
     assert read.header_row == 3
-    assert accepted(read, "row_number", "village") == [(4, "东村"), (6, "一组\n二组"), (7, "西村")]
+    assert accepted(read, "row_number", "village") == [(4, "东村"), (8, "西村")]
     got = rejected(read)
     assert [(r[0], r[1], r[2]) for r in got] == [
-        (8, "身份证号码", "missing"),
-        (8, "姓名", "missing"),
-        (9, "第 5 列起", "columns"),
-        (10, "身份证号码", "id_check"),
+        (6, "整行", "quotes"),
+        (7, "整行", "quotes"),
+        (9, "身份证号码", "missing"),
+        (9, "姓名", "missing"),
+        (10, "第 5 列起", "columns"),
+        (11, "身份证号码", "id_check"),
     ]
-    assert got[2][4].startswith("本行有 5 列，表头只有 4 列，多出内容「北村」")
-    assert read.rows_read == 6  # rows 4, 6, 7, 8, 9, 10
+    assert got[4][4].startswith("本行有 5 列，表头只有 4 列，多出内容「北村」")
+    assert read.rows_read == 7  # rows 4, 6, 7, 8, 9, 10, 11
 
 
 def test_blank_rows_are_skipped_and_not_counted(tmp_path: Path) -> None:
@@ -789,7 +809,9 @@ def test_a_payments_file_may_list_a_person_twice_but_not_a_serial_number(tmp_pat
         ],
     )
     read = read_roster(path, "pension_payment")
-    assert accepted(read, "reference") == [("JF1",), ("JF2",)]
-    [(row, column, code, value, reason)] = rejected(read)
-    assert (row, column, code, value) == (4, "缴费流水号", "duplicate", "JF2")
-    assert reason == "与第 3 行缴费流水号重复"
+    assert accepted(read, "reference") == [("JF1",)]
+    # one serial number, two dates: which payment is real is the bureau's to say
+    assert [(r[0], r[1], r[2], r[4]) for r in rejected(read)] == [
+        (3, "缴费流水号", "duplicate", "与第 4 行缴费流水号相同但内容不同，两行均未导入"),
+        (4, "缴费流水号", "duplicate", "与第 3 行缴费流水号相同但内容不同，两行均未导入"),
+    ]

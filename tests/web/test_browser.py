@@ -118,6 +118,7 @@ def test_upload_dry_run_and_confirm(page, tmp_path):
     page.set_input_files("input[name=file]", str(path))
     page.select_option("select[name=source]", "poverty")
     page.fill("input[name=as_of]", "2018-06-30")
+    page.check("input[name=mode][value=snapshot]")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=试导入（未写入）")  # the worker process ran the dry run
     assert "新开期间 1" in page.content()

@@ -77,8 +77,8 @@ def _web_db(_django: None) -> Any:
 
 @pytest.fixture
 def site(_web_db: Any, tmp_path: Path, settings_override: None) -> dict[str, Any]:
-    """A registry with the four people, a plan for Chongqing 2018, a hospital bill, and
-    the users."""
+    """A registry with the four people, the 2018 plans of 涪陵区 and 渝中区, a hospital
+    bill, and the users; ``version``: 渝中区's plan."""
     from django.core.cache import cache
     from django.core.management import call_command
 
@@ -108,7 +108,11 @@ def site(_web_db: Any, tmp_path: Path, settings_override: None) -> dict[str, Any
         )
     )
     import_roster(_web_db, pension, "resident_pension", MARCH)
-    version = plan.run_plan(_web_db, "500000", 2018, snapshots=tmp_path / "plans")
+    # each county's own plan (a plan of all Chongqing would overlap both: decision 0010)
+    for county in ("500102", "500103"):
+        version = plan.run_plan(
+            _web_db, "500000", 2018, region=county, snapshots=tmp_path / "plans"
+        )
     hospital = tmp_path / "bills.csv"  # a hospital stay of B's (dibao)
     hospital.write_text(
         "单据号,公民身份号码,入院日期,出院日期,医院等级,总费用,政策范围内费用,不合规费用\n"
@@ -290,7 +294,12 @@ def upload(c: Any, name: str, data: bytes, source: str = "poverty") -> Any:
 
     return c.post(
         "/imports/",
-        {"file": SimpleUploadedFile(name, data), "source": source, "as_of": "2018-06-30"},
+        {
+            "file": SimpleUploadedFile(name, data),
+            "source": source,
+            "as_of": "2018-06-30",
+            "mode": "snapshot",
+        },
     )
 
 
@@ -460,7 +469,7 @@ def test_the_plan_of_a_county_runs_as_a_job(site):
     ledger = c.get(f"/jobs/{job}/download/")
     assert ledger.status_code == 200 and ledger["Content-Disposition"].startswith("attachment")
     assert login("yuzhong").get(f"/jobs/{job}/download/").status_code == 404
-    # the jurisdiction-wide version covers 渝中区 too: not the Fuling caseworker's
+    # 渝中区's plan: not the Fuling caseworker's
     assert c.get(f"/plans/{site['version']}/").status_code == 404
     assert login("yuzhong").get(f"/plans/{county.pk}/").status_code == 404
 
@@ -667,7 +676,7 @@ def test_the_api_imports_plans_and_counts(site):
     c, auth = api("city")
     stats = c.get("/api/statistics", **auth).json()
     assert {x["code"] for x in stats["counties"]} == {"500102", "500103"}
-    # A, B and C are in both the city's and the county's version: counted once.
+    # each county's plan counts once (the county re-ran its plan on the same inputs).
     # civil affairs: B 70 + C 100; poverty office: A 70 + D 70
     payers = {p["payer"]: p["amount"] for p in stats["payers"]}
     assert payers == {"civil_affairs": "170.00", "poverty_office": "140.00"}

@@ -4,7 +4,10 @@
 缴纳完清……采取事后补助).
 
 Every step that can complete someone (the request, the return) books through here, so a
-booking is made once per plan version, person and payer and never moved.
+booking is made once per person, year and payer whatever the plan version, and never
+moved: a person carried into a new version of the plan, or into another region's plan,
+is not booked again (decision 0010; the registry's constraint
+``one_booking_per_person_year`` holds it too).
 
 Nothing is booked for the dead (HE-2018-3/3.2.1, docs/readings.md 24): a part is booked
 only when its condition was met before the death roster's date, a part completed on or
@@ -24,9 +27,10 @@ from doudi.collection.targets import TARGETS, open_lake, plan_version
 from doudi.core import regions
 from doudi.store import db
 
-#: The parts due to be booked and not booked yet: post-hoc when self-paid, else deemed
-#: received on the completing payment's day (a remainder of 0.00 on ``$on``); none whose
-#: day is on or after the person's death.
+#: The parts due to be booked and not booked yet under any version of the year (``booking``
+#: holds the year's): post-hoc when self-paid, else deemed received on the completing
+#: payment's day (a remainder of 0.00 on ``$on``); none whose day is on or after the
+#: person's death.
 _DUE = f"""
 WITH t AS ({TARGETS}),
 due AS (
@@ -40,8 +44,8 @@ due AS (
 SELECT c.person_id, c.payer, c.amount, c.basis, d.kind, d.booked_on
 FROM due d JOIN contribution c ON c.person_id = d.person_id AND c.payer <> 'self'
 WHERE d.booked_on IS NOT NULL AND (d.death_date IS NULL OR d.booked_on < d.death_date)
-  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.plan_version_id = $version
-                  AND b.person_id = c.person_id AND b.payer = c.payer)
+  AND NOT EXISTS (SELECT 1 FROM booking b
+                  WHERE b.person_id = c.person_id AND b.payer = c.payer)
 ORDER BY c.person_id, c.payer
 """
 
@@ -71,9 +75,7 @@ def book(con: Any, database: db.Database, version_id: int, region: str, on: date
     calendar = Calendar.of(version["jurisdiction"], version["year"])
     lake = open_lake(con, database, version)
     prefix = regions.hukou_prefix(region)
-    rows = lake.sql(
-        _DUE, params={"prefix": prefix, "on": on, "version": version["id"]}
-    ).to_arrow_table()
+    rows = lake.sql(_DUE, params={"prefix": prefix, "on": on}).to_arrow_table()
     result = Booked()
     if not rows.num_rows:
         return result

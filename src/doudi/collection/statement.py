@@ -2,7 +2,10 @@
 实际代缴和事后应补助人员及费用汇总分别交区县民政局、扶贫办……当年8月31日以后……纳入次年清算.
 
 Per payer (department) and kind, the bookings a settlement year takes, what the year's
-plan carries into the next, and the workbook the bureau hands over.
+plan carries into the next, and the workbook the bureau hands over. It names the plan
+version it reconciles with, the current version of the region's year (decision 0010);
+each booking is read once, as a part is booked once per person, year and payer
+whatever the version, so a second version of the plan doubles nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pyarrow.compute as pc
 
 from doudi.collection.cycle import POST_HOC, BankError, Calendar
 from doudi.core import regions, vocab
+from doudi.plan import lineage
 from doudi.policy import jurisdictions
 from doudi.store import db, workbook
 
@@ -41,12 +45,26 @@ class Statement:
     totals: pa.Table  # payer, kind, people, amount
     details: pa.Table  # a row per booked part
     carried: pa.Table  # parts of this year's plan booked after the cut-off → next year
+    #: the current plan versions of the year whose people are the region's (one, unless
+    #: the region holds several counties planned apart)
+    versions: list[lineage.Version]
+
+    def basis_zh(self) -> str:
+        """Which plan the statement reconciles with."""
+        if not self.versions:
+            return f"{self.year} 年尚无缴费计划"
+        if len(self.versions) == 1:
+            v = self.versions[0]
+            name = regions.region_name(v.region) or ""
+            return f"依据 {self.year} 年第 {v.number} 版缴费计划（{v.region} {name}）"
+        return f"依据 {self.year} 年缴费计划：" + "、".join(v.label_zh() for v in self.versions)
 
     def summary_zh(self) -> list[str]:
         c = self.calendar
         lines = [
             f"{self.region} {self.year}年代缴和事后补助清算（截至 {c.cutoff}，"
-            f"应于 {c.report_due} 前分别交区县民政局、扶贫办）："
+            f"应于 {c.report_due} 前分别交区县民政局、扶贫办）：",
+            f"  {self.basis_zh()}",
         ]
         for r in self.totals.to_pylist():
             label = f"{vocab.PAYER.label(r['payer'])} {vocab.BOOKING_KIND[r['kind']]}"
@@ -66,13 +84,18 @@ def cutoff_statement(
 ) -> Statement:
     """Bookings the settlement of ``year`` takes (its own plan's up to the cut-off and
     the previous year's carried ones), per payer and kind; and what this year's plan
-    carries into the next."""
+    carries into the next. Bookings of every version of the year are read: there is at
+    most one per person, year and payer (``one_booking_per_person_year``), and one made
+    under an earlier version stays booked."""
     jurisdictions.get(jurisdiction)  # a Chinese error for an unknown one
     region = region or jurisdiction
     if not region.isascii() or not region.isdigit():
         raise BankError(f"区划代码应为数字：{region!r} / invalid region code")
     calendar = Calendar.of(jurisdiction, year)
     prefix = regions.hukou_prefix(region)
+    with database.reading() as con:
+        of_year = lineage.of_year(con, database, year)
+    versions = lineage.covering((v for v in of_year if v.jurisdiction == jurisdiction), region)
     lake = duckdb.connect()
     lake.register(
         "booking",
@@ -95,14 +118,14 @@ def cutoff_statement(
     carried = lake.sql(
         _BOOKINGS.format(where="b.year = $year AND b.settlement_year > $year"), params=params
     ).to_arrow_table()
-    return Statement(region, year, calendar, totals, details_t, carried)
+    return Statement(region, year, calendar, totals, details_t, carried, versions)
 
 
 def statement_workbook(statement: Statement, path: Path) -> None:
     """The statement as Excel: totals, the parts booked, the post-hoc list, carried."""
     s = statement
     post_hoc = s.details.filter(pc.equal(s.details.column("kind"), POST_HOC))
-    title = f"{s.region} {s.year}年代缴和事后补助清算（截至 {s.calendar.cutoff}）"
+    title = f"{s.region} {s.year}年代缴和事后补助清算（截至 {s.calendar.cutoff}，{s.basis_zh()}）"
     workbook.write_workbook(
         path,
         [

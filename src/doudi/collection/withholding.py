@@ -114,10 +114,14 @@ def export_withholding(
             "batch",
             db.read(con, database, "registry_import_batch", "WHERE source = 'resident_pension'"),
         )
-        of_version = "WHERE plan_version_id = ?"
+        # a line still waiting for its return under any version of the year: the person
+        # is asked once whatever version a request was made from (decision 0010)
+        of_version = (
+            "WHERE plan_version_id IN (SELECT id FROM registry_plan_version WHERE year = ?)"
+        )
         lake.register(
             "wbatch",
-            db.read(con, database, "registry_withholding_batch", of_version, (version["id"],)),
+            db.read(con, database, "registry_withholding_batch", of_version, (version["year"],)),
         )
         lake.register(
             "wline",
@@ -126,7 +130,7 @@ def export_withholding(
                 database,
                 "registry_withholding_line",
                 f"WHERE batch_id IN (SELECT id FROM registry_withholding_batch {of_version})",
-                (version["id"],),
+                (version["year"],),
             ),
         )
         returned = db.read(con, database, "registry_payment", "WHERE channel = 'bank'")

@@ -200,7 +200,9 @@ _STAGE = (
                                                CAST(b.id AS BIGINT) DESC) AS rn
             FROM batch_scope s
             JOIN in_registry_import_batch b ON CAST(b.id AS BIGINT) = s.batch_id
+            -- an addendum (增量名单) is not the county's list, only additions to it
             WHERE starts_with(s.county, $prefix)
+              AND coalesce(CAST(b.mode AS VARCHAR), 'snapshot') = 'snapshot'
         ) WHERE rn = 1
     """,
     # ``whole``: every county the batch covers is of the region, and the batch is its
@@ -221,6 +223,10 @@ _STAGE = (
 def stage(db: Db, tables: Mapping[str, pa.Table]) -> None:
     """Register ``tables`` (as ``in_<name>``) and the lookups, then run :data:`_STAGE`."""
     for name, table in tables.items():
+        if name == "registry_import_batch" and "mode" not in table.column_names:
+            # batches read without the import mode (tables made by hand, older exports)
+            # are snapshots, as every import was before modes
+            table = table.append_column("mode", pa.array(["snapshot"] * table.num_rows))
         db.con.register(f"in_{name}", table)
     db.con.register("labels", _labels())
 

@@ -182,6 +182,16 @@ PERIOD_CHANGE = Vocabulary(
     },
 )
 
+#: How an imported department list is read (导入方式): a full snapshot closes whoever of
+#: its region it no longer lists; an addendum only adds or keeps people.
+IMPORT_MODE = Vocabulary(
+    "import_mode",
+    {
+        "snapshot": ("全量快照", "full snapshot"),
+        "addendum": ("增量名单", "addendum"),
+    },
+)
+
 #: Roles of the web application's users.
 ROLE = Vocabulary(
     "role",
@@ -205,6 +215,7 @@ ALL = (
     BOOKING_KIND,
     REGION_LEVEL,
     PERIOD_CHANGE,
+    IMPORT_MODE,
     ROLE,
 )
 
@@ -244,9 +255,9 @@ FIELD = Vocabulary(
         "poor": ("贫困人口", "poor people"),
         "poor_16_plus": ("其中16周岁以上", "of whom 16 or older"),
         "pension_insured": ("养老保险参保人数", "insured for pension"),
-        "pension_rate": ("养老保险参保率(%)", "pension coverage (%)"),
+        "pension_rate": ("养老保险参保率", "pension coverage"),
         "medical_insured": ("医疗保险参保人数", "insured for medical care"),
-        "medical_rate": ("医疗保险参保率(%)", "medical coverage (%)"),
+        "medical_rate": ("医疗保险参保率", "medical coverage"),
         "uninsured_pension": ("养老保险未参保", "without pension insurance"),
         "uninsured_medical": ("医疗保险未参保", "without medical insurance"),
         "insured_elsewhere": ("异地参保", "insured elsewhere"),

@@ -16,6 +16,9 @@ app = typer.Typer()
 def plan(
     jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 500000")],
     year: Annotated[int, typer.Option(help="年度")],
+    region: Annotated[
+        str | None, typer.Option(help="只计划该区划（如区县 360102），默认整个统筹地区")
+    ] = None,
     user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
     engine: Annotated[str, typer.Option(help="计算引擎：duckdb 或 spark")] = "duckdb",
     spark_master: Annotated[
@@ -40,11 +43,12 @@ def plan(
                 engine=engine,
                 spark_master=spark_master,
                 progress=lambda stage: bar.update(task, description=stage),
+                region=region,
             )
     except (jurisdictions.UnknownJurisdiction, PlanError) as exc:
         typer.echo(f"无法生成计划，未写入任何数据 / no plan written: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    for line in result.summary_zh(jurisdiction, year):
+    for line in result.summary_zh(region or jurisdiction, year):
         typer.echo(line)
 
 

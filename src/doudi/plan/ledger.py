@@ -60,6 +60,9 @@ TOP_LEVEL = "统筹地区"
 UNNAMED = "（未填写）"
 BEIJING = timezone(timedelta(hours=8))
 
+#: Columns holding percentages (Decimal hundredths), shown as Excel percentages.
+PERCENT = frozenset({"share"})
+
 PEOPLE_TITLE = "台账"
 REGIONS_TITLE = "分区统计"
 PAYERS_TITLE = "付款方"
@@ -82,7 +85,7 @@ LABELS = {
     "payer": "付款方代码",
     "payer_name": "付款方",
     "amount": "金额",
-    "share": "占比(%)",
+    "share": "占比",
     "item": "项目",
     "content": "内容",
 }
@@ -160,7 +163,7 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
     # One connection for every read; only the rows the ledger can need: the
     # jurisdiction's people and whoever the version pays for (a person whose hukou has
     # since moved out is still on it).
-    with database.transaction() as con:
+    with database.reading() as con:
         found = db.read(con, database, "registry_plan_version", "WHERE id = ?", (version_id,))
         if not found.num_rows:
             raise LedgerError(f"缴费计划版本 {version_id} 不存在 / no such plan version")
@@ -191,7 +194,13 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
                 f"WHERE year = ? AND scheme = 'resident_pension' AND person_id IN ({mine})",
                 (year, *of_mine),
             ),
-            "booking": ("registry_booking", "WHERE plan_version_id = ?", (version_id,)),
+            # once per person, year and payer whatever the version (decision 0010): a
+            # part booked under an earlier version is booked for this one too
+            "booking": (
+                "registry_booking",
+                f"WHERE year = ? AND person_id IN ({mine})",
+                (year, *of_mine),
+            ),
         }
         for name, (table, where, values) in reads.items():
             lake.register(name, db.read(con, database, table, where, values))
@@ -446,7 +455,7 @@ def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
     """The ledger as an .xlsx: 台账, 分区统计 (with a clustered bar chart of the
     government amounts per county, or per township when there is one county), 付款方
     (with a pie chart) and 说明. Cells are written by store/workbook.py (typed cells,
-    formula-injection escaping, 2-decimal money)."""
+    formula-injection escaping, 2-decimal money, shares as percentages)."""
     book = ledger(database, version_id)
     wb = export.new_workbook(path, _title(book))
     try:
@@ -460,7 +469,9 @@ def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
             (NOTES_TITLE, _notes(book)),
         ):
             names[title] = export.sheet_name(title, used)
-            export.write_sheet(wb, fmt, names[title], export.Sheet(title, table, headers(table)))
+            percent = PERCENT & set(table.column_names)
+            sheet = export.Sheet(title, table, headers(table), percent)
+            export.write_sheet(wb, fmt, names[title], sheet)
         _bar_chart(wb, names[REGIONS_TITLE], book)
         _pie_chart(wb, names[PAYERS_TITLE], book)
     finally:

@@ -1,13 +1,16 @@
 """Plan versions: the year's contribution plan computed from the registry and frozen.
 
-``run_plan`` reads the people of a jurisdiction (``plan.inputs``, the one reading of
-a person), evaluates the policy rules unchanged (engine.backend, or Spark) and
-stores the result as a numbered, frozen plan version: one ``registry_contribution``
-row per person and payer (``self`` = what the person still owes) with the clauses
-that decided it. The engine's inputs are kept as Parquet named by their SHA-256
-(``plan.snapshot``), so a version can be recomputed and compared with a later one;
-running again on the same inputs returns the existing version instead of writing a
-duplicate. Everything is written in one transaction.
+``run_plan`` reads the people of a region (``plan.inputs``, the one reading of a
+person), evaluates the policy rules unchanged (engine.backend, or Spark) and stores
+the result as a numbered, frozen plan version: one ``registry_contribution`` row per
+person and payer (``self`` = what the person still owes) with the clauses that
+decided it. Versions are numbered per jurisdiction, region and year (a lineage,
+``plan.lineage``); a plan of a region nested in another lineage's of the year is
+refused, and people another lineage already pays for are left out (decision 0010).
+The engine's inputs are kept as Parquet named by their SHA-256 (``plan.snapshot``), so
+a version can be recomputed and compared with a later one; running again on the same
+inputs returns the existing version instead of writing a duplicate. Everything is
+written in one transaction.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from doudi.core import regions
 from doudi.engine import backend
-from doudi.plan import contributions, inputs, memory, snapshot
+from doudi.plan import contributions, inputs, lineage, memory, snapshot
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
@@ -33,6 +37,17 @@ from doudi.store import db
 
 class PlanError(ValueError):
     """The plan cannot be computed (str() is Chinese first); nothing was written."""
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A person of the region whom another lineage's current version already pays for
+    (their hukou moved between two plans' regions): not planned again."""
+
+    person_id: int
+    id_number: str
+    name: str
+    plan: str  # the other version, as lineage.Version.label_zh names it
 
 
 @dataclass(frozen=True)
@@ -45,16 +60,33 @@ class PlanResult:
     gov_paid: Decimal
     self_due: Decimal
     by_payer: dict[str, Decimal]
+    left_out: tuple[LeftOut, ...] = ()
 
-    def summary_zh(self, jurisdiction: str, year: int) -> list[str]:
+    def summary_zh(self, region: str, year: int) -> list[str]:
         head = "已生成" if self.created else "输入未变，沿用"
         lines = [
-            f"{head}缴费计划第 {self.number} 版（{jurisdiction}，{year}年）：{self.people} 人，"
+            f"{head}缴费计划第 {self.number} 版（{region}，{year}年）：{self.people} 人，"
             f"代缴对象 {self.targets} 人",
             f"政府代缴合计 {self.gov_paid} 元，个人应缴合计 {self.self_due} 元",
         ]
         lines += [f"  {payer}：{amount} 元" for payer, amount in sorted(self.by_payer.items())]
+        for head, people in self._left_out_by_plan():
+            lines.append(head)
+            lines += [f"  {p.id_number} {p.name}" for p in people[:20]]
         return lines
+
+    def left_out_zh(self) -> list[str]:
+        """Per other plan, how many of the region's people it already pays for."""
+        return [head for head, _ in self._left_out_by_plan()]
+
+    def _left_out_by_plan(self) -> list[tuple[str, list[LeftOut]]]:
+        by_plan: dict[str, list[LeftOut]] = {}
+        for p in self.left_out:
+            by_plan.setdefault(p.plan, []).append(p)
+        return [
+            (f"已由 {plan}计划代缴，本计划不再代缴：{len(people)} 人", people)
+            for plan, people in sorted(by_plan.items())
+        ]
 
 
 #: The columns of the rules' output the contribution rows are made of (and the rp_fund_*).
@@ -84,24 +116,36 @@ def run_plan(
         raise PlanError(
             f"区划 {region} 不在统筹地区 {jurisdiction} 内 / region outside the jurisdiction"
         )
-    progress("读取登记库 / reading the registry")
-    people, statuses = inputs.engine_inputs(database, jurisdiction, year, region)
-    if not people.num_rows:
-        raise PlanError(
-            f"登记库中没有户籍在 {region} 的人员，请先导入名单 / "
-            "no people of this jurisdiction in the registry"
-        )
-    blob, checksum = snapshot.snapshot(people, statuses)
     with database.transaction() as con:
+        # read once the writer lock is held (decision 0011): no import commits between
+        # the inputs read and the version written
+        progress("读取登记库 / reading the registry")
+        people, statuses = inputs.engine_inputs(database, jurisdiction, year, region)
+        if not people.num_rows:
+            raise PlanError(
+                f"登记库中没有户籍在 {region} 的人员，请先导入名单 / "
+                "no people of this jurisdiction in the registry"
+            )
+        year_versions = lineage.of_year(con, database, year)
+        _refuse_overlap(year_versions, jurisdiction, region, year)
+        others = [
+            v
+            for v in lineage.current(year_versions)
+            if v.jurisdiction != jurisdiction or v.region != region
+        ]
+        people, statuses, left_out = _leave_out(
+            people, statuses, lineage.planned_elsewhere(con, database, others, region), others
+        )
+        blob, checksum = snapshot.snapshot(people, statuses)
         found = db.read(
             con,
             database,
             "registry_plan_version",
-            "WHERE jurisdiction = ? AND year = ? AND inputs_checksum = ?",
-            (jurisdiction, year, checksum),
+            "WHERE jurisdiction = ? AND region = ? AND year = ? AND inputs_checksum = ?",
+            (jurisdiction, region, year, checksum),
         )
         if found.num_rows:
-            return _result(con, database, found.to_pylist()[0], created=False)
+            return _result(con, database, found.to_pylist()[0], False, left_out)
         progress(f"按政策规则计算（{engine}） / evaluating the rules")
         try:
             rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
@@ -111,8 +155,8 @@ def run_plan(
             db.scalar(
                 con,
                 "SELECT coalesce(max(number), 0) FROM registry_plan_version "
-                "WHERE jurisdiction = ? AND year = ?",
-                (jurisdiction, year),
+                "WHERE jurisdiction = ? AND region = ? AND year = ?",
+                (jurisdiction, region, year),
             )
         )
         progress("写入计划版本 / writing the plan version")
@@ -140,9 +184,8 @@ def run_plan(
         version_id = int(
             db.scalar(
                 con,
-                "SELECT id FROM registry_plan_version "
-                "WHERE jurisdiction = ? AND year = ? AND number = ?",
-                (jurisdiction, year, number),
+                "SELECT id FROM registry_plan_version WHERE region = ? AND year = ? AND number = ?",
+                (region, year, number),
             )
         )
         rows = rows.append_column(
@@ -151,7 +194,56 @@ def run_plan(
         db.ingest(con, database, "registry_contribution", rows)
         db.fault("plan")
         row = db.read(con, database, "registry_plan_version", "WHERE id = ?", (version_id,))
-        return _result(con, database, row.to_pylist()[0], created=True)
+        return _result(con, database, row.to_pylist()[0], True, left_out)
+
+
+def _refuse_overlap(
+    versions: list[lineage.Version], jurisdiction: str, region: str, year: int
+) -> None:
+    """A person-year belongs to one lineage: no plan of a region nested in (or around)
+    another lineage's region of the year, nor of its region under another jurisdiction."""
+    clash = lineage.overlapping(versions, jurisdiction, region)
+    if clash:
+        v = clash[0]
+        name = regions.region_name(region) or ""
+        raise PlanError(
+            f"{year}年已有统筹地区 {v.jurisdiction} 的缴费计划 {v.label_zh()}，"
+            f"与区划 {region} {name} 的人员重叠：同一人同一年只能由一个计划代缴。"
+            f"如需更新，请重新生成 {v.region} {regions.region_name(v.region) or ''} 的计划"
+            "（将生成新版本） / a plan of an overlapping region exists for this year: "
+            "re-run that region's plan, which makes a new version"
+        )
+
+
+def _leave_out(
+    people: pa.Table,
+    statuses: pa.Table,
+    elsewhere: pa.Table,
+    others: list[lineage.Version],
+) -> tuple[pa.Table, pa.Table, tuple[LeftOut, ...]]:
+    """The engine's inputs without the people another lineage pays for, and who they
+    are. They are left out of the inputs, not only of the rows, so the snapshot's
+    checksum changes when the other lineage stops paying for them and the plan run
+    again then plans them (instead of reusing this version)."""
+    if not elsewhere.num_rows:
+        return people, statuses, ()
+    label = {v.id: v.label_zh() for v in others}
+    plan_of: dict[int, str] = {}
+    for person, version in zip(
+        elsewhere.column("person_id").to_pylist(),
+        elsewhere.column("plan_version_id").to_pylist(),
+        strict=True,
+    ):
+        plan_of.setdefault(int(person), label[int(version)])
+    ids = pa.array(sorted(plan_of), pa.int64())
+    gone = pc.is_in(people.column("row_no"), value_set=ids)
+    left = people.filter(gone).select(["row_no", "id_number", "name"]).to_pylist()
+    left_out = tuple(
+        LeftOut(r["row_no"], r["id_number"], r["name"], plan_of[r["row_no"]])
+        for r in sorted(left, key=lambda r: (plan_of[r["row_no"]], r["id_number"]))
+    )
+    their_statuses = pc.is_in(statuses.column("row_no"), value_set=ids)
+    return people.filter(pc.invert(gone)), statuses.filter(pc.invert(their_statuses)), left_out
 
 
 def compute(
@@ -236,7 +328,13 @@ def _totals(rows: pa.Table) -> dict[str, Any]:
     return {"targets": int(targets), "gov_paid": Decimal(gov), "self_due": Decimal(own)}
 
 
-def _result(con: Any, database: db.Database, version: dict[str, Any], created: bool) -> PlanResult:
+def _result(
+    con: Any,
+    database: db.Database,
+    version: dict[str, Any],
+    created: bool,
+    left_out: tuple[LeftOut, ...],
+) -> PlanResult:
     rows = db.read(
         con, database, "registry_contribution", "WHERE plan_version_id = ?", (version["id"],)
     )
@@ -256,4 +354,5 @@ def _result(con: Any, database: db.Database, version: dict[str, Any], created: b
         gov_paid=version["gov_paid"],
         self_due=version["self_due"],
         by_payer=by_payer,
+        left_out=left_out,
     )

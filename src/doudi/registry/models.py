@@ -63,6 +63,14 @@ class ImportBatch(models.Model):
     periods_closed = models.IntegerField("关闭期间", default=0)
     imported_by = models.CharField("导入人", max_length=64)
     imported_at = models.DateTimeField("导入时间")
+    #: snapshot (全量快照): whoever of the counties it closes in is missing from it has
+    #: left the list; addendum (增量名单): its rows only open or keep periods. Chosen
+    #: explicitly at import: a partial list taken for a snapshot closed a county (issue #19).
+    #: A database default, so that writers not about rosters (bills) need not name it.
+    mode = models.CharField("导入方式", max_length=16, db_default="snapshot")
+    #: the region a snapshot closes in: its counties outside it are never closed by it;
+    #: empty for the imports made before modes (they closed in every county they covered)
+    region = models.CharField("导入区划", max_length=12, db_default="")
 
     class Meta:
         db_table = "registry_import_batch"
@@ -167,18 +175,19 @@ class Enrollment(models.Model):
 
 
 class PlanVersion(models.Model):
-    """A frozen run of the year's contribution plan for a jurisdiction (issue #5).
+    """A frozen run of the year's contribution plan for a region (issue #5).
 
     Its inputs (the engine's people and statuses tables read from the registry)
     are kept as Parquet files named by their SHA-256, so the plan can be
     recomputed and compared with a later run; the same inputs and parameters give
-    the same version instead of a duplicate."""
+    the same version instead of a duplicate. Versions are numbered per region and
+    year: a region's year has one lineage, under one jurisdiction (decision 0010)."""
 
     jurisdiction = models.CharField("统筹地区", max_length=6)
     #: the people planned: hukou under this region (the jurisdiction, or a county of it)
     region = models.CharField("范围", max_length=12, default="")
     year = models.SmallIntegerField("年度")
-    number = models.IntegerField("版本号")  # 1, 2, … per jurisdiction and year
+    number = models.IntegerField("版本号")  # 1, 2, … per region and year
     inputs_checksum = models.CharField("输入校验和", max_length=64)
     inputs_path = models.CharField("输入快照", max_length=255)
     people = models.IntegerField("人数")
@@ -192,10 +201,10 @@ class PlanVersion(models.Model):
         db_table = "registry_plan_version"
         constraints = [
             models.UniqueConstraint(
-                fields=["jurisdiction", "year", "number"], name="one_plan_number"
+                fields=["region", "year", "number"], name="one_plan_number_per_region"
             ),
             models.UniqueConstraint(
-                fields=["jurisdiction", "year", "inputs_checksum"], name="one_plan_per_input"
+                fields=["region", "year", "inputs_checksum"], name="one_plan_per_region_input"
             ),
         ]
 
@@ -318,7 +327,9 @@ class Booking(models.Model):
     the personal part has fully arrived) or ``post_hoc_subsidy`` (事后补助, the
     target had paid the whole contribution themselves). ``booked_on`` is the day
     the condition was met; ``settlement_year`` the year whose 31 August cut-off
-    takes it (a later day goes into the next year's settlement)."""
+    takes it (a later day goes into the next year's settlement). A part is booked
+    once per person, year and payer whatever the version (decision 0010): a person
+    moved into a new version is not booked again, and the statement reads each once."""
 
     plan_version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="bookings")
     person = models.ForeignKey(Person, models.PROTECT, related_name="bookings")
@@ -334,7 +345,7 @@ class Booking(models.Model):
         db_table = "registry_booking"
         constraints = [
             models.UniqueConstraint(
-                fields=["plan_version", "person", "payer"], name="one_booking_per_part"
+                fields=["person", "year", "payer"], name="one_booking_per_person_year"
             )
         ]
 

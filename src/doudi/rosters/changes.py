@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from doudi.core import regions
 from doudi.rosters import periods
 from doudi.rosters.sources import Source
 from doudi.store import db
@@ -38,6 +39,9 @@ class PeriodChanges:
     opened: int
     closed: int
     changed: int  # changed or removed, besides the closed
+    #: the people whose period was open before, with each county they have periods in
+    #: (person_id, county): what a snapshot's share of closings is measured against
+    open_before: pa.Table
 
 
 def record_deaths(con: Any, database: db.Database, entries: pa.Table) -> pa.Table:
@@ -85,7 +89,13 @@ def apply_periods(con: Any, database: db.Database, source: Source) -> PeriodChan
         only += " AND (disability_grade IS NULL OR disability_grade <= 2)"
     entries = db.read(con, database, "registry_roster_entry", only, of_source)
     new = periods.derive(
-        batches.select(["id", "as_of"]).rename_columns(["batch_id", "as_of"]),
+        pa.table(
+            {
+                "batch_id": batches.column("id"),
+                "as_of": batches.column("as_of"),
+                "closes": _closes(batches),
+            }
+        ),
         scope.select(["batch_id", "county"]),
         entries.select(
             [
@@ -108,7 +118,33 @@ def apply_periods(con: Any, database: db.Database, source: Source) -> PeriodChan
         old = old.append_column("exit_marked", pa.array([False] * old.num_rows))
         old = old.append_column("exit_date", pa.nulls(old.num_rows, pa.date32()))
         compare = ("region_code", "contribution_tier", "receiving")
-    return _apply(con, database, source, table, periods.diff(old, new, compare))
+    changes = periods.diff(old, new, compare)
+    return _apply(con, database, source, table, changes, _open_before(old, new))
+
+
+def _closes(batches: pa.Table) -> pa.Array:
+    """Where each batch closes (periods.derive's ``closes``): a snapshot in the hukou
+    prefix of its region ("" for everywhere, as imports before modes did), an
+    addendum nowhere (null)."""
+    return pa.array(
+        [
+            regions.hukou_prefix(b["region"] or "") if b["mode"] == "snapshot" else None
+            for b in batches.select(["mode", "region"]).to_pylist()
+        ],
+        pa.string(),
+    )
+
+
+def _open_before(old: pa.Table, new: pa.Table) -> pa.Table:
+    """The people with an open period before this import, with the counties their
+    periods are derived for."""
+    lake = duckdb.connect()
+    lake.register("old", old)
+    lake.register("new", new)
+    return lake.sql(
+        "SELECT DISTINCT o.person_id, n.county FROM old o JOIN new n USING (person_id) "
+        "WHERE o.valid_to IS NULL"
+    ).to_arrow_table()
 
 
 def _period_table(source: Source) -> tuple[str, str, tuple[Any, ...]]:
@@ -124,7 +160,12 @@ def _period_table(source: Source) -> tuple[str, str, tuple[Any, ...]]:
 
 
 def _apply(
-    con: Any, database: db.Database, source: Source, table: str, changes: pa.Table
+    con: Any,
+    database: db.Database,
+    source: Source,
+    table: str,
+    changes: pa.Table,
+    open_before: pa.Table,
 ) -> PeriodChanges:
     kind = pc.field("change")
     opened = changes.filter(kind == "open")
@@ -172,6 +213,7 @@ def _apply(
         opened=opened.num_rows,
         closed=closed.num_rows,
         changed=other.num_rows - closed.num_rows + removed.num_rows,
+        open_before=open_before,
     )
 
 

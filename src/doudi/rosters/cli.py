@@ -21,6 +21,28 @@ def import_(
     source: Annotated[str, typer.Option(help="来源：poverty, dibao, tekun, disability, …")],
     as_of: Annotated[str, typer.Option("--as-of", help="名单截止日期 YYYY-MM-DD")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、预览，不写入")] = False,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="导入方式：snapshot（全量快照：本区划内名单未列出的人员被关闭）"
+            "或 addendum（增量名单：只新增或保持，不关闭任何人）"
+        ),
+    ] = "snapshot",
+    region: Annotated[
+        str | None,
+        typer.Option(
+            help="导入区划（六位代码）：全量快照只关闭此区划内的人员；"
+            "默认取占接受行 80% 以上的最小区划（区县、地市或省）"
+        ),
+    ] = None,
+    confirm_closing: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-closing",
+            help="确认关闭：全量快照关闭的人数超过快照关闭比例上限"
+            "（DOUDI_SNAPSHOT_CLOSE_SHARE，默认 10%）或在导入区划之外时，须加此项才导入",
+        ),
+    ] = False,
     scope: Annotated[
         str | None, typer.Option(help="名单覆盖的区县代码（逗号分隔）；默认取名单中出现的区县")
     ] = None,
@@ -42,7 +64,16 @@ def import_(
     counties = [c.strip() for c in scope.split(",")] if scope else None
     try:
         report = import_roster(
-            open_registry(), file, source, day, dry_run=dry_run, actor=user, scope=counties
+            open_registry(),
+            file,
+            source,
+            day,
+            dry_run=dry_run,
+            actor=user,
+            scope=counties,
+            mode=mode,
+            region=region,
+            confirm_closing=confirm_closing,
         )
     except NothingAccepted as exc:  # the rows still go back to the caseworker to fix
         _show_rejected(exc.read.rejected, rejected_out)
@@ -57,6 +88,8 @@ def import_(
     if report.changes is not None and dry_run:
         for row in report.changes.slice(0, 20).to_pylist():
             typer.echo(f"  {row['change']}: {row['id_number']} {row['name']}")
+    if dry_run and report.needs_confirmation:
+        typer.echo("须确认关闭：核对无误后加 --confirm-closing 导入", err=True)
 
 
 def _show_rejected(rejected: pa.Table, out: Path | None) -> None:
@@ -75,11 +108,14 @@ def _show_rejected(rejected: pa.Table, out: Path | None) -> None:
 @app.command()
 def imports() -> None:
     """列出已导入的名单批次 / list imported rosters."""
+    from doudi.core.vocab import IMPORT_MODE
     from doudi.rosters.importing import batches_of
-    from doudi.rosters.sources import SOURCES
+    from doudi.rosters.sources import ROSTERS, SOURCES
 
     for b in batches_of(open_registry()):
         label = SOURCES[b["source"]].label if b["source"] in SOURCES else b["source"]
+        if b["source"] in ROSTERS:  # a bill import has no mode
+            label += f"（{IMPORT_MODE.label(b['mode'])}）"
         typer.echo(
             f"#{b['id']} {label} 截至 {b['as_of']} {b['file_name']}：接受 {b['rows_accepted']}，"
             f"拒绝 {b['rows_rejected']}，新增人员 {b['people_added']}，"

@@ -6,7 +6,8 @@ two above the header. This module finds the header row (:mod:`doudi.rosters.head
 says what a header is), reads every cell below it as a string column (``c0`` … ``c{n-1}``,
 one per header cell) with the row number the caseworker sees in Excel, and drops the
 blank rows. Nothing is parsed or validated here (:mod:`doudi.rosters.validation` does
-that); the one rejection made here is a CSV record with more cells than the header.
+that); the rejections made here are a CSV record with more cells than the header, and a
+line whose quotes do not pair up (:mod:`doudi.rosters.csvlines`).
 
 Files run to a million rows, so cells are read column-wise by pyarrow (CSV) and
 fastexcel (workbooks). Python touches single rows only for the rare malformed CSV
@@ -25,7 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from doudi.core import idnumber
 from doudi.core.textfile import FileError, to_utf8
+from doudi.rosters.csvlines import drop_broken
 from doudi.rosters.headers import HEADER_SEARCH_ROWS, id_headers, missing_id_error, normalize_header
 from doudi.rosters.rejections import REJECTED_SCHEMA, no_rejects
 
@@ -74,16 +77,12 @@ def read_file(path: Path, data: bytes) -> RawFile:
 
 
 def _malformed_zh(arrow_message: str) -> str:
-    """What a CSV that Arrow cannot split into rows means, in Chinese."""
-    if "straddl" in arrow_message or "quote" in arrow_message.lower():
-        return (
-            'CSV 文件格式错误：文件中有未成对的英文双引号（"），'
-            "使其后的许多行连成了一个单元格；请在 Excel 或 WPS 中检查含引号的姓名或地址，"
-            "删去多余的引号后重新导出"
-        )
-    return (
-        "CSV 文件格式错误：无法按行读取（常见原因：引号不成对、分隔符不一致），请另存为 CSV 后重试"
-    )
+    """What a CSV that Arrow cannot split into rows means, in Chinese. Quotes that do
+    not pair up no longer get this far (csvlines): a row straddling Arrow's blocks is
+    a line longer than a block."""
+    if "straddl" in arrow_message:
+        return "CSV 文件格式错误：有一行超过 1 MB，无法按行读取；请确认这是部门导出的名单文件"
+    return "CSV 文件格式错误：无法按行读取（常见原因：分隔符不一致），请另存为 CSV 后重试"
 
 
 def arange(start: int, count: int) -> pa.Array:
@@ -143,7 +142,10 @@ def _read_csv(data: bytes) -> RawFile:
     buffer = pa.py_buffer(body)[offset:]
     names = [f"c{i}" for i in range(len(headers))]
     bad: list[tuple[int | None, str]] = []
-    quoted = body.find(b'"', offset) >= 0
+    header_row = index + 1
+    broken = no_rejects()
+    if body.find(b'"', offset) >= 0:
+        buffer, broken = drop_broken(buffer, delimiter, len(headers), header_row + 1)
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
         bad.append((row.number, row.text))
@@ -156,9 +158,8 @@ def _read_csv(data: bytes) -> RawFile:
             read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
-                # A line break inside a cell needs quotes; without any quote in the
-                # file the (slower) quote-aware splitting is not needed.
-                newlines_in_values=quoted,
+                # every line is one row: a line break inside a cell is refused (csvlines)
+                newlines_in_values=False,
                 ignore_empty_lines=False,
                 invalid_row_handler=on_invalid,
             ),
@@ -169,7 +170,6 @@ def _read_csv(data: bytes) -> RawFile:
             ),
         )
 
-    header_row = index + 1
     if offset >= len(body):  # nothing after the header (pyarrow calls that an error)
         cells = pa.table({n: pa.array([], pa.string()) for n in names})
         return RawFile(encoding, header_row, headers, cells, arange(0, 0), no_rejects())
@@ -183,14 +183,11 @@ def _read_csv(data: bytes) -> RawFile:
         raise FileError(_malformed_zh(str(exc)), f"malformed CSV after the header: {exc}") from exc
     if not bad:
         return RawFile(
-            encoding,
-            header_row,
-            headers,
-            cells,
-            arange(header_row + 1, cells.num_rows),
-            no_rejects(),
+            encoding, header_row, headers, cells, arange(header_row + 1, cells.num_rows), broken
         )
-    return _splice_malformed(encoding, header_row, headers, cells, bad, delimiter)
+    raw = _splice_malformed(encoding, header_row, headers, cells, bad, delimiter)
+    extra = pa.concat_tables([raw.extra, broken]).sort_by([("row_number", "ascending")])
+    return RawFile(encoding, header_row, headers, raw.cells, raw.row_numbers, extra)
 
 
 def _splice_malformed(
@@ -229,9 +226,12 @@ def _splice_malformed(
                     "column": f"第 {width + 1} 列起",
                     "code": "columns",
                     "value": text.rstrip("\r\n"),
-                    "reason": f"本行有 {len(record)} 列，表头只有 {width} 列，多出内容"
-                    f"「{delimiter.join(overflow)}」：可能是某个单元格中含有未加引号的"
-                    f"分隔符「{delimiter}」，请核对本行",
+                    # the cells quoted may be an ID number: masked, as in every reason
+                    "reason": idnumber.mask_in_text(
+                        f"本行有 {len(record)} 列，表头只有 {width} 列，多出内容"
+                        f"「{delimiter.join(overflow)}」：可能是某个单元格中含有未加引号的"
+                        f"分隔符「{delimiter}」，请核对本行"
+                    ),
                 }
             )
             continue

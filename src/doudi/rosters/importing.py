@@ -4,13 +4,15 @@
 in one database transaction: refuses a file already imported (same source, SHA-256
 and as-of date: re-importing is a no-op; the same bytes as of a later date are a
 snapshot of their own), refuses a file of which no row is accepted (NothingAccepted,
-nothing written), adds the people the registry does not know,
-stores the rows as the source's snapshot as of ``as_of``, re-derives the
-source's status periods or enrollments from all its snapshots and applies only
+nothing written), settles where the list may close (its mode and region,
+rosters.closing), adds the people the registry does not know,
+stores the rows as the source's list as of ``as_of``, re-derives the
+source's status periods or enrollments from all its lists and applies only
 the difference, or records the death dates of a death list (rosters.changes), and
-writes one audit row per change. ``dry_run`` computes the same report and
-writes nothing. Any error, or a killed process, leaves the database as it was:
-nothing is committed until the last statement.
+writes one audit row per change. A snapshot closing more than the allowed share, or
+outside its region, is refused unless confirmed (rosters.guard). ``dry_run`` computes
+the same report and writes nothing. Any error, or a killed process, leaves the
+database as it was: nothing is committed until the last statement.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ import pyarrow.compute as pc
 
 from doudi.core import regions
 from doudi.core.textfile import FileError
+from doudi.rosters import guard
 from doudi.rosters.changes import apply_periods, named, period_audit, record_deaths
+from doudi.rosters.closing import Closing, check_mode, closing
 from doudi.rosters.reading import RosterRead, read_roster
 from doudi.rosters.sources import SOURCES, Source
 from doudi.store import db
@@ -69,6 +73,10 @@ class ImportReport:
     already_imported: bool = False
     batch_id: int | None = None
     counties: list[str] = field(default_factory=list)
+    #: the mode and region, and so the counties the import closes in
+    closing: Closing | None = None
+    #: a snapshot's closings against the 快照关闭比例上限 (none for a death list)
+    closing_check: guard.ClosingCheck | None = None
     people_added: int = 0
     periods_opened: int = 0
     periods_closed: int = 0
@@ -77,7 +85,9 @@ class ImportReport:
     #: the people whose status or enrollment opens or closes: id_number, name, change
     changes: pa.Table | None = None
 
-    def summary_zh(self) -> list[str]:
+    def summary_zh(self, *, warning: bool = True) -> list[str]:
+        """The report in lines; ``warning``: with the large-close warning as the last
+        line (a page shows it apart, prominently)."""
         r = self.read
         head = "试导入（未写入）" if self.dry_run else "已导入"
         if self.already_imported:
@@ -85,11 +95,29 @@ class ImportReport:
         return [
             f"{head}：{r.source.label}，截至 {self.as_of}，文件 {r.path.name}（{r.encoding}）",
             f"读取 {r.rows_read} 行：接受 {r.accepted.num_rows} 行，拒绝 {_rejected_rows(r)} 行",
+            *(self.closing.lines_zh() if self.closing else []),
             f"覆盖区县：{'、'.join(self.counties) or '无'}",
             f"新增人员 {self.people_added} 人；新开期间 {self.periods_opened}，"
             f"关闭期间 {self.periods_closed}，其他变更 {self.periods_changed}；"
             f"登记死亡 {self.deaths_recorded} 人",
+            *([self.closing_warning_zh()] if warning and self.needs_confirmation else []),
         ]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether the import closes more than it may unacknowledged (rosters.guard)."""
+        return self.closing_check is not None and self.closing_check.needs_confirmation
+
+    def closing_warning_zh(self) -> str:
+        """The guard's warning with the counts, naming the list and its region: the
+        dry run shows it, and a refusal says it."""
+        assert self.closing is not None and self.closing_check is not None
+        return self.closing_check.warning_zh(self.read.source.label, self.closing.place)
+
+    def confirmation_zh(self) -> str:
+        """The words a caseworker ticks to import the closings anyway."""
+        assert self.closing_check is not None
+        return self.closing_check.confirmation_zh(self.read.source.label)
 
 
 def _rejected_rows(r: RosterRead) -> int:
@@ -123,13 +151,22 @@ def import_roster(
     actor: str = "cli",
     scope: list[str] | None = None,
     within: str | None = None,
+    mode: str = "snapshot",
+    region: str | None = None,
+    confirm_closing: bool = False,
 ) -> ImportReport:
     """Validate ``path`` as a ``source`` list as of ``as_of`` and import it.
 
     ``scope``: the counties the list covers; by default the counties of its rows.
     ``within``: the importing user's region; a list with rows of counties outside it
     is refused whole (a caseworker imports their own county's lists).
+    ``mode``: "snapshot" or "addendum"; ``region``: the region a snapshot closes in,
+    by default the one of 80% of its rows (rosters.closing). ``confirm_closing``: the
+    caseworker acknowledged the warning of a snapshot that closes more than the
+    快照关闭比例上限 or outside its region; without it such an import is refused
+    (ClosingNotConfirmed, nothing written). A dry run reports the warning instead.
     """
+    check_mode(mode)
     read = read_roster(path, source)
     if read.source.kind == "payment":
         raise FileError(
@@ -144,10 +181,16 @@ def import_roster(
             return report
         if not read.accepted.num_rows:
             raise NothingAccepted(read)
-        job = _Import(database, con, read, report, actor, scope)
+        rows = _entries(read.accepted)
+        where = closing(
+            mode, region, rows.select(["row_number", "county"]), scope, read.source.kind
+        )
+        job = _Import(database, con, read, rows, report, actor, where)
         if within is not None:
-            _check_within(job.scope, within)
+            _check_within(where.covered, within)
         job.run()
+        if report.needs_confirmation and not (dry_run or confirm_closing):
+            raise guard.ClosingNotConfirmed(report.closing_warning_zh())
         if dry_run:
             con.rollback()
     return report
@@ -190,18 +233,18 @@ class _Import:
         database: db.Database,
         con: Any,
         read: RosterRead,
+        rows: pa.Table,
         report: ImportReport,
         actor: str,
-        scope: list[str] | None,
+        where: Closing,
     ):
         self.db, self.con, self.read, self.report = database, con, read, report
         self.source: Source = read.source
         self.actor = actor
         self.now = datetime.now(UTC)
-        self.rows = _entries(read.accepted)
-        counties = scope or sorted(set(self.rows.column("county").to_pylist()))
-        report.counties = counties
-        self.scope = counties
+        self.rows = rows
+        report.counties, report.closing = where.covered, where
+        self.where = where
 
     def run(self) -> None:
         self.batch_id = self._insert_batch()
@@ -247,6 +290,8 @@ class _Import:
                 "periods_closed": pa.array([0], pa.int32()),
                 "imported_by": [self.actor],
                 "imported_at": pa.array([self.now], pa.timestamp("us", tz="UTC")),
+                "mode": [self.where.mode],
+                "region": [self.where.region],
             }
         )
         db.ingest(self.con, self.db, "registry_import_batch", db.text_times(row, self.db))
@@ -322,23 +367,31 @@ class _Import:
         return out
 
     def _scope_rows(self) -> pa.Table:
+        covered = self.where.covered
         return pa.table(
             {
-                "batch_id": pa.array([self.batch_id] * len(self.scope), pa.int64()),
-                "county": pa.array(self.scope, pa.string()),
+                "batch_id": pa.array([self.batch_id] * len(covered), pa.int64()),
+                "county": pa.array(covered, pa.string()),
             }
         )
 
     def _rejected_rows(self) -> pa.Table:
+        """The rejected records as stored: a NUL in a cell (a reason to reject it) shown
+        as ␀, since PostgreSQL refuses it in text (the import ended in a traceback), and
+        the header as written cut to the 64 characters its field holds."""
         r = self.read.rejected
+
+        def storable(texts: pa.ChunkedArray) -> pa.ChunkedArray:
+            return pc.replace_substring(pc.fill_null(texts, ""), "\x00", "\u2400")
+
         return pa.table(
             {
                 "batch_id": pa.array([self.batch_id] * r.num_rows, pa.int64()),
                 "row_number": r.column("row_number").cast(pa.int32()),
-                "column": r.column("column"),
+                "column": pc.utf8_slice_codeunits(storable(r.column("column")), 0, 64),
                 "code": r.column("code"),
-                "value": pc.fill_null(r.column("value"), ""),
-                "reason": r.column("reason"),
+                "value": storable(r.column("value")),
+                "reason": storable(r.column("reason")),
             }
         )
 
@@ -356,6 +409,9 @@ class _Import:
         report = self.report
         report.periods_opened, report.periods_closed = applied.opened, applied.closed
         report.periods_changed = applied.changed
+        report.closing_check = guard.check(
+            applied.changes, applied.open_before, self.where.counties
+        )
         self._write_audit(applied.table, period_audit(self.source, applied.changes))
         report.changes = named(self.con, self.db, applied.changes)
 

@@ -1,18 +1,22 @@
-"""Status periods and enrollments from a department's snapshots (dynamic management).
+"""Status periods and enrollments from a department's lists (dynamic management).
 
-A department's list is a snapshot: who is on it as of a day. For one source,
-take every imported snapshot that covers a person's county, in order of as-of
-date; each run of consecutive snapshots that list the person is one period:
+A department's list says who is on it as of a day. For one source, take every
+imported list that speaks for a person, in order of as-of date: each
+list that names them, and each snapshot (全量快照) that closes in their county (it
+covers the county, within the region it was imported for). An addendum (增量名单)
+speaks only for the people it names, and so does a snapshot for its rows outside
+its region: they open or keep a period and never close one. Each run of
+consecutive lists that name the person is one period:
 
-- it starts at the first snapshot's as-of date, or at the date the list gives
-  (纳入时间 / 参保时间) when that date is not later than the snapshot and not
+- it starts at the first list's as-of date, or at the date the list gives
+  (纳入时间 / 参保时间) when that date is not later than the list and not
   before the last snapshot that did not list the person;
-- it ends (exclusive) at the as-of date of the next snapshot of that county that
-  no longer lists the person, or stays open;
-- exit marks, tier, region and "receiving" come from the run's latest snapshot
+- it ends (exclusive) at the as-of date of the next snapshot closing in that
+  county that no longer lists the person, or stays open;
+- exit marks, tier, region and "receiving" come from the run's latest list
   that gives them (a list without the column keeps what an earlier one said).
 
-Deriving the periods from all snapshots each time (rather than patching the last
+Deriving the periods from all lists each time (rather than patching the last
 state) is what makes a late, older snapshot safe: it takes its place in the
 order and the periods come out as if the files had arrived in order. Runs in
 DuckDB over Arrow; the registry keeps the result and the import diffs it against
@@ -29,12 +33,22 @@ DETAILS = ("exit_marked", "exit_date", "region_code", "contribution_tier", "rece
 
 DERIVE = """
 WITH keys AS (SELECT DISTINCT person_id, county FROM entries),
-rel AS (
-    SELECT k.person_id, k.county, b.batch_id, b.as_of,
-           row_number() OVER (PARTITION BY k.person_id, k.county ORDER BY b.as_of, b.batch_id) AS n
+heard AS (
+    -- the snapshots closing in the person's county (closes is null for an addendum)
+    SELECT k.person_id, k.county, b.batch_id
     FROM keys k
     JOIN scope s ON s.county = k.county
     JOIN batches b ON b.batch_id = s.batch_id
+    WHERE starts_with(k.county, b.closes)
+    UNION
+    -- and every list naming them
+    SELECT person_id, county, batch_id FROM entries
+),
+rel AS (
+    SELECT h.person_id, h.county, h.batch_id, b.as_of,
+           row_number() OVER (PARTITION BY h.person_id, h.county ORDER BY b.as_of, h.batch_id) AS n
+    FROM heard h
+    JOIN batches b ON b.batch_id = h.batch_id
 ),
 marked AS (
     SELECT r.*, e.person_id IS NOT NULL AS present, e.since, e.exit_marked, e.exit_date,
@@ -58,7 +72,7 @@ islands AS (
            arg_max(receiving, n) AS receiving, arg_max(batch_id, n) AS batch_id
     FROM runs WHERE present GROUP BY person_id, county, run
 )
-SELECT i.person_id,
+SELECT i.person_id, i.county,
        CASE WHEN i.since IS NOT NULL AND i.since <= i.first_as_of
                  AND (i.gap_start IS NULL OR i.since >= i.gap_start)
             THEN i.since ELSE i.first_as_of END AS valid_from,
@@ -74,9 +88,11 @@ LEFT JOIN rel nxt ON nxt.person_id = i.person_id AND nxt.county = i.county
 def derive(batches: pa.Table, scope: pa.Table, entries: pa.Table) -> pa.Table:
     """Periods of one source from its snapshots.
 
-    ``batches``: batch_id, as_of. ``scope``: batch_id, county (the counties each
-    snapshot covers). ``entries``: batch_id, person_id, county, since and the
-    DETAILS columns (null where the source has none).
+    ``batches``: batch_id, as_of, closes (the hukou prefix of the region a snapshot
+    closes in, "" for everywhere; null for an addendum, which closes nothing).
+    ``scope``: batch_id, county (the counties each list covers). ``entries``:
+    batch_id, person_id, county, since and the DETAILS columns (null where the
+    source has none). Each period comes with the county it was derived for.
     """
     con = duckdb.connect()
     con.register("batches", batches)
@@ -86,7 +102,7 @@ def derive(batches: pa.Table, scope: pa.Table, entries: pa.Table) -> pa.Table:
 
 
 DIFF = """
-SELECT coalesce(n.person_id, o.person_id) AS person_id,
+SELECT coalesce(n.person_id, o.person_id) AS person_id, n.county,
        coalesce(n.valid_from, o.valid_from) AS valid_from,
        o.id, o.valid_to AS old_valid_to, n.valid_to,
        n.exit_marked, n.exit_date, n.region_code, n.contribution_tier, n.receiving, n.batch_id,
@@ -106,7 +122,8 @@ WHERE o.id IS NULL OR n.person_id IS NULL
 
 def diff(old: pa.Table, new: pa.Table, compare: tuple[str, ...] = ()) -> pa.Table:
     """What must change in the stored periods (``old``, with ids) to become ``new``:
-    one row per period with ``change`` = open, close, change or remove."""
+    one row per period with ``change`` = open, close, change or remove, and the
+    county it was derived for (null for a removed one)."""
     con = duckdb.connect()
     con.register("old", old)
     con.register("new", new)

@@ -96,13 +96,20 @@ def read_roster(path: Path, source: str) -> RosterRead:
     - Dates may carry a time ("2018-03-31 00:00:00", as Excel cells arrive); the time
       is dropped. A five-digit number in a date column of a workbook is an Excel date
       serial (1900 date system). Dates before 1900 or after 2099 are typing errors.
-    - A duplicate ID (15- and 18-digit forms of one number included) is rejected in
-      every row after the first row holding that valid number, even if that first row
-      is itself rejected for another reason: which of the two is right is for the
-      department to say.
+    - A duplicate ID (15- and 18-digit forms of one number included) among the valid
+      rows: rows the same in every imported column are one row written twice, and every
+      copy after the first is rejected; rows that differ are all rejected, each naming
+      the others, since which is right is for the department to say (the first row
+      used to win silently). A row rejected for another reason takes no part: a valid
+      row of the same number is accepted.
     - A CSV record with more cells than the header is rejected (code ``columns``) if
       the extra cells are not empty (an unquoted comma in a name shifts every field
       after it); one with fewer cells is padded with empty cells.
+    - Each line of a CSV is one row, numbered by its line (as Excel numbers it when no
+      cell holds a line break): a line whose quotes do not pair up, or a line break in
+      a quoted cell, is rejected (code ``quotes``), and the lines after it are rows of
+      their own. A roster cell never holds a line break; merging lines let one stray
+      quote swallow the rows after it into a name.
     """
     spec = SOURCES.get(source)
     if spec is None:

@@ -22,6 +22,9 @@ from doudi.rosters.rejections import REJECTED_SCHEMA
 from doudi.rosters.sources import SOURCES, Source
 from doudi.rosters.stages import STAGES, connect, literal, with_stages
 
+#: How many other rows a conflicting duplicate's reason names.
+_NAMED_ROWS = 10
+
 #: The SQL type of each column kind's typed value.
 _SQL_TYPES = {
     "id_number": "VARCHAR",
@@ -102,11 +105,17 @@ def validate(
             f"SELECT {', '.join(keep)} FROM {last}"
         )
         key = spec.unique
-        con.execute(
-            f"CREATE TEMP TABLE dup AS SELECT {key}__typed AS id, min(row_number) AS first_row"
-            f" FROM v WHERE {key}__typed IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
-        )
         valid = " AND ".join(f"{c.name}__code IS NULL" for c in present)
+        content = ", ".join(f"{c.name}__typed" for c in present)
+        # Duplicates among the valid rows (a row rejected for its own reason takes no
+        # number from a valid one): a copy, the same in every imported column, leaves the
+        # first row; rows of one number that differ are all held back (``conflict``).
+        con.execute(
+            f"CREATE TEMP TABLE dup AS SELECT {key}__typed AS id, min(row_number) AS first_row,"
+            f" count(DISTINCT row({content})) > 1 AS conflict,"
+            f" list(row_number ORDER BY row_number) AS rows"
+            f" FROM v WHERE {valid} GROUP BY 1 HAVING count(*) > 1"
+        )
         typed = ", ".join(
             f"{c.name}__typed AS {c.name}"
             if c.name in positions
@@ -117,7 +126,8 @@ def validate(
             f"""SELECT row_number, {typed}, id_number__sex AS sex,
                 id_number__birth AS birth_date, id_number__len = 15 AS upgraded_from_15
             FROM v LEFT JOIN dup ON v.{key}__typed = dup.id
-            WHERE {valid} AND (dup.first_row IS NULL OR dup.first_row = v.row_number)
+            WHERE {valid}
+              AND (dup.id IS NULL OR (NOT dup.conflict AND dup.first_row = v.row_number))
             ORDER BY row_number"""
         ).to_arrow_table()
 
@@ -128,11 +138,25 @@ def validate(
             for c in present
         ]
         what = "身份证号" if key == "id_number" else spec.column(key).label
-        problems.append(
-            f"SELECT row_number, {positions[key]} AS position, 'duplicate' AS code, "
-            f"{key} AS value, '与第 ' || first_row || {literal(f' 行{what}重复')} AS reason "
-            f"FROM v JOIN dup ON v.{key}__typed = dup.id WHERE dup.first_row < v.row_number"
+        others = (
+            "array_to_string(list_slice(list_filter(dup.rows, lambda r: r <> v.row_number), 1, "
+            f"{_NAMED_ROWS}), '、') || CASE WHEN len(dup.rows) > {_NAMED_ROWS + 1} THEN ' 等' "
+            "ELSE '' END"
         )
+        rows_held = (
+            "CASE WHEN len(dup.rows) = 2 THEN '两行' ELSE '这 ' || len(dup.rows) || ' 行' END"
+        )
+        duplicate = (
+            f"SELECT row_number, {positions[key]} AS position, 'duplicate' AS code, {key} AS value"
+        )
+        problems += [
+            f"{duplicate}, '与第 ' || first_row || {literal(f' 行{what}重复')} AS reason "
+            f"FROM v JOIN dup ON v.{key}__typed = dup.id "
+            f"WHERE {valid} AND NOT dup.conflict AND dup.first_row < v.row_number",
+            f"{duplicate}, '与第 ' || {others} || {literal(f' 行{what}相同但内容不同，')} "
+            f"|| {rows_held} || '均未导入' AS reason "
+            f"FROM v JOIN dup ON v.{key}__typed = dup.id WHERE {valid} AND dup.conflict",
+        ]
         found = con.sql(
             f"SELECT * FROM ({' UNION ALL '.join(problems)}) ORDER BY row_number, position, code"
         ).to_arrow_table()

@@ -2,9 +2,10 @@
 payer and year, from the registry (the same readings as the comparison and the plan:
 a status or an enrollment holding today, of the people alive today: no death date, or
 one after today, as the plan and the withholding read the death roster, docs/readings.md
-24). Amounts: each region's latest version of a year; a person planned both in a
-county's version and in their jurisdiction's counts once, by the county's (the most
-specific)."""
+24). Amounts: the current version of each plan lineage (``plan.lineage``, decision
+0010: the highest number of a jurisdiction, region and year); a person planned both in
+a county's version and in their jurisdiction's (made before decision 0010 refused
+nested plans) counts once, by the county's (the most specific)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from doudi.core import regions, vocab
+from doudi.plan import lineage
 from doudi.web.roles import Scope
 
 _COVERAGE = """
@@ -40,10 +42,8 @@ FROM poor LEFT JOIN insured i ON i.person_id = poor.person_id
 GROUP BY poor.county ORDER BY poor.county
 """
 
-_AMOUNTS = """
-WITH latest AS (
-    SELECT max(id) AS id FROM registry_plan_version GROUP BY region, year
-),
+_AMOUNTS = f"""
+WITH latest AS ({lineage.CURRENT_VERSION_IDS}),
 parts AS (
     SELECT v.year, c.payer, c.amount,
            row_number() OVER (

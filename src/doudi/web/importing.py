@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from doudi.bills import importing as bills
 from doudi.bills.importing import BillImport
-from doudi.core import textfile, vocab
+from doudi.core import idnumber, regions, textfile, vocab
 from doudi.policy import jurisdictions
 from doudi.rosters.importing import ImportReport
 from doudi.rosters.sources import ROSTERS, SOURCES
@@ -118,9 +118,19 @@ def store(upload: UploadedFile) -> tuple[Path, str]:
     return path, hashlib.sha256(data).hexdigest()
 
 
-def job_params(upload: UploadedFile, source: str, as_of: str, region: str) -> dict[str, Any]:
+def job_params(
+    upload: UploadedFile,
+    source: str,
+    as_of: str,
+    region: str,
+    *,
+    mode: str | None = None,
+    closing_region: str | None = None,
+) -> dict[str, Any]:
     """Check an upload of ``source`` by a user of ``region`` and store it; the import
-    job's parameters (a dry run). Raises UploadRejected (nothing stored)."""
+    job's parameters (a dry run). A roster needs its ``mode`` (snapshot or addendum:
+    chosen, never assumed) and is imported for ``closing_region``, by default the
+    user's region. Raises UploadRejected (nothing stored)."""
     if source not in LABELS:
         raise UploadRejected(f"未知的名单类别 {source!r}（可选：{'、'.join(LABELS)}）")
     params: dict[str, Any] = {
@@ -129,12 +139,29 @@ def job_params(upload: UploadedFile, source: str, as_of: str, region: str) -> di
         "as_of": as_of,
         "dry_run": True,
     }
+    if source in ROSTERS:
+        params |= roster_params(mode, closing_region or region, region)
     if source == bills.SOURCE:
         if not params["file_name"].lower().endswith(".csv"):
             raise UploadRejected("住院结算单据请上传 CSV 文件（UTF-8 或 GBK）")
         params["jurisdiction"] = bill_jurisdiction(region)
     path, checksum = store(upload)
     return {**params, "path": str(path), "checksum": checksum}
+
+
+def roster_params(mode: str | None, closing_region: str, region: str) -> dict[str, Any]:
+    """A roster import's mode and the region it closes in, checked: the mode one of the
+    two, the region a real one within the user's ``region`` (rosters.closing)."""
+    if mode not in vocab.IMPORT_MODE:
+        choices = "或".join(f"“{label}”" for label in vocab.IMPORT_MODE.values())
+        raise UploadRejected(f"请选择导入方式：{choices}")
+    if regions.get(closing_region) is None:
+        raise UploadRejected(
+            f"请填写名单所属的导入区划（六位行政区划代码），实为「{closing_region}」"
+        )
+    if not closing_region.startswith(regions.hukou_prefix(region)):
+        raise UploadRejected(f"导入区划 {closing_region} 不在您的管辖范围（{region}）内")
+    return {"mode": mode, "region": closing_region, "confirm_closing": False}
 
 
 def bill_jurisdiction(region: str) -> str:
@@ -172,10 +199,13 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
         row["id_number"] = mask_id(str(row["id_number"]))
     refused = _rows(rejected)
     for row in refused:  # a number refused for its check digit is still a real one
-        if row["code"].startswith("id_") or row["code"] == "duplicate":
+        if row["code"].startswith(("id_", "duplicate")):
             row["value"] = mask_id(str(row["value"]))
+        elif row["value"] is not None:  # a number typed into another column
+            row["value"] = idnumber.mask_in_text(str(row["value"]))
+    closing = report.closing
     return {
-        "summary": report.summary_zh(),
+        "summary": report.summary_zh(warning=False),  # the warning has a place of its own
         "already_imported": report.already_imported,
         "dry_run": report.dry_run,
         "batch_id": report.batch_id,
@@ -189,6 +219,28 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
         "people_added": report.people_added,
         "periods_opened": report.periods_opened,
         "periods_closed": report.periods_closed,
+        "mode": None if closing is None else closing.mode,
+        "region": None if closing is None else closing.region,
+        **closing_json(report),
+    }
+
+
+def closing_json(report: ImportReport) -> dict[str, Any]:
+    """The large-close guard's counts, its warning and the words the caseworker ticks
+    (rosters.guard); only ``needs_confirmation`` (false) when the import needs none."""
+    check = report.closing_check
+    if check is None or not report.needs_confirmation:
+        return {"needs_confirmation": False}
+    return {
+        "needs_confirmation": True,
+        "closing": {
+            "people": check.closing,
+            "open_before": check.open_before,
+            "outside": check.outside,
+            "limit": str(check.limit),
+        },
+        "closing_warning": report.closing_warning_zh(),
+        "confirmation": report.confirmation_zh(),
     }
 
 
@@ -199,8 +251,8 @@ def bills_json(report: BillImport) -> dict[str, Any]:
             "row_number": r.row_number,
             "column": r.column,
             "code": r.code,
-            "value": mask_id(r.value) if r.column == "id_number" else r.value,
-            "reason": r.reason,
+            "value": mask_id(r.value) if r.field == "id_number" else idnumber.mask_in_text(r.value),
+            "reason": idnumber.mask_in_text(r.reason),  # a reason may quote the cell
         }
         for r in report.rejected[:200]
     ]

@@ -69,8 +69,10 @@ def run(job: Job) -> None:
         result = RUNNERS[job.kind](job, progress)
     except Exception as exc:  # the job's own Chinese errors, or a bug: the page says which
         log.warning("job %s failed: %s", job.pk, traceback.format_exc())
+        # shown on the page and by the API to whoever may see the job: a reason that
+        # quotes a cell shows an ID number in it masked, as every page does
         Job.objects.filter(pk=job.pk).update(
-            state="failed", error=str(exc), finished_at=timezone.now()
+            state="failed", error=idnumber.mask_in_text(str(exc)), finished_at=timezone.now()
         )
         return
     Job.objects.filter(pk=job.pk).update(
@@ -108,20 +110,34 @@ def start_process() -> subprocess.Popen[bytes]:
 
 # --- the jobs ----------------------------------------------------------------------------
 
+#: A job's stage while another writing job holds the registry (decision 0011).
+WAITING_STAGE = "等待另一项写入任务完成 / waiting for another writing job"
+
+
+def _registry(job: Job) -> Any:
+    """The registry as a job writes it: if another writing job holds it, the job's
+    stage says so while it waits; past the limit the job fails with the Chinese
+    reason (``writer.WriterBusy``) and nothing written."""
+    from doudi.store import db, writer
+
+    def notice() -> None:
+        Job.objects.filter(pk=job.pk).update(stage=WAITING_STAGE)
+
+    return db.Database(waiting=writer.Waiting(notice=notice))
+
 
 def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """Dry run or commit of an uploaded roster (rosters.importing.import_roster) or of a
     hospital's bills (bills.importing.import_bills)."""
     from doudi.bills import importing as bills
     from doudi.rosters.importing import import_roster
-    from doudi.store import db
     from doudi.web import importing
 
     p = job.params
     progress("校验名单 / validating", 10)
     if p["source"] == bills.SOURCE:
         stored = bills.import_bills(
-            db.Database(),
+            _registry(job),
             Path(p["path"]),
             p["jurisdiction"],
             dry_run=p["dry_run"],
@@ -131,7 +147,7 @@ def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         progress("整理结果 / report", 90)
         return importing.bills_json(stored)
     report = import_roster(
-        db.Database(),
+        _registry(job),
         Path(p["path"]),
         p["source"],
         date.fromisoformat(p["as_of"]),
@@ -139,6 +155,10 @@ def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         actor=job.created_by,
         scope=p.get("scope"),
         within=job.region,
+        # a job queued before modes: a snapshot of the region 80% of its rows are in
+        mode=p.get("mode", "snapshot"),
+        region=p.get("region"),
+        confirm_closing=p.get("confirm_closing", False),
     )
     progress("整理结果 / report", 90)
     return importing.report_json(report, work_dir(job))
@@ -152,11 +172,10 @@ def _compare(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     from doudi.plan import versions as plan
-    from doudi.store import db
 
     p = job.params
     result = plan.run_plan(
-        db.Database(),
+        _registry(job),
         p["jurisdiction"],
         int(p["year"]),
         actor=job.created_by,
@@ -173,18 +192,26 @@ def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         "gov_paid": str(result.gov_paid),
         "self_due": str(result.self_due),
         "by_payer": {k: str(v) for k, v in result.by_payer.items()},
+        # people another region's plan already pays for (decision 0010), masked as on
+        # every page but the person's own
+        "left_out_summary": result.left_out_zh(),
+        "left_out": [
+            {"id_number": mask_id(p.id_number), "name": p.name, "plan": p.plan}
+            for p in result.left_out
+        ],
     }
 
 
 def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
-    """The ledger workbook of a plan version (plan.ledger)."""
+    """The ledger workbook of a plan version (plan.ledger), named by the version's own
+    region: versions are numbered per region (decision 0010), so the jurisdiction's
+    code would give two counties' ledgers the same name."""
     from doudi.plan.ledger import ledger_workbook
-    from doudi.store import db
 
     p = job.params
-    name = f"台账-{p['jurisdiction']}-{p['year']}-第{p['number']}版.xlsx"
+    name = f"台账-{p['region']}-{p['year']}-第{p['number']}版.xlsx"
     progress("生成台账 / writing the ledger", 30)
-    ledger_workbook(db.Database(), int(p["version"]), work_dir(job) / name)
+    ledger_workbook(_registry(job), int(p["version"]), work_dir(job) / name)
     return {"file": name}
 
 
@@ -192,11 +219,10 @@ def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """The bank-withholding file of a plan version for the user's county
     (collection.withholding)."""
     from doudi.collection.withholding import export_withholding
-    from doudi.store import db
 
     progress("生成代扣文件 / writing the request", 30)
     w = export_withholding(
-        db.Database(),
+        _registry(job),
         int(job.params["version"]),
         job.params["region"],
         work_dir(job),

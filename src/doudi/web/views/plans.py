@@ -1,5 +1,8 @@
 """The year's plan: run it for the user's region (a job), see a version's totals,
-download its ledger and (Chongqing) its bank-withholding file; finance's payer totals."""
+download its ledger and (Chongqing) its bank-withholding file; finance's payer totals.
+
+Only current versions count (decision 0010): the finance page shows each lineage's
+current version; the version list keeps the older ones, marked as replaced."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from doudi.core import vocab
+from doudi.plan import lineage
 from doudi.policy import jurisdictions
 from doudi.registry.models import Contribution, PlanVersion
 from doudi.web import audit, worker
@@ -26,6 +30,23 @@ def versions(scope: Scope) -> list[PlanVersion]:
     return list(
         PlanVersion.objects.filter(region__startswith=scope.prefix).order_by("-year", "-number")
     )
+
+
+def current(scope: Scope) -> list[PlanVersion]:
+    """The current version of each lineage in the scope: what money totals count."""
+    found = versions(scope)
+    top = lineage.current_numbers(found)
+    return [v for v in found if v.number == top[lineage.key(v)]]
+
+
+def listed(scope: Scope) -> list[dict[str, object]]:
+    """Every version in the scope, an older one with the number that replaced it."""
+    found = versions(scope)
+    top = lineage.current_numbers(found)
+    return [
+        {"v": v, "replaced_by": top[lineage.key(v)] if v.number < top[lineage.key(v)] else None}
+        for v in found
+    ]
 
 
 def scoped_version(scope: Scope, pk: int) -> PlanVersion:
@@ -65,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("job", "").isdigit():
         job = scoped_job(scope, int(request.GET["job"]), "plan")
     context = {
-        "versions": versions(scope),
+        "versions": listed(scope),
         "job": job,
         "error": error,
         "year": date.today().year,
@@ -116,7 +137,7 @@ def ledger(request: HttpRequest, version: int) -> HttpResponse:
     scope = scope_of(request.user)
     scope.require("plan")
     v = scoped_version(scope, version)
-    params = {"version": v.pk, "jurisdiction": v.jurisdiction, "year": v.year, "number": v.number}
+    params = {"version": v.pk, "region": v.region, "year": v.year, "number": v.number}
     job = worker.submit("ledger", params, request.user, scope.region)
     return redirect(f"/plans/{v.pk}/?job={job.pk}")
 
@@ -139,5 +160,5 @@ def withhold(request: HttpRequest, version: int) -> HttpResponse:
 def finance(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     scope.require("finance")
-    rows = [{"v": v, "totals": _totals(v)} for v in versions(scope)]
+    rows = [{"v": v, "totals": _totals(v)} for v in current(scope)]
     return render(request, "web/finance.html", {"rows": rows})
