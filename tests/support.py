@@ -121,3 +121,33 @@ def sheet_xml(path: Path) -> str:
         return "".join(
             z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")
         )
+
+
+#: Excel's built-in number formats a workbook refers to by id (ECMA-376 18.8.30).
+BUILTIN_FORMATS = {"0": "General", "1": "0", "2": "0.00", "9": "0%", "10": "0.00%"}
+
+
+def cells(path: Path, sheet: int = 1) -> dict[str, tuple[str, str]]:
+    """Every cell of worksheet ``sheet`` (1-based) as stored: reference → (the value's
+    text in the file, its number format), to see what a cell holds, not how a reader
+    converts it (a rate stored as 0.9301 shown as 0.00%, not a text or 93.01)."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        styles = ET.fromstring(z.read("xl/styles.xml"))
+        shared = "xl/sharedStrings.xml" in names and ET.fromstring(z.read("xl/sharedStrings.xml"))
+        rows = ET.fromstring(z.read(f"xl/worksheets/sheet{sheet}.xml"))
+    custom = {f.get("numFmtId"): f.get("formatCode") for f in styles.iterfind(".//m:numFmt", ns)}
+    xfs = [xf.get("numFmtId", "0") for xf in styles.iterfind("m:cellXfs/m:xf", ns)]
+    strings = ["".join(si.itertext()) for si in shared] if shared is not False else []
+    out = {}
+    for c in rows.iterfind(".//m:c", ns):
+        v = c.find("m:v", ns)
+        text = "" if v is None or v.text is None else v.text
+        if c.get("t") == "s":
+            text = strings[int(text)]
+        number = xfs[int(c.get("s", "0"))]
+        out[c.get("r", "")] = (text, custom.get(number) or BUILTIN_FORMATS.get(number, number))
+    return out

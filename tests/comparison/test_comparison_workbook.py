@@ -14,7 +14,7 @@ from test_compare import AS_OF, build_tables
 
 from doudi.comparison.compare import FINDINGS, compare
 from doudi.comparison.workbook import comparison_workbook
-from support import read, read_typed, sheet_xml
+from support import cells, read, read_typed, sheet_xml
 
 INJECTION = '=HYPERLINK("http://x","点我")'
 
@@ -41,8 +41,10 @@ def test_comparison_workbook(tmp_path: Path) -> None:
         "乡镇(街道)",
         "村(社区)",
     ]
-    assert "养老保险参保率(%)" in summary.column_names
-    assert summary.column("养老保险参保率(%)").to_pylist()[0] == pytest.approx(66.67)
+    # a rate is the fraction shown as a percentage (issue #19 §6): 2 of 3 → 66.67%
+    rate = summary.column_names.index("养老保险参保率")
+    assert summary.column("养老保险参保率").to_pylist()[0] == 0.6667
+    assert cells(path, 1)[f"{chr(ord('A') + rate)}2"] == ("0.6667", "0.00%")
     assert summary.column("区划代码").to_pylist()[0] == "360102"  # text, not a number
 
     outreach = read(path, "养老保险未参保")
@@ -65,3 +67,26 @@ def test_comparison_workbook(tmp_path: Path) -> None:
         for header in read(path, title).column_names:
             assert re.search(r"[\u4e00-\u9fff]", header), (title, header)
     assert "<f>" not in sheet_xml(path)
+
+
+def test_the_workbook_masks_every_id_number_issue_19_5(tmp_path: Path) -> None:
+    """Masked everywhere, the full number only on the person page (audited): the
+    people's numbers and the invalid or duplicate numbers as the departments wrote them."""
+    tables = build_tables()
+    path = tmp_path / "比对.xlsx"
+    comparison_workbook(compare(tables, "360102", AS_OF), path)
+    everything = sheet_xml(path) + "".join(
+        str(v)
+        for _, title in FINDINGS
+        for col in read(path, title).columns
+        for v in col.to_pylist()
+    )
+    numbers = tables["registry_person"].column("id_number").to_pylist()
+    numbers += tables["registry_rejected_row"].column("value").to_pylist()
+    assert not [n for n in numbers if len(n) > 8 and n in everything]
+    outreach = read(path, "养老保险未参保").column("公民身份号码").to_pylist()
+    assert outreach and all(re.fullmatch(r"3601\*{10}\d{4}", n) for n in outreach)
+    invalid = read(path, "身份号码错误")
+    assert invalid.column("原值").to_pylist() == ["3601**********0010", "3601**19X0"]
+    assert invalid.column("行号").to_pylist() == ["5", "3"]  # the department finds the row
+    assert read(path, "重复记录").column("原值").to_pylist() == ["3601**********0011"]

@@ -6,7 +6,8 @@ ISO 7064 MOD 11-2. Fifteen-digit numbers (issued before 1999) have a 2-digit
 year and no check character; :func:`upgrade_15` turns them into 18 digits.
 
 Every error is an :class:`IdNumberError` whose message tells a caseworker in
-Chinese what is wrong, e.g. which check character was expected.
+Chinese what is wrong, e.g. which check character was expected; a number it quotes
+is masked (:func:`mask`), since the message reaches pages, job results and logs.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class IdNumber:
 def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
     if not re.fullmatch(r"[0-9]{17}", first17):
-        raise IdNumberError(f"本体码应为17位数字：{first17!r}")
+        raise IdNumberError(f"本体码应为17位数字：{mask(first17)!r}")
     total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK[total % 11]
 
@@ -56,7 +57,7 @@ def upgrade_15(number15: str) -> str:
     """Upgrade a 15-digit number (19yymmdd assumed, as GB 11643 prescribes)."""
     digits = normalize(number15)
     if not re.fullmatch(r"[0-9]{15}", digits):
-        raise IdNumberError(f"15位身份证号应全部为数字：{number15!r}")
+        raise IdNumberError(f"15位身份证号应全部为数字：{mask(number15)!r}")
     first17 = digits[:6] + "19" + digits[6:]
     return first17 + check_character(first17)
 
@@ -72,9 +73,11 @@ def parse(raw: str) -> IdNumber:
     if len(value) == 15:
         value = upgrade_15(value)
     if len(value) != 18:
-        raise IdNumberError(f"身份证号长度应为18位（或旧版15位），实际为{len(value)}位：{raw!r}")
+        raise IdNumberError(
+            f"身份证号长度应为18位（或旧版15位），实际为{len(value)}位：{mask(value)!r}"
+        )
     if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
-        raise IdNumberError(f"身份证号前17位应为数字、末位为数字或X：{raw!r}")
+        raise IdNumberError(f"身份证号前17位应为数字、末位为数字或X：{mask(value)!r}")
     region = value[:6]
     if province_of(region) is None:
         raise IdNumberError(

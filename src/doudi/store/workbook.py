@@ -6,7 +6,10 @@ thousands of rows, and that mode keeps one row in memory at a time (so rows are
 written strictly in order). Every cell keeps its type: ID numbers are text (never a
 number that Excel would round to 15 digits), counts are numbers, dates are dates
 (``yyyy-mm-dd``), ``Decimal`` values are numbers shown with 2 decimals (an Excel cell
-is a binary double whatever we do; the exact value stays in the registry).
+is a binary double whatever we do; the exact value stays in the registry). A rate
+(a coverage rate, a payer's share) is the fraction as a number shown as ``0.00%``:
+a caseworker's sums, sorts and charts read the rate, not a text or a count of percent
+shown as a plain number (93.01, stored as ``93.01000000000001``) (:attr:`Sheet.percent`).
 
 Names come from department files, so any text could be a formula: a roster name
 ``=HYPERLINK("http://x","点我")`` must not become a link in a caseworker's workbook.
@@ -47,11 +50,18 @@ _MIN_WIDTH, _MAX_WIDTH = 6, 60
 
 
 class Sheet(NamedTuple):
-    """One worksheet: its Chinese title, the rows, a Chinese header per column."""
+    """One worksheet: its Chinese title, the rows, a Chinese header per column, and
+    the columns that hold percentages (``Decimal`` hundredths, 66.67 for 66.67 %).
+
+    A percentage column is written as the fraction (0.6667) with Excel's ``0.00%``
+    format: the tables keep the exact rounded percentage the readings define, and
+    Excel gets a rate it can compute with.
+    """
 
     title: str
     table: pa.Table
     headers: Sequence[str]
+    percent: frozenset[str] = frozenset()
 
 
 def looks_like_formula(text: str) -> bool:
@@ -106,11 +116,12 @@ class Formats:
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         self.integer = wb.add_format({"num_format": "0"})
+        self.percent = wb.add_format({"num_format": "0.00%"})
         self._decimals: dict[int, Format] = {}
         self._wb = wb
 
     def decimal(self, scale: int) -> Format:
-        """``0.00`` for money and percentages; more places if the column has them."""
+        """``0.00`` for money; more places if the column has them."""
         places = max(scale, 2)
         if places not in self._decimals:
             self._decimals[places] = self._wb.add_format({"num_format": "0." + "0" * places})
@@ -170,6 +181,20 @@ def _writer(kind: pa.DataType, fmt: Formats) -> tuple[Writer, Callable[[Any], st
     return write_text, _text
 
 
+def _percent_writer(kind: pa.DataType, fmt: Formats) -> tuple[Writer, Callable[[Any], str]]:
+    """A percentage column (``Decimal`` hundredths) written as its fraction, shown as
+    ``0.00%``. The division is exact in ``Decimal``, so the number is the double
+    nearest to the fraction; dividing the double of the percentage misses it for one
+    value in four (0.07 / 100 is 0.0007000000000000001)."""
+    if not pa.types.is_decimal(kind):
+        raise ValueError(f"百分比列应为 Decimal 类型，实为 {kind}")
+
+    def write_percent(ws: Worksheet, r: int, c: int, v: Any) -> None:
+        ws.write_number(r, c, float(v / 100), fmt.percent)
+
+    return write_percent, lambda v: f"{v:.2f}%"
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -186,8 +211,14 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: Formats, name: str, sheet: Sheet) 
         raise ValueError(
             f"工作表“{sheet.title}”有{table.num_columns}列，但给了{len(sheet.headers)}个列名"
         )
+    unknown = sheet.percent - set(table.column_names)
+    if unknown:
+        raise ValueError(f"工作表“{sheet.title}”没有百分比列：{'、'.join(sorted(unknown))}")
     ws = wb.add_worksheet(name)
-    writers = [_writer(f.type, fmt) for f in table.schema]
+    writers = [
+        _percent_writer(f.type, fmt) if f.name in sheet.percent else _writer(f.type, fmt)
+        for f in table.schema
+    ]
 
     # Widths first: constant_memory writes a row out as soon as the next begins.
     sample = table.slice(0, _WIDTH_SAMPLE)

@@ -13,6 +13,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from doudi.comparison.compare import FINDINGS, TABLES, compare
+from doudi.comparison.masking import masked
 from doudi.comparison.workbook import comparison_workbook
 from doudi.store import db
 from doudi.web.models import Job
@@ -43,7 +44,8 @@ def run(job: Job, directory: Path, progress: Callable[[str, int], None]) -> dict
 def finding(
     directory: Path, name: str, township: str = "", village: str = "", limit: int = 500
 ) -> tuple[list[str], list[dict[str, Any]], int]:
-    """A finding's columns and rows (filtered by township and village), and the count."""
+    """A finding's columns and rows (filtered by township and village), and the count;
+    ID numbers masked (the Parquet beside the job keeps them whole, for the filters)."""
     if name not in dict(FINDINGS):
         raise KeyError(name)
     lake = duckdb.connect()
@@ -59,7 +61,7 @@ def finding(
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     count = lake.sql(f"SELECT count(*) FROM f {clause}", params=params).fetchall()
     rows = lake.sql(f"SELECT * FROM f {clause} LIMIT {int(limit)}", params=params).to_arrow_table()
-    return columns, rows.to_pylist(), int(count[0][0])
+    return columns, masked(rows).to_pylist(), int(count[0][0])
 
 
 def places(directory: Path, name: str) -> list[tuple[str, str]]:

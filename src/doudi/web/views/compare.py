@@ -14,7 +14,7 @@ from doudi.comparison.compare import FINDINGS
 from doudi.core import vocab
 from doudi.web import audit, comparing, worker
 from doudi.web.models import Job
-from doudi.web.roles import mask_id, scope_of
+from doudi.web.roles import scope_of
 from doudi.web.views.jobs import scoped_job
 
 
@@ -48,9 +48,6 @@ def result(request: HttpRequest, job: int) -> HttpResponse:
         township, village = request.GET.get("township", ""), request.GET.get("village", "")
         directory = worker.work_dir(found)
         columns, rows, count = comparing.finding(directory, name, township, village)
-        for row in rows:
-            if row.get("id_number"):
-                row["id_number"] = mask_id(str(row["id_number"]))
         context.update(
             name=name,
             title=dict(FINDINGS)[name],
