@@ -3,20 +3,33 @@ decide the post-hoc subsidy (对已自行全额缴纳完清……的代缴对象
 CQ-2018-82/2.1.1).
 
 The file is read like a roster (rosters.reading); a serial number already recorded is
-skipped, a person the registry does not know is reported, not recorded.
+skipped, a person the registry does not know is reported, not recorded. A payment is
+of the year imported: the post-hoc subsidy is booked on the day a person's payments
+complete the contribution, so a payment dated in another year (or not yet arrived)
+would book it in that year, and one of 0.00 would complete nothing. Such rows are
+rejected; a file of which no row is accepted is refused whole, as a roster is.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from doudi.collection.cycle import SCHEME, audit
+from doudi.core.textfile import FileError
+from doudi.rosters.importing import NothingAccepted
 from doudi.rosters.reading import RosterRead, read_roster
+from doudi.rosters.rejections import REJECTED_SCHEMA
 from doudi.store import db
+
+#: The contribution years a payment may be for: those a scenario may be evaluated for.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass
@@ -48,8 +61,17 @@ def import_payments(
     """Record the collection system's payments of ``year`` (one transaction).
 
     A payment of someone the registry does not know is not recorded (they are on no
-    list and in no plan) but reported; rows the reader rejects come back with reasons."""
-    read = read_roster(path, "pension_payment")
+    list and in no plan) but reported; rows the reader rejects, and payments of another
+    year or of nothing, come back with reasons. Raises FileError (Chinese first) for a
+    year outside the policies' or a file of which no row is accepted."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise FileError(
+            f"缴费年度应为 {FIRST_YEAR}–{LAST_YEAR} 之间的年份，实为 {year}",
+            f"the year must be between {FIRST_YEAR} and {LAST_YEAR}, not {year}",
+        )
+    read = _of_the_year(read_roster(path, "pension_payment"), year, date.today())
+    if not read.accepted.num_rows:
+        raise NothingAccepted(read)
     report = PaymentsReport(read, year, dry_run)
     rows = read.accepted
     with database.transaction() as con:
@@ -115,3 +137,50 @@ def import_payments(
         if dry_run:
             con.rollback()
     return report
+
+
+def _of_the_year(read: RosterRead, year: int, today: date) -> RosterRead:
+    """``read`` with the accepted payments that are not of ``year`` — of nothing, dated
+    in another year or after ``today`` — moved to its rejected rows."""
+    rows = read.accepted
+    amount, paid_on = rows.column("amount"), rows.column("paid_on")
+    other_year = pc.not_equal(pc.year(paid_on), year)
+    checks = (
+        ("amount", "decimal", pc.less_equal(amount, pa.scalar(0, amount.type)), "应大于 0"),
+        (
+            "paid_on",
+            "date",
+            other_year,
+            f"不在 {year} 年内：缴费明细按缴费年度导入，请核对文件或年度",
+        ),
+        (
+            "paid_on",
+            "date",
+            pc.and_not(pc.greater(paid_on, pa.scalar(today)), other_year),
+            f"晚于今天（{today}），尚未到账",
+        ),
+    )
+    found = []
+    for name, code, mask, reason in checks:
+        label = read.source.column(name).label
+        for r in rows.filter(mask).select(["row_number", name]).to_pylist():
+            value = str(r[name])
+            found.append(
+                {
+                    "row_number": r["row_number"],
+                    "column": label,
+                    "code": code,
+                    "value": value,
+                    "reason": f"{label} {value} {reason}",
+                }
+            )
+    if not found:
+        return read
+    numbers = pa.array(sorted({f["row_number"] for f in found}), pa.int32())
+    bad = pc.is_in(rows.column("row_number"), numbers)
+    rejected = pa.Table.from_pylist(found, REJECTED_SCHEMA)
+    return dataclasses.replace(
+        read,
+        accepted=rows.filter(pc.invert(bad)),
+        rejected=pa.concat_tables([read.rejected, rejected]).sort_by("row_number"),
+    )

@@ -4,11 +4,14 @@ targets it completes booked (各区县社保局在足额收到个人缴费后…
 
 All or nothing: a return with any problem books nothing; the same file imported again
 changes nothing (its SHA-256 is recorded), and a line another return already booked is
-skipped (its reference is unique).
+skipped (its reference is unique). The bank processes a request after it was made and
+before its return reaches the bureau: a processing date outside that (2100, or before
+the request) would date the failed lines and the bookings in another year.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -57,7 +60,7 @@ def import_return(
 ) -> ReturnReport:
     """Check a return file against its request and book it, all or nothing."""
     data = path.read_bytes()
-    parsed = bankfile.parse_return(data)
+    parsed = bankfile.parse_return(_not_utf16(data))
     checksum = hashlib.sha256(data).hexdigest()
     report = ReturnReport(parsed.batch_no, dry_run=dry_run)
     with database.transaction() as con:
@@ -89,7 +92,8 @@ def import_return(
                 (batch["id"],),
             ).to_pylist()
         }
-        problems = _mismatches(parsed, lines, people, batch["requested_on"])
+        problems = _processing(parsed, batch["requested_on"], date.today())
+        problems += _mismatches(parsed, lines, people, batch["requested_on"])
         if problems:
             raise bankfile.BankFileError(problems)
         refs = [f"{parsed.batch_no}-{x.seq}" for x in parsed.lines]
@@ -170,6 +174,31 @@ def import_return(
         if dry_run:
             con.rollback()
     return report
+
+
+def _not_utf16(data: bytes) -> bytes:
+    """``data``, unless it is Excel's "Unicode text" (a UTF-16 byte-order mark), which a
+    return must not be: named as such, not as bytes that are not GBK."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise bankfile.BankFileError(
+            [
+                "文件为 UTF-16 编码（Excel「Unicode 文本」），回盘文件应为银行系统导出的 GBK "
+                "原文件，请勿另存后导入"
+            ]
+        )
+    return data
+
+
+def _processing(
+    parsed: bankfile.BankReturnFile, requested_on: date | None, today: date
+) -> list[str]:
+    """The file's processing date against the request's day and today (line 1)."""
+    day = parsed.processed_on
+    if day > today:
+        return [f"第 1 行：银行处理日期 {day} 晚于今天（{today}）"]
+    if requested_on and day < requested_on:
+        return [f"第 1 行：银行处理日期 {day} 早于代扣请求日期 {requested_on}"]
+    return []
 
 
 def _mismatches(
