@@ -85,13 +85,13 @@ def test_bad_rows_are_rejected_with_row_and_column_and_the_rest_stored(registry,
     dry = bills.import_bills(registry, path, "360000", dry_run=True)
     assert stored(registry) == []  # a dry run writes nothing
     got = {(r.row_number, r.column, r.code) for r in dry.rejected}
-    assert got == {
-        (3, "discharge_date", "invalid"),
-        (4, "id_number", "unknown_person"),
-        (5, "id_number", "outside"),
-        (6, "bill_id", "invalid"),
-        (7, "in_county", "invalid"),
-        (8, "in_policy_cost", "invalid"),
+    assert got == {  # the columns as the file's header names them (issue #19 §4)
+        (3, "出院日期", "invalid"),
+        (4, "公民身份号码", "unknown_person"),
+        (5, "公民身份号码", "outside"),
+        (6, "单据号", "invalid"),
+        (7, "县域内", "invalid"),
+        (8, "政策范围内费用", "invalid"),
     }
     assert "早于入院日期" in next(r.reason for r in dry.rejected if r.row_number == 3)
     report = bills.import_bills(registry, path, "360000")
@@ -142,9 +142,7 @@ def test_a_row_without_a_bill_number_is_rejected_never_numbered(registry, tmp_pa
         ],
     )
     report = bills.import_bills(registry, path, "360000")
-    assert [(r.row_number, r.column, r.code) for r in report.rejected] == [
-        (3, "bill_id", "missing")
-    ]
+    assert [(r.row_number, r.column, r.code) for r in report.rejected] == [(3, "单据号", "missing")]
     assert "单据号为空" in report.rejected[0].reason
     assert [b["bill_id"] for b in stored(registry)] == ["D-1"]
     # a file of only such rows writes nothing

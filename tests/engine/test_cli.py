@@ -107,7 +107,7 @@ def test_settle_csv_in_platform_names_and_nhsa_out():
         "examples/bills/panzhihua-2018.csv",
     )
     assert out.returncode == 0, out.stderr
-    first = json.loads(out.stdout)[0]
+    first = json.loads(out.stdout)[0]["setlinfo"]
     # 22000 total, 20000 in policy, 1000 non-compliant → hospital 1000.00, out of policy 1000.00
     assert (first["setl_id"], first["hosp_part_amt"], first["fulamt_ownpay_amt"]) == (
         "PZH-001",

@@ -348,12 +348,12 @@ def test_the_payments_file_reads_cleanly_and_holds_the_self_paid_poor(
 def test_two_regions_bills_can_share_a_registry(tmp_path: Path) -> None:
     """make run imports a Jiangxi and a Chongqing county's bills into one registry: their
     bill numbers must not collide (a repeated number is refused, 同一单据只结算一次)."""
-    from doudi.bills.importing import read_file
+    from doudi.bills.reading import read_file
 
     numbers = []
     for region in ("360102", "500102"):
         synthesize(region, 2_000, tmp_path / region, seed=1)
-        encoding, rows = read_file((tmp_path / region / "bills.csv").read_bytes())
-        assert encoding == "gb18030" and rows
-        numbers.append({row["bill_id"] for _, row in rows})
+        read = read_file((tmp_path / region / "bills.csv").read_bytes())
+        assert read.encoding == "gb18030" and read.rows
+        numbers.append({row["bill_id"] for _, row in read.rows})
     assert numbers[0] and numbers[1] and not numbers[0] & numbers[1]

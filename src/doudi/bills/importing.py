@@ -1,12 +1,12 @@
 """Hospital bills into the registry, and their payer layers back out (issue #6).
 
 ``doudi bills FILE --jurisdiction 360000`` reads a hospital settlement system's export
-(CSV in GBK or UTF-8; Chinese headers, Doudi's or the national platform's field names),
-checks every row before anything is written — the bill itself (engine.settlement's
-checks), its patient in the registry and under the jurisdiction, its bill number not
-seen before — and stores the accepted bills with their import batch and the rejected
-rows (row number, column, reason in Chinese) in one transaction. The same file twice
-changes nothing.
+(bills.reading), checks every row before anything is written — the row and the bill
+itself (bills.screening: texts the registry can hold, engine.settlement's checks), its
+patient in the registry, under the jurisdiction and alive on admission, its bill number
+not seen before — and stores the accepted bills with their import batch and the
+rejected rows (row number, column as the file's header names it, reason in Chinese with
+ID numbers masked) in one transaction. The same file twice changes nothing.
 
 The payer layers are computed when they are shown (``settle_person``): the settlement
 rules over the person's bills of each year, in discharge order, with the status periods
@@ -17,51 +17,26 @@ Readings in docs/registry.md ("Bills").
 from __future__ import annotations
 
 import copy
-import csv
 import hashlib
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 
-from doudi.core import regions, textfile, vocab
+from doudi.bills import cells, screening
+from doudi.bills.reading import BillsFile, read_file
+from doudi.core import idnumber, regions
 from doudi.core.textfile import FileError
-from doudi.engine import nhsa, settlement
+from doudi.engine import settlement
 from doudi.policy import jurisdictions
 from doudi.store import db
 
 SOURCE = "bills"
 
-#: Chinese headers of a settlement export, to the engine's field names (the platform's
-#: names, setl_id, certno …, are read by engine.nhsa).
-HEADERS_ZH = {
-    "单据号": "bill_id",
-    "结算单据号": "bill_id",
-    "结算编号": "bill_id",
-    "公民身份号码": "id_number",
-    "身份证号": "id_number",
-    "身份证号码": "id_number",
-    "入院日期": "admission_date",
-    "出院日期": "discharge_date",
-    "医院等级": "hospital_level",
-    "县域内": "in_county",
-    "县域内就医": "in_county",
-    "总费用": "total_cost",
-    "医疗总费用": "total_cost",
-    "政策范围内费用": "in_policy_cost",
-    "不合规费用": "non_compliant_cost",
-    "特殊药品费用": "special_drug_cost",
-    "结算类别": "claim_type",
-    "病种": "disease",
-}
-#: A hospital's file names levels and kinds in Chinese: read back to their codes.
-LEVELS_ZH = {zh: code for code, zh in vocab.HOSPITAL_LEVEL.items() if code.isdigit()}
-CLAIMS_ZH = {zh: code for code, zh in vocab.CLAIM_TYPE.items()}
 #: The columns a stored bill holds besides its person and batch.
 BILL_FIELDS = (
     "bill_id",
@@ -81,10 +56,11 @@ BILL_FIELDS = (
 @dataclass
 class Rejected:
     row_number: int  # the file's row, header = 1
-    column: str
+    column: str  # the file's header (or the field's Chinese name)
     code: str
     value: str
     reason: str
+    field: str = ""  # the engine's name of the cell (id_number …), for masking its value
 
     def zh(self) -> str:
         return f"第 {self.row_number} 行，列 {self.column}：{self.reason}"
@@ -118,47 +94,6 @@ class BillImport:
         return lines
 
 
-def read_file(data: bytes) -> tuple[str, list[tuple[int, dict[str, str | None]]]]:
-    """The rows of a bills CSV with their file row numbers, headers as the engine's
-    names; the encoding found (GBK and UTF-8 as the roster files)."""
-    encoding, text = textfile.decode(data)
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
-        raise FileError("文件为空，没有表头", "the file is empty")
-    names = [HEADERS_ZH.get(h.strip(), h.strip()) for h in header]
-    if not {nhsa.INPUT.get(n, n) for n in names} & {"bill_id"}:
-        # A bill is stored and settled once by its number: never make one up (issue #19).
-        raise FileError(
-            "缺少单据号列（单据号、结算单据号、结算编号、setl_id 或 mdtrt_id），未写入任何数据；"
-            "请导出含单据号的结算单据",
-            "the bill-number column is missing; nothing was written",
-        )
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append(
-            (number, {n: (c.strip() or None) for n, c in zip(names, cells, strict=False) if n})
-        )
-    return encoding, rows
-
-
-def _normalized(raw: dict[str, str | None]) -> dict[str, Any]:
-    """Chinese cell values as the engine's (二级 → 2, 住院 → inpatient; 县域内 是/否 the
-    engine reads itself)."""
-    out: dict[str, Any] = dict(raw)
-    level = raw.get("hospital_level")
-    if level in LEVELS_ZH:
-        out["hospital_level"] = LEVELS_ZH[level]
-    elif level in ("转外诊", "转外就医"):
-        out["hospital_level"] = "referral_out"
-    claim = raw.get("claim_type")
-    if claim in CLAIMS_ZH:
-        out["claim_type"] = CLAIMS_ZH[claim]
-    return out
-
-
 def import_bills(
     database: db.Database,
     path: Path,
@@ -176,9 +111,10 @@ def import_bills(
     code = jurisdictions.resolve(jurisdiction).code
     data = path.read_bytes()
     checksum = hashlib.sha256(data).hexdigest()
-    encoding, rows = read_file(data)
+    _check_actor(actor)
+    read = read_file(data)
     report = BillImport(
-        path.name, checksum, encoding, code, len(rows), dry_run=dry_run, actor=actor
+        path.name, checksum, read.encoding, code, len(read.rows), dry_run=dry_run, actor=actor
     )
     with database.transaction() as con:
         done = db.scalar(
@@ -189,7 +125,7 @@ def import_bills(
         if done is not None:
             report.already_imported, report.batch_id = True, int(done)
             return report
-        _check(con, database, report, rows, regions.hukou_prefix(within or code))
+        _check(con, database, report, read, regions.hukou_prefix(within or code))
         if not report.accepted:
             reasons = "；".join(r.zh() for r in report.rejected[:20]) or "文件中没有单据"
             raise FileError(
@@ -204,73 +140,78 @@ def import_bills(
     return report
 
 
+def _check_actor(actor: str) -> None:
+    """The user the batch and the audit rows name must fit their columns (a command
+    line's --user of any length or with a NUL ended the import in PostgreSQL)."""
+    limit = min(
+        cells.text_limits("ImportBatch")["imported_by"], cells.text_limits("AuditLog")["actor"]
+    )
+    problem = cells.text_problem(actor, limit)
+    if problem is not None:
+        raise FileError(
+            f"经办人（--user）{problem[1]}，未写入任何数据",
+            "the user's name cannot be stored; nothing was written",
+        )
+
+
 def _check(
-    con: Any,
-    database: db.Database,
-    report: BillImport,
-    rows: Sequence[tuple[int, dict[str, str | None]]],
-    prefix: str,
+    con: Any, database: db.Database, report: BillImport, read: BillsFile, prefix: str
 ) -> None:
     """Sort the file's rows into accepted bills and rejected rows (nothing written)."""
+
+    def reject(number: int, name: str, code: str, value: str, reason: str) -> None:
+        report.rejected.append(_rejected(read, number, name, code, value, reason))
+
     screened = []
     seen: dict[str, int] = {}
-    for number, raw in rows:
-        bill = _normalized(nhsa.read_bill(raw))
-        bill_id = str(bill.get("bill_id") or "")
-        if not bill_id:  # the engine would number it #1: a number no hospital gave it
-            reason = "单据号为空：每张单据须有医院结算系统的单据号，不能补编"
-            report.rejected.append(Rejected(number, "bill_id", "missing", "", reason))
-            continue
-        problems: list[tuple[str, str]] = []
-        good, screened_out = settlement.screen_bills([bill])
-        problems += [(p.field or "bill_id", p.reason) for p in screened_out]
-        if bill_id in seen:
-            problems.append(("bill_id", f"单据号 {bill_id} 与第 {seen[bill_id]} 行重复"))
-        seen.setdefault(bill_id, number)
-        if problems or not good:
-            for column, reason in problems:
-                value = str(raw.get(column) or "")
-                report.rejected.append(Rejected(number, column, "invalid", value, reason))
-            continue
-        screened.append((number, good[0]))
+    for number, raw in read.rows:
+        bill, problems = screening.screen_row(read, number, raw, report.jurisdiction)
+        bill_id = screening.cell(raw, "bill_id")
+        if bill is not None and bill_id in seen:
+            problems.append(("bill_id", "invalid", f"单据号 {bill_id} 与第 {seen[bill_id]} 行重复"))
+        if bill_id:
+            seen.setdefault(bill_id, number)
+        for name, code, reason in problems:
+            reject(number, name, code, screening.cell(raw, name), reason)
+        if bill is not None and not problems:
+            screened.append((number, bill))
     people = _people(con, database, [b["id_number"] for _, b in screened])
     known = _known_bills(con, database, [b["bill_id"] for _, b in screened])
     for number, bill in screened:
         person = people.get(bill["id_number"])
         if person is None:
-            report.rejected.append(
-                Rejected(
-                    number,
-                    "id_number",
-                    "unknown_person",
-                    bill["id_number"],
-                    "登记库中没有此人，请先导入其名单",
-                )
+            reject(
+                number,
+                "id_number",
+                "unknown_person",
+                bill["id_number"],
+                "登记库中没有此人，请先导入其名单",
             )
-        elif not person[1].startswith(prefix):
-            report.rejected.append(
-                Rejected(
-                    number,
-                    "id_number",
-                    "outside",
-                    bill["id_number"],
-                    f"户籍区划 {person[1] or '（空）'} 不在 {report.jurisdiction} 的范围内",
-                )
-            )
+        elif not person.region.startswith(prefix):
+            reason = f"户籍区划 {person.region or '（空）'} 不在 {report.jurisdiction} 的范围内"
+            reject(number, "id_number", "outside", bill["id_number"], reason)
+        elif person.died and bill["admission_date"] > person.died:
+            reason = f"入院日期 {bill['admission_date']} 晚于登记库中此人的死亡日期 {person.died}"
+            reject(number, "admission_date", "after_death", str(bill["admission_date"]), reason)
         elif bill["bill_id"] in known:
-            report.rejected.append(
-                Rejected(
-                    number,
-                    "bill_id",
-                    "duplicate",
-                    bill["bill_id"],
-                    f"单据号已于批次 {known[bill['bill_id']]} 导入，同一单据只结算一次",
-                )
-            )
+            reason = f"单据号已于批次 {known[bill['bill_id']]} 导入，同一单据只结算一次"
+            reject(number, "bill_id", "duplicate", bill["bill_id"], reason)
         else:
             report.accepted.append(
-                {**bill, "person_id": person[0], "county": person[1][:6], "row_number": number}
+                {**bill, "person_id": person.id, "county": person.region[:6], "row_number": number}
             )
+
+
+def _rejected(
+    read: BillsFile, number: int, name: str, code: str, value: str, reason: str
+) -> Rejected:
+    """A rejected row as the report and the registry keep it: the column as the file's
+    header names it (总费用, never total_cost), the cell in a form every database stores
+    (a NUL as [U+0000]), the reason with any ID number in it masked (issue #19 §5: the
+    report is seen by whoever imports; the cell itself stays, for the hospital to find)."""
+    return Rejected(
+        number, read.column(name), code, cells.shown(value), idnumber.mask_in_text(reason), name
+    )
 
 
 def _staged(con: Any, database: db.Database, name: str, values: Iterable[str]) -> str:
@@ -286,17 +227,26 @@ def _staged(con: Any, database: db.Database, name: str, values: Iterable[str]) -
     return name
 
 
-def _people(con: Any, database: db.Database, numbers: list[str]) -> dict[str, tuple[int, str]]:
-    """ID number → (person id, hukou region) for the numbers in the registry."""
+class Patient(NamedTuple):
+    id: int
+    region: str  # hukou region
+    died: date | None
+
+
+def _people(con: Any, database: db.Database, numbers: list[str]) -> dict[str, Patient]:
+    """ID number → the person in the registry, for the numbers it holds."""
     stage = _staged(con, database, "doudi_stage_bill_people", numbers)
     found = db.read(
         con,
         database,
         "registry_person",
         f"WHERE id_number IN (SELECT v FROM {stage})",
-        columns=("id", "id_number", "hukou_region"),
+        columns=("id", "id_number", "hukou_region", "death_date"),
     ).to_pylist()
-    return {r["id_number"]: (int(r["id"]), r["hukou_region"] or "") for r in found}
+    return {
+        r["id_number"]: Patient(int(r["id"]), r["hukou_region"] or "", r["death_date"])
+        for r in found
+    }
 
 
 def _known_bills(con: Any, database: db.Database, bill_ids: list[str]) -> dict[str, int]:

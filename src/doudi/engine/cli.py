@@ -116,6 +116,7 @@ def settle(
     from doudi.engine.settlement import screen_bills
     from doudi.engine.settlement import settle as run
     from doudi.policy import jurisdictions
+    from doudi.policy.parameters import ParameterError
 
     if output not in ("json", "nhsa"):
         _fail([f"--format 应为 json 或 nhsa，实际为 {output!r}"])
@@ -133,10 +134,16 @@ def settle(
     except jurisdictions.UnknownJurisdiction as exc:
         _fail([f"字段 jurisdiction（或 --jurisdiction）：{exc}"])
     # A batch: bad bills are listed with their reasons, the good ones still settled.
-    rows, problems = screen_bills(data["bills"])
+    overrides = data.get("parameters") or {}
+    if not isinstance(overrides, dict):
+        _fail(["字段 parameters：应为映射（参数路径: 值）"])
+    try:
+        rows, problems = screen_bills(data["bills"], code, overrides=overrides)
+    except ParameterError as exc:  # an override of no parameter, or not of its unit
+        _fail([f"字段 parameters：{exc}"])
     if problems and not rows:
         _fail(problems)
-    results = run(code, rows, data.get("parameters") or {})
+    results = run(code, rows, overrides)
     if explain:
         for bill in results:
             typer.echo(bill["explanation"] + "\n")

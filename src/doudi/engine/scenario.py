@@ -286,7 +286,9 @@ def _settle_bills(
     if not isinstance(bills, list):
         raise ScenarioError(["字段 bills：应为单据列表"])
     try:
-        parsed = settlement.parse_bills(bills)
+        parsed = settlement.parse_bills(
+            bills, checked.jurisdiction.code, scenario.get("parameters") or {}
+        )
     except settlement.BillError as exc:
         raise ScenarioError(exc.problems) from exc
     known = {row["id_number"] for row in rows}

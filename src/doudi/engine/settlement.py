@@ -14,16 +14,27 @@ from typing import Any
 
 import pyarrow as pa
 
-from doudi.core import idnumber, vocab
-from doudi.core.money import MoneyError, fmt, yuan
+from doudi.core import idnumber, money, vocab
+from doudi.core.money import MoneyError, fmt
 from doudi.engine import backend, nhsa
 from doudi.engine.results import plain_value
 from doudi.policy import explain
 from doudi.policy.parameters import Value
+from doudi.policy.params import MissingParameter
 from doudi.policy.rules.status import STATUSES
 from doudi.policy.settlement import schema
 
 LEVELS = {"1": "1", "2": "2", "3": "3", "referral_out": "referral_out", "转外诊": "referral_out"}
+#: The earliest day a bill may name: none of the insurance schemes whose rules Doudi
+#: holds paid for a stay before it, and 1900-01-01 is what Excel shows for an empty date
+#: (issue #19 §4).
+EARLIEST = date(1950, 1, 1)
+#: The most one amount of a bill may be. The rules multiply money by rates as
+#: DECIMAL(18, 4) × DECIMAL(18, 4), which DuckDB keeps in 18 digits with 8 decimals: an
+#: amount of 10^10 yuan overflows there (a 500 on the calculator), long before
+#: DECIMAL(18, 2)'s own limit (money.LIMIT, checked first). No hospital stay costs ten
+#: billion yuan: such a number is a typing slip.
+BILL_LIMIT = Decimal("9999999999.99")
 
 
 #: Disease names with a rule of their own (Jiangxi's 15 major diseases, JX-2017-58/2.2.6).
@@ -77,30 +88,51 @@ class BillError(ValueError):
         self.problems = list(problems)
 
 
-def _day(raw: Any, where: tuple[str, str], problems: list[BillProblem]) -> date | None:
+def _quoted(raw: Any) -> str:
+    """A cell as a reason quotes it: escaped (a NUL or line break shows as \\x00, \\n)
+    and cut at 40 characters, so that a reason stays one readable line."""
+    text = str(raw)
+    return repr(text[:40]) + ("…" if len(text) > 40 else "")
+
+
+def _day(raw: Any, where: tuple[str, str], problems: list[BillProblem], today: date) -> date | None:
+    """A bill's date, between :data:`EARLIEST` and ``today``: a stay of 1900 or 2100 is
+    a typing slip, and a bill is settled after the discharge, never before."""
     if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        problems.append(BillProblem(*where, f"日期格式应为 YYYY-MM-DD，实际为 {raw!r}"))
+        day = raw
+    else:
+        try:
+            day = date.fromisoformat(str(raw))
+        except ValueError:
+            problems.append(BillProblem(*where, f"日期格式应为 YYYY-MM-DD，实际为 {_quoted(raw)}"))
+            return None
+    if not EARLIEST <= day <= today:
+        problems.append(BillProblem(*where, f"日期 {day} 应在 {EARLIEST} 至今天（{today}）之间"))
         return None
+    return day
 
 
 def _money(
     raw: Any, where: tuple[str, str], problems: list[BillProblem], required: bool = True
 ) -> Decimal | None:
+    """An amount as given (core.money.given: at most two decimals, never rounded), not
+    negative and within :data:`BILL_LIMIT`."""
     if raw is None:
         if required:
             problems.append(BillProblem(*where, "不能为空"))
         return None if required else Decimal("0.00")
+    if isinstance(raw, bool):  # JSON true is no amount (given() would call it a float)
+        problems.append(BillProblem(*where, f"金额应为数字，实为 {raw!r}"))
+        return None
     try:
-        value = yuan(str(raw) if isinstance(raw, float) else raw)
+        value = money.given(str(raw) if isinstance(raw, float) else raw)
     except MoneyError as exc:
         problems.append(BillProblem(*where, str(exc)))
         return None
     if value < 0:
-        problems.append(BillProblem(*where, f"金额不能为负数（{raw}）"))
+        problems.append(BillProblem(*where, f"金额不能为负数（{value}）"))
+    elif value > BILL_LIMIT:
+        problems.append(BillProblem(*where, f"单张单据金额不能超过 {BILL_LIMIT} 元，实为 {value}"))
     return value
 
 
@@ -120,54 +152,70 @@ def _flag(raw: Any, where: tuple[str, str], problems: list[BillProblem]) -> bool
         return True
     if text in NO:
         return False
-    problems.append(BillProblem(*where, f"应为 是 或 否（true/false），实际为 {raw!r}"))
+    problems.append(BillProblem(*where, f"应为 是 或 否（true/false），实际为 {_quoted(raw)}"))
     return True
 
 
-def parse_bills(bills: Sequence[Any]) -> list[dict[str, Any]]:
+def parse_bills(
+    bills: Sequence[Any],
+    jurisdiction: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """Validate bills (each with the statuses its patient held on the discharge date).
 
     Raises :class:`BillError` listing every bad bill; see :func:`screen_bills`
-    for a batch that settles the good bills anyway.
+    for a batch that settles the good bills anyway, and for ``jurisdiction``.
     """
-    rows, problems = screen_bills(bills)
+    rows, problems = screen_bills(bills, jurisdiction, overrides=overrides)
     if problems:
         raise BillError(problems)
     return rows
 
 
-def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[BillProblem]]:
+def screen_bills(
+    bills: Sequence[Any],
+    jurisdiction: str | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    today: date | None = None,
+) -> tuple[list[dict[str, Any]], list[BillProblem]]:
     """Split bills into valid rows and problems (bill, field, reason in Chinese).
 
-    A bill id seen before is rejected, so no bill is settled twice.
+    A bill id seen before is rejected, so no bill is settled twice. Dates lie between
+    :data:`EARLIEST` and ``today`` (default: the day it runs), the admission not before
+    the patient's birth; amounts are exact to the fen and within :data:`BILL_LIMIT`.
+    Given the ``jurisdiction`` (and the what-if ``overrides`` the settlement will use),
+    a bill discharged in a year without settlement parameters is a problem too, not a
+    MissingParameter when it is settled; an override that is itself wrong still raises
+    ParameterError (the caller names the field it came from).
     """
+    today = today or date.today()
     problems: list[BillProblem] = []
-    rows = []
+    rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for i, raw in enumerate(bills):
         if not isinstance(raw, Mapping):
             problems.append(BillProblem(f"第{i + 1}张单据", "", "应为映射（键: 值）"))
             continue
-        raw = nhsa.read_bill(raw)
+        try:
+            raw = nhsa.read_bill(raw)
+        except nhsa.PlatformCodeError as exc:
+            problems.append(BillProblem(exc.bill_id or f"#{i + 1}", exc.field, exc.reason))
+            continue
         bill_id = str(raw.get("bill_id") or f"#{i + 1}")
         before = len(problems)
         if bill_id in seen:
             problems.append(BillProblem(bill_id, "bill_id", "单据号重复，同一单据只结算一次"))
             continue
         seen.add(bill_id)
+        born: date | None = None
         try:
-            number = idnumber.parse(str(raw.get("id_number") or "")).value
+            patient = idnumber.parse(str(raw.get("id_number") or ""))
+            number, born = patient.value, patient.birth_date
         except idnumber.IdNumberError as exc:
             problems.append(BillProblem(bill_id, "id_number", str(exc)))
             number = ""
-        admitted = _day(raw.get("admission_date"), (bill_id, "admission_date"), problems)
-        discharged = _day(raw.get("discharge_date"), (bill_id, "discharge_date"), problems)
-        if admitted and discharged and discharged < admitted:
-            problems.append(
-                BillProblem(
-                    bill_id, "discharge_date", f"出院日期 {discharged} 早于入院日期 {admitted}"
-                )
-            )
+        admitted, discharged = _stay(raw, bill_id, born, today, problems)
         level = LEVELS.get(str(raw.get("hospital_level")))
         if level is None:
             problems.append(
@@ -204,21 +252,23 @@ def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[BillP
                 BillProblem(
                     bill_id,
                     "disease",
-                    f"未知的病种 {disease!r}（可选：{'、'.join(KNOWN_DISEASES)}）",
+                    f"未知的病种 {_quoted(disease)}（可选：{'、'.join(KNOWN_DISEASES)}）",
                 )
             )
         claim = str(raw.get("claim_type") or "inpatient")
         if claim not in CLAIM_TYPES:
             problems.append(
                 BillProblem(
-                    bill_id, "claim_type", f"应为 {'、'.join(CLAIM_TYPES)} 之一，实际为 {claim!r}"
+                    bill_id,
+                    "claim_type",
+                    f"应为 {'、'.join(CLAIM_TYPES)} 之一，实际为 {_quoted(claim)}",
                 )
             )
         in_county = _flag(raw.get("in_county"), (bill_id, "in_county"), problems)
         held = raw.get("statuses") or []
         if isinstance(held, str):  # a CSV cell: "registered_poor;dibao"
             held = [x for x in held.replace("、", ";").split(";") if x.strip()]
-        if not isinstance(held, list) or not set(held) <= set(STATUSES):
+        if not isinstance(held, list) or not all(h in STATUSES for h in held):
             problems.append(
                 BillProblem(
                     bill_id, "statuses", f"出院时持有的身份列表，可选 {'、'.join(STATUSES)}"
@@ -246,7 +296,59 @@ def screen_bills(bills: Sequence[Any]) -> tuple[list[dict[str, Any]], list[BillP
                 "held": sorted(held),
             }
         )
+    if jurisdiction is not None:
+        unsettled = _years_without_parameters(
+            jurisdiction, {r["discharge_date"].year for r in rows}, overrides
+        )
+        problems += [
+            BillProblem(r["bill_id"], "discharge_date", unsettled[r["discharge_date"].year])
+            for r in rows
+            if r["discharge_date"].year in unsettled
+        ]
+        rows = [r for r in rows if r["discharge_date"].year not in unsettled]
     return rows, problems
+
+
+def _stay(
+    raw: Mapping[str, Any],
+    bill_id: str,
+    born: date | None,
+    today: date,
+    problems: list[BillProblem],
+) -> tuple[date | None, date | None]:
+    """The admission and discharge days of a bill: each in range (:func:`_day`), the
+    discharge not before the admission, the admission not before the patient's birth
+    (a bill of a child's stay before it was born names the wrong person)."""
+    admitted = _day(raw.get("admission_date"), (bill_id, "admission_date"), problems, today)
+    discharged = _day(raw.get("discharge_date"), (bill_id, "discharge_date"), problems, today)
+    if admitted and discharged and discharged < admitted:
+        problems.append(
+            BillProblem(bill_id, "discharge_date", f"出院日期 {discharged} 早于入院日期 {admitted}")
+        )
+    if admitted and born and admitted < born:
+        problems.append(
+            BillProblem(
+                bill_id,
+                "admission_date",
+                f"入院日期 {admitted} 早于患者的出生日期 {born}（据公民身份号码）",
+            )
+        )
+    return admitted, discharged
+
+
+def _years_without_parameters(
+    jurisdiction: str, years: set[int], overrides: Mapping[str, Any] | None
+) -> dict[int, str]:
+    """Discharge year → why ``jurisdiction`` cannot settle a bill of it (the rules need
+    a parameter no document in force gives). Compiles each year's rules, which the
+    settlement would do next anyway (backend.plan caches them per process)."""
+    out = {}
+    for year in sorted(years):
+        try:
+            backend.plan(jurisdiction, year, overrides, kind="bills")
+        except MissingParameter as exc:
+            out[year] = f"出院年度 {year} 无法结算：{exc}"
+    return out
 
 
 def settle(
@@ -328,6 +430,8 @@ def _format(row: dict[str, Any], used: list[Value]) -> dict[str, Any]:
         "total_cost": fmt(row["total_cost"]),
         "in_policy_cost": fmt(row["in_policy_cost"]),
         "layers": layers,
+        "deductible": fmt(row["deductible"]),
+        "ci_standard_paid": fmt(row["ci_standard_paid"]),
         "deductible_paid": fmt(row["deductible_paid"]),
         "fund_paid": fmt(paid),
         "patient_in_policy": fmt(row["patient_in_policy"]),

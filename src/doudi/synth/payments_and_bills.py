@@ -70,6 +70,10 @@ def write_bills(path: Path, region: str, seed: int, p: People, s: Lists, as_of: 
     statused = s.poor | s.dibao | s.tekun | s.disability
     insured = s.medical & ~s.dead
     billed = insured & (rng.random(len(p)) < np.where(statused, BILLED_IF_POOR, BILLED_IF_NOT))
+    # a stay begins at most 20 days before its discharge, from the 21st of January on:
+    # only people born before the year are billed, so no stay precedes a birth (the
+    # import refuses one that does)
+    billed &= p.birth < np.datetime64(date(as_of.year, 1, 1), "D")
     person = np.repeat(np.flatnonzero(billed), rng.integers(1, 4, int(billed.sum())))
     n = len(person)
     first = date(as_of.year, 1, 1)

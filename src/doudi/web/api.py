@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Body, File, Form, NinjaAPI, Schema, Status
+from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -19,7 +20,8 @@ import doudi
 from doudi.engine.scenario import ScenarioError
 from doudi.policy import jurisdictions
 from doudi.registry.models import PlanVersion
-from doudi.web import audit, dashboard, people, tokens, worker
+from doudi.rosters.sources import ROSTERS
+from doudi.web import api_errors, audit, dashboard, people, tokens, worker
 from doudi.web.calculator import BillRejected, settle_bill
 from doudi.web.importing import UploadRejected, job_params
 from doudi.web.models import Job
@@ -54,6 +56,19 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
 @api.exception_handler(Http404)
 def _missing(request: HttpRequest, exc: Http404) -> Any:
     return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    """A field of the wrong kind: a Chinese 400, not pydantic's English 422."""
+    return api.create_response(request, api_errors.invalid(exc.errors), status=400)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+    """ninja's own refusals (a body that is no JSON, a missing token) in Chinese."""
+    body = api_errors.http_error(exc.status_code, str(exc))
+    return api.create_response(request, body, status=exc.status_code)
 
 
 class Problem(Schema):
@@ -142,14 +157,27 @@ def import_roster(
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
     wait: Form[bool] = True,
+    mode: Form[str] = "snapshot",
+    region: Form[str | None] = None,
+    confirm_closing: Form[bool] = False,
 ) -> Any:
-    """Scan the file, then run the import as a job; ``wait`` answers when it ends."""
+    """Scan the file, then run the import as a job; ``wait`` answers when it ends.
+
+    ``mode``: snapshot (全量快照) or addendum (增量名单); ``region``: the region a
+    snapshot closes in, within the user's (default: the user's). A snapshot that closes
+    more than the 快照关闭比例上限 or outside its region: the dry run's result says so
+    (``needs_confirmation``, ``closing_warning``, ``closing``), and the import fails
+    with that reason unless ``confirm_closing`` is true (nothing written)."""
     scope = scope_of(request.user)
     scope.require("import")
     try:
-        params = job_params(file, source, as_of.isoformat(), scope.region)
+        params = job_params(
+            file, source, as_of.isoformat(), scope.region, mode=mode, closing_region=region
+        )
     except UploadRejected as exc:
         return Status(400, {"detail": str(exc)})
+    if source in ROSTERS:
+        params["confirm_closing"] = confirm_closing
     job = worker.submit("import", {**params, "dry_run": dry_run}, request.user, scope.region)
     if not dry_run:
         audit.record(request, "import", "registry_import_batch", None, f"接口导入 {file.name}")

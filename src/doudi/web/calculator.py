@@ -11,7 +11,9 @@ from doudi.engine import settlement
 from doudi.policy import jurisdictions
 
 #: A placeholder patient: the calculator settles a bill, not a registered person's year.
-CALCULATOR_ID = "11010119900101001" + check_character("11010119900101001")
+#: Born on the earliest day a bill may name, so that no stay is before their birth.
+_FIRST17 = f"110101{settlement.EARLIEST:%Y%m%d}001"
+CALCULATOR_ID = _FIRST17 + check_character(_FIRST17)
 
 
 class BillRejected(ValueError):
@@ -23,10 +25,12 @@ class BillRejected(ValueError):
 
 
 def settle_bill(jurisdiction: str, bill: dict[str, Any]) -> dict[str, Any]:
-    """Settle one bill (the ``doudi settle`` fields) in ``jurisdiction``."""
-    jurisdictions.get(jurisdiction)
+    """Settle one bill (the ``doudi settle`` fields) in ``jurisdiction``; a bill the
+    settlement cannot take (amounts, dates, a year without parameters) is BillRejected
+    before the engine sees it."""
+    code = jurisdictions.get(jurisdiction).code
     bill = {"bill_id": "CALC-1", "id_number": CALCULATOR_ID, **bill}
-    rows, problems = settlement.screen_bills([bill])
+    rows, problems = settlement.screen_bills([bill], code)
     if problems or not rows:
         raise BillRejected(problems or ["单据无效"])
-    return settlement.settle(jurisdiction, rows)[0]
+    return settlement.settle(code, rows)[0]

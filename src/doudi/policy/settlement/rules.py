@@ -60,6 +60,7 @@ OUTPUTS = (
     *POOR,
     "out_of_policy",
     "ci_standard_paid",
+    "deductible",
     "deductible_paid",
     *PAYMENTS,
     "patient_in_policy",
@@ -119,6 +120,7 @@ ACCUMULATION_INPUTS = (
     *POOR,
     "in_policy_cost",
     "ci_standard_paid",
+    "deductible",
     "deductible_paid",
 )
 
@@ -144,6 +146,7 @@ def _accumulate(t: ir.Table, p: Params, basic: LayerTerms, ci: LayerTerms) -> ir
         "_poor",
         "_major",
         "ci_standard_paid",
+        "deductible",
         "deductible_paid",
         *PAYMENTS,
         patient_in_policy=to_money(left),

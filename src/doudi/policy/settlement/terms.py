@@ -187,8 +187,10 @@ def basic_terms(t: ir.Table, p: Params) -> tuple[ir.Table, LayerTerms]:
     (:func:`national_basic`), the document's own terms for poor persons
     (:data:`POOR_BASIC`), then by claim type (:func:`by_claim_type`).
 
-    Adds ``ci_standard_paid``, ``deductible_paid`` and the layer's base; chronic
-    outpatient class I and class II keep yearly caps of their own (``_cap_group``).
+    Adds ``ci_standard_paid``, ``deductible`` (the per-admission deductible the bill is
+    settled with, 起付标准: none where waived), ``deductible_paid`` (what the patient
+    bore of it: less on a bill below it) and the layer's base; chronic outpatient
+    class I and class II keep yearly caps of their own (``_cap_group``).
     """
     b = national_basic(t, p)
     for step in POOR_BASIC.get(p.jurisdiction.document, ()):
@@ -200,6 +202,7 @@ def basic_terms(t: ir.Table, p: Params) -> tuple[ir.Table, LayerTerms]:
         # chronic outpatient class I and class II keep yearly caps of their own
         _cap_group=ibis.cases((claim == "chronic_1", 1), (claim == "chronic_2", 2), else_=0),
         ci_standard_paid=to_money(ibis.least(b.standard, t.in_policy_cost)),
+        deductible=to_money(b.deductible),
         _deductible=to_money(ibis.least(b.deductible, t.in_policy_cost)),
         # special drugs are in the critical-illness catalogue, not the basic one
         _basic_raw=to_money(ibis.greatest(b.base - t.special_drug_cost.fill_null(0), 0)),

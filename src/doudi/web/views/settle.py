@@ -9,7 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from doudi.core import vocab
+from doudi.core import money, vocab
+from doudi.engine.settlement import BillProblem
 from doudi.policy import jurisdictions
 from doudi.policy.rules.status import STATUSES
 from doudi.web.calculator import BillRejected, settle_bill
@@ -17,6 +18,26 @@ from doudi.web.roles import scope_of
 
 LEVELS = [(code, vocab.HOSPITAL_LEVEL[code]) for code in vocab.HOSPITAL_LEVEL]
 CLAIMS = list(vocab.CLAIM_TYPE.items())
+
+
+class MoneyField(forms.CharField):
+    """An amount in yuan read as core.money.given reads every amount given to Doudi:
+    at most two decimals and within DECIMAL(18, 2), never rounded, not negative. A
+    DecimalField without digits would let a 20-digit amount through to the engine."""
+
+    widget = forms.NumberInput(attrs={"step": "0.01", "min": "0"})
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            amount = money.given(text)
+        except money.MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if amount < 0:
+            raise forms.ValidationError(f"金额不能为负数（{amount}）")
+        return amount
 
 
 class BillForm(forms.Form):
@@ -36,14 +57,10 @@ class BillForm(forms.Form):
     in_county = forms.BooleanField(label="县域内就医", required=False, initial=True)
     claim_type = forms.ChoiceField(label="类别", choices=CLAIMS, initial="inpatient")
     disease = forms.CharField(label="病种（江西重大疾病）", required=False)
-    total_cost = forms.DecimalField(label="总费用（元）", min_value=0, decimal_places=2)
-    in_policy_cost = forms.DecimalField(label="政策范围内费用（元）", min_value=0, decimal_places=2)
-    non_compliant_cost = forms.DecimalField(
-        label="不合规费用（元）", min_value=0, decimal_places=2, required=False, initial=0
-    )
-    special_drug_cost = forms.DecimalField(
-        label="山东谈判特药费用（元）", min_value=0, decimal_places=2, required=False, initial=0
-    )
+    total_cost = MoneyField(label="总费用（元）")
+    in_policy_cost = MoneyField(label="政策范围内费用（元）")
+    non_compliant_cost = MoneyField(label="不合规费用（元）", required=False, initial=0)
+    special_drug_cost = MoneyField(label="山东谈判特药费用（元）", required=False, initial=0)
 
     def bill(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -73,7 +90,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         try:
             result = settle_bill(form.cleaned_data["jurisdiction"], form.bill())
         except BillRejected as exc:
-            problems = exc.problems
+            problems = [_labelled(form, p) for p in exc.problems]
     chart = None
     if result:
         chart = {
@@ -83,3 +100,11 @@ def calculator(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "result": result, "problems": problems, "chart": chart}
     template = "web/_settlement.html" if request.htmx else "web/settle.html"
     return render(request, template, context)
+
+
+def _labelled(form: BillForm, problem: str) -> str:
+    """A settlement problem as the page names it: by the field's label (总费用（元）),
+    not by the engine's field name on the calculator's placeholder bill."""
+    if isinstance(problem, BillProblem) and problem.field in form.fields:
+        return f"{form.fields[problem.field].label}：{problem.reason}"
+    return problem
