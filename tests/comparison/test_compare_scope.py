@@ -100,3 +100,31 @@ def test_a_file_covering_two_counties_shows_each_county_its_own_rows(
     assert west.invalid_ids.column("value").to_pylist() == [b_bad]
     city = comparison(registry, "360100")
     assert city.invalid_ids.column("value").to_pylist() == [a_bad, b_bad]
+
+
+def test_an_addendum_is_not_the_countys_latest_list(registry: db.Database, tmp_path: Path) -> None:
+    """An addendum (增量名单) adds people to the county's list; it is not that list: the
+    comparison keeps reading the county's latest snapshot for its bad rows (before: the
+    newer addendum hid the snapshot's invalid and duplicated numbers)."""
+    jx, jx_bad, jx_dup = poverty_file(tmp_path / "jx.csv", "360102")
+    import_roster(registry, jx, "poverty", JUNE_1)
+    new = tmp_path / "new.csv"
+    pacsv.write_csv(
+        pa.table(
+            {
+                "公民身份号码": [make_id("360102", "19850303", "021")],
+                "姓名": ["丁"],
+                "纳入时间": ["2024-06-10"],
+            }
+        ),
+        new,
+    )
+    import_roster(registry, new, "poverty", JUNE_30, mode="addendum")
+
+    jiangxi = comparison(registry, "360102")
+    assert jiangxi.invalid_ids.select(["file_name", "value"]).to_pylist() == [
+        {"file_name": "jx.csv", "value": jx_bad}
+    ]
+    assert jiangxi.duplicates.select(["file_name", "value"]).to_pylist() == [
+        {"file_name": "jx.csv", "value": jx_dup}
+    ]
