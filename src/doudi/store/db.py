@@ -276,6 +276,10 @@ def schema(table: str) -> pa.Schema:
     return pa.schema(list(_model_types()[table].items()))
 
 
+#: The ADBC SQLite statement option of how many rows make a batch (and type its columns).
+SQLITE_BATCH_ROWS = "adbc.sqlite.query.batch_rows"
+
+
 def read(
     con: Any,
     db: Database,
@@ -287,6 +291,13 @@ def read(
     """Read inside an open transaction (sees what it has written)."""
     sql, target = _select_from(db, table, where, columns)
     with con.cursor() as cur:
+        if db.dialect == "sqlite":
+            # ADBC's SQLite driver types a column by its first batch of rows: a text
+            # column null in the first 1,024 (bank accounts of lists without them, read
+            # before the pension extract's) came back as integers and the read failed
+            # ("Type mismatch … expected INT64"). The whole result is read anyway: one
+            # batch, typed by all its rows.
+            cur.adbc_statement.set_options(**{SQLITE_BATCH_ROWS: str(1 << 30)})
         cur.execute(bind(con, sql), list(params) or None)
         raw = cur.fetch_arrow_table()
     return conform(raw, target)
