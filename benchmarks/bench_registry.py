@@ -609,6 +609,9 @@ def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.T
             "periods_closed": pa.array([0] * len(ORDER), pa.int32()),
             "imported_by": ["bench"] * len(ORDER),
             "imported_at": pa.array([now] * len(ORDER), pa.timestamp("us", tz="UTC")),
+            # every list a full snapshot of the province (rosters.closing)
+            "mode": ["snapshot"] * len(ORDER),
+            "region": [""] * len(ORDER),
         }
     )
     r = sum(rejected_n.values())
@@ -643,12 +646,20 @@ def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.T
             ),
         }
     )
+    # every list covers the counties its rows are of (rosters.importing's default scope)
+    scope = (
+        duckdb.connect()
+        .sql("SELECT DISTINCT batch_id, county FROM entries ORDER BY batch_id, county")
+        .to_arrow_table()
+    )
+    scope = scope.add_column(0, "id", pa.array(np.arange(1, scope.num_rows + 1)))
     tables = {
         "registry_person": persons,
         "registry_status_period": periods,
         "registry_enrollment": enrollments,
         "registry_roster_entry": entries,
         "registry_import_batch": batches,
+        "registry_import_scope": scope,
         "registry_rejected_row": rejected,
     }
     out = {}
