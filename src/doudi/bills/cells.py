@@ -31,9 +31,10 @@ def text_limits(model: str) -> dict[str, int]:
 
 
 def control_character(text: str) -> str | None:
-    """The first invisible control character of ``text``, named U+XXXX (never quoted:
-    a NUL can be stored nowhere), or None. ``isprintable`` decides most texts at C
-    speed; the characters it doubts are looked up one by one."""
+    """The first invisible control character of ``text``, named by its code point
+    (e.g. U+0000; never quoted: a NUL can be stored nowhere), or None.
+    ``isprintable`` decides most texts at C speed; the characters it doubts are
+    looked up one by one."""
     if text.isprintable():
         return None
     for char in text:
@@ -43,8 +44,9 @@ def control_character(text: str) -> str | None:
 
 
 def shown(text: str) -> str:
-    """``text`` with each control character written as [U+XXXX]: the rejected row keeps
-    the cell for the hospital to find, in a form every database stores."""
+    """``text`` with each control character written as its code point (e.g. [U+0000]):
+    the rejected row keeps the cell for the hospital to find, in a form every database
+    stores."""
     if control_character(text) is None:
         return text
     return "".join(f"[U+{ord(c):04X}]" if control_character(c) else c for c in text)
