@@ -304,7 +304,9 @@ class _Import:
         )
 
     def _people(self) -> pa.Table:
-        """Add unknown people; return id_number → person id for every row."""
+        """Add unknown people, in the order of their first row in the file (the same
+        files give the same ids, so a plan on them has the same inputs checksum);
+        return id_number → person id for every row."""
         rows = self.rows
         db.ingest(self.con, self.db, "doudi_stage_ids", rows.select(["id_number"]), temporary=True)
         known = self._query(
@@ -324,6 +326,7 @@ class _Import:
                    coalesce(arg_min(r.village, r.row_number), '') AS village
             FROM rows_ r ANTI JOIN known k ON k.id_number = r.id_number
             GROUP BY r.id_number
+            ORDER BY min(r.row_number)
             """
         ).to_arrow_table()
         self.report.people_added = new.num_rows
@@ -357,6 +360,7 @@ class _Import:
             SELECT $batch::BIGINT AS batch_id, r.row_number::INTEGER AS row_number,
                    i.person_id, r.id_number, r.name, r.county, {cols}
             FROM rows_ r JOIN ids i ON i.id_number = r.id_number
+            ORDER BY r.row_number
             """,
             params={"batch": self.batch_id},
         ).to_arrow_table()

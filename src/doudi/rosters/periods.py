@@ -117,6 +117,7 @@ WHERE o.id IS NULL OR n.person_id IS NULL
    OR o.exit_marked IS DISTINCT FROM n.exit_marked
    OR o.exit_date IS DISTINCT FROM n.exit_date
    {more}
+ORDER BY person_id, valid_from, o.id
 """
 
 
