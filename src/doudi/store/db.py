@@ -296,8 +296,12 @@ def read(
             # column null in the first 1,024 (bank accounts of lists without them, read
             # before the pension extract's) came back as integers and the read failed
             # ("Type mismatch … expected INT64"). The whole result is read anyway: one
-            # batch, typed by all its rows.
-            cur.adbc_statement.set_options(**{SQLITE_BATCH_ROWS: str(1 << 30)})
+            # batch of exactly its rows, typed by all of them. Not a fixed huge batch:
+            # the driver reserves every column's buffers for the batch size, and 2^30
+            # rows reserved ~150 GB of address space per read that the table kept, so
+            # the process could no longer fork (ENOMEM starting Spark's JVM).
+            rows = scalar(con, f"SELECT count(*) FROM ({sql}) AS counted", params)
+            cur.adbc_statement.set_options(**{SQLITE_BATCH_ROWS: str(max(int(rows), 1))})
         cur.execute(bind(con, sql), list(params) or None)
         raw = cur.fetch_arrow_table()
     return conform(raw, target)
