@@ -226,7 +226,8 @@ _day = st.dates(date(2016, 1, 1), date(2020, 12, 31))
                 "valid_from": _day,
                 "valid_to": st.one_of(st.none(), _day),
                 "contribution_tier": st.one_of(
-                    st.none(), st.sampled_from([Decimal(100), Decimal(200), Decimal(300)])
+                    st.none(),
+                    st.sampled_from([Decimal(50), Decimal(100), Decimal(150), Decimal(200)]),
                 ),
             }
         ),
@@ -236,8 +237,9 @@ _day = st.dates(date(2016, 1, 1), date(2020, 12, 31))
 def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enrollments) -> None:
     """Per person (ids 2..10; 1, 11 and 12 live elsewhere): resident pension holding on
     a day of 2018, ever begun by its end, the tier of the latest-starting holding one
-    that names a tier (the higher of two starting the same day), employee pension
-    holding in 2018."""
+    that names an allowed tier (the higher of two starting the same day; 50 and 150 are
+    off the list, GF-2014-8/5.1, and name none), whether a holding one named a tier off
+    the list, employee pension holding in 2018."""
     first, last = date(2018, 1, 1), date(2018, 12, 31)
     ids = np.arange(2, 11, dtype=np.int64)
     table = pa.Table.from_pylist(
@@ -252,12 +254,14 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
             ]
         ),
     )
-    facts = inputs._enrollment_facts(table, ids, 2018)
+    allowed = (Decimal(100), Decimal(200))
+    facts = inputs._enrollment_facts(table, ids, 2018, allowed)
     for i, person in enumerate(ids.tolist()):
         mine = [e for e in enrollments if e["person_id"] == person and e["valid_from"] <= last]
         holding = [e for e in mine if e["valid_to"] is None or e["valid_to"] > first]
         resident = [e for e in holding if e["scheme"] == "resident_pension"]
-        tiers = [e for e in resident if e["contribution_tier"] is not None]
+        named = [e for e in resident if e["contribution_tier"] is not None]
+        tiers = [e for e in named if e["contribution_tier"] in allowed]
         latest = max(tiers, key=lambda e: (e["valid_from"], e["contribution_tier"]), default=None)
         assert facts["rp_enrolled"][i].as_py() == bool(resident)
         assert facts["rp_ever_enrolled"][i].as_py() == any(
@@ -267,6 +271,7 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
             e["scheme"] == "employee_pension" for e in holding
         )
         assert facts["rp_tier"][i].as_py() == (latest and latest["contribution_tier"])
+        assert facts["rp_tier_ignored"][i].as_py() == (len(tiers) < len(named))
 
 
 def test_status_rows_keep_the_jurisdictions_people_in_order_with_exit_dates():

@@ -27,7 +27,7 @@ def write(path: Path, rows: list[tuple[str, ...]], header: str = "公民身份�
     return path
 
 
-def named(ids: list[str]) -> list[tuple[str, ...]]:
+def named_rows(ids: list[str]) -> list[tuple[str, ...]]:
     return [(i, f"人{n}") for n, i in enumerate(ids)]
 
 
@@ -46,12 +46,12 @@ def open_people(database: db.Database, table: str = "registry_status_period") ->
 @pytest.fixture
 def county(registry: db.Database, tmp_path: Path) -> db.Database:
     """The twenty as of 31 March, a snapshot."""
-    import_roster(registry, write(tmp_path / "march.csv", named(PEOPLE)), "poverty", MARCH)
+    import_roster(registry, write(tmp_path / "march.csv", named_rows(PEOPLE)), "poverty", MARCH)
     return registry
 
 
 def test_an_addendum_closes_nobody_and_is_recorded_as_one(county, tmp_path):
-    new = write(tmp_path / "new.csv", named(NEW))
+    new = write(tmp_path / "new.csv", named_rows(NEW))
     report = import_roster(county, new, "poverty", JUNE, mode="addendum")
     assert (report.periods_opened, report.periods_closed) == (3, 0)
     assert not report.needs_confirmation
@@ -62,9 +62,11 @@ def test_an_addendum_closes_nobody_and_is_recorded_as_one(county, tmp_path):
 
 
 def test_a_snapshot_after_an_addendum_still_closes(county, tmp_path):
-    import_roster(county, write(tmp_path / "new.csv", named(NEW)), "poverty", JUNE, mode="addendum")
+    import_roster(
+        county, write(tmp_path / "new.csv", named_rows(NEW)), "poverty", JUNE, mode="addendum"
+    )
     stay = PEOPLE[1:] + NEW[1:]  # the first of each has left by September
-    report = import_roster(county, write(tmp_path / "sept.csv", named(stay)), "poverty", SEPT)
+    report = import_roster(county, write(tmp_path / "sept.csv", named_rows(stay)), "poverty", SEPT)
     assert report.periods_closed == 2 and not report.needs_confirmation
     assert open_people(county) == set(stay)
 
@@ -72,7 +74,7 @@ def test_a_snapshot_after_an_addendum_still_closes(county, tmp_path):
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_a_partial_list_as_a_snapshot_is_refused_unless_confirmed(county, tmp_path, dry_run):
     # five of twenty re-sent as a snapshot would close 15 (75% > 快照关闭比例上限 10%)
-    part = write(tmp_path / "part.csv", named(PEOPLE[:5]))
+    part = write(tmp_path / "part.csv", named_rows(PEOPLE[:5]))
     before = counts(county)
     if dry_run:
         report = import_roster(county, part, "poverty", JUNE, dry_run=True)
@@ -90,17 +92,17 @@ def test_a_partial_list_as_a_snapshot_is_refused_unless_confirmed(county, tmp_pa
 
 
 def test_a_confirmed_large_close_is_imported(county, tmp_path):
-    part = write(tmp_path / "part.csv", named(PEOPLE[:5]))
+    part = write(tmp_path / "part.csv", named_rows(PEOPLE[:5]))
     report = import_roster(county, part, "poverty", JUNE, confirm_closing=True)
     assert report.periods_closed == 15 and report.batch_id is not None
     assert open_people(county) == set(PEOPLE[:5])
 
 
 def test_a_close_within_the_share_needs_no_confirmation(county, tmp_path, monkeypatch):
-    two_left = write(tmp_path / "june.csv", named(PEOPLE[2:]))
+    two_left = write(tmp_path / "june.csv", named_rows(PEOPLE[2:]))
     assert not import_roster(county, two_left, "poverty", JUNE).needs_confirmation
     monkeypatch.setenv("DOUDI_SNAPSHOT_CLOSE_SHARE", "60%")  # a setting, not policy
-    ten_left = write(tmp_path / "sept.csv", named(PEOPLE[12:]))
+    ten_left = write(tmp_path / "sept.csv", named_rows(PEOPLE[12:]))
     assert import_roster(county, ten_left, "poverty", SEPT).periods_closed == 10
 
 
@@ -160,14 +162,16 @@ def test_a_row_of_another_district_never_closes_that_districts_periods(registry,
 def test_a_given_region_outside_the_rows_names_them_all(county, tmp_path):
     # the caseworker says the file is 青云谱区's: none of its rows is; nobody is closed
     report = import_roster(
-        county, write(tmp_path / "x.csv", named(PEOPLE[:5])), "poverty", JUNE, region="360104"
+        county, write(tmp_path / "x.csv", named_rows(PEOPLE[:5])), "poverty", JUNE, region="360104"
     )
     assert report.periods_closed == 0 and report.closing.outside.num_rows == 5
 
 
 def test_an_unknown_mode_is_refused_in_chinese(county, tmp_path):
     with pytest.raises(FileError) as refused:
-        import_roster(county, write(tmp_path / "x.csv", named(NEW)), "poverty", JUNE, mode="full")
+        import_roster(
+            county, write(tmp_path / "x.csv", named_rows(NEW)), "poverty", JUNE, mode="full"
+        )
     assert "导入方式应为" in refused.value.chinese
 
 
@@ -197,7 +201,7 @@ def cli(database: db.Database, tmp_path: Path, *args: str) -> Any:
 
 @pytest.mark.slow
 def test_the_import_command_takes_the_mode_and_the_confirmation(county, tmp_path):
-    part = str(write(tmp_path / "part.csv", named(PEOPLE[:5])))
+    part = str(write(tmp_path / "part.csv", named_rows(PEOPLE[:5])))
     base = ("--source", "poverty", "--as-of", "2018-06-30")
     before = counts(county)
     dry = cli(county, tmp_path, part, *base, "--dry-run")
@@ -212,3 +216,68 @@ def test_the_import_command_takes_the_mode_and_the_confirmation(county, tmp_path
     assert addendum.returncode == 0 and "导入方式：增量名单" in addendum.stdout
     confirmed = cli(county, tmp_path, part, *base[:3], "2018-09-30", "--confirm-closing")
     assert confirmed.returncode == 0 and "关闭期间 15" in confirmed.stdout
+
+
+def wrong_check(id_number: str) -> str:
+    """The same number with a wrong check character."""
+    return id_number[:17] + ("1" if id_number[17] != "1" else "2")
+
+
+def test_a_snapshot_does_not_close_people_whose_rows_it_refused(county, tmp_path):
+    """A refused row that names a person by a valid ID number (an empty name, both rows
+    of a conflicting duplicate, a line with unpaired quotes, a line with extra cells)
+    keeps their period open (reading 30); a wrong check character names nobody, and
+    the person is closed as one the list left out."""
+    june = tmp_path / "june.csv"
+    lines = [
+        "公民身份号码,姓名",
+        f"{PEOPLE[0]},",  # 姓名 empty
+        f"{PEOPLE[1]},甲",  # two rows of one number that differ
+        f"{PEOPLE[1]},乙",
+        f'{PEOPLE[2]},"人2',  # quotes do not pair up
+        f"{PEOPLE[3]},人3,多,余",  # more cells than the header
+        f"{wrong_check(PEOPLE[4])},人4",
+        *(f"{i},人" for i in PEOPLE[5:]),
+    ]
+    june.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_roster(county, june, "poverty", JUNE)
+    assert report.periods_closed == 1
+    assert open_people(county) == set(PEOPLE) - {PEOPLE[4]}
+    stored = county.read("registry_rejected_row").to_pylist()
+    named = {r["row_number"]: r["id_number"] for r in stored}
+    assert named == {
+        2: PEOPLE[0],
+        3: PEOPLE[1],
+        4: PEOPLE[1],
+        5: PEOPLE[2],
+        6: PEOPLE[3],
+        7: "",
+    }
+
+    # September lists everyone but the first: closed then, not in June
+    sept = write(tmp_path / "sept.csv", named_rows(PEOPLE[1:]))
+    import_roster(county, sept, "poverty", SEPT)
+    first = {
+        (p["valid_from"], p["valid_to"])
+        for p in county.read("registry_status_period").to_pylist()
+        if p["person_id"] == 1
+    }
+    assert first == {(MARCH, SEPT)}
+    assert open_people(county) == set(PEOPLE[1:])
+
+
+def test_a_disability_row_of_grade_three_closes_the_severe_disability(registry, tmp_path):
+    """Grade 三级 is a refusal that says the person is not severely disabled (not a typing
+    mistake): the snapshot closes them, and the stored row names nobody."""
+    header = "公民身份号码,姓名,残疾等级"
+    march = write(tmp_path / "m.csv", [(i, "某", "二级") for i in PEOPLE], header)
+    import_roster(registry, march, "disability", MARCH)
+    june = write(
+        tmp_path / "j.csv",
+        [(PEOPLE[0], "某", "三级"), *((i, "某", "二级") for i in PEOPLE[1:])],
+        header,
+    )
+    report = import_roster(registry, june, "disability", JUNE)
+    assert report.periods_closed == 1
+    assert open_people(registry) == set(PEOPLE[1:])
+    assert {r["id_number"] for r in registry.read("registry_rejected_row").to_pylist()} == {""}

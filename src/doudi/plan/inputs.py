@@ -8,19 +8,23 @@ enrollment whatever its tier where the plan takes the latest that names one).
 
 Readings: a person is in the jurisdiction when their hukou region lies under it;
 enrolled in the year = a resident-pension enrollment holding on any day of it,
-with the tier of the latest-starting such enrollment that names one (of two
-starting the same day, the higher); an employee-pension enrollment
-holding in the year makes ``employee_pension`` true; the death date is the death
-roster's (``registry_person.death_date``, docs/readings.md 24); facts the registry does not
-hold (student, unable to work, income, third-party funding) are absent (false or
-null), as in a scenario that does not state them.
+with the tier of the latest-starting such enrollment that names one allowed in the
+jurisdiction and year (of two starting the same day, the higher): a tier off the tier
+list (50 yuan, stored before imports refused it, or allowed in an earlier year) names
+none, and the people who had one are counted (docs/readings.md 31); an
+employee-pension enrollment holding in the year makes ``employee_pension`` true; the
+death date is the death roster's (``registry_person.death_date``, docs/readings.md 24);
+facts the registry does not hold (student, unable to work, income, third-party
+funding) are absent (false or null), as in a scenario that does not state them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -29,6 +33,7 @@ import pyarrow.compute as pc
 
 from doudi.core import regions
 from doudi.plan import contributions, memory, snapshot
+from doudi.policy import tiers
 from doudi.policy.schema import PEOPLE, STATUSES
 from doudi.store import db
 
@@ -81,9 +86,25 @@ PEOPLE_FACTS = (
 )
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The engine's two tables, and what the reading set aside to make them. Unpacks
+    as ``people, statuses``: what the engine, the snapshot and the ledger take."""
+
+    people: pa.Table
+    statuses: pa.Table
+    #: the ids (``row_no``) of the people with an enrollment holding in the year whose
+    #: tier is not allowed in the jurisdiction and year: that tier was ignored
+    #: (docs/readings.md 31)
+    tiers_ignored: pa.Array
+
+    def __iter__(self) -> Iterator[pa.Table]:
+        return iter((self.people, self.statuses))
+
+
 def engine_inputs(
     database: db.Database, jurisdiction: str, year: int, region: str | None = None
-) -> tuple[pa.Table, pa.Table]:
+) -> Inputs:
     """The engine's people and statuses tables for a jurisdiction and year (the people
     of ``region`` only, a county of the jurisdiction, when it is given)."""
     where = input_filters(region or jurisdiction, year)
@@ -91,7 +112,7 @@ def engine_inputs(
         name: database.read(name, *where[name], columns=cols)
         for name, cols in INPUT_COLUMNS.items()
     }
-    inputs = inputs_from_tables(tables, region or jurisdiction, year)
+    inputs = inputs_from_tables(tables, jurisdiction, year, region)
     tables.clear()
     release_unused()
     return inputs
@@ -124,8 +145,8 @@ def input_filters(region: str, year: int) -> dict[str, tuple[str, tuple[Any, ...
 
 
 def inputs_from_tables(
-    tables: Mapping[str, pa.Table], jurisdiction: str, year: int
-) -> tuple[pa.Table, pa.Table]:
+    tables: Mapping[str, pa.Table], jurisdiction: str, year: int, region: str | None = None
+) -> Inputs:
     """``engine_inputs`` over registry tables already read as Arrow (``INPUT_TABLES``).
 
     The people come in ``id`` order, their enrollment facts beside them, their status
@@ -138,17 +159,22 @@ def inputs_from_tables(
     with the tiers copied as 16-byte items (``contributions.DECIMAL``).
     """
     with memory.plan_memory():
-        return _inputs(tables, jurisdiction, year)
+        return _inputs(tables, jurisdiction, year, region)
 
 
 def _inputs(
-    tables: Mapping[str, pa.Table], jurisdiction: str, year: int
-) -> tuple[pa.Table, pa.Table]:
+    tables: Mapping[str, pa.Table], jurisdiction: str, year: int, region: str | None = None
+) -> Inputs:
+    """The people of ``region`` (by default the whole jurisdiction), their tiers held
+    against the jurisdiction's tier list of the year."""
     persons = tables["registry_person"]
-    rows, ids = _person_rows(persons, regions.hukou_prefix(jurisdiction))
+    rows, ids = _person_rows(persons, regions.hukou_prefix(region or jurisdiction))
+    allowed = tiers.in_force(jurisdiction, year)
     with ThreadPoolExecutor(max_workers=3) as pool:
         people_job = pool.submit(_persons, persons, rows)
-        facts_job = pool.submit(_enrollment_facts, tables["registry_enrollment"], ids, year)
+        facts_job = pool.submit(
+            _enrollment_facts, tables["registry_enrollment"], ids, year, allowed
+        )
         statuses_job = pool.submit(_status_rows, tables["registry_status_period"], ids)
         people, facts, statuses = people_job.result(), facts_job.result(), statuses_job.result()
     no = pa.array(np.zeros(len(ids), bool))
@@ -158,14 +184,23 @@ def _inputs(
     # tables are chunked (snapshot.SNAPSHOT_CHUNK_ROWS).
     people = snapshot.rechunked(people)
     statuses = snapshot.rechunked(statuses)
-    return _conform(people, PEOPLE.to_pyarrow()), _conform(statuses, STATUSES.to_pyarrow())
+    return Inputs(
+        _conform(people, PEOPLE.to_pyarrow()),
+        _conform(statuses, STATUSES.to_pyarrow()),
+        pa.array(ids[_numpy(facts["rp_tier_ignored"], bool)], pa.int64()),
+    )
 
 
-def _enrollment_facts(enrollments: pa.Table, ids: np.ndarray, year: int) -> dict[str, pa.Array]:
+def _enrollment_facts(
+    enrollments: pa.Table, ids: np.ndarray, year: int, allowed: tuple[Decimal, ...] | None
+) -> dict[str, pa.Array]:
     """Per person of ``ids`` (sorted): enrolled in the resident pension in the year (an
     enrollment holding on some day of it), ever enrolled by its end, the tier of the
-    latest-starting holding enrollment that names one (of two starting the same day,
-    the higher), and in the employee pension in the year."""
+    latest-starting holding enrollment that names one of ``allowed`` (of two starting
+    the same day, the higher), whether a holding one named a tier not ``allowed``
+    (``rp_tier_ignored``: read as naming none, so the rules plan the person as having
+    no tier), and in the employee pension in the year. ``allowed`` None: the year has
+    no tier list, and any tier is read."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     e = enrollments.select(list(INPUT_COLUMNS["registry_enrollment"]))
     began = pc.fill_null(pc.less_equal(e.column("valid_from"), pa.scalar(last)), False)
@@ -187,6 +222,14 @@ def _enrollment_facts(enrollments: pa.Table, ids: np.ndarray, year: int) -> dict
         facts[name] = pa.array(flags)
     tier = e.column("contribution_tier").cast(db.MONEY).combine_chunks()
     named = resident_np & holds_np & _numpy(pc.is_valid(tier), bool)
+    unlisted = np.zeros(len(named), bool)
+    if allowed is not None:
+        listed = pc.is_in(tier, value_set=pa.array(allowed, db.MONEY))
+        unlisted = named & ~_numpy(pc.fill_null(listed, True), bool)
+        named &= ~unlisted
+    ignored = np.zeros(n, bool)
+    ignored[at[unlisted]] = True
+    facts["rp_tier_ignored"] = pa.array(ignored)
     facts["rp_tier"] = _latest_tier(
         n,
         at[named],
@@ -332,9 +375,7 @@ def _nulls(n: int, type_: pa.DataType, zeros: pa.Buffer) -> pa.Array:
     return pa.Array.from_buffers(type_, n, [zeros] * type_.num_buffers, null_count=n)
 
 
-def person_inputs(
-    registry: db.Reader, person_id: int, jurisdiction: str, year: int
-) -> tuple[pa.Table, pa.Table]:
+def person_inputs(registry: db.Reader, person_id: int, jurisdiction: str, year: int) -> Inputs:
     """One person's engine inputs, read as the plan reads everyone (``_inputs``).
 
     ``registry``: a ``db.Database`` in a job, a ``db.DjangoReader`` in the web process

@@ -61,6 +61,9 @@ class PlanResult:
     self_due: Decimal
     by_payer: dict[str, Decimal]
     left_out: tuple[LeftOut, ...] = ()
+    #: people whose enrollment named a tier not allowed in the year: planned as naming
+    #: none (plan.inputs; docs/readings.md 31)
+    tiers_ignored: int = 0
 
     def summary_zh(self, region: str, year: int) -> list[str]:
         head = "已生成" if self.created else "输入未变，沿用"
@@ -70,10 +73,21 @@ class PlanResult:
             f"政府代缴合计 {self.gov_paid} 元，个人应缴合计 {self.self_due} 元",
         ]
         lines += [f"  {payer}：{amount} 元" for payer, amount in sorted(self.by_payer.items())]
+        lines += self.tiers_ignored_zh()
         for head, people in self._left_out_by_plan():
             lines.append(head)
             lines += [f"  {p.id_number} {p.name}" for p in people[:20]]
         return lines
+
+    def tiers_ignored_zh(self) -> list[str]:
+        """How many people's tier was ignored, so that the caseworker has the pension
+        list corrected: the plan took their other allowed tier, or the minimum tier."""
+        if not self.tiers_ignored:
+            return []
+        return [
+            f"缴费档次不在本年度档次表内、已忽略该档次：{self.tiers_ignored} 人"
+            "（按其他有效档次计划，无有效档次的按最低缴费档次；请核对城乡居民养老保险参保名单）"
+        ]
 
     def left_out_zh(self) -> list[str]:
         """Per other plan, how many of the region's people it already pays for."""
@@ -120,7 +134,8 @@ def run_plan(
         # read once the writer lock is held (decision 0011): no import commits between
         # the inputs read and the version written
         progress("读取登记库 / reading the registry")
-        people, statuses = inputs.engine_inputs(database, jurisdiction, year, region)
+        read = inputs.engine_inputs(database, jurisdiction, year, region)
+        people, statuses = read
         if not people.num_rows:
             raise PlanError(
                 f"登记库中没有户籍在 {region} 的人员，请先导入名单 / "
@@ -136,6 +151,11 @@ def run_plan(
         people, statuses, left_out = _leave_out(
             people, statuses, lineage.planned_elsewhere(con, database, others, region), others
         )
+        if not people.num_rows:
+            raise PlanError(_nobody_left(region, left_out))
+        # of the people this plan plans, those whose tier was ignored (plan.inputs)
+        ignored = pc.sum(pc.is_in(people.column("row_no"), value_set=read.tiers_ignored))
+        tiers_ignored = int(ignored.as_py() or 0)  # a sum of nothing is null
         blob, checksum = snapshot.snapshot(people, statuses)
         found = db.read(
             con,
@@ -145,7 +165,7 @@ def run_plan(
             (jurisdiction, region, year, checksum),
         )
         if found.num_rows:
-            return _result(con, database, found.to_pylist()[0], False, left_out)
+            return _result(con, database, found.to_pylist()[0], False, left_out, tiers_ignored)
         progress(f"按政策规则计算（{engine}） / evaluating the rules")
         try:
             rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
@@ -194,7 +214,7 @@ def run_plan(
         db.ingest(con, database, "registry_contribution", rows)
         db.fault("plan")
         row = db.read(con, database, "registry_plan_version", "WHERE id = ?", (version_id,))
-        return _result(con, database, row.to_pylist()[0], True, left_out)
+        return _result(con, database, row.to_pylist()[0], True, left_out, tiers_ignored)
 
 
 def _refuse_overlap(
@@ -244,6 +264,22 @@ def _leave_out(
     )
     their_statuses = pc.is_in(statuses.column("row_no"), value_set=ids)
     return people.filter(pc.invert(gone)), statuses.filter(pc.invert(their_statuses)), left_out
+
+
+def _nobody_left(region: str, left_out: tuple[LeftOut, ...]) -> str:
+    """Why no version is written when other lineages pay for everyone of the region: a
+    version of nobody would become the lineage's current version, listed and counted
+    as a plan that pays no one (decision 0010)."""
+    per_plan: dict[str, int] = {}
+    for person in left_out:
+        per_plan[person.plan] = per_plan.get(person.plan, 0) + 1
+    plans = "；".join(f"{plan} {count} 人" for plan, count in sorted(per_plan.items()))
+    name = regions.region_name(region) or ""
+    return (
+        f"本次计划没有需要计划的人员：区划 {region} {name} 的 {len(left_out)} 人"
+        f"已由其他计划（{plans}）代缴，未生成新版本 / everyone of the region is paid "
+        "by another region's plan: no version written"
+    )
 
 
 def compute(
@@ -334,6 +370,7 @@ def _result(
     version: dict[str, Any],
     created: bool,
     left_out: tuple[LeftOut, ...],
+    tiers_ignored: int,
 ) -> PlanResult:
     rows = db.read(
         con, database, "registry_contribution", "WHERE plan_version_id = ?", (version["id"],)
@@ -355,4 +392,5 @@ def _result(
         self_due=version["self_due"],
         by_payer=by_payer,
         left_out=left_out,
+        tiers_ignored=tiers_ignored,
     )

@@ -4,14 +4,16 @@ A tier is chosen from a fixed list (GF-2014-8/5.1: 100 … 2000 yuan, a province
 more), and the rules pay a share of the minimum tier and read the person's tier as
 their contribution: a tier that is not one of the list (50 yuan, 150 yuan) would be
 paid and planned as if it were. What a person may choose is therefore read from the
-parameters in one place, for every input that names a tier (a scenario, and any
-other input that should refuse the same tiers).
+parameters in one place, for every input that names a tier (a scenario, a roster's
+tier column, an enrollment the plan reads).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from doudi.policy.jurisdictions import Jurisdiction
+from doudi.policy.parameters import ParameterError
 from doudi.policy.params import Params
 
 
@@ -30,6 +32,17 @@ def allowed(p: Params) -> tuple[Decimal, ...]:
     if retained is not None:
         tiers.add(retained)
     return tuple(sorted(tiers))
+
+
+def in_force(jurisdiction: str | Jurisdiction, year: int) -> tuple[Decimal, ...] | None:
+    """:func:`allowed` in ``jurisdiction`` and ``year``; None where the year has no tier
+    list (or minimum tier) in force, as before GF-2014-8: a tier the registry holds (a
+    roster's, an enrollment's) is then held against nothing, and the rules, which need
+    the minimum tier, say themselves that the year has no parameters."""
+    try:
+        return allowed(Params(jurisdiction, year))
+    except ParameterError:
+        return None
 
 
 def yuan_text(amount: Decimal) -> str:

@@ -134,6 +134,10 @@ class RejectedRow(models.Model):
     code = models.CharField("原因代码", max_length=32)  # machine-readable: duplicate, check_digit …
     value = models.TextField("原值", blank=True, default="")
     reason = models.TextField("原因")
+    #: The row's ID number when it is valid although the row is refused (an empty name,
+    #: a bad date, a duplicate): the list still names the person, so a snapshot does
+    #: not close them (rosters.periods); "" when the row names nobody for certain.
+    id_number = models.CharField("身份证号", max_length=18, blank=True, db_default="")
 
     class Meta:
         db_table = "registry_rejected_row"

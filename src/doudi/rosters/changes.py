@@ -110,6 +110,7 @@ def apply_periods(con: Any, database: db.Database, source: Source) -> PeriodChan
                 "receiving",
             ]
         ),
+        _held(con, database, of_source),
     )
     old = db.read(con, database, table, f"WHERE {key}", key_params)
     if source.kind == "status":
@@ -120,6 +121,37 @@ def apply_periods(con: Any, database: db.Database, source: Source) -> PeriodChan
         compare = ("region_code", "contribution_tier", "receiving")
     changes = periods.diff(old, new, compare)
     return _apply(con, database, source, table, changes, _open_before(old, new))
+
+
+def _held(con: Any, database: db.Database, of_source: tuple[str]) -> pa.Table:
+    """The people each of the source's lists still names in a refused row (batch_id,
+    person_id; rosters.held): its snapshot neither confirms nor closes them."""
+    refused = db.read(
+        con,
+        database,
+        "registry_rejected_row",
+        f"WHERE id_number <> '' AND batch_id IN ({_OF_SOURCE})",
+        of_source,
+        columns=("batch_id", "id_number"),
+    )
+    if refused.num_rows == 0:
+        return pa.table(
+            {"batch_id": pa.array([], pa.int64()), "person_id": pa.array([], pa.int64())}
+        )
+    numbers = pa.table({"id_number": pc.unique(refused.column("id_number"))})
+    db.ingest(con, database, "doudi_stage_held", numbers, temporary=True)
+    people = _query(
+        con,
+        "SELECT p.id AS person_id, p.id_number FROM registry_person p "
+        "JOIN doudi_stage_held s ON s.id_number = p.id_number",
+    )
+    lake = duckdb.connect()
+    lake.register("refused", refused)
+    lake.register("people", people)
+    return lake.sql(
+        "SELECT DISTINCT r.batch_id, p.person_id::BIGINT AS person_id "
+        "FROM refused r JOIN people p USING (id_number) ORDER BY 1, 2"
+    ).to_arrow_table()
 
 
 def _closes(batches: pa.Table) -> pa.Array:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from doudi.core import regions
 from doudi.core.textfile import FileError
-from doudi.rosters import guard
+from doudi.rosters import guard, held, tiers
 from doudi.rosters.changes import apply_periods, named, period_audit, record_deaths
 from doudi.rosters.closing import Closing, check_mode, closing
 from doudi.rosters.reading import RosterRead, read_roster
@@ -95,12 +95,28 @@ class ImportReport:
         return [
             f"{head}：{r.source.label}，截至 {self.as_of}，文件 {r.path.name}（{r.encoding}）",
             f"读取 {r.rows_read} 行：接受 {r.accepted.num_rows} 行，拒绝 {_rejected_rows(r)} 行",
+            *self._held_zh(),
             *(self.closing.lines_zh() if self.closing else []),
             f"覆盖区县：{'、'.join(self.counties) or '无'}",
             f"新增人员 {self.people_added} 人；新开期间 {self.periods_opened}，"
             f"关闭期间 {self.periods_closed}，其他变更 {self.periods_changed}；"
             f"登记死亡 {self.deaths_recorded} 人",
             *([self.closing_warning_zh()] if warning and self.needs_confirmation else []),
+        ]
+
+    def _held_zh(self) -> list[str]:
+        """Says how many people refused rows still name (rosters.held): the caseworker
+        should know the list keeps them, and that their rows await correction."""
+        held = self.read.held
+        if held.num_rows == 0 or self.read.source.kind == "death":
+            return []
+        accepted = set(self.read.accepted.column("id_number").to_pylist())
+        people = len(set(held.column("id_number").to_pylist()) - accepted)  # not a copy's
+        if not people:
+            return []
+        return [
+            f"被拒绝的行中有 {people} 人身份证号有效：视为名单仍列有其人，"
+            "不因本名单关闭其期间；请部门更正这些行后重新报送"
         ]
 
     @property
@@ -173,6 +189,7 @@ def import_roster(
             f"「{read.source.label}」不是名单，请用 doudi payments 导入",
             f"{source} is not a roster: import it with doudi payments",
         )
+    read = tiers.checked(read, as_of)  # the tier list of the as-of date's year
     report = ImportReport(read=read, as_of=as_of, dry_run=dry_run)
     with database.transaction() as con:
         done = _imported(con, database, read, as_of)
@@ -382,7 +399,9 @@ class _Import:
     def _rejected_rows(self) -> pa.Table:
         """The rejected records as stored: a NUL in a cell (a reason to reject it) shown
         as ␀, since PostgreSQL refuses it in text (the import ended in a traceback), and
-        the header as written cut to the 64 characters its field holds."""
+        the header as written cut to the 64 characters its field holds; beside each,
+        the ID number its row still names (rosters.held), which keeps a snapshot from
+        closing that person."""
         r = self.read.rejected
 
         def storable(texts: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -396,6 +415,7 @@ class _Import:
                 "code": r.column("code"),
                 "value": storable(r.column("value")),
                 "reason": storable(r.column("reason")),
+                "id_number": held.of_rejected(r, self.read.held),
             }
         )
 

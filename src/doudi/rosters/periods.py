@@ -5,7 +5,9 @@ imported list that speaks for a person, in order of as-of date: each
 list that names them, and each snapshot (全量快照) that closes in their county (it
 covers the county, within the region it was imported for). An addendum (增量名单)
 speaks only for the people it names, and so does a snapshot for its rows outside
-its region: they open or keep a period and never close one. Each run of
+its region: they open or keep a period and never close one. A list is silent on a
+person it names only in a refused row (rosters.held): it neither keeps nor closes
+their period. Each run of
 consecutive lists that name the person is one period:
 
 - it starts at the first list's as-of date, or at the date the list gives
@@ -40,6 +42,9 @@ heard AS (
     JOIN scope s ON s.county = k.county
     JOIN batches b ON b.batch_id = s.batch_id
     WHERE starts_with(k.county, b.closes)
+      -- a refused row naming them: the list neither confirms nor closes them
+      AND NOT EXISTS (
+          SELECT 1 FROM held x WHERE x.batch_id = b.batch_id AND x.person_id = k.person_id)
     UNION
     -- and every list naming them
     SELECT person_id, county, batch_id FROM entries
@@ -85,16 +90,30 @@ LEFT JOIN rel nxt ON nxt.person_id = i.person_id AND nxt.county = i.county
 """
 
 
-def derive(batches: pa.Table, scope: pa.Table, entries: pa.Table) -> pa.Table:
+def nobody_held() -> pa.Table:
+    """``derive``'s ``held`` when no refused row names anyone."""
+    return pa.table({"batch_id": pa.array([], pa.int64()), "person_id": pa.array([], pa.int64())})
+
+
+def derive(
+    batches: pa.Table, scope: pa.Table, entries: pa.Table, held: pa.Table | None = None
+) -> pa.Table:
     """Periods of one source from its snapshots.
 
     ``batches``: batch_id, as_of, closes (the hukou prefix of the region a snapshot
     closes in, "" for everywhere; null for an addendum, which closes nothing).
     ``scope``: batch_id, county (the counties each list covers). ``entries``:
     batch_id, person_id, county, since and the DETAILS columns (null where the
-    source has none). Each period comes with the county it was derived for.
+    source has none). ``held``: batch_id, person_id of the people a list names only in
+    refused rows (rosters.held), for whom that list is silent. Each period comes with
+    the county it was derived for.
     """
+    if held is None:
+        held = pa.table(
+            {"batch_id": pa.array([], pa.int64()), "person_id": pa.array([], pa.int64())}
+        )
     con = duckdb.connect()
+    con.register("held", held)
     con.register("batches", batches)
     con.register("scope", scope)
     con.register("entries", entries)

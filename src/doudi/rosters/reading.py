@@ -25,12 +25,13 @@ collected in :func:`read_roster`'s docstring.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from doudi.core.textfile import FileError
+from doudi.rosters import held as held_rows
 from doudi.rosters.files import drop_blank_rows, read_file
 from doudi.rosters.headers import map_headers
 from doudi.rosters.sources import SOURCES, Source
@@ -62,6 +63,8 @@ class RosterRead:
     rows_read: int  # non-blank data rows (accepted rows + rows with a rejected record)
     accepted: pa.Table
     rejected: pa.Table
+    #: who the rejected rows still name (rosters.held): a snapshot does not close them
+    held: pa.Table = field(default_factory=held_rows.none)
 
 
 def accepted_schema(source: Source) -> pa.Schema:
@@ -130,11 +133,12 @@ def read_roster(path: Path, source: str) -> RosterRead:
             f"表头（第 {raw.header_row} 行）之后没有数据行",
             f"no data rows after the header in row {raw.header_row}",
         )
-    accepted, rejected = validate(
+    accepted, rejected, names = validate(
         spec, cells, row_numbers, raw.headers, positions, excel=raw.encoding == "xlsx"
     )
     if extra.num_rows:
         rejected = pa.concat_tables([rejected, extra]).sort_by([("row_number", "ascending")])
+        names = held_rows.combined(names, held_rows.from_lines(extra))
     return RosterRead(
         source=spec,
         path=path,
@@ -145,4 +149,5 @@ def read_roster(path: Path, source: str) -> RosterRead:
         rows_read=rows_read,
         accepted=accepted.cast(accepted_schema(spec)),
         rejected=rejected,
+        held=names,
     )

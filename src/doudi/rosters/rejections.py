@@ -1,10 +1,11 @@
 """A rejected record (one problem in one row of a department file): its codes and shape.
 
-Rejected records come from two places: the file reading (a CSV record with more cells
-than the header, :mod:`doudi.rosters.files`; a line whose quotes do not pair up,
-:mod:`doudi.rosters.csvlines`) and the cell checks (every other code,
-:mod:`doudi.rosters.checks`). Both build tables of :data:`REJECTED_SCHEMA`, which
-become ``RejectedRow`` rows and are handed back to the department.
+Rejected records come from three places: the file reading (a CSV record with more
+cells than the header, :mod:`doudi.rosters.files`; a line whose quotes do not pair up,
+:mod:`doudi.rosters.csvlines`), the cell checks (:mod:`doudi.rosters.checks`) and, once
+the as-of date is known, the tier list (code ``tier``, :mod:`doudi.rosters.tiers`). All
+build tables of :data:`REJECTED_SCHEMA`, which become ``RejectedRow`` rows and are
+handed back to the department.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ CODES = (
     "duplicate",  # the ID number of another valid row: an earlier copy, or different data
     "columns",  # CSV record with more cells than the header (e.g. an unquoted comma)
     "quotes",  # CSV line whose quotes do not pair up, or a line break inside a cell
+    # a resident-pension tier not on the tier list of the as-of date's year where the
+    # row's person lives (GF-2014-8/5.1; rosters.tiers, checked by the import)
+    "tier",
 )
 
 REJECTED_SCHEMA = pa.schema(

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import idnumber
+from doudi.rosters import held
 from doudi.rosters.checks import column_sql, id_sql, normalized
 from doudi.rosters.files import arange
 from doudi.rosters.rejections import REJECTED_SCHEMA
@@ -72,11 +73,12 @@ def validate(
     positions: dict[str, int],
     *,
     excel: bool,
-) -> tuple[pa.Table, pa.Table]:
+) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Accepted and rejected tables from the cells: one DuckDB pass over all columns,
     then the duplicates among the valid ID numbers. ``accepted`` has the columns of
     :func:`doudi.rosters.reading.accepted_schema` as DuckDB types them; the caller
-    casts it to that schema."""
+    casts it to that schema. The third table is who the rejected rows still name
+    (:func:`doudi.rosters.held.from_cells`)."""
     present = [c for c in spec.columns if c.name in positions]
     arrays: dict[str, pa.ChunkedArray | pa.Array] = {"row_number": row_numbers}
     for column in present:
@@ -160,6 +162,7 @@ def validate(
         found = con.sql(
             f"SELECT * FROM ({' UNION ALL '.join(problems)}) ORDER BY row_number, position, code"
         ).to_arrow_table()
+        names = held.from_cells(con, "v", found)
     finally:
         con.close()
     rejected = pa.table(
@@ -171,7 +174,7 @@ def validate(
             "reason": masked_reasons(found.column("reason")),
         }
     )
-    return accepted, rejected.cast(REJECTED_SCHEMA)
+    return accepted, rejected.cast(REJECTED_SCHEMA), names
 
 
 def masked_reasons(reasons: pa.ChunkedArray | pa.Array) -> pa.Array:
