@@ -27,9 +27,10 @@ from typing import Any, NamedTuple
 
 import pyarrow as pa
 
-from doudi.bills import cells, screening
+from doudi.bills import cells, reading, screening
 from doudi.bills.reading import BillsFile, read_file
 from doudi.core import idnumber, regions
+from doudi.core.money import fmt
 from doudi.core.textfile import FileError
 from doudi.engine import settlement
 from doudi.policy import jurisdictions
@@ -367,7 +368,9 @@ def settle_person(
     ``statuses``: the person's status periods (``id_number``, status, valid_from,
     valid_to, exit_date — the exit date only where the period is exit-marked, as the
     plan reads them). Bills of each settling jurisdiction are settled together, so
-    deductibles and caps carry from one bill to the next of the same year.
+    deductibles and caps carry from one bill to the next of the same year. A stored
+    bill the settlement cannot settle today comes back unsettled, with the reason
+    (``unsettled_reason``; None on a settled bill; ``_through_payers``).
 
     The answer is remembered per process for the same bills and statuses: settling
     takes DuckDB some 40 ms however few the bills, and a person page is opened again
@@ -396,11 +399,11 @@ def _settled(
     out: dict[str, dict[str, Any]] = {}
     for code in sorted({b["jurisdiction"] for b in ordered}):
         rows = [
-            {**{k: b[k] for k in (*BILL_FIELDS, "id_number")}, "bill_no": i, "held": []}
-            for i, b in enumerate(ordered)
+            {k: b[k] for k in (*BILL_FIELDS, "id_number")}
+            for b in ordered
             if b["jurisdiction"] == code
         ]
-        for row, result in zip(rows, settlement.settle(code, rows, statuses=periods), strict=True):
+        for row, result in zip(rows, _through_payers(code, rows, periods), strict=True):
             out[row["bill_id"]] = {
                 **result,
                 "jurisdiction": code,
@@ -409,6 +412,54 @@ def _settled(
                 "hospital_level": row["hospital_level"],
             }
     return [out[b["bill_id"]] for b in ordered]
+
+
+def _through_payers(
+    code: str, bills: list[dict[str, Any]], periods: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The stored ``bills`` of the settling jurisdiction ``code`` (in discharge order)
+    through every payer, each as settled or as why it is not.
+
+    A bill stored before the bills' checks were tightened can be one the settlement
+    cannot settle: discharged in a year without the jurisdiction's parameters (a 2016
+    Jiangxi bill), with an amount beyond what it computes, a level or a disease it no
+    longer takes. Settled with the others, it ended the person page and the API in a
+    500 (issue #19 §4). So the stored bills go through the settlement's own checks
+    again (engine.settlement.screen_bills, as an import does): a bill they refuse is
+    shown with their reasons in Chinese, and the others are settled together without
+    it, its deductible and cap left out as the settlement never counted it.
+    """
+    try:
+        rows, problems = settlement.screen_bills(bills, code)
+    except jurisdictions.UnknownJurisdiction as exc:  # a code no longer settled
+        return [_unsettled(bill, [str(exc)]) for bill in bills]
+    reasons: dict[str, list[str]] = {}
+    for problem in problems:
+        label = reading.LABELS.get(problem.field, problem.field)
+        reasons.setdefault(problem.bill, []).append(f"{label}：{problem.reason}")
+    settled = settlement.settle(code, rows, statuses=periods)
+    by_bill = {
+        row["bill_no"]: {**result, "unsettled_reason": None}
+        for row, result in zip(rows, settled, strict=True)
+    }
+    return [
+        by_bill.get(i) or _unsettled(bill, reasons[str(bill["bill_id"] or f"#{i + 1}")])
+        for i, bill in enumerate(bills)
+    ]
+
+
+def _unsettled(bill: Mapping[str, Any], reasons: list[str]) -> dict[str, Any]:
+    """A stored bill the settlement refuses: its cost as stored, no payer layers, and
+    why (also as its explanation, which the person page shows under the bill)."""
+    why = "本单据未结算：" + "；".join(reasons)
+    return {
+        "bill_id": bill["bill_id"],
+        "total_cost": fmt(bill["total_cost"]),
+        "layers": [],
+        "basis": [],
+        "unsettled_reason": why,
+        "explanation": why,
+    }
 
 
 def status_rows(id_number: str, periods: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

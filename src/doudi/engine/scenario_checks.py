@@ -18,6 +18,7 @@ from doudi.core.idnumber import mask
 from doudi.policy import tiers
 from doudi.policy.parameters import ParameterError
 from doudi.policy.params import Params
+from doudi.policy.rules.resident_pension import born_after
 
 
 def person_label(index: int, name: str) -> str:
@@ -35,9 +36,12 @@ def problems(rows: Sequence[dict[str, Any]], p: Params) -> list[str]:
 
 def born_after_the_year(row: dict[str, Any], year: int) -> str | None:
     """A person born after 31 December of the year did not exist in it: nothing can be
-    paid or due for them (their ID number, or the year, is wrong)."""
+    paid or due for them (their ID number, or the year, is wrong). The rules' own test
+    (``born_after``), which gives a registry person the reason ``not_born`` instead:
+    a scenario is typed for the year, and a 0.00 would look like a valid evaluation
+    (docs/readings.md 25)."""
     birth: date | None = row.get("birth_date")
-    if birth is None or birth.year <= year:
+    if birth is None or not born_after(birth, year):
         return None
     return (
         f"{person_label(row['row_no'], row['name'])}，字段 id_number：身份证号 "

@@ -137,6 +137,7 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
             f"死亡人员名单记载本人已于{row.get('death_date')}死亡（{y}年1月1日以前），"
             "不再代缴、代扣或记账"
         ),
+        "not_born": f"出生日期为{birth}，{y}年该人尚未出生，无须缴费，也无政府代缴",
     }
     return texts[code]
 
@@ -256,6 +257,9 @@ def medical(row: dict[str, Any], p: Params, used: list[Value]) -> str:
             "deceased": (
                 f"死亡人员名单记载本人已于{row.get('death_date')}死亡"
                 f"（{p.year}年1月1日以前），不再资助参保"
+            ),
+            "not_born": (
+                f"出生日期为{row['birth_date']}，{p.year}年该人尚未出生，无须缴费，无缴费资助"
             ),
         }
         why = "；".join(reasons[c] for c in row["rm_reasons"].split(";") if c)

@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 
 from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, to_money
 from doudi.policy.params import Params
-from doudi.policy.rules.resident_pension import DEATH_CLAUSE, dead_before
+from doudi.policy.rules.resident_pension import DEATH_CLAUSE, dead_before, unborn
 from doudi.policy.rules.status import Window
 
 MAIN_CLAUSE = {
@@ -125,24 +125,31 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     # no contribution is paid for a person who died before the year (HE-2018-3/3.2.1,
     # docs/readings.md 24), as for the pension
     dead = dead_before(t, p.year)
+    # nor for one born after the year, whatever their statuses say: the one reason
+    # not_born (docs/readings.md 25)
+    not_born = unborn(t, p.year)
     t = t.mutate(
-        rm_reasons=join_codes(
-            [
-                (dead, "deceased"),
-                (exit_marked, "exit_marked"),
-                (t.rm_category.isnull() & ~exit_marked, "no_status"),
-                (t.employee_medical, "employee_medical"),
-            ]
+        rm_reasons=ibis.ifelse(
+            not_born,
+            "not_born;",
+            join_codes(
+                [
+                    (dead, "deceased"),
+                    (exit_marked, "exit_marked"),
+                    (t.rm_category.isnull() & ~exit_marked, "no_status"),
+                    (t.employee_medical, "employee_medical"),
+                ]
+            ),
         ),
         rm_share=share,
     )
     t = t.mutate(rm_eligible=t.rm_reasons == "")
     t = t.mutate(rm_share=ibis.ifelse(t.rm_eligible, t.rm_share, ratio(0)))
     t = t.mutate(rm_subsidy=to_money(money(standard).cast(RATIO) * t.rm_share))
-    # the dead contribute nothing: nothing is due from them either
-    due = ibis.ifelse(dead, money(Decimal(0)), money(standard))
+    # the dead and the unborn contribute nothing: nothing is due from them either
+    due = ibis.ifelse(dead | not_born, money(Decimal(0)), money(standard))
     return t.mutate(
         rm_contribution=due,
         rm_self_due=to_money(due - t.rm_subsidy),
-        rm_basis=ibis.ifelse(dead, ibis.literal(f"{main};{DEATH_CLAUSE};"), main + ";"),
+        rm_basis=ibis.ifelse(dead & ~not_born, ibis.literal(f"{main};{DEATH_CLAUSE};"), main + ";"),
     )

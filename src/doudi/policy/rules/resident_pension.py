@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
 import ibis
 import ibis.expr.types as ir
@@ -35,6 +36,7 @@ WORKING = (
     "_age_dec31",
     "_dead",
     "_died_in_year",
+    "_unborn",
     "_eligible_before",
     "_duplicate",
     "_outside",
@@ -126,7 +128,8 @@ def targets(t: ir.Table, terms: Terms) -> ir.Table:
     subsidy only (CQ-2018-82/2.1.1 多重身份; the document's reading of who is a
     target, rules/resident_pension_documents.py); the ages the conditions read;
     ``_dead``: died before 1 January (the death roster's date), ``_died_in_year``:
-    died during the year (HE-2018-3/3.2.1, docs/readings.md 24).
+    died during the year (HE-2018-3/3.2.1, docs/readings.md 24); ``_unborn``: born
+    after 31 December (docs/readings.md 25).
     """
     y = terms.year
     first, last = date(y, 1, 1), date(y, 12, 31)
@@ -138,6 +141,7 @@ def targets(t: ir.Table, terms: Terms) -> ir.Table:
         _age_dec31=age_on(t.birth_date, last),
         _dead=dead_before(t, y),
         _died_in_year=t.death_date.between(first, last).fill_null(False),
+        _unborn=unborn(t, y),
     )
 
 
@@ -148,7 +152,9 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
     (GF-2014-8/4); 60 or over on 1 January (GF-2014-8/8, CQ-2018-82/2.1.1); not
     enrolled where the document requires it (its main clause); died before
     1 January (HE-2018-3/3.2.1: 死亡冒领; docs/readings.md 24); a year outside
-    the policy's period.
+    the policy's period. A person born after the year has the one reason
+    ``not_born``, before all others (their age in it would be negative: -2周岁), and
+    GF-2014-8/4 (the scheme covers residents) is cited (docs/readings.md 25).
     """
     rules = terms.rules
     main = rules.clause
@@ -177,6 +183,8 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
         why_not = ibis.ifelse(
             is_target, join_codes([(c, clause) for c, _, clause in checks]), main + ";"
         )
+    reasons = ibis.ifelse(t._unborn, "not_born;", reasons)
+    why_not = ibis.ifelse(t._unborn, SCOPE_CLAUSE + ";", why_not)
     return t.mutate(rp_reasons=reasons, rp_why_not_basis=why_not)
 
 
@@ -227,7 +235,8 @@ def contribution(t: ir.Table, terms: Terms) -> ir.Table:
     """
     minimum_tier, retained = terms.minimum_tier, terms.retained
     t = t.mutate(_outside=t.student | (t._age_dec31 < terms.age_from))
-    t = t.mutate(rp_out_of_scope=t.rp_enrolled & t._outside)
+    # one not yet born is outside as well, but for that reason alone (not_born)
+    t = t.mutate(rp_out_of_scope=t.rp_enrolled & t._outside & ~t._unborn)
     joins = t.rp_enrolled | (ibis.literal(not terms.requires_enrollment) & t.rp_eligible)
     contributes = joins & ~t._outside & (t._age_jan1 < terms.pension_age) & ~t._dead
     return t.mutate(
@@ -296,6 +305,28 @@ def dead_before(t: ir.Table, year: int) -> ir.BooleanValue:
     return (t.death_date < date(year, 1, 1)).fill_null(False)
 
 
+@overload
+def born_after(birth: date, year: int) -> bool: ...
+
+
+@overload
+def born_after(birth: ir.DateValue, year: int) -> ir.BooleanValue: ...
+
+
+def born_after(birth: date | ir.DateValue, year: int) -> bool | ir.BooleanValue:
+    """Born after 31 December of ``year``: the person did not exist in it, so nothing is
+    due or paid for them in it, and no age of theirs is read for it (docs/readings.md
+    25). One test for both paths: a scenario's person (a date) is refused as input
+    (engine/scenario_checks.py); a registry person (a date column), asked about a year
+    before their birth, gets nothing with reason ``not_born``."""
+    return birth > date(year, 12, 31)
+
+
+def unborn(t: ir.Table, year: int) -> ir.BooleanValue:
+    """The rows of people born after ``year`` (:func:`born_after`; no birth date: not)."""
+    return born_after(t.birth_date, year).fill_null(False)
+
+
 def pzh_contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     """PZH-2018-195/1.2 and 1.3: third-party funding and the contribution subsidy.
 
@@ -354,6 +385,7 @@ def sd_early_pension(t: ir.Table, p: Params) -> ir.Table:
     years = int(p.get("resident_pension.early_pension_years"))
     pension_age = int(p.get("resident_pension.pension_age"))
     qualifies = t.rpx_severe_disability & t.rp_enrolled & ~dead_before(t, p.year)
+    qualifies = qualifies & ~unborn(t, p.year)
     return t.mutate(
         rp_early_pension=qualifies,
         rp_early_pension_age=ibis.ifelse(qualifies, pension_age - years, ibis.null("int64")),
