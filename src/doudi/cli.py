@@ -1,6 +1,7 @@
 """The ``doudi`` command line (typer), Chinese first, English second: the composition
 root. Each domain owns its commands in its own ``cli`` module; this one only puts them
-side by side under one ``doudi`` (docs/architecture.md)."""
+side by side under one ``doudi`` (docs/architecture.md), whose usage errors are Chinese
+(``doudi.usage``)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from doudi.engine import cli as engine
 from doudi.plan import cli as plan
 from doudi.rosters import cli as rosters
 from doudi.synth import cli as synth
+from doudi.usage import ChineseUsageGroup
 from doudi.web import cli as web
 
 app = typer.Typer(
+    cls=ChineseUsageGroup,
     help="兜底：社会保险扶贫经办系统 / Doudi: social-insurance poverty relief",
     no_args_is_help=True,
     add_completion=False,

@@ -25,6 +25,7 @@ RANK = {
     "engine": 2,
     "__init__": 3,  # doudi.evaluate, the public API: the engine's scenario
     "console": 3,
+    "usage": 3,  # the command line's Chinese usage errors (cli.py's root group)
     "rosters": 4,
     "comparison": 5,
     "plan": 5,
