@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "doudi.web.middleware.ChineseFirstLocaleMiddleware",  # not the browser's language
+    "doudi.web.api_errors.JsonErrorsMiddleware",  # every /api/ error as {"error": …}
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

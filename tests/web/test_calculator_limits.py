@@ -2,7 +2,7 @@
 (issue #19 §4): an amount of 20 digits ended in ArrowInvalid (a 500 page, and the API's
 HTML 500), one of 16 in DuckDB's overflow, a third decimal was rounded, a stay of 1900
 or 2100 and a year without parameters were settled or crashed. Now the page shows a
-Chinese error by the field's label and the API answers 400 with a Chinese ``detail``."""
+Chinese error by the field's label and the API answers 400 with a Chinese ``error``."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def caseworker(_web_db: Any, settings_override: None) -> str:  # noqa: F811
 
 
 @pytest.mark.parametrize(("change", "said"), BAD)
-def test_the_api_answers_a_bad_bill_with_400_and_a_chinese_detail(
+def test_the_api_answers_a_bad_bill_with_400_and_a_chinese_error(
     caseworker: str, change: dict, said: str
 ) -> None:
     c, auth = api(caseworker)
@@ -73,7 +73,7 @@ def test_the_api_answers_a_bad_bill_with_400_and_a_chinese_detail(
     response = c.post("/api/settle", body, "application/json", **auth)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
-    assert said in response.json()["detail"]
+    assert said in response.json()["error"]
 
 
 def test_the_api_still_settles_the_largest_bill(caseworker: str) -> None:
@@ -122,11 +122,11 @@ def test_the_api_answers_a_body_it_cannot_read_with_400_in_chinese(
     c, auth = api(caseworker)
     response = c.post("/api/settle", body, "application/json", **auth)
     assert response.status_code == 400
-    assert said in response.json()["detail"]
+    assert said in response.json()["error"]
 
 
 def test_the_api_refuses_a_missing_token_in_chinese(caseworker: str) -> None:
     from django.test import Client
 
     response = Client().post("/api/settle", "{}", "application/json")
-    assert response.status_code == 401 and "令牌" in response.json()["detail"]
+    assert response.status_code == 401 and "令牌" in response.json()["error"]

@@ -144,7 +144,7 @@ def test_the_api_takes_an_addendum_and_refuses_an_unknown_mode(site):  # noqa: F
     from doudi.registry.models import ImportBatch
 
     wrong = api_import("fuling", mode="full")
-    assert wrong["status"] == 400 and "请选择导入方式" in wrong["detail"]
+    assert wrong["status"] == 400 and "请选择导入方式" in wrong["error"]
     done = api_import("fuling", dry_run="false", mode="addendum")
     assert done["state"] == "done" and not done["result"]["needs_confirmation"]
     assert poor_open() == {"甲一", "乙二", "丁四"}

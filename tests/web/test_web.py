@@ -601,7 +601,7 @@ def test_the_api_evaluates_settles_and_explains(site):
     bad = c.post(
         "/api/evaluate", json.dumps({**scenario, "jurisdiction": "999"}), "application/json", **auth
     )
-    assert bad.status_code == 400 and "未知的统筹地区" in bad.json()["detail"]
+    assert bad.status_code == 400 and "未知的统筹地区" in bad.json()["error"]
     bill = {
         "statuses": ["registered_poor"],
         "admission_date": "2018-03-01",
@@ -639,7 +639,7 @@ def test_the_api_imports_bills_committed_at_once(site):
     assert job["state"] == "done" and job["result"]["accepted"] == 1
     assert Bill.objects.get(bill_id="ZY-4").jurisdiction == "500000"
     refused = c.post("/api/imports", {"file": SimpleUploadedFile("b.txt", data), **fields}, **auth)
-    assert refused.status_code == 400 and "CSV" in refused.json()["detail"]
+    assert refused.status_code == 400 and "CSV" in refused.json()["error"]
 
 
 def test_the_api_imports_plans_and_counts(site):

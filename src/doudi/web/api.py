@@ -50,12 +50,12 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
-    return api.create_response(request, {"detail": str(exc)}, status=403)
+    return api.create_response(request, api_errors.error(str(exc)), status=403)
 
 
 @api.exception_handler(Http404)
 def _missing(request: HttpRequest, exc: Http404) -> Any:
-    return api.create_response(request, {"detail": str(exc)}, status=404)
+    return api.create_response(request, api_errors.error(str(exc)), status=404)
 
 
 @api.exception_handler(ValidationError)
@@ -72,7 +72,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> Any:
 
 
 class Problem(Schema):
-    detail: str
+    """Every error of the API (api_errors.error): the Chinese-first message, and the
+    fields refused, if any."""
+
+    error: str
     problems: list[str] = Field(default_factory=list)
 
 
@@ -82,7 +85,7 @@ def evaluate(request: HttpRequest, scenario: Body[dict[str, Any]]) -> Any:
     try:
         return doudi.evaluate(scenario)
     except (ScenarioError, jurisdictions.UnknownJurisdiction) as exc:
-        return Status(400, {"detail": str(exc), "problems": getattr(exc, "problems", [])})
+        return Status(400, api_errors.error(str(exc), problems=getattr(exc, "problems", [])))
 
 
 class BillIn(Schema):
@@ -96,9 +99,9 @@ def settle(request: HttpRequest, payload: BillIn) -> Any:
     try:
         return settle_bill(payload.jurisdiction, payload.bill)
     except BillRejected as exc:
-        return Status(400, {"detail": str(exc), "problems": exc.problems})
+        return Status(400, api_errors.error(str(exc), problems=exc.problems))
     except jurisdictions.UnknownJurisdiction as exc:
-        return Status(400, {"detail": str(exc)})
+        return Status(400, api_errors.error(str(exc)))
 
 
 @api.get("/people", summary="按身份证号或姓名查找人员")
@@ -131,7 +134,7 @@ def explanation(request: HttpRequest, pk: int, year: int) -> Any:
     try:
         return people.explain(person, year)
     except (ValueError, ScenarioError, jurisdictions.UnknownJurisdiction) as exc:
-        return Status(400, {"detail": f"{year}年无法测算：{exc}"})
+        return Status(400, api_errors.error(f"{year}年无法测算：{exc}"))
 
 
 def _job(job: Job) -> dict[str, Any]:
@@ -175,7 +178,7 @@ def import_roster(
             file, source, as_of.isoformat(), scope.region, mode=mode, closing_region=region
         )
     except UploadRejected as exc:
-        return Status(400, {"detail": str(exc)})
+        return Status(400, api_errors.error(str(exc)))
     if source in ROSTERS:
         params["confirm_closing"] = confirm_closing
     job = worker.submit("import", {**params, "dry_run": dry_run}, request.user, scope.region)
@@ -201,7 +204,7 @@ def run_plan(request: HttpRequest, payload: PlanIn) -> Any:
     try:
         j = jurisdictions.resolve(scope.region)
     except jurisdictions.UnknownJurisdiction as exc:
-        return Status(400, {"detail": str(exc)})
+        return Status(400, api_errors.error(str(exc)))
     params = {"jurisdiction": j.code, "year": payload.year, "region": scope.region}
     job = worker.submit("plan", params, request.user, scope.region)
     return _job(worker.wait(job, 600) if payload.wait else job)

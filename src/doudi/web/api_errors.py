@@ -1,15 +1,25 @@
-"""The API's answer to a request it cannot read, Chinese first (issue #19 §4).
+"""Every error of the API has one shape, ``{"error": "<Chinese message> / <English>",
+…}`` (docs/web.md), whatever refused the request (issue #19 §4).
 
-django-ninja answers a body that is no JSON with "Cannot parse request body" and a field
-of the wrong kind with pydantic's English list (422); a caseworker's system reads
-``detail`` in Chinese like every other refusal of the API, with the English beside it.
-Both are a 400: the request is wrong, whatever part of it.
+Before, the API's own refusals said ``detail`` (django-ninja's key), a job's failure said
+``error``, and what never reached a view of the API came back as something else: a
+method the address does not take ninja's text "Method not allowed" (405), an unknown
+address Django's 404 page, a server error the 500 page. django-ninja answers a body that
+is no JSON with "Cannot parse request body" and a field of the wrong kind with
+pydantic's English list (422); both are a 400 here, in Chinese, with ``problems``
+naming each field. :func:`error` is the one place the key is named; the middleware
+gives every error answer under ``/api/`` that is not already JSON the same body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+#: Where the API is served (web/urls.py).
+PREFIX = "/api/"
 
 #: pydantic's error types → what the field should have been.
 KINDS = {
@@ -39,18 +49,67 @@ STATUSES = {
     405: "不支持此请求方法",
     429: "请求过于频繁，请稍后再试",
 }
+#: An error answer that is no JSON (it never reached a view of the API), by its status.
+ANSWERS = {
+    400: "请求有误",
+    404: "接口地址不存在",
+    405: "此接口地址不支持该请求方法",
+    413: "请求内容过大",
+    500: "服务器处理此请求时出错，数据未被更改。请稍后重试；如仍出错，请联系系统管理员",
+}
+
+
+def error(message: str, **fields: Any) -> dict[str, Any]:
+    """The body of every error of the API: the Chinese-first ``message`` under
+    ``error``, and what else the answer carries (``problems``: each field refused)."""
+    return {"error": message, **fields}
 
 
 def invalid(errors: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The body of a 400 for pydantic's ``errors``: each field and what it should be."""
     problems = [f"字段 {_where(e.get('loc') or ())}：{_kind(e)}" for e in errors]
-    detail = "请求内容有误：" + "；".join(problems) + " / invalid request"
-    return {"detail": detail, "problems": problems}
+    return error("请求内容有误：" + "；".join(problems) + " / invalid request", problems=problems)
 
 
 def http_error(status: int, message: str) -> dict[str, Any]:
     """The body of ninja's own HTTP error (a body that is no JSON, a missing token)."""
-    return {"detail": f"{STATUSES.get(status, '请求有误')} / {message}"}
+    return error(f"{STATUSES.get(status, '请求有误')} / {message}")
+
+
+def answer_error(response: HttpResponse) -> JsonResponse:
+    """An error answer that is no JSON, as the API's: the status kept, the page or
+    text replaced (it is English, or a page a program cannot read); a 405 names the
+    methods the address takes, as its ``Allow`` header does."""
+    status = response.status_code
+    said = ANSWERS.get(status, "请求有误" if status < 500 else ANSWERS[500])
+    allowed = response.get("Allow", "")
+    if status == 405 and allowed:
+        said += f"（可用：{allowed}）"
+    body = error(f"{said} / {response.reason_phrase}")
+    out = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    if allowed:
+        out["Allow"] = allowed
+    return out
+
+
+class JsonErrorsMiddleware:
+    """Every error answer under :data:`PREFIX` that is not JSON becomes the API's error
+    body: ninja's 405 text, Django's 404 page of an unknown address, the 400 page of a
+    request Django refused and the 500 page of a server error (which Django has logged
+    with its traceback by the time the answer passes here)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(PREFIX)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return answer_error(response)
+        return response
 
 
 def _where(loc: Iterable[Any]) -> str:
