@@ -20,14 +20,21 @@ def open_registry() -> Database:
     """The registry of ``DOUDI_DATABASE_URL`` (default var/doudi.sqlite3), its tables
     created or upgraded first, and the web application's job table (decision 0007).
 
-    A writing command that finds another writing job at work says so on standard error
-    and waits; past the limit it fails with exit status 2 (decision 0011)."""
+    A writing command that finds another writing job (or another process migrating)
+    at work says so on standard error and waits; past the limit it fails with exit
+    status 2 (decision 0011), as it does at once, before anything is opened, when
+    ``DOUDI_WRITER_WAIT`` is no number of seconds."""
     from doudi.store import db, writer
 
+    try:
+        writer.wait_seconds()
+    except writer.InvalidWait as exc:
+        _refuse(exc)
     db.setup()
-    database = db.Database(waiting=writer.Waiting(notice=_tell_waiting, refuse=_refuse_busy))
+    waiting = writer.Waiting(notice=_tell_waiting, refuse=_refuse)
+    database = db.Database(waiting=waiting)
     database.migrate()
-    db.Database("jobs").migrate()
+    db.Database("jobs", waiting=waiting).migrate()
     return database
 
 
@@ -38,7 +45,8 @@ def _tell_waiting() -> None:
     )
 
 
-def _refuse_busy(error: Exception) -> NoReturn:
+def _refuse(error: Exception) -> NoReturn:
+    """The error's own Chinese-first text, exit status 2."""
     typer.echo(str(error), err=True)
     raise typer.Exit(code=2) from None
 

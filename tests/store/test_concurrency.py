@@ -1,5 +1,5 @@
 """Two people at once (issue #19 §3, decision 0011): two real ``doudi`` processes whose
-writing jobs overlap, on SQLite and PostgreSQL.
+writing jobs (or first migrations) overlap, on SQLite and PostgreSQL.
 
 The overlap is made certain, not hoped for: the first job stops inside its transaction
 (``DOUDI_PAUSE``, at the step where the kill tests kill it) and goes on only once the
@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,3 +189,41 @@ def test_a_job_that_waits_past_the_limit_is_refused_in_chinese(registry, tmp_pat
     assert "Traceback" not in second.stderr
     batches = registry.read("registry_import_batch").to_pylist()
     assert [str(b["as_of"]) for b in batches] == [MARCH]  # the second wrote nothing
+
+
+@contextmanager
+def fresh(registry: db.Database, home: Path) -> Iterator[db.Database]:
+    """A database nobody has migrated yet, of the registry's kind: a new SQLite file,
+    or a new database on the PostgreSQL test server (dropped afterwards)."""
+    if registry.dialect == "sqlite":
+        yield db.register(f"{registry.alias}_fresh", f"sqlite:///{home}/fresh.sqlite3")
+        return
+    import psycopg
+
+    base, _, name = registry.url().rpartition("/")
+    own = f"{name}_fresh"
+    with psycopg.connect(registry.url(), autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{own}"')
+        con.execute(f'CREATE DATABASE "{own}"')
+    try:
+        yield db.register("postgresql_fresh", f"{base}/{own}")
+    finally:
+        from django.db import connections
+
+        connections["postgresql_fresh"].close()
+        with psycopg.connect(registry.url(), autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+def test_two_processes_that_find_a_fresh_database_migrate_one_after_the_other(registry, tmp_path):
+    """Two commands started on a database nobody has migrated: the first is held once
+    Django has planned its migrations; without the migration lock the second applied
+    them all meanwhile, and the first then failed ("table django_content_type already
+    exists", a traceback). Now the second says that it waits, and plans only once the
+    first has migrated: it finds nothing to do, and both succeed."""
+    with fresh(registry, tmp_path) as database:
+        first, second = overlapping(database, tmp_path, "migrate", ["imports"], ["imports"])
+        clean(first)
+        clean(second)
+        assert WAITING in second.stderr
+        assert database.read("registry_person").num_rows == 0  # the tables are there

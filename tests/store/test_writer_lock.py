@@ -101,3 +101,55 @@ def test_djangos_sqlite_transactions_wait_for_the_write_lock(_django, tmp_path: 
             c.execute("INSERT INTO scratch VALUES (1)")
     connections[database.alias].close()
     assert database.read("registry_person").num_rows == 0
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", "inf", "9999999"])
+def test_a_bad_DOUDI_WRITER_WAIT_refuses_every_writing_job_in_chinese(registry, monkeypatch, value):
+    """A limit that is no number of seconds from 0 to 2,147,483 (the databases' 32-bit
+    milliseconds): ``float("abc")``'s English ValueError was a traceback, and only when
+    the job had to wait. Now every writing job is refused, naming the variable and the
+    value, before it writes; the lock is free here."""
+    monkeypatch.setenv("DOUDI_WRITER_WAIT", value)
+    ran = False
+    with pytest.raises(writer.InvalidWait) as refused, registry.transaction():
+        ran = True
+    assert not ran
+    assert str(refused.value).startswith(f"环境变量 DOUDI_WRITER_WAIT 的值 {value!r} 无效")
+    assert "应为 0 至 2147483 之间的秒数" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("", 600.0), (" ", 600.0), ("0", 0.0), ("1.5", 1.5)]
+)
+def test_DOUDI_WRITER_WAIT_unset_is_ten_minutes_and_a_number_is_its_seconds(
+    monkeypatch, value, seconds
+):
+    monkeypatch.setenv("DOUDI_WRITER_WAIT", value)
+    assert writer.wait_seconds() == seconds
+
+
+@pytest.mark.slow
+def test_a_command_with_a_bad_DOUDI_WRITER_WAIT_exits_2_in_chinese_before_opening_anything(
+    tmp_path: Path,
+):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DOUDI_WRITER_WAIT": "ten",
+        "DOUDI_DATABASE_URL": f"sqlite:///{tmp_path}/registry.sqlite3",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "doudi.cli", "imports"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert "环境变量 DOUDI_WRITER_WAIT 的值 'ten' 无效" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "registry.sqlite3").exists()  # nothing created, nothing migrated

@@ -25,7 +25,7 @@ from urllib.parse import quote
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.store import writer
+from doudi.store import migration_lock, writer
 
 MONEY = pa.decimal128(18, 2)
 
@@ -91,12 +91,19 @@ class Database:
         return "sqlite" if self.settings["ENGINE"].endswith("sqlite3") else "postgresql"
 
     def migrate(self) -> None:
-        """Create or upgrade the tables (Django migrations); idempotent."""
+        """Create or upgrade the tables (Django migrations); idempotent. One process at
+        a time (``migration_lock``): two that found a fresh database at once both
+        applied every migration, and the second failed."""
+        from django.apps import apps
         from django.core.management import call_command
+        from django.db.models.signals import pre_migrate
 
         if self.dialect == "sqlite":
             Path(self.settings["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        call_command("migrate", database=self.alias, verbosity=0, interactive=False)
+        registry = apps.get_app_config("registry")
+        pre_migrate.connect(_migration_planned, sender=registry, dispatch_uid=__name__)
+        with migration_lock.held(self.dialect, self.uri(), self.waiting):
+            call_command("migrate", database=self.alias, verbosity=0, interactive=False)
 
     def uri(self) -> str:
         s = self.settings
@@ -179,6 +186,16 @@ class Database:
         as typed Arrow."""
         with self.reading() as con:
             return read(con, self, table, where, params, columns)
+
+
+def _migration_planned(using: str, **signal: Any) -> None:
+    """Django's migrate of the registry's database has planned what it applies (the
+    registry app's ``pre_migrate``): the fault point ``migrate``, where the concurrency
+    test holds a first process so that a second provably starts while it migrates."""
+    from django.db import router
+
+    if router.allow_migrate(using, "registry"):
+        fault("migrate")
 
 
 def _sqlite_connect(path: str, writing: bool) -> Any:

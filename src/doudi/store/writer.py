@@ -10,7 +10,9 @@ once, whatever the timeout, because waiting could deadlock.
 
 A job first tries the lock without waiting; if another job holds it, the job says so
 (:class:`Waiting`) and waits up to ``DOUDI_WRITER_WAIT`` seconds (ten minutes unless
-told), then is refused in Chinese (:class:`WriterBusy`) with nothing written.
+told), then is refused in Chinese (:class:`WriterBusy`) with nothing written. A value
+of ``DOUDI_WRITER_WAIT`` that is no number of seconds refuses every writing job in
+Chinese (:class:`InvalidWait`), contended or not.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from typing import Any, NoReturn
 WRITER_KEY = 0x646F756469
 #: How long a job waits for the writer lock unless DOUDI_WRITER_WAIT says otherwise.
 DEFAULT_WAIT_SECONDS = 600.0
+#: The longest wait that can be asked for: PostgreSQL's lock_timeout and SQLite's busy
+#: timeout are 32-bit milliseconds (about 24 days).
+MAX_WAIT_SECONDS = 2_147_483
 #: The busy timeout kept once the lock is held (a reader finishing in rollback-journal mode).
 BUSY_MS = 30_000
 
@@ -39,6 +44,19 @@ class WriterBusy(Exception):
             f"另一项写入任务仍在进行（已等待 {waited:g} 秒），未写入任何数据，请稍后再试 / "
             f"another writing job is running (waited {waited:g} s); nothing written, "
             "try again later"
+        )
+
+
+class InvalidWait(ValueError):
+    """``DOUDI_WRITER_WAIT`` is not a number of seconds from 0 to
+    :data:`MAX_WAIT_SECONDS` (str() is Chinese first, naming the variable and its value)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            f"环境变量 DOUDI_WRITER_WAIT 的值 {text!r} 无效：应为 0 至 {MAX_WAIT_SECONDS} "
+            f"之间的秒数（不设则为 {DEFAULT_WAIT_SECONDS:g}），未写入任何数据 / "
+            f"DOUDI_WRITER_WAIT must be seconds from 0 to {MAX_WAIT_SECONDS}, not {text!r}"
         )
 
 
@@ -62,19 +80,34 @@ class Waiting:
 
 
 def wait_seconds() -> float:
-    """The limit of a wait for the writer lock: ``DOUDI_WRITER_WAIT`` seconds."""
-    return float(os.environ.get("DOUDI_WRITER_WAIT") or DEFAULT_WAIT_SECONDS)
+    """The limit of a wait for the writer lock: ``DOUDI_WRITER_WAIT`` seconds (600 when
+    unset or empty). Anything but a number from 0 to :data:`MAX_WAIT_SECONDS` raises
+    :class:`InvalidWait`: ``float()``'s English ValueError ended a job in a traceback,
+    a negative or NaN limit means no wait, and a longer one than the databases take
+    failed in the lock statement."""
+    text = os.environ.get("DOUDI_WRITER_WAIT", "")
+    if not text.strip():
+        return DEFAULT_WAIT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise InvalidWait(text) from None
+    if not 0 <= seconds <= MAX_WAIT_SECONDS:  # NaN too
+        raise InvalidWait(text)
+    return seconds
 
 
 def take(con: Any, dialect: str, waiting: Waiting) -> None:
     """Take the writer lock on ``con``, whose transaction has read nothing yet (on
     SQLite: whose driver transaction was ended, see ``db._connect``); held until the
-    transaction ends. Tries first without waiting, then tells ``waiting`` and waits."""
+    transaction ends. Tries first without waiting, then tells ``waiting`` and waits.
+    The limit is read first, so that a bad ``DOUDI_WRITER_WAIT`` refuses every writing
+    job, not only one that happens to wait."""
+    limit = wait_seconds()
     attempt = _sqlite if dialect == "sqlite" else _postgresql
     if attempt(con, 0.0):
         return
     waiting.notice()
-    limit = wait_seconds()
     if not attempt(con, limit):
         waiting.refuse(WriterBusy(limit))
 
