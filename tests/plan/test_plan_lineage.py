@@ -205,3 +205,36 @@ def test_the_current_version_is_the_highest_number_of_its_lineage(registry, tmp_
         current = {int(r[0]) for r in cur.fetchall()}
     assert current == {new.version_id, qingyunpu.version_id}
     assert old.version_id not in current
+
+
+def test_a_plan_whose_people_another_plan_all_pays_for_writes_no_version(
+    registry, tmp_path, monkeypatch
+):
+    """东湖区's two people are planned there (第 1 版); both then move to 360103 (西湖区),
+    where nobody else lives. Its plan would leave out everyone (decision 0010): it wrote a
+    version of 0 people, current in its lineage and paying no one. Now it writes
+    nothing and says why; ``doudi plan`` exits 2 with the reason, as for every plan it
+    does not write."""
+    from doudi.plan import cli
+
+    load(registry, tmp_path, DONGHU)
+    run(registry, tmp_path, "360000", "360102")
+    with registry.transaction() as con:
+        db.execute(con, "UPDATE registry_person SET hukou_region = ?", ("360103",))
+    before = counts(registry)
+    assert before[0] == 1  # 东湖区 第 1 版
+    with pytest.raises(plan.PlanError) as refused:
+        run(registry, tmp_path, "360000", "360103")
+    assert str(refused.value).startswith(
+        "本次计划没有需要计划的人员：区划 360103 西湖区 的 2 人"
+        "已由其他计划（360102 东湖区 第 1 版 2 人）代缴，未生成新版本"
+    )
+    assert counts(registry) == before
+    monkeypatch.setattr(cli, "open_registry", lambda: registry)
+    out = CliRunner().invoke(
+        cli.app, ["plan", "--jurisdiction", "360000", "--year", "2018", "--region", "360103"]
+    )
+    assert out.exit_code == 2, out.output
+    assert "无法生成计划，未写入任何数据" in out.output
+    assert "本次计划没有需要计划的人员" in out.output and "Traceback" not in out.output
+    assert counts(registry) == before
