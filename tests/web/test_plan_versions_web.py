@@ -119,3 +119,22 @@ def test_a_plan_job_names_whom_another_regions_plan_pays_for(site):  # noqa: F81
     page = html(c.get(response["Location"]))
     assert "已由 500102 涪陵区 第 1 版计划代缴，本计划不再代缴：1 人" in page
     assert ID["A"] not in page
+
+
+def test_a_plan_job_says_how_many_stored_tiers_it_ignored(site):  # noqa: F811
+    """D's stored tier is 50, off Chongqing's 2018 list (reading 31): the plan reads it as
+    no tier and the page says so, as `doudi plan` does."""
+    from doudi.registry.models import Enrollment, Person
+    from doudi.web import worker
+    from doudi.web.models import Job
+
+    d = Person.objects.get(id_number=ID["D"])
+    Enrollment.objects.filter(person=d, scheme="resident_pension").update(contribution_tier=50)
+    c = login("yuzhong")
+    response = c.post("/plans/", {"year": "2018"})
+    assert response.status_code == 302 and worker.run_pending() == 1
+    job = Job.objects.get(pk=int(response["Location"].split("job=")[1]))
+    assert job.state == "done", job.error
+    assert job.result["tiers_ignored"] == 1
+    page = html(c.get(response["Location"]))
+    assert "缴费档次不在本年度档次表内、已忽略该档次：1 人" in page

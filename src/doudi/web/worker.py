@@ -195,6 +195,9 @@ def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         # people another region's plan already pays for (decision 0010), masked as on
         # every page but the person's own
         "left_out_summary": result.left_out_zh(),
+        # people whose stored tier is off the year's list (docs/readings.md 31)
+        "tiers_ignored": result.tiers_ignored,
+        "tiers_ignored_summary": result.tiers_ignored_zh(),
         "left_out": [
             {"id_number": mask_id(p.id_number), "name": p.name, "plan": p.plan}
             for p in result.left_out
