@@ -214,7 +214,7 @@ def test_a_control_character_rejects_the_row_on_both_databases(
     registry: db.Database, tmp_path: Path
 ) -> None:
     """PostgreSQL ended the import on the NUL; SQLite stored the name cut at it. The
-    rejected row's cell is stored with the NUL shown as ␀ (rosters.importing)."""
+    rejected row's cell is stored with the NUL shown as [U+0000] (core.textfile.storable)."""
     path = write_csv(
         tmp_path / "dibao.csv",
         [["公民身份号码", "姓名"], [ADULT, "张三"], [OTHER, "李\x00四"], [CHILD, "王\x07五"]],
@@ -227,7 +227,7 @@ def test_a_control_character_rejects_the_row_on_both_databases(
         (4, "姓名", "control"),
     ]
     assert registry.read("registry_person").column("name").to_pylist() == ["张三"]
-    assert stored[0]["value"] == "李\u2400四"
+    assert stored[0]["value"] == "李[U+0000]四"
 
 
 # --- region codes -----------------------------------------------------------------------

@@ -12,12 +12,10 @@ bidi overrides) and the line and paragraph separators.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
+from doudi.core.textfile import control_character
 from doudi.store import db
-
-_SEPARATORS = "\u2028\u2029"
 
 
 @cache
@@ -28,28 +26,6 @@ def text_limits(model: str) -> dict[str, int]:
 
     fields = apps.get_model("registry", model)._meta.concrete_fields
     return {f.name: int(f.max_length) for f in fields if f.max_length}
-
-
-def control_character(text: str) -> str | None:
-    """The first invisible control character of ``text``, named by its code point
-    (e.g. U+0000; never quoted: a NUL can be stored nowhere), or None.
-    ``isprintable`` decides most texts at C speed; the characters it doubts are
-    looked up one by one."""
-    if text.isprintable():
-        return None
-    for char in text:
-        if char in _SEPARATORS or unicodedata.category(char) in ("Cc", "Cf"):
-            return f"U+{ord(char):04X}"
-    return None
-
-
-def shown(text: str) -> str:
-    """``text`` with each control character written as its code point (e.g. [U+0000]):
-    the rejected row keeps the cell for the hospital to find, in a form every database
-    stores."""
-    if control_character(text) is None:
-        return text
-    return "".join(f"[U+{ord(c):04X}]" if control_character(c) else c for c in text)
 
 
 def text_problem(text: str, limit: int) -> tuple[str, str] | None:

@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from doudi.bills import cells, reading, screening
 from doudi.bills.reading import BillsFile, read_file
-from doudi.core import idnumber, regions
+from doudi.core import idnumber, regions, textfile
 from doudi.core.money import fmt
 from doudi.core.textfile import FileError
 from doudi.engine import settlement
@@ -211,7 +211,12 @@ def _rejected(
     (a NUL as [U+0000]), the reason with any ID number in it masked (issue #19 §5: the
     report is seen by whoever imports; the cell itself stays, for the hospital to find)."""
     return Rejected(
-        number, read.column(name), code, cells.shown(value), idnumber.mask_in_text(reason), name
+        number,
+        read.column(name),
+        code,
+        textfile.storable(value),
+        idnumber.mask_in_text(reason),
+        name,
     )
 
 

@@ -11,6 +11,7 @@ which must be GBK, through :func:`decode_gbk`. A file that cannot be read raises
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 
 class FileError(Exception):
@@ -103,3 +104,30 @@ def _utf8_error_offset(data: bytes) -> int | None:
         except UnicodeDecodeError as exc:
             return start + exc.start
     return None
+
+
+#: Line and paragraph separators: invisible, and not in the categories below.
+_SEPARATORS = "\u2028\u2029"
+
+
+def control_character(text: str) -> str | None:
+    """The first invisible control character of ``text``, named by its code point
+    (e.g. U+0000; never quoted: a NUL can be stored nowhere), or None.
+    ``isprintable`` decides most texts at C speed; the characters it doubts are
+    looked up one by one."""
+    if text.isprintable():
+        return None
+    for char in text:
+        if char in _SEPARATORS or unicodedata.category(char) in ("Cc", "Cf"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def storable(text: str) -> str:
+    """``text`` with each control character written as its code point (e.g. [U+0000]):
+    a refused cell is kept for the department or hospital to find, in a form every
+    database stores (PostgreSQL refuses a NUL in text) and a person can read. Rosters
+    and bills store their rejected cells through this one function."""
+    if control_character(text) is None:
+        return text
+    return "".join(f"[U+{ord(c):04X}]" if control_character(c) else c for c in text)

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.core import regions
+from doudi.core import regions, textfile
 from doudi.core.textfile import FileError
 from doudi.rosters import guard, held, tiers
 from doudi.rosters.changes import apply_periods, named, period_audit, record_deaths
@@ -397,15 +397,19 @@ class _Import:
         )
 
     def _rejected_rows(self) -> pa.Table:
-        """The rejected records as stored: a NUL in a cell (a reason to reject it) shown
-        as ␀, since PostgreSQL refuses it in text (the import ended in a traceback), and
-        the header as written cut to the 64 characters its field holds; beside each,
+        """The rejected records as stored: a control character in a cell (a reason to
+        reject it) written as its code point, [U+0000] for a NUL, as bills store theirs
+        (core.textfile.storable: PostgreSQL refuses a NUL in text, and the import ended
+        in a traceback); the header as written cut to the 64 characters its field
+        holds; beside each,
         the ID number its row still names (rosters.held), which keeps a snapshot from
         closing that person."""
         r = self.read.rejected
 
-        def storable(texts: pa.ChunkedArray) -> pa.ChunkedArray:
-            return pc.replace_substring(pc.fill_null(texts, ""), "\x00", "\u2400")
+        def storable(texts: pa.ChunkedArray) -> pa.Array:
+            return pa.array(
+                [textfile.storable(t) for t in pc.fill_null(texts, "").to_pylist()], pa.string()
+            )
 
         return pa.table(
             {
