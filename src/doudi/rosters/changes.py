@@ -135,9 +135,7 @@ def _held(con: Any, database: db.Database, of_source: tuple[str]) -> pa.Table:
         columns=("batch_id", "id_number"),
     )
     if refused.num_rows == 0:
-        return pa.table(
-            {"batch_id": pa.array([], pa.int64()), "person_id": pa.array([], pa.int64())}
-        )
+        return periods.nobody_held()
     numbers = pa.table({"id_number": pc.unique(refused.column("id_number"))})
     db.ingest(con, database, "doudi_stage_held", numbers, temporary=True)
     people = _query(
