@@ -109,9 +109,7 @@ def derive(
     the county it was derived for.
     """
     if held is None:
-        held = pa.table(
-            {"batch_id": pa.array([], pa.int64()), "person_id": pa.array([], pa.int64())}
-        )
+        held = nobody_held()
     con = duckdb.connect()
     con.register("held", held)
     con.register("batches", batches)
