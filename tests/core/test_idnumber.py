@@ -51,3 +51,16 @@ def test_only_ascii_digits_make_an_id_number():
     # Python's \d also matches Arabic-Indic digits (٩); an ID number has 0-9 only
     with pytest.raises(IdNumberError):
         parse("1101051٩4٩1231002X")
+
+
+def test_a_mistyped_id_number_of_16_or_17_digits_in_a_text_is_masked_too():
+    """Issue #19 §5: a reason quoting a cell with a digit missing showed the number whole."""
+    from doudi.core.idnumber import mask_in_text
+
+    assert (
+        mask_in_text("第 3 行：36010219800101123（17 位）") == "第 3 行：3601*********1123（17 位）"
+    )
+    assert mask_in_text("3601021980010112") == "3601********0112"
+    # a 19-digit bank account and a 14-digit reference are not ID numbers
+    assert mask_in_text("账号 6217000000000000011") == "账号 6217000000000000011"
+    assert mask_in_text("流水号 20180101000001") == "流水号 20180101000001"

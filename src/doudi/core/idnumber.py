@@ -104,9 +104,11 @@ def mask(id_number: str) -> str:
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
-#: An ID number inside a text: 17 digits and a digit or X, or the old 15 digits, not
+#: An ID number inside a text: 15 to 18 characters, digits with a last digit or X, not
 #: part of a longer run of letters and digits (a bank account of 19 digits is not one).
-_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+#: 16 and 17 are no valid length, but a number typed with a digit missing or doubled is
+#: still the person's, and a reason quoting the mistyped cell would show it whole.
+_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{14,17}[0-9Xx])(?![0-9A-Za-z])")
 
 
 def mask_in_text(text: str) -> str:
