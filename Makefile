@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 DEMO := var/demo
 DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
 CQ := var/demo-cq
-ROSTERS := poverty dibao tekun disability resident_pension resident_medical death
+ROSTERS := poverty dibao tekun disability low_income veterans other_assistance students \
+	unable_to_work resident_pension resident_medical employee_pension employee_medical death
 
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from

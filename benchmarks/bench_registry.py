@@ -581,6 +581,10 @@ def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.T
             "receiving": pa.nulls(e, pa.bool_()),
             "death_date": day_array(death_date[entry_person], is_status),
             "bank_account": pa.nulls(e, pa.string()),  # only the pension extract has one
+            # only the veterans' list has these
+            "veteran_category": pa.nulls(e, pa.string()),
+            "unemployed": pa.nulls(e, pa.bool_()),
+            "in_employee_medical": pa.nulls(e, pa.bool_()),
         }
     )
 

@@ -62,6 +62,8 @@ def base_table(source: Source) -> Table:
                 cells.append(CHINESE_NAMES[n])
             elif c.name == "death_date":
                 cells.append("2018-01-15")
+            elif c.name == "unemployed":  # a veteran qualifies only when unemployed
+                cells.append("是")
             else:
                 cells.append(VALID[c.kind])
         rows.append(cells)

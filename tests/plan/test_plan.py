@@ -221,7 +221,7 @@ _day = st.dates(date(2016, 1, 1), date(2020, 12, 31))
             {
                 "person_id": st.integers(1, 12),
                 "scheme": st.sampled_from(
-                    ["resident_pension", "employee_pension", "resident_medical"]
+                    ["resident_pension", "employee_pension", "resident_medical", "employee_medical"]
                 ),
                 "valid_from": _day,
                 "valid_to": st.one_of(st.none(), _day),
@@ -239,7 +239,7 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
     a day of 2018, ever begun by its end, the tier of the latest-starting holding one
     that names an allowed tier (the higher of two starting the same day; 50 and 150 are
     off the list, GF-2014-8/5.1, and name none), whether a holding one named a tier off
-    the list, employee pension holding in 2018."""
+    the list, employee pension and employee medical insurance holding in 2018."""
     first, last = date(2018, 1, 1), date(2018, 12, 31)
     ids = np.arange(2, 11, dtype=np.int64)
     table = pa.Table.from_pylist(
@@ -267,9 +267,8 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
         assert facts["rp_ever_enrolled"][i].as_py() == any(
             e["scheme"] == "resident_pension" for e in mine
         )
-        assert facts["employee_pension"][i].as_py() == any(
-            e["scheme"] == "employee_pension" for e in holding
-        )
+        for scheme in ("employee_pension", "employee_medical"):
+            assert facts[scheme][i].as_py() == any(e["scheme"] == scheme for e in holding)
         assert facts["rp_tier"][i].as_py() == (latest and latest["contribution_tier"])
         assert facts["rp_tier_ignored"][i].as_py() == (len(tiers) < len(named))
 
@@ -277,11 +276,22 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
 def test_status_rows_keep_the_jurisdictions_people_in_order_with_exit_dates():
     """An exit mark without a date counts from the period's start; a mark's date is
     kept; unmarked periods have none; people outside the jurisdiction are dropped;
-    rows come by person, status and start."""
+    rows come by person, status and start; the in-school and unable-to-work periods
+    are not the rules' statuses but facts, true where held on a day of the year (3's
+    school ended on 1 January 2018, exclusive: in school until 31 December 2017)."""
     periods = pa.table(
         {
-            "person_id": pa.array([5, 3, 3, 9, 3], pa.int64()),
-            "status": ["dibao", "tekun", "dibao", "dibao", "dibao"],
+            "person_id": pa.array([5, 3, 3, 9, 3, 3, 5, 9], pa.int64()),
+            "status": [
+                "dibao",
+                "tekun",
+                "dibao",
+                "dibao",
+                "dibao",
+                "student",
+                "unable_to_work",
+                "student",
+            ],
             "valid_from": pa.array(
                 [
                     date(2018, 1, 1),
@@ -289,21 +299,29 @@ def test_status_rows_keep_the_jurisdictions_people_in_order_with_exit_dates():
                     date(2018, 3, 1),
                     date(2018, 1, 1),
                     date(2016, 1, 1),
+                    date(2015, 9, 1),
+                    date(2018, 12, 31),
+                    date(2018, 1, 1),
                 ],
                 pa.date32(),
             ),
-            "valid_to": pa.array([None] * 5, pa.date32()),
-            "exit_marked": [True, True, None, False, False],
-            "exit_date": pa.array([None, date(2018, 6, 1), None, None, None], pa.date32()),
+            "valid_to": pa.array([None] * 5 + [date(2018, 1, 1), None, None], pa.date32()),
+            "exit_marked": [True, True, None, False, False, False, False, False],
+            "exit_date": pa.array([None, date(2018, 6, 1)] + [None] * 6, pa.date32()),
         }
     )
-    rows = inputs._status_rows(periods, np.array([3, 5], np.int64)).to_pylist()
+    table, facts = inputs._statuses(periods, np.array([3, 5], np.int64), 2018)
+    rows = table.to_pylist()
     assert [(r["row_no"], r["status"], r["valid_from"], r["exit_date"]) for r in rows] == [
         (3, "dibao", date(2016, 1, 1), None),
         (3, "dibao", date(2018, 3, 1), None),
         (3, "tekun", date(2017, 5, 1), date(2018, 6, 1)),
         (5, "dibao", date(2018, 1, 1), date(2018, 1, 1)),
     ]
+    assert facts["student"].to_pylist() == [False, False]  # 3: school ended in 2017
+    assert facts["unable_to_work"].to_pylist() == [False, True]  # 5: from 31 December
+    _, in_2017 = inputs._statuses(periods, np.array([3, 5], np.int64), 2017)
+    assert in_2017["student"].to_pylist() == [True, False]
 
 
 def test_the_columns_the_registry_does_not_hold_are_valid_nulls_of_the_engines_types():

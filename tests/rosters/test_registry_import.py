@@ -24,7 +24,15 @@ from doudi.synth.departments import Manifest, synthesize
 MARCH = date(2018, 3, 31)
 JUNE = date(2018, 6, 30)
 #: the manifest's error kinds that must make the importer reject the row
-REJECTING = ("check_digit", "birth_date", "empty_name", "duplicate", "bad_date", "not_severe")
+REJECTING = (
+    "check_digit",
+    "birth_date",
+    "empty_name",
+    "duplicate",
+    "bad_date",
+    "not_severe",
+    "not_qualifying",
+)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ reproducible from the files alone."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from datetime import date, datetime
@@ -18,8 +19,9 @@ from doudi.core.idnumber import IdNumberError, check_character, parse
 from doudi.rosters.reading import read_roster
 from doudi.rosters.sources import ROSTERS, SOURCES
 from doudi.synth.departments import FileInfo, Manifest, synthesize
-from doudi.synth.lists import TIERS
-from doudi.synth.mistakes import ERROR_KINDS, VARIANTS
+from doudi.synth.lists import FIRST_SOURCES, TIERS
+from doudi.synth.mistakes import ERROR_KINDS, ONLY_ON, VARIANTS
+from doudi.synth.more_lists import MIN_LISTED, VETERAN_CATEGORIES
 from doudi.synth.places import counties_under
 
 Rows = dict[str, list[str]]
@@ -96,7 +98,7 @@ def test_every_file_and_the_manifest_are_written(synth: tuple[Path, Manifest]) -
     for info in manifest.files:
         assert info.path.endswith(".xlsx" if info.encoding == "xlsx" else ".csv")
         assert len(next(iter(read(out, info).values()))) == info.rows
-        assert set(info.errors) >= set(ERROR_KINDS) - {"not_severe"}
+        assert set(info.errors) >= set(ERROR_KINDS) - set(ONLY_ON)
         assert all(info.errors[k] == len(info.error_rows.get(k, [])) for k in info.errors)
         for header, name in zip(info.headers, info.columns, strict=True):
             column = SOURCES[info.source].column(name)
@@ -160,6 +162,14 @@ def test_manifest_counts_are_what_is_in_the_files(synth: tuple[Path, Manifest]) 
         if info.source == "disability":
             found["not_severe"] = rows_where(info, cells["disability_grade"], lambda v: v == "三级")
             assert set(cells["disability_grade"]) == {"一级", "二级", "三级"}
+        if info.source == "veterans":
+            found["not_qualifying"] = [
+                first_row(info) + i
+                for i, (unemployed, medical) in enumerate(
+                    zip(cells["unemployed"], cells["in_employee_medical"], strict=True)
+                )
+                if unemployed == "否" or medical == "是"
+            ]
         for kind, rows in found.items():
             assert rows == info.error_rows.get(kind, []), (info.source, kind)
             assert len(rows) == info.errors[kind]
@@ -188,6 +198,8 @@ def clean_rows(out: Path, info: FileInfo) -> list[dict[str, str]]:
         and r["name"]
         and is_date(r[date_column], info.date_format)
         and r.get("disability_grade") != "三级"
+        and r.get("unemployed") != "否"
+        and r.get("in_employee_medical") != "是"
     ]
 
 
@@ -212,8 +224,9 @@ def test_the_comparison_answers_come_back_from_the_files(synth: tuple[Path, Mani
     }
     assert sorted(moved) == manifest.moved_county_ids
     assert manifest.moved_county == len(moved) > 0
-    for source in ("poverty", "dibao", "tekun", "disability", "death"):
-        assert all(r["region_code"] == r["id"][:6] for r in rows[source])
+    # every list but the resident extracts names the hukou county
+    for source in set(rows) - {"resident_pension", "resident_medical"}:
+        assert all(r["region_code"] == r["id"][:6] for r in rows[source]), source
 
 
 def test_departments_overlap_like_real_life(synth: tuple[Path, Manifest]) -> None:
@@ -357,3 +370,163 @@ def test_two_regions_bills_can_share_a_registry(tmp_path: Path) -> None:
         assert read.encoding == "gb18030" and read.rows
         numbers.append({row["bill_id"] for _, row in read.rows})
     assert numbers[0] and numbers[1] and not numbers[0] & numbers[1]
+
+
+# --- the lists issue #20 added ------------------------------------------------------------
+
+#: sha256 of the files of `doudi synth --region 360102 --people 800 --seed 1` (the golden
+#: demo county's) written by commit 07f4d34, before the lists issue #20 added
+FIRST_FILES_SHA256 = {
+    "poverty.csv": "32f26003151117053449ab487f3c2226a00001c686356257f8edbd56713e3c6e",
+    "dibao.csv": "20024f3235dc0db87a53116a084804b092555055ef5d7b14144a52fe84473b00",
+    "tekun.xlsx": "8d5e8d16583e14ce1b65d55ec2372db16a95196235620e4f5f709c18154941a4",
+    "disability.csv": "488237fb1c4db5e41ebd70f8c2fbe1e047a44e0e5c1f4e2008ba611533ed5877",
+    "resident_pension.csv": "a4ed97362408194852052dc383bc519f5aa241e60cd15d184a143808975e1ec8",
+    "resident_medical.csv": "3d9f5e23576d6f75e8ea470b971917931ffe61d8626f71f1a51c56074bdd34be",
+    "death.xlsx": "34a82bac229e9c72b56d2b6707710fd4db267a9f01688ce4000acecee4e6f287",
+    "pension_payment.csv": "d86cea47e7bd8b147de66904d1bb38258290e6dee96645597048c78257075706",
+    "bills.csv": "1da59688adce97369297efdd8b8168f5540edaca261204386a1892f10c76f099",
+}
+ADDED = [name for name in ROSTERS if name not in FIRST_SOURCES]
+#: the rejection code (rosters.rejections) each kind that must be refused gets
+REJECTED_AS = {
+    "check_digit": "id_check",
+    "birth_date": "id_date",
+    "empty_name": "missing",
+    "duplicate": "duplicate",
+    "bad_date": "date",
+    "not_severe": "not_severe",
+    "not_qualifying": "not_qualifying",
+}
+
+
+def test_the_first_lists_files_keep_every_byte_when_lists_are_added(tmp_path: Path) -> None:
+    """Issue #20 §1: the added lists draw from streams of their own, after the first
+    seven, so a seed's first files (and payments and bills) are byte for byte those of
+    before, and the golden demo county's plan (tests/test_golden.py) stays the same."""
+    manifest = synthesize("360102", 800, tmp_path, seed=1)
+    paths = [f.path for f in manifest.files if f.source in FIRST_SOURCES]
+    paths += [manifest.payments_file, manifest.bills_file]
+    digests = {p: hashlib.sha256((tmp_path / p).read_bytes()).hexdigest() for p in paths}
+    assert digests == FIRST_FILES_SHA256
+
+
+@pytest.mark.parametrize("source", ROSTERS)
+def test_each_file_reads_and_exactly_its_manifest_rows_are_refused_for_their_kind(
+    synth: tuple[Path, Manifest], source: str
+) -> None:
+    """read_roster refuses the rows of the manifest's refused kinds, each with the kind's
+    code (a veteran with a job or in the employee medical insurance: not_qualifying,
+    RULES.md §1 已失业又未纳入职工医保的14类退役士兵), and accepts every other row."""
+    assert set(REJECTED_AS) == {k for k, kind in ERROR_KINDS.items() if kind.rejected}
+    out, manifest = synth
+    info = manifest.file(source)
+    read = read_roster(out / info.path, source)
+    refused = read.rejected.select(["row_number", "code"]).to_pylist()
+    got = {(r["row_number"], r["code"]) for r in refused}
+    expected = {
+        (row, REJECTED_AS[kind])
+        for kind, rows in info.error_rows.items()
+        if ERROR_KINDS[kind].rejected
+        for row in rows
+    }
+    assert got == expected
+    assert read.accepted.num_rows + len({row for row, _ in got}) == info.rows
+
+
+def age_on(as_of: date, id_number: str) -> int:
+    born = parse(id_number).birth_date
+    return as_of.year - born.year - ((born.month, born.day) > (as_of.month, as_of.day))
+
+
+def test_the_added_lists_hold_realistic_shares_of_the_county(synth: tuple[Path, Manifest]) -> None:
+    out, manifest = synth
+    rows = {info.source: clean_rows(out, info) for info in manifest.files}
+    ids = {source: {r["id"] for r in listed} for source, listed in rows.items()}
+    people, as_of = manifest.people, manifest.as_of  # 6,000 people
+    assert {f.source for f in manifest.files} >= set(ADDED)
+    # urban low-income families: 6 % in communities, 1.5 % in villages; above the dibao line
+    assert 0.01 * people < len(ids["low_income"]) < 0.06 * people
+    assert not ids["low_income"] & (ids["dibao"] | ids["tekun"])
+    # veterans: 0.2 % = 12, well under 1 %; other assistance: 0.5 % = 30
+    assert MIN_LISTED <= manifest.file("veterans").rows < 0.01 * people
+    assert MIN_LISTED <= manifest.file("other_assistance").rows < 0.01 * people
+    # students: 6–15 year-olds, 17 % / 16 years × 10 years × 98 % ≈ 10 %, and 16–22
+    # year-olds, 60 % / 44 years × 7 years × about 60 % ≈ 6 %: about 16 % of people
+    assert 0.10 * people < len(ids["students"]) < 0.22 * people
+    assert all(6 <= age_on(as_of, i) <= 22 for i in ids["students"])
+    # unable to work: adults; the severely disabled 2 % × 80 % adults × 60 % ≈ 1 % of
+    # people, the others 0.3 % × 80 % ≈ 0.25 %: most are on the severe-disability list
+    assert all(age_on(as_of, i) >= 18 for i in ids["unable_to_work"])
+    assert len(ids["unable_to_work"] & ids["disability"]) > 0.6 * len(ids["unable_to_work"])
+    # employee pension: 15 % of the working age are outside the resident pension, 80 %
+    # of them employees: 12 %, less the students, about 10 % of the 60 % aged 16–59
+    working = [i for i in ids["employee_pension"] if 16 <= age_on(as_of, i) < 60]
+    assert 0.08 * 0.60 * people < len(working) < 0.16 * 0.60 * people
+    assert 0 < len(ids["employee_medical"]) < len(ids["employee_pension"])
+
+
+def test_nobody_is_in_an_employee_and_a_resident_scheme_at_once(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """One person, one pension scheme and one medical scheme; the poor left uninsured on
+    purpose (the manifest's outreach list) are in no extract at all."""
+    out, manifest = synth
+    every = {
+        info.source: {parse(v).value for v in read(out, info)["id_number"] if not parse_reason(v)}
+        for info in manifest.files
+    }
+    assert every["employee_pension"] and every["employee_medical"]
+    assert not every["employee_pension"] & every["resident_pension"]
+    assert not every["employee_medical"] & every["resident_medical"]
+    outreach = set(manifest.poor_not_enrolled_ids)
+    assert not outreach & (every["employee_pension"] | every["employee_medical"])
+
+
+def test_veterans_listed_are_unemployed_outside_employee_medical_but_the_listed_mistakes(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """RULES.md §1: 已失业又未纳入职工医保的14类退役士兵. A row saying 是否失业=否 or
+    是否参加职工医保=是 is a mistake of the manifest's kind not_qualifying, and agrees
+    with the employee extracts: that veteran has a job or employee medical insurance."""
+    out, manifest = synth
+    info = manifest.file("veterans")
+    cells = read(out, info)
+    assert set(cells["veteran_category"]) <= set(VETERAN_CATEGORIES)
+    employee = {
+        source: {
+            parse(v).value
+            for v in read(out, manifest.file(source))["id_number"]
+            if parse_reason(v) is None
+        }
+        for source in ("employee_pension", "employee_medical")
+    }
+    wrong = set(info.error_rows["not_qualifying"])
+    assert wrong  # 10 % errors: at least one
+    for row, raw in enumerate(cells["id_number"], start=first_row(info)):
+        i = row - first_row(info)
+        unemployed, medical = cells["unemployed"][i], cells["in_employee_medical"][i]
+        if row not in wrong:
+            assert (unemployed, medical) == ("是", "否"), row
+        if parse_reason(raw) is None:
+            assert (unemployed == "否") == (parse(raw).value in employee["employee_pension"])
+            assert (medical == "是") == (parse(raw).value in employee["employee_medical"])
+
+
+def test_the_added_files_come_in_the_departments_mixed_formats(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """GBK CSV, UTF-8 CSV with a byte-order mark and Excel among the added lists too; the
+    big employee extracts are CSV, as the systems export them; students start a school
+    stage on 1 September."""
+    out, manifest = synth
+    added = [manifest.file(source) for source in ADDED]
+    assert {f.encoding for f in added} >= {"gb18030", "utf-8-sig", "xlsx"}
+    assert all(
+        manifest.file(s).encoding != "xlsx" for s in ("employee_pension", "employee_medical")
+    )
+    info = manifest.file("students")
+    starts = [r["since"] for r in clean_rows(out, info)]
+    assert starts and all(
+        datetime.strptime(d, info.date_format).strftime("%m%d") == "0901" for d in starts
+    )

@@ -17,7 +17,9 @@ Readings (where the task can be read two ways, what this module does):
 - **Poor (贫困人员)**: a person holding on ``as_of`` a status period of
   ``registered_poor`` (not exit-marked), ``dibao``, ``tekun`` or
   ``severe_disability``. ``low_income_family`` is not counted: the social-insurance
-  poverty-relief documents name the four others. A registered-poor period that is
+  poverty-relief documents name the four others. The in-school and unable-to-work
+  lists (``student``, ``unable_to_work``) are facts the rules read, kept as periods,
+  not statuses: they make nobody poor. A registered-poor period that is
   exit-marked stops counting on its exit date (docs/readings.md #2); exit-marked with
   no exit date, it does not count at all. "Holds on day d" is
   ``valid_from <= d < valid_to`` (``valid_to`` null = still open).
@@ -30,7 +32,8 @@ Readings (where the task can be read two ways, what this module does):
   a poor person of 70 without a pension is also someone to follow up.
 - **Insured for pension**: a ``resident_pension`` or ``employee_pension``
   enrollment holding on ``as_of``, in any region (insured elsewhere is insured; it
-  is reported separately). Medical: ``resident_medical`` holding on ``as_of``.
+  is reported separately). Medical: ``resident_medical`` or ``employee_medical``
+  holding on ``as_of`` (one in the employee insurance is insured, as for pension).
 - **Insured elsewhere**: a holding enrollment (any scheme) whose region code's
   first six digits differ from the person's hukou county. An enrollment with no
   region code is not reported (nothing to compare).
@@ -57,8 +60,10 @@ Readings (where the task can be read two ways, what this module does):
   whole batch. Rejected rows have no person, so they are counted on the summary's top
   row only.
 - **On several lists (多部门名单)**: a person holding status periods of two or
-  more departments on ``as_of``; every holding period counts (an exit-marked
-  registered-poor person is still on the poverty office's list).
+  more departments on ``as_of``; every holding period of a status counts (an
+  exit-marked registered-poor person is still on the poverty office's list), the
+  ``student`` and ``unable_to_work`` facts do not (being in school is no second
+  subsidy).
 - The region: a six-digit province, city or county code; people are in it if their
   ``hukou_region`` starts with its prefix (2, 4 or 6 digits). Findings are sorted by
   county, township, village and ID number.

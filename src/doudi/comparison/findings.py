@@ -24,7 +24,7 @@ from doudi.comparison.staging import Db
 #: Resident pension: from 16 (GF-2014-8/4).
 PENSION_AGE = 16
 PENSION_SCHEMES = ("resident_pension", "employee_pension")
-MEDICAL_SCHEME = "resident_medical"
+MEDICAL_SCHEMES = ("resident_medical", "employee_medical")
 
 _WHO = "p.id_number, p.name, p.county_code, p.county, p.township, p.village"
 _ORDER = "ORDER BY county_code, township, village, id_number"
@@ -44,7 +44,7 @@ _UNINSURED_PENSION = _UNINSURED.format(
     order=_ORDER,
 )
 _UNINSURED_MEDICAL = _UNINSURED.format(
-    who=_WHO, where="", schemes=f"'{MEDICAL_SCHEME}'", order=_ORDER
+    who=_WHO, where="", schemes=", ".join(f"'{s}'" for s in MEDICAL_SCHEMES), order=_ORDER
 )
 
 _INSURED_ELSEWHERE = f"""

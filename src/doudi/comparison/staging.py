@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from doudi.core import regions, vocab
+from doudi.policy.rules.status import STATUSES
 from doudi.rosters.sources import SOURCES
 
 #: Statuses that make a person "poor" for this comparison (module docstring of
@@ -110,6 +111,10 @@ def _holds(alias: str) -> str:
 
 
 _OTHER_POOR = ", ".join(f"'{s}'" for s in POOR_STATUSES if s != "registered_poor")
+#: The statuses a person holds (the documents' statuses, policy.rules.status): not the
+#: facts kept as periods beside them (in school, unable to work), which make nobody
+#: poor nor put anyone on several departments' lists.
+_STATUSES = ", ".join(f"'{s}'" for s in STATUSES)
 
 #: Typed copies of the region's rows (casts absorb SQLite's text dates and integer
 #: booleans) and who holds what on ``as_of``; one statement each (DuckDB binds
@@ -149,6 +154,7 @@ _STAGE = (
             FROM in_registry_status_period
         ) s
         WHERE s.person_id IN (SELECT person_id FROM person) AND {_holds("s")}
+          AND s.status IN ({_STATUSES})
     """,
     f"""
         CREATE TEMP TABLE poor AS

@@ -46,7 +46,8 @@ class Vocabulary(Mapping[str, str]):
 
 
 #: Statuses of a person (身份), as the departments' rosters record them and the rules
-#: read them (policy/rules/status.py), followed by the sub-groups explanations name.
+#: read them (policy/rules/status.py), the two facts kept as periods like them, and the
+#: sub-groups explanations name.
 STATUS = Vocabulary(
     "status",
     {
@@ -57,6 +58,12 @@ STATUS = Vocabulary(
         "low_income_family": ("城镇低收入家庭成员", "urban low-income household member"),
         "demobilized_14": ("14类退役士兵", "veteran of the 14 categories"),
         "other_assistance": ("其他困难保障救助对象", "other assistance target"),
+        # Facts of a person the rules read (PEOPLE.student, PEOPLE.unable_to_work), not
+        # statuses anyone is paid for: the education department's and the disabled
+        # persons' federation's lists are kept as periods so that a later list ends them
+        # as it ends a status (rosters.periods); plan.inputs turns them into the facts.
+        "student": ("在校学生", "in-school student"),
+        "unable_to_work": ("丧失劳动能力", "unable to work"),
         "severe_disability_child": (
             "重度残疾的学生或儿童",
             "severely disabled student or child",
@@ -83,6 +90,8 @@ DEPARTMENT = Vocabulary(
         "finance": ("财政", "finance"),
         "si_bureau": ("社保局", "social insurance bureau"),
         "medical_bureau": ("医保局", "medical insurance bureau"),
+        "veterans_affairs": ("退役军人事务部门", "veterans affairs"),
+        "education": ("教育部门", "education"),
     },
 )
 
@@ -93,6 +102,7 @@ SCHEME = Vocabulary(
         "resident_pension": ("城乡居民基本养老保险", "resident basic pension"),
         "employee_pension": ("城镇职工基本养老保险", "employee basic pension"),
         "resident_medical": ("城乡居民基本医疗保险", "resident basic medical insurance"),
+        "employee_medical": ("城镇职工基本医疗保险", "employee basic medical insurance"),
         "unemployment": ("失业保险", "unemployment insurance"),
         "work_injury": ("工伤保险", "work-injury insurance"),
     },

@@ -12,10 +12,16 @@ with the tier of the latest-starting such enrollment that names one allowed in t
 jurisdiction and year (of two starting the same day, the higher): a tier off the tier
 list (50 yuan, stored before imports refused it, or allowed in an earlier year) names
 none, and the people who had one are counted (docs/readings.md 31); an
-employee-pension enrollment holding in the year makes ``employee_pension`` true; the
-death date is the death roster's (``registry_person.death_date``, docs/readings.md 24);
-facts the registry does not hold (student, unable to work, income, third-party
-funding) are absent (false or null), as in a scenario that does not state them.
+employee-pension or employee-medical enrollment holding in the year makes
+``employee_pension`` or ``employee_medical`` true; a ``student`` or ``unable_to_work``
+period (the education department's in-school list, the federation's list of those
+unable to work) holding on any day of the year makes ``student`` or ``unable_to_work``
+true, as a status held on any day of the year counts (docs/readings.md 1 and 32); the
+statuses handed to the rules are only theirs (``policy.rules.status.STATUSES``): those
+two facts are no statuses anyone is paid for; the death date is the death roster's
+(``registry_person.death_date``, docs/readings.md 24); facts the registry does not hold
+(income, third-party funding …) are absent (false or null), as in a scenario that does
+not state them.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import pyarrow.compute as pc
 from doudi.core import regions
 from doudi.plan import contributions, memory, snapshot
 from doudi.policy import tiers
+from doudi.policy.rules.status import STATUSES as RULE_STATUSES
 from doudi.policy.schema import PEOPLE, STATUSES
 from doudi.store import db
 
@@ -50,9 +57,13 @@ PERSON_COLUMNS = {
 
 #: The schemes of the enrollments the plan reads.
 RESIDENT_PENSION = "resident_pension"
-
-
 EMPLOYEE_PENSION = "employee_pension"
+EMPLOYEE_MEDICAL = "employee_medical"
+SCHEMES = (RESIDENT_PENSION, EMPLOYEE_PENSION, EMPLOYEE_MEDICAL)
+
+#: The facts of a person kept as status periods (a list of them, ended by a later list),
+#: each true for a person holding such a period on any day of the year.
+STATUS_FACTS = ("student", "unable_to_work")
 
 
 #: The registry tables the plan reads, and the columns of each it uses (a province's
@@ -74,8 +85,7 @@ INPUT_COLUMNS = {
 INPUT_TABLES = tuple(INPUT_COLUMNS)
 
 
-#: The people's boolean facts after their names, in the engine's order (``student``,
-#: ``employee_medical`` and ``unable_to_work`` are not held by the registry: false).
+#: The people's boolean facts after their names, in the engine's order.
 PEOPLE_FACTS = (
     "student",
     "employee_pension",
@@ -129,16 +139,17 @@ def input_filters(region: str, year: int) -> dict[str, tuple[str, tuple[Any, ...
     """The WHERE clause of each registry table's read, and its bound values: only the
     rows the plan can use.
 
-    The people of the region; the pension enrollments that began by the year's end
-    (a province's resident-medical enrollments, more than half of the table, are not
-    read); every status period (an exit mark can reach back). ``inputs_from_tables``
-    applies the same conditions again, so tables read whole give the same plan.
+    The people of the region; the pension and employee-medical enrollments that began
+    by the year's end (a province's resident-medical enrollments, more than half of the
+    table, are not read); every status period (an exit mark can reach back).
+    ``inputs_from_tables`` applies the same conditions again, so tables read whole give
+    the same plan.
     """
     return {
         "registry_person": ("WHERE hukou_region LIKE ?", (regions.hukou_prefix(region) + "%",)),
         "registry_enrollment": (
-            "WHERE scheme IN (?, ?) AND valid_from <= ?",
-            (RESIDENT_PENSION, EMPLOYEE_PENSION, date(year, 12, 31)),
+            f"WHERE scheme IN ({', '.join('?' * len(SCHEMES))}) AND valid_from <= ?",
+            (*SCHEMES, date(year, 12, 31)),
         ),
         "registry_status_period": ("", ()),
     }
@@ -175,8 +186,10 @@ def _inputs(
         facts_job = pool.submit(
             _enrollment_facts, tables["registry_enrollment"], ids, year, allowed
         )
-        statuses_job = pool.submit(_status_rows, tables["registry_status_period"], ids)
-        people, facts, statuses = people_job.result(), facts_job.result(), statuses_job.result()
+        statuses_job = pool.submit(_statuses, tables["registry_status_period"], ids, year)
+        people, facts = people_job.result(), facts_job.result()
+        statuses, status_facts = statuses_job.result()
+    facts |= status_facts
     no = pa.array(np.zeros(len(ids), bool))
     for name in (*PEOPLE_FACTS, "rp_tier"):
         people = people.append_column(name, facts.get(name, no))  # absent: not held
@@ -199,15 +212,12 @@ def _enrollment_facts(
     latest-starting holding enrollment that names one of ``allowed`` (of two starting
     the same day, the higher), whether a holding one named a tier not ``allowed``
     (``rp_tier_ignored``: read as naming none, so the rules plan the person as having
-    no tier), and in the employee pension in the year. ``allowed`` None: the year has
-    no tier list, and any tier is read."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    no tier), and in the employee pension and the employee medical insurance in the
+    year. ``allowed`` None: the year has no tier list, and any tier is read."""
     e = enrollments.select(list(INPUT_COLUMNS["registry_enrollment"]))
-    began = pc.fill_null(pc.less_equal(e.column("valid_from"), pa.scalar(last)), False)
-    ends = e.column("valid_to")
-    holds = pc.and_(began, pc.fill_null(pc.greater(ends, pa.scalar(first)), True))
-    resident = pc.and_(began, pc.fill_null(pc.equal(e.column("scheme"), RESIDENT_PENSION), False))
-    employee = pc.and_(holds, pc.fill_null(pc.equal(e.column("scheme"), EMPLOYEE_PENSION), False))
+    began, holds = _in_year(e, year)
+    scheme = e.column("scheme")
+    resident = pc.and_(began, pc.fill_null(pc.equal(scheme, RESIDENT_PENSION), False))
     at, found = _positions(ids, _numpy(e.column("person_id"), np.int64))
     resident_np, holds_np = _numpy(resident, bool) & found, _numpy(holds, bool)
     n = len(ids)
@@ -215,7 +225,8 @@ def _enrollment_facts(
     for name, rows in (
         ("rp_ever_enrolled", resident_np),
         ("rp_enrolled", resident_np & holds_np),
-        ("employee_pension", _numpy(employee, bool) & found),
+        ("employee_pension", _of(scheme, EMPLOYEE_PENSION) & holds_np & found),
+        ("employee_medical", _of(scheme, EMPLOYEE_MEDICAL) & holds_np & found),
     ):
         flags = np.zeros(n, bool)
         flags[at[rows]] = True
@@ -259,11 +270,43 @@ def _latest_tier(n: int, person: np.ndarray, start: np.ndarray, tier: np.ndarray
     return contributions.decimal_array(values, valid)
 
 
-def _status_rows(periods: pa.Table, ids: np.ndarray) -> pa.Table:
-    """The status periods of the people of ``ids`` as the rules read them: an exit
-    mark without a date counts from the period's start."""
-    _, found = _positions(ids, _numpy(periods.column("person_id"), np.int64))
-    p = periods.filter(pa.array(found)) if not found.all() else periods
+def _in_year(periods: pa.Table, year: int) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """Whether each period (``valid_from``, ``valid_to`` exclusive, null open) began by
+    the year's end, and whether it holds on some day of the year."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    began = pc.fill_null(pc.less_equal(periods.column("valid_from"), pa.scalar(last)), False)
+    ends = periods.column("valid_to")
+    return began, pc.and_(began, pc.fill_null(pc.greater(ends, pa.scalar(first)), True))
+
+
+def _of(codes: pa.ChunkedArray, code: str) -> np.ndarray:
+    """Whether each of ``codes`` (a scheme or a status) is ``code``."""
+    return _numpy(pc.fill_null(pc.equal(codes, code), False), bool)
+
+
+def _statuses(
+    periods: pa.Table, ids: np.ndarray, year: int
+) -> tuple[pa.Table, dict[str, pa.Array]]:
+    """The status rows of the people of ``ids`` the rules read (``_status_rows``), and
+    per person each of ``STATUS_FACTS``: a period of it holding on some day of the
+    year (docs/readings.md 32: on the in-school list on any day of the year is a student
+    for that year, as a status held on any day of it counts)."""
+    at, found = _positions(ids, _numpy(periods.column("person_id"), np.int64))
+    _, holds = _in_year(periods, year)
+    held = _numpy(holds, bool) & found
+    facts = {}
+    for name in STATUS_FACTS:
+        flags = np.zeros(len(ids), bool)
+        flags[at[_of(periods.column("status"), name) & held]] = True
+        facts[name] = pa.array(flags)
+    ruled = _numpy(pc.is_in(periods.column("status"), value_set=pa.array(RULE_STATUSES)), bool)
+    return _status_rows(periods, found & ruled), facts
+
+
+def _status_rows(periods: pa.Table, keep: np.ndarray) -> pa.Table:
+    """The status periods ``keep`` marks, as the rules read them: an exit mark without
+    a date counts from the period's start."""
+    p = periods.filter(pa.array(keep)) if not keep.all() else periods
     marked = pc.fill_null(p.column("exit_marked"), False)
     exit_date = pc.if_else(
         marked,

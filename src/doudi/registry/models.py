@@ -13,11 +13,24 @@ from __future__ import annotations
 
 from django.db import models
 
-STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability", "low_income_family")
+STATUSES = (
+    "registered_poor",
+    "dibao",
+    "tekun",
+    "severe_disability",
+    "low_income_family",
+    "demobilized_14",
+    "other_assistance",
+    # facts of a person the rules read (in school, unable to work), kept as periods so
+    # that a later list ends them: no one is paid for them (core.vocab.STATUS)
+    "student",
+    "unable_to_work",
+)
 SCHEMES = (
     "resident_pension",
     "employee_pension",
     "resident_medical",
+    "employee_medical",
     "unemployment",
     "work_injury",
 )
@@ -119,6 +132,11 @@ class RosterEntry(models.Model):
     receiving = models.BooleanField("领取待遇", null=True)
     death_date = models.DateField("死亡日期", null=True)
     bank_account = models.CharField("银行账号", max_length=32, null=True)
+    #: the veterans' list: the category of the 14, and the two facts that make a veteran
+    #: qualify (unemployed, not in the employee medical insurance; RULES.md §1)
+    veteran_category = models.CharField("退役士兵类别", max_length=64, null=True)
+    unemployed = models.BooleanField("是否失业", null=True)
+    in_employee_medical = models.BooleanField("是否参加职工医保", null=True)
 
     class Meta:
         db_table = "registry_roster_entry"

@@ -47,6 +47,19 @@ _YES = ("是", "Y", "YES", "1", "TRUE", "已脱贫", "已领取")
 _NO = ("否", "N", "NO", "0", "FALSE", "未脱贫", "未领取")
 _GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+#: The yes/no cells whose answer says the person does not belong on their list, with
+#: that answer and the reason: only the unemployed veterans outside the employee medical
+#: insurance are in the group (RULES.md §1: 已失业又未纳入职工医保的14类退役士兵).
+_NOT_QUALIFYING = {
+    ("veterans", "unemployed"): (
+        False,
+        "已就业，不属于已失业又未纳入职工医保的14类退役士兵",
+    ),
+    ("veterans", "in_employee_medical"): (
+        True,
+        "已参加职工医保，不属于已失业又未纳入职工医保的14类退役士兵",
+    ),
+}
 
 _EXCEL_HINT = "；请把该列设为文本格式后重新录入"
 _SCIENTIFIC_HINT = literal("；疑似被 Excel 存成了科学计数法，后几位已丢失" + _EXCEL_HINT)
@@ -104,7 +117,11 @@ def column_sql(column: Column, c: str, source: str, excel: bool) -> Sql:
             f"WHEN {upper} IN {in_list(_NO)} THEN false END AS {c}__bool",
         )
         hint = "应填“是”或“否”（也可写 Y/N、1/0、已脱贫/未脱贫），实为「"
-        return _decided(sql, column, c, _parsed(n, f"{c}__bool", "yes_no", _quoting(hint, n)))
+        checks = _parsed(n, f"{c}__bool", "yes_no", _quoting(hint, n))
+        if (source, column.name) in _NOT_QUALIFYING:
+            answer, why = _NOT_QUALIFYING[(source, column.name)]
+            checks.append((f"{c}__bool = {str(answer).lower()}", "not_qualifying", literal(why)))
+        return _decided(sql, column, c, checks)
     if column.kind == "grade":
         mapping = " ".join(f"WHEN {literal(k)} THEN {v}" for k, v in _GRADES.items())
         names = " ".join(f"WHEN {k} THEN {literal(v)}" for k, v in _GRADE_NAMES.items())

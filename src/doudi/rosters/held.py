@@ -12,8 +12,9 @@ closes them (docs/readings.md 30).
 right): read from the ID-number cell when it is valid, or, for a line that could not be
 split into cells (codes ``columns`` and ``quotes``), the one valid ID number among the
 ID-shaped runs of its text. A row refused because the person does not qualify
-(``not_severe``: a disability of grade 三级 or 四级) names nobody here: the department
-says the person is not in the group, and the snapshot closes them as before.
+(``not_severe``: a disability of grade 三级 or 四级; ``not_qualifying``: a veteran
+employed or in the employee medical insurance) names nobody here: the department says
+the person is not in the group, and the snapshot closes them as before.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 #: Refusal codes that say the person does not belong on the list (not a mistake in it).
-NOT_QUALIFYING = ("not_severe",)
+NOT_QUALIFYING = ("not_severe", "not_qualifying")
 
 #: Who refused rows name: one row per refused row that names a person.
 HELD_SCHEMA = pa.schema(

@@ -47,6 +47,9 @@ ENTRY_COLUMNS = (
     "receiving",
     "death_date",
     "bank_account",
+    "veteran_category",
+    "unemployed",
+    "in_employee_medical",
 )
 ENTRY_TYPES = {
     "region_code": pa.string(),
@@ -60,6 +63,9 @@ ENTRY_TYPES = {
     "receiving": pa.bool_(),
     "death_date": pa.date32(),
     "bank_account": pa.string(),
+    "veteran_category": pa.string(),
+    "unemployed": pa.bool_(),
+    "in_employee_medical": pa.bool_(),
 }
 
 

@@ -28,6 +28,9 @@ CODES = (
     "yes_no",  # a yes/no cell is neither
     "grade",  # a disability grade is not 一级 … 四级
     "not_severe",  # disability list: grade 三级/四级 is not severe disability
+    # veterans' list: employed (是否失业 = 否) or in the employee medical insurance
+    # (是否参加职工医保 = 是): not of the 14 categories' group the documents cover
+    "not_qualifying",
     "decimal",  # an amount is not a number of yuan with at most two decimals
     "account",  # a bank account number is not 8 to 32 digits
     "region",  # a region code is not a current county's code (and township, village digits)

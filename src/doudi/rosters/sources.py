@@ -1,9 +1,12 @@
 """The department files a county receives (花名册), column by column.
 
 Each source is one department's list: the poverty office's registered poor, civil
-affairs' dibao and tekun lists, the disabled persons' federation's severe-disability
-list, the resident-pension and resident-medical enrollment extracts, and a death
-list. A file is a snapshot "as of" a date: who is on it that day.
+affairs' dibao, tekun, low-income-family and other-assistance lists and its death
+list, the veterans' affairs list of the 14 categories of veterans, the disabled
+persons' federation's severe-disability and unable-to-work lists, the education
+department's in-school students, and the resident and employee pension and medical
+enrollment extracts. A file is a snapshot "as of" a date (who is on it that day) or
+an addendum (who is added).
 
 Every column has one canonical name (the glossary's), the Chinese header that
 ``doudi synth`` writes and reports show, and the header variants seen in real files
@@ -163,6 +166,76 @@ SOURCES: dict[str, Source] = {
             status="severe_disability",
         ),
         Source(
+            "low_income",
+            "城镇低收入家庭成员名单",
+            "civil_affairs",
+            "status",
+            (*COMMON, SINCE),
+            status="low_income_family",
+        ),
+        Source(
+            "veterans",
+            "已失业又未纳入职工医保的14类退役士兵名单",
+            "veterans_affairs",
+            "status",
+            (
+                *COMMON,
+                SINCE,
+                Column(
+                    "veteran_category",
+                    "退役士兵类别",
+                    "text",
+                    required=True,
+                    aliases=("人员类别", "类别", "14类人员类别"),
+                    stored=("RosterEntry.veteran_category",),
+                ),
+                # only the unemployed outside the employee medical insurance qualify
+                # (RULES.md §1: 已失业又未纳入职工医保的14类退役士兵); a row saying
+                # otherwise is refused as not qualifying and closes the status
+                Column("unemployed", "是否失业", "yes_no", required=True, aliases=("失业",)),
+                Column(
+                    "in_employee_medical",
+                    "是否参加职工医保",
+                    "yes_no",
+                    required=True,
+                    aliases=("参加职工医保", "职工医保参保"),
+                ),
+            ),
+            status="demobilized_14",
+        ),
+        Source(
+            "other_assistance",
+            "其他困难保障救助对象名单",
+            "civil_affairs",
+            "status",
+            (*COMMON, SINCE),
+            status="other_assistance",
+        ),
+        # Facts the rules read of a person rather than statuses they pay for: kept as
+        # periods like statuses, so a later list ends them the same way.
+        Source(
+            "students",
+            "在校学生名单",
+            "education",
+            "status",
+            (
+                *COMMON,
+                Column("since", "入学时间", "date", aliases=("入学日期", "纳入时间")),
+            ),
+            status="student",
+        ),
+        Source(
+            "unable_to_work",
+            "丧失劳动能力人员名单",
+            "disabled_federation",
+            "status",
+            (
+                *COMMON,
+                Column("since", "认定时间", "date", aliases=("鉴定时间", "纳入时间")),
+            ),
+            status="unable_to_work",
+        ),
+        Source(
             "resident_pension",
             "城乡居民基本养老保险参保人员",
             "si_bureau",
@@ -202,6 +275,22 @@ SOURCES: dict[str, Source] = {
             "enrollment",
             (*COMMON, Column("since", "参保时间", "date", aliases=("参保日期",))),
             scheme="resident_medical",
+        ),
+        Source(
+            "employee_pension",
+            "城镇职工基本养老保险参保人员",
+            "si_bureau",
+            "enrollment",
+            (*COMMON, Column("since", "参保时间", "date", aliases=("参保日期",))),
+            scheme="employee_pension",
+        ),
+        Source(
+            "employee_medical",
+            "城镇职工基本医疗保险参保人员",
+            "medical_bureau",
+            "enrollment",
+            (*COMMON, Column("since", "参保时间", "date", aliases=("参保日期",))),
+            scheme="employee_medical",
         ),
         # Not a list of people but the collection system's record of contributions
         # paid (征缴明细): targets who paid everything themselves get a post-hoc

@@ -14,7 +14,9 @@ but still receiving a pension, enrolled in another county), so a test can check
 that the importer and the comparison catch exactly these and nothing else.
 
 This module is the entry point and composes the others of the package: places,
-people, lists, roster_columns, rendering (with mistakes), writing, payments_and_bills.
+people, lists and more_lists, roster_columns, rendering (with mistakes), writing,
+payments_and_bills. The lists issue #20 added are drawn from streams of their own and
+rendered after the first seven, so a seed's files of those stay byte for byte the same.
 Everything is vectorised with numpy and pyarrow (names come from pools built once
 from Faker's ``zh_CN`` data, ID numbers and their check characters are computed on
 whole arrays); per-row Python runs only for the few rows that get an error and for
@@ -32,17 +34,20 @@ from pathlib import Path
 import numpy as np
 import pyarrow.compute as pc
 
+from doudi.rosters.sources import ROSTERS
 from doudi.synth.lists import draw_lists
 from doudi.synth.mistakes import kinds_of
+from doudi.synth.more_lists import draw_more_lists
 from doudi.synth.payments_and_bills import BILLS_FILE, PAYMENTS_FILE, write_bills, write_payments
 from doudi.synth.people import draw_people
 from doudi.synth.places import Places, counties_under, neighbours, place_name
-from doudi.synth.randomness import Bools
+from doudi.synth.randomness import Bools, Ints
 from doudi.synth.rendering import Context, render
-from doudi.synth.roster_columns import build_rosters
+from doudi.synth.roster_columns import Roster, build_more_rosters, build_rosters
 from doudi.synth.writing import (
     FILE_FORMATS,
     XLSX_MAX_ROWS,
+    Style,
     choose_encodings,
     choose_style,
     write_csv,
@@ -152,11 +157,9 @@ def synthesize(
     places = Places.build(counties, outside, seed)
     p = draw_people(seed, places, people, extra, as_of)
     s = draw_lists(seed, p, places, error_rate, as_of)
-    rosters = build_rosters(p, s)
+    first = build_rosters(p, s)
+    more = build_more_rosters(p, s, draw_more_lists(seed, p, places, s, error_rate, as_of))
 
-    files_per_person = np.zeros(len(p), np.int64)
-    for r in rosters:
-        files_per_person[r.person] += 1
     born = p.birth.astype("datetime64[Y]").astype(np.int64) + 1970
     ctx = Context(
         people=p,
@@ -165,42 +168,21 @@ def synthesize(
         seed=seed,
         ends_x=pc.ends_with(p.ids, "X").to_numpy(zero_copy_only=False),
         born_19xx=(born >= 1900) & (born <= 1999),
-        files_per_person=files_per_person,
+        files_per_person=_files_per_person(len(p), first),
         name_touched=np.zeros(len(p), bool),
     )
     out.mkdir(parents=True, exist_ok=True)
     place = place_name(region)
     encodings = choose_encodings(seed, file_format)
-    files = []
-    for r in rosters:
-        style = choose_style(seed, r.source, encodings[r.source.name], place)
-        rendered = render(r, ctx, style)
-        header_rows = 2 if style.title else 1
-        if style.encoding == "xlsx" and rendered.table.num_rows + header_rows > XLSX_MAX_ROWS:
-            style.encoding = "utf-8-sig"  # too big for one sheet: the system exports CSV
-        suffix = "xlsx" if style.encoding == "xlsx" else "csv"
-        path = out / f"{r.source.name}.{suffix}"
-        if style.encoding == "xlsx":
-            write_xlsx(path, rendered.table, style, r.source.label, as_of)
-        else:
-            write_csv(path, rendered.table, style)
-        files.append(
-            FileInfo(
-                path=path.name,
-                source=r.source.name,
-                encoding=style.encoding,
-                rows=rendered.table.num_rows,
-                title_row=style.title is not None,
-                header_row=header_rows,
-                headers=style.headers,
-                columns=[c.name for c in r.source.columns],
-                date_format=style.date_format,
-                errors={k: len(rendered.errors.get(k, [])) for k in kinds_of(r.source)},
-                error_rows={
-                    k: [header_rows + 1 + i for i in v] for k, v in rendered.errors.items()
-                },
-            )
-        )
+    written: dict[str, FileInfo] = {}
+    # The first lists are rendered as before the added ones existed: which names may get
+    # a variant depends on the files a person is in, and on the names already touched.
+    for rosters in (first, more):
+        for r in rosters:
+            style = choose_style(seed, r.source, encodings[r.source.name], place)
+            written[r.source.name] = _write_roster(r, ctx, style, out, as_of)
+        ctx.files_per_person = _files_per_person(len(p), first + more)
+    files = [written[name] for name in ROSTERS]
 
     paid = write_payments(out / PAYMENTS_FILE, seed, p, s, as_of)
     write_bills(out / BILLS_FILE, region, seed, p, s, as_of)
@@ -238,3 +220,37 @@ def synthesize(
     )
     (out / "manifest.json").write_text(manifest.to_json() + "\n", encoding="utf-8")
     return manifest
+
+
+def _files_per_person(n: int, rosters: list[Roster]) -> Ints:
+    count = np.zeros(n, np.int64)
+    for r in rosters:
+        count[r.person] += 1
+    return count
+
+
+def _write_roster(r: Roster, ctx: Context, style: Style, out: Path, as_of: date) -> FileInfo:
+    """Render one list with its mistakes and write it in its department's style."""
+    rendered = render(r, ctx, style)
+    header_rows = 2 if style.title else 1
+    if style.encoding == "xlsx" and rendered.table.num_rows + header_rows > XLSX_MAX_ROWS:
+        style.encoding = "utf-8-sig"  # too big for one sheet: the system exports CSV
+    suffix = "xlsx" if style.encoding == "xlsx" else "csv"
+    path = out / f"{r.source.name}.{suffix}"
+    if style.encoding == "xlsx":
+        write_xlsx(path, rendered.table, style, r.source.label, as_of)
+    else:
+        write_csv(path, rendered.table, style)
+    return FileInfo(
+        path=path.name,
+        source=r.source.name,
+        encoding=style.encoding,
+        rows=rendered.table.num_rows,
+        title_row=style.title is not None,
+        header_row=header_rows,
+        headers=style.headers,
+        columns=[c.name for c in r.source.columns],
+        date_format=style.date_format,
+        errors={k: len(rendered.errors.get(k, [])) for k in kinds_of(r.source)},
+        error_rows={k: [header_rows + 1 + i for i in v] for k, v in rendered.errors.items()},
+    )

@@ -41,8 +41,11 @@ ERROR_KINDS: dict[str, ErrorKind] = {
         ErrorKind("name_variant", "姓名写法与其他部门不一致（异体字、空格）", False),
         ErrorKind("bad_date", "日期无法识别", True),
         ErrorKind("not_severe", "残疾等级为三级，不属于重度残疾", True),
+        ErrorKind("not_qualifying", "退役士兵未失业或已参加职工医保，不属于名单对象", True),
     )
 }
+#: Kinds that only make sense on one list: the mistake is in a column of that list alone.
+ONLY_ON = {"not_severe": "disability", "not_qualifying": "veterans"}
 #: Variant characters seen in real files (异体字/繁体), each encodable in GBK.
 VARIANTS = dict(
     zip(
@@ -56,8 +59,9 @@ BAD_DATES = ("2017-02-30", "2016-13-01", "0000-00-00", "待核实", "不详", "2
 
 
 def kinds_of(source: Source) -> list[str]:
-    """The error kinds a source's file gets (三级 only makes sense on the disability list)."""
-    return [k for k in ERROR_KINDS if k != "not_severe" or source.name == "disability"]
+    """The error kinds a source's file gets (三级 only makes sense on the disability list,
+    a veteran with a job or employee medical insurance only on the veterans' list)."""
+    return [k for k in ERROR_KINDS if ONLY_ON.get(k, source.name) == source.name]
 
 
 _FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")

@@ -1,10 +1,10 @@
-"""The seven department lists as columns, before any file is written: which persons are
-rows of which list, in which county and village, and the values of each source's own
-columns (dates, 是否脱贫, 残疾等级, 缴费档次, bank account …).
+"""The department lists as columns, before any file is written: which persons are rows
+of which list, in which county and village, and the values of each source's own columns
+(dates, 是否脱贫, 残疾等级, 缴费档次, bank account, 退役士兵类别 …).
 
-Why apart from the lists: :mod:`doudi.synth.lists` decides who is on a list; this module
-says what each department's list records about them, in the order of
-:data:`doudi.rosters.sources.SOURCES`.
+Why apart from the lists: :mod:`doudi.synth.lists` and :mod:`doudi.synth.more_lists`
+decide who is on a list; this module says what each department's list records about
+them, in the order of :data:`doudi.rosters.sources.SOURCES`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import pyarrow.compute as pc
 
 from doudi.rosters.sources import SOURCES, Source
 from doudi.synth.lists import TIERS, Lists
+from doudi.synth.more_lists import VETERAN_CATEGORIES, MoreLists
 from doudi.synth.people import People
-from doudi.synth.randomness import Bools, Ints
+from doudi.synth.randomness import Bools, Days, Ints
 from doudi.synth.writing import day_array, yes_no
 
 
@@ -46,21 +47,34 @@ def _accounts(person: Ints) -> pa.Array:
     return pc.if_else(pa.array(person % 50 == 7), pa.nulls(len(person), pa.string()), accounts)
 
 
+Values = dict[str, Callable[[Ints], pa.Array]]
+
+
+def _roster(
+    p: People,
+    s: Lists,
+    name: str,
+    member: Bools,
+    protected: Bools,
+    values: Values,
+    enrolled: bool = False,
+) -> Roster:
+    """The rows of ``member``; ``enrolled`` lists them where they are insured (the resident
+    extracts: movers elsewhere), else where their hukou is."""
+    rows = np.flatnonzero(member)
+    county = (s.enrolled_county if enrolled else p.county)[rows]
+    village = (s.enrolled_village if enrolled else p.village)[rows]
+    taken = {k: v(rows) for k, v in values.items()}
+    return Roster(SOURCES[name], rows, county, village, taken, protected[rows])
+
+
 def build_rosters(p: People, s: Lists) -> list[Roster]:
-    """The seven lists, in the order of rosters.SOURCES."""
+    """The first seven lists (lists.FIRST_SOURCES), in the order of rosters.SOURCES."""
 
     def roster(
-        name: str,
-        member: Bools,
-        protected: Bools,
-        values: dict[str, Callable[[Ints], pa.Array]],
-        enrolled: bool = False,
+        name: str, member: Bools, protected: Bools, values: Values, enrolled: bool = False
     ) -> Roster:
-        rows = np.flatnonzero(member)
-        county = (s.enrolled_county if enrolled else p.county)[rows]
-        village = (s.enrolled_village if enrolled else p.village)[rows]
-        taken = {k: v(rows) for k, v in values.items()}
-        return Roster(SOURCES[name], rows, county, village, taken, protected[rows])
+        return _roster(p, s, name, member, protected, values, enrolled)
 
     alive_poor = s.poor & ~s.dead
     listed_disabled = s.disability | s.not_severe
@@ -118,4 +132,45 @@ def build_rosters(p: People, s: Lists) -> list[Roster]:
         ),
     ]
     out[3].fixed["not_severe"] = s.not_severe[out[3].person]
+    return out
+
+
+def build_more_rosters(p: People, s: Lists, m: MoreLists) -> list[Roster]:
+    """The lists issue #20 added, in the order of rosters.SOURCES. No row is protected:
+    the manifest's answers (outreach, dead still receiving, movers) come from the first
+    lists, and these lists leave those people as they are."""
+    none = np.zeros(len(p), bool)
+    categories = pa.array(VETERAN_CATEGORIES, pa.string())
+
+    def since(days: Days) -> Values:
+        return {"since": lambda r: day_array(days[r])}
+
+    out = [
+        _roster(p, s, "low_income", m.low_income, none, since(m.low_income_since)),
+        _roster(
+            p,
+            s,
+            "veterans",
+            m.veteran,
+            none,
+            {
+                **since(m.veteran_since),
+                "veteran_category": lambda r: categories.take(m.veteran_category[r]),
+                "unemployed": lambda r: yes_no(~m.employee_pension[r]),
+                "in_employee_medical": lambda r: yes_no(m.employee_medical[r]),
+            },
+        ),
+        _roster(
+            p, s, "other_assistance", m.other_assistance, none, since(m.other_assistance_since)
+        ),
+        _roster(p, s, "students", m.student, none, since(m.school_since)),
+        _roster(p, s, "unable_to_work", m.unable_to_work, none, since(m.unable_since)),
+        _roster(
+            p, s, "employee_pension", m.employee_pension, none, since(m.employee_pension_since)
+        ),
+        _roster(
+            p, s, "employee_medical", m.employee_medical, none, since(m.employee_medical_since)
+        ),
+    ]
+    out[1].fixed["not_qualifying"] = m.not_qualifying[out[1].person]
     return out

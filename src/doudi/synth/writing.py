@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 import xlsxwriter
 
 from doudi.rosters.sources import ROSTERS, SOURCES, Source
+from doudi.synth.lists import FIRST_SOURCES
 from doudi.synth.randomness import Bools, Days, stream
 
 #: Encodings a file can have; "xlsx" means an Excel workbook.
@@ -56,9 +57,16 @@ def choose_style(seed: int, source: Source, encoding: str, place: str) -> Style:
 
 def choose_encodings(seed: int, file_format: str) -> dict[str, str]:
     """Encodings per source. "mixed": the big enrollment extracts are CSV (the systems
-    export them so), the smaller lists a mix of Excel, GBK and UTF-8 CSV."""
-    rng = stream(seed, "formats")
-    names = list(ROSTERS)
+    export them so), the smaller lists a mix of Excel, GBK and UTF-8 CSV.
+
+    The first lists draw as they did before issue #20 added more, so a seed's files of
+    them keep their encodings; the added lists draw from a stream of their own."""
+    first = _encodings(stream(seed, "formats"), list(FIRST_SOURCES), file_format)
+    added = [n for n in ROSTERS if n not in FIRST_SOURCES]
+    return first | _encodings(stream(seed, "formats", "added"), added, file_format)
+
+
+def _encodings(rng: np.random.Generator, names: list[str], file_format: str) -> dict[str, str]:
     if file_format == "xlsx":
         return dict.fromkeys(names, "xlsx")
     if file_format == "csv":

@@ -16,22 +16,33 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 
+from doudi.comparison.findings import MEDICAL_SCHEMES, PENSION_SCHEMES
+from doudi.comparison.staging import POOR_STATUSES
 from doudi.core import regions, vocab
 from doudi.plan import lineage
 from doudi.web.roles import Scope
 
-_COVERAGE = """
+
+def _codes(codes: tuple[str, ...]) -> str:
+    """Codes of the comparison (constants of the code) as an SQL list."""
+    return ", ".join(f"'{c}'" for c in codes)
+
+
+# Poor and insured as the comparison reads them: its four statuses (not the in-school
+# or unable-to-work lists kept beside them, nor the statuses it does not count), and
+# the pension or medical insurance, resident or employee.
+_COVERAGE = f"""
 WITH poor AS (
     SELECT DISTINCT s.person_id, substr(p.hukou_region, 1, 6) AS county
     FROM registry_status_period s JOIN registry_person p ON p.id = s.person_id
     WHERE p.hukou_region LIKE %s AND (p.death_date IS NULL OR p.death_date > %s)
       AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
+      AND s.status IN ({_codes(POOR_STATUSES)})
 ),
 insured AS (
     SELECT person_id,
-           max(CASE WHEN scheme IN ('resident_pension', 'employee_pension') THEN 1 ELSE 0 END)
-               AS pension,
-           max(CASE WHEN scheme = 'resident_medical' THEN 1 ELSE 0 END) AS medical
+           max(CASE WHEN scheme IN ({_codes(PENSION_SCHEMES)}) THEN 1 ELSE 0 END) AS pension,
+           max(CASE WHEN scheme IN ({_codes(MEDICAL_SCHEMES)}) THEN 1 ELSE 0 END) AS medical
     FROM registry_enrollment
     WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)
       AND person_id IN (SELECT person_id FROM poor)
