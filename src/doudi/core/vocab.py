@@ -80,6 +80,41 @@ STATUS = Vocabulary(
     },
 )
 
+#: Person marks (人员标识) of a plan's ledger (plan/ledger.py), in the order a cell lists
+#: them: the statuses held in the year (a registered-poor person exit-marked by its end
+#: is marked as such instead, PZH-2018-195/6.2's 专用标识, with whether the plan still
+#: pays a government part for them), then the facts a caseworker follows up.
+PERSON_MARK = Vocabulary(
+    "person_mark",
+    {
+        "registered_poor": (STATUS["registered_poor"], STATUS.en("registered_poor")),
+        "registered_poor_exited_kept": (
+            "建档立卡贫困人口（标注脱贫，仍享受政策）",
+            "registered poor, exit-marked, still on policy",
+        ),
+        "registered_poor_exited": (
+            "建档立卡贫困人口（标注脱贫）",
+            "registered poor, exit-marked",
+        ),
+        **{
+            code: (STATUS[code], STATUS.en(code))
+            for code in (
+                "dibao",
+                "tekun",
+                "severe_disability",
+                "low_income_family",
+                "demobilized_14",
+                "other_assistance",
+            )
+        },
+        "aged_60_plus": ("60周岁以上", "aged 60 or over"),
+        "student": (STATUS["student"], STATUS.en("student")),
+        "unable_to_work": (STATUS["unable_to_work"], STATUS.en("unable_to_work")),
+        "insured_elsewhere": ("异地参保", "insured elsewhere"),
+        "deceased": ("已死亡", "deceased"),
+    },
+)
+
 #: The departments that send rosters or pay (部门).
 DEPARTMENT = Vocabulary(
     "department",
@@ -216,6 +251,7 @@ ROLE = Vocabulary(
 #: Every vocabulary, for the test that each code has both labels.
 ALL = (
     STATUS,
+    PERSON_MARK,
     DEPARTMENT,
     SCHEME,
     PAYER,

@@ -19,6 +19,16 @@ Readings (where the task can be read two ways, what this module does):
   documents' resident-pension targets are the four others. A registered-poor period
   counts even if exit-marked: whether it still makes the person a target is the
   plan's decision, shown by the amounts.
+- **Person marks (人员标识)**: every status of the rules held on some day of the year
+  (the seven, and the in-school and unable-to-work lists, reading 32); a registered-poor
+  person whose periods held in the year all carry an exit mark dated on or before
+  31 December (a mark without a date: from the period's start, as the plan reads it) is
+  marked 标注脱贫 instead (PZH-2018-195/6.2's 专用标识), 仍享受政策 when the version pays a
+  government part for them; 60周岁以上 as the plan reads the pension age: 60 or more on
+  1 January (docs/readings.md 7); 异地参保: an enrollment of any scheme held in the year
+  whose region code's county differs from the hukou county (as the comparison reads it;
+  no region code or no hukou region: nothing to compare); 已死亡 with the date: a death
+  date on or before 31 December.
 - **Statuses, enrollment, tier, death date, region** are read from the registry now,
   with the plan's readings (an enrollment holding on any day of the year, the tier of
   the latest one). The amounts are the version's. :attr:`Ledger.inputs_current` says
@@ -60,6 +70,10 @@ TOP_LEVEL = "统筹地区"
 UNNAMED = "（未填写）"
 BEIJING = timezone(timedelta(hours=8))
 
+#: The age of the mark 60周岁以上 (the resident pension's age, GF-2014-8/8).
+AGED = 60
+MARK_SEPARATOR = "、"
+
 #: Columns holding percentages (Decimal hundredths), shown as Excel percentages.
 PERCENT = frozenset({"share"})
 
@@ -72,6 +86,7 @@ NOTES_TITLE = "说明"
 LABELS = {
     **vocab.FIELD,
     "statuses": "年度内身份",
+    "marks": "人员标识",
     "rp_enrolled": "参加城乡居民养老保险",
     "rp_tier": "缴费档次",
     "gov_paid": "政府代缴合计",
@@ -101,6 +116,11 @@ READINGS_ZH = (
     f"未填写的记为{UNNAMED}。",
     "各付款方金额之和等于政府代缴合计（每一行均已核对）；占比为占政府代缴合计的百分比，"
     "四舍五入保留两位小数。金额单位：元。",
+    "人员标识：本年度任一日持有的各类身份（含在校学生、丧失劳动能力）；建档立卡贫困人口"
+    "在本年度的记录均于12月31日前标注脱贫的，标识为标注脱贫，本版本仍有政府代缴金额的"
+    "标识为“标注脱贫，仍享受政策”（攀人社发〔2018〕195号 六、（二））；1月1日已满60周岁的"
+    "标识60周岁以上；本年度参保地不在户籍县(区)的标识异地参保；12月31日前死亡的标识已死亡"
+    "并注明死亡日期。",
     "个人已缴为本年度已到账的个人缴费（银行代扣回盘及征缴系统缴费明细）；政府代缴入账为"
     "视同实收（个人部分足额到账后）或事后补助（本人已自行全额缴纳），见渝人社发〔2018〕82号。",
 )
@@ -115,7 +135,9 @@ class Ledger:
     """A plan version's ledger, as Arrow tables (money ``decimal128(18, 2)``).
 
     ``people``: ``id_number, name, county_code, county, township, village, statuses``
-    (Chinese, joined with 、; null if none), ``rp_enrolled`` (bool), ``rp_tier``,
+    (Chinese, joined with 、; null if none), ``marks`` (人员标识: vocab.PERSON_MARK's
+    labels in its order, joined with 、, the date after 已死亡; null if none),
+    ``rp_enrolled`` (bool), ``rp_tier``,
     ``death_date``, one ``paid_by_<payer>`` column per government payer of the version
     (0.00 where it pays nothing), ``gov_paid``, ``self_due`` (null without a ``self``
     row), ``self_paid`` (the year's payments recorded, collection/), ``booking`` (视同实收 /
@@ -216,7 +238,12 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
         r[0] for r in lake.sql("SELECT DISTINCT substr(hukou_region, 1, 6) FROM person").fetchall()
     ]
     lake.register("county_map", _county_map(counties))
-    params = {"prefix": prefix, "first": date(year, 1, 1), "last": date(year, 12, 31)}
+    params = {
+        "prefix": prefix,
+        "first": date(year, 1, 1),
+        "last": date(year, 12, 31),
+        "aged_by": date(year - AGED, 1, 1),  # born on or before: AGED on 1 January
+    }
     people = lake.sql(_people_sql(payers), params=params).to_arrow_table()
     lake.register("ledger_people", people)
     region = regions.get(covered)
@@ -296,6 +323,23 @@ def _people_sql(payers: tuple[str, ...]) -> str:
         JOIN labels l ON l.status = s.status
         GROUP BY s.person_id
     ),
+    marked AS (  -- the statuses of the person marks, and whether all registered-poor
+                 -- periods of the year are exit-marked by its end (as plan/inputs reads them)
+        SELECT person_id, {_held_marks()},
+               bool_and(coalesce(exit_marked, false)
+                        AND coalesce(exit_date, valid_from) <= $last)
+                   FILTER (WHERE status = 'registered_poor') AS exited
+        FROM registry_status_period
+        WHERE valid_from <= $last AND (valid_to IS NULL OR valid_to > $first)
+        GROUP BY person_id
+    ),
+    elsewhere AS (  -- 异地参保, as comparison/compare.py reads it, on any day of the year
+        SELECT DISTINCT e.person_id
+        FROM registry_enrollment e JOIN person p ON p.id = e.person_id
+        WHERE e.valid_from <= $last AND (e.valid_to IS NULL OR e.valid_to > $first)
+          AND coalesce(e.region_code, '') <> '' AND coalesce(p.hukou_region, '') <> ''
+          AND substr(e.region_code, 1, 6) <> substr(p.hukou_region, 1, 6)
+    ),
     pension AS (  -- the plan's reading (plan/versions.py INPUTS)
         SELECT person_id, arg_max(contribution_tier, valid_from) AS tier
         FROM registry_enrollment
@@ -325,7 +369,8 @@ def _people_sql(payers: tuple[str, ...]) -> str:
     SELECT p.id_number, p.name, substr(p.hukou_region, 1, 6) AS county_code,
            coalesce(m.county, substr(p.hukou_region, 1, 6)) AS county,
            coalesce(p.township, '') AS township, coalesce(p.village, '') AS village,
-           h.statuses, r.person_id IS NOT NULL AS rp_enrolled, r.tier AS rp_tier,
+           h.statuses, {_marks()} AS marks,
+           r.person_id IS NOT NULL AS rp_enrolled, r.tier AS rp_tier,
            p.death_date,
            {"".join(f"coalesce(c.{_column(p)}, 0) AS {_column(p)}, " for p in payers)}
            coalesce(c.gov_paid, 0)::DECIMAL(18, 2) AS gov_paid, c.self_due,
@@ -335,6 +380,8 @@ def _people_sql(payers: tuple[str, ...]) -> str:
     FROM person p
     LEFT JOIN county_map m ON m.county_code = substr(p.hukou_region, 1, 6)
     LEFT JOIN held h ON h.person_id = p.id
+    LEFT JOIN marked k ON k.person_id = p.id
+    LEFT JOIN elsewhere x ON x.person_id = p.id
     LEFT JOIN pension r ON r.person_id = p.id
     LEFT JOIN paid c ON c.person_id = p.id
     LEFT JOIN payments y ON y.person_id = p.id
@@ -343,6 +390,41 @@ def _people_sql(payers: tuple[str, ...]) -> str:
        OR c.person_id IS NOT NULL
     ORDER BY county_code, township, village, p.id_number
     """
+
+
+def _held_marks() -> str:
+    """``held_<status>``: the status (or list: student, unable to work) of a mark held
+    on some day of the year, one boolean per person."""
+    return ", ".join(
+        f"bool_or(status = {_literal(code)}) AS held_{code}" for code in _status_marks()
+    )
+
+
+def _status_marks() -> list[str]:
+    """The marks that are a status period's status, in the vocabulary's order."""
+    return [code for code in vocab.PERSON_MARK if code in vocab.STATUS]
+
+
+def _marks() -> str:
+    """人员标识 as one expression over the ledger's joins: each mark's label when its
+    condition holds, in vocab.PERSON_MARK's order, joined with 、 (NULL if none)."""
+    exited = "coalesce(k.exited, false)"
+    kept = "coalesce(c.gov_paid, 0) > 0"
+    conditions = {
+        **{code: f"k.held_{code}" for code in _status_marks()},
+        "registered_poor": f"k.held_registered_poor AND NOT {exited}",
+        "registered_poor_exited_kept": f"k.held_registered_poor AND {exited} AND {kept}",
+        "registered_poor_exited": f"k.held_registered_poor AND {exited} AND NOT {kept}",
+        "aged_60_plus": "p.birth_date <= $aged_by",
+        "insured_elsewhere": "x.person_id IS NOT NULL",
+        "deceased": "p.death_date <= $last",
+    }
+    labels = {code: _literal(vocab.PERSON_MARK[code]) for code in vocab.PERSON_MARK}
+    labels["deceased"] += " || '（' || CAST(p.death_date AS VARCHAR) || '）'"
+    cases = ", ".join(
+        f"CASE WHEN {conditions[code]} THEN {labels[code]} END" for code in vocab.PERSON_MARK
+    )
+    return f"nullif(concat_ws({_literal(MARK_SEPARATOR)}, {cases}), '')"
 
 
 def _sums(payers: tuple[str, ...]) -> str:
