@@ -143,8 +143,9 @@ SCHEME = Vocabulary(
     },
 )
 
-#: Who pays a part of a contribution (付款方), in the order ledgers list them; ``self``
-#: is what the person still owes.
+#: Who pays a part of a contribution or a benefit (付款方), in the order ledgers list
+#: them; ``self`` is what the person still owes. ``finance`` pays the resident-medical
+#: subsidy and ``unemployment_fund`` Jiangxi's allowances (engine/results.py ``funding``).
 PAYER = Vocabulary(
     "payer",
     {
@@ -155,6 +156,8 @@ PAYER = Vocabulary(
         "civil_affairs": ("民政部门（市级社保相关资金及区县财力）", "civil affairs"),
         "poverty_office": ("扶贫部门（市级扶贫资金及区县财力）", "poverty alleviation office"),
         "disabled_federation": ("残联（示例付款方）", "disabled persons' federation (example)"),
+        "finance": ("财政", "finance"),
+        "unemployment_fund": ("失业保险基金", "unemployment insurance fund"),
         "self": ("个人应缴", "owed by the person"),
     },
 )

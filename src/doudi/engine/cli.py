@@ -74,8 +74,17 @@ def evaluate(
     explain: Annotated[
         bool, typer.Option("--explain", help="输出中文说明而不是 JSON / print explanations")
     ] = False,
+    totals: Annotated[
+        bool,
+        typer.Option(
+            "--totals",
+            help="在每人结果之后按险种和付款方合计金额（JSON 中为 totals 对象，"
+            "--explain 时为表格）/ sums by programme and payer after the people",
+        ),
+    ] = False,
 ) -> None:
     """按场景计算每个人的待遇、付款方、条款依据 / evaluate a scenario."""
+    from doudi.engine import totals as summing
     from doudi.engine.scenario import ScenarioError
     from doudi.engine.scenario import evaluate as run
 
@@ -84,6 +93,8 @@ def evaluate(
         result = run(scenario)
     except ScenarioError as exc:
         _fail(exc.problems)
+    if totals:
+        result["totals"] = summing.of(result)
     if not explain:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -98,6 +109,31 @@ def evaluate(
         ):
             if key in person:
                 typer.echo(f"【{title}】{person[key]['explanation']}")
+    if totals:
+        _print_totals(result["totals"])
+
+
+def _print_totals(totals: dict[str, Any]) -> None:
+    """The totals as a table after the explanations, then the clauses of each programme."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from doudi.core import vocab
+    from doudi.engine.totals import ITEMS, rows
+
+    table = Table()
+    table.add_column("险种")
+    table.add_column("项目")
+    table.add_column("付款方", overflow="fold")  # a long payer wraps, never cut
+    table.add_column("金额（元）", justify="right", no_wrap=True)
+    for row in rows(totals):
+        table.add_row(*row)
+    typer.echo(f"\n合计（{totals['people']}人）")
+    Console(highlight=False).print(table)
+    for programme in ITEMS:
+        if programme in totals and totals[programme]["basis"]:
+            basis = "、".join(totals[programme]["basis"])
+            typer.echo(f"{vocab.SCHEME.label(programme)} 依据 {basis}")
 
 
 @app.command()
