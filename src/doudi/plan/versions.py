@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from doudi.core import regions
 from doudi.engine import backend
-from doudi.plan import contributions, inputs, lineage, memory, snapshot
+from doudi.plan import contributions, deadlines, inputs, lineage, memory, snapshot
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
@@ -64,6 +64,10 @@ class PlanResult:
     #: people whose enrollment named a tier not allowed in the year: planned as naming
     #: none (plan.inputs; docs/readings.md 31)
     tiers_ignored: int = 0
+    #: target lists of the year before missing or received after their deadline
+    #: (CQ-2018-82/2.1.1; plan.deadlines), one Chinese line each: the plan is computed all
+    #: the same, but its targets may be incomplete
+    late_lists: tuple[str, ...] = ()
 
     def summary_zh(self, region: str, year: int) -> list[str]:
         head = "已生成" if self.created else "输入未变，沿用"
@@ -74,6 +78,7 @@ class PlanResult:
         ]
         lines += [f"  {payer}：{amount} 元" for payer, amount in sorted(self.by_payer.items())]
         lines += self.tiers_ignored_zh()
+        lines += self.late_lists
         for head, people in self._left_out_by_plan():
             lines.append(head)
             lines += [f"  {p.id_number} {p.name}" for p in people[:20]]
@@ -156,6 +161,7 @@ def run_plan(
         # of the people this plan plans, those whose tier was ignored (plan.inputs)
         ignored = pc.sum(pc.is_in(people.column("row_no"), value_set=read.tiers_ignored))
         tiers_ignored = int(ignored.as_py() or 0)  # a sum of nothing is null
+        late = tuple(deadlines.warnings(con, database, jurisdiction, region, year))
         blob, checksum = snapshot.snapshot(people, statuses)
         found = db.read(
             con,
@@ -165,7 +171,9 @@ def run_plan(
             (jurisdiction, region, year, checksum),
         )
         if found.num_rows:
-            return _result(con, database, found.to_pylist()[0], False, left_out, tiers_ignored)
+            return _result(
+                con, database, found.to_pylist()[0], False, left_out, tiers_ignored, late
+            )
         progress(f"按政策规则计算（{engine}） / evaluating the rules")
         try:
             rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
@@ -214,7 +222,7 @@ def run_plan(
         db.ingest(con, database, "registry_contribution", rows)
         db.fault("plan")
         row = db.read(con, database, "registry_plan_version", "WHERE id = ?", (version_id,))
-        return _result(con, database, row.to_pylist()[0], True, left_out, tiers_ignored)
+        return _result(con, database, row.to_pylist()[0], True, left_out, tiers_ignored, late)
 
 
 def _refuse_overlap(
@@ -371,6 +379,7 @@ def _result(
     created: bool,
     left_out: tuple[LeftOut, ...],
     tiers_ignored: int,
+    late_lists: tuple[str, ...],
 ) -> PlanResult:
     rows = db.read(
         con, database, "registry_contribution", "WHERE plan_version_id = ?", (version["id"],)
@@ -393,4 +402,5 @@ def _result(
         by_payer=by_payer,
         left_out=left_out,
         tiers_ignored=tiers_ignored,
+        late_lists=late_lists,
     )

@@ -198,6 +198,8 @@ def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         # people whose stored tier is off the year's list (docs/readings.md 31)
         "tiers_ignored": result.tiers_ignored,
         "tiers_ignored_summary": result.tiers_ignored_zh(),
+        # target lists of the year before missing or late (CQ-2018-82/2.1.1)
+        "late_lists_summary": list(result.late_lists),
         "left_out": [
             {"id_number": mask_id(p.id_number), "name": p.name, "plan": p.plan}
             for p in result.left_out
