@@ -281,3 +281,20 @@ def test_a_disability_row_of_grade_three_closes_the_severe_disability(registry, 
     assert report.periods_closed == 1
     assert open_people(registry) == set(PEOPLE[1:])
     assert {r["id_number"] for r in registry.read("registry_rejected_row").to_pylist()} == {""}
+
+
+def test_a_broken_line_holds_only_the_person_of_its_id_column(county, tmp_path):
+    """A refused line naming someone else's number in another cell (a household head's,
+    a guardian's) does not keep that person's period open: only the ID column counts
+    (reading 30). The list leaves PEOPLE[6] out; their number stands in a broken line
+    whose own ID cell is empty, so they are closed."""
+    june = tmp_path / "june.csv"
+    lines = [
+        "公民身份号码,姓名",
+        *(f"{i},人" for i in PEOPLE if i != PEOPLE[6]),
+        f',"张小,{PEOPLE[6]}',  # quotes do not pair up; the ID cell is empty
+    ]
+    june.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_roster(county, june, "poverty", JUNE)
+    assert report.periods_closed == 1
+    assert open_people(county) == set(PEOPLE) - {PEOPLE[6]}

@@ -43,6 +43,9 @@ class RawFile:
     cells: pa.Table  # columns c0 … c{n-1}, one per header cell
     row_numbers: pa.Array  # int32, the file row of each cell row
     extra: pa.Table  # rejected records found while reading (REJECTED_SCHEMA)
+    #: a CSV's cell delimiter ("" for a workbook): a refused line is split again by it to
+    #: find its ID-number cell (rosters.held)
+    delimiter: str = ""
 
 
 #: The stream an encrypted Office Open XML file keeps its workbook in, as the OLE
@@ -172,7 +175,7 @@ def _read_csv(data: bytes) -> RawFile:
 
     if offset >= len(body):  # nothing after the header (pyarrow calls that an error)
         cells = pa.table({n: pa.array([], pa.string()) for n in names})
-        return RawFile(encoding, header_row, headers, cells, arange(0, 0), no_rejects())
+        return RawFile(encoding, header_row, headers, cells, arange(0, 0), no_rejects(), delimiter)
     try:
         cells = read(threads=True)
         if bad and any(number is None for number, _ in bad):
@@ -183,11 +186,17 @@ def _read_csv(data: bytes) -> RawFile:
         raise FileError(_malformed_zh(str(exc)), f"malformed CSV after the header: {exc}") from exc
     if not bad:
         return RawFile(
-            encoding, header_row, headers, cells, arange(header_row + 1, cells.num_rows), broken
+            encoding,
+            header_row,
+            headers,
+            cells,
+            arange(header_row + 1, cells.num_rows),
+            broken,
+            delimiter,
         )
     raw = _splice_malformed(encoding, header_row, headers, cells, bad, delimiter)
     extra = pa.concat_tables([raw.extra, broken]).sort_by([("row_number", "ascending")])
-    return RawFile(encoding, header_row, headers, raw.cells, raw.row_numbers, extra)
+    return RawFile(encoding, header_row, headers, raw.cells, raw.row_numbers, extra, delimiter)
 
 
 def _splice_malformed(

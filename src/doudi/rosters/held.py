@@ -9,9 +9,9 @@ person for certain keeps their periods as they were: the snapshot neither confir
 closes them (docs/readings.md 30).
 
 "For certain" means a valid ID number (check character, birth date and province all
-right): read from the ID-number cell when it is valid, or, for a line that could not be
-split into cells (codes ``columns`` and ``quotes``), the one valid ID number among the
-ID-shaped runs of its text. A row refused because the person does not qualify
+right): read from the ID-number cell when it is valid, also for a line that could not
+be taken as cells (codes ``columns`` and ``quotes``): split again by the delimiter, its
+cell at the ID column. A row refused because the person does not qualify
 (``not_severe``: a disability of grade 三级 or 四级; ``not_qualifying``: a veteran
 employed or in the employee medical insurance) names nobody here: the department says
 the person is not in the group, and the snapshot closes them as before.
@@ -19,7 +19,6 @@ the person is not in the group, and the snapshot closes them as before.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pyarrow as pa
@@ -35,9 +34,6 @@ HELD_SCHEMA = pa.schema(
         pa.field("id_number", pa.string(), nullable=False),
     ]
 )
-
-#: An ID number's shape inside a line of text: 18 or 15 characters not inside a longer run.
-_ID_SHAPED = re.compile(r"(?<![0-9Xx])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
 
 
 def none() -> pa.Table:
@@ -69,36 +65,35 @@ def from_cells(con: Any, validated: str, found: pa.Table) -> pa.Table:
         con.unregister("held_found")
 
 
-def from_lines(extra: pa.Table) -> pa.Table:
-    """The lines refused before they could be split into cells (``extra``: the reading's
-    rejected records, their ``value`` the line's text) that hold exactly one valid ID
-    number. Runs in Python per refused line, which a well-formed file does not have."""
+def from_lines(extra: pa.Table, delimiter: str, id_position: int) -> pa.Table:
+    """The lines refused before they could be taken as cells (``extra``: the reading's
+    rejected records, their ``value`` the line's text) whose ID-number cell — the line
+    split by ``delimiter``, the cell at the ID column's ``id_position`` — holds a valid
+    ID number. Only that cell: a line may carry other people's numbers (a household
+    head's, a guardian's) in columns the import does not read, and holding one of them
+    would keep a period open that the list ended. Where an unquoted delimiter shifted
+    the cells, the cell is not an ID number and nobody is held. Runs in Python per
+    refused line, which a well-formed file does not have."""
     from doudi.rosters.validation import check_id_numbers  # validation imports this module
 
+    if not delimiter or extra.num_rows == 0:
+        return none()
     rows: list[int] = []
-    candidates: list[list[str]] = []
+    cells: list[str] = []
     for record in extra.select(["row_number", "value"]).to_pylist():
-        shaped = sorted(set(_ID_SHAPED.findall(record["value"] or "")))
-        if shaped:
+        split = (record["value"] or "").split(delimiter)
+        if id_position < len(split):
             rows.append(record["row_number"])
-            candidates.append(shaped)
+            cells.append(split[id_position].strip().strip('"').strip())
     if not rows:
         return none()
-    flat = [c for cs in candidates for c in cs]
-    checked = check_id_numbers(flat)
-    valid = checked.column("id_number").to_pylist()
-    codes = checked.column("code").to_pylist()
-    at = 0
-    named_rows: list[int] = []
-    ids: list[str] = []
-    for row, cs in zip(rows, candidates, strict=True):
-        found = {valid[at + i] for i in range(len(cs)) if codes[at + i] is None}
-        at += len(cs)
-        if len(found) == 1:
-            named_rows.append(row)
-            ids.append(found.pop())
+    checked = check_id_numbers(cells)
+    valid = pc.is_null(checked.column("code"))
     return pa.table(
-        {"row_number": pa.array(named_rows, pa.int32()), "id_number": pa.array(ids)},
+        {
+            "row_number": pa.array(rows, pa.int32()).filter(valid),
+            "id_number": checked.column("id_number").filter(valid),
+        },
         schema=HELD_SCHEMA,
     )
 

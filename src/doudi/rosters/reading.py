@@ -138,7 +138,9 @@ def read_roster(path: Path, source: str) -> RosterRead:
     )
     if extra.num_rows:
         rejected = pa.concat_tables([rejected, extra]).sort_by([("row_number", "ascending")])
-        names = held_rows.combined(names, held_rows.from_lines(extra))
+        names = held_rows.combined(
+            names, held_rows.from_lines(extra, raw.delimiter, positions["id_number"])
+        )
     return RosterRead(
         source=spec,
         path=path,
