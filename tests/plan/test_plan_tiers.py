@@ -98,3 +98,21 @@ def test_the_latest_allowed_tier_counts_when_a_later_one_is_off_the_list(registr
     result = plan.run_plan(registry, "360000", 2018, snapshots=tmp_path / "plans")
     assert planned(registry, result.version_id)[OTHER] == {"self": Decimal("200.00")}
     assert result.tiers_ignored == 2  # 甲's 50 and 乙's later 50
+
+
+def test_the_ledger_shows_the_tier_the_plan_read_not_the_stored_50(registry, tmp_path):
+    """Review finding: the ledger showed 缴费档次 50.00 beside amounts planned at the
+    minimum tier; it shows the plan's reading (no tier) instead."""
+    from doudi.plan.ledger import ledger
+
+    load(registry, tmp_path)
+    result = plan.run_plan(registry, "360000", 2018, snapshots=tmp_path / "plans")
+    people = ledger(registry, result.version_id).people
+    tiers = dict(
+        zip(
+            people.column("id_number").to_pylist(),
+            people.column("rp_tier").to_pylist(),
+            strict=True,
+        )
+    )
+    assert tiers == {POOR: None, OTHER: None}

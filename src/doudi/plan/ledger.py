@@ -30,10 +30,10 @@ Readings (where the task can be read two ways, what this module does):
   no region code or no hukou region: nothing to compare); 已死亡 with the date: a death
   date on or before 31 December.
 - **Statuses, enrollment, tier, death date, region** are read from the registry now,
-  with the plan's readings (an enrollment holding on any day of the year, the tier of
-  the latest one). The amounts are the version's. :attr:`Ledger.inputs_current` says
-  whether the registry still gives the inputs the version was computed from (same
-  SHA-256); if not, the workbook says so.
+  with the plan's readings (an enrollment holding on any day of the year; the tier the
+  plan's inputs read, so a tier off the year's list shows as none). The amounts are
+  the version's. :attr:`Ledger.inputs_current` says whether the registry still gives
+  the inputs the version was computed from (same SHA-256); if not, the workbook says so.
 - **Regions**: county = the first six digits of the hukou region; township and
   village by the names the department lists gave (blank = （未填写）), grouped within
   their county.
@@ -232,6 +232,11 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
     # statuses and enrollments shown are the ones the plan was computed from.
     tables = inputs.engine_inputs(database, jurisdiction, year, covered)
     inputs_current = snapshot.snapshot(*tables)[1] == version["inputs_checksum"]
+    people_in = tables.people
+    lake.register(
+        "plan_tier",
+        pa.table({"person_id": people_in.column("row_no"), "tier": people_in.column("rp_tier")}),
+    )
 
     payers = _payers(lake)
     counties = [
@@ -370,7 +375,10 @@ def _people_sql(payers: tuple[str, ...]) -> str:
            coalesce(m.county, substr(p.hukou_region, 1, 6)) AS county,
            coalesce(p.township, '') AS township, coalesce(p.village, '') AS village,
            h.statuses, {_marks()} AS marks,
-           r.person_id IS NOT NULL AS rp_enrolled, r.tier AS rp_tier,
+           r.person_id IS NOT NULL AS rp_enrolled,
+           -- the tier the plan read (a tier off the year's list is none, reading 31);
+           -- a person outside the inputs (hukou moved since) the registry's latest
+           CASE WHEN f.person_id IS NULL THEN r.tier ELSE f.tier END AS rp_tier,
            p.death_date,
            {"".join(f"coalesce(c.{_column(p)}, 0) AS {_column(p)}, " for p in payers)}
            coalesce(c.gov_paid, 0)::DECIMAL(18, 2) AS gov_paid, c.self_due,
@@ -383,6 +391,7 @@ def _people_sql(payers: tuple[str, ...]) -> str:
     LEFT JOIN marked k ON k.person_id = p.id
     LEFT JOIN elsewhere x ON x.person_id = p.id
     LEFT JOIN pension r ON r.person_id = p.id
+    LEFT JOIN plan_tier f ON f.person_id = p.id
     LEFT JOIN paid c ON c.person_id = p.id
     LEFT JOIN payments y ON y.person_id = p.id
     LEFT JOIN booked b ON b.person_id = p.id
