@@ -73,7 +73,7 @@ def test_CQ_2018_82_2_1_1_a_2017_dibao_list_imported_after_30_june_2018_is_late(
     load(registry, tmp_path)
     import_dibao(registry, tmp_path, YEAR_END, "2018-07-15 02:00:00")  # 10:00 in Chongqing
     assert late_lists(registry, tmp_path) == [
-        DIBAO_DUE + "登记库中最新的 2017 年名单于 2018-07-15 导入（逾期）"
+        DIBAO_DUE + "登记库中的 2017 年名单最早于 2018-07-15 导入（逾期）"
     ]
 
 
@@ -82,7 +82,7 @@ def test_CQ_2018_82_2_1_1_the_deadline_is_a_day_in_beijing_time(registry, tmp_pa
     load(registry, tmp_path)
     import_dibao(registry, tmp_path, YEAR_END, "2018-06-30 20:00:00")
     assert late_lists(registry, tmp_path) == [
-        DIBAO_DUE + "登记库中最新的 2017 年名单于 2018-07-01 导入（逾期）"
+        DIBAO_DUE + "登记库中的 2017 年名单最早于 2018-07-01 导入（逾期）"
     ]
 
 
@@ -127,3 +127,23 @@ def test_a_jiangxi_plan_has_no_chongqing_list_deadline(registry, tmp_path):
     path = write(tmp_path / "poverty.csv", [head, f"{poor},甲,2016-06-01"])
     import_roster(registry, path, "poverty", date(2018, 3, 31))
     assert late_lists(registry, tmp_path, "360000") == []
+
+
+def test_CQ_2018_82_2_1_1_a_later_update_of_a_list_received_in_time_is_not_late(registry, tmp_path):
+    """The 2017 dibao list came on 1 June 2018; an update as of 31 December 2017 came on
+    15 July. The list was provided before the deadline: no warning (review finding)."""
+    load(registry, tmp_path)
+    import_dibao(registry, tmp_path, date(2017, 6, 30), "2018-06-01 02:00:00")
+    path = write(
+        tmp_path / "dibao-update.csv", ["公民身份号码,姓名,纳入时间", f"{DIBAO},乙,2016-06-01"]
+    )
+    import_roster(registry, path, "dibao", YEAR_END)
+    stamp = "2018-07-15 02:00:00" if registry.dialect == "sqlite" else "2018-07-15 02:00:00+00"
+    with registry.transaction() as con:
+        db.execute(
+            con,
+            f"UPDATE registry_import_batch SET imported_at = '{stamp}' "
+            "WHERE id = (SELECT max(id) FROM registry_import_batch WHERE source = ?)",
+            ("dibao",),
+        )
+    assert late_lists(registry, tmp_path) == []

@@ -11,8 +11,9 @@ The deadline and the statuses whose lists are meant are the jurisdiction's param
 (``resident_pension.target_list_due``, ``resident_pension.target_list_statuses``): a
 jurisdiction without them (every one but Chongqing) gets no warning. A list is "received"
 when an import batch of its source, dated (as of) in Y-1 and covering a county of the
-plan's region, was imported; the latest such batch counts, by its import day in Beijing
-time — a list imported on the deadline day is in time (于……前 includes the day).
+plan's region, was imported; the first such import counts, by its day in Beijing time —
+a list imported on the deadline day is in time (于……前 includes the day), and a later
+list of the same year is an update (dynamic management), not a late delivery.
 """
 
 from __future__ import annotations
@@ -34,14 +35,14 @@ def warnings(
     con: Any, database: db.Database, jurisdiction: str, region: str, year: int
 ) -> list[str]:
     """One Chinese line per target list of ``year`` - 1 the region's agency did not
-    receive by the deadline (missing, or its latest batch imported after it)."""
+    receive by the deadline (missing, or its first batch imported after it)."""
     params = Params(jurisdiction, year)
     due = params.value("resident_pension.target_list_due")
     statuses = params.value("resident_pension.target_list_statuses")
     if due is None or statuses is None:
         return []
     lists = [s for s in SOURCES.values() if s.kind == "status" and s.status in statuses.value]
-    latest = _latest_batches(con, database, lists, region, year - 1)
+    first = _first_imports(con, database, lists, region, year - 1)
     cited = due.basis or "示例参数，需按本地政策配置"
     lines = []
     for source in sorted(lists, key=lambda s: (s.department, s.name)):
@@ -49,18 +50,18 @@ def warnings(
             f"{vocab.DEPARTMENT[source.department]} {source.label}：{year - 1} 年名单应于 "
             f"{_zh_date(due.value)}前报送（{cited}），登记库中"
         )
-        imported = latest.get(source.name)
+        imported = first.get(source.name)
         if imported is None:
             lines.append(f"{head}未导入 {year - 1} 年名单")
         elif imported > due.value:
-            lines.append(f"{head}最新的 {year - 1} 年名单于 {imported.isoformat()} 导入（逾期）")
+            lines.append(f"{head}的 {year - 1} 年名单最早于 {imported.isoformat()} 导入（逾期）")
     return lines
 
 
-def _latest_batches(
+def _first_imports(
     con: Any, database: db.Database, lists: list[Source], region: str, list_year: int
 ) -> dict[str, date]:
-    """Per source, the import day (Beijing time) of its latest batch as of ``list_year``
+    """Per source, the first import day (Beijing time) of a batch as of ``list_year``
     that covers a county of ``region`` (any mode: an addendum is a list received too)."""
     if not lists:
         return {}
@@ -84,14 +85,14 @@ def _latest_batches(
         columns=["batch_id"],
     )
     in_region = set(scope.column("batch_id").to_pylist())
-    latest: dict[str, tuple[date, int, date]] = {}
+    first: dict[str, date] = {}
     for b in batches:
         if b["id"] not in in_region:
             continue
-        key = (b["as_of"], b["id"], b["imported_at"].astimezone(CHINA).date())
-        if b["source"] not in latest or key > latest[b["source"]]:
-            latest[b["source"]] = key
-    return {source: key[2] for source, key in latest.items()}
+        day = b["imported_at"].astimezone(CHINA).date()
+        if b["source"] not in first or day < first[b["source"]]:
+            first[b["source"]] = day
+    return first
 
 
 def _zh_date(day: date) -> str:
