@@ -116,3 +116,27 @@ def test_the_ledger_shows_the_tier_the_plan_read_not_the_stored_50(registry, tmp
         )
     )
     assert tiers == {POOR: None, OTHER: None}
+
+
+def test_an_off_list_tier_since_replaced_by_an_allowed_one_is_not_counted(registry, tmp_path):
+    """乙's 50 held until 31 March 2018, then 200 from 1 April: the plan reads 200 as it
+    would have anyway, so only 甲's 50 is reported as ignored (review finding: both were)."""
+    load(registry, tmp_path)
+    with registry.transaction() as con:
+        person = db.scalar(con, "SELECT id FROM registry_person WHERE id_number = ?", (OTHER,))
+        batch = db.scalar(con, "SELECT max(id) FROM registry_import_batch")
+        db.execute(
+            con,
+            "UPDATE registry_enrollment SET valid_to = ? WHERE person_id = ?",
+            (date(2018, 4, 1), person),
+        )
+        db.execute(
+            con,
+            "INSERT INTO registry_enrollment (person_id, scheme, region_code, valid_from,"
+            " valid_to, contribution_tier, receiving, batch_id)"
+            " VALUES (?, 'resident_pension', '360102', ?, NULL, 200, ?, ?)",
+            (person, date(2018, 4, 1), False, batch),
+        )
+    result = plan.run_plan(registry, "360000", 2018, snapshots=tmp_path / "plans")
+    assert planned(registry, result.version_id)[OTHER] == {"self": Decimal("200.00")}
+    assert result.tiers_ignored == 1  # 甲's only

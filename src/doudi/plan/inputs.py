@@ -238,16 +238,33 @@ def _enrollment_facts(
         listed = pc.is_in(tier, value_set=pa.array(allowed, db.MONEY))
         unlisted = named & ~_numpy(pc.fill_null(listed, True), bool)
         named &= ~unlisted
-    ignored = np.zeros(n, bool)
-    ignored[at[unlisted]] = True
-    facts["rp_tier_ignored"] = pa.array(ignored)
+    start = _numpy(e.column("valid_from").cast(pa.int32()), np.int32)
+    facts["rp_tier_ignored"] = pa.array(_ignored(n, at, start, named, unlisted))
     facts["rp_tier"] = _latest_tier(
-        n,
-        at[named],
-        _numpy(e.column("valid_from").cast(pa.int32()), np.int32)[named],
-        contributions.decimal_values(tier)[named],
+        n, at[named], start[named], contributions.decimal_values(tier)[named]
     )
     return facts
+
+
+def _ignored(
+    n: int, at: np.ndarray, start: np.ndarray, named: np.ndarray, unlisted: np.ndarray
+) -> np.ndarray:
+    """Per person, whether an off-list tier was the one the plan would otherwise have
+    read: an unlisted enrollment starting after every allowed one (or with no allowed
+    one). An off-list tier the person has since replaced by an allowed one changed
+    nothing and is not counted. Only the few people with an unlisted row are looked at."""
+    ignored = np.zeros(n, bool)
+    if not unlisted.any():
+        return ignored
+    concerned = np.zeros(n, bool)
+    concerned[at[unlisted]] = True
+    lowest = np.iinfo(np.int32).min
+    last_unlisted = np.full(n, lowest, np.int32)
+    np.maximum.at(last_unlisted, at[unlisted], start[unlisted])
+    allowed_rows = named & concerned[at]
+    last_allowed = np.full(n, lowest, np.int32)
+    np.maximum.at(last_allowed, at[allowed_rows], start[allowed_rows])
+    return concerned & (last_unlisted > last_allowed)
 
 
 def _latest_tier(n: int, person: np.ndarray, start: np.ndarray, tier: np.ndarray) -> pa.Array:
