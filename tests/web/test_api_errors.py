@@ -77,7 +77,7 @@ def test_a_server_error_says_error_500_without_the_traceback(site, monkeypatch):
     _, auth = api("city")
     response = Client(raise_request_exception=False).get("/api/statistics", **auth)
     body = refusal(response, 500)
-    assert body["error"].startswith("服务器处理此请求时出错，数据未被更改")
+    assert body["error"].startswith("服务器处理此请求时出错，操作可能未完成")
     assert "a bug" not in body["error"] and "Traceback" not in body["error"]
 
 

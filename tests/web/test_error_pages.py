@@ -35,7 +35,7 @@ def test_a_server_error_is_a_chinese_page_without_the_traceback(_web_db):  # noq
     response = server_error(RequestFactory().get("/"))
     page = response.content.decode("utf-8")
     assert response.status_code == 500
-    assert "系统错误" in page and "数据未被更改" in page and "Traceback" not in page
+    assert "系统错误" in page and "操作可能未完成" in page and "Traceback" not in page
 
 
 def test_a_bad_request_is_chinese(_web_db):  # noqa: F811

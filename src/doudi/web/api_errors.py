@@ -55,7 +55,8 @@ ANSWERS = {
     404: "接口地址不存在",
     405: "此接口地址不支持该请求方法",
     413: "请求内容过大",
-    500: "服务器处理此请求时出错，数据未被更改。请稍后重试；如仍出错，请联系系统管理员",
+    # not "nothing changed": a job may already have been submitted, or a write committed
+    500: "服务器处理此请求时出错，操作可能未完成，请核对后重试；仍出错请联系系统管理员",
 }
 
 
