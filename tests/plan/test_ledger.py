@@ -19,6 +19,7 @@ import pytest
 from conftest import make_id
 from doudi.plan import ledger
 from doudi.plan import versions as plan
+from doudi.plan.ledger_workbook import ledger_workbook
 from doudi.rosters.importing import import_roster
 from doudi.store import db
 
@@ -153,7 +154,7 @@ def test_the_ledger_has_the_versions_exact_amounts_per_person_region_and_payer(r
 def test_the_workbook_has_the_sheets_typed_cells_and_native_charts(registry, tmp_path):
     result = load(registry, tmp_path)
     path = tmp_path / "台账.xlsx"
-    ledger.ledger_workbook(registry, result.version_id, path)
+    ledger_workbook(registry, result.version_id, path)
     reader = fastexcel.read_excel(path)
     assert reader.sheet_names == ["台账", "分区统计", "付款方", "说明"]
     people = reader.load_sheet("台账", eager=True)

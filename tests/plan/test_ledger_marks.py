@@ -16,6 +16,7 @@ import pyarrow.csv as pacsv
 from conftest import make_id
 from doudi.plan import ledger
 from doudi.plan import versions as plan
+from doudi.plan.ledger_workbook import ledger_workbook
 from doudi.rosters.importing import import_roster
 from doudi.store import db
 
@@ -124,7 +125,7 @@ def test_person_marks_pzh_2018_195_6_2_name_each_status_and_fact_of_the_year(reg
 def test_the_workbook_has_the_person_marks_column_after_the_statuses(registry, tmp_path):
     result = load(registry, tmp_path)
     path = tmp_path / "台账.xlsx"
-    ledger.ledger_workbook(registry, result.version_id, path)
+    ledger_workbook(registry, result.version_id, path)
     sheet = fastexcel.read_excel(path).load_sheet("台账", eager=True)
     header = sheet.schema.names
     assert header.index("人员标识") == header.index("年度内身份") + 1

@@ -4,8 +4,8 @@ as a plain number."""
 
 from __future__ import annotations
 
-from doudi.plan import ledger
 from doudi.plan import versions as plan
+from doudi.plan.ledger_workbook import ledger_workbook
 from support import cells, load_plan_people, read_typed
 
 
@@ -16,7 +16,7 @@ def test_the_payers_shares_are_percentages_CQ_2018_82_2_1_1(registry, tmp_path):
     load_plan_people(registry, tmp_path)
     version = plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans").version_id
     path = tmp_path / "台账.xlsx"
-    ledger.ledger_workbook(registry, version, path)
+    ledger_workbook(registry, version, path)
     payers = read_typed(path, "付款方")
     assert payers.column_names == ["付款方代码", "付款方", "金额", "占比"]
     assert payers.column("占比").to_pylist() == [0.7083, 0.2917]

@@ -74,7 +74,8 @@ def ledger(
     out: Annotated[Path, typer.Option(help="写出 Excel 工作簿（台账、分区统计、付款方、说明）")],
 ) -> None:
     """导出计划版本的管理台账与统计（含图表） / the ledger and statistics of a plan."""
-    from doudi.plan.ledger import LedgerError, ledger_workbook
+    from doudi.plan.ledger import LedgerError
+    from doudi.plan.ledger_workbook import ledger_workbook
 
     try:
         ledger_workbook(open_registry(), version, out)

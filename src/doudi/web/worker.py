@@ -211,7 +211,7 @@ def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """The ledger workbook of a plan version (plan.ledger), named by the version's own
     region: versions are numbered per region (decision 0010), so the jurisdiction's
     code would give two counties' ledgers the same name."""
-    from doudi.plan.ledger import ledger_workbook
+    from doudi.plan.ledger_workbook import ledger_workbook
 
     p = job.params
     name = f"台账-{p['region']}-{p['year']}-第{p['number']}版.xlsx"
