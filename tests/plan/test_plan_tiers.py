@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from conftest import make_id
 from doudi.plan import versions as plan
@@ -46,6 +47,18 @@ def load(registry: db.Database, tmp_path: Path) -> None:
     with registry.transaction() as con:
         # a literal: the database drivers bind no decimal
         db.execute(con, "UPDATE registry_enrollment SET contribution_tier = 50")
+
+
+def enroll_from(con: Any, person: int, batch: int, start: date, tier: int) -> None:
+    """An open resident-pension enrollment of 乙 from ``start`` at ``tier`` (a literal:
+    the drivers bind no decimal), as an import before the tier check stored it."""
+    db.execute(
+        con,
+        "INSERT INTO registry_enrollment (person_id, scheme, region_code, valid_from,"
+        " valid_to, contribution_tier, receiving, batch_id)"
+        f" VALUES (?, 'resident_pension', '360102', ?, NULL, {int(tier)}, ?, ?)",
+        (person, start, False, batch),
+    )
 
 
 def planned(registry: db.Database, version: int) -> dict[str, dict[str, Decimal]]:
@@ -88,13 +101,7 @@ def test_the_latest_allowed_tier_counts_when_a_later_one_is_off_the_list(registr
             "UPDATE registry_enrollment SET contribution_tier = 200 WHERE person_id = ?",
             (person,),
         )
-        db.execute(
-            con,
-            "INSERT INTO registry_enrollment (person_id, scheme, region_code, valid_from,"
-            " valid_to, contribution_tier, receiving, batch_id)"
-            " VALUES (?, 'resident_pension', '360102', ?, NULL, 50, ?, ?)",
-            (person, date(2018, 7, 1), False, batch),
-        )
+        enroll_from(con, person, batch, date(2018, 7, 1), 50)
     result = plan.run_plan(registry, "360000", 2018, snapshots=tmp_path / "plans")
     assert planned(registry, result.version_id)[OTHER] == {"self": Decimal("200.00")}
     assert result.tiers_ignored == 2  # 甲's 50 and 乙's later 50
@@ -130,13 +137,7 @@ def test_an_off_list_tier_since_replaced_by_an_allowed_one_is_not_counted(regist
             "UPDATE registry_enrollment SET valid_to = ? WHERE person_id = ?",
             (date(2018, 4, 1), person),
         )
-        db.execute(
-            con,
-            "INSERT INTO registry_enrollment (person_id, scheme, region_code, valid_from,"
-            " valid_to, contribution_tier, receiving, batch_id)"
-            " VALUES (?, 'resident_pension', '360102', ?, NULL, 200, ?, ?)",
-            (person, date(2018, 4, 1), False, batch),
-        )
+        enroll_from(con, person, batch, date(2018, 4, 1), 200)
     result = plan.run_plan(registry, "360000", 2018, snapshots=tmp_path / "plans")
     assert planned(registry, result.version_id)[OTHER] == {"self": Decimal("200.00")}
     assert result.tiers_ignored == 1  # 甲's only
