@@ -14,7 +14,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import xlsxwriter
 from hypothesis import strategies as st
@@ -90,6 +92,10 @@ AMOUNTS = [
 CHINESE_NAMES = ["张三", "李四", "王秀英", "欧阳明", "阿依古丽·买买提"]
 
 
+#: Numbers the files examples write, so no two share a name.
+_SERIAL = itertools.count()
+
+
 @dataclass(frozen=True)
 class Table:
     """A file as text cells: a header and its rows."""
@@ -114,6 +120,13 @@ class HostileFile:
     def utf16(self) -> bool:
         """Whether the bytes start as Excel's "Unicode text" (a UTF-16 byte-order mark)."""
         return self.data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+    def written_in(self, folder: Path) -> Path:
+        """The file written in ``folder`` under a name of its own: hypothesis runs many
+        examples in one test's temporary folder."""
+        path = folder / f"{next(_SERIAL)}-{self.name}"
+        path.write_bytes(self.data)
+        return path
 
     def __repr__(self) -> str:  # hypothesis prints this for a falsifying example
         return f"HostileFile(name={self.name!r}, how={self.how!r}, data={self.data!r})"

@@ -6,7 +6,6 @@ and the bank's processing, never in another year."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -197,7 +196,6 @@ def hostile_return(request: Request, recipe: Recipe) -> HostileFile:
     return HostileFile("HP.txt", data, (repr(recipe), f"encoding={encoding}"))
 
 
-_SERIAL = itertools.count()
 #: Issue #19 §7's finds, kept: a processing day of 2100 (the failed lines were recorded
 #: as paid in 2100) and one before the request; a return saved as UTF-16.
 PROCESSED_IN_2100 = Recipe((("processed", 0, 4, "21000710"),), False, "\r\n", "gbk", 1.0)
@@ -219,8 +217,7 @@ def test_a_hostile_bank_return_is_refused_in_chinese_or_booked_in_its_dates(
     tmp_path,
 ) -> None:
     hostile = hostile_return(request_file, recipe)
-    path = tmp_path / f"{next(_SERIAL)}-{hostile.name}"
-    path.write_bytes(hostile.data)
+    path = hostile.written_in(tmp_path)
     outcome = doudi("bank-return", str(path), *options(dry_run))
     judge(outcome, hostile, dry_run=dry_run, utf16=hostile.utf16)
     # CQ-2018-82/2.1.1 从到款的当月……作视同实收处理: money arrives between the request and

@@ -5,7 +5,6 @@ with row, column and a Chinese reason."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 import pytest
@@ -46,7 +45,6 @@ BILLS = Table(
         "县域内": ["县域内就医"],
     },
 )
-_SERIAL = itertools.count()
 
 
 @pytest.fixture
@@ -89,8 +87,7 @@ def test_hostile_bills_are_refused_in_chinese_or_imported(
     doudi: Callable[..., Outcome],  # noqa: F811
     tmp_path,
 ) -> None:
-    path = tmp_path / f"{next(_SERIAL)}-{hostile.name}"
-    path.write_bytes(hostile.data)
+    path = hostile.written_in(tmp_path)
     outcome = doudi("bills", str(path), *options(dry_run, "--jurisdiction", jurisdiction))
     # a UTF-16 file is named as such, unless the jurisdiction is refused first
     utf16 = hostile.utf16 and jurisdiction in ("360000", "500000")

@@ -5,7 +5,6 @@ column and a Chinese reason."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 import pytest
@@ -44,7 +43,6 @@ PAYMENTS = Table(
     },
     aliases={c.label: list(c.aliases) for c in SOURCE.columns},
 )
-_SERIAL = itertools.count()
 
 
 @pytest.fixture
@@ -89,8 +87,7 @@ def test_hostile_payments_are_refused_in_chinese_or_recorded(
     doudi: Callable[..., Outcome],  # noqa: F811
     tmp_path,
 ) -> None:
-    path = tmp_path / f"{next(_SERIAL)}-{hostile.name}"
-    path.write_bytes(hostile.data)
+    path = hostile.written_in(tmp_path)
     outcome = doudi("payments", str(path), *options(dry_run, "--year", year))
     # a UTF-16 file is named as such, unless the year is refused first
     utf16 = hostile.utf16 and year in ("2017", "2018")

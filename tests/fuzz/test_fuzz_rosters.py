@@ -4,7 +4,6 @@ changes no registry table; rejected rows with row, column and a Chinese reason."
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 import pytest
@@ -82,7 +81,6 @@ def roster_files(draw: st.DrawFn) -> tuple[str, HostileFile]:
 
 
 AS_OF = st.sampled_from(["2018-03-31", "2018-06-30", "2017-12-31", "1900-01-01", "2100-01-01"])
-_SERIAL = itertools.count()
 
 
 #: Issue #19 §7's find, kept: a rejected cell holding NUL is stored with the rejected
@@ -112,8 +110,7 @@ def test_a_hostile_roster_is_refused_in_chinese_or_imported(
     tmp_path,
 ) -> None:
     source, hostile = drawn
-    path = tmp_path / f"{next(_SERIAL)}-{hostile.name}"
-    path.write_bytes(hostile.data)
+    path = hostile.written_in(tmp_path)
     outcome = doudi("import", str(path), *options(dry_run, "--source", source, "--as-of", as_of))
     # a UTF-16 file is named as such, unless its date is refused first
     utf16 = hostile.utf16 and as_of.startswith(("2017", "2018"))
