@@ -55,6 +55,46 @@ def test_JX_2017_58_2_1_2_listed_categories_fully_subsidised():
     ]
 
 
+def test_JX_2017_58_2_1_2_levels_split_the_subsidy_by_local_config_weights():
+    """各级财政具体分担标准按照赣财社〔2017〕29号执行: a document we do not have, so the
+    split between province, city and county is local config, and the result says so."""
+    p = person(make_id("360102", "19800101"), statuses=[status("dibao", "2015-01-01")])
+    r = rm(one("360000", 2018, p))
+    # 220.00 = 22000 fen in weights 1:1:1: 7333 fen each, the 1 fen left over to the
+    # payer listed first → 73.34 + 73.33 + 73.33 = 220.00
+    assert r["funding"] == {"province": "73.34", "city": "73.33", "county": "73.33"}
+    flagged = {f["parameter"] for f in r["local_config"]}
+    assert "resident_medical.payer_weights" in flagged
+
+
+def test_JX_2017_58_2_1_2_split_follows_overridden_weights_exactly():
+    p = person(make_id("360102", "19800101"), statuses=[status("dibao", "2015-01-01")])
+    weights = {"province": 2, "county": 1}
+    r = rm(one("360000", 2018, p, **{"resident_medical.payer_weights": weights}))
+    # 22000 fen × 2/3 = 14666.67 → 14666, × 1/3 = 7333.33 → 7333; 1 fen left goes to the
+    # larger remainder (province's 0.67) → 146.67 + 73.33 = 220.00
+    assert r["funding"] == {"province": "146.67", "county": "73.33"}
+
+
+def test_HE_2018_3_2_2_1_finance_pays_the_subsidy_as_the_document_says():
+    """由财政给予全额资助 / 财政按…60%予以资助: finance, cited, not local config."""
+    poor = person(make_id("130281", "19800101"), statuses=[status("registered_poor", "2015-01-01")])
+    other = person(
+        make_id("130281", "19800101", "004"), statuses=[status("other_assistance", "2015-01-01")]
+    )
+    full, part = (rm(r) for r in run("130200", 2018, [poor, other]))
+    # 100% × 220 = 220.00; 60% × 220 = 132.00, all of it finance's
+    assert full["funding"] == {"finance": "220.00"}
+    assert part["funding"] == {"finance": "132.00"}
+    flagged = {f["parameter"] for f in part["local_config"]}
+    assert "resident_medical.payer_weights" not in flagged
+
+
+def test_NAT_2017_59_2_1_nobody_pays_where_nothing_is_subsidised():
+    p = person(make_id("510104", "19800101"))
+    assert rm(one("510000", 2018, p))["funding"] == {}
+
+
 def test_HE_2018_3_2_2_1_full_for_registered_poor_and_tekun_60_percent_for_others():
     poor = person(make_id("130281", "19800101"), statuses=[status("registered_poor", "2015-01-01")])
     dibao = person(make_id("130281", "19800101", "004"), statuses=[status("dibao", "2015-01-01")])

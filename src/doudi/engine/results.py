@@ -171,7 +171,12 @@ def _medical(row: dict[str, Any], p: Params) -> dict[str, Any]:
         "subsidy_share": _share(row["rm_share"]),
         "subsidy": fmt(row["rm_subsidy"]),
         "self_due": fmt(row["rm_self_due"]),
-        "funding": {"finance": fmt(row["rm_subsidy"])} if row["rm_subsidy"] else {},
+        # the payers' parts of the subsidy; a payer with no part is not shown
+        "funding": {
+            key[len("rm_fund_") :]: fmt(row[key])
+            for key in row
+            if key.startswith("rm_fund_") and row["rm_subsidy"] and row[key]
+        },
         "basis": row["rm_basis"],
         "reasons": _codes(row["rm_reasons"]),
         "local_config": _flags(used),

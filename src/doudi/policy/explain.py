@@ -274,6 +274,13 @@ def medical(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         f"作为{category}由财政资助{share:.0f}%即{yuan_zh(row['rm_subsidy'])}，"
         f"个人缴纳{yuan_zh(row['rm_self_due'])}。"
     )
+    funding = "，".join(
+        f"{vocab.PAYER.label(k[len('rm_fund_') :])}{yuan_zh(v)}"
+        for k, v in row.items()
+        if k.startswith("rm_fund_") and v
+    )
+    if funding and row["rm_subsidy"]:
+        text += f"资助资金由{funding}承担。"
     return text + "\n" + quotes([(cid, "medical")]) + local_config_note(used)
 
 

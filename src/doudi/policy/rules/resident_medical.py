@@ -9,6 +9,11 @@ RULES.md §3.1. The share of the personal contribution that finance pays:
   exited after 2016-08-01) and tekun; 60% for other assistance targets;
 - elsewhere: poor persons (registered poor not exit-marked, dibao, tekun) at
   a share the documents leave to local configuration.
+The subsidy is split between its payers (``rm_fund_<payer>``) by
+``resident_medical.payer_weights``: "finance" where a document names finance
+without its levels (Hebei, Shandong), the levels' shares where it defers them to
+another document (Jiangxi: 赣财社〔2017〕29号, which we do not have) — local config
+wherever the document does not give the split.
 Several statuses give one subsidy: the highest share (no double subsidy).
 Ages are read on 1 January of the year the contribution is for.
 """
@@ -22,7 +27,7 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, to_money
+from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, split_columns, to_money
 from doudi.policy.params import Params
 from doudi.policy.rules.resident_pension import DEATH_CLAUSE, dead_before, unborn
 from doudi.policy.rules.status import Window
@@ -114,6 +119,7 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     with p.section("resident_medical"):
         standard = p.get("resident_medical.personal_contribution")
         cats = CATEGORIES.get(doc, _poor_persons)(t, p)
+        weights = {k: int(v) for k, v in p.get("resident_medical.payer_weights").items()}
     t = t.mutate(
         rm_category=ibis.cases(*[(c, name) for c, name, _ in cats], else_=ibis.null("string"))
     )
@@ -148,6 +154,7 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     t = t.mutate(rm_subsidy=to_money(money(standard).cast(RATIO) * t.rm_share))
     # the dead and the unborn contribute nothing: nothing is due from them either
     due = ibis.ifelse(dead | not_born, money(Decimal(0)), money(standard))
+    t = split_columns(t, "rm_subsidy", weights, "rm_fund_")
     return t.mutate(
         rm_contribution=due,
         rm_self_due=to_money(due - t.rm_subsidy),
