@@ -48,6 +48,7 @@ run: $(STAMP) assets
 		--out $(DEMO)/比对结果.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 1 --out $(DEMO)/台账.xlsx
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 2 --out $(DEMO)/医保资助台账.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(DEMO)/bills.csv --jurisdiction 360000 \
 		--user 演示
 	@echo "=== 重庆代扣流程 / Chongqing's withholding cycle (docs/bank.md): $(CQ)"
@@ -61,12 +62,12 @@ run: $(STAMP) assets
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(CQ)/bills.csv --jurisdiction 500000 \
 		--user 演示 > /dev/null
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi payments $(CQ)/pension_payment.csv --year 2018
-	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 2 --region 500102 --out $(CQ)/bank \
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 3 --region 500102 --out $(CQ)/bank \
 		--on 2018-06-01 --user 演示
 	$(BIN)/doudi bank-simulate $(CQ)/bank/DK_50010220180001.txt --out $(CQ)/bank/HP_1.txt \
 		--processed-on 2018-07-10
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bank-return $(CQ)/bank/HP_1.txt --user 演示
-	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 2 --region 500102 --out $(CQ)/bank \
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 3 --region 500102 --out $(CQ)/bank \
 		--on 2018-09-03 --user 演示
 	$(BIN)/doudi bank-simulate $(CQ)/bank/DK_50010220180002.txt --out $(CQ)/bank/HP_2.txt \
 		--processed-on 2018-09-10

@@ -103,12 +103,13 @@ def test_a_demo_county_plan_is_unchanged(tmp_path: Path) -> None:
         {
             "id_number": [number[p] for p in rows["person_id"].to_pylist()],
             "year": rows["year"],
+            "scheme": rows["scheme"],
             "payer": rows["payer"],
             "amount": rows["amount"],
             "state": rows["state"],
             "basis": rows["basis"],
         }
-    ).sort_by([("id_number", "ascending"), ("payer", "ascending")])
+    ).sort_by([("id_number", "ascending"), ("scheme", "ascending"), ("payer", "ascending")])
     sink = pa.BufferOutputStream()
     pacsv.write_csv(table, sink)
     text = f"inputs_checksum {version['inputs_checksum']}\n" + sink.getvalue().to_pybytes().decode()

@@ -110,10 +110,12 @@ def test_a_plan_job_names_whom_another_regions_plan_pays_for(site):  # noqa: F81
     assert response.status_code == 302 and worker.run_pending() == 1
     job = Job.objects.get(pk=int(response["Location"].split("job=")[1]))
     assert job.state == "done", job.error
-    assert job.result["left_out_summary"] == [
+    pension = job.result["programmes"][0]
+    assert pension["programme"] == "resident_pension"
+    assert pension["left_out_summary"] == [
         "已由 500102 涪陵区 第 1 版计划代缴，本计划不再代缴：1 人"
     ]
-    assert [p["id_number"] for p in job.result["left_out"]] == [
+    assert [p["id_number"] for p in pension["left_out"]] == [
         ID["A"][:4] + "**********" + ID["A"][-4:]
     ]
     page = html(c.get(response["Location"]))
@@ -135,6 +137,6 @@ def test_a_plan_job_says_how_many_stored_tiers_it_ignored(site):  # noqa: F811
     assert response.status_code == 302 and worker.run_pending() == 1
     job = Job.objects.get(pk=int(response["Location"].split("job=")[1]))
     assert job.state == "done", job.error
-    assert job.result["tiers_ignored"] == 1
+    assert job.result["programmes"][0]["tiers_ignored"] == 1
     page = html(c.get(response["Location"]))
     assert "缴费档次不在本年度档次表内、已忽略该档次：1 人" in page

@@ -668,10 +668,15 @@ def test_the_api_imports_plans_and_counts(site):
     ).json()
     worker.run_pending()
     planned = c.get(f"/api/jobs/{queued['id']}", **auth).json()
-    assert planned["state"] == "done" and planned["result"]["gov_paid"] == "240.00"
+    pension, medical = planned["result"]["programmes"]
+    assert planned["state"] == "done" and pension["gov_paid"] == "240.00"
+    assert medical["programme"] == "resident_medical"
     versions = c.get("/api/plans", **auth).json()
-    assert [v["region"] for v in versions] == ["500102"]
-    detail = c.get(f"/api/plans/{versions[0]['id']}", **auth).json()
+    assert sorted((v["region"], v["programme"]) for v in versions) == [
+        ("500102", "resident_medical"),
+        ("500102", "resident_pension"),
+    ]
+    detail = c.get(f"/api/plans/{pension['version']}", **auth).json()
     assert sum(float(t["amount"]) for t in detail["totals"] if t["payer"] != "self") == 240
     c, auth = api("city")
     stats = c.get("/api/statistics", **auth).json()

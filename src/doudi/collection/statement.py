@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.collection.cycle import POST_HOC, BankError, Calendar
+from doudi.collection.cycle import POST_HOC, SCHEME, BankError, Calendar
 from doudi.core import regions, vocab
 from doudi.plan import lineage
 from doudi.policy import jurisdictions
@@ -95,7 +95,10 @@ def cutoff_statement(
     prefix = regions.hukou_prefix(region)
     with database.reading() as con:
         of_year = lineage.of_year(con, database, year)
-    versions = lineage.covering((v for v in of_year if v.jurisdiction == jurisdiction), region)
+    # the pension's versions: the cycle collects and books the pension (decision 0012)
+    versions = lineage.covering(
+        (v for v in of_year if v.jurisdiction == jurisdiction), region, SCHEME
+    )
     lake = duckdb.connect()
     lake.register(
         "booking",

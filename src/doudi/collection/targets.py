@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from doudi.collection.cycle import SCHEME, BankError
+from doudi.core import vocab
 from doudi.store import db
 
 
@@ -20,7 +21,16 @@ def plan_version(con: Any, database: db.Database, version_id: int) -> dict[str, 
     rows = db.read(con, database, "registry_plan_version", "WHERE id = ?", (int(version_id),))
     if not rows.num_rows:
         raise BankError(f"没有编号为 {version_id} 的缴费计划版本 / no such plan version")
-    return dict(rows.to_pylist()[0])
+    version = dict(rows.to_pylist()[0])
+    if version["programme"] != SCHEME:
+        # the cycle withholds and books the pension's own part (CQ-2018-82/2.1.1); a
+        # medical subsidy version has no such cycle (decision 0012)
+        raise BankError(
+            f"计划版本 {version_id} 是{vocab.PROGRAMME.label(version['programme'])}计划，"
+            "银行代扣与视同实收只适用于城乡居民养老保险缴费计划 / "
+            "the withholding cycle is for resident-pension plans only"
+        )
+    return version
 
 
 def open_lake(

@@ -143,6 +143,16 @@ SCHEME = Vocabulary(
     },
 )
 
+#: The yearly computations a plan version is of (decision 0012): each has its own lineage
+#: of versions, handed to finance by the office that runs it.
+PROGRAMME = Vocabulary(
+    "programme",
+    {
+        "resident_pension": ("城乡居民养老保险代缴", "resident pension: government-paid part"),
+        "resident_medical": ("城乡居民医保缴费资助", "resident medical: contribution subsidy"),
+    },
+)
+
 #: Who pays a part of a contribution or a benefit (付款方), in the order ledgers list
 #: them; ``self`` is what the person still owes. ``finance`` pays the resident-medical
 #: subsidy and ``unemployment_fund`` Jiangxi's allowances (engine/results.py ``funding``).
@@ -257,6 +267,7 @@ ALL = (
     PERSON_MARK,
     DEPARTMENT,
     SCHEME,
+    PROGRAMME,
     PAYER,
     HOSPITAL_LEVEL,
     SETTLEMENT_LAYER,

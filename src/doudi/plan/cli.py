@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from doudi.console import open_registry
+from doudi.core import vocab
 
 app = typer.Typer()
 
@@ -19,33 +20,42 @@ def plan(
     region: Annotated[
         str | None, typer.Option(help="只计划该区划（如区县 360102），默认整个统筹地区")
     ] = None,
+    programme: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="只计算该项目：resident_pension（养老保险代缴）、resident_medical"
+            "（医保缴费资助），可重复；默认全部"
+        ),
+    ] = None,
     user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
     engine: Annotated[str, typer.Option(help="计算引擎：duckdb 或 spark")] = "duckdb",
     spark_master: Annotated[
         str, typer.Option("--spark-master", help="Spark 地址，默认本地 local[2]")
     ] = "local[2]",
 ) -> None:
-    """生成年度城乡居民养老保险缴费计划（冻结版本） / the year's contribution plan."""
+    """生成年度计划（养老保险代缴、医保缴费资助，各项目各自冻结版本） / the year's plans."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from doudi.plan.versions import PlanError, run_plan
+    from doudi.plan.programmes import UnknownProgramme
+    from doudi.plan.versions import PlanError, run_plans
     from doudi.policy import jurisdictions
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     try:
         with Progress(*columns, transient=True) as bar:
             task = bar.add_task("准备 / starting", total=None)
-            result = run_plan(
+            result = run_plans(
                 open_registry(),
                 jurisdiction,
                 year,
+                programmes=tuple(programme) if programme else None,
                 actor=user,
                 engine=engine,
                 spark_master=spark_master,
                 progress=lambda stage: bar.update(task, description=stage),
                 region=region,
             )
-    except (jurisdictions.UnknownJurisdiction, PlanError) as exc:
+    except (jurisdictions.UnknownJurisdiction, UnknownProgramme, PlanError) as exc:
         typer.echo(f"无法生成计划，未写入任何数据 / no plan written: {exc}", err=True)
         raise typer.Exit(code=2) from None
     for line in result.summary_zh(region or jurisdiction, year):
@@ -58,13 +68,18 @@ def plan_diff(
     new: Annotated[int, typer.Argument(help="新版本编号")],
 ) -> None:
     """比较两个计划版本：谁的哪一项金额变了 / what changed between two plan versions."""
-    from doudi.plan.versions import diff
+    from doudi.plan.versions import PlanError, diff
 
-    changes = diff(open_registry(), old, new)
+    try:
+        changes = diff(open_registry(), old, new)
+    except PlanError as exc:
+        typer.echo(f"无法比较 / cannot compare: {exc}", err=True)
+        raise typer.Exit(code=2) from None
     typer.echo(f"共 {changes.num_rows} 项变化")
     for r in changes.to_pylist():
         typer.echo(
-            f"  {r['id_number']} {r['name']} {r['payer']}：{r['old_amount']} → {r['new_amount']}"
+            f"  {r['id_number']} {r['name']} {vocab.PAYER.label(r['payer'])}："
+            f"{r['old_amount']} → {r['new_amount']}"
         )
 
 

@@ -1,11 +1,12 @@
 """The plan's contribution rows from the rules' output: one per person and payer.
 
-``rows`` turns the rules' per-person columns (``rp_fund_<payer>`` for each government
-payer, ``rp_self_due`` for what the person still owes, ``rp_basis`` for the clauses)
-into the ``registry_contribution`` rows of a plan: a row for each payer whose part is
-above zero on an eligible person and a ``self`` row for each enrolled person with a
-self-paid part, persons in id order and payers by name, each row's clause list sorted
-and distinct.
+``rows`` turns a programme's per-person columns (``rp_fund_<payer>`` for each
+government payer of the pension, ``rp_self_due`` for what the person still owes,
+``rp_basis`` for the clauses; ``rm_…`` for the medical subsidy: ``plan.programmes``)
+into the ``registry_contribution`` rows of a plan version: a row for each payer whose
+part is above zero on an eligible person and a ``self`` row for each person the
+programme collects a part from, persons in id order and payers by name, each row's
+clause list sorted and distinct.
 
 Why NumPy rather than SQL: at ten million people the statement that did this in
 DuckDB (a UNION ALL per payer, ORDER BY person and payer, the clause lists split and
@@ -19,6 +20,7 @@ on two cores, the same rows.
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -26,40 +28,73 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from doudi.plan.programmes import RESIDENT_PENSION, Programme
 from doudi.store import db
 
-SCHEME = "resident_pension"
 STATE = "planned"
 SELF = "self"
-FUND_PREFIX = "rp_fund_"
 #: A decimal128 value as one NumPy item, its 16 bytes: NumPy gathers and scatters
 #: items three times as fast as rows of two 64-bit words.
 DECIMAL = np.dtype("V16")
 
 
-def rows(out: pa.Table, year: int) -> pa.Table:
-    """One row per person and payer of the plan (``self`` = the person's part).
+def rows(out: pa.Table, year: int, programme: Programme = RESIDENT_PENSION) -> pa.Table:
+    """One row per person and payer of the programme (``self`` = the person's part).
 
     The clause lists are normalised on a second thread while the rows are found, and
     picked for the rows while their other columns are built (Arrow and NumPy let go
     of the GIL): at 10^7 people about a tenth less time on two cores.
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
-        clauses = pool.submit(_clause_lists, out.column("rp_basis").combine_chunks())
-        found = _Found.of(out)
+        clauses = pool.submit(_clause_lists, out.column(programme.basis).combine_chunks())
+        found = _Found.of(out, programme)
         lists, of_row = clauses.result()
         basis = pool.submit(lambda: lists.take(pa.array(of_row[found.source])))
         total = len(found.source)
         table = {
             "person_id": pa.array(found.person_id),
             "year": pa.array(np.full(total, year, np.int16)),
-            "scheme": _constant(SCHEME, total),
+            "scheme": _constant(programme.code, total),
             "payer": pa.array(found.payers, pa.string()).take(pa.array(found.payer_code)),
             "amount": decimal_array(found.amount),
             "state": _constant(STATE, total),
             "basis": basis.result(),
         }
     return pa.table(table)
+
+
+#: The columns that make a version's rows what they are (its id and year aside).
+IDENTITY = ("person_id", "scheme", "payer", "amount", "state", "basis")
+
+
+def checksum(rows: pa.Table) -> str:
+    """SHA-256 of the rows as written (Arrow IPC of ``IDENTITY``): equal rows in the
+    same order give the same checksum. Rows are built in a fixed order and chunking, so
+    equal rows hash alike; a different chunking could only make equal rows look
+    different (a new version), never different rows look equal."""
+    digest = hashlib.sha256()
+    table = rows.select(list(IDENTITY))
+    with pa.ipc.new_stream(_Hashing(digest), table.schema) as writer:
+        writer.write_table(table)
+    return digest.hexdigest()
+
+
+class _Hashing:
+    """A write-only file that feeds a digest (Arrow writes into it, nothing is kept)."""
+
+    def __init__(self, digest: hashlib._Hash) -> None:
+        self._digest = digest
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
 
 
 @dataclass(frozen=True)
@@ -75,17 +110,18 @@ class _Found:
     amount: np.ndarray
 
     @classmethod
-    def of(cls, out: pa.Table) -> _Found:
+    def of(cls, out: pa.Table, programme: Programme) -> _Found:
         n = out.num_rows
         row_no = np.asarray(out.column("row_no").combine_chunks().cast(pa.int64()))
         order = _person_order(row_no)
-        funds = [c[len(FUND_PREFIX) :] for c in out.column_names if c.startswith(FUND_PREFIX)]
+        prefix = programme.fund_prefix
+        funds = [c[len(prefix) :] for c in out.column_names if c.startswith(prefix)]
         payers = sorted([*funds, SELF])
         # persons (in id order) by payers: which rows there are, read row by row
         chosen = np.empty((n, len(payers)), bool)
         values = []
         for code, payer in enumerate(payers):
-            mask, amounts = _payer_part(out, payer)
+            mask, amounts = _payer_part(out, programme, payer)
             chosen[:, code] = mask[order]
             values.append(amounts)
         flat = np.flatnonzero(chosen)
@@ -113,7 +149,7 @@ def _person_order(row_no: np.ndarray) -> np.ndarray:
     return np.argsort(row_no, kind="stable")
 
 
-def _payer_part(out: pa.Table, payer: str) -> tuple[np.ndarray, np.ndarray]:
+def _payer_part(out: pa.Table, programme: Programme, payer: str) -> tuple[np.ndarray, np.ndarray]:
     """Which persons get a row of ``payer``, and every person's amount of it (as
     ``decimal_values``; only the chosen rows' are read)."""
 
@@ -121,12 +157,12 @@ def _payer_part(out: pa.Table, payer: str) -> tuple[np.ndarray, np.ndarray]:
         return pc.fill_null(out.column(name).combine_chunks(), False)
 
     if payer == SELF:
-        part = out.column("rp_self_due").combine_chunks().cast(db.MONEY)
-        chosen = pc.and_(flag("rp_enrolled"), pc.is_valid(part))
+        part = out.column(programme.self_due).combine_chunks().cast(db.MONEY)
+        chosen = pc.and_(flag(programme.self_when), pc.is_valid(part))
     else:
-        part = out.column(FUND_PREFIX + payer).combine_chunks().cast(db.MONEY)
+        part = out.column(programme.fund_prefix + payer).combine_chunks().cast(db.MONEY)
         above = pc.fill_null(pc.greater(part, pa.scalar(0, db.MONEY)), False)
-        chosen = pc.and_(flag("rp_eligible"), above)
+        chosen = pc.and_(flag(programme.eligible), above)
     return np.asarray(chosen), decimal_values(part)
 
 

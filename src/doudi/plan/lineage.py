@@ -1,10 +1,13 @@
-"""Plan lineages: a person-year belongs to one plan (decision 0010).
+"""Plan lineages: a person-year of a programme belongs to one plan (decisions 0010, 0012).
 
-A lineage is the versions of one jurisdiction, region and year, numbered 1, 2, … in
-the order they were made; its current version is the highest number. Two lineages of
-a year may not cover nested regions (a province's plan and a county's of it would pay
-the same people twice), and a person whom another lineage's current version already
-pays for (their hukou moved between two counties' plans) is left out of a new plan.
+A lineage is the versions of one jurisdiction, region, year and programme (the
+pension's government part, the medical subsidy: ``plan.programmes``), numbered 1, 2, …
+in the order they were made; its current version is the highest number. Two lineages
+of a year and programme may not cover nested regions (a province's plan and a county's
+of it would pay the same people twice), and a person whom another lineage's current
+version of the programme already pays for (their hukou moved between two counties'
+plans) is left out of a new plan. The programmes are independent: a county's medical
+plan does not replace, nor clash with, its pension plan.
 The plan, the 31 August statement, the finance page and the dashboard all take
 "current" from here, so they count the same versions.
 """
@@ -27,7 +30,7 @@ CURRENT_VERSION_IDS = """
     WHERE NOT EXISTS (
         SELECT 1 FROM registry_plan_version w
         WHERE w.jurisdiction = v.jurisdiction AND w.region = v.region
-          AND w.year = v.year AND w.number > v.number
+          AND w.year = v.year AND w.programme = v.programme AND w.number > v.number
     )
 """
 
@@ -47,6 +50,9 @@ class Versioned(Protocol):
     @property
     def number(self) -> int: ...
 
+    @property
+    def programme(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class Version:
@@ -57,20 +63,24 @@ class Version:
     region: str
     year: int
     number: int
+    programme: str
 
     def label_zh(self) -> str:
         """How a caseworker names it: region, its name and the number."""
         return f"{self.region} {regions.region_name(self.region) or ''} 第 {self.number} 版"
 
 
-def key(v: Versioned) -> tuple[str, str, int]:
+Key = tuple[str, str, int, str]
+
+
+def key(v: Versioned) -> Key:
     """The lineage a version belongs to."""
-    return (str(v.jurisdiction), str(v.region), int(v.year))
+    return (str(v.jurisdiction), str(v.region), int(v.year), str(v.programme))
 
 
-def current_numbers(versions: Iterable[Versioned]) -> dict[tuple[str, str, int], int]:
+def current_numbers(versions: Iterable[Versioned]) -> dict[Key, int]:
     """Per lineage, the number of its current version."""
-    out: dict[tuple[str, str, int], int] = {}
+    out: dict[Key, int] = {}
     for v in versions:
         out[key(v)] = max(out.get(key(v), 0), int(v.number))
     return out
@@ -91,7 +101,7 @@ def of_year(con: Any, database: db.Database, year: int) -> list[Version]:
         "registry_plan_version",
         "WHERE year = ?",
         (year,),
-        columns=("id", "jurisdiction", "region", "year", "number"),
+        columns=("id", "jurisdiction", "region", "year", "number", "programme"),
     )
     return [Version(**r) for r in rows.to_pylist()]
 
@@ -101,32 +111,36 @@ def current(versions: Iterable[Version]) -> list[Version]:
     versions = list(versions)
     top = current_numbers(versions)
     found = [v for v in versions if v.number == top[key(v)]]
-    return sorted(found, key=lambda v: (v.region, v.jurisdiction))
+    return sorted(found, key=lambda v: (v.region, v.jurisdiction, v.programme))
 
 
-def overlapping(versions: Iterable[Version], jurisdiction: str, region: str) -> list[Version]:
-    """The current versions of other lineages whose people overlap ``region``'s: a
-    region nested in it or around it, or the same region under another jurisdiction.
-    A plan of ``region`` is refused while there is one."""
+def overlapping(
+    versions: Iterable[Version], jurisdiction: str, region: str, programme: str
+) -> list[Version]:
+    """The current versions of the programme's other lineages whose people overlap
+    ``region``'s: a region nested in it or around it, or the same region under another
+    jurisdiction. A plan of ``region`` and the programme is refused while there is one."""
     return [
         v
         for v in current(versions)
-        if nested(v.region, region) and (v.region, v.jurisdiction) != (region, jurisdiction)
+        if v.programme == programme
+        and nested(v.region, region)
+        and (v.region, v.jurisdiction) != (region, jurisdiction)
     ]
 
 
-def covering(versions: Iterable[Version], region: str) -> list[Version]:
-    """The current versions whose people overlap ``region``'s (what a statement of
-    the region reconciles with)."""
-    return [v for v in current(versions) if nested(v.region, region)]
+def covering(versions: Iterable[Version], region: str, programme: str) -> list[Version]:
+    """The current versions of the programme whose people overlap ``region``'s (what
+    a statement of the region reconciles with)."""
+    return [v for v in current(versions) if v.programme == programme and nested(v.region, region)]
 
 
 def planned_elsewhere(
     con: Any, database: db.Database, others: list[Version], region: str
 ) -> pa.Table:
-    """The people of ``region`` whom one of ``others`` (current versions of other
-    lineages) pays a government part for: ``person_id``, ``plan_version_id``, a row
-    per part.
+    """The people of ``region`` whom one of ``others`` (current versions of the
+    programme's other lineages) pays a government part for: ``person_id``,
+    ``plan_version_id``, a row per part.
 
     Nothing is read when there are no other lineages, the usual case: a province
     of ten million people then pays nothing for this check."""

@@ -1,22 +1,23 @@
-"""Plan versions: the year's contribution plan computed from the registry and frozen.
+"""Plan versions: the year's plans computed from the registry and frozen.
 
-``run_plan`` reads the people of a region (``plan.inputs``, the one reading of a
-person), evaluates the policy rules unchanged (engine.backend, or Spark) and stores
-the result as a numbered, frozen plan version: one ``registry_contribution`` row per
-person and payer (``self`` = what the person still owes) with the clauses that
-decided it. Versions are numbered per jurisdiction, region and year (a lineage,
-``plan.lineage``); a plan of a region nested in another lineage's of the year is
-refused, and people another lineage already pays for are left out (decision 0010).
-The engine's inputs are kept as Parquet named by their SHA-256 (``plan.snapshot``), so
-a version can be recomputed and compared with a later one; running again on the same
-inputs returns the existing version instead of writing a duplicate. Everything is
-written in one transaction.
-"""
+``run_plans`` reads the people of a region once (``plan.inputs``, the one reading of a
+person), evaluates the policy rules unchanged (engine.backend, or Spark) for each
+programme (``plan.programmes``: the pension's government part, the medical subsidy)
+and stores each as a numbered, frozen plan version: one ``registry_contribution`` row
+per person and payer (``self`` = what the person still owes) with the clauses that
+decided it. Versions are numbered per jurisdiction, region, year and programme (a
+lineage, ``plan.lineage``, decision 0012); a plan of a region nested in another
+lineage's of the year and programme is refused, and people another lineage already
+pays for are left out (decision 0010). The engine's inputs are kept as Parquet named
+by their SHA-256 (``plan.snapshot``), so a version can be recomputed and compared with
+a later one; running again on the same inputs returns the existing version instead of
+writing a duplicate, so an unchanged programme keeps its version when another changes.
+Everything is written in one transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,9 +27,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.core import regions
+from doudi.core import regions, vocab
 from doudi.engine import backend
 from doudi.plan import contributions, deadlines, inputs, lineage, memory, snapshot
+from doudi.plan.programmes import ALL, RESIDENT_PENSION, Programme
+from doudi.plan.programmes import get as programme_of
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.policy.schema import PEOPLE, STATUSES
@@ -68,15 +71,26 @@ class PlanResult:
     #: (CQ-2018-82/2.1.1; plan.deadlines), one Chinese line each: the plan is computed all
     #: the same, but its targets may be incomplete
     late_lists: tuple[str, ...] = ()
+    programme: str = "resident_pension"
+    #: not created although the inputs changed: the rows are those of the lineage's
+    #: current version, which stands (decision 0012)
+    same_rows: bool = False
 
     def summary_zh(self, region: str, year: int) -> list[str]:
-        head = "已生成" if self.created else "输入未变，沿用"
+        words = programme_of(self.programme)
+        head = (
+            "已生成" if self.created else "金额未变，沿用" if self.same_rows else "输入未变，沿用"
+        )
         lines = [
-            f"{head}缴费计划第 {self.number} 版（{region}，{year}年）：{self.people} 人，"
-            f"代缴对象 {self.targets} 人",
-            f"政府代缴合计 {self.gov_paid} 元，个人应缴合计 {self.self_due} 元",
+            f"{head}{words.plan_zh}第 {self.number} 版"
+            f"（{region}，{year}年，编号 {self.version_id}）：{self.people} 人，"
+            f"{words.targets_zh} {self.targets} 人",
+            f"{words.gov_zh} {self.gov_paid} 元，个人应缴合计 {self.self_due} 元",
         ]
-        lines += [f"  {payer}：{amount} 元" for payer, amount in sorted(self.by_payer.items())]
+        lines += [
+            f"  {vocab.PAYER.label(payer)}：{amount} 元"
+            for payer, amount in sorted(self.by_payer.items(), key=_payer_order)
+        ]
         lines += self.tiers_ignored_zh()
         lines += self.late_lists
         for head, people in self._left_out_by_plan():
@@ -108,8 +122,64 @@ class PlanResult:
         ]
 
 
-#: The columns of the rules' output the contribution rows are made of (and the rp_fund_*).
-PLAN_COLUMNS = ("row_no", "rp_eligible", "rp_enrolled", "rp_self_due", "rp_basis")
+@dataclass(frozen=True)
+class PlanRun:
+    """What one ``doudi plan`` computed: a version per programme (decision 0012)."""
+
+    results: tuple[PlanResult, ...]
+
+    def summary_zh(self, region: str, year: int) -> list[str]:
+        lines = []
+        for result in self.results:
+            lines += result.summary_zh(region, year)
+        return lines
+
+
+def run_plans(
+    database: db.Database,
+    jurisdiction: str,
+    year: int,
+    *,
+    programmes: tuple[str, ...] | None = None,
+    actor: str = "cli",
+    snapshots: Path = Path("var/plans"),
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
+    progress: Callable[[str], None] = lambda stage: None,
+    region: str | None = None,
+) -> PlanRun:
+    """Every programme's plan of the year (or those named) in one transaction: the
+    registry is read once, and each programme writes (or reuses) its own version.
+
+    The rules are compiled for every programme at once (policy.program), so a year
+    without the parameters of one has no plan of any: a Chinese error, nothing written.
+    """
+    chosen = [programme_of(code) for code in (programmes or tuple(ALL))]
+    region = _region_in(jurisdiction, region)
+    with database.transaction() as con:
+        progress("读取登记库 / reading the registry")
+        read = _read(database, jurisdiction, year, region)
+        try:
+            results = [
+                _plan_programme(
+                    con,
+                    database,
+                    read,
+                    programme,
+                    jurisdiction,
+                    year,
+                    region,
+                    actor=actor,
+                    snapshots=snapshots,
+                    engine=engine,
+                    spark_master=spark_master,
+                    progress=progress,
+                )
+                for programme in chosen
+            ]
+        except MissingParameter as exc:
+            raise PlanError(f"{exc}；{year}年无法生成缴费计划 / no parameters in force") from exc
+        return PlanRun(tuple(results))
 
 
 def run_plan(
@@ -117,6 +187,7 @@ def run_plan(
     jurisdiction: str,
     year: int,
     *,
+    programme: str = "resident_pension",
     actor: str = "cli",
     snapshots: Path = Path("var/plans"),
     engine: str = "duckdb",
@@ -124,113 +195,190 @@ def run_plan(
     progress: Callable[[str], None] = lambda stage: None,
     region: str | None = None,
 ) -> PlanResult:
-    """Compute and store the plan; the existing version if the inputs are unchanged.
+    """Compute and store one programme's plan; the existing version if the inputs are
+    unchanged.
 
     ``engine`` "spark" runs the same rules on Apache Spark (``spark_master``);
     ``progress`` is told each stage as it starts (the CLI shows them).
     """
-    place = jurisdictions.get(jurisdiction)  # resolved once; a Chinese error if unknown
+    run = run_plans(
+        database,
+        jurisdiction,
+        year,
+        programmes=(programme,),
+        actor=actor,
+        snapshots=snapshots,
+        engine=engine,
+        spark_master=spark_master,
+        progress=progress,
+        region=region,
+    )
+    return run.results[0]
+
+
+def _region_in(jurisdiction: str, region: str | None) -> str:
+    """The region planned (the jurisdiction's own by default), which must lie in the
+    jurisdiction (a Chinese error if unknown)."""
+    place = jurisdictions.get(jurisdiction)
     region = region or jurisdiction
     if not region.isdigit() or not regions.hukou_prefix(region).startswith(place.hukou_prefix):
         raise PlanError(
             f"区划 {region} 不在统筹地区 {jurisdiction} 内 / region outside the jurisdiction"
         )
-    with database.transaction() as con:
-        # read once the writer lock is held (decision 0011): no import commits between
-        # the inputs read and the version written
-        progress("读取登记库 / reading the registry")
-        read = inputs.engine_inputs(database, jurisdiction, year, region)
-        people, statuses = read
-        if not people.num_rows:
-            raise PlanError(
-                f"登记库中没有户籍在 {region} 的人员，请先导入名单 / "
-                "no people of this jurisdiction in the registry"
-            )
-        year_versions = lineage.of_year(con, database, year)
-        _refuse_overlap(year_versions, jurisdiction, region, year)
-        others = [
-            v
-            for v in lineage.current(year_versions)
-            if v.jurisdiction != jurisdiction or v.region != region
-        ]
-        people, statuses, left_out = _leave_out(
-            people, statuses, lineage.planned_elsewhere(con, database, others, region), others
+    return region
+
+
+def _read(database: db.Database, jurisdiction: str, year: int, region: str) -> inputs.Inputs:
+    """The engine's inputs of the region, read once the writer lock is held (decision
+    0011): no import commits between the inputs read and the versions written."""
+    read = inputs.engine_inputs(database, jurisdiction, year, region)
+    if not read.people.num_rows:
+        raise PlanError(
+            f"登记库中没有户籍在 {region} 的人员，请先导入名单 / "
+            "no people of this jurisdiction in the registry"
         )
-        if not people.num_rows:
-            raise PlanError(_nobody_left(region, left_out))
+    return read
+
+
+def _plan_programme(
+    con: Any,
+    database: db.Database,
+    read: inputs.Inputs,
+    programme: Programme,
+    jurisdiction: str,
+    year: int,
+    region: str,
+    *,
+    actor: str,
+    snapshots: Path,
+    engine: str,
+    spark_master: str,
+    progress: Callable[[str], None],
+) -> PlanResult:
+    """One programme's version: refused if another lineage of the programme overlaps,
+    without the people such a lineage pays for, the existing version if its inputs are
+    unchanged."""
+    code = programme.code
+    year_versions = [v for v in lineage.of_year(con, database, year) if v.programme == code]
+    _refuse_overlap(year_versions, jurisdiction, region, year, code)
+    others = [
+        v
+        for v in lineage.current(year_versions)
+        if v.jurisdiction != jurisdiction or v.region != region
+    ]
+    people, statuses, left_out = _leave_out(
+        read.people,
+        read.statuses,
+        lineage.planned_elsewhere(con, database, others, region),
+        others,
+    )
+    if not people.num_rows:
+        raise PlanError(_nobody_left(region, left_out))
+    pension = programme is RESIDENT_PENSION
+    tiers_ignored = 0
+    late: tuple[str, ...] = ()
+    if pension:
         # of the people this plan plans, those whose tier was ignored (plan.inputs)
         ignored = pc.sum(pc.is_in(people.column("row_no"), value_set=read.tiers_ignored))
         tiers_ignored = int(ignored.as_py() or 0)  # a sum of nothing is null
         late = tuple(deadlines.warnings(con, database, jurisdiction, region, year))
-        blob, checksum = snapshot.snapshot(people, statuses)
-        found = db.read(
+    blob, checksum = snapshot.snapshot(people, statuses)
+    found = db.read(
+        con,
+        database,
+        "registry_plan_version",
+        "WHERE jurisdiction = ? AND region = ? AND year = ? AND programme = ? "
+        "AND inputs_checksum = ?",
+        (jurisdiction, region, year, code, checksum),
+    )
+    extras = (left_out, tiers_ignored, late)
+    if found.num_rows:
+        return _result(con, database, found.to_pylist()[0], False, *extras)
+    progress(f"{programme.label_zh()}：按政策规则计算（{engine}） / evaluating the rules")
+    rows = compute(jurisdiction, year, people, statuses, engine, spark_master, programme)
+    rows_checksum = contributions.checksum(rows)
+    same = _same_rows(con, database, year_versions, jurisdiction, region, rows_checksum)
+    if same is not None:
+        # the inputs changed (another programme's facts, a person without a part) but
+        # not this programme's rows: its version stands (decision 0012)
+        return replace(_result(con, database, same, False, *extras), same_rows=True)
+    number = 1 + int(
+        db.scalar(
             con,
-            database,
-            "registry_plan_version",
-            "WHERE jurisdiction = ? AND region = ? AND year = ? AND inputs_checksum = ?",
-            (jurisdiction, region, year, checksum),
+            "SELECT coalesce(max(number), 0) FROM registry_plan_version "
+            "WHERE jurisdiction = ? AND region = ? AND year = ? AND programme = ?",
+            (jurisdiction, region, year, code),
         )
-        if found.num_rows:
-            return _result(
-                con, database, found.to_pylist()[0], False, left_out, tiers_ignored, late
-            )
-        progress(f"按政策规则计算（{engine}） / evaluating the rules")
-        try:
-            rows = compute(jurisdiction, year, people, statuses, engine, spark_master)
-        except MissingParameter as exc:
-            raise PlanError(f"{exc}；{year}年无法生成缴费计划 / no parameters in force") from exc
-        number = 1 + int(
-            db.scalar(
-                con,
-                "SELECT coalesce(max(number), 0) FROM registry_plan_version "
-                "WHERE jurisdiction = ? AND region = ? AND year = ?",
-                (jurisdiction, region, year),
-            )
+    )
+    progress(f"{programme.label_zh()}：写入计划版本 / writing the plan version")
+    path = snapshots / f"{checksum}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(blob)
+    totals = _totals(rows)
+    version = pa.table(
+        {
+            "jurisdiction": [jurisdiction],
+            "region": [region],
+            "year": pa.array([year], pa.int16()),
+            "number": pa.array([number], pa.int32()),
+            "programme": [code],
+            "inputs_checksum": [checksum],
+            "inputs_path": [str(path)],
+            "rows_checksum": [rows_checksum],
+            "people": pa.array([people.num_rows], pa.int32()),
+            "targets": pa.array([totals["targets"]], pa.int32()),
+            "gov_paid": pa.array([totals["gov_paid"]], db.MONEY),
+            "self_due": pa.array([totals["self_due"]], db.MONEY),
+            "created_by": [actor],
+            "created_at": pa.array([datetime.now(UTC)], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    db.ingest(con, database, "registry_plan_version", db.text_times(version, database))
+    version_id = int(
+        db.scalar(
+            con,
+            "SELECT id FROM registry_plan_version "
+            "WHERE region = ? AND year = ? AND programme = ? AND number = ?",
+            (region, year, code, number),
         )
-        progress("写入计划版本 / writing the plan version")
-        path = snapshots / f"{checksum}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
-        totals = _totals(rows)
-        version = pa.table(
-            {
-                "jurisdiction": [jurisdiction],
-                "region": [region],
-                "year": pa.array([year], pa.int16()),
-                "number": pa.array([number], pa.int32()),
-                "inputs_checksum": [checksum],
-                "inputs_path": [str(path)],
-                "people": pa.array([people.num_rows], pa.int32()),
-                "targets": pa.array([totals["targets"]], pa.int32()),
-                "gov_paid": pa.array([totals["gov_paid"]], db.MONEY),
-                "self_due": pa.array([totals["self_due"]], db.MONEY),
-                "created_by": [actor],
-                "created_at": pa.array([datetime.now(UTC)], pa.timestamp("us", tz="UTC")),
-            }
-        )
-        db.ingest(con, database, "registry_plan_version", db.text_times(version, database))
-        version_id = int(
-            db.scalar(
-                con,
-                "SELECT id FROM registry_plan_version WHERE region = ? AND year = ? AND number = ?",
-                (region, year, number),
-            )
-        )
-        rows = rows.append_column(
-            "plan_version_id", pa.array([version_id] * rows.num_rows, pa.int64())
-        )
-        db.ingest(con, database, "registry_contribution", rows)
-        db.fault("plan")
-        row = db.read(con, database, "registry_plan_version", "WHERE id = ?", (version_id,))
-        return _result(con, database, row.to_pylist()[0], True, left_out, tiers_ignored, late)
+    )
+    rows = rows.append_column("plan_version_id", pa.array([version_id] * rows.num_rows, pa.int64()))
+    db.ingest(con, database, "registry_contribution", rows)
+    db.fault("plan")
+    row = db.read(con, database, "registry_plan_version", "WHERE id = ?", (version_id,))
+    return _result(con, database, row.to_pylist()[0], True, *extras)
+
+
+def _same_rows(
+    con: Any,
+    database: db.Database,
+    versions: list[lineage.Version],
+    jurisdiction: str,
+    region: str,
+    rows_checksum: str,
+) -> dict[str, Any] | None:
+    """The lineage's current version if its rows are exactly these rows."""
+    mine = [
+        v for v in lineage.current(versions) if (v.jurisdiction, v.region) == (jurisdiction, region)
+    ]
+    if not mine:
+        return None
+    found = db.read(
+        con,
+        database,
+        "registry_plan_version",
+        "WHERE id = ? AND rows_checksum = ?",
+        (mine[0].id, rows_checksum),
+    )
+    return found.to_pylist()[0] if found.num_rows else None
 
 
 def _refuse_overlap(
-    versions: list[lineage.Version], jurisdiction: str, region: str, year: int
+    versions: list[lineage.Version], jurisdiction: str, region: str, year: int, programme: str
 ) -> None:
     """A person-year belongs to one lineage: no plan of a region nested in (or around)
     another lineage's region of the year, nor of its region under another jurisdiction."""
-    clash = lineage.overlapping(versions, jurisdiction, region)
+    clash = lineage.overlapping(versions, jurisdiction, region, programme)
     if clash:
         v = clash[0]
         name = regions.region_name(region) or ""
@@ -297,27 +445,31 @@ def compute(
     statuses: pa.Table,
     engine: str = "duckdb",
     spark_master: str = "local[2]",
+    programme: Programme = RESIDENT_PENSION,
 ) -> pa.Table:
-    """The plan's contribution rows from the engine's inputs, on DuckDB or Spark."""
+    """A programme's contribution rows from the engine's inputs, on DuckDB or Spark."""
     if engine == "spark":
         from doudi.engine.spark import SparkPlan
 
         out = SparkPlan("people", jurisdiction, year, master=spark_master).run(people, statuses)
     elif engine == "duckdb":
-        out = _evaluate(jurisdiction, year, people, statuses)
+        out = _evaluate(jurisdiction, year, people, statuses, programme)
     else:
         raise ValueError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
     with memory.plan_memory():
-        return contributions.rows(out, year)
+        return contributions.rows(out, year, programme)
 
 
-def _evaluate(jurisdiction: str, year: int, people: pa.Table, statuses: pa.Table) -> pa.Table:
-    """The compiled rules (``backend.plan``) on DuckDB, only the columns a plan reads.
+def _evaluate(
+    jurisdiction: str, year: int, people: pa.Table, statuses: pa.Table, programme: Programme
+) -> pa.Table:
+    """The compiled rules (``backend.plan``) on DuckDB, only the columns a programme reads.
 
-    Of the rules' output only ``PLAN_COLUMNS`` and the payers' parts are selected,
-    for the people who get a row, so DuckDB leaves out the rules no plan reads
-    (medical, unemployment, income) and the other columns: for ten million people
-    this is a quarter of the time, and a twelfth of the memory of all 87 columns.
+    Of the rules' output only the programme's columns and payers' parts are selected,
+    for the people who get a row, so DuckDB leaves out the rules the programme does not
+    read (for the pension: medical, unemployment, income) and the other columns: for ten
+    million people this is a quarter of the time, and a twelfth of the memory of all 87
+    columns.
     """
     compiled = backend.plan(jurisdiction, year)
     lake = duckdb.connect()
@@ -330,12 +482,24 @@ def _evaluate(jurisdiction: str, year: int, people: pa.Table, statuses: pa.Table
         batches = table.to_batches(max_chunksize=backend.ROWS_PER_BATCH)
         lake.register(name, pa.Table.from_batches(batches, schema=table.schema))
     result = lake.sql(compiled.sql)
-    columns = [*PLAN_COLUMNS, *(c for c in result.columns if c.startswith("rp_fund_"))]
-    return result.filter("rp_eligible OR rp_enrolled").select(*columns).to_arrow_table()
+    funds = (c for c in result.columns if c.startswith(programme.fund_prefix))
+    wanted = f"{programme.eligible} OR {programme.self_when}"
+    return result.filter(wanted).select(*programme.columns, *funds).to_arrow_table()
 
 
 def diff(database: db.Database, old: int, new: int) -> pa.Table:
-    """Per person and payer: the amount in ``old`` and in ``new`` where they differ."""
+    """Per person and payer: the amount in ``old`` and in ``new`` where they differ.
+
+    Two versions of different programmes are not compared (their payers and amounts
+    mean different things): a Chinese error instead."""
+    found = database.read("registry_plan_version", "WHERE id IN (?, ?)", (old, new))
+    by_id = {r["id"]: r for r in found.to_pylist()}
+    for number in (old, new):
+        if number not in by_id:
+            raise PlanError(f"没有编号为 {number} 的计划版本 / no such plan version")
+    if by_id[old]["programme"] != by_id[new]["programme"]:
+        labels = "与".join(vocab.PROGRAMME.label(by_id[n]["programme"]) for n in (old, new))
+        raise PlanError(f"两个版本属于不同项目（{labels}），不能比较 / different programmes")
     lake = duckdb.connect()
     lake.register(
         "c", database.read("registry_contribution", "WHERE plan_version_id IN (?, ?)", (old, new))
@@ -372,6 +536,12 @@ def _totals(rows: pa.Table) -> dict[str, Any]:
     return {"targets": int(targets), "gov_paid": Decimal(gov), "self_due": Decimal(own)}
 
 
+def _payer_order(item: tuple[str, Decimal]) -> int:
+    """Payers in the order the ledger lists them (core.vocab.PAYER)."""
+    codes = list(vocab.PAYER)
+    return codes.index(item[0]) if item[0] in codes else len(codes)
+
+
 def _result(
     con: Any,
     database: db.Database,
@@ -403,4 +573,5 @@ def _result(
         left_out=left_out,
         tiers_ignored=tiers_ignored,
         late_lists=late_lists,
+        programme=str(version["programme"]),
     )

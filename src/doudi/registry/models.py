@@ -35,6 +35,9 @@ SCHEMES = (
     "work_injury",
 )
 
+#: The programmes a plan version computes (core.vocab.PROGRAMME, decision 0012).
+PROGRAMMES = ("resident_pension", "resident_medical")
+
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
@@ -203,15 +206,23 @@ class PlanVersion(models.Model):
     are kept as Parquet files named by their SHA-256, so the plan can be
     recomputed and compared with a later run; the same inputs and parameters give
     the same version instead of a duplicate. Versions are numbered per region and
-    year: a region's year has one lineage, under one jurisdiction (decision 0010)."""
+    year: a region's year has one lineage per programme, under one jurisdiction
+    (decisions 0010 and 0012)."""
 
     jurisdiction = models.CharField("统筹地区", max_length=6)
+    #: what the version computes (core.vocab.PROGRAMME): each programme its own lineage
+    programme = models.CharField(
+        "项目", max_length=32, default="resident_pension", choices=_choices(PROGRAMMES)
+    )
     #: the people planned: hukou under this region (the jurisdiction, or a county of it)
     region = models.CharField("范围", max_length=12, default="")
     year = models.SmallIntegerField("年度")
     number = models.IntegerField("版本号")  # 1, 2, … per region and year
     inputs_checksum = models.CharField("输入校验和", max_length=64)
     inputs_path = models.CharField("输入快照", max_length=255)
+    #: SHA-256 of the version's contribution rows (plan.contributions.checksum): a run
+    #: whose inputs changed but whose rows did not keeps this version (decision 0012)
+    rows_checksum = models.CharField("结果校验和", max_length=64, default="")
     people = models.IntegerField("人数")
     targets = models.IntegerField("代缴对象")
     gov_paid = models.DecimalField("政府代缴合计", max_digits=18, decimal_places=2)
@@ -223,10 +234,12 @@ class PlanVersion(models.Model):
         db_table = "registry_plan_version"
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "year", "number"], name="one_plan_number_per_region"
+                fields=["region", "year", "programme", "number"],
+                name="one_plan_number_per_programme",
             ),
             models.UniqueConstraint(
-                fields=["region", "year", "inputs_checksum"], name="one_plan_per_region_input"
+                fields=["region", "year", "programme", "inputs_checksum"],
+                name="one_plan_per_programme_input",
             ),
         ]
 

@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 import doudi
+from doudi.core import vocab
 from doudi.engine.scenario import ScenarioError
 from doudi.policy import jurisdictions
 from doudi.registry.models import PlanVersion
@@ -197,7 +198,9 @@ class PlanIn(Schema):
     wait: bool = True
 
 
-@api.post("/plans", response={200: dict[str, Any], 400: Problem}, summary="生成年度缴费计划")
+@api.post(
+    "/plans", response={200: dict[str, Any], 400: Problem}, summary="生成年度计划（各项目各一版本）"
+)
 def run_plan(request: HttpRequest, payload: PlanIn) -> Any:
     scope = scope_of(request.user)
     scope.require("plan")
@@ -216,6 +219,8 @@ def _version(v: PlanVersion) -> dict[str, Any]:
         "jurisdiction": v.jurisdiction,
         "region": v.region,
         "year": v.year,
+        "programme": v.programme,
+        "programme_label": vocab.PROGRAMME.label(v.programme),
         "number": v.number,
         "people": v.people,
         "targets": v.targets,

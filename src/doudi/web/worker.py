@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from doudi.core import idnumber
+from doudi.core import idnumber, vocab
 from doudi.web.models import Job
 from doudi.web.roles import mask_id
 
@@ -171,10 +171,11 @@ def _compare(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 
 def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    """Every programme's plan of the year (decision 0012): a version each."""
     from doudi.plan import versions as plan
 
     p = job.params
-    result = plan.run_plan(
+    run = plan.run_plans(
         _registry(job),
         p["jurisdiction"],
         int(p["year"]),
@@ -183,10 +184,18 @@ def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         snapshots=Path(settings.DOUDI_WORK_DIR).parent / "plans",
         progress=lambda stage: progress(stage, 50),
     )
+    return {"programmes": [_plan_result(result) for result in run.results]}
+
+
+def _plan_result(result: Any) -> dict[str, Any]:
+    """One programme's version as the plan page shows it after the job."""
     return {
+        "programme": result.programme,
+        "programme_label": vocab.PROGRAMME.label(result.programme),
         "version": result.version_id,
         "number": result.number,
         "created": result.created,
+        "same_rows": result.same_rows,
         "people": result.people,
         "targets": result.targets,
         "gov_paid": str(result.gov_paid),

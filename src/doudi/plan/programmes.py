@@ -1,0 +1,89 @@
+"""The programmes a yearly plan computes, each its own lineage of versions (decision 0012).
+
+A programme names the columns of the rules' output its contribution rows are made of:
+who the government pays for (``<prefix>eligible``), each payer's part
+(``<prefix>fund_<payer>``), what the person still owes (``<prefix>self_due``, a ``self``
+row for everyone ``self_when`` holds) and the clauses (``<prefix>basis``). The rows keep
+the programme's code in ``registry_contribution.scheme``, as they always have for the
+pension. The Chinese words are those of the summary a caseworker reads after a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from doudi.core import vocab
+
+
+@dataclass(frozen=True)
+class Programme:
+    code: str  # core.vocab.PROGRAMME, also the rows' scheme
+    prefix: str  # of the rules' output columns: "rp_", "rm_"
+    #: whose ``self`` row is written: the pension's enrolled (a government part or
+    #: not, the withholding cycle collects their own part), the medical subsidy's
+    #: subsidised (a 60% subsidy leaves 40% owed)
+    self_when: str
+    plan_zh: str  # "缴费计划"
+    targets_zh: str  # the people with a government part
+    gov_zh: str  # the government's total
+
+    @property
+    def eligible(self) -> str:
+        return self.prefix + "eligible"
+
+    @property
+    def fund_prefix(self) -> str:
+        return self.prefix + "fund_"
+
+    @property
+    def self_due(self) -> str:
+        return self.prefix + "self_due"
+
+    @property
+    def basis(self) -> str:
+        return self.prefix + "basis"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The output columns read besides the payers' parts (``row_no`` first)."""
+        return tuple(
+            dict.fromkeys(("row_no", self.eligible, self.self_when, self.self_due, self.basis))
+        )
+
+    def label_zh(self) -> str:
+        return vocab.PROGRAMME.label(self.code)
+
+
+RESIDENT_PENSION = Programme(
+    "resident_pension",
+    "rp_",
+    self_when="rp_enrolled",
+    plan_zh="缴费计划",
+    targets_zh="代缴对象",
+    gov_zh="政府代缴合计",
+)
+RESIDENT_MEDICAL = Programme(
+    "resident_medical",
+    "rm_",
+    self_when="rm_eligible",
+    plan_zh="医保缴费资助计划",
+    targets_zh="资助对象",
+    gov_zh="财政资助合计",
+)
+
+#: In the order a run computes and reports them.
+ALL: dict[str, Programme] = {p.code: p for p in (RESIDENT_PENSION, RESIDENT_MEDICAL)}
+
+
+class UnknownProgramme(ValueError):
+    """str() is Chinese first."""
+
+
+def get(code: str) -> Programme:
+    try:
+        return ALL[code]
+    except KeyError:
+        known = "、".join(f"{c}（{p.label_zh()}）" for c, p in ALL.items())
+        raise UnknownProgramme(
+            f"未知的计划项目 {code!r}，可用：{known} / unknown programme"
+        ) from None
