@@ -11,14 +11,14 @@ version before anything is written.
 Readings (where the task can be read two ways, what this module does):
 
 - **People**: a person of the version's region (its jurisdiction, or the county it was
-  limited to; hukou region under it, as the
-  plan reads it) holding one of the four poverty-relief statuses (建档立卡贫困人口,
-  低保对象, 特困人员, 重度残疾人) on any day of the plan year, or anyone with a
-  contribution row in the version (an enrolled person without a status owes their own
-  part and has a ``self`` row). 城镇低收入家庭 is not listed as a status: the
-  documents' resident-pension targets are the four others. A registered-poor period
-  counts even if exit-marked: whether it still makes the person a target is the
-  plan's decision, shown by the amounts.
+  limited to; hukou region under it, as the plan reads it) holding one of the
+  programme's statuses on any day of the plan year — for the pension the four
+  poverty-relief statuses (建档立卡贫困人口, 低保对象, 特困人员, 重度残疾人: the
+  documents' pension targets), for the medical subsidy the seven the rules read — or
+  anyone with a contribution row in the version (an enrolled person without a status
+  owes their own part and has a ``self`` row). A registered-poor period counts even if
+  exit-marked: whether it still makes the person a target is the plan's decision,
+  shown by the amounts.
 - **Person marks (人员标识)**: every status of the rules held on some day of the year
   (the seven, and the in-school and unable-to-work lists, reading 32); a registered-poor
   person whose periods held in the year all carry an exit mark dated on or before
@@ -29,6 +29,11 @@ Readings (where the task can be read two ways, what this module does):
   whose region code's county differs from the hukou county (as the comparison reads it;
   no region code or no hukou region: nothing to compare); 已死亡 with the date: a death
   date on or before 31 December.
+- **Programme** (decision 0012, ``plan.ledger_terms``): a pension ledger has the
+  pension's enrollment and tier and the withholding cycle's payments and bookings; a
+  medical one the resident-medical enrollment and 资助比例 (government part / (government
+  + own part), rounded half up to 2 places; the category the subsidy was granted for is
+  not stored, so not shown), in its own words (财政资助, 资助对象).
 - **Statuses, enrollment, tier, death date, region** are read from the registry now,
   with the plan's readings (an enrollment holding on any day of the year; the tier the
   plan's inputs read, so a tier off the year's list shows as none). The amounts are
@@ -37,7 +42,7 @@ Readings (where the task can be read two ways, what this module does):
 - **Regions**: county = the first six digits of the hukou region; township and
   village by the names the department lists gave (blank = （未填写）), grouped within
   their county.
-- **Targets (代缴对象)**: people with a government part (a non-``self`` row); the
+- **Targets (代缴对象, 资助对象)**: people with a government part (a non-``self`` row); the
   people counted per region are those holding a status.
 - **Shares** are of the government total, in percent, rounded half up to 2 places
   (they may add up to 99.99 or 100.01).
@@ -55,43 +60,17 @@ import duckdb
 import pyarrow as pa
 
 from doudi.core import regions, vocab
-from doudi.plan import inputs, snapshot
+from doudi.plan import inputs, ledger_terms, snapshot
+from doudi.plan.ledger_terms import PAID_BY, UNNAMED, Terms, payer_label
+from doudi.plan.programmes import UnknownProgramme
 from doudi.store import db
 
-#: The statuses a ledger lists, in this order (see the module's readings).
-LEDGER_STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability")
 SELF = "self"
-#: The prefix of a government payer's amount column (``paid_by_civil_affairs``).
-PAID_BY = "paid_by_"
 TOP_LEVEL = "统筹地区"
-UNNAMED = "（未填写）"
 
 #: The age of the mark 60周岁以上 (the resident pension's age, GF-2014-8/8).
 AGED = 60
 MARK_SEPARATOR = "、"
-
-#: Chinese headers of the ledger's columns (payer columns: :func:`payer_label`).
-LABELS = {
-    **vocab.FIELD,
-    "statuses": "年度内身份",
-    "marks": "人员标识",
-    "rp_enrolled": "参加城乡居民养老保险",
-    "rp_tier": "缴费档次",
-    "gov_paid": "政府代缴合计",
-    "self_due": "个人应缴",
-    "self_paid": "个人已缴",
-    "booking": "政府代缴入账",
-    "booked_on": "入账日期",
-    "basis": "依据条款",
-    "people": "有身份人数",
-    "targets": "代缴对象",
-    "payer": "付款方代码",
-    "payer_name": "付款方",
-    "amount": "金额",
-    "share": "占比",
-    "item": "项目",
-    "content": "内容",
-}
 
 
 class LedgerError(ValueError):
@@ -111,7 +90,8 @@ class Ledger:
     row), ``self_paid`` (the year's payments recorded, collection/), ``booking`` (视同实收 /
     事后补助 once the government part is booked) and ``booked_on``, ``basis`` (the clause
     ids of the person's rows, sorted, joined with ``;``);
-    sorted by county, township, village, ID number.
+    sorted by county, township, village, ID number. A medical version's: ``rm_enrolled``,
+    no tier, ``subsidy_share`` (percent) after ``self_due``, no collection (:attr:`terms`).
 
     ``by_region``: ``level`` (统筹地区, 县(区), 乡镇(街道), 村(社区)), ``region_code``
     (the county's code on township and village rows), ``region_name``, ``county``,
@@ -124,25 +104,13 @@ class Ledger:
     """
 
     version: dict[str, Any]  # the registry_plan_version row
+    terms: Terms  # what the version's programme shows and says
     jurisdiction_name: str
     payers: tuple[str, ...]  # government payers, in column order
     inputs_current: bool
     people: pa.Table
     by_region: pa.Table
     by_payer: pa.Table
-
-
-def payer_label(payer: str) -> str:
-    """The Chinese name of a payer (its code when it has none)."""
-    return vocab.PAYER.label(payer)
-
-
-def headers(table: pa.Table) -> list[str]:
-    """Chinese headers of a ledger table."""
-    return [
-        payer_label(c[len(PAID_BY) :]) if c.startswith(PAID_BY) else LABELS.get(c, c)
-        for c in table.column_names
-    ]
 
 
 def ledger(database: db.Database, version_id: int) -> Ledger:
@@ -158,6 +126,10 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
         if not found.num_rows:
             raise LedgerError(f"缴费计划版本 {version_id} 不存在 / no such plan version")
         version = found.to_pylist()[0]
+        try:
+            terms = ledger_terms.of(version.get("programme"))
+        except UnknownProgramme as exc:
+            raise LedgerError(str(exc)) from None
         jurisdiction, year = str(version["jurisdiction"]), int(version["year"])
         # the people the version planned: its region (a county of it, or the jurisdiction)
         covered = str(version.get("region") or jurisdiction)
@@ -178,33 +150,37 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
                 of_mine,
             ),
             "registry_enrollment": ("registry_enrollment", f"WHERE person_id IN ({mine})", of_mine),
+        }
+        if terms.collection:
             # what the withholding cycle recorded (collection/): payments and bookings
-            "payment": (
+            reads["payment"] = (
                 "registry_payment",
                 f"WHERE year = ? AND scheme = 'resident_pension' AND person_id IN ({mine})",
                 (year, *of_mine),
-            ),
+            )
             # once per person, year and payer whatever the version (decision 0010): a
             # part booked under an earlier version is booked for this one too
-            "booking": (
+            reads["booking"] = (
                 "registry_booking",
                 f"WHERE year = ? AND person_id IN ({mine})",
                 (year, *of_mine),
-            ),
-        }
+            )
         for name, (table, where, values) in reads.items():
             lake.register(name, db.read(con, database, table, where, values))
-    lake.register("labels", _labels())
+    lake.register("labels", _labels(terms.statuses))
 
     # The version's inputs are the engine's tables; the same SHA-256 now means the
     # statuses and enrollments shown are the ones the plan was computed from.
     tables = inputs.engine_inputs(database, jurisdiction, year, covered)
     inputs_current = snapshot.snapshot(*tables)[1] == version["inputs_checksum"]
-    people_in = tables.people
-    lake.register(
-        "plan_tier",
-        pa.table({"person_id": people_in.column("row_no"), "tier": people_in.column("rp_tier")}),
-    )
+    if terms.tier:
+        people_in = tables.people
+        lake.register(
+            "plan_tier",
+            pa.table(
+                {"person_id": people_in.column("row_no"), "tier": people_in.column("rp_tier")}
+            ),
+        )
 
     payers = _payers(lake)
     counties = [
@@ -217,7 +193,7 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
         "last": date(year, 12, 31),
         "aged_by": date(year - AGED, 1, 1),  # born on or before: AGED on 1 January
     }
-    people = lake.sql(_people_sql(payers), params=params).to_arrow_table()
+    people = lake.sql(_people_sql(payers, terms), params=params).to_arrow_table()
     lake.register("ledger_people", people)
     region = regions.get(covered)
     with_counties = region is None or region.level != "county"
@@ -226,9 +202,10 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
         _regions_sql(payers, with_counties), params={"code": covered, "name": name}
     ).to_arrow_table()
     by_payer = lake.sql(_payers_sql(payers)).to_arrow_table()
-    _check(lake, by_region, payers, version)
+    _check(lake, by_region, payers, version, terms)
     return Ledger(
         version=version,
+        terms=terms,
         jurisdiction_name=name,
         payers=payers,
         inputs_current=inputs_current,
@@ -238,12 +215,12 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
     )
 
 
-def _labels() -> pa.Table:
+def _labels(statuses: tuple[str, ...]) -> pa.Table:
     return pa.table(
         {
-            "status": pa.array(LEDGER_STATUSES, pa.string()),
-            "label": pa.array([vocab.STATUS[s] for s in LEDGER_STATUSES], pa.string()),
-            "ord": pa.array(range(len(LEDGER_STATUSES)), pa.int32()),
+            "status": pa.array(statuses, pa.string()),
+            "label": pa.array([vocab.STATUS[s] for s in statuses], pa.string()),
+            "ord": pa.array(range(len(statuses)), pa.int32()),
         }
     )
 
@@ -280,12 +257,14 @@ def _column(payer: str) -> str:
     return '"' + f"{PAID_BY}{payer}".replace('"', '""') + '"'
 
 
-def _people_sql(payers: tuple[str, ...]) -> str:
+def _people_sql(payers: tuple[str, ...], terms: Terms) -> str:
+    """One row per person of the ledger, with the columns of the version's programme."""
     per_payer = "".join(
         f"CAST(coalesce(sum(amount) FILTER (WHERE payer = {_literal(p)}), 0) AS DECIMAL(18, 2))"
         f" AS {_column(p)}, "
         for p in payers
     )
+    ctes, enrollment, after_self, joins = _programme_sql(terms)
     return f"""
     WITH held AS (
         SELECT s.person_id, string_agg(l.label, '、' ORDER BY l.ord) AS statuses
@@ -313,24 +292,65 @@ def _people_sql(payers: tuple[str, ...]) -> str:
           AND coalesce(e.region_code, '') <> '' AND coalesce(p.hukou_region, '') <> ''
           AND substr(e.region_code, 1, 6) <> substr(p.hukou_region, 1, 6)
     ),
-    pension AS (  -- the plan's reading (plan/versions.py INPUTS)
-        SELECT person_id, arg_max(contribution_tier, valid_from) AS tier
-        FROM registry_enrollment
-        WHERE scheme = 'resident_pension' AND valid_from <= $last
-          AND (valid_to IS NULL OR valid_to > $first)
-        GROUP BY person_id
-    ),
     paid AS (
         SELECT person_id, {per_payer}
                CAST(coalesce(sum(amount) FILTER (WHERE payer <> '{SELF}'), 0)
                     AS DECIMAL(18, 2)) AS gov_paid,
                CAST(sum(amount) FILTER (WHERE payer = '{SELF}') AS DECIMAL(18, 2)) AS self_due,
+               CAST(sum(amount) FILTER (WHERE payer <> '{SELF}') * 100 AS HUGEINT) AS gov_fen,
+               CAST(sum(amount) * 100 AS HUGEINT) AS total_fen,
                array_to_string(list_sort(list_filter(
                    list_distinct(flatten(list(string_split(coalesce(basis, ''), ';')))),
                    lambda x: x <> '')), ';') AS basis
         FROM contribution
         GROUP BY person_id
-    ),
+    ){ctes}
+    SELECT p.id_number, p.name, substr(p.hukou_region, 1, 6) AS county_code,
+           coalesce(m.county, substr(p.hukou_region, 1, 6)) AS county,
+           coalesce(p.township, '') AS township, coalesce(p.village, '') AS village,
+           h.statuses, {_marks()} AS marks,{enrollment}
+           p.death_date,
+           {"".join(f"coalesce(c.{_column(p)}, 0) AS {_column(p)}, " for p in payers)}
+           coalesce(c.gov_paid, 0)::DECIMAL(18, 2) AS gov_paid, c.self_due,{after_self}
+           c.basis
+    FROM person p
+    LEFT JOIN county_map m ON m.county_code = substr(p.hukou_region, 1, 6)
+    LEFT JOIN held h ON h.person_id = p.id
+    LEFT JOIN marked k ON k.person_id = p.id
+    LEFT JOIN elsewhere x ON x.person_id = p.id
+    LEFT JOIN paid c ON c.person_id = p.id{joins}
+    WHERE (starts_with(p.hukou_region, $prefix) AND h.person_id IS NOT NULL)
+       OR c.person_id IS NOT NULL
+    ORDER BY county_code, township, village, p.id_number
+    """
+
+
+def _programme_sql(terms: Terms) -> tuple[str, str, str, str]:
+    """The people query's parts a programme has or not: CTEs, the enrollment (and the
+    pension's tier) columns, the columns after ``self_due`` (资助比例; the withholding
+    cycle's payments and bookings) and their joins."""
+    ctes, enrollment, after_self, joins = "", "", "", ""
+    if terms.enrolled and terms.enrolled_scheme:
+        ctes += f""",
+    enrolled AS (  -- the plan's reading (plan/inputs.py): holding on any day of the year
+        SELECT person_id, arg_max(contribution_tier, valid_from) AS tier
+        FROM registry_enrollment
+        WHERE scheme = {_literal(terms.enrolled_scheme)} AND valid_from <= $last
+          AND (valid_to IS NULL OR valid_to > $first)
+        GROUP BY person_id
+    )"""
+        enrollment += f" r.person_id IS NOT NULL AS {terms.enrolled},"
+        joins += " LEFT JOIN enrolled r ON r.person_id = p.id"
+    if terms.tier:
+        # the tier the plan read (a tier off the year's list is none, reading 31); a
+        # person outside the inputs (hukou moved since) the registry's latest
+        enrollment += " CASE WHEN f.person_id IS NULL THEN r.tier ELSE f.tier END AS rp_tier,"
+        joins += " LEFT JOIN plan_tier f ON f.person_id = p.id"
+    if terms.share:
+        share = _percent("coalesce(c.gov_fen, 0)", "c.total_fen")
+        after_self += f" CASE WHEN c.total_fen = 0 THEN NULL ELSE {share} END AS subsidy_share,"
+    if terms.collection:
+        ctes += """,
     payments AS (
         SELECT person_id, sum(amount)::DECIMAL(18, 2) AS self_paid FROM payment
         GROUP BY person_id
@@ -338,35 +358,25 @@ def _people_sql(payers: tuple[str, ...]) -> str:
     booked AS (
         SELECT person_id, min(kind) AS kind, min(booked_on) AS booked_on FROM booking
         GROUP BY person_id
+    )"""
+        after_self += (
+            " coalesce(y.self_paid, 0)::DECIMAL(18, 2) AS self_paid, CASE b.kind"
+            " WHEN 'deemed_received' THEN '视同实收' WHEN 'post_hoc_subsidy' THEN '事后补助' END"
+            " AS booking, b.booked_on,"
+        )
+        joins += (
+            " LEFT JOIN payments y ON y.person_id = p.id LEFT JOIN booked b ON b.person_id = p.id"
+        )
+    return ctes, enrollment, after_self, joins
+
+
+def _percent(part: str, whole: str) -> str:
+    """``part`` of ``whole`` (integers: fen) in percent as ``DECIMAL(6, 2)``, exact:
+    integer hundredths of a percent rounded half up, then DECIMAL."""
+    return (
+        f"CAST(CAST(({part} * 20000 + {whole}) // (2 * {whole}) AS DECIMAL(18, 0)) * 0.01"
+        " AS DECIMAL(6, 2))"
     )
-    SELECT p.id_number, p.name, substr(p.hukou_region, 1, 6) AS county_code,
-           coalesce(m.county, substr(p.hukou_region, 1, 6)) AS county,
-           coalesce(p.township, '') AS township, coalesce(p.village, '') AS village,
-           h.statuses, {_marks()} AS marks,
-           r.person_id IS NOT NULL AS rp_enrolled,
-           -- the tier the plan read (a tier off the year's list is none, reading 31);
-           -- a person outside the inputs (hukou moved since) the registry's latest
-           CASE WHEN f.person_id IS NULL THEN r.tier ELSE f.tier END AS rp_tier,
-           p.death_date,
-           {"".join(f"coalesce(c.{_column(p)}, 0) AS {_column(p)}, " for p in payers)}
-           coalesce(c.gov_paid, 0)::DECIMAL(18, 2) AS gov_paid, c.self_due,
-           coalesce(y.self_paid, 0)::DECIMAL(18, 2) AS self_paid,
-           CASE b.kind WHEN 'deemed_received' THEN '视同实收' WHEN 'post_hoc_subsidy'
-               THEN '事后补助' END AS booking, b.booked_on, c.basis
-    FROM person p
-    LEFT JOIN county_map m ON m.county_code = substr(p.hukou_region, 1, 6)
-    LEFT JOIN held h ON h.person_id = p.id
-    LEFT JOIN marked k ON k.person_id = p.id
-    LEFT JOIN elsewhere x ON x.person_id = p.id
-    LEFT JOIN pension r ON r.person_id = p.id
-    LEFT JOIN plan_tier f ON f.person_id = p.id
-    LEFT JOIN paid c ON c.person_id = p.id
-    LEFT JOIN payments y ON y.person_id = p.id
-    LEFT JOIN booked b ON b.person_id = p.id
-    WHERE (starts_with(p.hukou_region, $prefix) AND h.person_id IS NOT NULL)
-       OR c.person_id IS NOT NULL
-    ORDER BY county_code, township, village, p.id_number
-    """
 
 
 def _held_marks() -> str:
@@ -453,8 +463,7 @@ def _regions_sql(payers: tuple[str, ...], with_counties: bool) -> str:
 
 
 def _payers_sql(payers: tuple[str, ...]) -> str:
-    """Amount and share per payer; the share is exact: integer hundredths of a percent
-    from the amounts in fen, rounded half up, then DECIMAL."""
+    """Amount and share per payer (of the government total, :func:`_percent`)."""
     if not payers:
         return (
             "SELECT NULL::VARCHAR AS payer, NULL::VARCHAR AS payer_name, "
@@ -473,9 +482,7 @@ def _payers_sql(payers: tuple[str, ...]) -> str:
          ),
          total AS (SELECT sum(fen) AS fen FROM amounts)
     SELECT n.payer, n.payer_name, a.amount,
-           CASE WHEN t.fen = 0 THEN NULL
-                ELSE CAST(CAST((a.fen * 20000 + t.fen) // (2 * t.fen) AS DECIMAL(18, 0)) * 0.01
-                          AS DECIMAL(6, 2)) END AS share
+           CASE WHEN t.fen = 0 THEN NULL ELSE {_percent("a.fen", "t.fen")} END AS share
     FROM names n JOIN amounts a ON a.payer = n.payer CROSS JOIN total t
     ORDER BY n.ord
     """
@@ -486,6 +493,7 @@ def _check(
     by_region: pa.Table,
     payers: tuple[str, ...],
     version: dict[str, Any],
+    terms: Terms = ledger_terms.PENSION,
 ) -> None:
     """The ledger adds up: per-payer totals make the government total on every region
     row, and the jurisdiction's totals are the version's (what was handed over)."""
@@ -497,14 +505,15 @@ def _check(
     if wrong:
         level, name, gov, summed = wrong[0]
         raise LedgerError(
-            f"{level}“{name}”各付款方合计 {summed} 元不等于政府代缴合计 {gov} 元"
+            f"{level}“{name}”各付款方合计 {summed} 元不等于{terms.gov_zh} {gov} 元"
             f"（共 {len(wrong)} 行不符） / payer totals do not add up"
         )
     top = by_region.slice(0, 1).to_pylist()  # the jurisdiction's row, always there
     gov, own = (top[0]["gov_paid"], top[0]["self_due"]) if top else (Decimal(0), Decimal(0))
     if (gov, own) != (version["gov_paid"], version["self_due"]):
         raise LedgerError(
-            f"台账合计（政府代缴 {gov} 元，个人应缴 {own} 元）与缴费计划第 {version['number']} 版"
-            f"（政府代缴 {version['gov_paid']} 元，个人应缴 {version['self_due']} 元）不符"
+            f"台账合计（{terms.amount_zh} {gov} 元，个人应缴 {own} 元）与{terms.title_zh}"
+            f"第 {version['number']} 版（{terms.amount_zh} {version['gov_paid']} 元，"
+            f"个人应缴 {version['self_due']} 元）不符"
             " / the ledger does not add up to the plan version"
         )

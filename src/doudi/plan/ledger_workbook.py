@@ -1,6 +1,9 @@
 """A plan version's ledger as an Excel workbook (管理台账): the sheets, their charts and
 the 说明 sheet's readings. The tables themselves are :mod:`doudi.plan.ledger`'s; this
-module only lays them out, so the ledger's queries and checks read on their own.
+module only lays them out, so the ledger's queries and checks read on their own. The
+words are the version's programme's (:mod:`doudi.plan.ledger_terms`): a resident-medical
+ledger is a 城乡居民医保缴费资助 ledger of 财政资助, and its 说明 names the programme, the
+clauses its rows cite and the example values (local config) its amounts rest on.
 """
 
 from __future__ import annotations
@@ -12,39 +15,22 @@ import pyarrow as pa
 import xlsxwriter
 
 from doudi.core import vocab
-from doudi.plan.ledger import PAID_BY, UNNAMED, Ledger, headers, ledger
+from doudi.engine import backend
+from doudi.plan.ledger import Ledger, ledger
+from doudi.plan.ledger_terms import PAID_BY, headers
+from doudi.policy import clauses, parameters
 from doudi.store import db
 from doudi.store import workbook as export
 
 BEIJING = timezone(timedelta(hours=8))
 
 #: Columns holding percentages (Decimal hundredths), shown as Excel percentages.
-PERCENT = frozenset({"share"})
+PERCENT = frozenset({"share", "subsidy_share"})
 
 PEOPLE_TITLE = "台账"
 REGIONS_TITLE = "分区统计"
 PAYERS_TITLE = "付款方"
 NOTES_TITLE = "说明"
-
-#: The readings, as the workbook's 说明 sheet states them.
-READINGS_ZH = (
-    "人员范围：户籍在统筹地区内、本年度任一日持有建档立卡贫困人口、低保对象、特困人员、"
-    "重度残疾人身份之一的人员，以及本版本有缴费记录的人员（未持有身份的参保人员仅有个人应缴）。",
-    "身份、参保、缴费档次、死亡日期、所在地取自当前登记信息（参保为本年度任一日在保，"
-    "档次为本计划所依据的最近一次参保记录的档次，不在本年度档次表内的不计）；金额为本版本计划金额。",
-    "代缴对象：有政府代缴金额的人员；分区统计中的有身份人数为持有上述身份之一的人员。",
-    "县(区)按户籍区划代码前6位；乡镇(街道)、村(社区)按名单所填名称在所属县(区)内汇总，"
-    f"未填写的记为{UNNAMED}。",
-    "各付款方金额之和等于政府代缴合计（每一行均已核对）；占比为占政府代缴合计的百分比，"
-    "四舍五入保留两位小数。金额单位：元。",
-    "人员标识：本年度任一日持有的各类身份（含在校学生、丧失劳动能力）；建档立卡贫困人口"
-    "在本年度的记录均于12月31日前标注脱贫的，标识为标注脱贫，本版本仍有政府代缴金额的"
-    "标识为“标注脱贫，仍享受政策”（攀人社发〔2018〕195号 六、（二））；1月1日已满60周岁的"
-    "标识60周岁以上；本年度参保地不在户籍县(区)的标识异地参保；12月31日前死亡的标识已死亡"
-    "并注明死亡日期。",
-    "个人已缴为本年度已到账的个人缴费（银行代扣回盘及征缴系统缴费明细）；政府代缴入账为"
-    "视同实收（个人部分足额到账后）或事后补助（本人已自行全额缴纳），见渝人社发〔2018〕82号。",
-)
 
 
 def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
@@ -66,7 +52,7 @@ def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
         ):
             names[title] = export.sheet_name(title, used)
             percent = PERCENT & set(table.column_names)
-            sheet = export.Sheet(title, table, headers(table), percent)
+            sheet = export.Sheet(title, table, headers(table, book.terms), percent)
             export.write_sheet(wb, fmt, names[title], sheet)
         _bar_chart(wb, names[REGIONS_TITLE], book)
         _pie_chart(wb, names[PAYERS_TITLE], book)
@@ -76,7 +62,7 @@ def ledger_workbook(database: db.Database, version_id: int, path: Path) -> None:
 
 def _title(book: Ledger) -> str:
     v = book.version
-    return f"{book.jurisdiction_name}{v['year']}年城乡居民养老保险缴费计划第{v['number']}版管理台账"
+    return f"{book.jurisdiction_name}{v['year']}年{book.terms.title_zh}第{v['number']}版管理台账"
 
 
 def _notes(book: Ledger) -> pa.Table:
@@ -95,14 +81,15 @@ def _notes(book: Ledger) -> pa.Table:
     )
     items = [
         ("台账", _title(book)),
-        ("缴费计划版本", f"第{v['number']}版"),
+        *(_programme_notes(book) if book.terms.describes_programme else []),
+        (book.terms.version_zh, f"第{v['number']}版"),
         ("统筹地区", f"{book.jurisdiction_name}（{v['jurisdiction']}）"),
         ("年度", f"{v['year']}年"),
         ("操作人", str(v["created_by"])),
         ("生成时间", created_text),
         ("输入校验和(SHA-256)", str(v["inputs_checksum"])),
         ("输入与当前登记信息一致", current),
-        *((f"口径{i}", text) for i, text in enumerate(READINGS_ZH, start=1)),
+        *((f"口径{i}", text) for i, text in enumerate(book.terms.readings, start=1)),
     ]
     return pa.table(
         {
@@ -110,6 +97,67 @@ def _notes(book: Ledger) -> pa.Table:
             "content": pa.array([t for _, t in items], pa.string()),
         }
     )
+
+
+def _programme_notes(book: Ledger) -> list[tuple[str, str]]:
+    """计划项目, 依据条款 (the clauses the version's rows cite, with their document and
+    section) and 示例参数: the values the programme's rules read that no document gives
+    (local config, e.g. Jiangxi's split of the medical subsidy between the levels of
+    finance: 赣财社〔2017〕29号 is not available) — an auditor must know which amounts
+    rest on an example."""
+    cited = sorted(
+        {c for basis in book.people.column("basis").to_pylist() for c in (basis or "").split(";")}
+        - {""}
+    )
+    return [
+        ("计划项目", book.terms.label_zh()),
+        ("依据条款", "；".join(_clause_zh(c) for c in cited) or "无"),
+        ("示例参数", _local_config_zh(book)),
+    ]
+
+
+def _clause_zh(clause_id: str) -> str:
+    """E.g. JX-2017-58/2.1.2（赣人社发〔2017〕58号 二、（一）2 资助贫困人员参加…）."""
+    try:
+        clause = clauses.get(clause_id)
+    except clauses.UnknownClause:
+        return clause_id
+    heading = f" {clause.heading}" if clause.heading else ""
+    return f"{clause_id}（{clause.citation()}{heading}）"
+
+
+def _local_config_zh(book: Ledger) -> str:
+    """The local-config values the programme's rules read for the version's jurisdiction
+    and year (the compiled rules record them, as ``doudi evaluate`` flags them), as the
+    policy gives them now: a version keeps its amounts, not the parameters' files."""
+    v = book.version
+    try:
+        rules = backend.plan(str(v["jurisdiction"]), int(v["year"]))
+    except parameters.ParameterError as exc:
+        return f"无法列出（{exc}）"
+    values = rules.params.local_config_used(book.terms.code)
+    if not values:
+        return "无：本版本所用参数均有文件依据"
+    return "；".join(
+        f"{_description(x.path, str(v['jurisdiction']))}：{_shown(x.path, x.value)}"
+        f"（{x.path}，示例参数，需按本地政策配置）"
+        for x in values
+    )
+
+
+def _description(path: str, jurisdiction: str) -> str:
+    found = parameters.describe(path, jurisdiction)
+    return found.description if found else path
+
+
+def _shown(path: str, value: object) -> str:
+    """A value as a caseworker reads it; a payer split with the payers' names."""
+    if isinstance(value, dict):
+        label = vocab.PAYER.label if path.endswith("payer_weights") else str
+        return "、".join(f"{label(k)} {x}" for k, x in value.items())
+    if isinstance(value, list | tuple):
+        return "、".join(str(x) for x in value)
+    return str(value)
 
 
 def _bar_chart(wb: xlsxwriter.Workbook, sheet: str, book: Ledger) -> None:
@@ -138,7 +186,7 @@ def _bar_chart(wb: xlsxwriter.Workbook, sheet: str, book: Ledger) -> None:
                 "values": [sheet, first, c, last, c],
             }
         )
-    chart.set_title({"name": f"各{level}政府代缴金额（按付款方）"})
+    chart.set_title({"name": f"各{level}{book.terms.amount_zh}金额（按付款方）"})
     chart.set_x_axis({"name": "金额（元）", "num_format": "0.00"})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
@@ -157,13 +205,13 @@ def _pie_chart(wb: xlsxwriter.Workbook, sheet: str, book: Ledger) -> None:
     chart = wb.add_chart({"type": "pie"})
     chart.add_series(
         {
-            "name": "政府代缴金额",
+            "name": f"{book.terms.amount_zh}金额",
             "categories": [sheet, 1, name, n, name],
             "values": [sheet, 1, amount, n, amount],
             "data_labels": {"percentage": True, "leader_lines": True},
         }
     )
-    chart.set_title({"name": "政府代缴资金付款方构成"})
+    chart.set_title({"name": f"{book.terms.amount_zh}资金付款方构成"})
     chart.set_legend({"position": "right"})
     chart.set_size({"width": 640, "height": 400})
     wb.get_worksheet_by_name(sheet).insert_chart(1, len(columns) + 1, chart)
