@@ -104,7 +104,7 @@ def test_the_bank_file_jobs_result_shows_id_numbers_masked(site: Any) -> None:
     c = login("fuling")
     c.post("/plans/", {"year": "2018"})
     assert worker.run_pending() == 1
-    county = PlanVersion.objects.get(region="500102")
+    county = PlanVersion.objects.get(region="500102", programme="resident_pension")
     response = c.post(f"/plans/{county.pk}/withhold/")
     assert response.status_code == 302 and worker.run_pending() == 1
     job = Job.objects.get(pk=int(response["Location"].split("job=")[1]))

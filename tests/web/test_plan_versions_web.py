@@ -76,9 +76,8 @@ def test_the_dashboard_counts_each_regions_current_version(site):  # noqa: F811
     from doudi.web.roles import Scope
 
     fuling_second_version(site)
-    payers = {
-        p["payer"]: p["amount"] for p in board(Scope("t", "province_admin", "500000"))["payers"]
-    }
+    (pension,) = board(Scope("t", "province_admin", "500000"))["programmes"]
+    payers = {p["payer"]: p["amount"] for p in pension["payers"]}
     # civil affairs: B 70 + C 100; poverty office: A 70 + D 70 — once, whatever the versions
     assert payers == {"civil_affairs": "170.00", "poverty_office": "140.00"}
 
@@ -94,7 +93,7 @@ def test_a_ledgers_file_is_named_by_the_plans_own_region(site):  # noqa: F811
     assert response.status_code == 302 and worker.run_pending() == 1
     job = Job.objects.get(pk=int(response["Location"].split("job=")[1]))
     # was 台账-500000-2018-第1版.xlsx: the jurisdiction's code, the same for both counties
-    assert job.result["file"] == "台账-500102-2018-第1版.xlsx"
+    assert job.result["file"] == "台账-500102-2018-城乡居民养老保险代缴-第1版.xlsx"
 
 
 def test_a_plan_job_names_whom_another_regions_plan_pays_for(site):  # noqa: F811

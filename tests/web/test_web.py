@@ -456,7 +456,7 @@ def test_the_plan_of_a_county_runs_as_a_job(site):
     response = c.post("/plans/", {"year": "2018"})
     assert response.status_code == 302
     assert worker.run_pending() == 1
-    county = PlanVersion.objects.get(region="500102")
+    county = PlanVersion.objects.get(region="500102", programme="resident_pension")
     assert county.people == 3 and county.jurisdiction == "500000"
     # A 70 (poverty office), B 70 (civil affairs), C 100 (tekun: full minimum tier)
     assert county.gov_paid == 240
@@ -482,7 +482,7 @@ def test_the_bank_file_is_downloaded_from_a_chongqing_plan(site):
     worker.run_pending()
     from doudi.registry.models import PlanVersion
 
-    county = PlanVersion.objects.get(region="500102")
+    county = PlanVersion.objects.get(region="500102", programme="resident_pension")
     response = c.post(f"/plans/{county.pk}/withhold/")
     assert response.status_code == 302 and worker.run_pending() == 1
     page = html(c.get(response["Location"]))
@@ -682,9 +682,15 @@ def test_the_api_imports_plans_and_counts(site):
     stats = c.get("/api/statistics", **auth).json()
     assert {x["code"] for x in stats["counties"]} == {"500102", "500103"}
     # each county's plan counts once (the county re-ran its plan on the same inputs).
-    # civil affairs: B 70 + C 100; poverty office: A 70 + D 70
-    payers = {p["payer"]: p["amount"] for p in stats["payers"]}
-    assert payers == {"civil_affairs": "170.00", "poverty_office": "140.00"}
+    # civil affairs: B 70 + C 100; poverty office: A 70 + D 70; apart from 涪陵区's
+    # medical subsidy (CQ-2018-82/2.2.1, finance 220 for each of A, B, C = 660)
+    payers = {
+        g["programme"]: {p["payer"]: p["amount"] for p in g["payers"]} for g in stats["programmes"]
+    }
+    assert payers == {
+        "resident_pension": {"civil_affairs": "170.00", "poverty_office": "140.00"},
+        "resident_medical": {"finance": "660.00"},
+    }
 
 
 def test_chinese_is_the_default_whatever_the_browser_asks(site):
@@ -707,7 +713,7 @@ def test_a_county_plans_ledger_holds_only_that_countys_people(site):
     worker.run_pending()
     from doudi.registry.models import PlanVersion
 
-    county = PlanVersion.objects.get(region="500102")
+    county = PlanVersion.objects.get(region="500102", programme="resident_pension")
     response = c.post(f"/plans/{county.pk}/ledger/")
     worker.run_pending()
     job = response["Location"].split("job=")[1]

@@ -246,7 +246,7 @@ def plan(request: HttpRequest, pk: int) -> dict[str, Any]:
     return {**_version(v), "totals": totals}
 
 
-@api.get("/statistics", summary="参保覆盖率与付款方金额统计")
+@api.get("/statistics", summary="参保覆盖率与各项目付款方金额统计")
 def statistics(request: HttpRequest) -> dict[str, Any]:
     scope = scope_of(request.user)
     scope.require("dashboard")

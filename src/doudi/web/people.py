@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from doudi.bills import importing as bill_store
 from doudi.core import vocab
 from doudi.core.money import ZERO, yuan
-from doudi.plan import explanation
+from doudi.plan import explanation, programmes
 from doudi.registry.models import Person
 from doudi.store import db
 from doudi.web.roles import Scope, mask_id
@@ -62,8 +62,8 @@ _ENROLLMENTS_SQL = (
     " FROM registry_enrollment WHERE person_id = %s ORDER BY scheme, valid_from"
 )
 _PLANS_SQL = (
-    "SELECT c.year, c.payer, CAST(c.amount AS TEXT) AS amount, c.basis,"
-    " v.id AS version, v.number, v.jurisdiction"
+    "SELECT c.year, c.scheme, c.payer, CAST(c.amount AS TEXT) AS amount, c.basis,"
+    " v.id AS version, v.number, v.jurisdiction, v.programme"
     " FROM registry_contribution c LEFT JOIN registry_plan_version v ON v.id = c.plan_version_id"
     " WHERE c.person_id = %s ORDER BY c.year DESC, v.number DESC, c.payer"
 )
@@ -149,12 +149,15 @@ def enrollments(person: Person) -> list[dict[str, Any]]:
 
 
 def plans(person: Person) -> list[dict[str, Any]]:
-    """The person's rows of every plan version, newest first: also of a version of the
-    whole jurisdiction, which the county's caseworker cannot open, since these rows are
-    their own person's."""
+    """The person's rows of every plan version, programme by programme (in the order a
+    run reports them: each is its own lineage, decision 0012), newest first within one:
+    also of a version of the whole jurisdiction, which the county's caseworker cannot
+    open, since these rows are their own person's."""
     out: dict[int, dict[str, Any]] = {}
     for c in _rows(_PLANS_SQL, person):
         amount = yuan(c["amount"])
+        # a row's scheme is its programme's code (plan.programmes)
+        programme = c["programme"] or c["scheme"]
         entry = out.setdefault(
             c["version"] or 0,
             {
@@ -162,6 +165,8 @@ def plans(person: Person) -> list[dict[str, Any]]:
                 "number": c["number"],
                 "jurisdiction": c["jurisdiction"] or "",
                 "year": c["year"],
+                "programme": programme,
+                "programme_label": vocab.PROGRAMME.label(programme),
                 "parts": [],
                 "gov_paid": ZERO,
                 "self_due": None,
@@ -181,7 +186,11 @@ def plans(person: Person) -> list[dict[str, Any]]:
             entry["gov_paid"] += amount
     for entry in out.values():
         entry["gov_paid"] = str(entry["gov_paid"])
-    return list(out.values())
+    order = list(programmes.ALL)
+    return sorted(
+        out.values(),
+        key=lambda e: order.index(e["programme"]) if e["programme"] in order else len(order),
+    )
 
 
 def _bills(person: Person, periods: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -218,12 +218,14 @@ def _plan_result(result: Any) -> dict[str, Any]:
 
 def _ledger(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """The ledger workbook of a plan version (plan.ledger), named by the version's own
-    region: versions are numbered per region (decision 0010), so the jurisdiction's
-    code would give two counties' ledgers the same name."""
+    region and programme: versions are numbered per region (decision 0010) and
+    programme (decision 0012), so without them two counties' ledgers, or a county's
+    pension and medical ledgers, would have the same name."""
     from doudi.plan.ledger_workbook import ledger_workbook
 
     p = job.params
-    name = f"台账-{p['region']}-{p['year']}-第{p['number']}版.xlsx"
+    programme = vocab.PROGRAMME.label(p.get("programme", "resident_pension"))
+    name = f"台账-{p['region']}-{p['year']}-{programme}-第{p['number']}版.xlsx"
     progress("生成台账 / writing the ledger", 30)
     ledger_workbook(_registry(job), int(p["version"]), work_dir(job) / name)
     return {"file": name}

@@ -1,8 +1,13 @@
 """The year's plan: run it for the user's region (a job), see a version's totals,
-download its ledger and (Chongqing) its bank-withholding file; finance's payer totals.
+download its ledger and (Chongqing, the pension) its bank-withholding file; finance's
+payer totals.
 
 Only current versions count (decision 0010): the finance page shows each lineage's
-current version; the version list keeps the older ones, marked as replaced."""
+current version; the version list keeps the older ones, marked as replaced. Each
+programme is a lineage of its own (decision 0012): its versions are numbered, replaced
+and totalled apart, and a page names a version's programme in its own words
+(``plan.programmes``), since the pension's government part and the medical subsidy are
+handed to finance by different offices."""
 
 from __future__ import annotations
 
@@ -15,8 +20,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from doudi.collection.cycle import SCHEME as WITHHELD_PROGRAMME
 from doudi.core import vocab
-from doudi.plan import lineage
+from doudi.core.money import ZERO, yuan
+from doudi.plan import lineage, programmes
 from doudi.policy import jurisdictions
 from doudi.registry.models import Contribution, PlanVersion
 from doudi.web import audit, worker
@@ -40,11 +47,16 @@ def current(scope: Scope) -> list[PlanVersion]:
 
 
 def listed(scope: Scope) -> list[dict[str, object]]:
-    """Every version in the scope, an older one with the number that replaced it."""
+    """Every version in the scope with its programme's label, an older one with the
+    number that replaced it in its own programme's lineage."""
     found = versions(scope)
     top = lineage.current_numbers(found)
     return [
-        {"v": v, "replaced_by": top[lineage.key(v)] if v.number < top[lineage.key(v)] else None}
+        {
+            "v": v,
+            "programme": vocab.PROGRAMME.label(v.programme),
+            "replaced_by": top[lineage.key(v)] if v.number < top[lineage.key(v)] else None,
+        }
         for v in found
     ]
 
@@ -95,6 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _totals(version: PlanVersion) -> list[dict[str, object]]:
+    """Each payer's total of the version, to the fen (SQLite's sum drops the scale: 660)."""
     rows = (
         Contribution.objects.filter(plan_version=version)
         .values("payer")
@@ -105,11 +118,43 @@ def _totals(version: PlanVersion) -> list[dict[str, object]]:
         {
             "payer": r["payer"],
             "label": vocab.PAYER.label(r["payer"]),
-            "amount": r["amount"],
+            "amount": yuan(r["amount"]),
             "people": r["people"],
         }
         for r in rows
     ]
+
+
+def withholdable(v: PlanVersion) -> bool:
+    """Whether the bank-withholding cycle applies: Chongqing's documents have one, for
+    the pension's own part only (collection.targets refuses a medical version)."""
+    return v.jurisdiction == "500000" and v.programme == WITHHELD_PROGRAMME
+
+
+def _page(
+    request: HttpRequest,
+    v: PlanVersion,
+    job: Job | None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A version's page, also when a request about it is refused: the refusal is read
+    beside the totals it concerns."""
+    totals = _totals(v)
+    chart = {
+        "labels": [t["label"] for t in totals if t["payer"] != "self"],
+        "values": [str(t["amount"]) for t in totals if t["payer"] != "self"],
+    }
+    context = {
+        "v": v,
+        "words": programmes.get(v.programme),
+        "withholdable": withholdable(v),
+        "totals": totals,
+        "chart": chart,
+        "job": job,
+        "error": error,
+    }
+    return render(request, "web/plan.html", context, status=status)
 
 
 @login_required
@@ -122,13 +167,7 @@ def detail(request: HttpRequest, version: int) -> HttpResponse:
         job = scoped_job(scope, int(request.GET["job"]))
         if job.kind not in ("ledger", "withhold") or job.params.get("version") != v.pk:
             raise Http404("没有该任务")
-    totals = _totals(v)
-    chart = {
-        "labels": [t["label"] for t in totals if t["payer"] != "self"],
-        "values": [str(t["amount"]) for t in totals if t["payer"] != "self"],
-    }
-    context = {"v": v, "totals": totals, "chart": chart, "job": job}
-    return render(request, "web/plan.html", context)
+    return _page(request, v, job)
 
 
 @login_required
@@ -137,7 +176,13 @@ def ledger(request: HttpRequest, version: int) -> HttpResponse:
     scope = scope_of(request.user)
     scope.require("plan")
     v = scoped_version(scope, version)
-    params = {"version": v.pk, "region": v.region, "year": v.year, "number": v.number}
+    params = {
+        "version": v.pk,
+        "region": v.region,
+        "year": v.year,
+        "number": v.number,
+        "programme": v.programme,
+    }
     job = worker.submit("ledger", params, request.user, scope.region)
     return redirect(f"/plans/{v.pk}/?job={job.pk}")
 
@@ -148,6 +193,13 @@ def withhold(request: HttpRequest, version: int) -> HttpResponse:
     scope = scope_of(request.user)
     scope.require("plan")
     v = scoped_version(scope, version)
+    if v.programme != WITHHELD_PROGRAMME:
+        refusal = (
+            f"计划版本 #{v.pk} 是{vocab.PROGRAMME.label(v.programme)}计划，银行代扣文件只适用于"
+            f"{vocab.PROGRAMME.label(WITHHELD_PROGRAMME)}计划，未生成代扣文件。"
+            " / the withholding file is for resident-pension plans only"
+        )
+        return _page(request, v, None, error=refusal, status=400)
     region = scope.region if len(scope.prefix) == 6 else v.region
     job = worker.submit("withhold", {"version": v.pk, "region": region}, request.user, scope.region)
     audit.record(
@@ -156,9 +208,47 @@ def withhold(request: HttpRequest, version: int) -> HttpResponse:
     return redirect(f"/plans/{v.pk}/?job={job.pk}")
 
 
+def by_programme(found: list[PlanVersion]) -> list[dict[str, object]]:
+    """Per year and programme, each payer's total over ``found`` (the current versions),
+    the newest year first and the programmes in the order a run reports them: the
+    pension's government part and the medical subsidy are handed to finance apart
+    (decision 0012), and a year's plan apart from the next, so none is added to another."""
+    rows = list(
+        Contribution.objects.filter(plan_version__in=[v.pk for v in found])
+        .values("plan_version__year", "plan_version__programme", "payer")
+        .annotate(amount=Sum("amount"), people=Count("person", distinct=True))
+        .order_by("-plan_version__year", "payer")
+    )
+    out: list[dict[str, object]] = []
+    for year in sorted({r["plan_version__year"] for r in rows}, reverse=True):
+        for code, words in programmes.ALL.items():
+            mine = [
+                r
+                for r in rows
+                if r["plan_version__year"] == year and r["plan_version__programme"] == code
+            ]
+            if not mine:
+                continue
+            payers = [
+                {
+                    "payer": r["payer"],
+                    "label": vocab.PAYER.label(r["payer"]),
+                    "amount": yuan(r["amount"]),
+                    "people": r["people"],
+                }
+                for r in mine
+            ]
+            gov = sum((yuan(r["amount"]) for r in mine if r["payer"] != "self"), ZERO)
+            out.append(
+                {"year": year, "programme": code, "words": words, "payers": payers, "gov_paid": gov}
+            )
+    return out
+
+
 @login_required
 def finance(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     scope.require("finance")
-    rows = [{"v": v, "totals": _totals(v)} for v in current(scope)]
-    return render(request, "web/finance.html", {"rows": rows})
+    found = current(scope)
+    rows = [{"v": v, "words": programmes.get(v.programme), "totals": _totals(v)} for v in found]
+    return render(request, "web/finance.html", {"rows": rows, "programmes": by_programme(found)})

@@ -33,7 +33,7 @@
         xAxis: { type: "category", data: d.years },
         yAxis: { type: "value", name: "元" },
         series: d.series.map(function (s) {
-          return { name: s.name, type: "bar", stack: "gov", data: s.data.map(Number) };
+          return { name: s.name, type: "bar", stack: s.stack, data: s.data.map(Number) };
         })
       };
     },
