@@ -402,6 +402,7 @@ def test_every_rejection_code_is_covered() -> None:
     covered |= {"before_entry"}  # tests/rosters/test_cell_limits.py
     covered |= {"tier"}  # tests/rosters/test_tier_import.py (the import's, with its date)
     covered |= {"not_qualifying"}  # tests/rosters/test_new_sources.py (veterans)
+    covered |= {"count", "out_of_range", "choice"}  # tests/rosters/test_record_sources.py
     assert covered == set(CODES)
 
 

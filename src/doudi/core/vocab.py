@@ -127,6 +127,8 @@ DEPARTMENT = Vocabulary(
         "medical_bureau": ("医保局", "medical insurance bureau"),
         "veterans_affairs": ("退役军人事务部门", "veterans affairs"),
         "education": ("教育部门", "education"),
+        "unemployment_agency": ("失业保险经办机构", "unemployment insurance agency"),
+        "skills_appraisal": ("职业技能鉴定机构", "vocational skill appraisal body"),
     },
 )
 
@@ -250,6 +252,49 @@ IMPORT_MODE = Vocabulary(
     },
 )
 
+#: How a labour contract ended, as the unemployment-insurance records state it (the
+#: rules' ``ue_contract_end``: only the first two qualify, JX-2017-58 and HE-2018-3).
+CONTRACT_ENDING = Vocabulary(
+    "contract_ending",
+    {
+        "expired_not_renewed": ("期满终止（未续订）", "expired, not renewed"),
+        "terminated_early": ("提前解除", "terminated early"),
+        "not_ended": ("未终止", "not ended"),
+    },
+)
+
+#: The medical insurance a worker joins while drawing the unemployment benefit (the
+#: rules' ``ue_medical_scheme``, HE-2018-3).
+BENEFIT_MEDICAL_SCHEME = Vocabulary(
+    "benefit_medical_scheme",
+    {
+        "employee": ("职工医保", "employee medical insurance"),
+        "resident": ("居民医保", "resident medical insurance"),
+    },
+)
+
+#: Levels of a vocational qualification (skill level) certificate, five the lowest.
+CERTIFICATE_LEVEL = Vocabulary(
+    "certificate_level",
+    {
+        "5": ("五级（初级工）", "level 5 (junior worker)"),
+        "4": ("四级（中级工）", "level 4 (intermediate worker)"),
+        "3": ("三级（高级工）", "level 3 (senior worker)"),
+        "2": ("二级（技师）", "level 2 (technician)"),
+        "1": ("一级（高级技师）", "level 1 (senior technician)"),
+    },
+)
+
+#: The review of an application (Shandong's early pension, SD-2017-37/2.1).
+REVIEW_RESULT = Vocabulary(
+    "review_result",
+    {
+        "approved": ("审核通过", "approved"),
+        "rejected": ("审核不通过", "rejected"),
+        "pending": ("审核中", "pending"),
+    },
+)
+
 #: Roles of the web application's users.
 ROLE = Vocabulary(
     "role",
@@ -276,6 +321,10 @@ ALL = (
     REGION_LEVEL,
     PERIOD_CHANGE,
     IMPORT_MODE,
+    CONTRACT_ENDING,
+    BENEFIT_MEDICAL_SCHEME,
+    CERTIFICATE_LEVEL,
+    REVIEW_RESULT,
     ROLE,
 )
 

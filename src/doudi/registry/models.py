@@ -140,6 +140,37 @@ class RosterEntry(models.Model):
     veteran_category = models.CharField("退役士兵类别", max_length=64, null=True)
     unemployed = models.BooleanField("是否失业", null=True)
     in_employee_medical = models.BooleanField("是否参加职工医保", null=True)
+    #: the record sources (rosters.sources, kind "record"): facts kept row by row, which
+    #: open and close no period; a reader takes a person's latest row (docs/registry.md)
+    #: unemployment-insurance records (the rules' ue_* inputs)
+    unit_name = models.CharField("单位名称", max_length=128, null=True)
+    rural_contract_worker = models.BooleanField("是否农民合同制工人", null=True)
+    months_at_unit = models.IntegerField("本单位连续工作月数", null=True)
+    unit_paid = models.BooleanField("单位是否缴纳失业保险费", null=True)
+    #: expired_not_renewed, terminated_early or not_ended (core.vocab.CONTRACT_ENDING)
+    contract_ending = models.CharField("劳动合同终止情形", max_length=32, null=True)
+    contract_end_date = models.DateField("劳动合同终止日期", null=True)
+    insured_months = models.IntegerField("累计参保月数", null=True)
+    contribution_months = models.IntegerField("累计缴费月数", null=True)
+    benefit_qualified = models.BooleanField("是否符合领取失业保险金条件", null=True)
+    #: employee or resident (core.vocab.BENEFIT_MEDICAL_SCHEME)
+    medical_scheme = models.CharField("领取期间参加的医疗保险", max_length=16, null=True)
+    resident_medical_paid = models.DecimalField(
+        "居民医保个人实缴金额", max_digits=18, decimal_places=2, null=True
+    )
+    #: vocational certificates: level 5 (五级/初级工) … 1 (一级/高级技师),
+    #: core.vocab.CERTIFICATE_LEVEL
+    certificate_level = models.SmallIntegerField("证书等级", null=True)
+    certificate_date = models.DateField("发证日期", null=True)
+    certificate_number = models.CharField("证书编号", max_length=64, null=True)
+    #: third-party funding of a contribution (PZH-2018-195/1.2)
+    funder = models.CharField("资助方", max_length=128, null=True)
+    funding_amount = models.DecimalField("资助金额", max_digits=18, decimal_places=2, null=True)
+    funding_year = models.SmallIntegerField("资助年度", null=True)
+    #: pension applications (HE-2018-3/2.1.1, SD-2017-37/2.1)
+    application_date = models.DateField("申请日期", null=True)
+    #: approved, rejected or pending (core.vocab.REVIEW_RESULT)
+    review_result = models.CharField("审核结果", max_length=16, null=True)
 
     class Meta:
         db_table = "registry_roster_entry"

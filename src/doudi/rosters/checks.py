@@ -3,7 +3,8 @@
 Each column kind (:data:`doudi.rosters.sources.KINDS`) has its reading of a cell:
 ID numbers (GB 11643: length, characters, province, birth date, check character; the
 old 15 digits upgraded), dates as people write them, yes/no, disability grades,
-amounts in yuan, bank account numbers, plain text and region codes. Each check adds
+amounts in yuan, bank account numbers, plain text, region codes, counts (months, a
+year) and choices (one of a column's written forms). Each check adds
 its expressions to the stages of :mod:`doudi.rosters.stages` and ends in a rejection
 code (:data:`doudi.rosters.rejections.CODES`) and a specific Chinese reason, both null
 for a valid cell. Every kind also refuses invisible control characters, text longer
@@ -61,6 +62,9 @@ _NOT_QUALIFYING = {
     ),
 }
 
+#: The words a count may end with, per ``Column.unit`` (a regular expression).
+_UNITS = {"月": "个月|月", "年": "年"}
+
 _EXCEL_HINT = "；请把该列设为文本格式后重新录入"
 _SCIENTIFIC_HINT = literal("；疑似被 Excel 存成了科学计数法，后几位已丢失" + _EXCEL_HINT)
 
@@ -76,12 +80,13 @@ def _provinces() -> list[str]:
 
 def normalized(column: Column, cells: pa.ChunkedArray) -> pa.ChunkedArray:
     """The text a cell is parsed from. NFKC turns full-width digits and punctuation
-    (２０１８年３月, （必填）) into their ASCII forms; names lose every space ("张 三" is
-    张三); township and village names keep their characters as written, trimmed."""
+    (２０１８年３月, （必填）) into their ASCII forms; names, counts and choices lose
+    every space ("张 三" is 张三, "12 个月" 12个月, "期满 终止" 期满终止); township and
+    village names keep their characters as written, trimmed."""
     if column.kind == "text" and column.name != "name":
         return pc.utf8_trim_whitespace(cells)
     text = pc.utf8_normalize(cells, form="NFKC")
-    if column.name == "name":
+    if column.name == "name" or column.kind in ("count", "choice"):
         return pc.replace_substring_regex(text, _WS_RE2, "")
     return pc.utf8_trim_whitespace(text)
 
@@ -168,6 +173,10 @@ def column_sql(column: Column, c: str, source: str, excel: bool) -> Sql:
             f"THEN {_SCIENTIFIC_HINT} ELSE '' END"
         )
         return _decided(sql, column, c, _parsed(n, f"{c}__acct", "account", reason))
+    if column.kind == "count":
+        return _count_sql(column, c)
+    if column.kind == "choice":
+        return _choice_sql(column, c)
     raise ValueError(f"unknown column kind {column.kind!r}")  # pragma: no cover
 
 
@@ -204,6 +213,46 @@ def _parsed(text: str, parsed: str, code: str, reason: str) -> list[Check]:
 def _quoting(hint: str, text: str) -> str:
     """The reason ``hint`` followed by the cell as written, in 「」."""
     return f"{literal(hint)} || {text} || '」'"
+
+
+def _count_sql(column: Column, c: str) -> Sql:
+    """A whole number, not negative: months (12, 12月, 12个月) or a year (2018, 2018年),
+    as ``Column.unit`` says; a number Excel stored as 12.0 is 12. At most nine digits
+    (an INTEGER holds it), and within ``Column.between`` when the column has bounds."""
+    n = f"{c}__n"
+    unit = f"(?:{_UNITS[column.unit]})?" if column.unit else ""
+    example = {"月": "12 或 12个月", "年": "2018 或 2018年"}.get(column.unit, "12")
+    shape = f"^([0-9]{{1,9}})(?:\\.0+)?{unit}$"
+    sql = (
+        Sql(f"{c}__count")
+        .at(1, f"regexp_extract({n}, {literal(shape)}, 1) AS {c}__k")
+        .at(2, f"CAST(NULLIF({c}__k, '') AS INTEGER) AS {c}__count")
+    )
+    hint = f"应为不小于 0 的整数（如 {example}），实为「"
+    checks = _parsed(n, f"{c}__count", "count", _quoting(hint, n))
+    if column.between is not None:
+        low, high = column.between
+        checks.append(
+            (
+                f"{c}__count NOT BETWEEN {low} AND {high}",
+                "out_of_range",
+                _quoting(f"应在 {low} 至 {high} 之间，实为「", n),
+            )
+        )
+    return _decided(sql, column, c, checks)
+
+
+def _choice_sql(column: Column, c: str) -> Sql:
+    """One of the column's written forms (``Column.choices``), stored as its code; the
+    reason lists the forms."""
+    n = f"{c}__n"
+    mapping = " ".join(
+        f"WHEN {literal(form)} THEN {literal(code)}" for form, code in column.choices
+    )
+    forms = "".join(f"“{form}”" for form, _ in column.choices)
+    sql = Sql(f"{c}__choice").at(2, f"CASE {n} {mapping} END AS {c}__choice")
+    hint = f"应为{forms}之一，实为「"
+    return _decided(sql, column, c, _parsed(n, f"{c}__choice", "choice", _quoting(hint, n)))
 
 
 def _region_sql(column: Column, c: str) -> Sql:

@@ -18,7 +18,9 @@ app = typer.Typer()
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="名单文件（XLSX 或 CSV，UTF-8/GBK）")],
-    source: Annotated[str, typer.Option(help="来源：poverty, dibao, tekun, disability, …")],
+    source: Annotated[
+        str, typer.Option(help="来源：poverty, dibao, tekun, disability, …, certificates, …")
+    ],
     as_of: Annotated[str, typer.Option("--as-of", help="名单截止日期 YYYY-MM-DD")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、预览，不写入")] = False,
     mode: Annotated[
@@ -54,10 +56,10 @@ def import_(
     """导入部门名单（先校验全部行，再在一个事务中写入） / import a department roster."""
     from doudi.core.textfile import FileError
     from doudi.rosters.importing import NothingAccepted, import_roster
-    from doudi.rosters.sources import ROSTERS, SOURCES
+    from doudi.rosters.sources import IMPORTED, SOURCES
 
-    if source not in ROSTERS:
-        known = "、".join(f"{k}（{SOURCES[k].label}）" for k in ROSTERS)
+    if source not in IMPORTED:
+        known = "、".join(f"{k}（{SOURCES[k].label}）" for k in IMPORTED)
         typer.echo(f"输入有误 / invalid input: 未知来源 {source!r}；可用：{known}", err=True)
         raise typer.Exit(code=2)
     day = parse_day(as_of, "--as-of")
@@ -110,14 +112,19 @@ def imports() -> None:
     """列出已导入的名单批次 / list imported rosters."""
     from doudi.core.vocab import IMPORT_MODE
     from doudi.rosters.importing import batches_of
-    from doudi.rosters.sources import ROSTERS, SOURCES
+    from doudi.rosters.sources import IMPORTED, RECORDS, SOURCES
 
     for b in batches_of(open_registry()):
         label = SOURCES[b["source"]].label if b["source"] in SOURCES else b["source"]
-        if b["source"] in ROSTERS:  # a bill import has no mode
+        if b["source"] in IMPORTED:  # a bill import has no mode
             label += f"（{IMPORT_MODE.label(b['mode'])}）"
+        # a record list's accepted rows are its records: it opens and closes nothing
+        done = (
+            f"记录 {b['rows_accepted']} 条"
+            if b["source"] in RECORDS
+            else f"新开 {b['periods_opened']}，关闭 {b['periods_closed']}"
+        )
         typer.echo(
             f"#{b['id']} {label} 截至 {b['as_of']} {b['file_name']}：接受 {b['rows_accepted']}，"
-            f"拒绝 {b['rows_rejected']}，新增人员 {b['people_added']}，"
-            f"新开 {b['periods_opened']}，关闭 {b['periods_closed']}（{b['imported_by']}）"
+            f"拒绝 {b['rows_rejected']}，新增人员 {b['people_added']}，{done}（{b['imported_by']}）"
         )

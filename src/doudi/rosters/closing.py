@@ -49,7 +49,7 @@ class Closing:
     #: addendum)
     counties: list[str]
     outside: pa.Table  # row_number, county: accepted rows outside the region
-    closes: bool  # the list has periods to close (not a death list)
+    closes: bool  # the list has periods to close (not a death or record list)
 
     @property
     def place(self) -> str:
@@ -59,7 +59,7 @@ class Closing:
 
     def lines_zh(self) -> list[str]:
         """The summary's lines: the mode, the region and how it was chosen, the rows
-        outside it (none for a death list)."""
+        outside it (none for a death or record list)."""
         if not self.closes:
             return []
         if self.mode == "addendum":
@@ -104,11 +104,13 @@ def closing(
 
     ``region`` None: inferred from the rows. ``scope``: the counties the list covers as
     the caseworker names them (``--scope``), all within the region; by default the
-    counties of its rows. An addendum closes nowhere, and a death list has no periods
-    to close: their region is the one given, if any, and none is inferred."""
+    counties of its rows. An addendum closes nowhere, and a death list or a record list
+    (certificates, applications: sources.Source.kind "record") has no periods to
+    close: their region is the one given, if any, and none is inferred."""
     given = None if region is None else _valid(region)
     covered = scope or sorted(set(rows.column("county").to_pylist()))
-    if kind == "death" or mode == "addendum":
+    periodless = kind in ("death", "record")
+    if periodless or mode == "addendum":
         return Closing(
             mode=mode,
             region=given or "",
@@ -116,7 +118,7 @@ def closing(
             covered=covered,
             counties=[],
             outside=rows.slice(0, 0),
-            closes=kind != "death",
+            closes=not periodless,
         )
     chosen = given or infer_region(rows.column("county"))
     prefix = regions.hukou_prefix(chosen)

@@ -9,7 +9,9 @@ rosters.closing), adds the people the registry does not know,
 stores the rows as the source's list as of ``as_of``, re-derives the
 source's status periods or enrollments from all its lists and applies only
 the difference, or records the death dates of a death list (rosters.changes), and
-writes one audit row per change. A snapshot closing more than the allowed share, or
+writes one audit row per change. A record list (sources.Source.kind "record":
+certificates, applications, …) changes nothing beyond its own rows: they are the
+records, one audit row each. A snapshot closing more than the allowed share, or
 outside its region, is refused unless confirmed (rosters.guard). ``dry_run`` computes
 the same report and writes nothing. Any error, or a killed process, leaves the
 database as it was: nothing is committed until the last statement.
@@ -35,22 +37,8 @@ from doudi.rosters.reading import RosterRead, read_roster
 from doudi.rosters.sources import SOURCES, Source
 from doudi.store import db
 
-ENTRY_COLUMNS = (
-    "region_code",
-    "township",
-    "village",
-    "since",
-    "exit_marked",
-    "exit_date",
-    "disability_grade",
-    "contribution_tier",
-    "receiving",
-    "death_date",
-    "bank_account",
-    "veteran_category",
-    "unemployed",
-    "in_employee_medical",
-)
+#: The columns of a roster entry beyond who and where the row is, typed as the registry
+#: stores them (a certificate level is read as its code "5" and stored as the number 5).
 ENTRY_TYPES = {
     "region_code": pa.string(),
     "township": pa.string(),
@@ -66,7 +54,28 @@ ENTRY_TYPES = {
     "veteran_category": pa.string(),
     "unemployed": pa.bool_(),
     "in_employee_medical": pa.bool_(),
+    # the record sources (kind "record")
+    "unit_name": pa.string(),
+    "rural_contract_worker": pa.bool_(),
+    "months_at_unit": pa.int32(),
+    "unit_paid": pa.bool_(),
+    "contract_ending": pa.string(),
+    "contract_end_date": pa.date32(),
+    "insured_months": pa.int32(),
+    "contribution_months": pa.int32(),
+    "benefit_qualified": pa.bool_(),
+    "medical_scheme": pa.string(),
+    "resident_medical_paid": db.MONEY,
+    "certificate_level": pa.int16(),
+    "certificate_date": pa.date32(),
+    "certificate_number": pa.string(),
+    "funder": pa.string(),
+    "funding_amount": db.MONEY,
+    "funding_year": pa.int16(),
+    "application_date": pa.date32(),
+    "review_result": pa.string(),
 }
+ENTRY_COLUMNS = tuple(ENTRY_TYPES)
 
 
 @dataclass
@@ -88,6 +97,8 @@ class ImportReport:
     periods_closed: int = 0
     periods_changed: int = 0
     deaths_recorded: int = 0
+    #: the rows a record list stored (each row is a record: no period opened or closed)
+    records_stored: int = 0
     #: the people whose status or enrollment opens or closes: id_number, name, change
     changes: pa.Table | None = None
 
@@ -104,17 +115,28 @@ class ImportReport:
             *self._held_zh(),
             *(self.closing.lines_zh() if self.closing else []),
             f"覆盖区县：{'、'.join(self.counties) or '无'}",
-            f"新增人员 {self.people_added} 人；新开期间 {self.periods_opened}，"
-            f"关闭期间 {self.periods_closed}，其他变更 {self.periods_changed}；"
-            f"登记死亡 {self.deaths_recorded} 人",
+            self._changes_zh(),
             *([self.closing_warning_zh()] if warning and self.needs_confirmation else []),
         ]
+
+    def _changes_zh(self) -> str:
+        """What the list changed: a record list's records, another list's periods."""
+        if self.read.source.kind == "record":
+            return (
+                f"新增人员 {self.people_added} 人；记录 {self.records_stored} 条"
+                "（记录类名单不开启、不关闭任何期间，以往的记录均保留）"
+            )
+        return (
+            f"新增人员 {self.people_added} 人；新开期间 {self.periods_opened}，"
+            f"关闭期间 {self.periods_closed}，其他变更 {self.periods_changed}；"
+            f"登记死亡 {self.deaths_recorded} 人"
+        )
 
     def _held_zh(self) -> list[str]:
         """Says how many people refused rows still name (rosters.held): the caseworker
         should know the list keeps them, and that their rows await correction."""
         held = self.read.held
-        if held.num_rows == 0 or self.read.source.kind == "death":
+        if held.num_rows == 0 or self.read.source.kind in ("death", "record"):
             return []
         accepted = set(self.read.accepted.column("id_number").to_pylist())
         people = len(set(held.column("id_number").to_pylist()) - accepted)  # not a copy's
@@ -279,6 +301,8 @@ class _Import:
         db.ingest(self.con, self.db, "registry_rejected_row", self._rejected_rows())
         if self.source.kind == "death":
             self._deaths()
+        elif self.source.kind == "record":
+            self._records()
         else:
             self._periods()
         db.fault("periods")
@@ -329,9 +353,11 @@ class _Import:
     def _people(self) -> pa.Table:
         """Add unknown people, in the order of their first row in the file (the same
         files give the same ids, so a plan on them has the same inputs checksum);
-        return id_number → person id for every row."""
+        return id_number → person id, one row per person."""
         rows = self.rows
-        db.ingest(self.con, self.db, "doudi_stage_ids", rows.select(["id_number"]), temporary=True)
+        # each number once: a person may have several rows of a record list (certificates)
+        numbers = pa.table({"id_number": pc.unique(rows.column("id_number"))})
+        db.ingest(self.con, self.db, "doudi_stage_ids", numbers, temporary=True)
         known = self._query(
             "SELECT p.id AS person_id, p.id_number FROM registry_person p "
             "JOIN doudi_stage_ids s ON s.id_number = p.id_number"
@@ -437,6 +463,30 @@ class _Import:
         self.report.deaths_recorded = died.num_rows
         self._audit("death", "registry_person", died)
 
+    def _records(self) -> None:
+        """A record list: its rows, stored above, are the records; one audit row each."""
+        stored = db.read(
+            self.con,
+            self.db,
+            "registry_roster_entry",
+            "WHERE batch_id = ?",
+            (self.batch_id,),
+            columns=["id", "id_number", "row_number"],
+        )
+        self.report.records_stored = stored.num_rows
+        lake = duckdb.connect()
+        lake.register("stored", stored)
+        rows = lake.sql(
+            """
+            SELECT 'add_record' AS action, id AS row_id,
+                   json_object('id_number', id_number, 'detail',
+                               $label || ' 第 ' || row_number || ' 行')::VARCHAR AS detail
+            FROM stored ORDER BY row_number
+            """,
+            params={"label": self.source.label},
+        ).to_arrow_table()
+        self._write_audit("registry_roster_entry", rows)
+
     def _periods(self) -> None:
         """A status or enrollment list: the source's periods, one audit row per change."""
         applied = apply_periods(self.con, self.db, self.source)
@@ -496,6 +546,8 @@ def _entries(accepted: pa.Table) -> pa.Table:
     for name, typ in ENTRY_TYPES.items():
         if name not in t.column_names:
             t = t.append_column(name, pa.nulls(n, typ))
+        elif t.schema.field(name).type != typ:
+            t = t.set_column(t.schema.get_field_index(name), name, t.column(name).cast(typ))
     region6 = pc.utf8_slice_codeunits(pc.fill_null(t.column("region_code"), ""), 0, 6)
     id6 = pc.utf8_slice_codeunits(t.column("id_number"), 0, 6)
     county = pc.if_else(pc.equal(pc.utf8_length(region6), 6), region6, id6)

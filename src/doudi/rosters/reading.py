@@ -47,6 +47,8 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "grade": pa.int8(),
     "decimal": pa.decimal128(18, 2),
     "account": pa.string(),
+    "count": pa.int32(),
+    "choice": pa.string(),
 }
 
 

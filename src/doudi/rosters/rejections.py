@@ -34,6 +34,9 @@ CODES = (
     "decimal",  # an amount is not a number of yuan with at most two decimals
     "account",  # a bank account number is not 8 to 32 digits
     "region",  # a region code is not a current county's code (and township, village digits)
+    "count",  # a count (months, a year) is not a whole number of at least 0
+    "out_of_range",  # a count outside its column's bounds (a year before 2000 …)
+    "choice",  # a cell is none of its column's written forms (期满终止, 五级, 通过 …)
     "duplicate",  # the ID number of another valid row: an earlier copy, or different data
     "columns",  # CSV record with more cells than the header (e.g. an unquoted comma)
     "quotes",  # CSV line whose quotes do not pair up, or a line break inside a cell

@@ -36,6 +36,8 @@ _SQL_TYPES = {
     "grade": "TINYINT",
     "decimal": "DECIMAL(18,2)",
     "account": "VARCHAR",
+    "count": "INTEGER",
+    "choice": "VARCHAR",
 }
 
 
