@@ -63,7 +63,7 @@ def run(registry: db.Database, tmp_path: Path, **kw) -> plan.PlanRun:
 
 def test_HE_2018_3_2_2_1_the_plan_writes_the_medical_subsidy_beside_the_pension(registry, tmp_path):
     load(registry, tmp_path)
-    pension, medical = run(registry, tmp_path).results
+    pension, medical, unemployment = run(registry, tmp_path).results
     assert (pension.programme, medical.programme) == ("resident_pension", "resident_medical")
     assert (pension.number, medical.number) == (1, 1)  # each lineage numbers its own
     got = rows_of(registry, medical.version_id)
@@ -88,6 +88,8 @@ def test_HE_2018_3_2_2_1_the_plan_writes_the_medical_subsidy_beside_the_pension(
     # the pension's rows are the pension's: OTHER is no pension target (HE-2018-3/2.1.1)
     pension_rows = rows_of(registry, pension.version_id)
     assert (OTHER[0], "province") not in pension_rows and (POOR[0], "province") in pension_rows
+    # no unemployment records: Hebei's unemployment version pays nobody (HE-2018-3/2.4)
+    assert unemployment.programme == "unemployment" and unemployment.targets == 0
 
 
 def test_decision_0012_an_unchanged_programme_keeps_its_version(registry, tmp_path):
@@ -96,11 +98,11 @@ def test_decision_0012_an_unchanged_programme_keeps_its_version(registry, tmp_pa
     subsidised: 第 2 版), the pension's do not (OTHER was never its target): 第 1 版
     stands."""
     load(registry, tmp_path)
-    first_pension, first_medical = run(registry, tmp_path).results
+    first_pension, first_medical, _ = run(registry, tmp_path).results
     path = roster(tmp_path / "em6.csv", [WORKER, OTHER], {"参保时间": ["2012-07-01", "2018-06-01"]})
     import_roster(registry, path, "employee_medical", JUNE)
     again = run(registry, tmp_path)
-    pension, medical = again.results
+    pension, medical, _ = again.results
     assert medical.created and medical.number == 2
     assert (OTHER[0], "finance") not in rows_of(registry, medical.version_id)
     assert not pension.created and pension.same_rows
@@ -108,7 +110,7 @@ def test_decision_0012_an_unchanged_programme_keeps_its_version(registry, tmp_pa
     assert again.summary_zh("130200", 2018)[0].startswith("金额未变，沿用缴费计划第 1 版")
     # the same inputs once more: both reuse their versions
     third = run(registry, tmp_path).results
-    assert [r.version_id for r in third] == [pension.version_id, medical.version_id]
+    assert [r.version_id for r in third[:2]] == [pension.version_id, medical.version_id]
     assert first_medical.version_id != medical.version_id
 
 
@@ -129,8 +131,17 @@ def test_an_unknown_programme_is_a_chinese_error_and_writes_nothing(registry, tm
     assert registry.read("registry_plan_version").num_rows == 0
 
 
+def test_a_programme_the_jurisdictions_rules_lack_is_refused_in_chinese(registry, tmp_path):
+    """Chongqing's document (CQ-2018-82) has no unemployment benefits of its own."""
+    load(registry, tmp_path)
+    with pytest.raises(plan.PlanError, match="没有农民工失业保险待遇的规定"):
+        plan.run_plans(
+            registry, "500000", 2018, programmes=("unemployment",), snapshots=tmp_path / "p"
+        )
+
+
 def test_versions_of_two_programmes_are_not_diffed(registry, tmp_path):
     load(registry, tmp_path)
-    pension, medical = run(registry, tmp_path).results
+    pension, medical, _ = run(registry, tmp_path).results
     with pytest.raises(plan.PlanError, match="属于不同项目"):
         plan.diff(registry, pension.version_id, medical.version_id)

@@ -152,6 +152,7 @@ PROGRAMME = Vocabulary(
     {
         "resident_pension": ("城乡居民养老保险代缴", "resident pension: government-paid part"),
         "resident_medical": ("城乡居民医保缴费资助", "resident medical: contribution subsidy"),
+        "unemployment": ("农民工失业保险待遇", "unemployment: rural workers' benefits"),
     },
 )
 

@@ -19,9 +19,10 @@ unable to work) holding on any day of the year makes ``student`` or ``unable_to_
 true, as a status held on any day of the year counts (docs/readings.md 1 and 32); the
 statuses handed to the rules are only theirs (``policy.rules.status.STATUSES``): those
 two facts are no statuses anyone is paid for; the death date is the death roster's
-(``registry_person.death_date``, docs/readings.md 24); facts the registry does not hold
-(income, third-party funding …) are absent (false or null), as in a scenario that does
-not state them.
+(``registry_person.death_date``, docs/readings.md 24); the record lists' facts
+(unemployment insurance, certificates, third-party funding, 60+ applications) are read
+by ``plan.records`` (docs/readings.md 35); facts the registry does not hold (income …)
+are absent (false or null), as in a scenario that does not state them.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import regions
-from doudi.plan import contributions, memory, snapshot
+from doudi.plan import contributions, memory, records, snapshot
 from doudi.policy import tiers
 from doudi.policy.rules.status import STATUSES as RULE_STATUSES
 from doudi.policy.schema import PEOPLE, STATUSES
@@ -79,6 +80,8 @@ INPUT_COLUMNS = {
         "exit_marked",
         "exit_date",
     ),
+    "registry_import_batch": records.BATCH_COLUMNS,
+    "registry_roster_entry": records.ENTRY_COLUMNS,
 }
 
 
@@ -152,7 +155,16 @@ def input_filters(region: str, year: int) -> dict[str, tuple[str, tuple[Any, ...
             (*SCHEMES, date(year, 12, 31)),
         ),
         "registry_status_period": ("", ()),
+        # the record lists: a few rows, read whole (plan.records picks the year's)
+        "registry_import_batch": (_RECORD_BATCHES, records.SOURCES),
+        "registry_roster_entry": (
+            f"WHERE batch_id IN (SELECT id FROM registry_import_batch {_RECORD_BATCHES})",
+            records.SOURCES,
+        ),
     }
+
+
+_RECORD_BATCHES = f"WHERE source IN ({', '.join('?' * len(records.SOURCES))})"
 
 
 def inputs_from_tables(
@@ -187,12 +199,22 @@ def _inputs(
             _enrollment_facts, tables["registry_enrollment"], ids, year, allowed
         )
         statuses_job = pool.submit(_statuses, tables["registry_status_period"], ids, year)
+        records_job = pool.submit(
+            records.facts,
+            tables["registry_roster_entry"],
+            tables["registry_import_batch"],
+            ids,
+            year,
+        )
         people, facts = people_job.result(), facts_job.result()
         statuses, status_facts = statuses_job.result()
+        recorded = records_job.result()
     facts |= status_facts
     no = pa.array(np.zeros(len(ids), bool))
     for name in (*PEOPLE_FACTS, "rp_tier"):
         people = people.append_column(name, facts.get(name, no))  # absent: not held
+    for name, values in recorded.items():
+        people = people.append_column(name, values)
     # The Parquet snapshot's bytes, and so a version's checksum, depend on how the
     # tables are chunked (snapshot.SNAPSHOT_CHUNK_ROWS).
     people = snapshot.rechunked(people)
@@ -448,6 +470,11 @@ def person_inputs(registry: db.Reader, person_id: int, jurisdiction: str, year: 
         "registry_person": ("WHERE id = ?", (person_id,)),
         "registry_enrollment": (cut[0] + " AND person_id = ?", (*cut[1], person_id)),
         "registry_status_period": ("WHERE person_id = ?", (person_id,)),
+        "registry_import_batch": input_filters(jurisdiction, year)["registry_import_batch"],
+        "registry_roster_entry": (
+            input_filters(jurisdiction, year)["registry_roster_entry"][0] + " AND person_id = ?",
+            (*records.SOURCES, person_id),
+        ),
     }
     tables = {
         name: registry.read(name, *filters[name], columns=cols)

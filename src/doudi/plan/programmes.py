@@ -26,6 +26,8 @@ class Programme:
     plan_zh: str  # "缴费计划"
     targets_zh: str  # the people with a government part
     gov_zh: str  # the government's total
+    #: the documents whose rules compute it (None: every jurisdiction's)
+    documents: tuple[str, ...] | None = None
 
     @property
     def eligible(self) -> str:
@@ -53,6 +55,9 @@ class Programme:
     def label_zh(self) -> str:
         return vocab.PROGRAMME.label(self.code)
 
+    def applies(self, document: str) -> bool:
+        return self.documents is None or document in self.documents
+
 
 RESIDENT_PENSION = Programme(
     "resident_pension",
@@ -71,8 +76,21 @@ RESIDENT_MEDICAL = Programme(
     gov_zh="财政资助合计",
 )
 
+#: What the unemployment fund pays rural workers in the year: Jiangxi's one-off living
+#: allowance and skill-upgrade subsidy, Hebei's refund of the resident-medical premium
+#: (policy.rules.unemployment). No ``self`` rows: the fund pays, the worker owes nothing.
+UNEMPLOYMENT = Programme(
+    "unemployment",
+    "ue_",
+    self_when="ue_eligible",
+    plan_zh="失业保险待遇计划",
+    targets_zh="享受对象",
+    gov_zh="失业保险基金支付合计",
+    documents=("JX-2017-58", "HE-2018-3"),
+)
+
 #: In the order a run computes and reports them.
-ALL: dict[str, Programme] = {p.code: p for p in (RESIDENT_PENSION, RESIDENT_MEDICAL)}
+ALL: dict[str, Programme] = {p.code: p for p in (RESIDENT_PENSION, RESIDENT_MEDICAL, UNEMPLOYMENT)}
 
 
 class UnknownProgramme(ValueError):

@@ -154,7 +154,17 @@ def run_plans(
     The rules are compiled for every programme at once (policy.program), so a year
     without the parameters of one has no plan of any: a Chinese error, nothing written.
     """
-    chosen = [programme_of(code) for code in (programmes or tuple(ALL))]
+    document = jurisdictions.get(jurisdiction).document
+    if programmes is None:
+        chosen = [p for p in ALL.values() if p.applies(document)]
+    else:
+        chosen = [programme_of(code) for code in programmes]
+        for p in chosen:
+            if not p.applies(document):
+                raise PlanError(
+                    f"统筹地区 {jurisdiction} 的政策文件没有{p.label_zh()}的规定，"
+                    "不能生成该项计划 / the jurisdiction's rules have no such programme"
+                )
     region = _region_in(jurisdiction, region)
     with database.transaction() as con:
         progress("读取登记库 / reading the registry")

@@ -294,6 +294,7 @@ UNEMPLOYMENT_REASONS = {
     "short_contribution": "累计缴纳失业保险费不满36个月",
     "no_certificate": "没有初级（五级）、中级（四级）或高级（三级）职业资格或技能等级证书",
     "cert_too_early": "证书不是2017年1月1日以后取得的",
+    "deceased": "死亡人员名单记载本人已于本年度以前死亡",
 }
 
 

@@ -23,11 +23,16 @@ Rule = Callable[[ir.Table, Params], ir.Table]
 #: where its columns are present (engine/results.py).
 LOCAL_RULES: dict[str, tuple[Rule, ...]] = {
     "PZH-2018-195": (resident_pension.pzh_contribution_subsidy,),
-    "HE-2018-3": (resident_pension.he_late_enrollment, unemployment.he_rural_worker_benefit),
+    "HE-2018-3": (
+        resident_pension.he_late_enrollment,
+        unemployment.he_rural_worker_benefit,
+        unemployment.he_paid_by_fund,
+    ),
     "SD-2017-37": (resident_pension.sd_early_pension,),
     "JX-2017-58": (
         unemployment.jx_one_off_living_allowance,
         unemployment.jx_skill_upgrade_subsidy,
+        unemployment.jx_paid_by_fund,
     ),
 }
 

@@ -36,7 +36,7 @@ SCHEMES = (
 )
 
 #: The programmes a plan version computes (core.vocab.PROGRAMME, decision 0012).
-PROGRAMMES = ("resident_pension", "resident_medical")
+PROGRAMMES = ("resident_pension", "resident_medical", "unemployment")
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:

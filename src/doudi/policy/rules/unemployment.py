@@ -4,6 +4,14 @@ Jiangxi (JX-2017-58/2.3.9): the one-off living allowance for a rural
 contract worker whose contract ended, and the skill-upgrade subsidy. Hebei
 (HE-2018-3/2.4): rural workers draw unemployment benefit at the urban
 workers' standard, and while drawing it their medical premium is covered.
+Nothing is paid to a person who died before the year (HE-2018-3/3.2.1, as for
+the contributions: docs/readings.md 24).
+
+``ue_eligible``, ``ue_fund_unemployment_fund``, ``ue_self_due`` and ``ue_basis``
+are the yearly plan's reading of the programme (plan.programmes): what the fund
+pays a person in the year, in money — Jiangxi's allowance and subsidy; in Hebei
+the resident-medical premium refunded (the monthly benefit is a standard per
+month drawn, and the employee premium the fund pays is not in the inputs).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import ibis.expr.types as ir
 
 from doudi.policy.expr import join_codes, money, to_money
 from doudi.policy.params import Params
+from doudi.policy.rules.resident_pension import dead_before
 
 CONTRACT_ENDINGS = ("expired_not_renewed", "terminated_early")
 
@@ -49,6 +58,7 @@ def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
             (~t.ue_unit_paid, "unit_not_paid"),
             (~t.ue_contract_end.fill_null("").isin(list(CONTRACT_ENDINGS)), "contract_not_ended"),
             (months_paid <= 0, "no_contribution"),
+            (dead_before(t, p.year), "deceased"),
         ],
     )
     eligible = reasons == ""
@@ -90,6 +100,7 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
                 t.ue_certificate_date.notnull() & (t.ue_certificate_date < cert_from),
                 "cert_too_early",
             ),
+            (dead_before(t, p.year), "deceased"),
         ],
     )
     eligible = reasons == ""
@@ -110,7 +121,7 @@ def he_rural_worker_benefit(t: ir.Table, p: Params) -> ir.Table:
     """
     with p.section("unemployment"):
         urban = p.get("unemployment.urban_monthly_benefit")
-    qualifies = t.ue_rural_contract_worker & t.ue_benefit_qualified
+    qualifies = t.ue_rural_contract_worker & t.ue_benefit_qualified & ~dead_before(t, p.year)
     scheme = t.ue_medical_scheme.fill_null("")
     return t.mutate(
         ue_benefit_eligible=qualifies,
@@ -123,4 +134,24 @@ def he_rural_worker_benefit(t: ir.Table, p: Params) -> ir.Table:
                 money(0),
             )
         ),
+    )
+
+
+def jx_paid_by_fund(t: ir.Table, p: Params) -> ir.Table:
+    """JX-2017-58/2.3.9: the fund pays the allowance and the subsidy (one row a year)."""
+    return _paid_by_fund(t, t.ue_allowance + t.ue_skill_subsidy, "JX-2017-58/2.3.9")
+
+
+def he_paid_by_fund(t: ir.Table, p: Params) -> ir.Table:
+    """HE-2018-3/2.4: the fund refunds the resident-medical premium actually paid."""
+    return _paid_by_fund(t, t.ue_resident_medical_subsidy, "HE-2018-3/2.4")
+
+
+def _paid_by_fund(t: ir.Table, paid: ir.DecimalValue, clause: str) -> ir.Table:
+    eligible = paid > money(0)
+    return t.mutate(
+        ue_eligible=eligible,
+        ue_fund_unemployment_fund=to_money(ibis.ifelse(eligible, paid, money(0))),
+        ue_self_due=ibis.null("decimal(18, 2)"),
+        ue_basis=ibis.ifelse(eligible, ibis.literal(clause + ";"), ibis.literal("")),
     )

@@ -1,9 +1,10 @@
 # A plan version is of one programme (decision 0012): the resident pension's
-# government-paid part, as every version so far, or the resident-medical contribution
-# subsidy. Numbers and inputs are unique per programme, so the medical lineage of a
-# region's year numbers its versions 1, 2, … beside the pension's. The checksum of a
-# version's rows lets a run whose inputs changed but whose rows did not keep it (the
-# versions made before have none, and are never matched by it).
+# government-paid part, as every version so far, the resident-medical contribution
+# subsidy, or what the unemployment fund pays rural workers. Numbers and inputs are
+# unique per programme, so the medical lineage of a region's year numbers its versions
+# 1, 2, … beside the pension's. The checksum of a version's rows lets a run whose
+# inputs changed but whose rows did not keep it (the versions made before have none,
+# and are never matched by it).
 
 from django.db import migrations, models
 
@@ -21,6 +22,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("resident_pension", "resident_pension"),
                     ("resident_medical", "resident_medical"),
+                    ("unemployment", "unemployment"),
                 ],
                 default="resident_pension",
                 max_length=32,

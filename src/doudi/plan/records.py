@@ -1,0 +1,150 @@
+"""The facts of a person the record lists give the plan (issue #20 §1; docs/readings.md 35).
+
+A record list (unemployment-insurance records, vocational certificates, third-party
+funding, pension applications: ``rosters.sources`` of kind "record") opens no period:
+each row is kept as a roster entry, and the plan reads, per person and list, the row
+that concerns the year — so that the same record is paid in one year only:
+
+- unemployment insurance: the person's latest record (the list's as-of date, then the
+  later import, then the later row: a list received in 2018 may tell of a contract
+  that ended in 2017, for a 2017 plan run late); its contract ending
+  counts only when the contract ended in the year (the one-off living allowance is paid
+  for the year the contract ended, JX-2017-58/2.3.9); Hebei's refund of the
+  resident-medical premium only from a list of the year (HE-2018-3/2.4);
+- certificates: the highest-level certificate obtained in the year (the skill-upgrade
+  subsidy is paid for the year the certificate was obtained, JX-2017-58/2.3.9);
+- third-party funding: the latest row of the person naming the year (PZH-2018-195/1.2);
+- Hebei's 60+ applications: the person's first application by the year's end
+  (HE-2018-3/2.1.1: the pension from the month after it).
+In DuckDB over the few record rows; every person without one gets nulls, as a scenario
+that does not state them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+#: The record lists and the entry columns the plan reads of them.
+SOURCES = (
+    "unemployment_records",
+    "certificates",
+    "third_party_funding",
+    "late_pension_applications",
+)
+ENTRY_COLUMNS = (
+    "batch_id",
+    "row_number",
+    "person_id",
+    "rural_contract_worker",
+    "months_at_unit",
+    "unit_paid",
+    "contract_ending",
+    "contract_end_date",
+    "insured_months",
+    "contribution_months",
+    "benefit_qualified",
+    "medical_scheme",
+    "resident_medical_paid",
+    "certificate_level",
+    "certificate_date",
+    "funding_amount",
+    "funding_year",
+    "application_date",
+)
+BATCH_COLUMNS = ("id", "source", "as_of")
+
+#: The engine's columns (policy.schema.PEOPLE) the records fill.
+FACTS = (
+    "rp_application_date",
+    "third_party_funding",
+    "ue_rural_contract_worker",
+    "ue_months_at_unit",
+    "ue_unit_paid",
+    "ue_contract_end",
+    "ue_contribution_months",
+    "ue_insured_months",
+    "ue_certificate_level",
+    "ue_certificate_date",
+    "ue_benefit_qualified",
+    "ue_medical_scheme",
+    "ue_resident_medical_paid",
+)
+
+_FACTS_SQL = """
+WITH e AS (
+    SELECT e.*, b.source, CAST(b.as_of AS DATE) AS as_of
+    FROM entries e JOIN batches b ON b.id = e.batch_id
+),
+ue AS (
+    SELECT * FROM e WHERE source = 'unemployment_records'
+    QUALIFY row_number() OVER (
+        PARTITION BY person_id ORDER BY as_of DESC, batch_id DESC, row_number DESC) = 1
+),
+cert AS (
+    SELECT * FROM e
+    WHERE source = 'certificates' AND CAST(certificate_date AS DATE) BETWEEN $first AND $last
+    QUALIFY row_number() OVER (
+        PARTITION BY person_id
+        ORDER BY certificate_level, certificate_date DESC, as_of DESC, batch_id DESC) = 1
+),
+funding AS (
+    SELECT * FROM e WHERE source = 'third_party_funding' AND funding_year = $year
+    QUALIFY row_number() OVER (
+        PARTITION BY person_id ORDER BY as_of DESC, batch_id DESC, row_number DESC) = 1
+),
+applied AS (
+    SELECT person_id, min(CAST(application_date AS DATE)) AS application_date
+    FROM e WHERE source = 'late_pension_applications' AND CAST(application_date AS DATE) <= $last
+    GROUP BY person_id
+),
+who AS (
+    SELECT person_id FROM ue UNION SELECT person_id FROM cert
+    UNION SELECT person_id FROM funding UNION SELECT person_id FROM applied
+)
+SELECT
+    w.person_id,
+    a.application_date AS rp_application_date,
+    CAST(f.funding_amount AS DECIMAL(18, 2)) AS third_party_funding,
+    CAST(u.rural_contract_worker AS BOOLEAN) AS ue_rural_contract_worker,
+    CAST(u.months_at_unit AS BIGINT) AS ue_months_at_unit,
+    CAST(u.unit_paid AS BOOLEAN) AS ue_unit_paid,
+    CASE WHEN CAST(u.contract_end_date AS DATE) BETWEEN $first AND $last
+         THEN u.contract_ending END AS ue_contract_end,
+    CAST(u.contribution_months AS BIGINT) AS ue_contribution_months,
+    CAST(u.insured_months AS BIGINT) AS ue_insured_months,
+    CAST(c.certificate_level AS BIGINT) AS ue_certificate_level,
+    CAST(c.certificate_date AS DATE) AS ue_certificate_date,
+    CAST(u.benefit_qualified AND year(u.as_of) = $year AS BOOLEAN) AS ue_benefit_qualified,
+    u.medical_scheme AS ue_medical_scheme,
+    CAST(u.resident_medical_paid AS DECIMAL(18, 2)) AS ue_resident_medical_paid
+FROM who w
+LEFT JOIN ue u USING (person_id)
+LEFT JOIN cert c USING (person_id)
+LEFT JOIN funding f USING (person_id)
+LEFT JOIN applied a USING (person_id)
+ORDER BY w.person_id
+"""
+
+
+def facts(entries: pa.Table, batches: pa.Table, ids: np.ndarray, year: int) -> dict[str, pa.Array]:
+    """Per person of ``ids`` (sorted registry ids), each of ``FACTS`` (null without a
+    record)."""
+    lake = duckdb.connect()
+    lake.register("entries", entries)
+    lake.register("batches", batches)
+    found = lake.sql(
+        _FACTS_SQL,
+        params={"first": date(year, 1, 1), "last": date(year, 12, 31), "year": year},
+    ).to_arrow_table()
+    person = np.asarray(found.column("person_id").to_numpy(), np.int64)
+    at = np.searchsorted(ids, person)
+    inside = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == person) if len(ids) else at < 0
+    # each person of ids: the row of ``found`` that is theirs, or none (a null)
+    row_of = np.full(len(ids), -1, np.int64)
+    row_of[at[inside]] = np.flatnonzero(inside)
+    take = pa.array(row_of, mask=row_of < 0)
+    return {name: found.column(name).take(take).combine_chunks() for name in FACTS}
