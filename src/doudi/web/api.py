@@ -21,7 +21,7 @@ from doudi.core import vocab
 from doudi.engine.scenario import ScenarioError
 from doudi.policy import jurisdictions
 from doudi.registry.models import PlanVersion
-from doudi.rosters.sources import ROSTERS
+from doudi.rosters.sources import IMPORTED
 from doudi.web import api_errors, audit, dashboard, people, tokens, worker
 from doudi.web.calculator import BillRejected, settle_bill
 from doudi.web.importing import UploadRejected, job_params
@@ -180,7 +180,7 @@ def import_roster(
         )
     except UploadRejected as exc:
         return Status(400, api_errors.error(str(exc)))
-    if source in ROSTERS:
+    if source in IMPORTED:
         params["confirm_closing"] = confirm_closing
     job = worker.submit("import", {**params, "dry_run": dry_run}, request.user, scope.region)
     if not dry_run:

@@ -28,13 +28,13 @@ from doudi.bills.importing import BillImport
 from doudi.core import idnumber, regions, textfile, vocab
 from doudi.policy import jurisdictions
 from doudi.rosters.importing import ImportReport
-from doudi.rosters.sources import ROSTERS, SOURCES
+from doudi.rosters.sources import IMPORTED, SOURCES
 from doudi.web.roles import mask_id
 
 MAX_RATIO = 50
 #: What can be uploaded: the departments' rosters, and the hospitals' bills (CSV).
 LABELS = {
-    **{k: SOURCES[k].label for k in ROSTERS},
+    **{k: SOURCES[k].label for k in IMPORTED},
     bills.SOURCE: "住院结算单据（医院结算系统导出，CSV）",
 }
 _FORBIDDEN_PARTS = re.compile(
@@ -139,7 +139,7 @@ def job_params(
         "as_of": as_of,
         "dry_run": True,
     }
-    if source in ROSTERS:
+    if source in IMPORTED:
         params |= roster_params(mode, closing_region or region, region)
     if source == bills.SOURCE:
         if not params["file_name"].lower().endswith(".csv"):
