@@ -98,3 +98,25 @@ def ledger(
         typer.echo(f"输入有误 / invalid input: {exc}", err=True)
         raise typer.Exit(code=2) from None
     typer.echo(f"已写出 {out}")
+
+
+@app.command("income-list")
+def income_list(
+    jurisdiction: Annotated[str, typer.Option(help="统筹地区代码，如 360000")],
+    year: Annotated[int, typer.Option(help="年度")],
+    out: Annotated[Path, typer.Option(help="写出 Excel 名单（交民政、扶贫部门）")],
+    region: Annotated[str | None, typer.Option(help="只列该区划（如区县 360102）")] = None,
+) -> None:
+    """基础养老金不计入家庭收入人员名单（交民政、扶贫部门） / the civil-affairs list."""
+    from doudi.plan import income_list as income
+    from doudi.policy import jurisdictions
+
+    try:
+        found = income.income_list(open_registry(), jurisdiction, year, region)
+    except (jurisdictions.UnknownJurisdiction, income.IncomeListError) as exc:
+        typer.echo(f"未生成名单 / no list written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    income.write(found, out)
+    for line in found.summary_zh():
+        typer.echo(line)
+    typer.echo(f"已写出 {out}")
