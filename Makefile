@@ -19,13 +19,16 @@ DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
 CQ := var/demo-cq
 ROSTERS := poverty dibao tekun disability low_income veterans other_assistance students \
 	unable_to_work resident_pension resident_medical employee_pension employee_medical death
+RECORDS := unemployment_records certificates third_party_funding late_pension_applications \
+	early_pension_applications
 
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from
-## synthetic department files, run the comparison (var/demo/比对结果.xlsx) and the
-## year's contribution plan, import the hospitals' bills; then Chongqing's withholding
-## cycle on a demo county (bank files through a simulated bank, the 31 August
-## statement); then start the web
+## synthetic department files (the lists, then the record lists), run the comparison
+## (var/demo/比对结果.xlsx) and the year's plan (Jiangxi: versions 1 pension, 2 medical,
+## 3 unemployment), import the hospitals' bills; then Chongqing's withholding cycle on a
+## demo county (its plan: versions 4 pension, 5 medical; bank files through a simulated
+## bank, the 31 August statement); then start the web
 ## application at http://127.0.0.1:8000/ with the demo accounts printed.
 run: $(STAMP) assets
 	@for f in examples/*.yaml; do \
@@ -39,7 +42,7 @@ run: $(STAMP) assets
 	@echo "=== 演示登记库 / demo registry: $(DEMO_DB)"
 	@rm -rf $(DEMO) $(CQ) var/demo.sqlite3* var/demo-jobs.sqlite3* var/web && mkdir -p $(DEMO)
 	$(BIN)/doudi synth --region 360102 --people 5000 --out $(DEMO) --seed 1
-	@for s in $(ROSTERS); do \
+	@for s in $(ROSTERS) $(RECORDS); do \
 		f=$$(ls $(DEMO)/$$s.* | head -1); \
 		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi import "$$f" --source $$s \
 			--as-of 2018-03-31 --user 演示 || exit $$?; \
@@ -49,11 +52,12 @@ run: $(STAMP) assets
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 1 --out $(DEMO)/台账.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 2 --out $(DEMO)/医保资助台账.xlsx
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 3 --out $(DEMO)/失业保险待遇台账.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(DEMO)/bills.csv --jurisdiction 360000 \
 		--user 演示
 	@echo "=== 重庆代扣流程 / Chongqing's withholding cycle (docs/bank.md): $(CQ)"
 	$(BIN)/doudi synth --region 500102 --people 3000 --out $(CQ) --seed 2
-	@for s in $(ROSTERS); do \
+	@for s in $(ROSTERS) $(RECORDS); do \
 		f=$$(ls $(CQ)/$$s.* | head -1); \
 		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi import "$$f" --source $$s \
 			--as-of 2018-03-31 --user 演示 > /dev/null || exit $$?; \
@@ -62,12 +66,12 @@ run: $(STAMP) assets
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(CQ)/bills.csv --jurisdiction 500000 \
 		--user 演示 > /dev/null
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi payments $(CQ)/pension_payment.csv --year 2018
-	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 3 --region 500102 --out $(CQ)/bank \
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 4 --region 500102 --out $(CQ)/bank \
 		--on 2018-06-01 --user 演示
 	$(BIN)/doudi bank-simulate $(CQ)/bank/DK_50010220180001.txt --out $(CQ)/bank/HP_1.txt \
 		--processed-on 2018-07-10
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bank-return $(CQ)/bank/HP_1.txt --user 演示
-	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 3 --region 500102 --out $(CQ)/bank \
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi withhold 4 --region 500102 --out $(CQ)/bank \
 		--on 2018-09-03 --user 演示
 	$(BIN)/doudi bank-simulate $(CQ)/bank/DK_50010220180002.txt --out $(CQ)/bank/HP_2.txt \
 		--processed-on 2018-09-10

@@ -17,10 +17,18 @@ import pytest
 
 from doudi.core.idnumber import IdNumberError, check_character, parse
 from doudi.rosters.reading import read_roster
-from doudi.rosters.sources import ROSTERS, SOURCES
+from doudi.rosters.sources import IMPORTED, RECORDS, ROSTERS, SOURCES, Column
 from doudi.synth.departments import FileInfo, Manifest, synthesize
 from doudi.synth.lists import FIRST_SOURCES, TIERS
-from doudi.synth.mistakes import ERROR_KINDS, ONLY_ON, VARIANTS
+from doudi.synth.mistakes import (
+    ERROR_KINDS,
+    ONLY_ON,
+    RECORD_KINDS,
+    VARIANTS,
+    cells_of,
+    date_column,
+    kinds_of,
+)
 from doudi.synth.more_lists import MIN_LISTED, VETERAN_CATEGORIES
 from doudi.synth.places import counties_under
 
@@ -28,6 +36,8 @@ Rows = dict[str, list[str]]
 
 ID_KINDS = ("check_digit", "birth_date", "old_15_digit", "lowercase_x", "full_width", "stray_space")
 FULL_WIDTH = re.compile("[０-９Ｘ]")
+#: A count as the importer reads it: digits, a workbook's ".0", a unit (rosters.checks).
+COUNT = re.compile(r"([0-9]{1,9})(?:\.0+)?(?:个月|月|年)?")
 
 
 def is_date(value: str, fmt: str) -> bool:
@@ -90,7 +100,7 @@ def parse_reason(raw: str) -> str | None:
 
 def test_every_file_and_the_manifest_are_written(synth: tuple[Path, Manifest]) -> None:
     out, manifest = synth
-    assert [f.source for f in manifest.files] == list(ROSTERS)
+    assert [f.source for f in manifest.files] == list(IMPORTED)  # the lists, then the records
     assert Manifest.load(out) == manifest
     assert {f.encoding for f in manifest.files} >= {"gb18030", "utf-8-sig", "xlsx"}
     text = (out / "manifest.json").read_text("utf-8")
@@ -98,7 +108,10 @@ def test_every_file_and_the_manifest_are_written(synth: tuple[Path, Manifest]) -
     for info in manifest.files:
         assert info.path.endswith(".xlsx" if info.encoding == "xlsx" else ".csv")
         assert len(next(iter(read(out, info).values()))) == info.rows
-        assert set(info.errors) >= set(ERROR_KINDS) - set(ONLY_ON)
+        assert list(info.errors) == kinds_of(SOURCES[info.source])
+        assert set(info.errors) >= set(ERROR_KINDS) - set(ONLY_ON) - set(RECORD_KINDS) - {
+            "bad_date"  # not on a list without dates (third-party funding)
+        }
         assert all(info.errors[k] == len(info.error_rows.get(k, [])) for k in info.errors)
         for header, name in zip(info.headers, info.columns, strict=True):
             column = SOURCES[info.source].column(name)
@@ -132,7 +145,8 @@ def test_manifest_counts_are_what_is_in_the_files(synth: tuple[Path, Manifest]) 
     for info in manifest.files:
         cells = read(out, info)
         ids, names = cells["id_number"], cells["name"]
-        date_column = "death_date" if info.source == "death" else "since"
+        source = SOURCES[info.source]
+        dates = date_column(source)
         fmt = info.date_format
         seen: set[str] = set()
 
@@ -149,16 +163,23 @@ def test_manifest_counts_are_what_is_in_the_files(synth: tuple[Path, Manifest]) 
             "full_width": rows_where(info, ids, lambda v: bool(FULL_WIDTH.search(v))),
             "stray_space": rows_where(info, ids, lambda v: bool(re.search(r"\s", v))),
             "empty_name": rows_where(info, names, lambda v: v == ""),
-            "duplicate": rows_where(info, ids, again),
+            # a list names a person once; certificates: a row written twice
+            "duplicate": rows_where(info, ids, again)
+            if source.unique == "id_number"
+            else copies(info, cells),
             "name_variant": rows_where(
                 info,
                 names,
                 lambda v: bool(re.search(r"\s", v)) or any(c in v for c in VARIANTS.values()),
             ),
             "bad_date": rows_where(
-                info, cells[date_column], lambda v, fmt=fmt: v != "" and not is_date(v, fmt)
-            ),
+                info, cells[dates], lambda v, fmt=fmt: v != "" and not is_date(v, fmt)
+            )
+            if dates
+            else [],
         }
+        if source.kind == "record":
+            found |= record_mistakes(info, cells)
         if info.source == "disability":
             found["not_severe"] = rows_where(info, cells["disability_grade"], lambda v: v == "三级")
             assert set(cells["disability_grade"]) == {"一级", "二级", "三级"}
@@ -172,7 +193,7 @@ def test_manifest_counts_are_what_is_in_the_files(synth: tuple[Path, Manifest]) 
             ]
         for kind, rows in found.items():
             assert rows == info.error_rows.get(kind, []), (info.source, kind)
-            assert len(rows) == info.errors[kind]
+            assert len(rows) == info.errors.get(kind, 0)
         total = sum(info.errors.values())
         if total >= len(info.errors):
             assert all(found.values()), f"{info.source}: an error kind is missing"
@@ -180,23 +201,83 @@ def test_manifest_counts_are_what_is_in_the_files(synth: tuple[Path, Manifest]) 
         assert total == pytest.approx(data_rows * manifest.error_rate, abs=1)
 
 
+def record_mistakes(info: FileInfo, cells: Rows) -> dict[str, list[int]]:
+    """The rows of a record list whose own cells are wrong, by kind: a count the importer
+    cannot read or outside its column's range, a choice off the column's list, a required
+    cell left empty, a certificate number on two different rows."""
+    source = SOURCES[info.source]
+
+    def where(kind: str, wrong: object) -> list[int]:
+        assert callable(wrong)
+        return sorted(
+            first_row(info) + i
+            for column in cells_of(kind, source)
+            for i, value in enumerate(cells[column.name])
+            if wrong(column, value)
+        )
+
+    def out_of_range(column: Column, value: str) -> bool:
+        count = COUNT.fullmatch(value)
+        assert column.between is not None
+        low, high = column.between
+        return count is not None and not low <= int(count[1]) <= high
+
+    found = {
+        "bad_count": where("bad_count", lambda c, v: v != "" and not COUNT.fullmatch(v)),
+        "out_of_range": where("out_of_range", out_of_range),
+        "off_list": where("off_list", lambda c, v: v != "" and v not in dict(c.choices)),
+        "missing_cell": where("missing_cell", lambda c, v: v == ""),
+    }
+    if source.unique != "id_number":  # certificates: one number, two different rows
+        rows = list(zip(*cells.values(), strict=True))
+        numbers = cells[source.unique]
+        versions: dict[str, set[tuple[str, ...]]] = {}
+        for number, row in zip(numbers, rows, strict=True):
+            versions.setdefault(number, set()).add(row)
+        found["duplicate_number"] = [
+            first_row(info) + i for i, number in enumerate(numbers) if len(versions[number]) > 1
+        ]
+    return found
+
+
+def copies(info: FileInfo, cells: Rows) -> list[int]:
+    """The rows the same in every cell as an earlier row."""
+    seen: set[tuple[str, ...]] = set()
+    found = []
+    for i, row in enumerate(zip(*cells.values(), strict=True)):
+        if row in seen:
+            found.append(first_row(info) + i)
+        seen.add(row)
+    return found
+
+
 def clean_rows(out: Path, info: FileInfo) -> list[dict[str, str]]:
     """The rows a strict importer keeps: valid ID (normalised, 15 → 18), a name, no
-    unreadable date, an ID that is not repeated in the file."""
+    unreadable date, an ID (a certificate number) that is not repeated in the file, and
+    a record's own cells as they should be."""
     cells = read(out, info)
+    source = SOURCES[info.source]
     rows = [dict(zip(cells, values, strict=True)) for values in zip(*cells.values(), strict=True)]
-    date_column = "death_date" if info.source == "death" else "since"
+    dates = [c for c in source.columns if c.kind == "date"]
+    wrong = set()
+    if source.kind == "record":
+        wrong = {row for rows_ in record_mistakes(info, cells).values() for row in rows_}
     for number, row in enumerate(rows, start=first_row(info)):
         row["row"] = str(number)
         row["id"] = parse(row["id_number"]).value if parse_reason(row["id_number"]) is None else ""
-    counts = Counter(r["id"] for r in rows)
+    key = "id" if source.unique == "id_number" else source.unique
+    counts = Counter(r[key] for r in rows)
     return [
         r
         for r in rows
         if r["id"]
-        and counts[r["id"]] == 1
+        and counts[r[key]] == 1
         and r["name"]
-        and is_date(r[date_column], info.date_format)
+        and all(
+            is_date(r[c.name], info.date_format) or (r[c.name] == "" and not c.required)
+            for c in dates
+        )
+        and int(r["row"]) not in wrong
         and r.get("disability_grade") != "三级"
         and r.get("unemployed") != "否"
         and r.get("in_employee_medical") != "是"
@@ -387,6 +468,17 @@ FIRST_FILES_SHA256 = {
     "pension_payment.csv": "d86cea47e7bd8b147de66904d1bb38258290e6dee96645597048c78257075706",
     "bills.csv": "1da59688adce97369297efdd8b8168f5540edaca261204386a1892f10c76f099",
 }
+#: sha256 of the lists issue #20 added in the same files, written by commit e2b7b62,
+#: before its record lists
+ADDED_FILES_SHA256 = {
+    "low_income.csv": "331eb3ef3e2f255b736b7b72df5844629cc0713abb281def471d969b603c5092",
+    "veterans.csv": "0a7f7cb3a28bec4ebad64762d1079d4db66843633dbc6ec0b2b9ee939da0c898",
+    "other_assistance.xlsx": "2524538aa5d218bbe55dfb2c43e53498dce3b3012604f86936df982ed8b6ef7c",
+    "students.csv": "8c13cfd04b0d236a8f46c8f2b3ba418474850d981412e10c650cd2ece4a255c9",
+    "unable_to_work.xlsx": "96099db423cd3d28f955ed3f06192286881e7cff49b86eee759a06f3e696327c",
+    "employee_pension.csv": "11a070795c3632f25a12e5eeb7e033df87995e00516c2572ee9f41f03b06c144",
+    "employee_medical.csv": "4e83a59ce476c6d22edaebad20f04ccb9cd57446dc74b226c5ab33375381e3d7",
+}
 ADDED = [name for name in ROSTERS if name not in FIRST_SOURCES]
 #: the rejection code (rosters.rejections) each kind that must be refused gets
 REJECTED_AS = {
@@ -397,27 +489,36 @@ REJECTED_AS = {
     "bad_date": "date",
     "not_severe": "not_severe",
     "not_qualifying": "not_qualifying",
+    "bad_count": "count",
+    "out_of_range": "out_of_range",
+    "off_list": "choice",
+    "missing_cell": "missing",
+    "duplicate_number": "duplicate",
 }
 
 
-def test_the_first_lists_files_keep_every_byte_when_lists_are_added(tmp_path: Path) -> None:
-    """Issue #20 §1: the added lists draw from streams of their own, after the first
-    seven, so a seed's first files (and payments and bills) are byte for byte those of
-    before, and the golden demo county's plan (tests/test_golden.py) stays the same."""
+def test_the_earlier_files_keep_every_byte_when_lists_are_added(tmp_path: Path) -> None:
+    """Issue #20 §1: the added lists, and then the record lists, draw from streams of
+    their own and are rendered after the others, so a seed's first files (and payments
+    and bills) and the added lists' files are byte for byte those of before, and the
+    golden demo county's pension and medical rows (tests/test_golden.py) stay the same."""
     manifest = synthesize("360102", 800, tmp_path, seed=1)
-    paths = [f.path for f in manifest.files if f.source in FIRST_SOURCES]
+    paths = [f.path for f in manifest.files if f.source in ROSTERS]
     paths += [manifest.payments_file, manifest.bills_file]
     digests = {p: hashlib.sha256((tmp_path / p).read_bytes()).hexdigest() for p in paths}
-    assert digests == FIRST_FILES_SHA256
+    assert digests == FIRST_FILES_SHA256 | ADDED_FILES_SHA256
+    assert {f.source for f in manifest.files} - set(ROSTERS) == set(RECORDS)
 
 
-@pytest.mark.parametrize("source", ROSTERS)
+@pytest.mark.parametrize("source", IMPORTED)
 def test_each_file_reads_and_exactly_its_manifest_rows_are_refused_for_their_kind(
     synth: tuple[Path, Manifest], source: str
 ) -> None:
     """read_roster refuses the rows of the manifest's refused kinds, each with the kind's
     code (a veteran with a job or in the employee medical insurance: not_qualifying,
-    RULES.md §1 已失业又未纳入职工医保的14类退役士兵), and accepts every other row."""
+    RULES.md §1 已失业又未纳入职工医保的14类退役士兵; a record's count in words: count, a
+    choice off its list: choice, two certificates of one number: duplicate, both rows),
+    and accepts every other row."""
     assert set(REJECTED_AS) == {k for k, kind in ERROR_KINDS.items() if kind.rejected}
     out, manifest = synth
     info = manifest.file(source)
@@ -530,3 +631,192 @@ def test_the_added_files_come_in_the_departments_mixed_formats(
     assert starts and all(
         datetime.strptime(d, info.date_format).strftime("%m%d") == "0901" for d in starts
     )
+
+
+# --- the record lists issue #20 §1 added ------------------------------------------------
+
+
+def day(value: str, info: FileInfo) -> date:
+    return datetime.strptime(value, info.date_format).date()
+
+
+def turned(id_number: str, age: int) -> date:
+    """The day a person turned ``age`` (born 29 February: 1 March)."""
+    born = parse(id_number).birth_date
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)
+
+
+def test_the_record_files_carry_every_record_mistake_in_the_mixed_formats(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """Issue #20 §1: the record lists come as the other lists do (GBK and UTF-8 CSV,
+    Excel) and, between them, carry every kind of mistake of a record's own cells."""
+    _, manifest = synth
+    records = [manifest.file(source) for source in RECORDS]
+    assert {f.encoding for f in records} >= {"gb18030", "utf-8-sig", "xlsx"}
+    made = {kind for f in records for kind, n in f.errors.items() if n}
+    assert made >= set(RECORD_KINDS)
+    others = [f for f in manifest.files if f.source not in RECORDS]
+    assert not set(RECORD_KINDS) & {kind for f in others for kind in f.errors}
+
+
+def test_record_mistakes_are_refused_with_their_chinese_reasons(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """A count in words (十二), a count out of its bounds (months 0–1200, funding year
+    2000–2100), a choice off the column's list (再议), an empty required cell and two
+    certificates of one number each come back with the reason a caseworker reads."""
+    out, manifest = synth
+    expected = {
+        "bad_count": r"应为不小于 0 的整数（如 .+），实为「.+」",
+        "out_of_range": r"应在 (0 至 1200|2000 至 2100) 之间，实为「\d+」",
+        "off_list": r"应为(“[^”]+”)+之一，实为「.+」",
+        "missing_cell": r"必填项「.+」为空",
+        "duplicate_number": r"与第 \d+ 行证书编号相同但内容不同，两行均未导入",
+    }
+    seen = set()
+    for source in RECORDS:
+        info = manifest.file(source)
+        read = read_roster(out / info.path, source)
+        reasons = {r["row_number"]: r["reason"] for r in read.rejected.to_pylist()}
+        for kind, pattern in expected.items():
+            for row in info.error_rows.get(kind, []):
+                assert re.fullmatch(pattern, reasons[row]), (source, kind, reasons[row])
+                seen.add(kind)
+    assert seen == set(expected)
+
+
+def test_unemployment_records_are_rural_workers_some_of_whom_the_rules_refuse(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """2.5 % of the 3,600 or so people aged 18–59 (about 90), nine in ten rural contract
+    workers; a third with a contract ended in the as-of year; months plausible, some
+    under the 12 at the unit of the living allowance and some under the 36 insured of the
+    skill-upgrade subsidy (JX-2017-58/2.3.9), so that the rules refuse some."""
+    out, manifest = synth
+    info = manifest.file("unemployment_records")
+    rows = clean_rows(out, info)
+    as_of, people = manifest.as_of, manifest.people
+    assert 0.015 * 0.6 * people < info.rows < 0.035 * 0.6 * people
+    assert all(18 <= age_on(as_of, r["id"]) <= 59 for r in rows)
+    rural = [r for r in rows if r["rural_contract_worker"] == "是"]
+    assert 0.75 * len(rows) < len(rural) < len(rows)
+    months = [
+        (int(r["months_at_unit"]), int(r["insured_months"]), int(r["contribution_months"]))
+        for r in rows
+    ]
+    assert all(
+        1 <= unit <= insured and 1 <= paid <= insured <= 180 for unit, insured, paid in months
+    )
+    assert any(unit < 12 for unit, _, _ in months)
+    assert any(insured < 36 for _, insured, _ in months)
+    ending = SOURCES["unemployment_records"].column("contract_ending")
+    code = {form: c for form, c in ending.choices}
+    ended = [r for r in rows if code[r["contract_ending"]] != "not_ended"]
+    assert all(bool(r["contract_end_date"]) == (r in ended) for r in rows)
+    this_year = [r for r in ended if day(r["contract_end_date"], info).year == as_of.year]
+    assert 0.15 * len(rows) < len(this_year) < 0.5 * len(rows)
+    assert all(day(r["contract_end_date"], info) <= as_of for r in ended)
+    # the benefit only after a contract ended in the year with 12 months paid; its
+    # medical insurance, and the resident premium paid, only then (HE-2018-3/2.4)
+    qualified = [r for r in rows if r["benefit_qualified"] == "是"]
+    assert qualified and all(
+        r in this_year and int(r["contribution_months"]) >= 12 for r in qualified
+    )
+    assert all(bool(r["medical_scheme"]) == (r in qualified) for r in rows)
+    assert all(
+        (r["resident_medical_paid"] == "220.00")
+        == (r["medical_scheme"] in ("居民医保", "城乡居民医保"))
+        for r in rows
+    )
+
+
+def test_certificates_belong_to_rural_workers_some_obtained_before_2017(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """A quarter of the rural contract workers with a record hold one (a few two),
+    mostly 五级/四级/三级, dated 2016 to the as-of date: those of 2016 are before the
+    subsidy's 2017-01-01 (JX-2017-58/2.3.9) and refused by the rule."""
+    out, manifest = synth
+    info = manifest.file("certificates")
+    rows = clean_rows(out, info)
+    workers = {
+        r["id"]
+        for r in clean_rows(out, manifest.file("unemployment_records"))
+        if r["rural_contract_worker"] == "是"
+    }
+    holders = {r["id"] for r in rows}
+    assert holders and holders <= workers | {
+        parse(v).value
+        for v in read(out, manifest.file("unemployment_records"))["id_number"]
+        if parse_reason(v) is None
+    }
+    assert len(holders) < 0.5 * manifest.file("unemployment_records").rows
+    level = SOURCES["certificates"].column("certificate_level")
+    codes = [dict(level.choices)[r["certificate_level"]] for r in rows]
+    assert sum(c in ("5", "4", "3") for c in codes) > 0.8 * len(codes)
+    obtained = [day(r["certificate_date"], info) for r in rows]
+    assert all(date(2016, 1, 1) <= d <= manifest.as_of for d in obtained)
+    assert any(d.year == 2016 for d in obtained) and any(d.year >= 2017 for d in obtained)
+    numbers = [r["certificate_number"] for r in rows]
+    assert len(set(numbers)) == len(numbers)
+
+
+def test_third_party_funding_pays_for_poor_contributors_in_the_as_of_year(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """3 % of the registered poor (about 14 of 480), among those contributing to the
+    resident pension (PZH-2018-195/1.2), 100 to 2,000 yuan each, for the as-of year."""
+    out, manifest = synth
+    rows = clean_rows(out, manifest.file("third_party_funding"))
+    poor = {r["id"] for r in clean_rows(out, manifest.file("poverty"))}
+    contributing = {
+        r["id"]
+        for r in clean_rows(out, manifest.file("resident_pension"))
+        if r["receiving"] == "否"
+    }
+    assert MIN_LISTED <= len(rows) < 0.06 * len(poor)
+    funded = {r["id"] for r in rows}
+    assert funded <= poor & contributing
+    assert all(100 <= int(r["funding_amount"]) <= 2000 for r in rows)
+    assert {r["funding_year"].removesuffix("年") for r in rows} == {str(manifest.as_of.year)}
+    assert all(r["funder"] for r in rows)
+
+
+def test_pension_applications_come_from_the_people_the_documents_name(
+    synth: tuple[Path, Manifest],
+) -> None:
+    """Hebei's 60+ applications (HE-2018-3/2.1.1): registered poor aged 60+, made after
+    their 60th birthday — the never insured (the manifest's outreach), and in a small
+    county some already insured, whom the rule refuses. Shandong's early-pension
+    applications (SD-2017-37/2.1): severely disabled in the resident pension, aged 55–59
+    (85 % 通过, the others 审核中 or 不通过), or 50–54 and 不通过."""
+    out, manifest = synth
+    as_of = manifest.as_of
+    info = manifest.file("late_pension_applications")
+    late = clean_rows(out, info)
+    poor = {r["id"] for r in clean_rows(out, manifest.file("poverty"))}
+    insured = {r["id"] for r in clean_rows(out, manifest.file("resident_pension"))}
+    never = set(manifest.poor_not_enrolled_ids)
+    assert len(late) >= MIN_LISTED
+    assert all(r["id"] in poor and age_on(as_of, r["id"]) >= 60 for r in late)
+    assert all(r["id"] in never | insured for r in late)
+    assert all(turned(r["id"], 60) <= day(r["application_date"], info) <= as_of for r in late)
+
+    info = manifest.file("early_pension_applications")
+    early = clean_rows(out, info)
+    disabled = {r["id"] for r in clean_rows(out, manifest.file("disability"))}
+    assert len(early) >= MIN_LISTED
+    assert all(r["id"] in disabled & insured for r in early)
+    result = dict(SOURCES["early_pension_applications"].column("review_result").choices)
+    for r in early:
+        age = age_on(as_of, r["id"])
+        assert 50 <= age <= 59
+        if age < 55:
+            assert result[r["review_result"]] == "rejected"
+        else:
+            assert turned(r["id"], 55) <= day(r["application_date"], info) <= as_of
+    assert "approved" in {result[r["review_result"]] for r in early}

@@ -6,17 +6,19 @@ GB 11643 ID numbers, GBK-encoded CSV next to UTF-8 and Excel, title rows above t
 header, header variants — and that contain the mistakes real files contain. Real
 rosters hold personal data and may never leave the agency, so we make them up.
 
-:func:`synthesize` writes one file per source of :data:`doudi.rosters.sources.SOURCES`
-for a made-up population living in the counties under a region, plus
+:func:`synthesize` writes one file per source ``doudi import`` takes
+(:data:`doudi.rosters.sources.IMPORTED`: the lists, then the record lists) for a made-up
+population living in the counties under a region, plus
 ``manifest.json`` (:class:`Manifest`). The manifest lists every deliberate error by
 kind and row, and the people the comparison must find (poor but not enrolled, dead
 but still receiving a pension, enrolled in another county), so a test can check
 that the importer and the comparison catch exactly these and nothing else.
 
 This module is the entry point and composes the others of the package: places,
-people, lists and more_lists, roster_columns, rendering (with mistakes), writing,
-payments_and_bills. The lists issue #20 added are drawn from streams of their own and
-rendered after the first seven, so a seed's files of those stay byte for byte the same.
+people, lists, more_lists and record_lists, roster_columns, rendering (with mistakes),
+writing, payments_and_bills. The lists issue #20 added, then its record lists, are drawn
+from streams of their own and rendered after the first seven, so a seed's files of those
+stay byte for byte the same.
 Everything is vectorised with numpy and pyarrow (names come from pools built once
 from Faker's ``zh_CN`` data, ID numbers and their check characters are computed on
 whole arrays); per-row Python runs only for the few rows that get an error and for
@@ -34,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.compute as pc
 
-from doudi.rosters.sources import ROSTERS
+from doudi.rosters.sources import IMPORTED
 from doudi.synth.lists import draw_lists
 from doudi.synth.mistakes import kinds_of
 from doudi.synth.more_lists import draw_more_lists
@@ -42,6 +44,7 @@ from doudi.synth.payments_and_bills import BILLS_FILE, PAYMENTS_FILE, write_bill
 from doudi.synth.people import draw_people
 from doudi.synth.places import Places, counties_under, neighbours, place_name
 from doudi.synth.randomness import Bools, Ints
+from doudi.synth.record_lists import draw_record_lists
 from doudi.synth.rendering import Context, render
 from doudi.synth.roster_columns import Roster, build_more_rosters, build_rosters
 from doudi.synth.writing import (
@@ -158,7 +161,9 @@ def synthesize(
     p = draw_people(seed, places, people, extra, as_of)
     s = draw_lists(seed, p, places, error_rate, as_of)
     first = build_rosters(p, s)
-    more = build_more_rosters(p, s, draw_more_lists(seed, p, places, s, error_rate, as_of))
+    m = draw_more_lists(seed, p, places, s, error_rate, as_of)
+    more = build_more_rosters(p, s, m)
+    records = draw_record_lists(seed, p, places, s, m, error_rate, as_of)
 
     born = p.birth.astype("datetime64[Y]").astype(np.int64) + 1970
     ctx = Context(
@@ -175,14 +180,16 @@ def synthesize(
     place = place_name(region)
     encodings = choose_encodings(seed, file_format)
     written: dict[str, FileInfo] = {}
-    # The first lists are rendered as before the added ones existed: which names may get
-    # a variant depends on the files a person is in, and on the names already touched.
-    for rosters in (first, more):
+    # Each group is rendered as before the next one existed: which names may get a
+    # variant depends on the files a person is in (counted up to the next group), and on
+    # the names already touched.
+    groups = (first, more, records)
+    for i, rosters in enumerate(groups):
         for r in rosters:
             style = choose_style(seed, r.source, encodings[r.source.name], place)
             written[r.source.name] = _write_roster(r, ctx, style, out, as_of)
-        ctx.files_per_person = _files_per_person(len(p), first + more)
-    files = [written[name] for name in ROSTERS]
+        ctx.files_per_person = _files_per_person(len(p), [r for g in groups[: i + 2] for r in g])
+    files = [written[name] for name in IMPORTED]
 
     paid = write_payments(out / PAYMENTS_FILE, seed, p, s, as_of)
     write_bills(out / BILLS_FILE, region, seed, p, s, as_of)

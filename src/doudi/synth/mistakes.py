@@ -1,5 +1,8 @@
 """The deliberate mistakes a synthetic department file carries: their kinds (each
 rejected by the importer or accepted after normalising) and how each is made.
+The record lists (issue #20 §1) get kinds of their own cells too (:data:`RECORD_KINDS`):
+a count in words, a count out of its range, a choice off the column's list, a required
+cell left empty, two certificates of one number.
 
 Why: real files contain these mistakes, and the manifest lists every one by kind and
 row, so a test can check that the importer catches exactly these and nothing else.
@@ -13,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from doudi.core.idnumber import check_character
-from doudi.rosters.sources import Source
+from doudi.rosters.sources import COMMON, Column, Source
 from doudi.synth.randomness import Ints
 
 
@@ -42,10 +45,28 @@ ERROR_KINDS: dict[str, ErrorKind] = {
         ErrorKind("bad_date", "日期无法识别", True),
         ErrorKind("not_severe", "残疾等级为三级，不属于重度残疾", True),
         ErrorKind("not_qualifying", "退役士兵未失业或已参加职工医保，不属于名单对象", True),
+        ErrorKind("bad_count", "月数或年度不是整数（如“十二”）", True),
+        ErrorKind("out_of_range", "月数或年度超出合理范围（如资助年度2108）", True),
+        ErrorKind("off_list", "选项不是该列的写法之一（如审核结果“再议”）", True),
+        ErrorKind("missing_cell", "必填项为空（单位名称、证书编号、申请日期等）", True),
+        ErrorKind("duplicate_number", "两张证书的证书编号相同（两行均不导入）", True),
     )
 }
 #: Kinds that only make sense on one list: the mistake is in a column of that list alone.
 ONLY_ON = {"not_severe": "disability", "not_qualifying": "veterans"}
+#: Kinds of a record list's own cells, each on the record lists that have a column it can
+#: be in (:func:`cells_of`). Listed after the others: the other lists' files keep the
+#: kinds, and so the random draws, they had.
+RECORD_KINDS = ("bad_count", "out_of_range", "off_list", "missing_cell", "duplicate_number")
+#: What each of those kinds writes into a cell, by the count's unit or the choice's column.
+BAD_COUNTS = {"月": ("十二", "二十四个月", "一年半", "12.5"), "年": ("二〇一八", "今年", "2018.5")}
+OUT_OF_RANGE = {"月": ("1320", "3600", "9999"), "年": ("2108", "208", "1018", "20180")}
+OFF_LIST = {
+    "contract_ending": ("协商解除", "再议", "待定"),
+    "medical_scheme": ("新农合",),
+    "certificate_level": ("六级", "特级"),
+    "review_result": ("再议", "退回"),
+}
 #: Variant characters seen in real files (异体字/繁体), each encodable in GBK.
 VARIANTS = dict(
     zip(
@@ -60,8 +81,73 @@ BAD_DATES = ("2017-02-30", "2016-13-01", "0000-00-00", "待核实", "不详", "2
 
 def kinds_of(source: Source) -> list[str]:
     """The error kinds a source's file gets (三级 only makes sense on the disability list,
-    a veteran with a job or employee medical insurance only on the veterans' list)."""
-    return [k for k in ERROR_KINDS if ONLY_ON.get(k, source.name) == source.name]
+    a veteran with a job or employee medical insurance only on the veterans' list, an
+    unreadable date only on a list with dates, a record kind only where its cells are)."""
+    return [k for k in ERROR_KINDS if _made_on(k, source)]
+
+
+def _made_on(kind: str, source: Source) -> bool:
+    if kind in ONLY_ON:
+        return ONLY_ON[kind] == source.name
+    if kind in RECORD_KINDS:
+        return bool(cells_of(kind, source))
+    if kind == "bad_date":
+        return date_column(source) is not None
+    return True
+
+
+def date_column(source: Source) -> str | None:
+    """The column an unreadable date is written into: the list's first date."""
+    return next((c.name for c in source.columns if c.kind == "date"), None)
+
+
+def cells_of(kind: str, source: Source) -> list[Column]:
+    """The columns of a record list a kind of :data:`RECORD_KINDS` can be in (none: the
+    kind is not made on that list)."""
+    if source.kind != "record":
+        return []
+    own = [c for c in source.columns if c not in COMMON]
+    if kind == "bad_count":
+        return [c for c in own if c.kind == "count"]
+    if kind == "out_of_range":
+        return [c for c in own if c.kind == "count" and c.between is not None]
+    if kind == "off_list":
+        return [c for c in own if c.kind == "choice"]
+    if kind == "missing_cell":
+        return [c for c in own if c.required]
+    if kind == "duplicate_number":
+        return [c for c in own if c.name == source.unique]
+    return []
+
+
+def edit_record_cells(
+    chosen: dict[str, Ints],
+    source: Source,
+    columns: dict[str, pa.Array],
+    out: dict[str, dict[int, str]],
+) -> None:
+    """The mistakes of a record list's own cells, each row's in the next of its kind's
+    columns that is filled in that row (a running contract has no end date to misspell).
+    Two certificates of one number are made with the rows (record_lists)."""
+    for kind in RECORD_KINDS:
+        if kind == "duplicate_number":
+            continue
+        cells = cells_of(kind, source)
+        for i, pos in enumerate(chosen.get(kind, np.empty(0, np.int64)).tolist()):
+            filled = [c for c in cells if columns[c.name][pos].is_valid]
+            column = filled[i % len(filled)]
+            out.setdefault(column.name, {})[pos] = _wrong(kind, column, i)
+
+
+def _wrong(kind: str, column: Column, i: int) -> str:
+    if kind == "missing_cell":
+        return ""
+    words = {
+        "bad_count": BAD_COUNTS.get(column.unit, ()),
+        "out_of_range": OUT_OF_RANGE.get(column.unit, ()),
+        "off_list": OFF_LIST.get(column.name, ("再议",)),
+    }[kind]
+    return words[i % len(words)]
 
 
 _FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")

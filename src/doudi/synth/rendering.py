@@ -11,12 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.synth.mistakes import BAD_DATES, edit_ids, edit_names, kinds_of
+from doudi.synth.mistakes import (
+    BAD_DATES,
+    RECORD_KINDS,
+    cells_of,
+    date_column,
+    edit_ids,
+    edit_names,
+    edit_record_cells,
+    kinds_of,
+)
 from doudi.synth.people import People
 from doudi.synth.places import Places
 from doudi.synth.randomness import Bools, Ints, choose, stream
@@ -85,6 +95,16 @@ def render(r: Roster, ctx: Context, style: Style) -> Rendered:
 
     chosen: dict[str, Ints] = {"duplicate": np.flatnonzero(copy).astype(np.int64)}
     chosen |= {k: np.flatnonzero(v[origin] & ~copy).astype(np.int64) for k, v in fixed.items()}
+    dates = date_column(r.source)
+
+    def filled(names: list[str]) -> Bools:
+        """Rows with a value in one of the columns (every row, for a column no list
+        leaves empty)."""
+        some = np.zeros(len(rows), bool)
+        for name in names:
+            some |= pc.is_valid(r.values[name].take(rows)).to_numpy(zero_copy_only=False)
+        return some
+
     eligible: dict[str, Callable[[], Bools]] = {
         "lowercase_x": lambda: ctx.ends_x[person],
         "old_15_digit": lambda: ctx.born_19xx[person],
@@ -92,10 +112,12 @@ def render(r: Roster, ctx: Context, style: Style) -> Rendered:
         "check_digit": lambda: ~protected,
         "birth_date": lambda: ~protected,
         "empty_name": lambda: ~protected & ~ctx.name_touched[person],
-        "bad_date": lambda: ~protected,
+        "bad_date": lambda: ~protected & filled([dates] if dates else []),
         "full_width": lambda: np.ones(len(person), bool),
         "stray_space": lambda: np.ones(len(person), bool),
     }
+    for kind in RECORD_KINDS:
+        eligible[kind] = partial(filled, [c.name for c in cells_of(kind, r.source)])
     for kind, ok in eligible.items():
         if kind in counts:
             chosen[kind] = choose(rng, np.flatnonzero(ok() & ~used), counts[kind])
@@ -114,12 +136,15 @@ def render(r: Roster, ctx: Context, style: Style) -> Rendered:
     for name, values in r.values.items():
         taken = values.take(rows)
         columns[name] = format_dates(taken, style.date_format) if _is_date(taken) else taken
-    date_column = "death_date" if "death_date" in columns else "since"
-    edits: dict[str, dict[int, str]] = {c: {} for c in ("id_number", "name", date_column)}
+    edits: dict[str, dict[int, str]] = {"id_number": {}, "name": {}}
     edit_ids(rng, chosen, columns["id_number"], edits["id_number"])
     edit_names(rng, chosen, columns["name"], edits["name"])
-    for i, pos in enumerate(chosen.get("bad_date", [])):
-        edits[date_column][int(pos)] = BAD_DATES[i % len(BAD_DATES)]
+    if dates is not None:  # bad_date is only made on a list with dates (kinds_of)
+        edits[dates] = {
+            int(pos): BAD_DATES[i % len(BAD_DATES)]
+            for i, pos in enumerate(chosen.get("bad_date", []))
+        }
+    edit_record_cells(chosen, r.source, columns, edits)
     for name, changes in edits.items():
         columns[name] = _patch(columns[name], changes)
     table = pa.table(

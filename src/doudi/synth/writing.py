@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import xlsxwriter
 
-from doudi.rosters.sources import ROSTERS, SOURCES, Source
+from doudi.rosters.sources import RECORDS, ROSTERS, SOURCES, Source
 from doudi.synth.lists import FIRST_SOURCES
 from doudi.synth.randomness import Bools, Days, stream
 
@@ -60,10 +60,12 @@ def choose_encodings(seed: int, file_format: str) -> dict[str, str]:
     export them so), the smaller lists a mix of Excel, GBK and UTF-8 CSV.
 
     The first lists draw as they did before issue #20 added more, so a seed's files of
-    them keep their encodings; the added lists draw from a stream of their own."""
+    them keep their encodings; the added lists, and then the record lists, draw from
+    streams of their own."""
     first = _encodings(stream(seed, "formats"), list(FIRST_SOURCES), file_format)
     added = [n for n in ROSTERS if n not in FIRST_SOURCES]
-    return first | _encodings(stream(seed, "formats", "added"), added, file_format)
+    records = _encodings(stream(seed, "formats", "records"), list(RECORDS), file_format)
+    return first | _encodings(stream(seed, "formats", "added"), added, file_format) | records
 
 
 def _encodings(rng: np.random.Generator, names: list[str], file_format: str) -> dict[str, str]:
