@@ -88,3 +88,16 @@ def test_the_command_writes_the_workbook_and_says_how_many(registry, tmp_path, m
         ["income-list", "--jurisdiction", "360000", "--year", "2021", "--out", str(out)],
     )
     assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
+def test_an_unwritable_output_is_a_chinese_error_not_a_traceback(registry, tmp_path, monkeypatch):
+    from doudi.cli import app
+
+    load(registry, tmp_path)
+    monkeypatch.setattr("doudi.plan.cli.open_registry", lambda: registry)
+    out = tmp_path / "no" / "such" / "名单.xlsx"
+    result = CliRunner().invoke(
+        app, ["income-list", "--jurisdiction", "360000", "--year", "2018", "--out", str(out)]
+    )
+    assert result.exit_code == 2 and "无法写出文件" in result.output
+    assert "Traceback" not in result.output

@@ -131,7 +131,7 @@ def test_contribution_rows_come_in_person_and_payer_order_with_sorted_clauses():
         {
             "row_no": pa.array([3, 1, 2], pa.int64()),
             "rp_eligible": [True, True, False],
-            "rp_enrolled": [True, True, True],
+            "rp_collects": [True, True, True],
             "rp_self_due": pa.array([Decimal("30.00"), Decimal("0.00"), None], money),
             "rp_basis": ["B;A;B;", None, "X;"],
             "rp_fund_poverty_office": pa.array([Decimal(70), Decimal(100), Decimal(0)], money),
@@ -156,7 +156,7 @@ def _expected_rows(people: list[dict], payers: list[str]) -> list[tuple]:
         clauses = ";".join(sorted({c for c in (p["rp_basis"] or "").split(";") if c}))
         for payer in sorted([*payers, "self"]):
             if payer == "self":
-                if p["rp_enrolled"] and p["rp_self_due"] is not None:
+                if p["rp_collects"] and p["rp_self_due"] is not None:
                     rows.append((p["row_no"], payer, p["rp_self_due"], clauses))
             elif p["rp_eligible"] and (p[f"rp_fund_{payer}"] or 0) > 0:
                 rows.append((p["row_no"], payer, p[f"rp_fund_{payer}"], clauses))
@@ -171,7 +171,7 @@ _money = st.one_of(st.none(), st.integers(0, 30000).map(lambda fen: Decimal(fen)
         st.fixed_dictionaries(
             {
                 "rp_eligible": st.one_of(st.none(), st.booleans()),
-                "rp_enrolled": st.one_of(st.none(), st.booleans()),
+                "rp_collects": st.one_of(st.none(), st.booleans()),
                 "rp_self_due": _money,
                 "rp_basis": st.one_of(
                     st.none(), st.lists(st.sampled_from(["A", "B/1", "C", ""])).map(";".join)
@@ -196,7 +196,7 @@ def test_contribution_rows_are_each_persons_parts_in_order(people, ids, dense) -
         {
             "row_no": pa.array([p["row_no"] for p in people], pa.int64()),
             "rp_eligible": pa.array([p["rp_eligible"] for p in people], pa.bool_()),
-            "rp_enrolled": pa.array([p["rp_enrolled"] for p in people], pa.bool_()),
+            "rp_collects": pa.array([p["rp_collects"] for p in people], pa.bool_()),
             "rp_self_due": pa.array([p["rp_self_due"] for p in people], money),
             "rp_basis": pa.array([p["rp_basis"] for p in people], pa.string()),
             "rp_fund_county": pa.array([p["rp_fund_county"] for p in people], money),

@@ -85,7 +85,7 @@ def test_HE_2018_3_2_1_1_a_city_plan_under_a_province_plan_of_the_year_is_refuse
         run(registry, tmp_path, "130200", "130200")
     message = str(refused.value)
     assert "已有统筹地区 130000 的缴费计划 130000 河北省 第 1 版" in message
-    assert "同一人同一年只能由一个计划代缴" in message
+    assert "同一人同一年同一项目只能由一个计划承担" in message
     assert "请重新生成 130000 河北省 的计划（将生成新版本）" in message
     assert counts(registry) == before
     # the same region under another jurisdiction overlaps as much
@@ -101,20 +101,26 @@ def test_a_county_plan_inside_a_jurisdiction_wide_plan_is_refused_and_the_cli_sa
 ):
     """The other way round, within one jurisdiction: Jiangxi's plan of the whole
     province exists; 东湖区's own would pay its people twice. The command exits 2 with
-    the reason and writes nothing."""
+    the reason and writes nothing. Run for every programme, it writes the programmes
+    the province has not planned (decision 0012), says why not the pension and exits 1."""
     from doudi.plan import cli
 
     load(registry, tmp_path, DONGHU)
     run(registry, tmp_path, "360000", "360000")
     before = counts(registry)
     monkeypatch.setattr(cli, "open_registry", lambda: registry)
-    out = CliRunner().invoke(
-        cli.app, ["plan", "--jurisdiction", "360000", "--year", "2018", "--region", "360102"]
-    )
+    command = ["plan", "--jurisdiction", "360000", "--year", "2018", "--region", "360102"]
+    out = CliRunner().invoke(cli.app, [*command, "--programme", "resident_pension"])
     assert out.exit_code == 2, out.output
     assert "无法生成计划，未写入任何数据" in out.output
     assert "360000 江西省 第 1 版" in out.output and "Traceback" not in out.output
     assert counts(registry) == before
+    out = CliRunner().invoke(cli.app, command)
+    assert out.exit_code == 1, out.output
+    assert "未生成城乡居民养老保险代缴计划：2018年已有统筹地区 360000 的缴费计划" in out.output
+    assert "已生成医保缴费资助计划第 1 版" in out.output and "Traceback" not in out.output
+    pension = registry.read("registry_plan_version", "WHERE programme = 'resident_pension'")
+    assert pension.num_rows == 1  # the province's
 
 
 def test_versions_are_numbered_per_region_and_year(registry, tmp_path):
@@ -232,7 +238,11 @@ def test_a_plan_whose_people_another_plan_all_pays_for_writes_no_version(
     assert counts(registry) == before
     monkeypatch.setattr(cli, "open_registry", lambda: registry)
     out = CliRunner().invoke(
-        cli.app, ["plan", "--jurisdiction", "360000", "--year", "2018", "--region", "360103"]
+        cli.app,
+        [
+            *("plan", "--jurisdiction", "360000", "--year", "2018", "--region", "360103"),
+            *("--programme", "resident_pension"),
+        ],
     )
     assert out.exit_code == 2, out.output
     assert "无法生成计划，未写入任何数据" in out.output

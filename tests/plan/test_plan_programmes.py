@@ -145,3 +145,37 @@ def test_versions_of_two_programmes_are_not_diffed(registry, tmp_path):
     pension, medical, _ = run(registry, tmp_path).results
     with pytest.raises(plan.PlanError, match="属于不同项目"):
         plan.diff(registry, pension.version_id, medical.version_id)
+
+
+def test_decision_0012_a_version_made_before_the_rows_checksum_is_kept_too(registry, tmp_path):
+    """A version written before versions stored their rows' checksum (migration 0012
+    leaves it empty) is matched by its stored rows: June's list changes the inputs, not
+    the pension's rows, and 第 1 版 stands (before, an identical 第 2 版 was written)."""
+    load(registry, tmp_path)
+    pension = run(registry, tmp_path).results[0]
+    with registry.transaction() as con:
+        db.execute(con, "UPDATE registry_plan_version SET rows_checksum = ''")
+    path = roster(tmp_path / "em6.csv", [WORKER, OTHER], {"参保时间": ["2012-07-01", "2018-06-01"]})
+    import_roster(registry, path, "employee_medical", JUNE)
+    again = run(registry, tmp_path).results[0]
+    assert again.same_rows and again.version_id == pension.version_id
+
+
+def test_decision_0012_another_programmes_overlap_refuses_that_programme_only(registry, tmp_path):
+    """Hebei's province planned the medical subsidy alone; Tangshan's run of every
+    programme then writes its pension and unemployment versions and says, naming the
+    medical plan, why it wrote no medical version (before, the whole run was refused and
+    the message named a 缴费计划 that did not exist)."""
+    load(registry, tmp_path)
+    plan.run_plans(
+        registry, "130000", 2018, programmes=("resident_medical",), snapshots=tmp_path / "p"
+    )
+    done = run(registry, tmp_path)
+    assert [r.programme for r in done.results] == ["resident_pension", "unemployment"]
+    (line,) = done.refused
+    assert line.startswith(
+        "未生成城乡居民医保缴费资助计划：2018年已有统筹地区 130000 的医保缴费资助计划"
+    )
+    assert line in done.summary_zh("130200", 2018)
+    with pytest.raises(plan.PlanError, match="的医保缴费资助计划 130000 河北省 第 1 版"):
+        run(registry, tmp_path, programmes=("resident_medical",))

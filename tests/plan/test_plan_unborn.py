@@ -105,10 +105,9 @@ def test_the_plan_pays_nothing_for_a_person_born_after_the_year_CQ_2018_82_2_1_1
     pk = load(registry, tmp_path)
     result = plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans")
     rows = registry.read("registry_contribution").to_pylist()
-    # no government part; as enrolled, an own part of 0.00 (as for the dead)
-    assert [(r["payer"], r["amount"]) for r in rows if r["person_id"] == pk] == [
-        ("self", Decimal("0.00"))
-    ]
+    # no row at all: no government part, and no own part is stated for one not born in
+    # the year (as for the dead: reading 25; before, an own part of 0.00)
+    assert [(r["payer"], r["amount"]) for r in rows if r["person_id"] == pk] == []
     # the four others as before: 70 + 70 (registered poor, dibao at 70%) + 100 (tekun,
     # in full) + 0 (张伯, 68 on 1 January 2018) = 240.00
     assert result.gov_paid == Decimal("240.00")

@@ -105,3 +105,30 @@ def test_HE_2018_3_3_2_1_nothing_is_paid_to_a_worker_dead_before_the_year(regist
     load(registry, tmp_path)
     rows = rows_of(registry, unemployment(registry, tmp_path, 2018).version_id)
     assert not [key for key in rows if key[0] == DEAD[0]]
+
+
+def test_JX_2017_58_2_3_9_a_later_list_does_not_take_back_an_earlier_years_payment(
+    registry, tmp_path
+):
+    """WORKER's 2018 allowance (contract ended 2018-05-31) is planned; a 2019 list then
+    says their new contract has not ended. Planning 2018 again (a pension correction
+    re-runs every programme) keeps 4380.00: the record of the contract that ended in 2018
+    is the one that concerns 2018 (reading 36; before, the 2019 record was read and the
+    2018 version became 0.00)."""
+    load(registry, tmp_path)
+    first = unemployment(registry, tmp_path, 2018)
+    later = {
+        "单位名称": ["赣州某工厂"],
+        "是否农民合同制工人": ["是"],
+        "本单位连续工作月数": ["6"],
+        "单位是否缴纳失业保险费": ["是"],
+        "劳动合同终止情形": ["未终止"],
+        "累计参保月数": ["46"],
+        "累计缴费月数": ["46"],
+    }
+    path = roster(tmp_path / "ue2019.csv", [WORKER], later)
+    import_roster(registry, path, "unemployment_records", date(2019, 3, 31))
+    again = unemployment(registry, tmp_path, 2018)
+    rows = rows_of(registry, again.version_id)
+    assert rows[(WORKER[0], "unemployment_fund")][0] == Decimal("4380.00")
+    assert again.version_id == first.version_id

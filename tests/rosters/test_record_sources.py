@@ -111,7 +111,8 @@ CASES = [
         "技能等级",
         "choice",
         "应为“五级”“初级工”“初级”“四级”“中级工”“中级”“三级”“高级工”“高级”“二级”“技师”"
-        "“一级”“高级技师”之一，实为「特级」",
+        "“一级”“高级技师”“五级(初级工)”“四级(中级工)”“三级(高级工)”“二级(技师)”"
+        "“一级(高级技师)”之一，实为「特级」",
         {
             "certificate_level": 4,  # 中级工 = 四级
             "certificate_date": date(2017, 6, 1),
@@ -255,7 +256,7 @@ BAD_CELLS = [
         "劳动合同终止情形",
         "协商",
         "choice",
-        "“未终止”“在职”之一，实为「协商」",
+        "“未终止”“在职”“期满终止(未续订)”之一，实为「协商」",
     ),
     (
         "unemployment_records",
@@ -294,7 +295,8 @@ BAD_CELLS = [
         "审核结果",
         "再议",
         "choice",
-        "应为“通过”“同意”“批准”“不通过”“不同意”“驳回”“审核中”“待审核”之一，实为「再议」",
+        "应为“通过”“同意”“批准”“不通过”“不同意”“驳回”“审核中”“待审核”“审核通过”“审核不通过”"
+        "之一，实为「再议」",
     ),
 ]
 
@@ -353,6 +355,39 @@ def test_a_count_of_months_is_read_as_people_write_it(
     read = read_roster(path, "unemployment_records")
     assert read.rejected.num_rows == 0
     assert read.accepted.column("contribution_months").to_pylist() == [months]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("审核通过", "approved"), ("审核不通过", "rejected"), ("审核 通过", "approved")],
+)
+def test_doudi_s_own_labels_are_accepted_as_choices(tmp_path: Path, written: str, code: str):
+    """A list typed from Doudi's own workbooks writes the labels Doudi shows (审核通过,
+    core.vocab.REVIEW_RESULT): accepted as the code they name (before: refused as off the
+    list)."""
+    from doudi.rosters.reading import read_roster
+
+    person = make_id("370102", "19600101", "012")
+    rows = [
+        ["公民身份号码", "姓名", "申请日期", "审核结果"],
+        [person, "张三", "2018-05-01", written],
+    ]
+    read = read_roster(write_gbk(tmp_path / "e.csv", rows), "early_pension_applications")
+    assert read.rejected.num_rows == 0
+    assert read.accepted.column("review_result").to_pylist() == [code]
+
+
+def test_a_certificate_level_written_as_doudi_labels_it_is_read(tmp_path: Path):
+    from doudi.rosters.reading import read_roster
+
+    person = make_id("360102", "19850101", "012")
+    rows = [
+        ["公民身份号码", "姓名", "证书等级", "发证日期", "证书编号"],
+        [person, "李四", "五级（初级工）", "2018-04-01", "C-1"],
+    ]
+    read = read_roster(write_gbk(tmp_path / "c.csv", rows), "certificates")
+    assert read.rejected.num_rows == 0
+    assert read.accepted.column("certificate_level").to_pylist() == ["5"]  # stored as 5
 
 
 def test_a_workbook_s_numbers_are_read_as_counts_and_amounts(registry, tmp_path):

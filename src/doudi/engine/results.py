@@ -18,7 +18,6 @@ from doudi.core.money import fmt
 from doudi.policy import explain
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
-from doudi.policy.rules.resident_pension import SCOPE_CLAUSE
 from doudi.policy.rules.resident_pension_documents import rules_for
 
 
@@ -104,8 +103,8 @@ def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
         "gov_paid": fmt(row["rp_gov_paid"]),
         "self_due": fmt(row["rp_self_due"]),
         "funding": {k: fmt(v) for k, v in funding.items()},
-        # the clause that leaves a person recorded as enrolled outside the scheme
-        "basis": _unique(row["rp_basis"] + ([SCOPE_CLAUSE] if row["rp_out_of_scope"] else [])),
+        # the rules cite GF-2014-8/4 for one recorded as enrolled outside the scheme
+        "basis": _unique(row["rp_basis"]),
         "reasons": _codes(row["rp_reasons"]),
         "local_config": _flags(used),
     }

@@ -24,7 +24,7 @@ def plan(
         list[str] | None,
         typer.Option(
             help="只计算该项目：resident_pension（养老保险代缴）、resident_medical"
-            "（医保缴费资助），可重复；默认全部"
+            "（医保缴费资助）、unemployment（失业保险待遇，江西、河北），可重复；默认全部"
         ),
     ] = None,
     user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
@@ -33,7 +33,10 @@ def plan(
         str, typer.Option("--spark-master", help="Spark 地址，默认本地 local[2]")
     ] = "local[2]",
 ) -> None:
-    """生成年度计划（养老保险代缴、医保缴费资助，各项目各自冻结版本） / the year's plans."""
+    """生成年度计划（养老保险代缴、医保缴费资助、失业保险待遇，各项目各自冻结版本）.
+
+    退出码：0 全部生成；1 部分项目未生成（原因已列出）；2 未写入任何数据。
+    """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from doudi.plan.programmes import UnknownProgramme
@@ -60,6 +63,10 @@ def plan(
         raise typer.Exit(code=2) from None
     for line in result.summary_zh(region or jurisdiction, year):
         typer.echo(line)
+    if result.refused:
+        # some programme's plan was not written (another region's plan of it overlaps):
+        # the others were; a script can tell from the exit code
+        raise typer.Exit(code=1)
 
 
 @app.command("plan-diff")
@@ -116,7 +123,13 @@ def income_list(
     except (jurisdictions.UnknownJurisdiction, income.IncomeListError) as exc:
         typer.echo(f"未生成名单 / no list written: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    income.write(found, out)
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        income.write(found, out)
+    except (OSError, FileCreateError) as exc:  # no such folder, no permission
+        typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
+        raise typer.Exit(code=2) from None
     for line in found.summary_zh():
         typer.echo(line)
     typer.echo(f"已写出 {out}")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -63,38 +64,56 @@ def rows(out: pa.Table, year: int, programme: Programme = RESIDENT_PENSION) -> p
     return pa.table(table)
 
 
-#: The columns that make a version's rows what they are (its id and year aside).
-IDENTITY = ("person_id", "scheme", "payer", "amount", "state", "basis")
+#: The columns that make a version's rows what they are: its id, year, scheme (the
+#: programme) and state (planned) are the same on every row of a version.
+IDENTITY = ("person_id", "payer", "amount", "basis")
 
 
 def checksum(rows: pa.Table) -> str:
-    """SHA-256 of the rows as written (Arrow IPC of ``IDENTITY``): equal rows in the
-    same order give the same checksum. Rows are built in a fixed order and chunking, so
-    equal rows hash alike; a different chunking could only make equal rows look
-    different (a new version), never different rows look equal."""
+    """SHA-256 of the rows' ``IDENTITY`` columns, value by value in row order: equal
+    rows in the same order give the same checksum however Arrow chunks them, so rows
+    read back from the registry (``stored_order``) hash as the rows the plan built."""
     digest = hashlib.sha256()
-    table = rows.select(list(IDENTITY))
-    with pa.ipc.new_stream(_Hashing(digest), table.schema) as writer:
-        writer.write_table(table)
+    for name in IDENTITY:
+        column = rows.column(name)
+        for chunk in column.chunks:
+            _feed(digest, chunk)
+        digest.update(name.encode())  # a column's end
     return digest.hexdigest()
 
 
-class _Hashing:
-    """A write-only file that feeds a digest (Arrow writes into it, nothing is kept)."""
+def stored_order(rows: pa.Table) -> pa.Table:
+    """A version's rows as read from the registry, in the order ``rows`` builds them
+    (persons by id, payers by name: byte order, as Python sorts them) and typed alike."""
+    typed = pa.table(
+        {
+            "person_id": rows.column("person_id").cast(pa.int64()),
+            "payer": rows.column("payer").cast(pa.string()),
+            "amount": rows.column("amount").cast(db.MONEY),
+            "basis": rows.column("basis").cast(pa.string()),
+        }
+    )
+    order = pc.sort_indices(typed, [("person_id", "ascending"), ("payer", "ascending")])
+    return typed.take(order)
 
-    def __init__(self, digest: hashlib._Hash) -> None:
-        self._digest = digest
-        self.closed = False
 
-    def write(self, data: bytes) -> int:
-        self._digest.update(data)
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self.closed = True
+def _feed(digest: Any, chunk: pa.Array) -> None:
+    """Feed a chunk's values to ``digest`` as bytes that do not depend on where they lie
+    in its buffers (a slice, a chunk of a larger array); without copying the text."""
+    if not len(chunk):
+        return
+    if pa.types.is_string(chunk.type):
+        offsets = np.frombuffer(chunk.buffers()[1], np.int32)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        digest.update((offsets - offsets[0]).astype("<i4").tobytes())
+        data = chunk.buffers()[2]
+        if data is not None:
+            digest.update(memoryview(data)[offsets[0] : offsets[-1]])
+    elif pa.types.is_decimal(chunk.type):
+        digest.update(decimal_values(chunk).tobytes())
+    else:
+        digest.update(np.asarray(chunk.cast(pa.int64())).astype("<i8").tobytes())
 
 
 @dataclass(frozen=True)

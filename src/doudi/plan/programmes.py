@@ -19,13 +19,14 @@ from doudi.core import vocab
 class Programme:
     code: str  # core.vocab.PROGRAMME, also the rows' scheme
     prefix: str  # of the rules' output columns: "rp_", "rm_"
-    #: whose ``self`` row is written: the pension's enrolled (a government part or
-    #: not, the withholding cycle collects their own part), the medical subsidy's
-    #: subsidised (a 60% subsidy leaves 40% owed)
+    #: whose ``self`` row is written: the pension's enrolled alive at the year's start
+    #: (a government part or not, the withholding cycle collects their own part), the
+    #: medical subsidy's subsidised (a 60% subsidy leaves 40% owed)
     self_when: str
     plan_zh: str  # "缴费计划"
     targets_zh: str  # the people with a government part
     gov_zh: str  # the government's total
+    pays_zh: str  # what a plan does for a person: 代缴, 资助, 支付
     #: the documents whose rules compute it (None: every jurisdiction's)
     documents: tuple[str, ...] | None = None
 
@@ -62,10 +63,11 @@ class Programme:
 RESIDENT_PENSION = Programme(
     "resident_pension",
     "rp_",
-    self_when="rp_enrolled",
+    self_when="rp_collects",
     plan_zh="缴费计划",
     targets_zh="代缴对象",
     gov_zh="政府代缴合计",
+    pays_zh="代缴",
 )
 RESIDENT_MEDICAL = Programme(
     "resident_medical",
@@ -74,6 +76,7 @@ RESIDENT_MEDICAL = Programme(
     plan_zh="医保缴费资助计划",
     targets_zh="资助对象",
     gov_zh="财政资助合计",
+    pays_zh="资助",
 )
 
 #: What the unemployment fund pays rural workers in the year: Jiangxi's one-off living
@@ -86,6 +89,7 @@ UNEMPLOYMENT = Programme(
     plan_zh="失业保险待遇计划",
     targets_zh="享受对象",
     gov_zh="失业保险基金支付合计",
+    pays_zh="支付",
     documents=("JX-2017-58", "HE-2018-3"),
 )
 

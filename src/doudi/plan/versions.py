@@ -116,8 +116,9 @@ class PlanResult:
         by_plan: dict[str, list[LeftOut]] = {}
         for p in self.left_out:
             by_plan.setdefault(p.plan, []).append(p)
+        pays = programme_of(self.programme).pays_zh
         return [
-            (f"已由 {plan}计划代缴，本计划不再代缴：{len(people)} 人", people)
+            (f"已由 {plan}计划{pays}，本计划不再{pays}：{len(people)} 人", people)
             for plan, people in sorted(by_plan.items())
         ]
 
@@ -127,12 +128,15 @@ class PlanRun:
     """What one ``doudi plan`` computed: a version per programme (decision 0012)."""
 
     results: tuple[PlanResult, ...]
+    #: programmes not planned in a run of every programme, each with why (another
+    #: lineage of the programme overlaps the region, or pays for all its people)
+    refused: tuple[str, ...] = ()
 
     def summary_zh(self, region: str, year: int) -> list[str]:
         lines = []
         for result in self.results:
             lines += result.summary_zh(region, year)
-        return lines
+        return lines + list(self.refused)
 
 
 def run_plans(
@@ -169,27 +173,39 @@ def run_plans(
     with database.transaction() as con:
         progress("读取登记库 / reading the registry")
         read = _read(database, jurisdiction, year, region)
-        try:
-            results = [
-                _plan_programme(
-                    con,
-                    database,
-                    read,
-                    programme,
-                    jurisdiction,
-                    year,
-                    region,
-                    actor=actor,
-                    snapshots=snapshots,
-                    engine=engine,
-                    spark_master=spark_master,
-                    progress=progress,
+        results, refused = [], []
+        for programme in chosen:
+            try:
+                results.append(
+                    _plan_programme(
+                        con,
+                        database,
+                        read,
+                        programme,
+                        jurisdiction,
+                        year,
+                        region,
+                        actor=actor,
+                        snapshots=snapshots,
+                        engine=engine,
+                        spark_master=spark_master,
+                        progress=progress,
+                    )
                 )
-                for programme in chosen
-            ]
-        except MissingParameter as exc:
-            raise PlanError(f"{exc}；{year}年无法生成缴费计划 / no parameters in force") from exc
-        return PlanRun(tuple(results))
+            except MissingParameter as exc:
+                raise PlanError(
+                    f"{exc}；{year}年无法生成缴费计划 / no parameters in force"
+                ) from exc
+            except PlanError as exc:
+                # refused before it wrote anything: in a run of every programme the
+                # others go on (a province's medical plan must not stop a county's
+                # pension plan); a programme asked for by name is refused whole
+                if programmes is not None:
+                    raise
+                refused.append(f"未生成{programme.label_zh()}计划：{exc}")
+        if not results:
+            raise PlanError("；".join(refused))
+        return PlanRun(tuple(results), tuple(refused))
 
 
 def run_plan(
@@ -283,7 +299,7 @@ def _plan_programme(
         others,
     )
     if not people.num_rows:
-        raise PlanError(_nobody_left(region, left_out))
+        raise PlanError(_nobody_left(region, left_out, programme))
     pension = programme is RESIDENT_PENSION
     tiers_ignored = 0
     late: tuple[str, ...] = ()
@@ -367,20 +383,34 @@ def _same_rows(
     region: str,
     rows_checksum: str,
 ) -> dict[str, Any] | None:
-    """The lineage's current version if its rows are exactly these rows."""
+    """The lineage's current version if its rows are exactly these rows.
+
+    A version made before versions kept their rows' checksum (migration 0012) has
+    none: it is computed from its stored rows once and kept, so the first change of
+    inputs after the upgrade does not re-version a plan whose rows stay the same."""
     mine = [
         v for v in lineage.current(versions) if (v.jurisdiction, v.region) == (jurisdiction, region)
     ]
     if not mine:
         return None
-    found = db.read(
-        con,
-        database,
-        "registry_plan_version",
-        "WHERE id = ? AND rows_checksum = ?",
-        (mine[0].id, rows_checksum),
-    )
-    return found.to_pylist()[0] if found.num_rows else None
+    found = db.read(con, database, "registry_plan_version", "WHERE id = ?", (mine[0].id,))
+    version = found.to_pylist()[0]
+    if not version["rows_checksum"]:
+        stored = db.read(
+            con,
+            database,
+            "registry_contribution",
+            "WHERE plan_version_id = ?",
+            (version["id"],),
+            columns=contributions.IDENTITY,
+        )
+        version["rows_checksum"] = contributions.checksum(contributions.stored_order(stored))
+        db.execute(
+            con,
+            "UPDATE registry_plan_version SET rows_checksum = ? WHERE id = ?",
+            (version["rows_checksum"], version["id"]),
+        )
+    return version if version["rows_checksum"] == rows_checksum else None
 
 
 def _refuse_overlap(
@@ -392,9 +422,10 @@ def _refuse_overlap(
     if clash:
         v = clash[0]
         name = regions.region_name(region) or ""
+        words = programme_of(programme)
         raise PlanError(
-            f"{year}年已有统筹地区 {v.jurisdiction} 的缴费计划 {v.label_zh()}，"
-            f"与区划 {region} {name} 的人员重叠：同一人同一年只能由一个计划代缴。"
+            f"{year}年已有统筹地区 {v.jurisdiction} 的{words.plan_zh} {v.label_zh()}，"
+            f"与区划 {region} {name} 的人员重叠：同一人同一年同一项目只能由一个计划承担。"
             f"如需更新，请重新生成 {v.region} {regions.region_name(v.region) or ''} 的计划"
             "（将生成新版本） / a plan of an overlapping region exists for this year: "
             "re-run that region's plan, which makes a new version"
@@ -432,7 +463,7 @@ def _leave_out(
     return people.filter(pc.invert(gone)), statuses.filter(pc.invert(their_statuses)), left_out
 
 
-def _nobody_left(region: str, left_out: tuple[LeftOut, ...]) -> str:
+def _nobody_left(region: str, left_out: tuple[LeftOut, ...], programme: Programme) -> str:
     """Why no version is written when other lineages pay for everyone of the region: a
     version of nobody would become the lineage's current version, listed and counted
     as a plan that pays no one (decision 0010)."""
@@ -443,8 +474,8 @@ def _nobody_left(region: str, left_out: tuple[LeftOut, ...]) -> str:
     name = regions.region_name(region) or ""
     return (
         f"本次计划没有需要计划的人员：区划 {region} {name} 的 {len(left_out)} 人"
-        f"已由其他计划（{plans}）代缴，未生成新版本 / everyone of the region is paid "
-        "by another region's plan: no version written"
+        f"已由其他计划（{plans}）{programme.pays_zh}，未生成新版本 / everyone of the region "
+        "is paid by another region's plan: no version written"
     )
 
 

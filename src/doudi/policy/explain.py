@@ -183,8 +183,11 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         reasons = [c for c in row["rp_reasons"].split(";") if c]
         why = "；".join(pension_reason(c, row, p) for c in reasons)
         topics = WHY_NOT_TOPIC.get(doc, WHY_NOT_DEFAULT)
+        # a clause per reason; GF-2014-8/4, which the rules add after them for one
+        # enrolled outside the scheme, is quoted below with its own sentence
         why_pairs = [
-            (cid, topics.get(code, "pension")) for cid, code in zip(basis, reasons, strict=True)
+            (cid, topics.get(code, "pension"))
+            for cid, code in zip(basis[: len(reasons)], reasons, strict=True)
         ]
         scope = out_of_scope(row, p)
         if scope:

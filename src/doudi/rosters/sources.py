@@ -23,7 +23,25 @@ full-width brackets and a trailing "(必填)" (headers.normalize_header).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+from doudi.core import vocab
+
+
+def labelled(vocabulary: vocab.Vocabulary, *forms: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """A choice column's written forms: those given, then each code's own Chinese label
+    as Doudi writes it (审核通过, 期满终止（未续订）, 五级（初级工）), in the form a cell is
+    compared in (NFKC, no spaces): a list typed from Doudi's own workbooks is accepted."""
+    seen = {form for form, _ in forms}
+    more = []
+    for code in vocabulary:
+        label = unicodedata.normalize("NFKC", vocabulary.label(code)).replace(" ", "")
+        if label not in seen:
+            seen.add(label)
+            more.append((label, code))
+    return (*forms, *more)
+
 
 #: Column kinds: how a cell is parsed and validated.
 KINDS = (
@@ -418,7 +436,8 @@ SOURCES: dict[str, Source] = {
                     "劳动合同终止情形",
                     "choice",
                     aliases=("合同终止情形", "终止解除情形", "劳动合同终止解除类型"),
-                    choices=(
+                    choices=labelled(
+                        vocab.CONTRACT_ENDING,
                         ("期满终止", "expired_not_renewed"),
                         ("期满未续订", "expired_not_renewed"),
                         ("提前解除", "terminated_early"),
@@ -460,7 +479,8 @@ SOURCES: dict[str, Source] = {
                     "领取期间参加的医疗保险",
                     "choice",
                     aliases=("参加的医疗保险", "医疗保险类型", "医保类型"),
-                    choices=(
+                    choices=labelled(
+                        vocab.BENEFIT_MEDICAL_SCHEME,
                         ("职工医保", "employee"),
                         ("职工基本医疗保险", "employee"),
                         ("居民医保", "resident"),
@@ -491,7 +511,8 @@ SOURCES: dict[str, Source] = {
                     required=True,
                     aliases=("职业资格等级", "技能等级", "等级"),
                     # stored as the level's number (five the lowest, one the highest)
-                    choices=(
+                    choices=labelled(
+                        vocab.CERTIFICATE_LEVEL,
                         ("五级", "5"),
                         ("初级工", "5"),
                         ("初级", "5"),
@@ -584,7 +605,8 @@ SOURCES: dict[str, Source] = {
                     "choice",
                     required=True,
                     aliases=("审核意见", "审批结果", "审核状态"),
-                    choices=(
+                    choices=labelled(
+                        vocab.REVIEW_RESULT,
                         ("通过", "approved"),
                         ("同意", "approved"),
                         ("批准", "approved"),

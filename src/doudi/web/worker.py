@@ -184,7 +184,11 @@ def _plan(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         snapshots=Path(settings.DOUDI_WORK_DIR).parent / "plans",
         progress=lambda stage: progress(stage, 50),
     )
-    return {"programmes": [_plan_result(result) for result in run.results]}
+    return {
+        "programmes": [_plan_result(result) for result in run.results],
+        # programmes another lineage kept from being planned (plan.versions.PlanRun)
+        "refused": [idnumber.mask_in_text(line) for line in run.refused],
+    }
 
 
 def _plan_result(result: Any) -> dict[str, Any]:

@@ -218,6 +218,7 @@ def once_per_year(t: ir.Table, terms: Terms) -> ir.Table:
 
 def contribution(t: ir.Table, terms: Terms) -> ir.Table:
     """``rp_contribution``: what a person contributes this year, at their tier;
+    ``rp_collects``: whose own part a plan states;
     ``rp_retained_tier``: they keep an old minimum tier (NAT-2017-59/2.1,
     HE-2018-3/2.1.1, CQ-2018-82/2.1.2); ``rp_out_of_scope``: recorded as enrolled
     although the scheme does not cover them (GF-2014-8/4).
@@ -240,6 +241,10 @@ def contribution(t: ir.Table, terms: Terms) -> ir.Table:
     joins = t.rp_enrolled | (ibis.literal(not terms.requires_enrollment) & t.rp_eligible)
     contributes = joins & ~t._outside & (t._age_jan1 < terms.pension_age) & ~t._dead
     return t.mutate(
+        # whose own part the plan states (a ``self`` row, plan.programmes): the enrolled,
+        # not those dead before the year (nothing is due from or booked for the dead:
+        # docs/readings.md 24) nor the unborn
+        rp_collects=t.rp_enrolled & ~t._dead & ~t._unborn,
         # one joining now (not enrolled) joins at the minimum tier
         rp_contribution=to_money(
             ibis.cases(
@@ -296,7 +301,12 @@ def basis(t: ir.Table, terms: Terms) -> ir.Table:
         parts.append((exited, rules.exited_included))
     parts.append((t.rp_retained_tier, rules.keep_tier))
     parts.append((t._died_in_year, DEATH_CLAUSE))
-    return t.mutate(rp_basis=ibis.ifelse(t.rp_eligible, join_codes(parts), t.rp_why_not_basis))
+    t = t.mutate(rp_basis=ibis.ifelse(t.rp_eligible, join_codes(parts), t.rp_why_not_basis))
+    # one recorded as enrolled whom the scheme does not cover (a child, a student) owes
+    # nothing because of GF-2014-8/4: cited in the rules' own list, so the plan's rows
+    # cite it as the explanation does (docs/readings.md 8)
+    scope = t.rp_out_of_scope & ~t.rp_basis.contains(SCOPE_CLAUSE)
+    return t.mutate(rp_basis=ibis.ifelse(scope, t.rp_basis + (SCOPE_CLAUSE + ";"), t.rp_basis))
 
 
 def dead_before(t: ir.Table, year: int) -> ir.BooleanValue:
