@@ -174,7 +174,9 @@ def test_two_plans_of_one_year_at_once_make_one_version(registry, tmp_path):
     clean(first)
     clean(second)
     assert WAITING in second.stderr
-    assert registry.read("registry_plan_version").num_rows == 1
+    # one version per programme (decision 0012): the second run reused both
+    versions = registry.read("registry_plan_version").column("programme").to_pylist()
+    assert sorted(versions) == ["resident_medical", "resident_pension"]
 
 
 def test_a_job_that_waits_past_the_limit_is_refused_in_chinese(registry, tmp_path):
