@@ -666,11 +666,17 @@ def province(insured: int, status_rows: int, seed: int = SEED) -> dict[str, pa.T
         "registry_import_scope": scope,
         "registry_rejected_row": rejected,
     }
-    out = {}
-    for name, table in tables.items():
-        schema = db.schema(name)
-        out[name] = table.select(schema.names).cast(schema)
-    return out
+    return {name: conform(table, db.schema(name)) for name, table in tables.items()}
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with the registry table's columns, in order and type: a column the
+    province's lists do not fill (a record source's, say) is null."""
+    columns = [
+        table.column(f.name) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+        for f in schema
+    ]
+    return pa.table(columns, names=schema.names).cast(schema)
 
 
 # --- stage 3: the measurement (child process) ----------------------------------------
