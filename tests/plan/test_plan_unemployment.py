@@ -132,3 +132,29 @@ def test_JX_2017_58_2_3_9_a_later_list_does_not_take_back_an_earlier_years_payme
     rows = rows_of(registry, again.version_id)
     assert rows[(WORKER[0], "unemployment_fund")][0] == Decimal("4380.00")
     assert again.version_id == first.version_id
+
+
+def test_JX_2017_58_2_3_9_no_allowance_when_the_list_does_not_say_the_unit_paid(registry, tmp_path):
+    """The allowance requires that the unit paid unemployment insurance (单位缴纳失业保险费
+    满一年). A record whose 单位是否缴纳失业保险费 cell is empty does not say so: no allowance,
+    as a scenario that does not state it (before, an empty cell read as null and the check
+    ``not unit_paid`` never fired: 0.6 × 1200 × 4 = 2880.00 was planned). The skill-upgrade
+    subsidy does not depend on the unit's payment: 1500.00 (四级) is still paid."""
+    blank = (make_id("360102", "19880404", "048"), "郑芳")
+    records = {
+        "单位名称": ["南昌某建筑公司"],
+        "是否农民合同制工人": ["是"],
+        "本单位连续工作月数": ["30"],
+        "单位是否缴纳失业保险费": [""],
+        "劳动合同终止情形": ["期满终止"],
+        "劳动合同终止日期": ["2018-05-31"],
+        "累计参保月数": ["40"],
+        "累计缴费月数": ["40"],
+    }
+    import_roster(
+        registry, roster(tmp_path / "ue.csv", [blank], records), "unemployment_records", JUNE
+    )
+    certificates = {"证书等级": ["四级"], "发证日期": ["2018-04-01"], "证书编号": ["C9"]}
+    import_roster(registry, roster(tmp_path / "c.csv", [blank], certificates), "certificates", JUNE)
+    rows = rows_of(registry, unemployment(registry, tmp_path, 2018).version_id)
+    assert rows == {(blank[0], "unemployment_fund"): (Decimal("1500.00"), "JX-2017-58/2.3.9")}

@@ -29,11 +29,17 @@ CONTRACT_ENDINGS = ("expired_not_renewed", "terminated_early")
 def _unless_worker(t: ir.Table, checks: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
     """Reasons as codes; for anyone not a rural contract worker only that one.
 
+    A fact the registry's lists leave empty is null, and a null condition would drop
+    its reason silently (``ifelse`` of null takes neither code): every yes/no fact a
+    benefit requires is read as "no" when not stated, as a scenario reads it.
+
     Most people of a batch are not rural workers: one short literal for them
     instead of five concatenations keeps the batch fast.
     """
     return ibis.ifelse(
-        t.ue_rural_contract_worker, join_codes(checks), ibis.literal("not_rural_contract_worker;")
+        t.ue_rural_contract_worker.fill_null(False),
+        join_codes(checks),
+        ibis.literal("not_rural_contract_worker;"),
     )
 
 
@@ -55,7 +61,8 @@ def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
         t,
         [
             (t.ue_months_at_unit.fill_null(0) < min_at_unit, "short_at_unit"),
-            (~t.ue_unit_paid, "unit_not_paid"),
+            # a list that does not say the unit paid does not show the condition met
+            (~t.ue_unit_paid.fill_null(False), "unit_not_paid"),
             (~t.ue_contract_end.fill_null("").isin(list(CONTRACT_ENDINGS)), "contract_not_ended"),
             (months_paid <= 0, "no_contribution"),
             (dead_before(t, p.year), "deceased"),
@@ -121,7 +128,11 @@ def he_rural_worker_benefit(t: ir.Table, p: Params) -> ir.Table:
     """
     with p.section("unemployment"):
         urban = p.get("unemployment.urban_monthly_benefit")
-    qualifies = t.ue_rural_contract_worker & t.ue_benefit_qualified & ~dead_before(t, p.year)
+    qualifies = (
+        t.ue_rural_contract_worker.fill_null(False)
+        & t.ue_benefit_qualified.fill_null(False)
+        & ~dead_before(t, p.year)
+    )
     scheme = t.ue_medical_scheme.fill_null("")
     return t.mutate(
         ue_benefit_eligible=qualifies,
