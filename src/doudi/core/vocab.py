@@ -153,12 +153,19 @@ PROGRAMME = Vocabulary(
         "resident_pension": ("城乡居民养老保险代缴", "resident pension: government-paid part"),
         "resident_medical": ("城乡居民医保缴费资助", "resident medical: contribution subsidy"),
         "unemployment": ("农民工失业保险待遇", "unemployment: rural workers' benefits"),
+        "resident_pension_subsidy": (
+            "城乡居民养老保险政府缴费补贴",
+            "resident pension: government contribution subsidy",
+        ),
+        "third_party_funding": ("第三方资助参保缴费", "third-party funding of contributions"),
     },
 )
 
 #: Who pays a part of a contribution or a benefit (付款方), in the order ledgers list
 #: them; ``self`` is what the person still owes. ``finance`` pays the resident-medical
-#: subsidy and ``unemployment_fund`` Jiangxi's allowances (engine/results.py ``funding``).
+#: subsidy and ``unemployment_fund`` Jiangxi's allowances (engine/results.py ``funding``);
+#: ``third_party`` the organisations and people funding a poor person's contribution
+#: in Panzhihua (PZH-2018-195/1.2): not the government.
 PAYER = Vocabulary(
     "payer",
     {
@@ -171,11 +178,15 @@ PAYER = Vocabulary(
         "disabled_federation": ("残联（示例付款方）", "disabled persons' federation (example)"),
         "finance": ("财政", "finance"),
         "unemployment_fund": ("失业保险基金", "unemployment insurance fund"),
+        "third_party": (
+            "第三方资助方（社会组织、企业、个人）",
+            "third party (organisation, company, individual)",
+        ),
         "self": ("个人应缴", "owed by the person"),
     },
 )
-#: The payers that are not the person.
-GOVERNMENT_PAYERS = tuple(p for p in PAYER if p != "self")
+#: The public payers: neither the person nor a third party.
+GOVERNMENT_PAYERS = tuple(p for p in PAYER if p not in ("self", "third_party"))
 
 #: Hospital levels of a bill (医院等级); ``referral_out``: treated outside after referral.
 HOSPITAL_LEVEL = Vocabulary(

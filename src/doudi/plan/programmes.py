@@ -93,8 +93,45 @@ UNEMPLOYMENT = Programme(
     documents=("JX-2017-58", "HE-2018-3"),
 )
 
+#: Panzhihua's government contribution subsidy (政府缴费补贴, PZH-2018-195/1.3): still
+#: granted on the government-paid contribution, at the tier of the summed amount; paid
+#: by the government (财政) into the person's account, not towards the contribution, so
+#: it is handed to finance apart from the government-paid part (decision 0013).
+RESIDENT_PENSION_SUBSIDY = Programme(
+    "resident_pension_subsidy",
+    "cs_",
+    self_when="cs_eligible",
+    plan_zh="政府缴费补贴计划",
+    targets_zh="补贴对象",
+    gov_zh="政府缴费补贴合计",
+    pays_zh="补贴",
+    documents=("PZH-2018-195",),
+)
+
+#: Third parties' funding of a poor person's contribution (PZH-2018-195/1.2): what the
+#: funders pay of what the person would owe; the pension's ``self`` row is the rest.
+THIRD_PARTY_FUNDING = Programme(
+    "third_party_funding",
+    "tp_",
+    self_when="tp_eligible",
+    plan_zh="第三方资助缴费计划",
+    targets_zh="受资助对象",
+    gov_zh="第三方资助合计",
+    pays_zh="资助",
+    documents=("PZH-2018-195",),
+)
+
 #: In the order a run computes and reports them.
-ALL: dict[str, Programme] = {p.code: p for p in (RESIDENT_PENSION, RESIDENT_MEDICAL, UNEMPLOYMENT)}
+ALL: dict[str, Programme] = {
+    p.code: p
+    for p in (
+        RESIDENT_PENSION,
+        RESIDENT_MEDICAL,
+        UNEMPLOYMENT,
+        RESIDENT_PENSION_SUBSIDY,
+        THIRD_PARTY_FUNDING,
+    )
+}
 
 
 class UnknownProgramme(ValueError):

@@ -36,7 +36,13 @@ SCHEMES = (
 )
 
 #: The programmes a plan version computes (core.vocab.PROGRAMME, decision 0012).
-PROGRAMMES = ("resident_pension", "resident_medical", "unemployment")
+PROGRAMMES = (
+    "resident_pension",
+    "resident_medical",
+    "unemployment",
+    "resident_pension_subsidy",
+    "third_party_funding",
+)
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -285,7 +291,11 @@ class Contribution(models.Model):
         PlanVersion, models.CASCADE, null=True, related_name="contributions"
     )
     year = models.SmallIntegerField("年度")
-    scheme = models.CharField("险种", max_length=32, choices=_choices(SCHEMES))
+    #: a plan version's rows keep its programme's code (plan.programmes), which is the
+    #: scheme's own for the pension and unemployment
+    scheme = models.CharField(
+        "险种（项目）", max_length=32, choices=_choices(tuple(dict.fromkeys(SCHEMES + PROGRAMMES)))
+    )
     payer = models.CharField("付款方", max_length=32)
     amount = models.DecimalField("金额", max_digits=18, decimal_places=2)
     state = models.CharField("状态", max_length=16)  # planned, paid, deemed_received …

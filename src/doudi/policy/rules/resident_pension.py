@@ -356,12 +356,35 @@ def pzh_contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     )
     funded = t.third_party_funding.fill_null(money(0))
     paid_by_third = ibis.least(funded, t.rp_self_due)
-    return t.mutate(
+    t = t.mutate(
         rp_contribution_subsidy=to_money(ibis.ifelse(t.rp_eligible, subsidy, 0)),
         rp_third_party_paid=to_money(paid_by_third),
         rp_self_due=to_money(t.rp_self_due - paid_by_third),
         rp_may_choose_employee_pension=funded > money(highest),
     )
+    return t.mutate(
+        **_paid_as_programme("cs_", "finance", t.rp_contribution_subsidy, "PZH-2018-195/1.3"),
+        **_paid_as_programme("tp_", "third_party", t.rp_third_party_paid, "PZH-2018-195/1.2"),
+    )
+
+
+def _paid_as_programme(
+    prefix: str, payer: str, paid: ir.DecimalValue, clause: str
+) -> dict[str, ir.Value]:
+    """The yearly plan's reading of a payment as its own programme (plan.programmes):
+    who is paid for, the payer's part, nothing owed by the person, the clause.
+
+    Panzhihua's contribution subsidy (政府缴费补贴, paid by the government: 财政) and the
+    third parties' funding are handed to others than the pension's government-paid
+    part (decision 0013), so each is a programme of its own, not a payer of the pension.
+    """
+    eligible = (paid > money(0)).fill_null(False)
+    return {
+        f"{prefix}eligible": eligible,
+        f"{prefix}fund_{payer}": to_money(ibis.ifelse(eligible, paid, money(0))),
+        f"{prefix}self_due": ibis.null("decimal(18, 2)"),
+        f"{prefix}basis": ibis.ifelse(eligible, ibis.literal(clause + ";"), ibis.literal("")),
+    }
 
 
 def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
