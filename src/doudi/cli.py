@@ -13,6 +13,7 @@ from doudi.comparison import cli as comparison
 from doudi.engine import cli as engine
 from doudi.plan import cli as plan
 from doudi.rosters import cli as rosters
+from doudi.statistics import cli as statistics
 from doudi.synth import cli as synth
 from doudi.usage import ChineseUsageGroup
 from doudi.web import cli as web
@@ -24,7 +25,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for domain in (engine, rosters, bills, comparison, synth, plan, collection, web):
+for domain in (engine, rosters, bills, comparison, synth, plan, collection, statistics, web):
     app.add_typer(domain.app)
 
 

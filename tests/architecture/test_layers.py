@@ -31,6 +31,7 @@ RANK = {
     "plan": 5,
     "bills": 5,
     "collection": 6,
+    "statistics": 6,  # reads the comparison and the plan, as collection does
     "synth": 7,
     "web": 8,
     "cli": 9,

@@ -27,6 +27,7 @@ from doudi.web.calculator import BillRejected, settle_bill
 from doudi.web.importing import UploadRejected, job_params
 from doudi.web.models import Job
 from doudi.web.roles import scope_of
+from doudi.web.views import statistics as regional
 from doudi.web.views.jobs import scoped_job
 from doudi.web.views.people import scoped_person
 from doudi.web.views.plans import _totals, scoped_version, versions
@@ -251,3 +252,16 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
     scope = scope_of(request.user)
     scope.require("dashboard")
     return dashboard.board(scope)
+
+
+@api.get(
+    "/statistics/regions",
+    response={200: dict[str, Any], 400: Problem, 403: Problem},
+    summary="分地区统计：贫困人员参保情况、各项目金额、定期统计",
+)
+def region_statistics(request: HttpRequest, year: int, region: str = "", as_of: str = "") -> Any:
+    try:
+        found = regional.run(scope_of(request.user), region, str(year), as_of)
+    except regional.Refused as exc:
+        return Status(exc.status, api_errors.error(str(exc)))
+    return regional.as_json(found)

@@ -6,7 +6,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from doudi.web.api import api
-from doudi.web.views import audit, compare, home, imports, jobs, people, plans, policy, settle
+from doudi.web.views import (
+    audit,
+    compare,
+    home,
+    imports,
+    jobs,
+    people,
+    plans,
+    policy,
+    settle,
+    statistics,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -39,6 +50,8 @@ urlpatterns = [
     path("policy/clause/<path:clause_id>", policy.clause, name="clause"),
     path("policy/<str:code>/", policy.jurisdiction, name="jurisdiction"),
     path("finance/", plans.finance, name="finance"),
+    path("statistics/", statistics.index, name="statistics"),
+    path("statistics/download/", statistics.download, name="statistics_download"),
     path("audit/", audit.log, name="audit"),
     path("api/", api.urls),
 ]

@@ -1,0 +1,47 @@
+"""The Chinese headers of the statistics' columns, shared by the workbook, the printout
+and the web page, so that a column is named the same way everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from doudi.core import vocab
+from doudi.plan.ledger_terms import PAID_BY, payer_label
+
+LABELS = {
+    **vocab.FIELD,
+    "poor": "贫困人员",
+    **{s: vocab.STATUS[s] for s in ("registered_poor", "dibao", "tekun", "severe_disability")},
+    "poor_16_plus": "16周岁以上贫困人员",
+    **{s: f"参加{vocab.SCHEME[s]}" for s in vocab.SCHEME},
+    "pension_enrolled": "养老保险已参保",
+    "pension_not_enrolled": "养老保险未参保",
+    "pension_rate": "养老保险参保率",
+    "medical_enrolled": "医疗保险已参保",
+    "medical_not_enrolled": "医疗保险未参保",
+    "medical_rate": "医疗保险参保率",
+    "targets": "享受人数",
+    "gov_paid": "政府承担合计",
+    "self_due": "个人应缴",
+    "as_of": "统计日期",
+    "month": "月份",
+    "quarter": "季度",
+    "programme": "项目",
+    "version_id": "计划版本编号",
+    "number": "版本号",
+    "jurisdiction": "统筹地区",
+    "plan_region": "计划范围",
+    "version_gov_paid": "版本政府承担合计",
+    "version_self_due": "版本个人应缴合计",
+    "note": "说明",
+    "item": "项目",
+    "content": "内容",
+}
+
+
+def headers(columns: Iterable[str]) -> list[str]:
+    """Chinese headers; a payer's column by the payer's name, as the ledger shows it."""
+    return [
+        payer_label(c[len(PAID_BY) :]) if c.startswith(PAID_BY) else LABELS.get(c, c)
+        for c in columns
+    ]
