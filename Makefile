@@ -21,6 +21,9 @@ ROSTERS := poverty dibao tekun disability low_income veterans other_assistance s
 	unable_to_work resident_pension resident_medical employee_pension employee_medical death
 RECORDS := unemployment_records certificates third_party_funding late_pension_applications \
 	early_pension_applications
+## the lists of Jiangxi's service targets (JX-2017-58/2.4.10): the mandates, then the
+## village service points (a list of places: doudi service-points)
+SERVICE_RECORDS := withholding_mandates
 
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from
@@ -42,11 +45,15 @@ run: $(STAMP) assets
 	@echo "=== 演示登记库 / demo registry: $(DEMO_DB)"
 	@rm -rf $(DEMO) $(CQ) var/demo.sqlite3* var/demo-jobs.sqlite3* var/web && mkdir -p $(DEMO)
 	$(BIN)/doudi synth --region 360102 --people 5000 --out $(DEMO) --seed 1
-	@for s in $(ROSTERS) $(RECORDS); do \
+	@for s in $(ROSTERS) $(RECORDS) $(SERVICE_RECORDS); do \
 		f=$$(ls $(DEMO)/$$s.* | head -1); \
 		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi import "$$f" --source $$s \
 			--as-of 2018-03-31 --user 演示 || exit $$?; \
 	done
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi service-points $(DEMO)/service_points.csv \
+		--as-of 2018-03-31 --user 演示
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi service-targets --region 360102 \
+		--as-of 2018-03-31 --out $(DEMO)/便民服务目标.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi compare --region 360102 --as-of 2018-03-31 \
 		--out $(DEMO)/比对结果.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示

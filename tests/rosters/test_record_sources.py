@@ -25,7 +25,7 @@ from doudi.comparison.compare import TABLES, compare
 from doudi.core import vocab
 from doudi.core.textfile import FileError
 from doudi.rosters.importing import NothingAccepted, import_roster
-from doudi.rosters.sources import IMPORTED, RECORDS, ROSTERS, SOURCES
+from doudi.rosters.sources import IMPORTED, RECORDS, ROSTERS, SERVICE_RECORDS, SOURCES
 from doudi.store import db
 
 MARCH, JUNE = date(2018, 3, 31), date(2018, 6, 30)
@@ -156,7 +156,7 @@ def test_the_record_sources_are_imported_but_not_lists_of_people() -> None:
     assert [c.source for c in CASES] == list(RECORDS)
     assert all(SOURCES[s].kind == "record" for s in RECORDS)
     assert not set(RECORDS) & set(ROSTERS)  # synth writes the lists of people only
-    assert (*ROSTERS, *RECORDS) == IMPORTED
+    assert (*ROSTERS, *RECORDS, *SERVICE_RECORDS) == IMPORTED
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.source for c in CASES])

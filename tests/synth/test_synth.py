@@ -17,7 +17,7 @@ import pytest
 
 from doudi.core.idnumber import IdNumberError, check_character, parse
 from doudi.rosters.reading import read_roster
-from doudi.rosters.sources import IMPORTED, RECORDS, ROSTERS, SOURCES, Column
+from doudi.rosters.sources import IMPORTED, RECORDS, ROSTERS, SERVICE_RECORDS, SOURCES, Column
 from doudi.synth.departments import FileInfo, Manifest, synthesize
 from doudi.synth.lists import FIRST_SOURCES, TIERS
 from doudi.synth.mistakes import (
@@ -228,6 +228,8 @@ def record_mistakes(info: FileInfo, cells: Rows) -> dict[str, list[int]]:
         "off_list": where("off_list", lambda c, v: v != "" and v not in dict(c.choices)),
         "missing_cell": where("missing_cell", lambda c, v: v == ""),
     }
+    # only the kinds a list's columns can carry (the mandates have no count or choice)
+    found = {kind: rows for kind, rows in found.items() if cells_of(kind, source)}
     if source.unique != "id_number":  # certificates: one number, two different rows
         rows = list(zip(*cells.values(), strict=True))
         numbers = cells[source.unique]
@@ -507,7 +509,7 @@ def test_the_earlier_files_keep_every_byte_when_lists_are_added(tmp_path: Path) 
     paths += [manifest.payments_file, manifest.bills_file]
     digests = {p: hashlib.sha256((tmp_path / p).read_bytes()).hexdigest() for p in paths}
     assert digests == FIRST_FILES_SHA256 | ADDED_FILES_SHA256
-    assert {f.source for f in manifest.files} - set(ROSTERS) == set(RECORDS)
+    assert {f.source for f in manifest.files} - set(ROSTERS) == {*RECORDS, *SERVICE_RECORDS}
 
 
 @pytest.mark.parametrize("source", IMPORTED)
@@ -659,7 +661,7 @@ def test_the_record_files_carry_every_record_mistake_in_the_mixed_formats(
     assert {f.encoding for f in records} >= {"gb18030", "utf-8-sig", "xlsx"}
     made = {kind for f in records for kind, n in f.errors.items() if n}
     assert made >= set(RECORD_KINDS)
-    others = [f for f in manifest.files if f.source not in RECORDS]
+    others = [f for f in manifest.files if f.source not in (*RECORDS, *SERVICE_RECORDS)]
     assert not set(RECORD_KINDS) & {kind for f in others for kind in f.errors}
 
 

@@ -1,4 +1,4 @@
-"""The plan's commands: a plan version, the difference of two, its ledger."""
+"""The plan's commands: a plan version, the difference of two, its ledger, the lists."""
 
 from __future__ import annotations
 
@@ -133,3 +133,39 @@ def income_list(
     for line in found.summary_zh():
         typer.echo(line)
     typer.echo(f"已写出 {out}")
+
+
+@app.command("service-targets")
+def service_targets_(
+    region: Annotated[str, typer.Option(help="江西省内的区划代码（区县、市或省，如 360102）")],
+    as_of: Annotated[str, typer.Option("--as-of", help="统计日期 YYYY-MM-DD")],
+    out: Annotated[
+        Path | None, typer.Option(help="写出 Excel（指标及未覆盖的乡镇、行政村）")
+    ] = None,
+) -> None:
+    """便民服务目标（JX-2017-58/2.4.10）：代扣代缴乡镇覆盖率、代扣代缴率、服务点行政村覆盖率.
+
+    退出码：0 已统计；2 未统计（原因已列出）。
+    """
+    from doudi.console import parse_day
+    from doudi.core.textfile import FileError
+    from doudi.plan.service_targets import service_targets
+
+    day = parse_day(as_of, "--as-of")
+    try:
+        found = service_targets(open_registry(), region, day)
+    except FileError as exc:
+        typer.echo(f"未统计 / nothing computed: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    if out is not None:
+        from xlsxwriter.exceptions import FileCreateError
+
+        try:
+            found.write_workbook(out)
+        except (OSError, FileCreateError) as exc:  # no such folder, no permission
+            typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
+            raise typer.Exit(code=2) from None
+    for line in found.lines_zh():
+        typer.echo(line)
+    if out is not None:
+        typer.echo(f"已写出 {out}")

@@ -177,10 +177,33 @@ class RosterEntry(models.Model):
     application_date = models.DateField("申请日期", null=True)
     #: approved, rejected or pending (core.vocab.REVIEW_RESULT)
     review_result = models.CharField("审核结果", max_length=16, null=True)
+    #: bank withholding mandates (rosters.service_sources; JX-2017-58/2.4.10): the bank;
+    #: the account is ``bank_account``, the date signed ``since``
+    bank_name = models.CharField("代扣银行", max_length=64, null=True)
 
     class Meta:
         db_table = "registry_roster_entry"
         indexes = [models.Index(fields=["person", "batch"], name="roster_entry_person")]
+
+
+class ServicePoint(models.Model):
+    """A financial service point of a village (村级金融便民服务点, JX-2017-58/2.4.10): a
+    row of an imported list of places, not of people (rosters.service_points)."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="service_points")
+    row_number = models.IntegerField("行号")
+    region_code = models.CharField("区划代码", max_length=12)
+    county = models.CharField("县级区划", max_length=6)
+    township = models.CharField("乡镇(街道)", max_length=64)
+    village = models.CharField("村(社区)", max_length=64)
+    point_name = models.CharField("服务点名称", max_length=128)
+    since = models.DateField("设立日期")
+
+    class Meta:
+        db_table = "registry_service_point"
+        indexes = [
+            models.Index(fields=["county", "township", "village"], name="service_point_village")
+        ]
 
 
 class RejectedRow(models.Model):

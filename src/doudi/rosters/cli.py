@@ -94,6 +94,48 @@ def import_(
         typer.echo("须确认关闭：核对无误后加 --confirm-closing 导入", err=True)
 
 
+@app.command("service-points")
+def service_points(
+    file: Annotated[Path, typer.Argument(help="村级金融便民服务点名单（XLSX 或 CSV，UTF-8/GBK）")],
+    as_of: Annotated[str, typer.Option("--as-of", help="名单截止日期 YYYY-MM-DD")],
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="导入方式：snapshot（全量快照：覆盖区县的服务点以本名单为准）"
+            "或 addendum（增量名单：只新增服务点）"
+        ),
+    ] = "snapshot",
+    scope: Annotated[
+        str | None, typer.Option(help="名单覆盖的区县代码（逗号分隔）；默认取名单中出现的区县")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、预览，不写入")] = False,
+    rejected_out: Annotated[
+        Path | None, typer.Option("--rejected-out", help="把被拒绝的行写入此 Excel 文件")
+    ] = None,
+    user: Annotated[str, typer.Option(help="经办人（写入审计日志）")] = "cli",
+) -> None:
+    """导入村级金融便民服务点名单（JX-2017-58/2.4.10） / import village service points."""
+    from doudi.core.textfile import FileError
+    from doudi.rosters.service_points import NoPointAccepted, import_points
+
+    day = parse_day(as_of, "--as-of")
+    counties = [c.strip() for c in scope.split(",")] if scope else None
+    try:
+        report = import_points(
+            open_registry(), file, day, mode=mode, dry_run=dry_run, actor=user, scope=counties
+        )
+    except NoPointAccepted as exc:
+        _show_rejected(exc.read.rejected, rejected_out)
+        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    except (FileError, FileNotFoundError) as exc:
+        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for line in report.summary_zh():
+        typer.echo(line)
+    _show_rejected(report.read.rejected, rejected_out)
+
+
 def _show_rejected(rejected: pa.Table, out: Path | None) -> None:
     """The first 20 rejected rows (row, column, reason); all of them to ``out``."""
     from doudi.store.workbook import rejected_workbook
@@ -112,18 +154,22 @@ def imports() -> None:
     """列出已导入的名单批次 / list imported rosters."""
     from doudi.core.vocab import IMPORT_MODE
     from doudi.rosters.importing import batches_of
-    from doudi.rosters.sources import IMPORTED, RECORDS, SOURCES
+    from doudi.rosters.service_sources import SERVICE_POINTS
+    from doudi.rosters.sources import IMPORTED, SOURCES
 
+    places = {SERVICE_POINTS.name: SERVICE_POINTS}
     for b in batches_of(open_registry()):
-        label = SOURCES[b["source"]].label if b["source"] in SOURCES else b["source"]
-        if b["source"] in IMPORTED:  # a bill import has no mode
+        source = SOURCES.get(b["source"]) or places.get(b["source"])
+        label = source.label if source is not None else b["source"]
+        if b["source"] in (*IMPORTED, *places):  # a bill import has no mode
             label += f"（{IMPORT_MODE.label(b['mode'])}）"
-        # a record list's accepted rows are its records: it opens and closes nothing
-        done = (
-            f"记录 {b['rows_accepted']} 条"
-            if b["source"] in RECORDS
-            else f"新开 {b['periods_opened']}，关闭 {b['periods_closed']}"
-        )
+        # a record list's accepted rows are its records, a place list's its places:
+        # they open and close nothing
+        kind = source.kind if source is not None else ""
+        done = {
+            "record": f"记录 {b['rows_accepted']} 条",
+            "place": f"服务点 {b['rows_accepted']} 个",
+        }.get(kind, f"新开 {b['periods_opened']}，关闭 {b['periods_closed']}")
         typer.echo(
             f"#{b['id']} {label} 截至 {b['as_of']} {b['file_name']}：接受 {b['rows_accepted']}，"
             f"拒绝 {b['rows_rejected']}，新增人员 {b['people_added']}，{done}（{b['imported_by']}）"

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 
 from doudi.core import idnumber
 from doudi.core.textfile import FileError, to_utf8
+from doudi.rosters.columns import Column
 from doudi.rosters.csvlines import drop_broken
 from doudi.rosters.headers import HEADER_SEARCH_ROWS, id_headers, missing_id_error, normalize_header
 from doudi.rosters.rejections import REJECTED_SCHEMA, no_rejects
@@ -53,8 +54,9 @@ class RawFile:
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
-def read_file(path: Path, data: bytes) -> RawFile:
-    """The cells of ``data`` (the bytes of ``path``): a workbook if it is one, else CSV."""
+def read_file(path: Path, data: bytes, key: Column | None = None) -> RawFile:
+    """The cells of ``data`` (the bytes of ``path``): a workbook if it is one, else CSV.
+    ``key``: the column whose header marks the header row (the ID number unless told)."""
     if not data[:4096].strip() and not data.strip():
         raise FileError("文件为空", f"the file {path.name} is empty")
     if data[:4] == b"\xd0\xcf\x11\xe0":  # an OLE compound file
@@ -70,13 +72,13 @@ def read_file(path: Path, data: bytes) -> RawFile:
             "legacy .xls workbooks are not supported; save as .xlsx or CSV",
         )
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path)
+        return _read_xlsx(path, key)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise FileError(
             f"文件 {path.name} 不是有效的 Excel（.xlsx）文件",
             f"{path.name} is not a valid .xlsx workbook",
         )
-    return _read_csv(data)
+    return _read_csv(data, key)
 
 
 def _malformed_zh(arrow_message: str) -> str:
@@ -113,7 +115,7 @@ def _head_records(text: str, delimiter: str) -> Iterator[tuple[list[str], int]]:
         yield record, pos
 
 
-def _read_csv(data: bytes) -> RawFile:
+def _read_csv(data: bytes, key: Column | None = None) -> RawFile:
     encoding, body = to_utf8(data)
     if b"\n" not in body and b"\r" in body:
         # Line ends of a lone CR (classic Mac Excel, some exports): one row per line
@@ -124,7 +126,7 @@ def _read_csv(data: bytes) -> RawFile:
     limit = 1 << 20
     cut = len(body) if len(body) <= limit else body.rfind(b"\n", 0, limit) + 1
     head = body[:cut].decode("utf-8")
-    ids = id_headers()
+    ids = id_headers(key)
     found: tuple[int, list[str], int, str] | None = None
     for delimiter in (",", "\t", ";"):
         try:
@@ -139,7 +141,7 @@ def _read_csv(data: bytes) -> RawFile:
         if found:
             break
     if found is None:
-        raise missing_id_error("文件")
+        raise missing_id_error("文件", key)
     index, headers, end, delimiter = found
     offset = len(head[:end].encode("utf-8"))
     buffer = pa.py_buffer(body)[offset:]
@@ -266,7 +268,7 @@ def _splice_malformed(
     )
 
 
-def _read_xlsx(path: Path) -> RawFile:
+def _read_xlsx(path: Path, key: Column | None = None) -> RawFile:
     """The first sheet that has an ID-number header in its top rows, every cell as
     text (fastexcel hands Arrow over directly; date cells arrive as
     "2018-03-31 00:00:00")."""
@@ -278,7 +280,7 @@ def _read_xlsx(path: Path) -> RawFile:
             f"无法读取 Excel 文件 {path.name}：{first_line}",
             f"cannot read workbook: {first_line}",
         ) from exc
-    ids = id_headers()
+    ids = id_headers(key)
     for sheet_name in reader.sheet_names:
         # Loading reads the whole sheet whatever n_rows says, so it is loaded once.
         # header_row=None with skip_rows=0 starts at the sheet's row 1 even when the
@@ -301,7 +303,7 @@ def _read_xlsx(path: Path) -> RawFile:
                     arange(header_row + 1, cells.num_rows),
                     no_rejects(),
                 )
-    raise missing_id_error("工作表")
+    raise missing_id_error("工作表", key)
 
 
 def drop_blank_rows(raw: RawFile, id_position: int) -> tuple[pa.Table, pa.Array]:

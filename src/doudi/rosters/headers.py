@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 from doudi.core.textfile import FileError
-from doudi.rosters.sources import SOURCES, Source
+from doudi.rosters.sources import SOURCES, Column, Source
 
 #: The header must be within this many rows from the top; rows above it are titles.
 HEADER_SEARCH_ROWS = 10
@@ -32,15 +32,17 @@ def normalize_header(text: str) -> str:
     return value
 
 
-def id_headers() -> set[str]:
-    """The normalized headers that name the ID-number column: what marks the header row."""
-    column = SOURCES["poverty"].column("id_number")
+def id_headers(key: Column | None = None) -> set[str]:
+    """The normalized headers that name the ID-number column (or ``key``, for a list
+    of places: its village column): what marks the header row."""
+    column = key or SOURCES["poverty"].column("id_number")
     return {normalize_header(h) for h in (column.label, *column.aliases)}
 
 
-def missing_id_error(where: str) -> FileError:
-    """No header row: no ID-number header in the top rows of the file (or of any sheet)."""
-    column = SOURCES["poverty"].column("id_number")
+def missing_id_error(where: str, key: Column | None = None) -> FileError:
+    """No header row: no ID-number (or ``key``) header in the top rows of the file (or
+    of any sheet)."""
+    column = key or SOURCES["poverty"].column("id_number")
     return FileError(
         f"缺少必填列「{column.label}」（可用列名：{'、'.join(column.aliases)}；"
         f"应在{where}的前 {HEADER_SEARCH_ROWS} 行内）",

@@ -74,6 +74,8 @@ ENTRY_TYPES = {
     "funding_year": pa.int16(),
     "application_date": pa.date32(),
     "review_result": pa.string(),
+    # the withholding mandates (rosters.service_sources)
+    "bank_name": pa.string(),
 }
 ENTRY_COLUMNS = tuple(ENTRY_TYPES)
 

@@ -7,18 +7,19 @@ header, header variants — and that contain the mistakes real files contain. Re
 rosters hold personal data and may never leave the agency, so we make them up.
 
 :func:`synthesize` writes one file per source ``doudi import`` takes
-(:data:`doudi.rosters.sources.IMPORTED`: the lists, then the record lists) for a made-up
-population living in the counties under a region, plus
-``manifest.json`` (:class:`Manifest`). The manifest lists every deliberate error by
-kind and row, and the people the comparison must find (poor but not enrolled, dead
-but still receiving a pension, enrolled in another county), so a test can check
-that the importer and the comparison catch exactly these and nothing else.
+(:data:`doudi.rosters.sources.IMPORTED`: the lists, then the record lists, then the
+withholding mandates) for a made-up population living in the counties under a region,
+the village service points (synth.service_lists), plus ``manifest.json``
+(:class:`Manifest`). The manifest lists every deliberate error by kind and row, and the
+people the comparison must find (poor but not enrolled, dead but still receiving a
+pension, enrolled in another county), so a test can check that the importer and the
+comparison catch exactly these and nothing else.
 
 This module is the entry point and composes the others of the package: places,
 people, lists, more_lists and record_lists, roster_columns, rendering (with mistakes),
-writing, payments_and_bills. The lists issue #20 added, then its record lists, are drawn
-from streams of their own and rendered after the first seven, so a seed's files of those
-stay byte for byte the same.
+writing, payments_and_bills, service_lists. The lists issue #20 added, then its record
+lists, then the service targets' lists, are drawn from streams of their own and rendered
+after the first seven, so a seed's files of those stay byte for byte the same.
 Everything is vectorised with numpy and pyarrow (names come from pools built once
 from Faker's ``zh_CN`` data, ID numbers and their check characters are computed on
 whole arrays); per-row Python runs only for the few rows that get an error and for
@@ -36,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.compute as pc
 
-from doudi.rosters.sources import IMPORTED
+from doudi.rosters.sources import IMPORTED, SERVICE_RECORDS
 from doudi.synth.lists import draw_lists
 from doudi.synth.mistakes import kinds_of
 from doudi.synth.more_lists import draw_more_lists
@@ -47,6 +48,7 @@ from doudi.synth.randomness import Bools, Ints
 from doudi.synth.record_lists import draw_record_lists
 from doudi.synth.rendering import Context, render
 from doudi.synth.roster_columns import Roster, build_more_rosters, build_rosters
+from doudi.synth.service_lists import POINTS_FILE, draw_mandates, write_service_points
 from doudi.synth.writing import (
     FILE_FORMATS,
     XLSX_MAX_ROWS,
@@ -101,6 +103,11 @@ class Manifest:
     payments_file: str = ""
     bills_file: str = ""
     self_paid_poor_ids: list[str] = field(default_factory=list)
+    #: the village service points (JX-2017-58/2.4.10, synth.service_lists): the file,
+    #: the rows of each deliberate mistake, and the rows a correct import accepts
+    service_points_file: str = ""
+    service_points_error_rows: dict[str, list[int]] = field(default_factory=dict)
+    service_points_accepted: int = 0
 
     def file(self, source: str) -> FileInfo:
         return next(f for f in self.files if f.source == source)
@@ -164,6 +171,7 @@ def synthesize(
     m = draw_more_lists(seed, p, places, s, error_rate, as_of)
     more = build_more_rosters(p, s, m)
     records = draw_record_lists(seed, p, places, s, m, error_rate, as_of)
+    service = [draw_mandates(seed, p, s, places, as_of)]
 
     born = p.birth.astype("datetime64[Y]").astype(np.int64) + 1970
     ctx = Context(
@@ -179,11 +187,12 @@ def synthesize(
     out.mkdir(parents=True, exist_ok=True)
     place = place_name(region)
     encodings = choose_encodings(seed, file_format)
+    encodings |= dict.fromkeys(SERVICE_RECORDS, "xlsx" if file_format == "xlsx" else "gb18030")
     written: dict[str, FileInfo] = {}
     # Each group is rendered as before the next one existed: which names may get a
     # variant depends on the files a person is in (counted up to the next group), and on
     # the names already touched.
-    groups = (first, more, records)
+    groups = (first, more, records, service)
     for i, rosters in enumerate(groups):
         for r in rosters:
             style = choose_style(seed, r.source, encodings[r.source.name], place)
@@ -193,6 +202,7 @@ def synthesize(
 
     paid = write_payments(out / PAYMENTS_FILE, seed, p, s, as_of)
     write_bills(out / BILLS_FILE, region, seed, p, s, as_of)
+    points = write_service_points(out, seed, places, as_of)
 
     def ids(flag: Bools) -> list[str]:
         return sorted(p.ids.take(np.flatnonzero(flag)).to_pylist())
@@ -224,6 +234,9 @@ def synthesize(
         payments_file=PAYMENTS_FILE,
         bills_file=BILLS_FILE,
         self_paid_poor_ids=ids(paid & (s.poor | s.dibao | s.tekun | s.disability)),
+        service_points_file=POINTS_FILE,
+        service_points_error_rows=points.error_rows,
+        service_points_accepted=points.accepted,
     )
     (out / "manifest.json").write_text(manifest.to_json() + "\n", encoding="utf-8")
     return manifest
