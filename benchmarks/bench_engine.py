@@ -162,6 +162,8 @@ def synthetic_people(code: str, n: int, rng: np.random.Generator) -> pa.Table:
         "rp_application_date": pa.array(
             random_dates(rng, "2018-01-01", "2018-12-31", n), mask=rng.random(n) >= 0.02
         ),
+        "rp_early_application_date": pa.nulls(n, pa.date32()),
+        "rp_early_review_result": pa.nulls(n, pa.string()),
         "third_party_funding": money_array(np.full(n, 10_000), rng.random(n) < 0.02),
         "ue_rural_contract_worker": pa.array(rural),
         "ue_months_at_unit": pa.array(rng.integers(0, 73, n), mask=~rural),

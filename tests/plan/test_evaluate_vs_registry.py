@@ -6,7 +6,8 @@ Each example draws one county of a jurisdiction, a plan year, two as-of dates of
 departments' lists and a few people, each with their lists: the registered poor (with
 exit marks), dibao, tekun, severe disability (grade 一级 or 二级), low-income families,
 the 14 categories of veterans, other assistance targets, in-school students, those
-unable to work, the resident pension (with or without a tier) and the employee
+unable to work, the resident pension (with or without a tier; sometimes insured in
+another county of the jurisdiction or outside it, docs/readings.md 38) and the employee
 insurances, sometimes the death list. The same people are then
 
 (a) typed into a scenario, each list read as docs/registry.md and rosters/periods.py
@@ -108,6 +109,11 @@ SELDOM = (None,) * 18 + LISTED
 #: Tiers a pension list may name (150: only where the as-of year has no tier list, as
 #: Panzhihua before 2018: a tier the plan then ignores, docs/readings.md 31).
 TIER_POOL = (Decimal(100), Decimal(150), Decimal(200), Decimal(500), Decimal(2000), Decimal(3000))
+#: The region column of a list (rosters/columns.py REGION): a pension row's 参保地.
+REGION = "行政区划代码"
+#: A county outside every jurisdiction's plan (广州市荔湾区): insured there, nobody of
+#: the five documents' plans pays (docs/readings.md 38).
+OUTSIDE = "440103"
 NAMES = ("王芳", "李强", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄勇", "周丽", "吴刚")
 VETERAN = {"退役士兵类别": "参战退役人员", "是否失业": "是", "是否参加职工医保": "否"}
 
@@ -141,6 +147,19 @@ class Population:
 
     def on_list(self, source: str, k: int) -> list[Person]:
         return [p for p in self.people if source in p.listings and p.listings[source].on[k]]
+
+    def in_county(self, source: str, k: int) -> bool:
+        """Whether list ``k`` of ``source`` has a row of the county (its snapshot closes
+        there only then: rosters/closing.py)."""
+        return any(
+            county_of(self, p.listings[source]) == self.county for p in self.on_list(source, k)
+        )
+
+
+def county_of(population: Population, listing: Listing) -> str:
+    """The county a person's rows of a list belong to: the region column's, else the
+    ID number's (the population's county)."""
+    return listing.cells[0].get(REGION) or population.county
 
 
 def _days(lo: date, hi: date) -> st.SearchStrategy[date]:
@@ -183,11 +202,29 @@ def _person(draw: Any, county: str, year: int, as_of: tuple[date, date]) -> Pers
         since = draw(_days(birth, last))
         cells = tuple(draw(_cells(source, since, day, county)) for day in as_of)
         listings[source] = Listing(on, since, (cells[0], cells[1]))
+    listings = _insured(draw, listings, county)
     death = None
     if draw(st.integers(0, 4)) == 4:  # one in five dies, around the year or before it
         death = draw(_days(max(birth, date(year - 2, 1, 1)), DEATHS_AS_OF))
     name = draw(st.sampled_from(NAMES))
     return Person(first17 + check_character(first17), name, birth, listings, death)
+
+
+def _insured(draw: Any, listings: dict[str, Listing], county: str) -> dict[str, Listing]:
+    """Sometimes a person's pension rows name another county as 参保地: one of the
+    jurisdiction's (``COUNTIES``) or one outside it (``OUTSIDE``). Only for a person on
+    another list too, which the import reads first: a person first seen on an enrollment
+    list takes the row's region code as hukou region (rosters/importing.py)."""
+    pension = listings.get("resident_pension")
+    if pension is None or len(listings) == 1:
+        return listings
+    jurisdiction = next(j for j, counties in COUNTIES.items() if county in counties)
+    other = next(c for c in COUNTIES[jurisdiction] if c != county)
+    insured = draw(st.sampled_from((None, None, None, other, OUTSIDE)))
+    if insured is None:
+        return listings
+    cells = tuple({**c, REGION: insured} for c in pension.cells)
+    return {**listings, "resident_pension": Listing(pension.on, pension.since, cells)}
 
 
 @st.composite
@@ -224,16 +261,20 @@ def period(population: Population, source: str, listing: Listing) -> Period:
     unless a full list of the county before the first row naming them did not name them
     (then from that row's as-of date); to the next full list no longer naming them."""
     first, second = population.as_of
-    listed = tuple(bool(population.on_list(source, k)) for k in (0, 1))
+    cells: dict[str, str] = {}
+    for k in (0, 1):
+        if listing.on[k]:
+            cells.update({c: v for c, v in listing.cells[k].items() if v})
+    if county_of(population, listing) != population.county:
+        # a row outside the imported county is read as an addendum's: it opens the
+        # period from 纳入时间, and no snapshot of the county closes it (closing.py)
+        return Period(listing.since, None, cells)
+    listed = tuple(population.in_county(source, k) for k in (0, 1))
     if listing.on[0]:
         start = listing.since
     else:
         start = listing.since if not listed[0] or listing.since >= first else second
     end = second if listing.on == (True, False) and listed[1] else None
-    cells: dict[str, str] = {}
-    for k in (0, 1):
-        if listing.on[k]:
-            cells.update({c: v for c, v in listing.cells[k].items() if v})
     return Period(start, end, cells)
 
 
@@ -257,10 +298,17 @@ def scenario_person(population: Population, person: Person) -> dict[str, Any]:
         if tier not in (tiers.in_force(population.jurisdiction, year) or ()):
             tier = None  # off the year's list: no tier (docs/readings.md 31)
     facts = {name: s in periods and periods[s].holds_in(year) for s, name in FACT_LISTS.items()}
+    # 参保地: the enrollment's county, stated only for one enrolled (by default the hukou)
+    insured = (
+        {"insured_region": pension.cells[REGION]}
+        if enrolled and pension and REGION in pension.cells
+        else {}
+    )
     return {
         "id_number": person.id_number,
         "name": person.name,
         "death_date": person.death,
+        **insured,
         **facts,
         "statuses": statuses,
         "resident_pension": {
@@ -374,12 +422,16 @@ def planned(population: Population, migrated: Path, directory: Path) -> dict[str
 #: plan/inputs.py and rosters/ must remove: each kind's deterministic test below is an
 #: expected failure until then, and the property tolerates only these kinds. Empty this
 #: to see them fail the property.
-REPORTED = {
-    # Panzhihua's rows without the clause of the contribution subsidy the scenario
-    # reports beside them (the plan has no rows of that subsidy)
-    "pzh_subsidy_clause_missing": "PZH-2018-195/1.3, decision 0012",
-}
+REPORTED: dict[str, str] = {}
+#: Panzhihua's contribution subsidy and third-party funding: in a scenario, items and
+#: clauses of the pension's section; in the plan, programmes of their own (decision 0013)
 PZH_SUBSIDY_CLAUSE = "PZH-2018-195/1.3"
+PZH_FUNDING_CLAUSE = "PZH-2018-195/1.2"
+#: each such item of the pension's section: the programme, its payer and its clause
+PZH_ITEMS = {
+    "contribution_subsidy": ("resident_pension_subsidy", "finance", PZH_SUBSIDY_CLAUSE),
+    "third_party_paid": ("third_party_funding", "third_party", PZH_FUNDING_CLAUSE),
+}
 
 
 def disagreements(
@@ -403,6 +455,18 @@ def disagreements(
         yield from (("twice", f"{who} {k}: {n} rows") for k, n in twice.items() if n > 1)
         for programme in ("resident_pension", "resident_medical"):
             yield from _programme(who, programme, result[programme], mine)
+        yield from _panzhihua(who, result["resident_pension"], mine)
+
+
+def _panzhihua(who: str, section: dict[str, Any], mine: list[Row]) -> Iterator[tuple[str, str]]:
+    """The subsidy and the funding a scenario reports in the pension's section are each
+    one row of their programme, citing their clause alone (decision 0013)."""
+    for item, (programme, payer, clause) in PZH_ITEMS.items():
+        amount = Decimal(section.get(item, "0"))
+        expected = [(payer, amount, {clause})] if amount else []
+        got = [(r.payer, r.amount, r.basis) for r in mine if r.programme == programme]
+        if got != expected:
+            yield "pzh", f"{who} {programme}: plan {got}, evaluate {item} {expected}"
 
 
 def _programme(
@@ -421,13 +485,12 @@ def _programme(
         yield "self", f"{who} {programme}: no self row, evaluate self_due {due}"
     if not own and programme == "resident_medical" and section["eligible"]:
         yield "self", f"{who} {programme}: no self row, evaluate subsidy {section['subsidy']}"
-    cited = set(section["basis"])
+    # the clauses of Panzhihua's subsidy and funding are their own programmes' rows'
+    cited = set(section["basis"]) - {PZH_SUBSIDY_CLAUSE, PZH_FUNDING_CLAUSE}
     for r in got:
         if r.basis != cited:
             if r.basis | {SCOPE_CLAUSE} == cited and not r.amount:
                 kind = "scope_clause_missing"
-            elif r.basis | {PZH_SUBSIDY_CLAUSE} == cited and "contribution_subsidy" in section:
-                kind = "pzh_subsidy_clause_missing"
             else:
                 kind = "basis"
             yield (
@@ -542,15 +605,15 @@ def test_GF_2014_8_4_a_students_0_00_row_cites_the_clause_that_made_it_0_00(migr
     assert found(population, migrated, tmp_path) == []
 
 
-@pytest.mark.xfail(strict=True, reason=REPORTED["pzh_subsidy_clause_missing"])
-def test_PZH_2018_195_1_3_the_plan_cites_the_contribution_subsidy_evaluate_reports(
+def test_PZH_2018_195_1_3_the_plan_pays_the_contribution_subsidy_evaluate_reports(
     migrated, tmp_path
 ):
     """Registered poor in Panzhihua, enrolled at tier 200 in 2018: the county pays 100.00
     (PZH-2018-195/1.1), 200 − 100 = 100.00 their own, the same on both paths; evaluate
     also reports the contribution subsidy of the summed tier, 35.00 (the example table's
     step for 200), and cites PZH-2018-195/1.3 (按叠加计算后的金额给予对应档次的政府补贴);
-    the plan has no row of that subsidy, and its rows cite 1.1 alone."""
+    the plan has it as a row of its own programme, 35.00 paid by finance, citing 1.3
+    (decision 0013; before, the plan had no row of it)."""
     person = Person(
         make_id("510402", "19820310", "037"),
         "张伟",
@@ -567,4 +630,97 @@ def test_PZH_2018_195_1_3_the_plan_cites_the_contribution_subsidy_evaluate_repor
         "self_due": "100.00",  # 200 − 100
         "basis": ["PZH-2018-195/1.1", PZH_SUBSIDY_CLAUSE],
     }
+    assert found(population, migrated, tmp_path) == []
+    (tmp_path / "again").mkdir()
+    rows = planned(population, migrated, tmp_path / "again")[person.id_number]
+    subsidy = [r for r in rows if r.programme == "resident_pension_subsidy"]
+    assert subsidy == [
+        Row(
+            "resident_pension_subsidy", "finance", Decimal("35.00"), frozenset({PZH_SUBSIDY_CLAUSE})
+        )
+    ]
+
+
+# --- the insured region (参保地) on both paths, one person each (docs/readings.md 38) -------
+
+
+def insured_at(county: str, tier: str, hukou: str = "360102") -> dict[str, Listing]:
+    """Registered poor since 2016, on the pension lists at ``tier`` insured in ``county``."""
+    return {
+        "poverty": listed("2016-06-01", 是否标注脱贫="否"),
+        "resident_pension": listed("2015-01-01", 缴费档次=tier, **{REGION: county}),
+    }
+
+
+def test_GF_2014_8_4_insured_outside_the_jurisdiction_gets_nothing_from_its_plan(
+    migrated, tmp_path
+):
+    """Jiangxi hukou (东湖区 360102), registered poor, enrolled at tier 200 in 广州市荔湾区
+    (440103): Jiangxi's county pays nothing, and collects nothing (contribution 0.00, own
+    part 0.00: 荔湾区's agency holds the account), citing GF-2014-8/4 (在户籍地参加); the
+    plan writes no pension row for them. The medical subsidy is unchanged (220.00, 100%)."""
+    person = Person(
+        make_id("360102", "19800512", "049"),
+        "王芳",
+        date(1980, 5, 12),
+        insured_at(OUTSIDE, "200"),
+        None,
+    )
+    population = Population("360000", "360102", 2018, LISTS_2017_2018, [person])
+    (result,) = evaluated(population).values()
+    assert pension(population) == {"gov_paid": "0.00", "self_due": "0.00", "basis": [SCOPE_CLAUSE]}
+    assert result["resident_pension"]["reasons"] == ["insured_elsewhere"]
+    assert result["resident_pension"]["insured_region"] == OUTSIDE
+    assert result["resident_medical"]["subsidy"] == "220.00"
+    assert found(population, migrated, tmp_path) == []
+    (tmp_path / "rows").mkdir()
+    rows = planned(population, migrated, tmp_path / "rows")[person.id_number]
+    assert [r for r in rows if r.programme == "resident_pension"] == []
+
+
+def test_JX_2017_58_2_1_1_insured_in_another_county_of_the_jurisdiction_is_paid_as_at_home(
+    migrated, tmp_path
+):
+    """Jiangxi hukou 东湖区 (360102), enrolled at tier 200 in 南昌县 (360121), Jiangxi too:
+    the county pays 100.00 as for anyone (JX-2017-58/2.1.1), 200 − 100 = 100.00 their own,
+    the same on both paths; the result names the insured region."""
+    person = Person(
+        make_id("360102", "19800512", "057"),
+        "李强",
+        date(1980, 5, 12),
+        insured_at("360121", "200"),
+        None,
+    )
+    population = Population("360000", "360102", 2018, LISTS_2017_2018, [person])
+    (result,) = evaluated(population).values()
+    assert pension(population) == {
+        "gov_paid": "100.00",
+        "self_due": "100.00",  # 200 − 100
+        "basis": ["JX-2017-58/2.1.1"],
+    }
+    assert result["resident_pension"]["insured_region"] == "360121"
+    assert found(population, migrated, tmp_path) == []
+
+
+def test_HE_2018_3_2_1_1_the_province_direct_county_is_the_insured_county(migrated, tmp_path):
+    """Hebei hukou 长安区 (130102, not province-direct), enrolled at tier 100 in 定州市
+    (130682, province-direct in the example list): the insured county's finance pays, so
+    the province also pays the city's third (HE-2018-3/2.1.1): 100 × 2/3 = 66.67 (66.666…,
+    the odd fen to the province), city 0.00, county 100 × 1/3 = 33.33; at home in 长安区
+    it would be 33.34 / 33.33 / 33.33. The same on both paths."""
+    person = Person(
+        make_id("130102", "19800512", "065"),
+        "张伟",
+        date(1980, 5, 12),
+        insured_at("130682", "100"),
+        None,
+    )
+    population = Population("130000", "130102", 2018, LISTS_2017_2018, [person])
+    (result,) = evaluated(population).values()
+    assert result["resident_pension"]["funding"] == {
+        "province": "66.67",
+        "city": "0.00",
+        "county": "33.33",
+    }
+    assert "参保地为省财政直管县（市）" in result["resident_pension"]["explanation"]
     assert found(population, migrated, tmp_path) == []

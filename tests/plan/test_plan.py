@@ -248,6 +248,7 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
             [
                 ("person_id", pa.int64()),
                 ("scheme", pa.string()),
+                ("region_code", pa.string()),  # where insured: not a fact of these
                 ("valid_from", pa.date32()),
                 ("valid_to", pa.date32()),
                 ("contribution_tier", pa.decimal128(18, 2)),

@@ -66,4 +66,4 @@ def test_the_chunking_decides_the_checksum() -> None:
     assert snapshot.snapshot(snapshot.rechunked(one_chunk), statuses)[1] == checksum
 
 
-PINNED = "e6027844c1590c29d57475c6c358a177dbf61a271ad5f357e305974ebc228247"
+PINNED = "2079e5ee5b20c0bd92c91b2add6ead6f60b6576cd9210e70dea2b04baf4cfa4a"

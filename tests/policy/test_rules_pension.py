@@ -273,7 +273,14 @@ def test_SD_2017_37_2_1_part_or_all_of_the_minimum_tier():
 
 
 def test_SD_2017_37_2_1_severe_disability_pension_five_years_early():
-    p = person(make_id("370102", "19650720"), statuses=[status("severe_disability", "2010-01-01")])
+    p = person(
+        make_id("370102", "19650720"),
+        statuses=[status("severe_disability", "2010-01-01")],
+        resident_pension={
+            "enrolled": True,
+            "early_application": {"date": "2018-05-10", "review_result": "approved"},
+        },
+    )
     early = rp(one("370000", 2018, p))["early_pension"]
     assert early["pension_age"] == 55  # 60 − 5
     assert early["earliest_date"] == "2020-07-20"

@@ -109,6 +109,9 @@ def evaluate(
         ):
             if key in person:
                 typer.echo(f"【{title}】{person[key]['explanation']}")
+            for part, heading in PENSION_PARTS if key == "resident_pension" else ():
+                if part in person.get(key, {}):
+                    typer.echo(f"【{heading}】{person[key][part]['explanation']}")
     if totals:
         _print_totals(result["totals"])
 
@@ -134,6 +137,13 @@ def _print_totals(totals: dict[str, Any]) -> None:
         if programme in totals and totals[programme]["basis"]:
             basis = "、".join(totals[programme]["basis"])
             typer.echo(f"{vocab.SCHEME.label(programme)} 依据 {basis}")
+
+
+#: The pension sections one document's own rule adds, shown after the contribution.
+PENSION_PARTS = (
+    ("late_enrollment", "60周岁以上未参保贫困人员领取待遇"),
+    ("early_pension", "重度残疾人提前领取养老金"),
+)
 
 
 @app.command()

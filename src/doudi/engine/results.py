@@ -18,6 +18,8 @@ from doudi.core.money import fmt
 from doudi.policy import explain
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
+from doudi.policy.rules import insured_region
+from doudi.policy.rules.resident_pension import DEATH_CLAUSE
 from doudi.policy.rules.resident_pension_documents import rules_for
 
 
@@ -108,6 +110,8 @@ def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
         "reasons": _codes(row["rp_reasons"]),
         "local_config": _flags(used),
     }
+    if insured_region.is_apart(row):  # 异地参保: shown only where it differs (reading 38)
+        out["insured_region"] = row["insured_region"]
     if "rp_contribution_subsidy" in row:  # Panzhihua's contribution subsidy
         out["contribution_subsidy"] = fmt(row["rp_contribution_subsidy"])
         out["third_party_paid"] = fmt(row["rp_third_party_paid"])
@@ -116,47 +120,48 @@ def _pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
             out["basis"] = _unique([*out["basis"], "PZH-2018-195/1.2"])
         if row["rp_eligible"]:
             out["basis"] = _unique([*out["basis"], "PZH-2018-195/1.3"])
-    if row.get("rp_late_enrollment"):  # Hebei's late enrollment
-        out["late_enrollment"] = _late_enrollment(row)
-    if row.get("rp_early_pension"):  # Shandong's early pension
-        out["early_pension"] = _early_pension(row)
+    if row.get("rp_late_enrollment") or row.get("rp_late_enrollment_reasons"):  # Hebei
+        out["late_enrollment"] = _late_enrollment(row, p)
+    if row.get("rp_early_pension") or row.get("rp_early_pension_reasons"):  # Shandong
+        out["early_pension"] = _early_pension(row, p)
     out["explanation"] = explain.pension(row, p, used)
     return out
 
 
-def _late_enrollment(row: dict[str, Any]) -> dict[str, Any]:
-    """HE-2018-3/2.1.1: no back contributions; the pension from the month after applying."""
-    return {
-        "back_payment": "0.00",
-        "pension_from": _day(row["rp_pension_from"]),
-        "basis": ["HE-2018-3/2.1.1"],
-        "explanation": (
-            "60周岁及以上未参保的建档立卡贫困人员，不再补缴养老保险费，由本人申请，"
-            + (
-                f"自办理手续次月即{_day(row['rp_pension_from'])}起按月计发待遇。"
-                if row["rp_pension_from"]
-                else "提出申请后自办理手续次月起按月计发待遇（尚未申请）。"
-            )
-            + "\n"
-            + explain.quotes([("HE-2018-3/2.1.1", "late")])
-        ),
+def _late_enrollment(row: dict[str, Any], p: Params) -> dict[str, Any]:
+    """HE-2018-3/2.1.1: no back contributions; the pension from the month after applying.
+    Shown for the qualifying and for applicants who do not qualify (with why)."""
+    reasons = _codes(row["rp_late_enrollment_reasons"])
+    out: dict[str, Any] = {
+        "eligible": row["rp_late_enrollment"],
+        "application_date": _day(row["rp_application_date"]),
+    }
+    if row["rp_late_enrollment"]:
+        out |= {"back_payment": "0.00", "pension_from": _day(row["rp_pension_from"])}
+    dead = [DEATH_CLAUSE] if "deceased" in reasons else []
+    return out | {
+        "reasons": reasons,
+        "basis": [*dead, "HE-2018-3/2.1.1"],
+        "explanation": explain.late_enrollment(row, p),
     }
 
 
-def _early_pension(row: dict[str, Any]) -> dict[str, Any]:
-    """SD-2017-37/2.1: the severely disabled may draw the pension 5 years early."""
+def _early_pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
+    """SD-2017-37/2.1: the severely disabled may draw the pension 5 years early on an
+    approved application; shown too for one whose application is missing, pending or
+    rejected, or who applied without qualifying (with why)."""
     age = row["rp_early_pension_age"]
-    birth: date = row["birth_date"]
+    reasons = _codes(row["rp_early_pension_reasons"])
+    dead = [DEATH_CLAUSE] if "deceased" in reasons else []
     return {
+        "eligible": row["rp_early_pension"],
+        "application_date": _day(row["rp_early_application_date"]),
+        "review_result": row["rp_early_review_result"],
         "pension_age": age,
-        "earliest_date": birth.replace(year=birth.year + age).isoformat()
-        if not (birth.month == 2 and birth.day == 29)
-        else date(birth.year + age, 3, 1).isoformat(),
-        "basis": ["SD-2017-37/2.1"],
-        "explanation": (
-            f"参保的重度残疾人经申请审核，可提前5年即{age}周岁起领取养老金。\n"
-            + explain.quotes([("SD-2017-37/2.1", "early")])
-        ),
+        "earliest_date": _day(explain.birthday(row["birth_date"], age)) if age else None,
+        "reasons": reasons,
+        "basis": [*dead, "SD-2017-37/2.1"],
+        "explanation": explain.early_pension(row, p),
     }
 
 

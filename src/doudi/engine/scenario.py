@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from doudi.core import idnumber, money
+from doudi.core import idnumber, money, vocab
 from doudi.core.money import MoneyError
 from doudi.engine import backend, scenario_checks, settlement
 from doudi.engine.results import format_results
@@ -37,6 +37,8 @@ STATUS_ALIASES = {
     "其他困难保障救助对象": "other_assistance",
 }
 SINCE_EVER = date(1900, 1, 1)
+#: The review results of an early-pension application, by their Chinese labels too.
+REVIEW_RESULTS = {label: code for code, label in vocab.REVIEW_RESULT.items()}
 CONTRACT_ENDS = {"expired_not_renewed", "terminated_early", None}
 MEDICAL_SCHEMES = {"employee", "resident", None}
 
@@ -142,9 +144,11 @@ def _person(
     row["rp_ever_enrolled"] = bool(r.boolean(rp, "ever_enrolled", "resident_pension."))
     row["rp_tier"] = r.amount(rp, "tier", "resident_pension.")
     row["rp_application_date"] = r.day(rp, "application_date", "resident_pension.")
+    _early_application(r, rp, row)
     row["third_party_funding"] = row["third_party_funding"] or r.amount(
         rp, "third_party_funding", "resident_pension."
     )
+    _insured_region(r, raw, row)
 
     ue = r.mapping(raw, "unemployment")
     w = "unemployment."
@@ -205,6 +209,59 @@ def _person(
         )
     problems.extend(r.problems)
     return row, statuses
+
+
+def _early_application(r: _Reader, rp: Mapping[str, Any], row: dict[str, Any]) -> None:
+    """Shandong's early-pension application (SD-2017-37/2.1: 提出申请，经审核后): its date
+    and review result, both stated or neither, as the registry's application list holds
+    them (``rp_early_application_date``, ``rp_early_review_result``)."""
+    where = "resident_pension.early_application."
+    row["rp_early_application_date"] = row["rp_early_review_result"] = None
+    application = rp.get("early_application")
+    if application is None:
+        return
+    if not isinstance(application, Mapping):
+        r.fail(where[:-1], "应为映射 {date: 申请日期, review_result: 审核结果}")
+        return
+    row["rp_early_application_date"] = r.day(application, "date", where)
+    if application.get("date") is None:
+        r.fail(where + "date", "填写了提前领取养老金申请，应同时填写申请日期")
+    given = application.get("review_result")
+    result = REVIEW_RESULTS.get(str(given), given)
+    if result not in vocab.REVIEW_RESULT:
+        choices = "、".join(f"{c}（{label}）" for c, label in vocab.REVIEW_RESULT.items())
+        shown = "未填写" if given is None else f"实际为 {given!r}"
+        r.fail(where + "review_result", f"审核结果应为 {choices} 之一，{shown}")
+        result = None
+    row["rp_early_review_result"] = result
+
+
+def _insured_region(r: _Reader, raw: Mapping[str, Any], row: dict[str, Any]) -> None:
+    """Where the person is insured in the resident pension (参保地, the county of the
+    enrollment: ``insured_region``), by default their hukou region, where residents
+    enroll (GF-2014-8/4: 在户籍地参加). Another county is stated only for one enrolled:
+    without an enrollment there is no 参保地 (docs/readings.md 38)."""
+    given = raw.get("insured_region")
+    if given is None:
+        row["insured_region"] = row["hukou_region"]
+        return
+    row["insured_region"] = None
+    if isinstance(given, bool) or not isinstance(given, str | int) or not _county(str(given)):
+        r.fail("insured_region", f"参保地应为6位行政区划代码，实际为 {given!r}")
+        return
+    row["insured_region"] = str(given)
+    hukou = row["hukou_region"]
+    if not row["rp_enrolled"] and hukou is not None and str(given) != hukou[:6]:
+        r.fail(
+            "insured_region",
+            f"参保地 {given} 与户籍地 {hukou} 不同，但未参加城乡居民养老保险"
+            "（resident_pension.enrolled 不为 true）：未参保的人没有参保地",
+        )
+
+
+def _county(code: str) -> bool:
+    """A 6-digit region code (GB/T 2260's county level)."""
+    return len(code) == 6 and code.isdigit()
 
 
 def parse(scenario: Any) -> tuple[Params, list[dict[str, Any]], list[dict[str, Any]]]:

@@ -135,6 +135,47 @@ def income_list(
     typer.echo(f"已写出 {out}")
 
 
+@app.command("pension-starts")
+def pension_starts(
+    region: Annotated[str, typer.Option(help="区划代码（区县、市或省，如 370102、130281）")],
+    year: Annotated[int, typer.Option(help="年度")],
+    out: Annotated[Path | None, typer.Option(help="写出 Excel 名单")] = None,
+) -> None:
+    """养老金领取申请名单：河北60周岁以上未参保贫困人员领取待遇、山东重度残疾人提前领取养老金.
+
+    退出码：0 已生成；2 未生成（原因已列出）。
+    """
+    from doudi.plan import pension_starts as starts
+    from doudi.policy import jurisdictions
+
+    try:
+        found = starts.pension_starts(open_registry(), region, year)
+    except (jurisdictions.UnknownJurisdiction, starts.PensionStartsError) as exc:
+        typer.echo(f"未生成名单 / no list written: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    if out is not None:
+        from xlsxwriter.exceptions import FileCreateError
+
+        try:
+            starts.write(found, out)
+        except (OSError, FileCreateError) as exc:  # no such folder, no permission
+            typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
+            raise typer.Exit(code=2) from None
+    for line in found.summary_zh():
+        typer.echo(line)
+    if out is not None:
+        typer.echo(f"已写出 {out}")
+        return
+    for r in found.people.to_pylist():  # without a workbook, the list on the terminal
+        review = f"（{r['review_result']}）" if r["review_result"] else ""
+        start = f"，{found.rule.start} {r['pension_from']}" if r["pension_from"] else ""
+        typer.echo(
+            f"  {r['id_number']} {r['name']} 申请 {r['application_date']}{review}："
+            f"{'符合' if r['qualifies'] == '是' else '不符合'}{start}；{r['reason']}"
+            f"（{r['basis']}）"
+        )
+
+
 @app.command("service-targets")
 def service_targets_(
     region: Annotated[str, typer.Option(help="江西省内的区划代码（区县、市或省，如 360102）")],

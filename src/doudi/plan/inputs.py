@@ -19,7 +19,9 @@ unable to work) holding on any day of the year makes ``student`` or ``unable_to_
 true, as a status held on any day of the year counts (docs/readings.md 1 and 32); the
 statuses handed to the rules are only theirs (``policy.rules.status.STATUSES``): those
 two facts are no statuses anyone is paid for; the death date is the death roster's
-(``registry_person.death_date``, docs/readings.md 24); the record lists' facts
+(``registry_person.death_date``, docs/readings.md 24); the insured region (参保地) is the
+county of the year's latest resident-pension enrollment naming one, else the hukou
+region (``_insured_regions``, docs/readings.md 38); the record lists' facts
 (unemployment insurance, certificates, third-party funding, 60+ applications) are read
 by ``plan.records`` (docs/readings.md 35); facts the registry does not hold (income …)
 are absent (false or null), as in a scenario that does not state them.
@@ -71,7 +73,14 @@ STATUS_FACTS = ("student", "unable_to_work")
 #: tables are gigabytes: the columns it does not use are not read).
 INPUT_COLUMNS = {
     "registry_person": tuple(PERSON_COLUMNS),
-    "registry_enrollment": ("person_id", "scheme", "valid_from", "valid_to", "contribution_tier"),
+    "registry_enrollment": (
+        "person_id",
+        "scheme",
+        "region_code",
+        "valid_from",
+        "valid_to",
+        "contribution_tier",
+    ),
     "registry_status_period": (
         "person_id",
         "status",
@@ -209,6 +218,10 @@ def _inputs(
         people, facts = people_job.result(), facts_job.result()
         statuses, status_facts = statuses_job.result()
         recorded = records_job.result()
+    people = people.append_column(
+        "insured_region",
+        _insured_regions(tables["registry_enrollment"], ids, year, people["hukou_region"]),
+    )
     facts |= status_facts
     no = pa.array(np.zeros(len(ids), bool))
     for name in (*PEOPLE_FACTS, "rp_tier"):
@@ -266,6 +279,42 @@ def _enrollment_facts(
         n, at[named], start[named], contributions.decimal_values(tier)[named]
     )
     return facts
+
+
+def _insured_regions(
+    enrollments: pa.Table, ids: np.ndarray, year: int, hukou: pa.ChunkedArray
+) -> pa.Array:
+    """Per person of ``ids`` (sorted; ``hukou`` their hukou regions), where they are
+    insured in the resident pension in the year (参保地, docs/readings.md 38): the county
+    (first six digits of the region code) of the latest-starting resident-pension
+    enrollment holding on some day of the year that names one; of two starting the same
+    day, the one in the hukou county if any (a second record at home makes nobody
+    insured elsewhere), else the lower code. Without such an enrollment, the hukou
+    region (residents enroll there: GF-2014-8/4), as a scenario's default."""
+    e = enrollments
+    _, holds = _in_year(e, year)
+    at, found = _positions(ids, _numpy(e.column("person_id"), np.int64))
+    code = pc.utf8_slice_codeunits(pc.fill_null(e.column("region_code"), ""), 0, 6)
+    code = code.combine_chunks() if isinstance(code, pa.ChunkedArray) else code
+    named = _numpy(pc.match_substring_regex(code, "^[0-9]{6}$"), bool)
+    rows = np.flatnonzero(
+        _of(e.column("scheme"), RESIDENT_PENSION) & _numpy(holds, bool) & found & named
+    )
+    hukou = hukou.combine_chunks()
+    if not len(rows):
+        return hukou
+    person = at[rows]
+    start = _numpy(e.column("valid_from").cast(pa.int32()), np.int32)[rows]
+    county = _numpy(code.take(pa.array(rows)).cast(pa.int64()), np.int64)
+    hukou6 = pc.utf8_slice_codeunits(pc.fill_null(hukou, ""), 0, 6).take(pa.array(person))
+    home = _numpy(pc.equal(hukou6, code.take(pa.array(rows))), bool)
+    # each person's last row in (person, start, home, -code) order is theirs
+    order = np.lexsort((-county, home, start, person))
+    last = order[np.append(person[order][1:] != person[order][:-1], True)]
+    chosen = np.full(len(ids), -1, np.int64)
+    chosen[person[last]] = rows[last]
+    taken = code.take(pa.array(chosen, mask=chosen < 0))
+    return pc.coalesce(taken.cast(hukou.type), hukou)
 
 
 def _ignored(

@@ -16,7 +16,10 @@ that concerns the year — so that the same record is paid in one year only:
   subsidy is paid for the year the certificate was obtained, JX-2017-58/2.3.9);
 - third-party funding: the latest row of the person naming the year (PZH-2018-195/1.2);
 - Hebei's 60+ applications: the person's first application by the year's end
-  (HE-2018-3/2.1.1: the pension from the month after it).
+  (HE-2018-3/2.1.1: the pension from the month after it);
+- Shandong's early-pension applications: the person's latest application by the
+  year's end, with the review result of the latest list that states it (a pending
+  application a later list finds approved is approved; SD-2017-37/2.1: 提出申请，经审核后).
 In DuckDB over the few record rows; every person without one gets nulls, as a scenario
 that does not state them.
 """
@@ -35,6 +38,7 @@ SOURCES = (
     "certificates",
     "third_party_funding",
     "late_pension_applications",
+    "early_pension_applications",
 )
 ENTRY_COLUMNS = (
     "batch_id",
@@ -55,12 +59,15 @@ ENTRY_COLUMNS = (
     "funding_amount",
     "funding_year",
     "application_date",
+    "review_result",
 )
 BATCH_COLUMNS = ("id", "source", "as_of")
 
 #: The engine's columns (policy.schema.PEOPLE) the records fill.
 FACTS = (
     "rp_application_date",
+    "rp_early_application_date",
+    "rp_early_review_result",
     "third_party_funding",
     "ue_rural_contract_worker",
     "ue_months_at_unit",
@@ -108,13 +115,25 @@ applied AS (
     FROM e WHERE source = 'late_pension_applications' AND CAST(application_date AS DATE) <= $last
     GROUP BY person_id
 ),
+early AS (
+    -- the latest application by the year's end; of its rows, the latest list's review
+    SELECT * FROM e
+    WHERE source = 'early_pension_applications' AND CAST(application_date AS DATE) <= $last
+    QUALIFY row_number() OVER (
+        PARTITION BY person_id
+        ORDER BY CAST(application_date AS DATE) DESC, as_of DESC, batch_id DESC,
+                 row_number DESC) = 1
+),
 who AS (
     SELECT person_id FROM ue UNION SELECT person_id FROM cert
     UNION SELECT person_id FROM funding UNION SELECT person_id FROM applied
+    UNION SELECT person_id FROM early
 )
 SELECT
     w.person_id,
     a.application_date AS rp_application_date,
+    CAST(ea.application_date AS DATE) AS rp_early_application_date,
+    ea.review_result AS rp_early_review_result,
     CAST(f.funding_amount AS DECIMAL(18, 2)) AS third_party_funding,
     CAST(u.rural_contract_worker AS BOOLEAN) AS ue_rural_contract_worker,
     CAST(u.months_at_unit AS BIGINT) AS ue_months_at_unit,
@@ -133,6 +152,7 @@ LEFT JOIN ue u USING (person_id)
 LEFT JOIN cert c USING (person_id)
 LEFT JOIN funding f USING (person_id)
 LEFT JOIN applied a USING (person_id)
+LEFT JOIN early ea USING (person_id)
 ORDER BY w.person_id
 """
 

@@ -8,7 +8,7 @@ sentence of each clause that decided it. It computes no amount itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,8 @@ from doudi.core import regions, vocab
 from doudi.policy import clauses
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
-from doudi.policy.rules.resident_pension import SCOPE_CLAUSE
+from doudi.policy.rules import insured_region
+from doudi.policy.rules.resident_pension import DEATH_CLAUSE, SCOPE_CLAUSE
 from doudi.policy.rules.resident_pension_documents import rules_for
 
 #: Which sentence of a clause to quote for a given context.
@@ -138,8 +139,19 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
             "不再代缴、代扣或记账"
         ),
         "not_born": f"出生日期为{birth}，{y}年该人尚未出生，无须缴费，也无政府代缴",
+        "insured_elsewhere": (
+            f"参保地为{_place(row.get('insured_region'))}，不在{p.jurisdiction.name}"
+            f"（户籍地 {_place(hukou)}）：城乡居民在户籍地参保，本地不为其代缴，也不收取"
+            "个人缴费，由参保地经办机构按当地政策办理（或将参保关系转回户籍地）；"
+            "缴费0.00元，个人应缴0.00元"
+        ),
     }
     return texts[code]
+
+
+def _place(code: str | None) -> str:
+    """A region code with its name (户籍地 and 参保地 in explanations)."""
+    return f"{code or ''} {regions.region_name(code or '') or ''}".strip()
 
 
 def out_of_scope(row: dict[str, Any], p: Params) -> str:
@@ -212,9 +224,16 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         PENSION_NOTES[doc](row, lines, pairs)
     if not row["rp_enrolled"]:
         lines.append("本人尚未参保，符合参保条件：政府代缴，并应为其办理城乡居民养老保险参保登记。")
+    apart = insured_region.is_apart(row)
+    if apart:  # insured in another county of the jurisdiction (docs/readings.md 38)
+        lines.append(
+            f"本人异地参保：参保地为{_place(row['insured_region'])}（户籍地 "
+            f"{_place(row['hukou_region'])}），仍在{p.jurisdiction.name}，按本文件代缴。"
+        )
     # Only Hebei has province-direct counties (a parameter) and cites HE-2018-3/1.
     if row.get("rp_province_direct"):
-        lines.append("户籍地为省财政直管县（市），设区市负担部分由省级财政负担。")
+        place = "参保地" if apart else "户籍地"
+        lines.append(f"{place}为省财政直管县（市），设区市负担部分由省级财政负担。")
     if "HE-2018-3/1" in basis:
         lines.append("已脱贫的建档立卡贫困人口同样纳入代缴范围。")
     if "HE-2018-3/3.2.1" in basis:  # died during the year (docs/readings.md 24)
@@ -229,6 +248,105 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
         )
         pairs.append(("PZH-2018-195/1.3", "subsidy"))
     return "".join(lines) + "\n" + quotes(pairs) + local_config_note(used)
+
+
+def birthday(birth: date, age: int) -> date:
+    """The day a person born on ``birth`` turns ``age`` (29 February: 1 March)."""
+    if (birth.month, birth.day) == (2, 29):
+        return date(birth.year + age, 3, 1)
+    return birth.replace(year=birth.year + age)
+
+
+def _codes(value: str | None) -> list[str]:
+    return [c for c in (value or "").split(";") if c]
+
+
+def _dead_text(row: dict[str, Any], p: Params) -> str:
+    return f"死亡人员名单记载本人已于{row.get('death_date')}死亡（{p.year}年1月1日以前）"
+
+
+#: Hebei's late enrollment (HE-2018-3/2.1.1): why one who applied does not qualify.
+LATE_REASONS: dict[str, Callable[[dict[str, Any], Params], str]] = {
+    "deceased": _dead_text,
+    "not_registered_poor": lambda row, p: f"{p.year}年内不是建档立卡贫困人员",
+    "enrolled": lambda row, p: (
+        "已参加过城乡居民基本养老保险，不属于“未参加城乡居民基本养老保险的”人员，"
+        "应按参保人员的规定领取待遇"
+    ),
+    "under_age": lambda row, p: (
+        f"申请日期{row['rp_application_date']}时未满60周岁"
+        f"（{_age(row['birth_date'], row['rp_application_date'])}周岁）"
+    ),
+}
+
+
+def late_enrollment(row: dict[str, Any], p: Params) -> str:
+    """HE-2018-3/2.1.1 for a registered poor person 60+ never enrolled, or for one who
+    applied and does not qualify (the reasons, each with its clause)."""
+    name = row["name"] or row["id_number"]
+    reasons = _codes(row["rp_late_enrollment_reasons"])
+    if not row["rp_late_enrollment"]:
+        why = "；".join(LATE_REASONS[c](row, p) for c in reasons)
+        cited = [("HE-2018-3/2.1.1", "late")]
+        if "deceased" in reasons:
+            cited.insert(0, (DEATH_CLAUSE, "main"))
+        return (
+            f"{name}：不符合60周岁及以上未参保建档立卡贫困人员按月领取待遇的条件。原因：{why}。\n"
+            + quotes(cited)
+        )
+    start = row["rp_pension_from"]
+    if isinstance(start, datetime):  # DuckDB's month arithmetic may give a timestamp
+        start = start.date()
+    return (
+        f"{name}：60周岁及以上未参保的建档立卡贫困人员，不再补缴养老保险费，由本人申请，"
+        + (
+            f"申请日期{row['rp_application_date']}，自办理手续次月即{start}起按月计发待遇。"
+            if start
+            else "提出申请后自办理手续次月起按月计发待遇（尚未申请）。"
+        )
+        + "\n"
+        + quotes([("HE-2018-3/2.1.1", "late")])
+    )
+
+
+#: Shandong's early pension (SD-2017-37/2.1): why it is not paid early.
+EARLY_REASONS: dict[str, Callable[[dict[str, Any], Params], str]] = {
+    "deceased": _dead_text,
+    "not_severe_disability": lambda row, p: f"{p.year}年内不具有重度残疾人身份",
+    "not_enrolled": lambda row, p: "未参加城乡居民基本养老保险",
+    "no_application": lambda row, p: (
+        f"截至{p.year}年12月31日本人未提出提前领取养老金申请（须本人申请，经审核后发放）"
+    ),
+    "review_pending": lambda row, p: (
+        f"提前领取养老金申请（申请日期{row['rp_early_application_date']}）尚在审核中，"
+        "审核通过后方可提前发放"
+    ),
+    "review_rejected": lambda row, p: (
+        f"提前领取养老金申请（申请日期{row['rp_early_application_date']}）审核未通过"
+    ),
+}
+
+
+def early_pension(row: dict[str, Any], p: Params) -> str:
+    """SD-2017-37/2.1 for a severely disabled person or an applicant: drawn 5 years
+    early on an approved application, or why not (each reason with its clause). The
+    document gives the age only: the earliest day is the birthday at that age, and the
+    month the bureau starts paying is its own (docs/readings.md)."""
+    name = row["name"] or row["id_number"]
+    reasons = _codes(row["rp_early_pension_reasons"])
+    if not row["rp_early_pension"]:
+        why = "；".join(EARLY_REASONS[c](row, p) for c in reasons)
+        cited = [("SD-2017-37/2.1", "early")]
+        if "deceased" in reasons:
+            cited.insert(0, (DEATH_CLAUSE, "main"))
+        return f"{name}：{p.year}年不能提前领取养老金。原因：{why}。\n" + quotes(cited)
+    age = row["rp_early_pension_age"]
+    return (
+        f"{name}：参保的重度残疾人，提前领取养老金申请（申请日期"
+        f"{row['rp_early_application_date']}）已审核通过，可提前5年即{age}周岁起领取养老金"
+        f"（{age}周岁生日为{birthday(row['birth_date'], age)}）。\n"
+        + quotes([("SD-2017-37/2.1", "early")])
+    )
 
 
 def _chongqing_notes(row: dict[str, Any], lines: list[str], pairs: list[tuple[str, str]]) -> None:

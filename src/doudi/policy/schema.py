@@ -19,6 +19,7 @@ PEOPLE = ibis.schema(
         "birth_date": "date",
         "death_date": "date",
         "hukou_region": "string",
+        "insured_region": "string",  # the resident pension's 参保地 county (docs/scenario.md)
         "student": "boolean",
         "employee_pension": "boolean",
         "employee_medical": "boolean",
@@ -27,6 +28,8 @@ PEOPLE = ibis.schema(
         "rp_ever_enrolled": "boolean",
         "rp_tier": MONEY,
         "rp_application_date": "date",
+        "rp_early_application_date": "date",
+        "rp_early_review_result": "string",
         "third_party_funding": MONEY,
         "ue_rural_contract_worker": "boolean",
         "ue_months_at_unit": "int64",

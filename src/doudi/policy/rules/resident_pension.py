@@ -22,6 +22,7 @@ import ibis.expr.types as ir
 
 from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, to_money
 from doudi.policy.params import Params
+from doudi.policy.rules import insured_region
 from doudi.policy.rules.resident_pension_documents import GovPaidRules, rules_for
 from doudi.policy.rules.status import Window
 
@@ -40,6 +41,7 @@ WORKING = (
     "_eligible_before",
     "_duplicate",
     "_outside",
+    "_insured_outside",
 )
 #: The documents' one sentence on the dead (死亡冒领, fund safety), cited for a person
 #: who died before the year and for one who dies during it, in every jurisdiction
@@ -71,6 +73,7 @@ class Terms:
     age_from: int
     pension_age: int
     hukou_province: str | None
+    region_prefix: str  # the jurisdiction's hukou prefix: where its plan insures people
     fixed: Decimal | None  # a fixed amount (Jiangxi's and Panzhihua's 100 yuan)
     retained: Decimal | None  # an old minimum tier a poor person may keep
     requires_enrollment: bool
@@ -89,6 +92,7 @@ def read_terms(p: Params) -> Terms:
         age_from=int(g("resident_pension.contribution_age_from")),
         pension_age=int(g("resident_pension.pension_age")),
         hukou_province=g("resident_pension.hukou_province", None),
+        region_prefix=p.jurisdiction.hukou_prefix,
         fixed=g("resident_pension.gov_paid_amount", None),
         retained=g("resident_pension.retained_tier", None),
         requires_enrollment=bool(g("resident_pension.requires_enrollment")),
@@ -129,7 +133,8 @@ def targets(t: ir.Table, terms: Terms) -> ir.Table:
     target, rules/resident_pension_documents.py); the ages the conditions read;
     ``_dead``: died before 1 January (the death roster's date), ``_died_in_year``:
     died during the year (HE-2018-3/3.2.1, docs/readings.md 24); ``_unborn``: born
-    after 31 December (docs/readings.md 25).
+    after 31 December (docs/readings.md 25); ``_insured_outside``: enrolled in a county
+    outside the jurisdiction, not the hukou county (docs/readings.md 38).
     """
     y = terms.year
     first, last = date(y, 1, 1), date(y, 12, 31)
@@ -142,12 +147,15 @@ def targets(t: ir.Table, terms: Terms) -> ir.Table:
         _dead=dead_before(t, y),
         _died_in_year=t.death_date.between(first, last).fill_null(False),
         _unborn=unborn(t, y),
+        _insured_outside=insured_region.outside(t, terms.region_prefix),
     )
 
 
 def conditions(t: ir.Table, terms: Terms) -> ir.Table:
     """``rp_reasons`` why a person is not paid for, and ``rp_why_not_basis`` the
     clause of each reason: not a target; a hukou elsewhere (JX-2017-58/2.1.1);
+    insured in a county outside the jurisdiction (GF-2014-8/4: 在户籍地参加; its
+    agency, not this jurisdiction's, holds the account: docs/readings.md 38);
     an in-school student, in the employee pension, under 16 on 31 December
     (GF-2014-8/4); 60 or over on 1 January (GF-2014-8/8, CQ-2018-82/2.1.1); not
     enrolled where the document requires it (its main clause); died before
@@ -166,6 +174,7 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
     if terms.hukou_province:
         elsewhere = t.hukou_region.substr(0, 2) != terms.hukou_province[:2]
         checks.append((t.hukou_region.isnull() | elsewhere, "hukou", rules.conditions))
+    checks.append((t._insured_outside, "insured_elsewhere", insured_region.INSURED_CLAUSE))
     checks += [
         (t.student, "student", rules.conditions),
         (t.employee_pension, "employee_pension", rules.conditions),
@@ -232,7 +241,9 @@ def contribution(t: ir.Table, terms: Terms) -> ir.Table:
     enrolled is enrolled at the minimum tier with the government's contribution.
     A poor person who stays on the old minimum after a raise contributes at that
     tier, and it is the minimum tier for them: the share applies to it. A person
-    who died before the year contributes nothing (HE-2018-3/3.2.1).
+    who died before the year contributes nothing (HE-2018-3/3.2.1), nor, to this
+    jurisdiction, one insured outside it: their insured place's agency collects
+    (docs/readings.md 38).
     """
     minimum_tier, retained = terms.minimum_tier, terms.retained
     t = t.mutate(_outside=t.student | (t._age_dec31 < terms.age_from))
@@ -240,11 +251,12 @@ def contribution(t: ir.Table, terms: Terms) -> ir.Table:
     t = t.mutate(rp_out_of_scope=t.rp_enrolled & t._outside & ~t._unborn)
     joins = t.rp_enrolled | (ibis.literal(not terms.requires_enrollment) & t.rp_eligible)
     contributes = joins & ~t._outside & (t._age_jan1 < terms.pension_age) & ~t._dead
+    contributes = contributes & ~t._insured_outside
     return t.mutate(
         # whose own part the plan states (a ``self`` row, plan.programmes): the enrolled,
         # not those dead before the year (nothing is due from or booked for the dead:
-        # docs/readings.md 24) nor the unborn
-        rp_collects=t.rp_enrolled & ~t._dead & ~t._unborn,
+        # docs/readings.md 24) nor the unborn, nor one insured outside the jurisdiction
+        rp_collects=t.rp_enrolled & ~t._dead & ~t._unborn & ~t._insured_outside,
         # one joining now (not enrolled) joins at the minimum tier
         rp_contribution=to_money(
             ibis.cases(
@@ -390,6 +402,11 @@ def _paid_as_programme(
 def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
     """HE-2018-3/2.1.1: registered poor aged 60+ who never enrolled pay no back
     contributions; on application they draw the pension from the month after.
+
+    ``rp_late_enrollment_reasons``: why one who applied does not qualify (not
+    registered poor, enrolled now or before, under 60 on the application date, dead
+    before the year: HE-2018-3/3.2.1), so that the pension-start list can tell the
+    applicant why (plan/pension_starts.py); empty for everyone else.
     """
     pension_age = int(p.get("resident_pension.pension_age"))
     at = t.rp_application_date.fill_null(date(p.year, 12, 31))
@@ -400,26 +417,59 @@ def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
             "int64"
         )
     )
-    qualifies = t.rpx_registered_poor & ~t.rp_enrolled & ~t.rp_ever_enrolled
-    qualifies = qualifies & (age_at >= pension_age) & ~dead_before(t, p.year)
+    dead = dead_before(t, p.year)
+    checks: list[tuple[ir.BooleanValue, str]] = [
+        (dead, "deceased"),
+        (~t.rpx_registered_poor, "not_registered_poor"),
+        (t.rp_enrolled | t.rp_ever_enrolled, "enrolled"),
+        (age_at < pension_age, "under_age"),
+    ]
+    qualifies = ~ibis.or_(*[c for c, _ in checks])
     month_start = at.truncate("M")
     pension_from = (month_start + ibis.interval(months=1)).cast("date")
+    applied = t.rp_application_date.notnull()
     return t.mutate(
         rp_late_enrollment=qualifies,
-        rp_pension_from=ibis.ifelse(
-            qualifies & t.rp_application_date.notnull(), pension_from, ibis.null("date")
-        ),
+        rp_pension_from=ibis.ifelse(qualifies & applied, pension_from, ibis.null("date")),
+        rp_late_enrollment_reasons=ibis.ifelse(applied, join_codes(checks), ""),
     )
+
+
+#: The review results that hold an early pension back, and their reason codes.
+EARLY_REVIEW = {"pending": "review_pending", "rejected": "review_rejected"}
 
 
 def sd_early_pension(t: ir.Table, p: Params) -> ir.Table:
     """SD-2017-37/2.1: severely disabled participants may, on application and
-    review, draw the pension 5 years early (at 55 instead of 60)."""
+    review, draw the pension 5 years early (at 55 instead of 60).
+
+    "提出申请，经审核后": only an approved application counts — the person's latest
+    made by the year's end (``rp_early_application_date``, its
+    ``rp_early_review_result``; plan/records.py reads it from the registry's list).
+    ``rp_early_pension_reasons``: why a severely disabled person, or one who applied,
+    does not draw it early (no application, a pending or rejected review, not
+    severely disabled in the year, not enrolled, dead before the year:
+    HE-2018-3/3.2.1); empty for everyone else, so results show the section only for
+    those concerned (not for one who died before the year without applying).
+    """
     years = int(p.get("resident_pension.early_pension_years"))
     pension_age = int(p.get("resident_pension.pension_age"))
-    qualifies = t.rpx_severe_disability & t.rp_enrolled & ~dead_before(t, p.year)
-    qualifies = qualifies & ~unborn(t, p.year)
+    applied = (t.rp_early_application_date <= date(p.year, 12, 31)).fill_null(False)
+    review = ibis.ifelse(applied, t.rp_early_review_result, ibis.null("string"))
+    dead = dead_before(t, p.year)
+    checks: list[tuple[ir.BooleanValue, str]] = [
+        (dead, "deceased"),
+        (~t.rpx_severe_disability, "not_severe_disability"),
+        (~t.rp_enrolled, "not_enrolled"),
+        (~applied, "no_application"),
+    ]
+    checks += [((review == r).fill_null(False), code) for r, code in EARLY_REVIEW.items()]
+    # the severely disabled living, and anyone who applied (the dead too: told why)
+    concerned = ((t.rpx_severe_disability & ~dead) | applied) & ~unborn(t, p.year)
+    approved = (review == "approved").fill_null(False)
+    qualifies = concerned & approved & ~ibis.or_(*[c for c, _ in checks])
     return t.mutate(
         rp_early_pension=qualifies,
         rp_early_pension_age=ibis.ifelse(qualifies, pension_age - years, ibis.null("int64")),
+        rp_early_pension_reasons=ibis.ifelse(concerned, join_codes(checks), ""),
     )

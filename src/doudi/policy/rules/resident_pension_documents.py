@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 
 from doudi.policy.expr import split_columns
 from doudi.policy.params import Params
+from doudi.policy.rules import insured_region
 from doudi.policy.rules.status import Window
 
 #: Civil-affairs statuses: a Chongqing target holding one is a civil-affairs target.
@@ -119,8 +120,9 @@ def funding_by_weights(t: ir.Table, p: Params) -> ir.Table:
     (largest remainder), in its fixed weights.
 
     Hebei: province : city : county = 1 : 1 : 1; in a province-direct county the
-    province also pays the city's third (HE-2018-3/2.1.1). Elsewhere: the single
-    payer the document names.
+    province also pays the city's third (HE-2018-3/2.1.1): the county where the person
+    is insured, whose finance pays the county's part (the hukou county unless insured
+    elsewhere: docs/readings.md 38). Elsewhere: the single payer the document names.
     """
     weights: dict[str, ir.IntegerValue | int]
     normal = p.get("resident_pension.payer_weights")
@@ -129,7 +131,7 @@ def funding_by_weights(t: ir.Table, p: Params) -> ir.Table:
         weights = {k: int(v) for k, v in normal.items()}
     else:
         direct_list = list(p.get("resident_pension.province_direct_counties"))
-        direct = t.hukou_region.isin(direct_list)
+        direct = insured_region.county(t).isin(direct_list)
         weights = {k: ibis.ifelse(direct, int(direct_w.get(k, 0)), int(normal[k])) for k in normal}
         t = t.mutate(rp_province_direct=direct)
     return split_columns(t, "rp_gov_paid", weights, "rp_fund_")
