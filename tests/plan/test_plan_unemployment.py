@@ -158,3 +158,33 @@ def test_JX_2017_58_2_3_9_no_allowance_when_the_list_does_not_say_the_unit_paid(
     import_roster(registry, roster(tmp_path / "c.csv", [blank], certificates), "certificates", JUNE)
     rows = rows_of(registry, unemployment(registry, tmp_path, 2018).version_id)
     assert rows == {(blank[0], "unemployment_fund"): (Decimal("1500.00"), "JX-2017-58/2.3.9")}
+
+
+def test_JX_2017_58_2_3_9_a_technicians_certificate_does_not_hide_a_subsidised_one(
+    registry, tmp_path
+):
+    """The subsidy covers 初级（五级）、中级（四级）、高级（三级） certificates only. A worker who
+    obtained a 高级（三级） and a 技师（二级） certificate in 2018 gets the 2000.00 of the 三级
+    one (before, the higher 二级 one was chosen, which the subsidy does not cover: 0.00)."""
+    worker = (make_id("360102", "19890505", "051"), "冯涛")
+    records = {
+        "单位名称": ["南昌某建筑公司"],
+        "是否农民合同制工人": ["是"],
+        "本单位连续工作月数": ["30"],
+        "单位是否缴纳失业保险费": ["是"],
+        "劳动合同终止情形": ["未终止"],
+        "累计参保月数": ["40"],
+        "累计缴费月数": ["40"],
+    }
+    import_roster(
+        registry, roster(tmp_path / "ue.csv", [worker], records), "unemployment_records", JUNE
+    )
+    certificates = {
+        "证书等级": ["三级", "二级"],
+        "发证日期": ["2018-03-01", "2018-09-01"],
+        "证书编号": ["C31", "C32"],
+    }
+    path = roster(tmp_path / "c.csv", [worker, worker], certificates)
+    import_roster(registry, path, "certificates", date(2018, 9, 30))
+    rows = rows_of(registry, unemployment(registry, tmp_path, 2018).version_id)
+    assert rows == {(worker[0], "unemployment_fund"): (Decimal("2000.00"), "JX-2017-58/2.3.9")}

@@ -12,8 +12,10 @@ that concerns the year — so that the same record is paid in one year only:
   its contract ending counts only when the contract ended in the year (the one-off living
   allowance is paid for the year the contract ended, JX-2017-58/2.3.9); Hebei's refund
   of the resident-medical premium only from a list of the year (HE-2018-3/2.4);
-- certificates: the highest-level certificate obtained in the year (the skill-upgrade
-  subsidy is paid for the year the certificate was obtained, JX-2017-58/2.3.9);
+- certificates: the highest-level certificate obtained in the year among those the
+  skill-upgrade subsidy covers (初级（五级）、中级（四级）、高级（三级）, JX-2017-58/2.3.9:
+  levels 3 to 5), else the highest (the subsidy is paid for the year the
+  certificate was obtained; a 技师 certificate of the same year must not hide a 高级 one);
 - third-party funding: the latest row of the person naming the year (PZH-2018-195/1.2);
 - Hebei's 60+ applications: the person's first application by the year's end
   (HE-2018-3/2.1.1: the pension from the month after it);
@@ -103,7 +105,9 @@ cert AS (
     WHERE source = 'certificates' AND CAST(certificate_date AS DATE) BETWEEN $first AND $last
     QUALIFY row_number() OVER (
         PARTITION BY person_id
-        ORDER BY certificate_level, certificate_date DESC, as_of DESC, batch_id DESC) = 1
+        -- the levels the skill-upgrade subsidy covers first (JX-2017-58/2.3.9: 五级 to 三级)
+        ORDER BY CAST(certificate_level AS BIGINT) IN (3, 4, 5) DESC, certificate_level,
+                 certificate_date DESC, as_of DESC, batch_id DESC) = 1
 ),
 funding AS (
     SELECT * FROM e WHERE source = 'third_party_funding' AND funding_year = $year
