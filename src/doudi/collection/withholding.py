@@ -58,8 +58,10 @@ class Withholding:
 
 
 #: The targets of ``TARGETS`` who still owe part of their remainder, with their latest
-#: account (from the resident-pension extracts), whether a request line of theirs is
-#: still waiting for its return, and whether they died on or before ``$on``.
+#: account (of the latest list naming one: a resident-pension extract, or a withholding
+#: mandate, which is the account the person agreed to have debited), whether a request
+#: line of theirs is still waiting for its return, and whether they died on or before
+#: ``$on``.
 _OWED = f"""
 WITH t AS ({TARGETS}),
 account AS (
