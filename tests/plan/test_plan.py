@@ -239,7 +239,7 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
     a day of 2018, ever begun by its end, the tier of the latest-starting holding one
     that names an allowed tier (the higher of two starting the same day; 50 and 150 are
     off the list, GF-2014-8/5.1, and name none), whether a holding one named a tier off
-    the list, employee pension and employee medical insurance holding in 2018."""
+    the list that the plan would otherwise have read, employee pension and employee medical insurance holding in 2018."""
     first, last = date(2018, 1, 1), date(2018, 12, 31)
     ids = np.arange(2, 11, dtype=np.int64)
     table = pa.Table.from_pylist(
@@ -271,7 +271,13 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
         for scheme in ("employee_pension", "employee_medical"):
             assert facts[scheme][i].as_py() == any(e["scheme"] == scheme for e in holding)
         assert facts["rp_tier"][i].as_py() == (latest and latest["contribution_tier"])
-        assert facts["rp_tier_ignored"][i].as_py() == (len(tiers) < len(named))
+        # an off-list tier counts as ignored only where the plan would otherwise have read
+        # it: it starts after every allowed one (one starting the same day as an allowed
+        # one loses to it anyway; reading 31)
+        last_allowed = max((e["valid_from"] for e in tiers), default=date.min)
+        assert facts["rp_tier_ignored"][i].as_py() == any(
+            e["valid_from"] > last_allowed for e in named if e not in tiers
+        )
 
 
 def test_status_rows_keep_the_jurisdictions_people_in_order_with_exit_dates():
