@@ -11,12 +11,13 @@ and 10^7 by default. The plan path timed is what ``plan.versions.run_plans`` doe
 the database: ``inputs.inputs_from_tables`` once (what ``engine_inputs`` does with the
 Arrow tables: the people of the jurisdiction with their enrollment, status and record
 facts, their status periods; the registry tables are let go once it is done), then
-``versions.compute(..., programme=...)`` for each programme Jiangxi's document has
+``evaluation.evaluate`` once for every programme Jiangxi's document has
 (``plan.programmes``: the resident pension's government-paid contribution, the
 resident-medical subsidy, the unemployment fund's allowance and skill subsidy) for
-2018: every rule compiled to one DuckDB statement, the programme's columns selected, then
-its contribution rows (``plan.contributions``: one per person and payer, ``self`` = what
-the person still owes, with the clauses that decided it). ``run_plans`` also writes each
+2018: every rule compiled to one DuckDB statement, the programmes' columns selected for
+the people any of them has a row for; then each programme's contribution rows from that
+result (``Evaluation.rows``, ``plan.contributions``: one per person and payer, ``self`` =
+what the person still owes, with the clauses that decided it). ``run_plans`` also writes each
 programme's Parquet snapshot and its rows into the database: not timed here. The
 tables are handed over in record batches of ``--batch-rows`` rows (default 1,024, what
 ``Database.read`` returns from SQLite, as in the registry benchmark).
@@ -67,9 +68,9 @@ of a tier off the year's list (the synthetic tiers are all on it).
 
 Spark: at ``--spark-n`` (default 10^6) the rules on Spark ``local[2]`` (inputs on DuckDB
 as in ``run_plans``), once, after starting the session and a 1,000-person warm-up (both
-reported on their own), then every programme's rows from that one evaluation
-(``run_plans`` with ``--engine spark`` evaluates once per programme); the rows must
-equal DuckDB's. The peak memory is the Python driver's plus the JVM's (``VmHWM``).
+reported on their own), then every programme's rows from that one evaluation, as
+``run_plans`` with ``--engine spark`` does; the rows must equal DuckDB's. The peak
+memory is the Python driver's plus the JVM's (``VmHWM``).
 
 Why: the yearly plan of a province runs on one machine. Targets on the 2-core
 reference machine (issue #20 §5): the all-programme plan of 10^7 insured in under 15 s
@@ -403,15 +404,15 @@ def programmes() -> list[Any]:
     return chosen
 
 
-def plan_rows(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
-    """The timed path, untimed: the inputs once, each programme's rows."""
-    from doudi.plan import inputs, versions
+def plan_rows(tables: Mapping[str, pa.Table], engine: str = "duckdb") -> dict[str, pa.Table]:
+    """The timed path, untimed: the inputs once, the rules once, each programme's rows."""
+    from doudi.plan import evaluation, inputs
 
     people, statuses = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
-    return {
-        p.code: versions.compute(JURISDICTION, YEAR, people, statuses, programme=p)
-        for p in programmes()
-    }
+    chosen = programmes()
+    master = config()["spark_master"]
+    evaluated = evaluation.evaluate(JURISDICTION, YEAR, people, statuses, chosen, engine, master)
+    return {p.code: evaluated.rows(p) for p in chosen}
 
 
 def hand_rows(
@@ -485,7 +486,7 @@ class Laps:
 
 def measure_plan(n: int) -> dict[str, Any]:
     from doudi.engine import backend
-    from doudi.plan import inputs, versions
+    from doudi.plan import evaluation, inputs
 
     tables = load(n)
     loaded = peak_mib()
@@ -503,9 +504,11 @@ def measure_plan(n: int) -> dict[str, Any]:
     tables.clear()
     inputs.release_unused()
     laps("inputs")
+    evaluated = evaluation.evaluate(JURISDICTION, YEAR, people, statuses, chosen)
+    laps("rules")
     rows = {}
     for p in chosen:
-        rows[p.code] = versions.compute(JURISDICTION, YEAR, people, statuses, programme=p)
+        rows[p.code] = evaluated.rows(p)
         laps(p.code)
     return {
         "people": counts["registry_person"],
@@ -570,18 +573,6 @@ def jvm_peak_mib() -> float | None:
     return total
 
 
-def spark_rows(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
-    """Every programme's rows from one evaluation of the rules on Spark."""
-    from doudi.engine.spark import SparkPlan
-    from doudi.plan import contributions, inputs, memory
-
-    people, statuses = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
-    plan = SparkPlan("people", JURISDICTION, YEAR, master=config()["spark_master"])
-    out = plan.run(people, statuses)
-    with memory.plan_memory():
-        return {p.code: contributions.rows(out, YEAR, p) for p in programmes()}
-
-
 def measure_spark(n: int) -> dict[str, Any]:
     from doudi.engine.spark import session
 
@@ -590,11 +581,11 @@ def measure_spark(n: int) -> dict[str, Any]:
     session(config()["spark_master"])
     session_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    spark_rows(warm_up_tables(tables))
+    plan_rows(warm_up_tables(tables), "spark")
     warm_up_seconds = time.perf_counter() - start
     pre = peak_mib()
     laps = Laps()
-    rows = spark_rows(tables)
+    rows = plan_rows(tables, "spark")
     laps("spark")
     driver = peak_mib()
     jvm = jvm_peak_mib()
@@ -688,6 +679,7 @@ COLUMNS_OUT = [
     ("records", ">8"),
     ("gen s", ">6"),
     ("inputs s", ">8"),
+    ("rules s", ">7"),
     ("pension s", ">9"),
     ("medical s", ">9"),
     ("unempl. s", ">9"),
@@ -717,6 +709,7 @@ def row_text(n: int, r: Mapping[str, Any]) -> str:
         f"{plan['records']:,}",
         f"{generated['seconds']:.1f}",
         f"{parts['inputs']:.2f}",
+        f"{parts['rules']:.2f}",
         f"{parts['resident_pension']:.2f}",
         f"{parts['resident_medical']:.2f}",
         f"{parts['unemployment']:.2f}",
@@ -795,9 +788,10 @@ def main() -> None:
     print()
     print(
         "gen s: building the province as Arrow (its own process, not timed as the plan); "
-        "inputs s: inputs.inputs_from_tables (engine_inputs on Arrow tables); pension s, "
-        "medical s, unempl. s: versions.compute of each programme (rules on DuckDB, then "
-        "the contribution rows); plan s: their sum, the median of "
+        "inputs s: inputs.inputs_from_tables (engine_inputs on Arrow tables); rules s: "
+        "evaluation.evaluate, the rules on DuckDB once for every programme; pension s, "
+        "medical s, unempl. s: each programme's contribution rows from that result "
+        "(Evaluation.rows); plan s: their sum, the median of "
         f"{args.repeat} fresh processes (of the median run: the parts and cpu s, up to "
         "2 × plan s); plan min–max: the fastest and slowest run; peak MiB: the largest "
         "peak resident memory (ru_maxrss) of the runs, input tables included; +MiB: peak "

@@ -1,25 +1,27 @@
 """Plan versions: the year's plans computed from the registry and frozen.
 
 ``run_plans`` reads the people of a region once (``plan.inputs``, the one reading of a
-person), evaluates the policy rules unchanged (engine.backend, or Spark) for each
-programme (``plan.programmes``: the pension's government part, the medical subsidy)
-and stores each as a numbered, frozen plan version: one ``registry_contribution`` row
-per person and payer (``self`` = what the person still owes) with the clauses that
-decided it. Versions are numbered per jurisdiction, region, year and programme (a
-lineage, ``plan.lineage``, decision 0012); a plan of a region nested in another
-lineage's of the year and programme is refused, and people another lineage already
-pays for are left out (decision 0010). The engine's inputs are kept as Parquet named
-by their SHA-256 (``plan.snapshot``), so a version can be recomputed and compared with
-a later one; running again on the same inputs returns the existing version instead of
-writing a duplicate, so an unchanged programme keeps its version when another changes.
-Everything is written in one transaction."""
+person), evaluates the policy rules unchanged (engine.backend, or Spark) once for
+every programme (``plan.evaluation``; ``plan.programmes``: the pension's government
+part, the medical subsidy, unemployment) and stores each as a numbered, frozen plan
+version: one ``registry_contribution`` row per person and payer (``self`` = what the
+person still owes) with the clauses that decided it. Versions are numbered per
+jurisdiction, region, year and programme (a lineage, ``plan.lineage``, decision 0012);
+a plan of a region nested in another lineage's of the year and programme is refused,
+and people another lineage already pays for are left out (decision 0010). The engine's
+inputs are kept as Parquet named by their SHA-256 (``plan.snapshot``; one file for
+every programme that leaves nobody out), so a version can be recomputed and compared
+with a later one; running again on the same inputs returns the existing version
+instead of writing a duplicate, so an unchanged programme keeps its version when
+another changes. Everything is written in one transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +30,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import regions, vocab
-from doudi.engine import backend
-from doudi.plan import contributions, deadlines, inputs, lineage, memory, snapshot
+from doudi.plan import contributions, deadlines, evaluation, inputs, lineage, snapshot
 from doudi.plan.outcome import LeftOut, PlanResult, PlanRun
 from doudi.plan.programmes import ALL, RESIDENT_PENSION, Programme
 from doudi.plan.programmes import get as programme_of
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
-from doudi.policy.schema import PEOPLE, STATUSES
 from doudi.store import db
 
 
@@ -61,6 +61,8 @@ def run_plans(
 
     The rules are compiled for every programme at once (policy.program), so a year
     without the parameters of one has no plan of any: a Chinese error, nothing written.
+    They are evaluated once, for the programmes whose inputs changed
+    (``plan.evaluation``), and each of them writes its version from that result.
     """
     document = jurisdictions.get(jurisdiction).document
     if programmes is None:
@@ -77,29 +79,19 @@ def run_plans(
     with database.transaction() as con:
         progress("读取登记库 / reading the registry")
         read = _read(database, jurisdiction, year, region)
-        results, refused = [], []
+        # the snapshot of everyone read: that of each programme that leaves nobody out
+        read_snapshot = cache(lambda: snapshot.snapshot(read.people, read.statuses))
+        decided: list[PlanResult | _Pending] = []
+        refused = []
         for programme in chosen:
             try:
-                results.append(
-                    _plan_programme(
-                        con,
-                        database,
-                        read,
-                        programme,
-                        jurisdiction,
-                        year,
-                        region,
-                        actor=actor,
-                        snapshots=snapshots,
-                        engine=engine,
-                        spark_master=spark_master,
-                        progress=progress,
+                decided.append(
+                    _prepare(
+                        con, database, read, read_snapshot, programme, jurisdiction, year, region
                     )
                 )
             except MissingParameter as exc:
-                raise PlanError(
-                    f"{exc}；{year}年无法生成缴费计划 / no parameters in force"
-                ) from exc
+                raise _no_parameters(exc, year) from exc
             except PlanError as exc:
                 # refused before it wrote anything: in a run of every programme the
                 # others go on (a province's medical plan must not stop a county's
@@ -107,8 +99,35 @@ def run_plans(
                 if programmes is not None:
                     raise
                 refused.append(f"未生成{programme.label_zh()}计划：{exc}")
-        if not results:
+        if not decided:
             raise PlanError("；".join(refused))
+        pending = [p.programme for p in decided if isinstance(p, _Pending)]
+        if pending:
+            names = "、".join(p.label_zh() for p in pending)
+            progress(f"按政策规则计算（{engine}）：{names} / evaluating the rules")
+            try:
+                evaluated = evaluation.evaluate(
+                    jurisdiction, year, read.people, read.statuses, pending, engine, spark_master
+                )
+            except MissingParameter as exc:
+                raise _no_parameters(exc, year) from exc
+        results = [
+            found
+            if isinstance(found, PlanResult)
+            else _write(
+                con,
+                database,
+                found,
+                evaluated,
+                jurisdiction,
+                year,
+                region,
+                actor=actor,
+                snapshots=snapshots,
+                progress=progress,
+            )
+            for found in decided
+        ]
         return PlanRun(tuple(results), tuple(refused))
 
 
@@ -170,24 +189,39 @@ def _read(database: db.Database, jurisdiction: str, year: int, region: str) -> i
     return read
 
 
-def _plan_programme(
+def _no_parameters(exc: MissingParameter, year: int) -> PlanError:
+    return PlanError(f"{exc}；{year}年无法生成缴费计划 / no parameters in force")
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A programme whose inputs are those of no version of its lineage: what its new
+    version (or its current one, if the rows are the same) is made of once the rules
+    are evaluated."""
+
+    programme: Programme
+    people: int
+    blob: bytes
+    checksum: str
+    year_versions: list[lineage.Version]
+    left_out: tuple[LeftOut, ...]
+    tiers_ignored: int
+    late_lists: tuple[str, ...]
+
+
+def _prepare(
     con: Any,
     database: db.Database,
     read: inputs.Inputs,
+    read_snapshot: Callable[[], tuple[bytes, str]],
     programme: Programme,
     jurisdiction: str,
     year: int,
     region: str,
-    *,
-    actor: str,
-    snapshots: Path,
-    engine: str,
-    spark_master: str,
-    progress: Callable[[str], None],
-) -> PlanResult:
-    """One programme's version: refused if another lineage of the programme overlaps,
-    without the people such a lineage pays for, the existing version if its inputs are
-    unchanged."""
+) -> PlanResult | _Pending:
+    """One programme's version before the rules are evaluated: refused if another
+    lineage of the programme overlaps, without the people such a lineage pays for, the
+    existing version if its inputs are unchanged."""
     code = programme.code
     year_versions = [v for v in lineage.of_year(con, database, year) if v.programme == code]
     _refuse_overlap(year_versions, jurisdiction, region, year, code)
@@ -212,7 +246,7 @@ def _plan_programme(
         ignored = pc.sum(pc.is_in(people.column("row_no"), value_set=read.tiers_ignored))
         tiers_ignored = int(ignored.as_py() or 0)  # a sum of nothing is null
         late = tuple(deadlines.warnings(con, database, jurisdiction, region, year))
-    blob, checksum = snapshot.snapshot(people, statuses)
+    blob, checksum = snapshot.snapshot(people, statuses) if left_out else read_snapshot()
     found = db.read(
         con,
         database,
@@ -221,13 +255,33 @@ def _plan_programme(
         "AND inputs_checksum = ?",
         (jurisdiction, region, year, code, checksum),
     )
-    extras = (left_out, tiers_ignored, late)
     if found.num_rows:
-        return _result(con, database, found.to_pylist()[0], False, *extras)
-    progress(f"{programme.label_zh()}：按政策规则计算（{engine}） / evaluating the rules")
-    rows = compute(jurisdiction, year, people, statuses, engine, spark_master, programme)
+        return _result(con, database, found.to_pylist()[0], False, left_out, tiers_ignored, late)
+    return _Pending(
+        programme, people.num_rows, blob, checksum, year_versions, left_out, tiers_ignored, late
+    )
+
+
+def _write(
+    con: Any,
+    database: db.Database,
+    pending: _Pending,
+    evaluated: evaluation.Evaluation,
+    jurisdiction: str,
+    year: int,
+    region: str,
+    *,
+    actor: str,
+    snapshots: Path,
+    progress: Callable[[str], None],
+) -> PlanResult:
+    """The programme's rows from the run's one evaluation (without the people it left
+    out): its lineage's current version if they are the same rows, else a new version."""
+    programme, code = pending.programme, pending.programme.code
+    rows = evaluated.rows(programme, {person.person_id for person in pending.left_out})
     rows_checksum = contributions.checksum(rows)
-    same = _same_rows(con, database, year_versions, jurisdiction, region, rows_checksum)
+    extras = (pending.left_out, pending.tiers_ignored, pending.late_lists)
+    same = _same_rows(con, database, pending.year_versions, jurisdiction, region, rows_checksum)
     if same is not None:
         # the inputs changed (another programme's facts, a person without a part) but
         # not this programme's rows: its version stands (decision 0012)
@@ -241,9 +295,9 @@ def _plan_programme(
         )
     )
     progress(f"{programme.label_zh()}：写入计划版本 / writing the plan version")
-    path = snapshots / f"{checksum}.parquet"
+    path = snapshots / f"{pending.checksum}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(blob)
+    path.write_bytes(pending.blob)
     totals = _totals(rows)
     version = pa.table(
         {
@@ -252,10 +306,10 @@ def _plan_programme(
             "year": pa.array([year], pa.int16()),
             "number": pa.array([number], pa.int32()),
             "programme": [code],
-            "inputs_checksum": [checksum],
+            "inputs_checksum": [pending.checksum],
             "inputs_path": [str(path)],
             "rows_checksum": [rows_checksum],
-            "people": pa.array([people.num_rows], pa.int32()),
+            "people": pa.array([pending.people], pa.int32()),
             "targets": pa.array([totals["targets"]], pa.int32()),
             "gov_paid": pa.array([totals["gov_paid"]], db.MONEY),
             "self_due": pa.array([totals["self_due"]], db.MONEY),
@@ -392,44 +446,12 @@ def compute(
     spark_master: str = "local[2]",
     programme: Programme = RESIDENT_PENSION,
 ) -> pa.Table:
-    """A programme's contribution rows from the engine's inputs, on DuckDB or Spark."""
-    if engine == "spark":
-        from doudi.engine.spark import SparkPlan
-
-        out = SparkPlan("people", jurisdiction, year, master=spark_master).run(people, statuses)
-    elif engine == "duckdb":
-        out = _evaluate(jurisdiction, year, people, statuses, programme)
-    else:
-        raise ValueError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
-    with memory.plan_memory():
-        return contributions.rows(out, year, programme)
-
-
-def _evaluate(
-    jurisdiction: str, year: int, people: pa.Table, statuses: pa.Table, programme: Programme
-) -> pa.Table:
-    """The compiled rules (``backend.plan``) on DuckDB, only the columns a programme reads.
-
-    Of the rules' output only the programme's columns and payers' parts are selected,
-    for the people who get a row, so DuckDB leaves out the rules the programme does not
-    read (for the pension: medical, unemployment, income) and the other columns: for ten
-    million people this is a quarter of the time, and a twelfth of the memory of all 87
-    columns.
-    """
-    compiled = backend.plan(jurisdiction, year)
-    lake = duckdb.connect()
-    # the rows are put in id order afterwards (contributions.rows): DuckDB need not keep
-    # the order of its input, which saves 0.4 s at 10^7 people
-    lake.execute("SET preserve_insertion_order = false")
-    for name, table, schema in (("people", people, PEOPLE), ("statuses", statuses, STATUSES)):
-        table = table.cast(schema.to_pyarrow())
-        # one record batch per parallel task, as the backend hands them over
-        batches = table.to_batches(max_chunksize=backend.ROWS_PER_BATCH)
-        lake.register(name, pa.Table.from_batches(batches, schema=table.schema))
-    result = lake.sql(compiled.sql)
-    funds = (c for c in result.columns if c.startswith(programme.fund_prefix))
-    wanted = f"{programme.eligible} OR {programme.self_when}"
-    return result.filter(wanted).select(*programme.columns, *funds).to_arrow_table()
+    """A programme's contribution rows from the engine's inputs, on DuckDB or Spark
+    (a run of several programmes evaluates the rules once for all: ``run_plans``)."""
+    evaluated = evaluation.evaluate(
+        jurisdiction, year, people, statuses, (programme,), engine, spark_master
+    )
+    return evaluated.rows(programme)
 
 
 def diff(database: db.Database, old: int, new: int) -> pa.Table:

@@ -1,0 +1,123 @@
+"""The rules evaluated once per plan run, and each programme's rows from that result.
+
+A run of every programme (``versions.run_plans``) evaluates the compiled rules
+(``engine.backend`` on DuckDB, or Spark) once: one statement selects every
+programme's columns for the people any of them has a row for. Each programme's
+contribution rows (``plan.contributions``) are then made from its part of that one
+result: its own rows and columns (``Evaluation.part``).
+
+Why once: most of the rules' time is spent on what every row passes through whatever
+a programme reads — the people with their status flags, the join of the two, the
+pension's once-per-ID-number step. Evaluated once per programme, a run of Jiangxi's
+three programmes paid for it three times (docs/scale.md, issue #20 §5).
+
+Why a programme's part is what evaluating its own people would give: a lineage leaves
+out the people another region's plan pays for (decision 0010), a different set for
+each programme, while the one evaluation has everyone the run read. The rules are per
+person: the statuses are joined by person, and the one step across rows, once per ID
+number, never crosses persons in the registry, where an ID number is one person's
+(``registry_person.id_number`` is unique). So a person's columns do not depend on who
+else is evaluated, and leaving the left-out people's rows out of the one result gives
+the rows of an evaluation without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.engine import backend
+from doudi.plan import contributions, memory
+from doudi.plan.programmes import Programme
+from doudi.policy.schema import PEOPLE, STATUSES
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The rules' output for the programmes evaluated: each one's columns, for the
+    people any of them has a row for (``out``), and the year."""
+
+    out: pa.Table
+    year: int
+
+    def part(self, programme: Programme, left_out: Collection[int] = ()) -> pa.Table:
+        """The programme's columns for the people it has a row for, without the
+        ``left_out`` person ids (people another lineage pays for)."""
+        out = self.out
+        keep = pc.or_kleene(out.column(programme.eligible), out.column(programme.self_when))
+        if left_out:
+            ids = pa.array(sorted(left_out), pa.int64())
+            keep = pc.and_kleene(keep, pc.invert(pc.is_in(out.column("row_no"), value_set=ids)))
+        # a null condition is no row, as in SQL's WHERE
+        return out.filter(keep).select(_columns(programme, out.column_names))
+
+    def rows(self, programme: Programme, left_out: Collection[int] = ()) -> pa.Table:
+        """The programme's contribution rows, one per person and payer."""
+        with memory.plan_memory():
+            return contributions.rows(self.part(programme, left_out), self.year, programme)
+
+
+def evaluate(
+    jurisdiction: str,
+    year: int,
+    people: pa.Table,
+    statuses: pa.Table,
+    programmes: Sequence[Programme],
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
+) -> Evaluation:
+    """The rules over the engine's inputs, once for ``programmes``, on DuckDB or Spark."""
+    if engine == "spark":
+        from doudi.engine.spark import SparkPlan
+
+        plan = SparkPlan("people", jurisdiction, year, master=spark_master)
+        return Evaluation(plan.run(people, statuses), year)
+    if engine == "duckdb":
+        return Evaluation(_on_duckdb(jurisdiction, year, people, statuses, programmes), year)
+    raise ValueError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
+
+
+def _on_duckdb(
+    jurisdiction: str,
+    year: int,
+    people: pa.Table,
+    statuses: pa.Table,
+    programmes: Sequence[Programme],
+) -> pa.Table:
+    """The compiled rules (``backend.plan``) on DuckDB, only the columns the programmes
+    read, for the people one of them has a row for.
+
+    DuckDB leaves out the rules and columns no programme reads (the civil-affairs
+    income, the explanations' reasons): for the pension alone at ten million people
+    this was a quarter of the time, and a twelfth of the memory, of all 87 columns.
+    """
+    compiled = backend.plan(jurisdiction, year)
+    lake = duckdb.connect()
+    try:
+        # the rows are put in id order afterwards (contributions.rows): DuckDB need not
+        # keep the order of its input, which saves 0.4 s at 10^7 people
+        lake.execute("SET preserve_insertion_order = false")
+        for name, table, schema in (("people", people, PEOPLE), ("statuses", statuses, STATUSES)):
+            table = table.cast(schema.to_pyarrow())
+            # one record batch per parallel task, as the backend hands them over
+            batches = table.to_batches(max_chunksize=backend.ROWS_PER_BATCH)
+            lake.register(name, pa.Table.from_batches(batches, schema=table.schema))
+        result = lake.sql(compiled.sql)
+        columns = dict.fromkeys(c for p in programmes for c in _columns(p, result.columns))
+        wanted = " OR ".join(f"({p.eligible} OR {p.self_when})" for p in programmes)
+        return result.filter(wanted).select(*columns).to_arrow_table()
+    finally:
+        # DuckDB's memory goes back before the contribution rows are made (at 10^7
+        # people the peak would otherwise be 1.2 GiB higher)
+        lake.close()
+
+
+def _columns(programme: Programme, names: Sequence[str]) -> list[str]:
+    """The output columns a programme's rows are made of: ``Programme.columns`` and
+    its payers' parts."""
+    funds = (name for name in names if name.startswith(programme.fund_prefix))
+    return [*programme.columns, *funds]
