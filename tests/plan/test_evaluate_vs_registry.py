@@ -702,6 +702,35 @@ def test_JX_2017_58_2_1_1_insured_in_another_county_of_the_jurisdiction_is_paid_
     assert found(population, migrated, tmp_path) == []
 
 
+def test_HE_2018_3_2_1_1_a_province_direct_county_is_read_from_a_twelve_digit_hukou_code(
+    migrated, tmp_path
+):
+    """定州市 (130682, province-direct in the example list), its poverty list giving the
+    12-digit code of the person's village (130682100201) and the pension list none: the
+    registry's hukou region is the 12-digit code, the insured county 130682 all the same,
+    so the province also pays the city's third (HE-2018-3/2.1.1): 100 × 2/3 = 66.67,
+    city 0.00, county 100 × 1/3 = 33.33, as evaluate gives from the ID number (before,
+    the plan compared the 12-digit code with the county list: 33.34 / 33.33 / 33.33)."""
+    person = Person(
+        make_id("130682", "19800512", "073"),
+        "刘洋",
+        date(1980, 5, 12),
+        {
+            "poverty": listed("2016-06-01", 是否标注脱贫="否", **{REGION: "130682100201"}),
+            "resident_pension": listed("2015-01-01", 缴费档次="100"),
+        },
+        None,
+    )
+    population = Population("130000", "130682", 2018, LISTS_2017_2018, [person])
+    (result,) = evaluated(population).values()
+    assert result["resident_pension"]["funding"] == {
+        "province": "66.67",
+        "city": "0.00",
+        "county": "33.33",
+    }
+    assert found(population, migrated, tmp_path) == []
+
+
 def test_HE_2018_3_2_1_1_the_province_direct_county_is_the_insured_county(migrated, tmp_path):
     """Hebei hukou 长安区 (130102, not province-direct), enrolled at tier 100 in 定州市
     (130682, province-direct in the example list): the insured county's finance pays, so

@@ -24,8 +24,9 @@ INSURED_CLAUSE = "GF-2014-8/4"
 
 def county(t: ir.Table) -> ir.StringValue:
     """The county whose agency holds the enrollment (its finance pays the county's
-    part): the insured region, else the hukou region."""
-    return ibis.coalesce(t.insured_region, t.hukou_region)
+    part): the insured region, else the hukou region, to its first six digits (a list
+    may give a village's 12-digit code, and the county lists are of counties)."""
+    return ibis.coalesce(t.insured_region, t.hukou_region).substr(0, 6)
 
 
 def apart(t: ir.Table) -> ir.BooleanValue:
