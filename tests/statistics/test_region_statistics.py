@@ -245,3 +245,20 @@ def test_the_command_prints_and_writes_a_chinese_workbook(registry, tmp_path, mo
     ]
     bad = CliRunner().invoke(app, ["statistics", "--region", "36010", "--year", "2018"])
     assert bad.exit_code == 2 and "区划代码应为6位数字" in bad.output
+
+
+def test_a_workbook_that_cannot_be_written_is_a_chinese_refusal_not_a_traceback(
+    registry, tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from doudi.cli import app
+
+    load(registry, tmp_path)
+    monkeypatch.setattr("doudi.statistics.cli.open_registry", lambda: registry)
+    out = tmp_path / "没有的文件夹" / "统计.xlsx"
+    args = ["statistics", "--region", "360102", "--year", "2018", "--as-of", "2018-03-31"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "无法写出文件" in result.output and not out.exists()

@@ -87,3 +87,53 @@ def test_a_bad_year_is_a_chinese_400_and_the_workbook_downloads(site):  # noqa: 
     response = c.get("/statistics/download/", {"year": "2018", "as_of": "2018-03-31"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_county_sees_its_part_of_a_citywide_version_but_not_the_versions_totals(
+    site,  # noqa: F811
+):
+    """A Chongqing-wide medical version (D of 渝中区 in it too): 涪陵区 is shown its own
+    part, not the version's totals, which count another county's people; the city is
+    shown both. Medical subsidy 2018 (local config): 220.00 × 100% = 220.00 a person."""
+    from django.contrib.auth import get_user_model
+
+    from doudi.plan import versions as plan
+    from doudi.web import tokens
+
+    wide = plan.run_plan(
+        site["db"],
+        "500000",
+        2018,
+        programme="resident_medical",
+        region="500000",
+        snapshots=site["tmp"] / "plans",
+    )
+    assert wide.gov_paid == Decimal("880.00")  # A, B, C, D: 4 × 220.00
+
+    def versions_seen(username: str) -> dict:
+        key = tokens.issue(get_user_model().objects.get(username=username), "test")
+        response = login(username).get(
+            "/api/statistics/regions",
+            {"year": "2018", "region": "500102", "as_of": "2018-03-31"},
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert response.status_code == 200, response.content.decode()
+        return next(v for v in response.json()["versions"] if v["version_id"] == wide.version_id)
+
+    county = versions_seen("fuling")
+    assert Decimal(county["gov_paid"]) == Decimal("660.00")  # A, B, C: 3 × 220.00
+    assert (county["version_gov_paid"], county["version_self_due"]) == (None, None)
+    city = versions_seen("city")
+    assert Decimal(city["version_gov_paid"]) == Decimal("880.00")
+    page = html(login("fuling").get("/statistics/", {"year": "2018", "as_of": "2018-03-31"}))
+    assert "660.00" in page and "880.00" not in page
+
+
+def test_the_pages_amounts_name_each_programmes_total_as_its_ledger_does(site):  # noqa: F811
+    """The pension's total is 政府代缴合计 on the page as in the workbook and the ledger
+    (plan.programmes), not a generic 政府承担合计 that would also call Panzhihua's
+    third-party funding the government's (decision 0013: 第三方资助合计)."""
+    page = html(login("fuling").get("/statistics/", {"year": "2018", "as_of": "2018-03-31"}))
+    pension = page[page.index("<h2>城乡居民养老保险代缴</h2>") :].split("</table>")[0]
+    assert "<th>政府代缴合计</th>" in pension and "<th>代缴对象</th>" in pension
+    assert "政府承担合计" not in pension

@@ -13,6 +13,7 @@ Amounts are the rows' own, summed as DECIMAL(18, 2) in DuckDB: exact, no float.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -184,10 +185,24 @@ def _counted(
 MONEY = pa.decimal128(18, 2)
 
 
-def trace(found: list[Programme] | tuple[Programme, ...], year: int) -> pa.Table:
+def everywhere(region: str) -> bool:
+    """Every version's own totals may be shown (the command line has no user scope)."""
+    return True
+
+
+def trace(
+    found: list[Programme] | tuple[Programme, ...],
+    year: int,
+    totals_of: Callable[[str], bool] = everywhere,
+) -> pa.Table:
     """Which versions the amounts are of, for an auditor: per programme each current
     version counted (id, number, its region, its own totals and what of them the region
-    counts), or a row saying the programme has no version of the year."""
+    counts), or a row saying the programme has no version of the year.
+
+    ``totals_of`` says of a version's region whether its own totals may be shown: a version
+    of a wider region than the user's (the jurisdiction's, seen by a county) sums other
+    counties' people, so the web leaves those totals blank and shows the region's part
+    only (web.roles.Scope.covers)."""
     rows: list[dict[str, Any]] = []
     for p in found:
         label = vocab.PROGRAMME.label(p.code)
@@ -206,8 +221,8 @@ def trace(found: list[Programme] | tuple[Programme, ...], year: int) -> pa.Table
                     "plan_region": f"{v.region} {regions.region_name(v.region) or ''}".strip(),
                     "gov_paid": c.gov_in_region,
                     "self_due": c.self_in_region,
-                    "version_gov_paid": c.gov_paid,
-                    "version_self_due": c.self_due,
+                    "version_gov_paid": c.gov_paid if totals_of(v.region) else None,
+                    "version_self_due": c.self_due if totals_of(v.region) else None,
                     "note": (
                         "计划范围在统计地区内，全部计入"
                         if c.whole

@@ -34,8 +34,15 @@ def statistics(
     except StatisticsError as exc:
         typer.echo(f"无法统计 / no statistics: {exc}", err=True)
         raise typer.Exit(code=2) from None
+    if out is not None:
+        from xlsxwriter.exceptions import FileCreateError
+
+        try:
+            statistics_workbook(found, out)
+        except (OSError, FileCreateError) as exc:  # no such folder, no permission
+            typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
+            raise typer.Exit(code=2) from None
     for line in lines(found):
         typer.echo(line)
     if out is not None:
-        statistics_workbook(found, out)
         typer.echo(f"已写出 {out}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from doudi.core import vocab
+from doudi.plan import programmes
 from doudi.plan.ledger_terms import PAID_BY, payer_label
 
 LABELS = {
@@ -45,3 +46,13 @@ def headers(columns: Iterable[str]) -> list[str]:
         payer_label(c[len(PAID_BY) :]) if c.startswith(PAID_BY) else LABELS.get(c, c)
         for c in columns
     ]
+
+
+def amount_headers(code: str, columns: Iterable[str]) -> list[str]:
+    """The headers of a programme's amounts: its total and its people named as its ledger
+    names them, so that third parties' funding is not called the government's
+    (decision 0013: 第三方资助合计)."""
+    words = programmes.get(code)
+    own = {"gov_paid": words.gov_zh, "targets": words.targets_zh}
+    names = list(columns)
+    return [own.get(c, h) for c, h in zip(names, headers(names), strict=True)]

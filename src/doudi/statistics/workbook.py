@@ -7,6 +7,7 @@ percentages)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,8 +15,8 @@ import xlsxwriter
 
 from doudi.core import vocab
 from doudi.plan import programmes
-from doudi.statistics.amounts import trace
-from doudi.statistics.labels import headers
+from doudi.statistics.amounts import everywhere, trace
+from doudi.statistics.labels import amount_headers, headers
 from doudi.statistics.report import WORK_INJURY_NOTE, Statistics
 from doudi.store import workbook as export
 
@@ -30,7 +31,11 @@ def title(stats: Statistics) -> str:
     return f"{stats.region_name}{stats.year}年社会保险扶贫统计"
 
 
-def statistics_workbook(stats: Statistics, path: Path) -> None:
+def statistics_workbook(
+    stats: Statistics, path: Path, totals_of: Callable[[str], bool] = everywhere
+) -> None:
+    """``totals_of``: of which regions' versions the 计划版本 sheet shows the versions' own
+    totals (amounts.trace)."""
     wb = export.new_workbook(path, title(stats))
     try:
         fmt = export.Formats(wb)
@@ -47,15 +52,9 @@ def statistics_workbook(stats: Statistics, path: Path) -> None:
         for p in stats.programmes:
             if p.by_region is None:
                 continue
-            words = programmes.get(p.code)
-            shown = [
-                {"gov_paid": words.gov_zh, "targets": words.targets_zh}.get(c, h)
-                for c, h in zip(
-                    p.by_region.column_names, headers(p.by_region.column_names), strict=True
-                )
-            ]
-            sheet(f"金额·{words.label_zh()}", p.by_region, shown)
-        versions = trace(stats.programmes, stats.year)
+            shown = amount_headers(p.code, p.by_region.column_names)
+            sheet(f"金额·{programmes.get(p.code).label_zh()}", p.by_region, shown)
+        versions = trace(stats.programmes, stats.year, totals_of)
         sheet(VERSIONS_TITLE, versions, headers(versions.column_names))
         series = sheet(SERIES_TITLE, stats.series, headers(stats.series.column_names))
         _series_chart(wb, series, stats.series)

@@ -260,8 +260,9 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
     summary="分地区统计：贫困人员参保情况、各项目金额、定期统计",
 )
 def region_statistics(request: HttpRequest, year: int, region: str = "", as_of: str = "") -> Any:
+    scope = scope_of(request.user)
     try:
-        found = regional.run(scope_of(request.user), region, str(year), as_of)
+        found = regional.run(scope, region, str(year), as_of)
     except regional.Refused as exc:
         return Status(exc.status, api_errors.error(str(exc)))
-    return regional.as_json(found)
+    return regional.as_json(found, scope)

@@ -21,7 +21,7 @@ from django.shortcuts import render
 
 from doudi.plan import programmes
 from doudi.statistics.amounts import trace
-from doudi.statistics.labels import headers
+from doudi.statistics.labels import amount_headers, headers
 from doudi.statistics.report import WORK_INJURY_NOTE, Statistics, StatisticsError, statistics
 from doudi.statistics.workbook import statistics_workbook, title
 from doudi.store.db import DjangoReader
@@ -60,8 +60,9 @@ def run(scope: Scope, region: str, year: str, as_of: str) -> Statistics:
         raise Refused(400, str(exc)) from None
 
 
-def as_json(stats: Statistics) -> dict[str, Any]:
-    """The statistics for the API: every table as rows (money and rates as text)."""
+def as_json(stats: Statistics, scope: Scope) -> dict[str, Any]:
+    """The statistics for the API: every table as rows (money and rates as text); a
+    version of a region wider than the scope without its own totals (amounts.trace)."""
 
     def rows(table: Any) -> list[dict[str, Any]]:
         return [{k: _plain(v) for k, v in r.items()} for r in table.to_pylist()]
@@ -81,7 +82,7 @@ def as_json(stats: Statistics) -> dict[str, Any]:
             }
             for p in stats.programmes
         ],
-        "versions": rows(trace(stats.programmes, stats.year)),
+        "versions": rows(trace(stats.programmes, stats.year, scope.covers)),
         "series": rows(stats.series),
         "notes": [WORK_INJURY_NOTE],
     }
@@ -115,20 +116,23 @@ def index(request: HttpRequest) -> HttpResponse:
         as_of=stats.as_of.isoformat(),
         coverage=_table(stats.coverage),
         amounts=[
-            {"label": programmes.get(p.code).label_zh(), **_table(p.by_region)}
+            {
+                "label": programmes.get(p.code).label_zh(),
+                **_table(p.by_region, amount_headers(p.code, p.by_region.column_names)),
+            }
             for p in stats.programmes
             if p.by_region is not None
         ],
-        versions=_table(trace(stats.programmes, stats.year)),
+        versions=_table(trace(stats.programmes, stats.year, scope.covers)),
         series=_table(stats.series),
         work_injury=WORK_INJURY_NOTE,
     )
     return render(request, "web/statistics.html", context)
 
 
-def _table(table: Any) -> dict[str, Any]:
+def _table(table: Any, shown: list[str] | None = None) -> dict[str, Any]:
     return {
-        "headers": headers(table.column_names),
+        "headers": shown or headers(table.column_names),
         "rows": [[_plain(v) for v in r.values()] for r in table.to_pylist()],
     }
 
@@ -143,6 +147,6 @@ def download(request: HttpRequest) -> HttpResponse:
     name = f"{title(stats)}.xlsx"
     with tempfile.TemporaryDirectory(prefix="doudi-statistics-") as directory:
         path = Path(directory) / "statistics.xlsx"
-        statistics_workbook(stats, path)
+        statistics_workbook(stats, path, scope.covers)
         content = path.read_bytes()
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=name)
