@@ -16,7 +16,8 @@ SD-2017-37/2.1 (山东, 历下区 370102, 2018): 参加居民基本养老保险�
   approved → at 60 − 5 = 55, earliest 1965 + 55 = 2020-07-20;
 - PENDING: applied 2018-04-02, 审核中; REJECTED: applied 2018-02-01, 不通过;
 - LATER: applied 2018-01-15, 审核中 in March's list, 通过 in September's → approved
-  (the latest list's review of the latest application), born 1963-01-02 → 2018-01-02;
+  (the latest list's review of the latest application), born 1963-01-02 → 55 on 2018-01-02,
+  from the application, 2018-01-15;
 - NOT_DISABLED: enrolled, no disability, applied and approved → not severely disabled;
 - NEXT_YEAR: severely disabled, enrolled, applied 2019-01-05 → not by 2018's end: not on
   2018's list.
@@ -134,12 +135,13 @@ def test_SD_2017_37_2_1_the_latest_lists_review_of_the_latest_application_counts
     registry, tmp_path
 ):
     """LATER was pending in March's list and approved in September's: approved, at 55
-    from 1963-01-02 + 55 = 2018-01-02; NEXT_YEAR's application of 2019 is not 2018's."""
+    (1963-01-02 + 55 = 2018-01-02), from the application of 2018-01-15 — not back to the
+    birthday before it (reading 41); NEXT_YEAR's application of 2019 is not 2018's."""
     load_shandong(registry, tmp_path)
     listed = rows(starts.pension_starts(registry, "370102", 2018))
     later = listed[LATER[0]]
     assert (later["qualifies"], later["review_result"]) == ("是", "审核通过")
-    assert later["pension_from"] == date(2018, 1, 2)
+    assert later["pension_from"] == date(2018, 1, 15)  # max(2018-01-02, 2018-01-15)
     assert NEXT_YEAR[0] not in listed
     assert NEXT_YEAR[0] in rows(starts.pension_starts(registry, "370102", 2019))
 

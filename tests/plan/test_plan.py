@@ -239,7 +239,8 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
     a day of 2018, ever begun by its end, the tier of the latest-starting holding one
     that names an allowed tier (the higher of two starting the same day; 50 and 150 are
     off the list, GF-2014-8/5.1, and name none), whether a holding one named a tier off
-    the list that the plan would otherwise have read, employee pension and employee medical insurance holding in 2018."""
+    the list that the plan would otherwise have read, employee pension and employee
+    medical insurance holding in 2018."""
     first, last = date(2018, 1, 1), date(2018, 12, 31)
     ids = np.arange(2, 11, dtype=np.int64)
     table = pa.Table.from_pylist(

@@ -158,7 +158,7 @@ def _early_pension(row: dict[str, Any], p: Params) -> dict[str, Any]:
         "application_date": _day(row["rp_early_application_date"]),
         "review_result": row["rp_early_review_result"],
         "pension_age": age,
-        "earliest_date": _day(explain.birthday(row["birth_date"], age)) if age else None,
+        "earliest_date": _day(explain.early_pension_from(row)) if age else None,
         "reasons": reasons,
         "basis": [*dead, "SD-2017-37/2.1"],
         "explanation": explain.early_pension(row, p),

@@ -198,7 +198,7 @@ def _row(
     age = r.get("rp_early_pension_age")
     start = r.get("rp_pension_from")
     if age is not None:
-        start = explain.birthday(r["birth_date"], age)
+        start = explain.early_pension_from(r)
     if isinstance(start, datetime):  # DuckDB's month arithmetic may give a timestamp
         start = start.date()
     review = r.get("rp_early_review_result")  # Shandong's (Hebei's list has no column)
@@ -229,7 +229,8 @@ NOTES = {
     ),
     "SD-2017-37/2.1": (
         "截至年底提出提前领取养老金申请的人员（每人取截至年底最后的一次申请及其最新审核结果）。"
-        "参保的重度残疾人申请经审核通过的，可提前5年即55周岁起领取，最早日期为55周岁生日；"
+        "参保的重度残疾人申请经审核通过的，可提前5年即55周岁起领取，最早日期为55周岁生日，"
+        "但不早于申请日期；"
         "文件未规定自哪个月起发放，由经办机构审核后办理。审核中、未通过或不符合条件的列明原因。"
     ),
 }

@@ -257,6 +257,15 @@ def birthday(birth: date, age: int) -> date:
     return birth.replace(year=birth.year + age)
 
 
+def early_pension_from(row: dict[str, Any]) -> date:
+    """The earliest day of Shandong's early pension (SD-2017-37/2.1): the day the person
+    reaches the early age, and not before their application — "提出申请，经审核后" pays
+    from the application on, never back to a birthday before it (docs/readings.md 41)."""
+    reached = birthday(row["birth_date"], row["rp_early_pension_age"])
+    applied = row["rp_early_application_date"]
+    return max(reached, applied) if applied else reached
+
+
 def _codes(value: str | None) -> list[str]:
     return [c for c in (value or "").split(";") if c]
 
@@ -341,11 +350,12 @@ def early_pension(row: dict[str, Any], p: Params) -> str:
             cited.insert(0, (DEATH_CLAUSE, "main"))
         return f"{name}：{p.year}年不能提前领取养老金。原因：{why}。\n" + quotes(cited)
     age = row["rp_early_pension_age"]
+    reached, start = birthday(row["birth_date"], age), early_pension_from(row)
+    later = f"，已过该日，自申请日期{start}起、不补发此前的养老金" if start > reached else ""
     return (
         f"{name}：参保的重度残疾人，提前领取养老金申请（申请日期"
         f"{row['rp_early_application_date']}）已审核通过，可提前5年即{age}周岁起领取养老金"
-        f"（{age}周岁生日为{birthday(row['birth_date'], age)}）。\n"
-        + quotes([("SD-2017-37/2.1", "early")])
+        f"（{age}周岁生日为{reached}{later}）。\n" + quotes([("SD-2017-37/2.1", "early")])
     )
 
 
