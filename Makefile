@@ -24,14 +24,21 @@ RECORDS := unemployment_records certificates third_party_funding late_pension_ap
 ## the lists of Jiangxi's service targets (JX-2017-58/2.4.10): the mandates, then the
 ## village service points (a list of places: doudi service-points)
 SERVICE_RECORDS := withholding_mandates
+## a county of each other document (county:jurisdiction), planned after Chongqing's
+OTHER_COUNTIES := 130203:130200 370102:370000 510402:510400
+OTHERS := $(foreach c,$(OTHER_COUNTIES),var/demo-$(firstword $(subst :, ,$(c)))) \
+	var/demo-ledgers
 
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from
 ## synthetic department files (the lists, then the record lists), run the comparison
 ## (var/demo/比对结果.xlsx) and the year's plan (Jiangxi: versions 1 pension, 2 medical,
-## 3 unemployment), import the hospitals' bills; then Chongqing's withholding cycle on a
-## demo county (its plan: versions 4 pension, 5 medical; bank files through a simulated
-## bank, the 31 August statement); then start the web
+## 3 unemployment) with its statistics per region, import the hospitals' bills; then
+## Chongqing's withholding cycle on a demo county (its plan: versions 4 pension, 5
+## medical; bank files through a simulated bank, the 31 August statement); then a county
+## of each other document, every programme to its ledger (Hebei 6–8 with the unemployment
+## refund, Shandong 9–10, Panzhihua 11–14 with the contribution subsidy and third-party
+## funding) and the pension-start lists of Hebei and Shandong; then start the web
 ## application at http://127.0.0.1:8000/ with the demo accounts printed.
 run: $(STAMP) assets
 	@for f in examples/*.yaml; do \
@@ -43,7 +50,8 @@ run: $(STAMP) assets
 		$(BIN)/doudi settle --explain "$$f" || exit $$?; \
 	done
 	@echo "=== 演示登记库 / demo registry: $(DEMO_DB)"
-	@rm -rf $(DEMO) $(CQ) var/demo.sqlite3* var/demo-jobs.sqlite3* var/web && mkdir -p $(DEMO)
+	@rm -rf $(DEMO) $(CQ) $(OTHERS) var/demo.sqlite3* var/demo-jobs.sqlite3* var/web \
+		&& mkdir -p $(DEMO)
 	$(BIN)/doudi synth --region 360102 --people 5000 --out $(DEMO) --seed 1
 	@for s in $(ROSTERS) $(RECORDS) $(SERVICE_RECORDS); do \
 		f=$$(ls $(DEMO)/$$s.* | head -1); \
@@ -60,6 +68,8 @@ run: $(STAMP) assets
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 1 --out $(DEMO)/台账.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 2 --out $(DEMO)/医保资助台账.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 3 --out $(DEMO)/失业保险待遇台账.xlsx
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi statistics --region 360102 --year 2018 \
+		--as-of 2018-12-31 --out $(DEMO)/分地区统计.xlsx > /dev/null
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(DEMO)/bills.csv --jurisdiction 360000 \
 		--user 演示
 	@echo "=== 重庆代扣流程 / Chongqing's withholding cycle (docs/bank.md): $(CQ)"
@@ -85,6 +95,27 @@ run: $(STAMP) assets
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bank-return $(CQ)/bank/HP_2.txt --user 演示
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi cutoff --jurisdiction 500000 --year 2018 \
 		--region 500102 --out $(CQ)/清算2018.xlsx
+	@for c in $(OTHER_COUNTIES); do \
+		county=$${c%%:*}; jurisdiction=$${c##*:}; out=var/demo-$$county; \
+		echo "=== 其他地区演示 / a demo county of $$jurisdiction: $$out"; \
+		$(BIN)/doudi synth --region $$county --people 5000 --out $$out --seed 3 > /dev/null \
+			|| exit $$?; \
+		for s in $(ROSTERS) $(RECORDS); do \
+			f=$$(ls $$out/$$s.* | head -1); \
+			DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi import "$$f" --source $$s \
+				--as-of 2018-03-31 --user 演示 > /dev/null || exit $$?; \
+		done; \
+		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction $$jurisdiction \
+			--year 2018 --user 演示 || exit $$?; \
+	done
+	@mkdir -p var/demo-ledgers; for v in 6 7 8 9 10 11 12 13 14; do \
+		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger $$v \
+			--out var/demo-ledgers/台账-编号$$v.xlsx || exit $$?; \
+	done
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi pension-starts --region 130203 --year 2018 \
+		--out var/demo-130203/60周岁以上领取待遇名单.xlsx
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi pension-starts --region 370102 --year 2018 \
+		--out var/demo-370102/提前领取养老金名单.xlsx
 	@echo "=== 经办系统 / the web application"
 	@DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi demo-accounts
 	DOUDI_DATABASE_URL=$(DEMO_DB) DOUDI_HOME=var $(BIN)/doudi serve --host 127.0.0.1 --port 8000
