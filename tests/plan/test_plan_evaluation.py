@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from conftest import make_id
 from doudi.engine import backend
+from doudi.plan import contributions
 from doudi.plan import versions as plan
 from doudi.plan.evaluation import Evaluation
 from doudi.plan.programmes import RESIDENT_MEDICAL, RESIDENT_PENSION
@@ -98,3 +99,29 @@ def test_a_programmes_part_is_its_rows_without_the_people_its_lineage_leaves_out
     medical = evaluated.part(RESIDENT_MEDICAL)
     assert medical.column("row_no").to_pylist() == [1, 2]
     assert "rp_basis" not in medical.column_names
+
+
+def test_when_nearly_everyone_has_a_row_the_part_is_not_copied_and_the_rows_are_the_same():
+    """9 of 10 people have a pension row (≥ MOSTLY): the part is the whole result, not a
+    filtered copy, and the contribution rows are those of the filtered one — person 10
+    (neither eligible nor collected from) gives no row either way."""
+    money = pa.decimal128(18, 2)
+    n = 10
+    out = pa.table(
+        {
+            "row_no": pa.array(range(1, n + 1), pa.int64()),
+            "rp_eligible": [True] * 9 + [False],
+            "rp_collects": [True] * 9 + [False],
+            "rp_self_due": pa.array([Decimal("100")] * 9 + [None], money),
+            "rp_basis": ["JX-2017-58/2.1.1"] * 9 + ["JX-2017-58/2.1.1"],
+            "rp_fund_county": pa.array([Decimal("100")] * 9 + [Decimal("0")], money),
+        }
+    )
+    evaluated = Evaluation(out, 2018)
+    whole = evaluated.part(RESIDENT_PENSION)
+    assert whole.num_rows == n  # not copied
+    filtered = out.filter(pa.array([True] * 9 + [False]))
+    expected = contributions.rows(filtered, 2018, RESIDENT_PENSION)
+    assert evaluated.rows(RESIDENT_PENSION).equals(expected)
+    # 9 county rows of 100.00 and 9 self rows of 100.00
+    assert len(expected) == 18

@@ -35,6 +35,10 @@ from doudi.plan import contributions, memory
 from doudi.plan.programmes import Programme
 from doudi.policy.schema import PEOPLE, STATUSES
 
+#: The share of the evaluated people with a row of a programme above which its part is
+#: the whole result rather than a filtered copy (docs/scale.md)
+MOSTLY = 0.9
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -47,13 +51,18 @@ class Evaluation:
     def part(self, programme: Programme, left_out: Collection[int] = ()) -> pa.Table:
         """The programme's columns for the people it has a row for, without the
         ``left_out`` person ids (people another lineage pays for)."""
-        out = self.out
+        out = self.out.select(_columns(programme, self.out.column_names))
         keep = pc.or_kleene(out.column(programme.eligible), out.column(programme.self_when))
         if left_out:
             ids = pa.array(sorted(left_out), pa.int64())
             keep = pc.and_kleene(keep, pc.invert(pc.is_in(out.column("row_no"), value_set=ids)))
+        elif (pc.sum(keep).as_py() or 0) >= MOSTLY * out.num_rows:
+            # nearly everyone has a row (the pension: 7.3 of 7.5 million): the rows a
+            # person without one would give are none anyway (contributions.rows reads
+            # only the eligible and ``self_when`` rows), so no copy of them all
+            return out
         # a null condition is no row, as in SQL's WHERE
-        return out.filter(keep).select(_columns(programme, out.column_names))
+        return out.filter(keep)
 
     def rows(self, programme: Programme, left_out: Collection[int] = ()) -> pa.Table:
         """The programme's contribution rows, one per person and payer."""
