@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -79,11 +79,9 @@ def import_(
         )
     except NothingAccepted as exc:  # the rows still go back to the caseworker to fix
         _show_rejected(exc.read.rejected, rejected_out)
-        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        _failed(exc)
     except (FileError, FileNotFoundError) as exc:
-        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        _failed(exc)
     for line in report.summary_zh():
         typer.echo(line)
     _show_rejected(report.read.rejected, rejected_out)
@@ -126,14 +124,18 @@ def service_points(
         )
     except NoPointAccepted as exc:
         _show_rejected(exc.read.rejected, rejected_out)
-        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        _failed(exc)
     except (FileError, FileNotFoundError) as exc:
-        typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        _failed(exc)
     for line in report.summary_zh():
         typer.echo(line)
     _show_rejected(report.read.rejected, rejected_out)
+
+
+def _failed(exc: Exception) -> NoReturn:
+    """An import that wrote nothing: why, in Chinese, and exit status 2."""
+    typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
+    raise typer.Exit(code=2) from None
 
 
 def _show_rejected(rejected: pa.Table, out: Path | None) -> None:
