@@ -273,8 +273,9 @@ certificate AS (
     SELECT person_id, certificate_level, certificate_date FROM e
     WHERE source = 'certificates' AND certificate_date BETWEEN $first AND $last
     QUALIFY row_number() OVER (
-        PARTITION BY person_id
-        ORDER BY certificate_level, certificate_date DESC, as_of DESC, batch_id DESC) = 1
+        PARTITION BY person_id  -- the levels the subsidy covers first, then the highest
+        ORDER BY certificate_level IN (3, 4, 5) DESC, certificate_level,
+                 certificate_date DESC, as_of DESC, batch_id DESC) = 1
 ),
 paid AS (
     SELECT r.person_id,
