@@ -1,5 +1,5 @@
-"""What every registry command shares: opening the registry, reading a date option and
-failing in Chinese with exit status 2 (never a traceback).
+"""What every registry command shares: opening the registry, reading a date option,
+writing an output file and failing in Chinese with exit status 2 (never a traceback).
 
 The domains' ``cli`` modules import this and nothing heavy at module level, so that
 ``doudi --help`` and ``doudi evaluate`` do not pay for the database drivers.
@@ -7,7 +7,9 @@ The domains' ``cli`` modules import this and nothing heavy at module level, so t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
@@ -67,3 +69,15 @@ def fail(message: str, exc: Exception) -> NoReturn:
     """``message: exc`` on standard error, exit status 2."""
     typer.echo(f"{message}: {exc}", err=True)
     raise typer.Exit(code=2) from None
+
+
+def write_file(write: Callable[[Path], None], out: Path) -> None:
+    """``write(out)``, or, where the file cannot be written (no such folder, no
+    permission), a Chinese refusal and exit status 2 — never xlsxwriter's traceback."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        write(out)
+    except (OSError, FileCreateError) as exc:
+        typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
+        raise typer.Exit(code=2) from None

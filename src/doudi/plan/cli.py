@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from doudi.console import open_registry
+from doudi.console import open_registry, write_file
 from doudi.core import vocab
 
 app = typer.Typer()
@@ -123,13 +123,7 @@ def income_list(
     except (jurisdictions.UnknownJurisdiction, income.IncomeListError) as exc:
         typer.echo(f"未生成名单 / no list written: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    from xlsxwriter.exceptions import FileCreateError
-
-    try:
-        income.write(found, out)
-    except (OSError, FileCreateError) as exc:  # no such folder, no permission
-        typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
-        raise typer.Exit(code=2) from None
+    write_file(lambda path: income.write(found, path), out)
     for line in found.summary_zh():
         typer.echo(line)
     typer.echo(f"已写出 {out}")
@@ -154,13 +148,7 @@ def pension_starts(
         typer.echo(f"未生成名单 / no list written: {exc}", err=True)
         raise typer.Exit(code=2) from None
     if out is not None:
-        from xlsxwriter.exceptions import FileCreateError
-
-        try:
-            starts.write(found, out)
-        except (OSError, FileCreateError) as exc:  # no such folder, no permission
-            typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
-            raise typer.Exit(code=2) from None
+        write_file(lambda path: starts.write(found, path), out)
     for line in found.summary_zh():
         typer.echo(line)
     if out is not None:
@@ -199,13 +187,7 @@ def service_targets_(
         typer.echo(f"未统计 / nothing computed: {exc}", err=True)
         raise typer.Exit(code=2) from None
     if out is not None:
-        from xlsxwriter.exceptions import FileCreateError
-
-        try:
-            found.write_workbook(out)
-        except (OSError, FileCreateError) as exc:  # no such folder, no permission
-            typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
-            raise typer.Exit(code=2) from None
+        write_file(found.write_workbook, out)
     for line in found.lines_zh():
         typer.echo(line)
     if out is not None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from doudi.console import open_registry, parse_day
+from doudi.console import open_registry, parse_day, write_file
 
 app = typer.Typer()
 
@@ -35,13 +35,7 @@ def statistics(
         typer.echo(f"无法统计 / no statistics: {exc}", err=True)
         raise typer.Exit(code=2) from None
     if out is not None:
-        from xlsxwriter.exceptions import FileCreateError
-
-        try:
-            statistics_workbook(found, out)
-        except (OSError, FileCreateError) as exc:  # no such folder, no permission
-            typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
-            raise typer.Exit(code=2) from None
+        write_file(lambda path: statistics_workbook(found, path), out)
     for line in lines(found):
         typer.echo(line)
     if out is not None:
