@@ -45,7 +45,7 @@ from doudi.rosters.headers import map_headers
 from doudi.rosters.rejections import REJECTED_SCHEMA
 from doudi.rosters.service_sources import SERVICE_POINTS
 from doudi.rosters.stages import STAGES, connect, with_stages
-from doudi.rosters.validation import masked_reasons
+from doudi.rosters.validation import rejected_rows
 from doudi.store import db
 
 #: The columns of an accepted row, as ``registry_service_point`` stores them.
@@ -212,16 +212,7 @@ def _validate(
         ).to_arrow_table()
     finally:
         con.close()
-    rejected = pa.table(
-        {
-            "row_number": found.column("row_number"),
-            "column": pc.take(pa.array(headers, pa.string()), found.column("position")),
-            "code": found.column("code"),
-            "value": found.column("value"),
-            "reason": masked_reasons(found.column("reason")),
-        }
-    )
-    return accepted.cast(POINT_SCHEMA), rejected.cast(REJECTED_SCHEMA)
+    return accepted.cast(POINT_SCHEMA), rejected_rows(found, headers)
 
 
 def import_points(

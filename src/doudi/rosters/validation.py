@@ -167,7 +167,13 @@ def validate(
         names = held.from_cells(con, "v", found)
     finally:
         con.close()
-    rejected = pa.table(
+    return accepted, rejected_rows(found, headers), names
+
+
+def rejected_rows(found: pa.Table, headers: Sequence[str]) -> pa.Table:
+    """The refused rows a check found (``row_number, position, code, value, reason``),
+    as the report gives them: the column by its header, ID numbers masked in the reason."""
+    return pa.table(
         {
             "row_number": found.column("row_number"),
             "column": pc.take(pa.array(headers, pa.string()), found.column("position")),
@@ -175,8 +181,7 @@ def validate(
             "value": found.column("value"),
             "reason": masked_reasons(found.column("reason")),
         }
-    )
-    return accepted, rejected.cast(REJECTED_SCHEMA), names
+    ).cast(REJECTED_SCHEMA)
 
 
 def masked_reasons(reasons: pa.ChunkedArray | pa.Array) -> pa.Array:
