@@ -1,5 +1,6 @@
 """What every registry command shares: opening the registry, reading a date option,
-writing an output file and failing in Chinese with exit status 2 (never a traceback).
+checking an input file, writing an output file and failing in Chinese with exit status
+2 (never a traceback).
 
 The domains' ``cli`` modules import this and nothing heavy at module level, so that
 ``doudi --help`` and ``doudi evaluate`` do not pay for the database drivers.
@@ -69,6 +70,23 @@ def fail(message: str, exc: Exception) -> NoReturn:
     """``message: exc`` on standard error, exit status 2."""
     typer.echo(f"{message}: {exc}", err=True)
     raise typer.Exit(code=2) from None
+
+
+def readable_file(path: Path) -> Path:
+    """``path``, once it opens for reading; else why not in Chinese (找不到文件, 是一个
+    文件夹, 没有读取权限: ``textfile.unreadable``) and exit status 2. The reading
+    counterpart of :func:`write_file`, called before the registry is opened, so that a
+    mistyped path changes nothing and shows no Python error."""
+    from doudi.core.textfile import unreadable
+
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        error = unreadable(path, exc)
+        typer.echo(f"{error.chinese}，未做任何更改 / {error.english}, nothing done", err=True)
+        raise typer.Exit(code=2) from None
+    return path
 
 
 def write_file(write: Callable[[Path], None], out: Path) -> None:

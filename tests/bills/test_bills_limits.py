@@ -350,4 +350,4 @@ def test_the_command_refuses_a_folder_in_chinese_without_a_traceback(
     """``doudi bills`` of a folder ended in an IsADirectoryError traceback."""
     result = _doudi_bills(patients, monkeypatch, str(tmp_path))
     assert result.exit_code == 2 and not isinstance(result.exception, IsADirectoryError)
-    assert "这是文件夹，不是文件" in result.output
+    assert f"{tmp_path} 是一个文件夹，不是文件" in result.output

@@ -79,7 +79,7 @@ def test_unknown_jurisdiction_and_missing_file():
     out = doudi("evaluate", "-", stdin='{"jurisdiction": "990000", "year": 2018, "people": [{}]}')
     assert out.returncode == 2 and "未知的统筹地区代码" in out.stderr
     out = doudi("evaluate", "no-such-file.yaml")
-    assert out.returncode == 2 and "找不到场景文件" in out.stderr
+    assert out.returncode == 2 and "找不到文件：no-such-file.yaml" in out.stderr
 
 
 def test_clause_and_params_commands():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from doudi.console import open_registry
+from doudi.console import open_registry, readable_file
 
 app = typer.Typer()
 
@@ -24,21 +24,11 @@ def bills(
     from doudi.core.textfile import FileError
     from doudi.policy.jurisdictions import UnknownJurisdiction
 
+    readable_file(file)
     try:
         report = import_bills(open_registry(), file, jurisdiction, dry_run=dry_run, actor=user)
     except (FileError, UnknownJurisdiction) as exc:
         typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
-        raise typer.Exit(code=2) from None
-    except OSError as exc:  # no such file, a folder, no permission
-        why = {
-            FileNotFoundError: "文件不存在",
-            IsADirectoryError: "这是文件夹，不是文件",
-            PermissionError: "没有读取权限",
-        }.get(type(exc), "读取出错")
-        typer.echo(
-            f"无法读取文件 {file}：{why}，数据库未改动 / cannot read the file: {exc.strerror}",
-            err=True,
-        )
         raise typer.Exit(code=2) from None
     for line in report.summary_zh():
         typer.echo(line)

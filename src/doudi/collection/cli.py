@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from doudi.console import fail, open_registry, parse_day
+from doudi.console import fail, open_registry, parse_day, readable_file
 
 app = typer.Typer()
 
@@ -24,9 +24,10 @@ def payments(
     from doudi.collection.payments import import_payments
     from doudi.core.textfile import FileError
 
+    readable_file(file)
     try:
         report = import_payments(open_registry(), file, year, actor=user, dry_run=dry_run)
-    except (FileError, FileNotFoundError) as exc:
+    except FileError as exc:
         fail("导入失败，数据库未改动 / import failed, nothing written", exc)
     for line in report.summary_zh():
         typer.echo(line)
@@ -66,6 +67,7 @@ def bank_return(
     from doudi.collection.cycle import BankError
     from doudi.collection.returns import import_return
 
+    readable_file(file)
     try:
         report = import_return(open_registry(), file, actor=user, dry_run=dry_run)
     except BankFileError as exc:
@@ -73,7 +75,7 @@ def bank_return(
         for problem in exc.problems[:50]:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(code=2) from None
-    except (BankError, FileNotFoundError) as exc:
+    except BankError as exc:
         fail("回盘文件有误，未入账任何数据 / nothing booked", exc)
     for line in report.summary_zh():
         typer.echo(line)

@@ -5,13 +5,15 @@ own systems: UTF-8 (with or without a BOM) or GBK/GB18030, sometimes UTF-16 from
 Excel's "Unicode text". Rosters, bills and ``doudi settle`` read them through
 :func:`to_utf8` / :func:`decode` (the same answer for the same bytes); bank files,
 which must be GBK, through :func:`decode_gbk`. A file that cannot be read raises
-:class:`FileError`, Chinese first with the English beside it, and nothing is written.
+:class:`FileError`, Chinese first with the English beside it, and nothing is written;
+so does a file that cannot even be opened (:func:`read_bytes`, :func:`unreadable`).
 """
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
+from pathlib import Path
 
 
 class FileError(Exception):
@@ -25,6 +27,29 @@ class FileError(Exception):
         super().__init__(f"{chinese}（{english}）")
         self.chinese = chinese
         self.english = english
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file a person named, or :class:`FileError` saying in Chinese why
+    it cannot be opened (:func:`unreadable`)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, error: OSError) -> FileError:
+    """Why ``path`` cannot be opened, Chinese first: Python's own words ("[Errno 2] No
+    such file or directory") are English and must not reach a caseworker."""
+    if isinstance(error, FileNotFoundError):
+        return FileError(f"找不到文件：{path}", f"file not found: {path}")
+    if isinstance(error, IsADirectoryError):
+        return FileError(f"{path} 是一个文件夹，不是文件", f"{path} is a folder, not a file")
+    if isinstance(error, PermissionError):
+        return FileError(
+            f"无法读取文件：{path}（没有读取权限）", f"cannot read {path}: permission denied"
+        )
+    return FileError(f"无法读取文件：{path}", f"cannot read {path}")
 
 
 def to_utf8(data: bytes) -> tuple[str, bytes]:

@@ -37,10 +37,12 @@ _TextDates.yaml_implicit_resolvers = {
 
 
 def _read_scenario(file: str) -> Any:
+    from doudi.core import textfile
+
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
-    except FileNotFoundError:
-        _fail([f"找不到场景文件：{file}"])
+        text = sys.stdin.read() if file == "-" else textfile.read_bytes(Path(file)).decode("utf-8")
+    except textfile.FileError as exc:  # no such file, a folder, no permission
+        _fail([exc.chinese])
     except UnicodeDecodeError:
         _fail([f"场景文件 {file} 不是 UTF-8 编码"])
     try:
@@ -57,9 +59,9 @@ def _read_bills_csv(file: str) -> list[dict[str, Any]]:
     from doudi.core import textfile
 
     try:
-        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    except FileNotFoundError:
-        _fail([f"找不到单据文件：{file}"])
+        raw = sys.stdin.buffer.read() if file == "-" else textfile.read_bytes(Path(file))
+    except textfile.FileError as exc:  # no such file, a folder, no permission
+        _fail([exc.chinese])
     try:
         _, text = textfile.decode(raw)
     except textfile.FileError as exc:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from doudi.console import open_registry, parse_day
+from doudi.console import open_registry, parse_day, readable_file
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -64,6 +64,7 @@ def import_(
         raise typer.Exit(code=2)
     day = parse_day(as_of, "--as-of")
     counties = [c.strip() for c in scope.split(",")] if scope else None
+    readable_file(file)
     try:
         report = import_roster(
             open_registry(),
@@ -80,7 +81,7 @@ def import_(
     except NothingAccepted as exc:  # the rows still go back to the caseworker to fix
         _show_rejected(exc.read.rejected, rejected_out)
         _failed(exc)
-    except (FileError, FileNotFoundError) as exc:
+    except FileError as exc:
         _failed(exc)
     for line in report.summary_zh():
         typer.echo(line)
@@ -118,6 +119,7 @@ def service_points(
 
     day = parse_day(as_of, "--as-of")
     counties = [c.strip() for c in scope.split(",")] if scope else None
+    readable_file(file)
     try:
         report = import_points(
             open_registry(), file, day, mode=mode, dry_run=dry_run, actor=user, scope=counties
@@ -125,7 +127,7 @@ def service_points(
     except NoPointAccepted as exc:
         _show_rejected(exc.read.rejected, rejected_out)
         _failed(exc)
-    except (FileError, FileNotFoundError) as exc:
+    except FileError as exc:
         _failed(exc)
     for line in report.summary_zh():
         typer.echo(line)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from doudi.console import parse_day
+from doudi.console import parse_day, readable_file
 
 app = typer.Typer()
 
@@ -41,5 +41,10 @@ def bank_simulate(
     """模拟银行回盘（演示、测试用） / simulate the bank's return file (demo, tests)."""
     from doudi.synth.bank import simulate_return
 
-    simulate_return(request, out, seed=seed, processed_on=parse_day(processed_on, "--processed-on"))
+    simulate_return(
+        readable_file(request),
+        out,
+        seed=seed,
+        processed_on=parse_day(processed_on, "--processed-on"),
+    )
     typer.echo(f"已写出模拟回盘文件 {out}")
