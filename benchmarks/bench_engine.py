@@ -179,9 +179,12 @@ def synthetic_people(code: str, n: int, rng: np.random.Generator) -> pa.Table:
         "ue_certificate_date": pa.array(
             random_dates(rng, "2015-01-01", "2018-12-31", n), mask=~certified
         ),
+        "ue_same_level_certificate_date": pa.nulls(n, pa.date32()),
         "ue_benefit_qualified": pa.array(rural & (rng.random(n) < 0.5)),
         "ue_medical_scheme": pick(["employee", "resident"], rng.integers(0, 2, n), rural),
         "ue_resident_medical_paid": money_array(np.full(n, 22_000), rural),
+        "ue_benefit_months": pa.array(rng.integers(0, 13, n), mask=~rural),
+        "ue_employee_medical_premium": money_array(np.full(n, 90_000), rural),
         "in_total": money_array(income, has_income),
         "in_basic_pension": money_array(
             np.minimum(income, rng.integers(0, 200_000, n)), has_income & (rng.random(n) < 0.5)

@@ -734,6 +734,15 @@ def test_unemployment_records_are_rural_workers_some_of_whom_the_rules_refuse(
         == (r["medical_scheme"] in ("居民医保", "城乡居民医保"))
         for r in rows
     )
+    # the months drawn by the as-of date (at most 12), and the employee premium the fund
+    # pays meanwhile at 150 a month: 6 months → 900.00 (HE-2018-3/2.4)
+    assert all(bool(r["benefit_months"]) == (r in qualified) for r in rows)
+    assert all(0 <= int(r["benefit_months"]) <= 12 for r in qualified)
+    employee = [r for r in qualified if r["medical_scheme"] in ("职工医保", "职工基本医疗保险")]
+    assert all(
+        r["employee_medical_premium"] == f"{150 * int(r['benefit_months'])}.00" for r in employee
+    )
+    assert not [r for r in rows if r["employee_medical_premium"] and r not in employee]
 
 
 def test_certificates_belong_to_rural_workers_some_obtained_before_2017(

@@ -24,6 +24,7 @@ from doudi.policy import jurisdictions, schema
 from doudi.policy.parameters import ParameterError
 from doudi.policy.params import Params
 from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.unemployment import BENEFIT_MONTHS_IN_A_YEAR
 
 #: Chinese status names a policy officer may write instead of the identifiers.
 STATUS_ALIASES = {
@@ -162,11 +163,21 @@ def _person(
     row["ue_insured_months"] = r.integer(ue, "insured_months", w)
     row["ue_certificate_level"] = r.integer(ue, "certificate_level", w)
     row["ue_certificate_date"] = r.day(ue, "certificate_date", w)
+    row["ue_same_level_certificate_date"] = r.day(ue, "same_level_certificate_date", w)
     row["ue_benefit_qualified"] = bool(r.boolean(ue, "benefit_qualified", w))
     row["ue_medical_scheme"] = ue.get("medical_scheme")
     if row["ue_medical_scheme"] not in MEDICAL_SCHEMES:
         r.fail(w + "medical_scheme", "应为 employee（职工医保）或 resident（居民医保）")
     row["ue_resident_medical_paid"] = r.amount(ue, "resident_medical_paid", w)
+    row["ue_benefit_months"] = r.integer(ue, "benefit_months", w)
+    if (row["ue_benefit_months"] or 0) > BENEFIT_MONTHS_IN_A_YEAR:
+        most = BENEFIT_MONTHS_IN_A_YEAR
+        months = row["ue_benefit_months"]
+        r.fail(
+            w + "benefit_months",
+            f"一年内领取失业保险金的月数应在 0 至 {most} 之间，实际为 {months}",
+        )
+    row["ue_employee_medical_premium"] = r.amount(ue, "employee_medical_premium", w)
 
     inc = r.mapping(raw, "household_income")
     row["in_total"] = r.amount(inc, "total", "household_income.")

@@ -38,12 +38,15 @@ ITEMS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
         ("one_off_living_allowance", ("one_off_living_allowance", "amount"), "一次性生活补助"),
         ("skill_upgrade_subsidy", ("skill_upgrade_subsidy", "amount"), "技能提升补贴"),
         ("monthly_benefit", ("monthly_benefit",), "失业保险金（月标准）"),
+        ("benefit", ("benefit",), "失业保险金"),
+        ("employee_medical_premium", ("employee_medical_premium",), "基金负担职工医保费"),
         ("resident_medical_subsidy", ("resident_medical_subsidy",), "城乡居民医保缴费补助"),
     ),
 }
 
-#: The item each programme's ``funding`` splits between payers; elsewhere (Jiangxi's
-#: unemployment fund pays the allowance and the subsidy) the payers follow the last item.
+#: The item each programme's ``funding`` splits between payers; elsewhere (the
+#: unemployment fund pays Jiangxi's allowance and subsidy, Hebei's benefit and medical
+#: premiums) the payers follow the last item.
 FUNDED_ITEM = {"resident_pension": "gov_paid", "resident_medical": "subsidy"}
 
 

@@ -43,6 +43,7 @@ import pyarrow.compute as pc
 from doudi.core import regions
 from doudi.plan import contributions, memory, records, snapshot
 from doudi.policy import tiers
+from doudi.policy.params import Params
 from doudi.policy.rules.status import STATUSES as RULE_STATUSES
 from doudi.policy.schema import PEOPLE, STATUSES
 from doudi.store import db
@@ -214,6 +215,7 @@ def _inputs(
             tables["registry_import_batch"],
             ids,
             year,
+            records.covered_levels(Params(jurisdiction, year)),
         )
         people, facts = people_job.result(), facts_job.result()
         statuses, status_facts = statuses_job.result()

@@ -80,7 +80,8 @@ RESIDENT_MEDICAL = Programme(
 )
 
 #: What the unemployment fund pays rural workers in the year: Jiangxi's one-off living
-#: allowance and skill-upgrade subsidy, Hebei's refund of the resident-medical premium
+#: allowance and skill-upgrade subsidy, Hebei's benefit of the months drawn with the
+#: employee-medical premium paid or the resident-medical one refunded
 #: (policy.rules.unemployment). No ``self`` rows: the fund pays, the worker owes nothing.
 UNEMPLOYMENT = Programme(
     "unemployment",

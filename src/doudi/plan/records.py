@@ -10,12 +10,16 @@ that concerns the year — so that the same record is paid in one year only:
   its end, else the latest (a list received in 2018 may tell of a contract that ended in
   2017, for a 2017 plan run late; a 2019 list does not undo what the 2018 plan paid);
   its contract ending counts only when the contract ended in the year (the one-off living
-  allowance is paid for the year the contract ended, JX-2017-58/2.3.9); Hebei's refund
-  of the resident-medical premium only from a list of the year (HE-2018-3/2.4);
+  allowance is paid for the year the contract ended, JX-2017-58/2.3.9); Hebei's benefit
+  (the months drawn in the year at the urban standard), the employee-medical premium
+  and the refund of the resident-medical premium only from a list of the year, whose
+  benefit qualification they follow (HE-2018-3/2.4);
 - certificates: the highest-level certificate obtained in the year among those the
-  skill-upgrade subsidy covers (初级（五级）、中级（四级）、高级（三级）, JX-2017-58/2.3.9:
-  levels 3 to 5), else the highest (the subsidy is paid for the year the
-  certificate was obtained; a 技师 certificate of the same year must not hide a 高级 one);
+  skill-upgrade subsidy covers (the levels its amounts name, :func:`covered_levels`;
+  JX-2017-58/2.3.9: 初级（五级）、中级（四级）、高级（三级）), else the highest (the subsidy
+  is paid for the year the certificate was obtained; a 技师 certificate of the same year
+  must not hide a 高级 one); and the latest certificate of its level obtained in an
+  earlier year, which the explanation names (a level is paid once: was it paid then?);
 - third-party funding: the latest row of the person naming the year (PZH-2018-195/1.2);
 - Hebei's 60+ applications: the person's first application by the year's end
   (HE-2018-3/2.1.1: the pension from the month after it);
@@ -33,6 +37,8 @@ from datetime import date
 import duckdb
 import numpy as np
 import pyarrow as pa
+
+from doudi.policy.params import Params
 
 #: The record lists and the entry columns the plan reads of them.
 SOURCES = (
@@ -56,6 +62,8 @@ ENTRY_COLUMNS = (
     "benefit_qualified",
     "medical_scheme",
     "resident_medical_paid",
+    "benefit_months",
+    "employee_medical_premium",
     "certificate_level",
     "certificate_date",
     "funding_amount",
@@ -79,9 +87,12 @@ FACTS = (
     "ue_insured_months",
     "ue_certificate_level",
     "ue_certificate_date",
+    "ue_same_level_certificate_date",
     "ue_benefit_qualified",
     "ue_medical_scheme",
     "ue_resident_medical_paid",
+    "ue_benefit_months",
+    "ue_employee_medical_premium",
 )
 
 _FACTS_SQL = """
@@ -106,8 +117,18 @@ cert AS (
     QUALIFY row_number() OVER (
         PARTITION BY person_id
         -- the levels the skill-upgrade subsidy covers first (JX-2017-58/2.3.9: 五级 to 三级)
-        ORDER BY CAST(certificate_level AS BIGINT) IN (3, 4, 5) DESC, certificate_level,
+        ORDER BY list_contains(CAST($covered AS BIGINT[]), CAST(certificate_level AS BIGINT))
+                 DESC, certificate_level,
                  certificate_date DESC, as_of DESC, batch_id DESC) = 1
+),
+same_level AS (
+    -- the latest certificate of the year's level obtained in an earlier year: the subsidy
+    -- pays a level once (人社部发〔2017〕40号), and the explanation asks whether it was
+    SELECT c.person_id, max(CAST(e.certificate_date AS DATE)) AS certificate_date
+    FROM cert c JOIN e ON e.person_id = c.person_id
+    WHERE e.source = 'certificates' AND CAST(e.certificate_date AS DATE) < $first
+      AND CAST(e.certificate_level AS BIGINT) = CAST(c.certificate_level AS BIGINT)
+    GROUP BY c.person_id
 ),
 funding AS (
     SELECT * FROM e WHERE source = 'third_party_funding' AND funding_year = $year
@@ -148,12 +169,16 @@ SELECT
     CAST(u.insured_months AS BIGINT) AS ue_insured_months,
     CAST(c.certificate_level AS BIGINT) AS ue_certificate_level,
     CAST(c.certificate_date AS DATE) AS ue_certificate_date,
+    s.certificate_date AS ue_same_level_certificate_date,
     CAST(u.benefit_qualified AND year(u.as_of) = $year AS BOOLEAN) AS ue_benefit_qualified,
     u.medical_scheme AS ue_medical_scheme,
-    CAST(u.resident_medical_paid AS DECIMAL(18, 2)) AS ue_resident_medical_paid
+    CAST(u.resident_medical_paid AS DECIMAL(18, 2)) AS ue_resident_medical_paid,
+    CAST(u.benefit_months AS BIGINT) AS ue_benefit_months,
+    CAST(u.employee_medical_premium AS DECIMAL(18, 2)) AS ue_employee_medical_premium
 FROM who w
 LEFT JOIN ue u USING (person_id)
 LEFT JOIN cert c USING (person_id)
+LEFT JOIN same_level s USING (person_id)
 LEFT JOIN funding f USING (person_id)
 LEFT JOIN applied a USING (person_id)
 LEFT JOIN early ea USING (person_id)
@@ -161,15 +186,32 @@ ORDER BY w.person_id
 """
 
 
-def facts(entries: pa.Table, batches: pa.Table, ids: np.ndarray, year: int) -> dict[str, pa.Array]:
+def covered_levels(p: Params) -> tuple[int, ...]:
+    """The certificate levels the skill-upgrade subsidy pays in ``p``'s jurisdiction and
+    year: the levels its amounts name (``unemployment.skill_upgrade_amounts``,
+    JX-2017-58/2.3.9: 5, 4, 3), read where the rule reads them, so that a jurisdiction
+    or a year whose amounts name other levels picks its certificates by them; none where
+    there is no such subsidy."""
+    amounts = p.get("unemployment.skill_upgrade_amounts", None)
+    return tuple(sorted(int(level) for level in amounts or {}))
+
+
+def facts(
+    entries: pa.Table, batches: pa.Table, ids: np.ndarray, year: int, covered: tuple[int, ...]
+) -> dict[str, pa.Array]:
     """Per person of ``ids`` (sorted registry ids), each of ``FACTS`` (null without a
-    record)."""
+    record); ``covered``: the certificate levels the subsidy pays (:func:`covered_levels`)."""
     lake = duckdb.connect()
     lake.register("entries", entries)
     lake.register("batches", batches)
     found = lake.sql(
         _FACTS_SQL,
-        params={"first": date(year, 1, 1), "last": date(year, 12, 31), "year": year},
+        params={
+            "first": date(year, 1, 1),
+            "last": date(year, 12, 31),
+            "year": year,
+            "covered": list(covered),
+        },
     ).to_arrow_table()
     person = np.asarray(found.column("person_id").to_numpy(), np.int64)
     at = np.searchsorted(ids, person)

@@ -448,22 +448,61 @@ def jx_unemployment(row: dict[str, Any], used: list[Value]) -> str:
     else:
         skill = f"不享受技能提升补贴（{_why(row['ue_skill_reasons'])}）"
     pairs = [("JX-2017-58/2.3.9", "allowance"), ("JX-2017-58/2.3.9", "skill")]
-    return f"{name}：{allowance}；{skill}。\n" + quotes(pairs) + local_config_note(used)
+    return (
+        f"{name}：{allowance}；{skill}。\n"
+        + quotes(pairs)
+        + _same_level_note(row)
+        + local_config_note(used)
+    )
+
+
+def _same_level_note(row: dict[str, Any]) -> str:
+    """The subsidy pays a level once (人社部发〔2017〕40号, which JX-2017-58/2.3.9
+    implements: docs/readings.md); the plan does not know whether an earlier year's
+    certificate of the same level was paid, so the caseworker is asked to check."""
+    if not row.get("ue_skill_same_level_before"):
+        return ""
+    level = vocab.CERTIFICATE_LEVEL.label(str(row["ue_certificate_level"]))
+    return (
+        f"\n  注意：本人已于{row['ue_same_level_certificate_date']}取得同为{level}的证书。"
+        "技能提升补贴对同一职业同一等级只能享受一次"
+        "（人社部发〔2017〕40号）：该证书如已享受本补贴，本次不应重复发放，请核实。"
+    )
 
 
 def he_unemployment(row: dict[str, Any], used: list[Value]) -> str:
+    """Each part the fund pays with its arithmetic, and the year's sum: a caseworker
+    checks the plan's one row against the months and premiums of the list."""
     name = row["name"] or row["id_number"]
     if not row["ue_benefit_eligible"]:
         return (
             f"{name}：不是符合领取失业保险金条件的农民工，不适用按城镇职工标准领取的规定。\n"
             + quotes([("HE-2018-3/2.4", "unemployment")])
         )
-    text = f"{name}：按城镇职工标准领取失业保险金，每月{yuan_zh(row['ue_monthly_benefit'])}。"
+    monthly = yuan_zh(row["ue_monthly_benefit"])
+    standard = "城镇职工失业保险金月标准，本地配置参数"
+    months = row["ue_benefit_months"]
+    if months is None:
+        parts = [
+            f"按城镇职工标准领取失业保险金，每月{monthly}（{standard}）；"
+            "未载明本年领取月数，本年失业保险金未计"
+        ]
+    else:
+        benefit = yuan_zh(row["ue_benefit"])
+        parts = [f"失业保险金{monthly}/月 × {months}个月 = {benefit}（{standard}）"]
     if row["ue_employee_medical_paid_by_fund"]:
-        text += "领取期间职工医保的医疗保险费由失业保险基金负担。"
+        if row["ue_employee_medical_premium"] is None:
+            parts.append(
+                "领取期间参加职工医保，医疗保险费由失业保险基金负担（名单未载明金额，未计）"
+            )
+        else:
+            premium = yuan_zh(row["ue_employee_medical_by_fund"])
+            parts.append(f"领取期间参加职工医保，失业保险基金负担职工医保费{premium}")
     if row["ue_resident_medical_subsidy"]:
         refund = yuan_zh(row["ue_resident_medical_subsidy"])
-        text += f"参加居民医保的，按实际缴纳额领取医疗保险补贴{refund}。"
+        parts.append(f"参加居民医保的，按实际缴纳额领取医疗保险补贴{refund}")
+    total = yuan_zh(row["ue_fund_unemployment_fund"])
+    text = f"{name}：" + "；".join(parts) + f"。失业保险基金本年共支付{total}。"
     pairs = [("HE-2018-3/2.4", "unemployment"), ("HE-2018-3/2.4", "medical_premium")]
     return text + "\n" + quotes(pairs) + local_config_note(used)
 

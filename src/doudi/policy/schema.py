@@ -39,9 +39,13 @@ PEOPLE = ibis.schema(
         "ue_insured_months": "int64",
         "ue_certificate_level": "int64",
         "ue_certificate_date": "date",
+        # an earlier year's certificate of the same level (docs/readings.md: paid once per level)
+        "ue_same_level_certificate_date": "date",
         "ue_benefit_qualified": "boolean",
         "ue_medical_scheme": "string",
         "ue_resident_medical_paid": MONEY,
+        "ue_benefit_months": "int64",  # Hebei: months of unemployment benefit drawn in the year
+        "ue_employee_medical_premium": MONEY,  # Hebei: employee-medical premium while drawing
         "in_total": MONEY,
         "in_basic_pension": MONEY,
     }

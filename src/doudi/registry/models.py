@@ -164,6 +164,12 @@ class RosterEntry(models.Model):
     resident_medical_paid = models.DecimalField(
         "居民医保个人实缴金额", max_digits=18, decimal_places=2, null=True
     )
+    #: Hebei's benefit at the urban standard (HE-2018-3/2.4): the months drawn in the
+    #: list's year, and the employee-medical premium the fund pays while drawing
+    benefit_months = models.IntegerField("本年领取失业保险金月数", null=True)
+    employee_medical_premium = models.DecimalField(
+        "领取期间职工医保缴费金额", max_digits=18, decimal_places=2, null=True
+    )
     #: vocational certificates: level 5 (五级/初级工) … 1 (一级/高级技师),
     #: core.vocab.CERTIFICATE_LEVEL
     certificate_level = models.SmallIntegerField("证书等级", null=True)

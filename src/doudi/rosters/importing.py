@@ -66,6 +66,8 @@ ENTRY_TYPES = {
     "benefit_qualified": pa.bool_(),
     "medical_scheme": pa.string(),
     "resident_medical_paid": db.MONEY,
+    "benefit_months": pa.int32(),
+    "employee_medical_premium": db.MONEY,
     "certificate_level": pa.int16(),
     "certificate_date": pa.date32(),
     "certificate_number": pa.string(),

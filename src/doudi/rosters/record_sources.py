@@ -11,7 +11,15 @@ after the lists of people.
 from __future__ import annotations
 
 from doudi.core import vocab
-from doudi.rosters.columns import APPLICATION_DATE, COMMON, MONTHS, Column, Source, labelled
+from doudi.rosters.columns import (
+    APPLICATION_DATE,
+    BENEFIT_MONTHS,
+    COMMON,
+    MONTHS,
+    Column,
+    Source,
+    labelled,
+)
 
 #: The record sources, in the order ``doudi synth`` writes and the Makefile imports them.
 RECORD_SOURCES: tuple[Source, ...] = (
@@ -114,6 +122,23 @@ RECORD_SOURCES: tuple[Source, ...] = (
                 "居民医保个人实缴金额",
                 "decimal",
                 aliases=("居民医保缴费金额", "居民医保个人缴费", "医疗保险个人缴费"),
+            ),
+            # Hebei's benefit at the urban standard: the months the agency paid in the
+            # list's year (the plan computes no entitlement period, docs/readings.md)
+            Column(
+                "benefit_months",
+                "本年领取失业保险金月数",
+                "count",
+                aliases=("领取失业保险金月数", "本年领金月数", "领金月数", "失业保险金领取月数"),
+                between=BENEFIT_MONTHS,
+                unit="月",
+            ),
+            # ... and the employee-medical premium the unemployment fund pays meanwhile
+            Column(
+                "employee_medical_premium",
+                "领取期间职工医保缴费金额",
+                "decimal",
+                aliases=("职工医保缴费金额", "领取期间职工医保费", "职工医疗保险费"),
             ),
         ),
     ),

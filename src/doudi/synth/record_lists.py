@@ -24,7 +24,9 @@ Shares, chosen to resemble a county around 2018 and to give the rules people to 
   a contract still running; 80 % of those whose contract ended in the year with 12
   months paid qualify for the benefit, and while drawing it are in the resident medical
   insurance (its premium of the year paid) if its extract lists them, else the employee
-  one (JX-2017-58/2.3.9, HE-2018-3/2.4).
+  one (JX-2017-58/2.3.9, HE-2018-3/2.4). Those qualifying drew the benefit for each whole
+  month from the contract's end to the as-of date (at most 12, so some drew none yet),
+  and the employee one's premium is 150 yuan a month drawn.
 - certificates: a quarter of the rural contract workers with a record, a tenth of those
   with a second one; levels 五级/四级/三级/二级/一级 at 50/30/15/4/1 %; a quarter dated in
   2016 (before 2017: the subsidy refuses them), the others from 2017 to the as-of date.
@@ -60,6 +62,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import regions
+from doudi.rosters.columns import BENEFIT_MONTHS
 from doudi.rosters.sources import SOURCES, Column
 from doudi.synth.lists import Lists
 from doudi.synth.mistakes import kinds_of
@@ -87,6 +90,9 @@ REVIEW_WEIGHTS = {"approved": 0.85, "pending": 0.1, "rejected": 0.05}
 #: The resident-medical premium of a year (yuan), as the national default of
 #: ``resident_medical.personal_contribution`` states it (local config).
 MEDICAL_PREMIUM = {2017: 180, 2018: 220, 2019: 250, 2020: 280}
+#: The employee-medical premium the unemployment fund pays per month of benefit drawn
+#: (yuan; a plausible figure, no document states it).
+EMPLOYEE_MEDICAL_MONTHLY = 150
 #: A written choice other than its column's first form, this often.
 OTHER_FORM = 0.2
 _COMPANIES = ("宏达", "鑫源", "华丰", "恒信", "金桥", "永盛", "天成", "瑞丰", "顺达", "兴旺")
@@ -154,6 +160,9 @@ def _unemployment(
     resident = s.medical[person]
     scheme = np.where(resident, "resident", "employee")
     premium = MEDICAL_PREMIUM.get(as_of.year, MEDICAL_PREMIUM[max(MEDICAL_PREMIUM)])
+    # no draw of its own: the other columns keep the values a seed gave them
+    since_end = (np.datetime64(as_of, "D") - ended).astype(np.int64)
+    drawn = np.clip(since_end // 30, 0, BENEFIT_MONTHS[1])
     columns = SOURCES["unemployment_records"]
     values = {
         "unit_name": _companies(g, p.county[person], places),
@@ -172,6 +181,12 @@ def _unemployment(
         ),
         "resident_medical_paid": pa.array(
             np.full(k, f"{premium}.00"), pa.string(), mask=~(qualified & resident)
+        ),
+        "benefit_months": pa.array(drawn.astype(str), pa.string(), mask=~qualified),
+        "employee_medical_premium": pa.array(
+            [f"{m * EMPLOYEE_MEDICAL_MONTHLY}.00" for m in drawn.tolist()],
+            pa.string(),
+            mask=~(qualified & ~resident),
         ),
     }
     return person[rural], _at_hukou(p, "unemployment_records", person, values)

@@ -10,11 +10,13 @@ the contributions: docs/readings.md 24).
 ``ue_eligible``, ``ue_fund_unemployment_fund``, ``ue_self_due`` and ``ue_basis``
 are the yearly plan's reading of the programme (plan.programmes): what the fund
 pays a person in the year, in money — Jiangxi's allowance and subsidy; in Hebei
-the resident-medical premium refunded (the monthly benefit is a standard per
-month drawn, and the employee premium the fund pays is not in the inputs).
+the benefit of the months drawn in the year, the employee-medical premium the fund
+pays and the resident-medical premium refunded.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
@@ -24,6 +26,9 @@ from doudi.policy.params import Params
 from doudi.policy.rules.resident_pension import dead_before
 
 CONTRACT_ENDINGS = ("expired_not_renewed", "terminated_early")
+#: The months of benefit a list or a scenario may say were drawn in one year (HE-2018-3/2.4):
+#: a year has twelve; more is a typing error, refused rather than paid.
+BENEFIT_MONTHS_IN_A_YEAR = 12
 
 
 def _unless_worker(t: ir.Table, checks: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
@@ -112,19 +117,28 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
     )
     eligible = reasons == ""
     amount = ibis.cases(*[(level == int(k), money(v)) for k, v in amounts.items()], else_=money(0))
+    before = t.ue_same_level_certificate_date
     return t.mutate(
         ue_skill_eligible=eligible,
         ue_skill_reasons=reasons,
         ue_skill_subsidy=ibis.ifelse(eligible, amount, money(0)),
+        # the same level obtained in an earlier year within the subsidy: paid then? The
+        # plan cannot tell, so the explanation asks (docs/readings.md, issue #20)
+        ue_skill_same_level_before=eligible
+        & (before >= cert_from).fill_null(False)
+        & (before < date(p.year, 1, 1)).fill_null(False),
     )
 
 
 def he_rural_worker_benefit(t: ir.Table, p: Params) -> ir.Table:
     """HE-2018-3/2.4: a qualifying rural worker draws benefit at the urban standard.
 
-    While drawing it: an employee-medical premium is paid by the unemployment
-    fund; a resident-medical premium is refunded as a subsidy at the amount
-    actually paid.
+    The benefit of the year is the urban workers' monthly benefit (local config) times
+    the months the list says were drawn in the year: the document gives the standard,
+    not the entitlement period, so the months are the agency's, never computed here
+    (docs/readings.md). While drawing it: an employee-medical premium is paid by the
+    unemployment fund, at the premium the list states; a resident-medical premium is
+    refunded as a subsidy at the amount actually paid. A fact not stated is none.
     """
     with p.section("unemployment"):
         urban = p.get("unemployment.urban_monthly_benefit")
@@ -134,10 +148,16 @@ def he_rural_worker_benefit(t: ir.Table, p: Params) -> ir.Table:
         & ~dead_before(t, p.year)
     )
     scheme = t.ue_medical_scheme.fill_null("")
+    employee = qualifies & (scheme == "employee")
+    months = t.ue_benefit_months.fill_null(0)
     return t.mutate(
         ue_benefit_eligible=qualifies,
         ue_monthly_benefit=ibis.ifelse(qualifies, money(urban), money(0)),
-        ue_employee_medical_paid_by_fund=qualifies & (scheme == "employee"),
+        ue_benefit=to_money(ibis.ifelse(qualifies, money(urban) * months, money(0))),
+        ue_employee_medical_paid_by_fund=employee,
+        ue_employee_medical_by_fund=to_money(
+            ibis.ifelse(employee, t.ue_employee_medical_premium.fill_null(money(0)), money(0))
+        ),
         ue_resident_medical_subsidy=to_money(
             ibis.ifelse(
                 qualifies & (scheme == "resident"),
@@ -154,8 +174,10 @@ def jx_paid_by_fund(t: ir.Table, p: Params) -> ir.Table:
 
 
 def he_paid_by_fund(t: ir.Table, p: Params) -> ir.Table:
-    """HE-2018-3/2.4: the fund refunds the resident-medical premium actually paid."""
-    return _paid_by_fund(t, t.ue_resident_medical_subsidy, "HE-2018-3/2.4")
+    """HE-2018-3/2.4: the fund pays the benefit of the year, the employee-medical premium
+    and the refund of the resident-medical premium (one row a year)."""
+    paid = t.ue_benefit + t.ue_employee_medical_by_fund + t.ue_resident_medical_subsidy
+    return _paid_by_fund(t, paid, "HE-2018-3/2.4")
 
 
 def _paid_by_fund(t: ir.Table, paid: ir.DecimalValue, clause: str) -> ir.Table:
