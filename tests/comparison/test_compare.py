@@ -1,19 +1,21 @@
 """信息比对: a small county (360102 东湖区) where every finding has a known answer.
 
-People (as of 2024-06-30), by township / village:
+People (as of 2024-06-30), by township / village; who each line counts is decision 0015
+(Jiangxi: the pension's targets, JX-2017-58/2.1.1; the medical subsidy's, /2.1.2):
 
   彭家桥街道 / 东村   P1 李一   registered poor, 40, medical only        → pension outreach
                       P4 李四   tekun, 15, nothing                       → medical only (too young)
                       P7 张峰   registered poor + dibao, employee pension → two departments;
                                 张峰 / 张峯 on the rosters: a writing variant only
-  彭家桥街道 / 西村   P5 李五   severe disability, pension in 360103      → insured elsewhere
+  彭家桥街道 / 西村   P5 李五   severe disability, unable to work, pension in 360103
+                                                                         → insured elsewhere
                       P6 李六   died 2024-01-15, pension still receiving  → 死亡冒领, 5 months
                       P8 王小明 dibao; 王晓明 on the dibao roster          → name conflict 0.67
-  扬子洲镇 / 南村     P2 李二   registered poor, exit-marked 2023-12-31   → not poor
-                      P3 李三   dibao ended 2024-03-01                    → not poor
+  扬子洲镇 / 南村     P2 李二   registered poor, exit-marked 2023-12-31   → medical only
+                      P3 李三   dibao ended 2024-03-01                    → a 2024 target
                       P10 孙十  dibao + tekun (one department), 70, insured
                       P11 周十一 exit-marked poor + severe disability, medical only
-                                                                         → outreach, two departments
+                                                                         → two departments
                       P12 吴十二 died 2024-02-10, pension ended 2024-02-11 → not 死亡冒领
   360103 西湖区       P9 赵九   registered poor, nothing; 赵九 / 赵久      → not in 360102
 """
@@ -62,6 +64,9 @@ PERIODS = [
     (3, "dibao", "civil_affairs", D(2019, 1, 1), D(2024, 3, 1), False, None),
     (4, "tekun", "civil_affairs", D(2020, 1, 1), None, False, None),
     (5, "severe_disability", "disabled_federation", D(2018, 1, 1), None, False, None),
+    # on the federation's list of those unable to work: a medical subsidy group in
+    # Jiangxi (JX-2017-58/2.1.2 丧失劳动能力的重度残疾成年人), so P5 is counted
+    (5, "unable_to_work", "disabled_federation", D(2018, 1, 1), None, False, None),
     (6, "registered_poor", "poverty_office", D(2016, 1, 1), None, False, None),
     (7, "registered_poor", "poverty_office", D(2016, 1, 1), None, False, None),
     (7, "dibao", "civil_affairs", D(2020, 1, 1), None, False, None),
@@ -226,23 +231,30 @@ def names(t: pa.Table) -> list[str]:
     return list(t.column("name").to_pylist())
 
 
-def test_pension_outreach(county: Comparison) -> None:
-    # P2 exit-marked, P3's dibao ended, P4 is 15, P6 died, P9 is in 360103;
-    # P5 is insured in 360103 (insured, elsewhere); P11's pension ended in 2023.
+def test_pension_outreach_counts_the_targets_of_the_year_JX_2017_58_2_1_1(
+    county: Comparison,
+) -> None:
+    # Decision 0015: the targets of the year's government-paid contribution. P3's
+    # dibao held from 1 January to 1 March 2024: a 2024 target (a status held on a day
+    # of the year, docs/readings.md 1). P11 (exit-marked poor, severely disabled) is
+    # no target in Jiangxi (JX-2017-58/2.1.1: 未标注脱贫的贫困人口，以及低保对象、特困人员).
+    # P2 exit-marked before 2024, P4 is 15, P6 died, P9 is in 360103; P5 is insured in
+    # 360103 (insured, elsewhere).
     t = county.uninsured_pension
-    assert names(t) == ["李一", "周十一"]
-    assert t.column("statuses").to_pylist() == ["建档立卡贫困人口", "重度残疾人"]
-    assert t.column("age").to_pylist() == [40, 55]
+    assert names(t) == ["李一", "李三"]
+    assert t.column("statuses").to_pylist() == ["建档立卡贫困人口", "低保对象"]
     assert t.column("county").to_pylist() == ["东湖区", "东湖区"]
     assert t.column("township").to_pylist() == ["彭家桥街道", "扬子洲镇"]
-    assert t.column("id_number").to_pylist() == [id_of(1), id_of(11)]
+    assert t.column("id_number").to_pylist() == [id_of(1), id_of(3)]
 
 
-def test_medical_outreach_includes_the_15_year_old(county: Comparison) -> None:
+def test_medical_outreach_counts_the_subsidy_groups_JX_2017_58_2_1_2(county: Comparison) -> None:
+    # The 15-year-old P4; P2, exit-marked, is still subsidised in Jiangxi (the document
+    # says 建档立卡贫困人口 without 未标注脱贫); P3's dibao held in 2024 (decision 0015).
     t = county.uninsured_medical
-    assert names(t) == ["李四"]
-    assert t.column("statuses").to_pylist() == ["特困人员"]
-    assert t.column("age").to_pylist() == [15]
+    assert names(t) == ["李四", "李二", "李三"]
+    assert t.column("statuses").to_pylist() == ["特困人员", "建档立卡贫困人口", "低保对象"]
+    assert t.column("age").to_pylist() == [15, 44, 44]
 
 
 def test_insured_elsewhere(county: Comparison) -> None:
@@ -324,17 +336,19 @@ def test_summary_of_the_county(county: Comparison) -> None:
     ]
     top = rows[0]
     assert top["region_code"] == "360102"
-    # Living poor on 2024-06-30: P1, P4, P5, P7, P8, P10, P11 = 7; 16 or over: all
-    # but P4 = 6. Pension: P5 (in 360103), P7, P8, P10 = 4 → 4 / 6 = 66.666… → 66.67%.
-    # Medical: all but P4 = 6 → 6 / 7 = 85.714… → 85.71%.
-    assert (top["poor"], top["poor_16_plus"], top["pension_insured"]) == (7, 6, 4)
-    assert top["pension_rate"] == Decimal("66.67")
-    assert top["medical_insured"] == 6
-    assert top["medical_rate"] == Decimal("85.71")
+    # Counted on 2024-06-30 (decision 0015), living: pension targets of 16 or over
+    # P1, P3, P7, P8, P10 = 5 (P4 is 15; P5, P11 are no Jiangxi pension targets);
+    # insured P7, P8, P10 = 3 → 3 / 5 = 60.00%. Medical groups: P1, P2, P3, P4, P5, P7,
+    # P8, P10, P11 = 9; insured all but P2, P3, P4 = 6 → 6 / 9 = 66.666… → 66.67%.
+    # Either line: the same 9.
+    assert (top["poor"], top["pension_poor"], top["pension_insured"]) == (9, 5, 3)
+    assert top["pension_rate"] == Decimal("60.00")
+    assert (top["medical_poor"], top["medical_insured"]) == (9, 6)
+    assert top["medical_rate"] == Decimal("66.67")
     counts = {k: top[k] for k in (name for name, _ in FINDINGS)}
     assert counts == {
         "uninsured_pension": 2,
-        "uninsured_medical": 1,
+        "uninsured_medical": 3,
         "insured_elsewhere": 1,
         "paid_after_death": 1,
         "name_conflicts": 1,
@@ -345,7 +359,7 @@ def test_summary_of_the_county(county: Comparison) -> None:
     # Writing variants, counted in pairs of sources: 张峰/张峯 (poverty, dibao), and
     # 孙十/孙　十 twice (dibao and tekun against resident pension).
     assert top["name_variants"] == 3
-    east = rows[2]  # 东村: P1, P4, P7 poor; 16+: P1, P7; pension P7 → 1 / 2 = 50.00%
+    east = rows[2]  # 东村: P1, P4, P7 poor; pension P1, P7; insured P7 → 1 / 2 = 50.00%
     assert (east["township"], east["village"], east["poor"], east["pension_rate"]) == (
         "彭家桥街道",
         "东村",
@@ -354,20 +368,22 @@ def test_summary_of_the_county(county: Comparison) -> None:
     )
     assert east["medical_rate"] == Decimal("66.67")  # P1, P7 of 3
     assert east["invalid_ids"] is None  # rejected rows have no village
-    south = rows[5]  # 南村: P10, P11; pension P10 → 50.00%; medical both → 100.00%
+    # 南村: P2, P3, P10, P11; pension P3, P10, insured P10 → 1 / 2 = 50.00%; medical
+    # all four, insured P10, P11 → 2 / 4 = 50.00%
+    south = rows[5]
     assert (south["poor"], south["pension_rate"], south["medical_rate"]) == (
-        2,
+        4,
         Decimal("50.00"),
-        Decimal("100.00"),
+        Decimal("50.00"),
     )
-    for r in rows:  # every living poor person is insured or on the outreach list
-        assert r["pension_insured"] + r["uninsured_pension"] == r["poor_16_plus"]
-        assert r["medical_insured"] + r["uninsured_medical"] == r["poor"]
+    for r in rows:  # every person a line counts is insured or on its outreach list
+        assert r["pension_insured"] + r["uninsured_pension"] == r["pension_poor"]
+        assert r["medical_insured"] + r["uninsured_medical"] == r["medical_poor"]
 
 
 def test_city_includes_the_other_county() -> None:
     c = compare(build_tables(), "360100", AS_OF)
-    assert names(c.uninsured_pension) == ["李一", "周十一", "赵九"]
+    assert names(c.uninsured_pension) == ["李一", "李三", "赵九"]
     assert [r["name_a"] + "/" + r["name_b"] for r in c.name_conflicts.to_pylist()] == [
         "王晓明/王小明",
         "赵九/赵久",
@@ -375,7 +391,7 @@ def test_city_includes_the_other_county() -> None:
     levels = [(r["level"], r["region_code"]) for r in c.summary.to_pylist()]
     assert levels[:2] == [("市", "360100"), ("县(区)", "360102")]
     assert ("县(区)", "360103") in levels
-    assert c.summary.column("poor").to_pylist()[0] == 8
+    assert c.summary.column("poor").to_pylist()[0] == 10  # 东湖区's 9 and P9
 
 
 def test_province_summary_starts_with_the_province() -> None:
@@ -406,7 +422,7 @@ def test_sqlite_text_dates_and_integer_booleans() -> None:
             cols.append(col)
         tables[name] = pa.Table.from_arrays(cols, names=t.column_names)
     c = compare(tables, "360102", AS_OF)
-    assert names(c.uninsured_pension) == ["李一", "周十一"]
+    assert names(c.uninsured_pension) == ["李一", "李三"]
     assert names(c.paid_after_death) == ["李六"]
 
 

@@ -47,7 +47,7 @@ def test_a_student_is_not_poor_and_the_poor_list_only_statuses(registry, tmp_pat
         {"name": "甲", "statuses": "低保对象"},
     ]
     [top] = result.summary.slice(0, 1).to_pylist()
-    assert (top["poor"], top["poor_16_plus"]) == (2, 2)  # 甲 and 丙
+    assert (top["poor"], top["pension_poor"]) == (2, 2)  # 甲 and 丙
 
 
 def test_the_employee_medical_insurance_insures(registry, tmp_path):

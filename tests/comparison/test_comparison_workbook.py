@@ -41,10 +41,10 @@ def test_comparison_workbook(tmp_path: Path) -> None:
         "乡镇(街道)",
         "村(社区)",
     ]
-    # a rate is the fraction shown as a percentage (issue #19 §6): 2 of 3 → 66.67%
+    # a rate is the fraction shown as a percentage (issue #19 §6): 3 of 5 → 60.00%
     rate = summary.column_names.index("养老保险参保率")
-    assert summary.column("养老保险参保率").to_pylist()[0] == 0.6667
-    assert cells(path, 1)[f"{chr(ord('A') + rate)}2"] == ("0.6667", "0.00%")
+    assert summary.column("养老保险参保率").to_pylist()[0] == 0.6
+    assert cells(path, 1)[f"{chr(ord('A') + rate)}2"] == ("0.6", "0.00%")
     assert summary.column("区划代码").to_pylist()[0] == "360102"  # text, not a number
 
     outreach = read(path, "养老保险未参保")
@@ -58,7 +58,7 @@ def test_comparison_workbook(tmp_path: Path) -> None:
         "身份",
         "年龄",
     ]
-    assert outreach.column("姓名").to_pylist() == [INJECTION, "周十一"]  # quote-prefixed
+    assert outreach.column("姓名").to_pylist() == [INJECTION, "李三"]  # quote-prefixed
     death = read_typed(path, "死亡冒领")
     assert death.column("死亡日期").to_pylist()[0] in (date(2024, 1, 15), datetime(2024, 1, 15))
     conflicts = read_typed(path, "姓名不一致")

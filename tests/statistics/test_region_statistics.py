@@ -89,30 +89,32 @@ def test_SD_2017_37_3_5_coverage_per_line_and_region_counts_the_comparisons_poor
     found = statistics(registry, "360102", 2018, MARCH)
     by = rows(found.coverage)
     top = by[("县(区)", "东湖区")]
-    # poor on 31 March: 李梅, 王强, 孙小, 赵工, 周成 = 5 (钱无 holds no status)
-    assert top["poor"] == 5
-    # by status: registered poor 李梅 孙小 = 2; dibao 李梅 王强 = 2; tekun 赵工; 周成
+    # counted on 31 March (decision 0015, Jiangxi): 李梅, 王强, 孙小, 赵工 = 4; 周成,
+    # severely disabled, is no Jiangxi pension target (JX-2017-58/2.1.1) nor, an adult
+    # able to work, a medical subsidy group (/2.1.2); 钱无 holds no status
+    assert top["poor"] == 4
+    # by status: registered poor 李梅 孙小 = 2; dibao 李梅 王强 = 2; tekun 赵工
     assert (top["registered_poor"], top["dibao"], top["tekun"], top["severe_disability"]) == (
         2,
         2,
         1,
-        1,
+        0,
     )
-    # 16 and over: all but 孙小 (10) = 4; pension: 李梅 resident, 赵工 employee = 2 of 4
-    assert top["poor_16_plus"] == 4
+    # pension targets of 16 and over: all but 孙小 (10) = 3; 李梅 resident, 赵工 employee
+    assert top["pension_poor"] == 3
     assert (top["resident_pension"], top["employee_pension"]) == (1, 1)
-    assert (top["pension_enrolled"], top["pension_not_enrolled"]) == (2, 2)  # 王强, 周成
-    assert top["pension_rate"] == D("50.00")  # 2 / 4
-    # medical: 李梅 王强 孙小 resident, 赵工 employee = 4 of 5; 周成 not
+    assert (top["pension_enrolled"], top["pension_not_enrolled"]) == (2, 1)  # 王强
+    assert top["pension_rate"] == D("66.67")  # 2 / 3 = 66.666…
+    # medical groups: all 4; 李梅 王强 孙小 resident, 赵工 employee = 4 of 4
+    assert top["medical_poor"] == 4
     assert (top["resident_medical"], top["employee_medical"]) == (3, 1)
-    assert (top["medical_enrolled"], top["medical_not_enrolled"]) == (4, 1)
-    assert top["medical_rate"] == D("80.00")  # 4 / 5
+    assert (top["medical_enrolled"], top["medical_not_enrolled"]) == (4, 0)
+    assert top["medical_rate"] == D("100.00")  # 4 / 4
 
     # townships by the lists' names, a blank one as （未填写）, in code point order
     townships = [r for r in found.coverage.to_pylist() if r["level"] == "乡镇(街道)"]
     assert [(r["region_name"], r["poor"]) for r in townships] == [
         ("（未填写）", 1),  # 赵工
-        ("公园街道", 1),  # 周成
         ("豫章街道", 3),  # 李梅, 王强, 孙小
     ]
     villages = {
@@ -182,14 +184,15 @@ def test_SD_2017_37_3_5_month_ends_series_marks_the_quarter_end(registry, tmp_pa
     load(registry, tmp_path)
     found = statistics(registry, "360102", 2018, MARCH)
     series = [
-        (r["as_of"], r["quarter"], r["poor"], r["pension_enrolled"], r["poor_16_plus"])
+        (r["as_of"], r["quarter"], r["poor"], r["pension_enrolled"], r["pension_poor"])
         for r in found.series.to_pylist()
     ]
-    # 周成 is severely disabled from 15 February: not poor on 31 January
+    # 周成, severely disabled from 15 February, is counted by neither Jiangxi line
+    # (decision 0015): the same 4 at each month's end, 3 of them pension targets
     assert series == [
         (date(2018, 1, 31), None, 4, 2, 3),
-        (date(2018, 2, 28), None, 5, 2, 4),
-        (date(2018, 3, 31), "第一季度末", 5, 2, 4),
+        (date(2018, 2, 28), None, 4, 2, 3),
+        (date(2018, 3, 31), "第一季度末", 4, 2, 3),
     ]
 
 
@@ -231,11 +234,11 @@ def test_the_command_prints_and_writes_a_chinese_workbook(registry, tmp_path, mo
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "贫困人员 5 人" in result.output and "财政资助合计 660.00 元" in result.output
+    assert "贫困人员 4 人" in result.output and "财政资助合计 660.00 元" in result.output
     townships = [
         r["名称"] for r in read_typed(out, "参保情况").to_pylist() if r["层级"] == "乡镇(街道)"
     ]
-    assert townships == ["（未填写）", "公园街道", "豫章街道"]
+    assert townships == ["（未填写）", "豫章街道"]  # 周成 is counted by neither line
     versions = read_typed(out, "计划版本").to_pylist()
     assert {r["项目"] for r in versions} >= {"城乡居民养老保险代缴", "城乡居民医保缴费资助"}
     assert [r["月份"] for r in read_typed(out, "定期统计").to_pylist()] == [

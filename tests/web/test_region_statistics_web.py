@@ -46,7 +46,7 @@ def test_the_api_counts_the_county_and_sums_its_version(site):  # noqa: F811
     assert response.status_code == 200, response.content.decode()
     body = response.json()
     top = body["coverage"][0]
-    assert (top["region_code"], top["poor"], top["poor_16_plus"]) == ("500102", 3, 3)
+    assert (top["region_code"], top["poor"], top["pension_poor"]) == ("500102", 3, 3)
     assert (top["pension_enrolled"], top["pension_not_enrolled"]) == (3, 0)
     assert (top["medical_enrolled"], top["medical_not_enrolled"]) == (0, 3)
     assert [r["region_name"] for r in body["coverage"][1:]] == ["（未填写）", "（未填写）"]

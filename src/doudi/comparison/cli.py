@@ -35,8 +35,9 @@ def compare(
     if top:
         row = top[0]
         typer.echo(
-            f"{result.region_name}（截至 {day}）：贫困人员 {row['poor']} 人；"
-            f"养老保险参保率 {row['pension_rate']}%，医疗保险参保率 {row['medical_rate']}%"
+            f"{result.region_name}（截至 {day}）：贫困人员 {row['poor']} 人"
+            f"（养老保险计入政府代缴对象 {row['pension_poor']} 人，参保率 {row['pension_rate']}%；"
+            f"医疗保险计入参保资助对象 {row['medical_poor']} 人，参保率 {row['medical_rate']}%）"
         )
     for name, label in FINDINGS:
         typer.echo(f"  {label}：{result.finding(name).num_rows} 条")

@@ -14,19 +14,21 @@ names compared by :mod:`~doudi.comparison.names`.
 
 Readings (where the task can be read two ways, what this module does):
 
-- **Poor (贫困人员)**: a person holding on ``as_of`` a status period of
-  ``registered_poor`` (not exit-marked), ``dibao``, ``tekun`` or
-  ``severe_disability``. ``low_income_family`` is not counted: the social-insurance
-  poverty-relief documents name the four others. The in-school and unable-to-work
-  lists (``student``, ``unable_to_work``) are facts the rules read, kept as periods,
-  not statuses: they make nobody poor. A registered-poor period that is
-  exit-marked stops counting on its exit date (docs/readings.md #2); exit-marked with
-  no exit date, it does not count at all. "Holds on day d" is
-  ``valid_from <= d < valid_to`` (``valid_to`` null = still open).
+- **Poor (贫困人员)**, per insurance line (decision 0015, :mod:`doudi.policy.counted`):
+  the people the line's government payment targets in their jurisdiction (by hukou
+  county) and in the year of ``as_of``, read with the rules' own status windows and
+  categories up to the day: the pension's government-paid contribution (exit marks,
+  Hebei's 包括已脱贫 and Chongqing's Y-1 recognition as each document reads them), the
+  medical contribution subsidy's groups (Jiangxi's minors and 60+ of low-income
+  families, Hebei's other assistance targets …). ``poor`` is counted by either line.
+  The in-school and unable-to-work lists (``student``, ``unable_to_work``) make nobody
+  poor; the rules read them as facts (a severely disabled adult unable to work is a
+  Jiangxi medical group). "Holds on day d" is ``valid_from <= d < valid_to``
+  (``valid_to`` null = still open).
 - **Alive**: no death date, or a death date after ``as_of``. Only living poor people
   are counted in the coverage findings and in the summary's denominators, so that
-  ``pension_insured + uninsured_pension = poor_16_plus`` and
-  ``medical_insured + uninsured_medical = poor`` hold on every summary row.
+  ``pension_insured + uninsured_pension = pension_poor`` and
+  ``medical_insured + uninsured_medical = medical_poor`` hold on every summary row.
 - **Age 16**: full years on ``as_of`` (a person born on 29 February turns a year
   older on 1 March in common years). Resident pension outreach has no upper age:
   a poor person of 70 without a pension is also someone to follow up.
@@ -78,7 +80,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from doudi.comparison import findings, staging, summary
+from doudi.comparison import counting, findings, staging, summary
 from doudi.core import regions
 
 #: The registry tables the comparison reads (``db_table`` names of the models).
@@ -120,8 +122,8 @@ class Comparison:
     township, village`` (``county`` = the county's name) and is sorted by county,
     township, village, ID number; then:
 
-    - ``uninsured_pension``, ``uninsured_medical``: ``statuses`` (the counting
-      statuses, Chinese, joined with 、), ``age``;
+    - ``uninsured_pension``, ``uninsured_medical``: ``statuses`` (the group by which
+      the line counts the person, Chinese), ``age``;
     - ``insured_elsewhere``: ``scheme`` (Chinese), ``enrollment_region_code``,
       ``enrollment_region`` (its name);
     - ``paid_after_death``: ``death_date``, ``months_since_death``;
@@ -133,8 +135,9 @@ class Comparison:
 
     ``summary``: ``level`` (省/市/县(区)/乡镇(街道)/村(社区)), ``region_code`` (the
     county's for township and village rows), ``region_name``, ``county``,
-    ``township``, ``village``, ``poor``, ``poor_16_plus``, ``pension_insured``,
-    ``pension_rate``, ``medical_insured``, ``medical_rate`` (Decimal percentages,
+    ``township``, ``village``, ``poor``, ``pension_poor``, ``pension_insured``,
+    ``pension_rate``, ``medical_poor``, ``medical_insured``, ``medical_rate`` (Decimal
+    percentages,
     2 places, null when nobody is counted), then the row count of each finding and
     ``name_variants``; ``invalid_ids`` and ``duplicates`` on the first row only.
     """
@@ -191,7 +194,11 @@ def compare(tables: Mapping[str, pa.Table], region: str, as_of: date) -> Compari
     db = staging.Db(
         {"as_of": as_of, "prefix": prefix, "region": region, "region_name": region_name}
     )
-    staging.stage(db, {name: tables[name] for name in TABLES})
+    try:
+        staging.stage(db, {name: tables[name] for name in TABLES})
+    except counting.NoTargets as exc:
+        db.con.close()
+        raise ComparisonError(str(exc)) from None
     found, variants = findings.find(db)
     overview = summary.summarize(db, level, found, variants)
     db.con.close()

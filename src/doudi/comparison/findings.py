@@ -29,22 +29,34 @@ MEDICAL_SCHEMES = ("resident_medical", "employee_medical")
 _WHO = "p.id_number, p.name, p.county_code, p.county, p.township, p.village"
 _ORDER = "ORDER BY county_code, township, village, id_number"
 
+#: Who each line counts (decision 0015): the line's group is set; the pension from 16.
+COUNTED = {
+    "pension": f"p.pension_group IS NOT NULL AND p.age >= {PENSION_AGE}",
+    "medical": "p.medical_group IS NOT NULL",
+}
+
+# ``statuses``: the group by which the line counts the person (its Chinese label)
 _UNINSURED = """
-SELECT {who}, p.statuses, p.age
+SELECT {who}, p.{line}_label AS statuses, p.age
 FROM poor p
-WHERE {where} NOT EXISTS (
+WHERE {where} AND NOT EXISTS (
     SELECT 1 FROM enrolled e WHERE e.person_id = p.person_id AND e.scheme IN ({schemes})
 )
 {order}
 """
 _UNINSURED_PENSION = _UNINSURED.format(
     who=_WHO,
-    where=f"p.age >= {PENSION_AGE} AND",
+    line="pension",
+    where=COUNTED["pension"],
     schemes=", ".join(f"'{s}'" for s in PENSION_SCHEMES),
     order=_ORDER,
 )
 _UNINSURED_MEDICAL = _UNINSURED.format(
-    who=_WHO, where="", schemes=", ".join(f"'{s}'" for s in MEDICAL_SCHEMES), order=_ORDER
+    who=_WHO,
+    line="medical",
+    where=COUNTED["medical"],
+    schemes=", ".join(f"'{s}'" for s in MEDICAL_SCHEMES),
+    order=_ORDER,
 )
 
 _INSURED_ELSEWHERE = f"""

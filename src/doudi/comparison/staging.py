@@ -22,23 +22,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from doudi.comparison import counting
 from doudi.core import regions, vocab
 from doudi.policy.rules.status import STATUSES
 from doudi.rosters.sources import SOURCES
 
-#: Statuses that make a person "poor" for this comparison (module docstring of
-#: :mod:`doudi.comparison.compare`).
-POOR_STATUSES = ("registered_poor", "dibao", "tekun", "severe_disability")
-
 
 def _county_map(codes: list[str]) -> pa.Table:
-    """Names and parents of the counties people live in, from the region tree.
+    """Names, parents and jurisdiction (:func:`counting.jurisdiction_of`) of the
+    counties people live in, from the region tree.
 
     Computed per distinct county (a few hundred in a province), not per person.
     """
-    rows: dict[str, list[str | None]] = {
-        k: [] for k in ("county_code", "county", "city_code", "city", "province_code", "province")
-    }
+    names = ("county_code", "county", "city_code", "city", "province_code", "province")
+    rows: dict[str, list[str | None]] = {k: [] for k in (*names, "jurisdiction")}
     for code in codes:
         city = regions.city_of(code)
         if city is None:  # retired county: its city by prefix, if that exists
@@ -51,6 +48,7 @@ def _county_map(codes: list[str]) -> pa.Table:
         rows["city"].append(regions.region_name(city) if city else None)
         rows["province_code"].append(province)
         rows["province"].append(regions.region_name(province) or province)
+        rows["jurisdiction"].append(counting.jurisdiction_of(code))
     return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
 
 
@@ -104,13 +102,17 @@ class Db:
         return self.con.execute(sql, self._bound(sql)).fetchall()
 
 
+#: How a status held on the day is said when its registered-poor period is exit-marked by
+#: then (PZH-2018-195/6.2's separate mark).
+EXITED = "（标注脱贫）"
+
+
 def _holds(alias: str) -> str:
     """A period ``[valid_from, valid_to)`` holds on ``as_of`` (null ``valid_to``: open)."""
     a = alias
     return f"({a}.valid_from <= $as_of AND ({a}.valid_to IS NULL OR $as_of < {a}.valid_to))"
 
 
-_OTHER_POOR = ", ".join(f"'{s}'" for s in POOR_STATUSES if s != "registered_poor")
 #: The statuses a person holds (the documents' statuses, policy.rules.status): not the
 #: facts kept as periods beside them (in school, unable to work), which make nobody
 #: poor nor put anyone on several departments' lists.
@@ -136,7 +138,8 @@ _STAGE = (
                                < month(CAST(p.birth_date AS DATE)) * 100
                                  + day(CAST(p.birth_date AS DATE))
                           THEN 1 ELSE 0 END AS INTEGER) AS age,
-               p.death_date IS NULL OR CAST(p.death_date AS DATE) > $as_of::DATE AS alive
+               p.death_date IS NULL OR CAST(p.death_date AS DATE) > $as_of::DATE AS alive,
+               coalesce(m.jurisdiction, '000000') AS jurisdiction
         FROM in_registry_person p
         LEFT JOIN county_map m ON m.county_code = substr(CAST(p.hukou_region AS VARCHAR), 1, 6)
         WHERE starts_with(CAST(p.hukou_region AS VARCHAR), $prefix)
@@ -156,21 +159,31 @@ _STAGE = (
         WHERE s.person_id IN (SELECT person_id FROM person) AND {_holds("s")}
           AND s.status IN ({_STATUSES})
     """,
+    # the living people a line counts (``counted``, decision 0015), with the group each
+    # line counts them by and the statuses they hold on the day (an exit-marked
+    # registered-poor period said so)
     f"""
         CREATE TEMP TABLE poor AS
         SELECT p.person_id, p.id_number, p.name, p.county_code, p.county, p.township,
-               p.village, p.age,
-               string_agg(coalesce(l.label, s.status), '、' ORDER BY l.ord, s.status) AS statuses
+               p.village, p.age, c.pension_group, c.medical_group,
+               coalesce(lp.label, c.pension_group) AS pension_label,
+               coalesce(lm.label, c.medical_group) AS medical_label,
+               coalesce((
+                   SELECT string_agg(coalesce(l.label, s.status)
+                                     || CASE WHEN s.exited THEN '{EXITED}' ELSE '' END,
+                                     '、' ORDER BY l.ord, s.status)
+                   FROM (SELECT status,
+                                bool_and(status = 'registered_poor' AND exit_marked
+                                         AND (exit_date IS NULL OR exit_date <= $as_of::DATE))
+                                    AS exited
+                         FROM held h WHERE h.person_id = p.person_id GROUP BY status) s
+                   LEFT JOIN labels l ON l.kind = 'status' AND l.key = s.status
+               ), '') AS statuses
         FROM person p
-        JOIN (
-            SELECT DISTINCT person_id, status FROM held
-            WHERE status IN ({_OTHER_POOR})
-               OR (status = 'registered_poor'
-                   AND NOT (exit_marked AND (exit_date IS NULL OR exit_date <= $as_of::DATE)))
-        ) s ON s.person_id = p.person_id
-        LEFT JOIN labels l ON l.kind = 'status' AND l.key = s.status
-        WHERE p.alive
-        GROUP BY ALL
+        JOIN counted c ON c.person_id = p.person_id
+        LEFT JOIN labels lp ON lp.kind = 'status' AND lp.key = c.pension_group
+        LEFT JOIN labels lm ON lm.kind = 'status' AND lm.key = c.medical_group
+        WHERE p.alive AND (c.pension_group IS NOT NULL OR c.medical_group IS NOT NULL)
     """,
     """
         CREATE TEMP TABLE enrollment AS
@@ -241,7 +254,11 @@ def stage(db: Db, tables: Mapping[str, pa.Table]) -> None:
         "WHERE starts_with(CAST(hukou_region AS VARCHAR), $prefix) ORDER BY 1"
     )
     db.con.register("county_map", _county_map([c[0] for c in counties]))
-    for statement in _STAGE:
+    for statement in _STAGE[:2]:  # person, held
+        db.run(statement)
+    codes = [c[0] for c in db.rows("SELECT DISTINCT jurisdiction FROM person ORDER BY 1")]
+    counting.count(db.run, db.params["as_of"], codes)
+    for statement in _STAGE[2:]:
         db.run(statement)
 
     codes = [c[0] for c in db.rows("SELECT DISTINCT substr(region_code, 1, 6) FROM enrolled")]

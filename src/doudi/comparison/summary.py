@@ -1,10 +1,12 @@
 """The comparison's summary (概况): coverage rates and finding counts per region level.
 
 One row for the region compared and one per city, county, township and village below
-it, in tree order: how many living poor people, how many of 16 and over, how many
-insured for pension and medical and at what rate, and how many rows of each finding
+it, in tree order: how many living poor people either line counts, how many each line
+counts (decision 0015: the pension its targets of 16 and over, the medical insurance its
+subsidy's groups), how many of them are insured and at what rate, and how many rows of each finding
 fall there. Every measure is a sum over one ``facts`` table, so the rows add up
-(``pension_insured + uninsured_pension = poor_16_plus`` on every row).
+(``pension_insured + uninsured_pension = pension_poor`` and
+``medical_insured + uninsured_medical = medical_poor`` on every row).
 
 The region's code and name are bound parameters (``$region``, ``$region_name``);
 levels, labels and column names inlined in the SQL are constants of the code.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from doudi.comparison.findings import PENSION_AGE
+from doudi.comparison.findings import COUNTED
 from doudi.comparison.staging import Db
 from doudi.core import vocab
 
@@ -50,11 +52,12 @@ def _summary_sql(level: str) -> str:
     facts = " UNION ALL BY NAME ".join(
         [
             f"""SELECT p.county_code, p.township, p.village, 1 AS poor,
-                CAST(p.age >= {PENSION_AGE} AS INTEGER) AS poor_16_plus,
-                CAST(p.age >= {PENSION_AGE} AND p.id_number NOT IN
+                CAST({COUNTED["pension"]} AS INTEGER) AS pension_poor,
+                CAST({COUNTED["pension"]} AND p.id_number NOT IN
                      (SELECT id_number FROM f_uninsured_pension) AS INTEGER) AS pension_insured,
-                CAST(p.id_number NOT IN (SELECT id_number FROM f_uninsured_medical) AS INTEGER)
-                    AS medical_insured
+                CAST({COUNTED["medical"]} AS INTEGER) AS medical_poor,
+                CAST({COUNTED["medical"]} AND p.id_number NOT IN
+                     (SELECT id_number FROM f_uninsured_medical) AS INTEGER) AS medical_insured
                 FROM poor p""",
             *(
                 f"SELECT county_code, township, village, 1 AS {name} FROM f_{name}"
@@ -62,7 +65,14 @@ def _summary_sql(level: str) -> str:
             ),
         ]
     )
-    measures = ["poor", "poor_16_plus", "pension_insured", "medical_insured", *_COUNTED]
+    measures = [
+        "poor",
+        "pension_poor",
+        "pension_insured",
+        "medical_poor",
+        "medical_insured",
+        *_COUNTED,
+    ]
     sums = ", ".join(f"CAST(coalesce(sum(f.{m}), 0) AS BIGINT) AS {m}" for m in measures)
     levels = list(vocab.REGION_LEVEL)
     below = levels[levels.index(level) + 1 :]
@@ -121,9 +131,10 @@ def _summary_sql(level: str) -> str:
            CAST(county AS VARCHAR) AS county,
            CAST(township AS VARCHAR) AS township,
            CAST(village AS VARCHAR) AS village,
-           poor, poor_16_plus,
-           pension_insured, {_rate("pension_insured", "poor_16_plus")} AS pension_rate,
-           medical_insured, {_rate("medical_insured", "poor")} AS medical_rate,
+           poor, pension_poor,
+           pension_insured, {_rate("pension_insured", "pension_poor")} AS pension_rate,
+           medical_poor,
+           medical_insured, {_rate("medical_insured", "medical_poor")} AS medical_rate,
            uninsured_pension, uninsured_medical, insured_elsewhere, paid_after_death,
            name_conflicts, name_variants,
            CASE WHEN {top} THEN (SELECT count(*) FROM f_invalid_ids) END AS invalid_ids,

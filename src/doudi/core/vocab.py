@@ -373,8 +373,16 @@ FIELD = Vocabulary(
         "level": ("层级", "level"),
         "region_code": ("区划代码", "region code"),
         "region_name": ("名称", "region"),
-        "poor": ("贫困人口", "poor people"),
-        "poor_16_plus": ("其中16周岁以上", "of whom 16 or older"),
+        # who each line counts: decision 0015
+        "poor": ("贫困人员（任一险种计入）", "poor people (counted by either line)"),
+        "pension_poor": (
+            "养老保险计入人员（政府代缴对象，16周岁以上）",
+            "counted for pension (government-paid contribution targets, 16 or older)",
+        ),
+        "medical_poor": (
+            "医疗保险计入人员（参保资助对象）",
+            "counted for medical insurance (contribution subsidy groups)",
+        ),
         "pension_insured": ("养老保险参保人数", "insured for pension"),
         "pension_rate": ("养老保险参保率", "pension coverage"),
         "medical_insured": ("医疗保险参保人数", "insured for medical care"),

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from doudi.core import vocab
 from doudi.plan import programmes
 from doudi.plan.ledger_terms import PAID_BY, payer_label
+from doudi.policy.rules.status import STATUSES
 
 LABELS = {
     **vocab.FIELD,
-    "poor": "贫困人员",
-    **{s: vocab.STATUS[s] for s in ("registered_poor", "dibao", "tekun", "severe_disability")},
-    "poor_16_plus": "16周岁以上贫困人员",
+    # poor, pension_poor, medical_poor: vocab.FIELD's words (decision 0015)
+    **{s: vocab.STATUS[s] for s in STATUSES},
     **{s: f"参加{vocab.SCHEME[s]}" for s in vocab.SCHEME},
     "pension_enrolled": "养老保险已参保",
     "pension_not_enrolled": "养老保险未参保",

@@ -10,19 +10,20 @@ from typing import Any
 from doudi.core import vocab
 from doudi.plan import programmes
 from doudi.plan.ledger_terms import PAID_BY, payer_label
+from doudi.policy.rules.status import STATUSES
+from doudi.statistics.labels import LABELS
 from doudi.statistics.report import WORK_INJURY_NOTE, Statistics
 
 
 def _coverage(row: dict[str, Any]) -> str:
-    statuses = "、".join(
-        f"{vocab.STATUS[s]} {row[s]}"
-        for s in ("registered_poor", "dibao", "tekun", "severe_disability")
-    )
+    statuses = "、".join(f"{vocab.STATUS[s]} {row[s]}" for s in STATUSES if row[s])
     return (
-        f"贫困人员 {row['poor']} 人（{statuses}）；"
-        f"养老保险已参保 {row['pension_enrolled']}、未参保 {row['pension_not_enrolled']}"
-        f"（16周岁以上 {row['poor_16_plus']} 人，参保率 {_rate(row['pension_rate'])}）；"
-        f"医疗保险已参保 {row['medical_enrolled']}、未参保 {row['medical_not_enrolled']}"
+        f"贫困人员 {row['poor']} 人（{statuses or '无'}）；"
+        f"{LABELS['pension_poor']} {row['pension_poor']} 人，"
+        f"已参保 {row['pension_enrolled']}、未参保 {row['pension_not_enrolled']}"
+        f"（参保率 {_rate(row['pension_rate'])}）；"
+        f"{LABELS['medical_poor']} {row['medical_poor']} 人，"
+        f"已参保 {row['medical_enrolled']}、未参保 {row['medical_not_enrolled']}"
         f"（参保率 {_rate(row['medical_rate'])}）"
     )
 
@@ -61,7 +62,7 @@ def lines(stats: Statistics) -> Iterator[str]:
         if r["region_code"] == top["region_code"] and r["level"] == top["level"]:
             quarter = f"（{r['quarter']}）" if r["quarter"] else ""
             yield (
-                f"    {r['as_of']}{quarter}：养老 {r['pension_enrolled']}/{r['poor_16_plus']}，"
-                f"医疗 {r['medical_enrolled']}/{r['poor']}"
+                f"    {r['as_of']}{quarter}：养老 {r['pension_enrolled']}/{r['pension_poor']}，"
+                f"医疗 {r['medical_enrolled']}/{r['medical_poor']}"
             )
     yield "  " + WORK_INJURY_NOTE

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.comparison.compare import ComparisonError, region_prefix
+from doudi.comparison.counting import NoTargets
 from doudi.core import regions, vocab
 from doudi.statistics import amounts as amounts_of
 from doudi.statistics import coverage as coverage_of
@@ -80,6 +81,28 @@ def statistics(reader: db.Reader, region: str, year: int, as_of: date | None = N
     if day.year != year:
         raise StatisticsError(f"统计日期 {day} 不在 {year} 年内 / --as-of is not in the year")
     name = regions.region_name(region) or region
+    place = Region(code=region, name=name, level=level, prefix=prefix)
+    tables = coverage_tables(reader, place)
+    found = tuple(amounts_of.amounts(reader, year, place))
+    _check(found)
+    try:
+        covered = coverage_of.coverage(tables, day, place)
+        series = _series(tables, year, day, place)
+    except NoTargets as exc:
+        raise StatisticsError(str(exc)) from None
+    return Statistics(
+        region=region,
+        region_name=name,
+        year=year,
+        as_of=day,
+        coverage=covered,
+        programmes=found,
+        series=series,
+    )
+
+
+def coverage_tables(reader: db.Reader, place: Region) -> dict[str, pa.Table]:
+    """The registry tables the coverage reads, of ``place``'s people only."""
     where = {
         "registry_person": "WHERE hukou_region LIKE ?",
         "registry_status_period": "WHERE person_id IN "
@@ -87,22 +110,10 @@ def statistics(reader: db.Reader, region: str, year: int, as_of: date | None = N
         "registry_enrollment": "WHERE person_id IN "
         "(SELECT id FROM registry_person WHERE hukou_region LIKE ?)",
     }
-    tables = {
-        t: reader.read(t, where[t], (prefix + "%",)) if t in where else reader.read(t)
+    return {
+        t: reader.read(t, where[t], (place.prefix + "%",)) if t in where else reader.read(t)
         for t in coverage_of.TABLES
     }
-    place = Region(code=region, name=name, level=level, prefix=prefix)
-    found = tuple(amounts_of.amounts(reader, year, place))
-    _check(found)
-    return Statistics(
-        region=region,
-        region_name=name,
-        year=year,
-        as_of=day,
-        coverage=coverage_of.coverage(tables, day, place),
-        programmes=found,
-        series=_series(tables, year, day, place),
-    )
 
 
 def _series(tables: dict[str, pa.Table], year: int, day: date, place: Region) -> pa.Table:

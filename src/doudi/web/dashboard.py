@@ -1,13 +1,14 @@
 """The officers' dashboard: coverage of poor people per county, government amounts by
-programme, payer and year, from the registry (the same readings as the comparison and
-the plan: a status or an enrollment holding today, of the people alive today: no death
-date, or one after today, as the plan and the withholding read the death roster,
-docs/readings.md 24). Amounts: the current version of each plan lineage (``plan.lineage``,
-decisions 0010 and 0012: the highest number of a jurisdiction, region, year and
-programme), each programme apart: the medical subsidy is not the pension's government
-part, and a province's payer paying both is shown twice; a person planned both in a
-county's version and in their jurisdiction's (made before decision 0010 refused nested
-plans) counts once per programme, by the county's (the most specific)."""
+programme, payer and year, from the registry. Coverage: the statistics' own table
+(:mod:`doudi.statistics.coverage`, the comparison's reading: each line counts the
+people its government payment targets, decision 0015; alive today, docs/readings.md
+24), so that the dashboard, the statistics and the comparison show one count.
+Amounts: the current version of each plan lineage (``plan.lineage``, decisions 0010
+and 0012: the highest number of a jurisdiction, region, year and programme), each
+programme apart: the medical subsidy is not the pension's government part, and a
+province's payer paying both is shown twice; a person planned both in a county's
+version and in their jurisdiction's (made before decision 0010 refused nested plans)
+counts once per programme, by the county's (the most specific)."""
 
 from __future__ import annotations
 
@@ -18,42 +19,15 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 
-from doudi.comparison.findings import MEDICAL_SCHEMES, PENSION_SCHEMES
-from doudi.comparison.staging import POOR_STATUSES
+from doudi.comparison.counting import NoTargets
 from doudi.core import regions, vocab
 from doudi.plan import lineage, programmes
+from doudi.statistics import coverage as coverage_of
+from doudi.statistics.report import coverage_tables
+from doudi.statistics.tree import Region
+from doudi.store import db
+from doudi.store.db import DjangoReader
 from doudi.web.roles import Scope
-
-
-def _codes(codes: tuple[str, ...]) -> str:
-    """Codes of the comparison (constants of the code) as an SQL list."""
-    return ", ".join(f"'{c}'" for c in codes)
-
-
-# Poor and insured as the comparison reads them: its four statuses (not the in-school
-# or unable-to-work lists kept beside them, nor the statuses it does not count), and
-# the pension or medical insurance, resident or employee.
-_COVERAGE = f"""
-WITH poor AS (
-    SELECT DISTINCT s.person_id, substr(p.hukou_region, 1, 6) AS county
-    FROM registry_status_period s JOIN registry_person p ON p.id = s.person_id
-    WHERE p.hukou_region LIKE %s AND (p.death_date IS NULL OR p.death_date > %s)
-      AND s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s)
-      AND s.status IN ({_codes(POOR_STATUSES)})
-),
-insured AS (
-    SELECT person_id,
-           max(CASE WHEN scheme IN ({_codes(PENSION_SCHEMES)}) THEN 1 ELSE 0 END) AS pension,
-           max(CASE WHEN scheme IN ({_codes(MEDICAL_SCHEMES)}) THEN 1 ELSE 0 END) AS medical
-    FROM registry_enrollment
-    WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)
-      AND person_id IN (SELECT person_id FROM poor)
-    GROUP BY person_id
-)
-SELECT poor.county, count(*), coalesce(sum(i.pension), 0), coalesce(sum(i.medical), 0)
-FROM poor LEFT JOIN insured i ON i.person_id = poor.person_id
-GROUP BY poor.county ORDER BY poor.county
-"""
 
 _AMOUNTS = f"""
 WITH latest AS ({lineage.CURRENT_VERSION_IDS}),
@@ -94,6 +68,22 @@ def _programme(
     }
 
 
+def county_coverage(reader: db.Reader, scope: Scope, today: date) -> list[dict[str, Any]]:
+    """The county rows of the statistics' coverage of the scope's region on ``today``
+    (a county's scope: its own row), counties without a counted person left out."""
+    found = regions.get(scope.region)
+    level = found.level if found is not None and found.level in ("city", "county") else "province"
+    place = Region(code=scope.region, name=scope.region_name, level=level, prefix=scope.prefix)
+    try:
+        table = coverage_of.coverage(coverage_tables(reader, place), today, place)
+    except NoTargets:  # before the documents: nobody is a target, no county to show
+        return []
+    county = vocab.REGION_LEVEL["county"]
+    return [
+        r for r in table.to_pylist() if r["level"] == county and r["township"] is None and r["poor"]
+    ]
+
+
 def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
     """The dashboard's figures and chart data for a scope (cached for five minutes)."""
     today = today or date.today()
@@ -102,20 +92,21 @@ def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
     if found is not None:
         return dict(found)
     like = scope.prefix + "%"
+    counties = [
+        {
+            "code": r["region_code"],
+            "name": regions.region_name(r["region_code"]) or r["region_code"],
+            "poor": r["poor"],
+            "pension_poor": r["pension_poor"],
+            "pension": r["pension_enrolled"],
+            "medical_poor": r["medical_poor"],
+            "medical": r["medical_enrolled"],
+            "pension_rate": _rate(r["pension_enrolled"], r["pension_poor"]),
+            "medical_rate": _rate(r["medical_enrolled"], r["medical_poor"]),
+        }
+        for r in county_coverage(DjangoReader(), scope, today)
+    ]
     with connection.cursor() as cur:
-        cur.execute(_COVERAGE, [like, today, today, today, today, today])
-        counties = [
-            {
-                "code": code,
-                "name": regions.region_name(code) or code,
-                "poor": int(poor),
-                "pension": int(pension),
-                "medical": int(medical),
-                "pension_rate": _rate(int(pension), int(poor)),
-                "medical_rate": _rate(int(medical), int(poor)),
-            }
-            for code, poor, pension, medical in cur.fetchall()
-        ]
         cur.execute(_AMOUNTS, [like])
         cent = Decimal("0.01")
         amounts = [
@@ -123,6 +114,8 @@ def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
             for y, g, p, a in cur.fetchall()
         ]
     poor = sum(c["poor"] for c in counties)
+    pension_poor = sum(c["pension_poor"] for c in counties)
+    medical_poor = sum(c["medical_poor"] for c in counties)
     years = sorted({y for y, _, _, _ in amounts})
     by = {(y, g, p): a for y, g, p, a in amounts}
     shown = [
@@ -132,8 +125,10 @@ def board(scope: Scope, today: date | None = None) -> dict[str, Any]:
     ]
     result = {
         "poor": poor,
-        "pension_rate": _rate(sum(c["pension"] for c in counties), poor),
-        "medical_rate": _rate(sum(c["medical"] for c in counties), poor),
+        "pension_poor": pension_poor,
+        "medical_poor": medical_poor,
+        "pension_rate": _rate(sum(c["pension"] for c in counties), pension_poor),
+        "medical_rate": _rate(sum(c["medical"] for c in counties), medical_poor),
         "counties": counties,
         "programmes": [_programme(g, payers, years, by) for g, payers in shown],
         "chart": {

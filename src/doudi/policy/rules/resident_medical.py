@@ -112,13 +112,19 @@ CATEGORIES: dict[str, Callable[[ir.Table, Params], list[Category]]] = {
 }
 
 
+def categories(t: ir.Table, p: Params) -> list[Category]:
+    """Whom ``p``'s document subsidises (:data:`CATEGORIES`): the one reading the
+    subsidy and the comparison's medical line (policy.counted) share."""
+    return CATEGORIES.get(p.jurisdiction.document, _poor_persons)(t, p)
+
+
 def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     """Subsidy = share × personal contribution standard, for the best category."""
     doc = p.jurisdiction.document
     main = MAIN_CLAUSE[doc]
     with p.section("resident_medical"):
         standard = p.get("resident_medical.personal_contribution")
-        cats = CATEGORIES.get(doc, _poor_persons)(t, p)
+        cats = categories(t, p)
         weights = {k: int(v) for k, v in p.get("resident_medical.payer_weights").items()}
     t = t.mutate(
         rm_category=ibis.cases(*[(c, name) for c, name, _ in cats], else_=ibis.null("string"))
