@@ -17,6 +17,7 @@ from doudi.statistics import cli as statistics
 from doudi.synth import cli as synth
 from doudi.usage import ChineseUsageGroup
 from doudi.web import cli as web
+from doudi.work_injury import cli as work_injury
 
 app = typer.Typer(
     cls=ChineseUsageGroup,
@@ -25,7 +26,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for domain in (engine, rosters, bills, comparison, synth, plan, collection, statistics, web):
+for domain in (
+    engine,
+    rosters,
+    bills,
+    comparison,
+    synth,
+    plan,
+    collection,
+    statistics,
+    work_injury,
+    web,
+):
     app.add_typer(domain.app)
 
 

@@ -30,6 +30,7 @@ RANK = {
     "comparison": 5,
     "plan": 5,
     "bills": 5,
+    "work_injury": 5,  # the work-injury lists and their checks (issue #21)
     "collection": 6,
     "statistics": 6,  # reads the comparison and the plan, as collection does
     "synth": 7,

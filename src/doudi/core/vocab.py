@@ -307,6 +307,30 @@ REVIEW_RESULT = Vocabulary(
     },
 )
 
+#: The sector of a project insured per project (按项目参保, RULES.md §5): construction
+#: first, then the sectors the documents name beside it (CQ-2018-82/2.2.2, HE-2018-3/2.3.1).
+PROJECT_SECTOR = Vocabulary(
+    "project_sector",
+    {
+        "construction": ("建筑", "construction"),
+        "transport": ("交通运输", "transport"),
+        "railway": ("铁路", "railway"),
+        "water": ("水利", "water conservancy"),
+        "energy": ("能源", "energy"),
+        "other": ("其他", "other"),
+    },
+)
+
+#: The conclusion of a work-injury recognition (工伤认定) as a case list states it.
+INJURY_RECOGNITION = Vocabulary(
+    "injury_recognition",
+    {
+        "recognised": ("认定为工伤", "recognised as work injury"),
+        "not_recognised": ("不予认定", "not recognised"),
+        "pending": ("认定中", "recognition pending"),
+    },
+)
+
 #: Roles of the web application's users.
 ROLE = Vocabulary(
     "role",
@@ -337,6 +361,8 @@ ALL = (
     BENEFIT_MEDICAL_SCHEME,
     CERTIFICATE_LEVEL,
     REVIEW_RESULT,
+    PROJECT_SECTOR,
+    INJURY_RECOGNITION,
     ROLE,
 )
 

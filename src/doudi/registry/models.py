@@ -212,6 +212,89 @@ class ServicePoint(models.Model):
         ]
 
 
+# Work injury (RULES.md §5, decision 0016): the four lists an agency receives, each row
+# kept as its batch imported it (work_injury.importing); ``county`` is the batch's county,
+# the one its snapshot or addendum is read for (work_injury.reading).
+
+
+class WorkInjuryProject(models.Model):
+    """A project insured per project (按项目参保): 先参保、再开工 is read from its dates."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="+")
+    row_number = models.IntegerField("行号")
+    county = models.CharField("所在县区", max_length=6)
+    project_id = models.CharField("项目编号", max_length=32)
+    name = models.CharField("项目名称", max_length=128)
+    sector = models.CharField("行业", max_length=16)
+    contractor = models.CharField("施工单位", max_length=128)
+    start_date = models.DateField("开工日期")
+    insured_from = models.DateField("工伤保险起保日期", null=True)
+    insured_to = models.DateField("工伤保险终止日期", null=True)
+
+    class Meta:
+        db_table = "registry_work_injury_project"
+        indexes = [models.Index(fields=["county", "project_id"], name="wi_project_county")]
+
+
+class ProjectWorker(models.Model):
+    """A worker on a project's real-name roster (实名制), from entry to exit."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="+")
+    row_number = models.IntegerField("行号")
+    county = models.CharField("县级区划", max_length=6)
+    person_id = models.CharField("身份证号", max_length=18)
+    name = models.CharField("姓名", max_length=64)
+    project_id = models.CharField("项目编号", max_length=32)
+    from_date = models.DateField("进场日期")
+    to_date = models.DateField("退场日期", null=True)
+
+    class Meta:
+        db_table = "registry_project_worker"
+        indexes = [models.Index(fields=["county", "person_id"], name="wi_worker_county")]
+
+
+class WorkInjuryCase(models.Model):
+    """A work-injury case: the injured person, the recognition (工伤认定) and whether the
+    employer was insured and paid — what advance payment (先行支付) turns on."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="+")
+    row_number = models.IntegerField("行号")
+    county = models.CharField("县级区划", max_length=6)
+    case_id = models.CharField("案件编号", max_length=32)
+    person_id = models.CharField("身份证号", max_length=18)
+    name = models.CharField("姓名", max_length=64)
+    injury_date = models.DateField("受伤日期")
+    employer = models.CharField("用人单位", max_length=128)
+    recognition = models.CharField("工伤认定结论", max_length=16)
+    recognition_date = models.DateField("认定日期", null=True)
+    employer_insured = models.BooleanField("用人单位是否参加工伤保险")
+    employer_paid = models.BooleanField("用人单位是否支付工伤保险待遇")
+    claimed = models.DecimalField("申请待遇金额", max_digits=18, decimal_places=2)
+    pneumoconiosis = models.BooleanField("尘肺病")
+
+    class Meta:
+        db_table = "registry_work_injury_case"
+        indexes = [models.Index(fields=["county", "case_id"], name="wi_case_county")]
+
+
+class AdvancePayment(models.Model):
+    """An advance payment (先行支付) of a case's benefits by the fund, and what was
+    recovered from the employer."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="+")
+    row_number = models.IntegerField("行号")
+    county = models.CharField("县级区划", max_length=6)
+    case_id = models.CharField("案件编号", max_length=32)
+    amount = models.DecimalField("先行支付金额", max_digits=18, decimal_places=2)
+    paid_on = models.DateField("支付日期")
+    recovered = models.DecimalField("已追偿金额", max_digits=18, decimal_places=2)
+    recovered_on = models.DateField("追偿日期", null=True)
+
+    class Meta:
+        db_table = "registry_advance_payment"
+        indexes = [models.Index(fields=["county", "case_id"], name="wi_payment_county")]
+
+
 class RejectedRow(models.Model):
     """A row an import refused, with the reason in Chinese (kept for the report)."""
 

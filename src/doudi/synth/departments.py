@@ -33,6 +33,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.compute as pc
@@ -49,6 +50,7 @@ from doudi.synth.record_lists import draw_record_lists
 from doudi.synth.rendering import Context, render
 from doudi.synth.roster_columns import Roster, build_more_rosters, build_rosters
 from doudi.synth.service_lists import POINTS_FILE, draw_mandates, write_service_points
+from doudi.synth.work_injury_lists import write_work_injury
 from doudi.synth.writing import (
     FILE_FORMATS,
     XLSX_MAX_ROWS,
@@ -108,6 +110,9 @@ class Manifest:
     service_points_file: str = ""
     service_points_error_rows: dict[str, list[int]] = field(default_factory=dict)
     service_points_accepted: int = 0
+    #: the work-injury lists of the first county (synth.work_injury_lists): files,
+    #: accepted rows and bad rows per list, and the planted violations by kind
+    work_injury: dict[str, Any] = field(default_factory=dict)
 
     def file(self, source: str) -> FileInfo:
         return next(f for f in self.files if f.source == source)
@@ -203,6 +208,7 @@ def synthesize(
     paid = write_payments(out / PAYMENTS_FILE, seed, p, s, as_of)
     write_bills(out / BILLS_FILE, region, seed, p, s, as_of)
     points = write_service_points(out, seed, places, as_of)
+    work_injury = write_work_injury(out, seed, p, s, places, as_of)
 
     def ids(flag: Bools) -> list[str]:
         return sorted(p.ids.take(np.flatnonzero(flag)).to_pylist())
@@ -237,6 +243,7 @@ def synthesize(
         service_points_file=POINTS_FILE,
         service_points_error_rows=points.error_rows,
         service_points_accepted=points.accepted,
+        work_injury=work_injury.as_dict(),
     )
     (out / "manifest.json").write_text(manifest.to_json() + "\n", encoding="utf-8")
     return manifest
