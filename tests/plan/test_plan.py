@@ -257,7 +257,8 @@ def test_enrollment_facts_follow_the_reading_of_an_enrollment_in_the_year(enroll
         ),
     )
     allowed = (Decimal(100), Decimal(200))
-    facts = inputs._enrollment_facts(table, ids, 2018, allowed)
+    hukou = pa.chunked_array([pa.array(["360102"] * len(ids))])
+    facts = inputs._enrollment_facts(table, ids, 2018, allowed, hukou)
     for i, person in enumerate(ids.tolist()):
         mine = [e for e in enrollments if e["person_id"] == person and e["valid_from"] <= last]
         holding = [e for e in mine if e["valid_to"] is None or e["valid_to"] > first]

@@ -1,8 +1,8 @@
 """Which enrollment gives a registry person's insured region (参保地) for the year
 (plan/inputs.py ``_insured_regions``; docs/readings.md 38): the county of the
 latest-starting resident-pension enrollment holding in the year that names one; of two
-starting the same day, the hukou county's; else the lower code; without one, the hukou
-region, as a scenario's default."""
+starting the same day, the hukou county's; else the lower code; without one, none (null),
+which the rules read as the hukou region, a scenario's default."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def enrollment(person: int, scheme: str, region: str | None, start: str, end: st
     }
 
 
-def insured(rows: list[dict], people: int, year: int = 2018) -> list[str]:
+def insured(rows: list[dict], people: int, year: int = 2018) -> list[str | None]:
     table = pa.Table.from_pylist(
         rows,
         schema=pa.schema(
@@ -43,7 +43,8 @@ def insured(rows: list[dict], people: int, year: int = 2018) -> list[str]:
     )
     ids = np.arange(1, people + 1, dtype=np.int64)
     hukou = pa.chunked_array([pa.array([HOME + "001001"] * people)])
-    return inputs._insured_regions(table, ids, year, hukou).to_pylist()
+    facts = inputs._enrollment_facts(table, ids, year, None, hukou)
+    return facts["insured_region"].to_pylist()
 
 
 def test_the_latest_starting_enrollment_of_the_year_gives_the_insured_region():
@@ -68,12 +69,14 @@ def test_of_two_starting_the_same_day_the_hukou_county_wins_else_the_lower_code(
     assert insured(rows, 2) == [HOME, "440103"]
 
 
-def test_without_a_resident_pension_enrollment_naming_a_county_in_the_year_the_hukou():
+def test_without_a_resident_pension_enrollment_naming_a_county_in_the_year_none():
     """Person 1: an enrollment ended in 2017; person 2: one with no region code; person
-    3: employee pension elsewhere (not the resident pension's 参保地); person 4: none."""
+    3: employee pension elsewhere (not the resident pension's 参保地); person 4: none.
+    None of them has an insured region: the rules read their hukou region
+    (``policy.rules.insured_region.county``)."""
     rows = [
         enrollment(1, "resident_pension", "440103", "2015-01-01", "2017-06-01"),
         enrollment(2, "resident_pension", "", "2015-01-01", None),
         enrollment(3, "employee_pension", "440103", "2015-01-01", None),
     ]
-    assert insured(rows, 4) == [HOME + "001001"] * 4
+    assert insured(rows, 4) == [None] * 4

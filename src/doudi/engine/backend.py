@@ -43,6 +43,14 @@ PROGRAMS: dict[str, tuple[dict[str, ibis.Schema], Callable[..., ibis.Table]]] = 
         {"people": schema.PEOPLE, "statuses": schema.STATUSES},
         lambda tables, params: evaluate_table(tables["people"], tables["statuses"], params),
     ),
+    # the registry's people: one row per ID number (registry_person.id_number is
+    # unique), which the rules' once-per-person step need not look for
+    "registry": (
+        {"people": schema.PEOPLE, "statuses": schema.STATUSES},
+        lambda tables, params: evaluate_table(
+            tables["people"], tables["statuses"], params, distinct_ids=True
+        ),
+    ),
     "bills": (
         {"bills": settlement_schema.BILLS, "statuses": settlement_schema.BILL_STATUSES},
         lambda tables, params: settle(tables["bills"], tables["statuses"], params),

@@ -20,11 +20,12 @@ true, as a status held on any day of the year counts (docs/readings.md 1 and 32)
 statuses handed to the rules are only theirs (``policy.rules.status.STATUSES``): those
 two facts are no statuses anyone is paid for; the death date is the death roster's
 (``registry_person.death_date``, docs/readings.md 24); the insured region (参保地) is the
-county of the year's latest resident-pension enrollment naming one, else the hukou
-region (``_insured_regions``, docs/readings.md 38); the record lists' facts
-(unemployment insurance, certificates, third-party funding, 60+ applications) are read
-by ``plan.records`` (docs/readings.md 35); facts the registry does not hold (income …)
-are absent (false or null), as in a scenario that does not state them.
+county of the year's latest resident-pension enrollment naming one, else null, which
+the rules read as the hukou region (``_insured_regions``, docs/readings.md 38); the
+record lists' facts (unemployment insurance, certificates, third-party funding, 60+
+applications) are read by ``plan.records`` (docs/readings.md 35); facts the registry
+does not hold (income …) are absent (false or null), as in a scenario that does not
+state them.
 """
 
 from __future__ import annotations
@@ -206,7 +207,12 @@ def _inputs(
     with ThreadPoolExecutor(max_workers=3) as pool:
         people_job = pool.submit(_persons, persons, rows)
         facts_job = pool.submit(
-            _enrollment_facts, tables["registry_enrollment"], ids, year, allowed
+            _enrollment_facts,
+            tables["registry_enrollment"],
+            ids,
+            year,
+            allowed,
+            _hukou(persons, rows),
         )
         statuses_job = pool.submit(_statuses, tables["registry_status_period"], ids, year)
         records_job = pool.submit(
@@ -220,10 +226,7 @@ def _inputs(
         people, facts = people_job.result(), facts_job.result()
         statuses, status_facts = statuses_job.result()
         recorded = records_job.result()
-    people = people.append_column(
-        "insured_region",
-        _insured_regions(tables["registry_enrollment"], ids, year, people["hukou_region"]),
-    )
+    people = people.append_column("insured_region", facts.pop("insured_region"))
     facts |= status_facts
     no = pa.array(np.zeros(len(ids), bool))
     for name in (*PEOPLE_FACTS, "rp_tier"):
@@ -242,7 +245,11 @@ def _inputs(
 
 
 def _enrollment_facts(
-    enrollments: pa.Table, ids: np.ndarray, year: int, allowed: tuple[Decimal, ...] | None
+    enrollments: pa.Table,
+    ids: np.ndarray,
+    year: int,
+    allowed: tuple[Decimal, ...] | None,
+    hukou: pa.ChunkedArray,
 ) -> dict[str, pa.Array]:
     """Per person of ``ids`` (sorted): enrolled in the resident pension in the year (an
     enrollment holding on some day of it), ever enrolled by its end, the tier of the
@@ -250,7 +257,9 @@ def _enrollment_facts(
     the same day, the higher), whether a holding one named a tier not ``allowed``
     (``rp_tier_ignored``: read as naming none, so the rules plan the person as having
     no tier), and in the employee pension and the employee medical insurance in the
-    year. ``allowed`` None: the year has no tier list, and any tier is read."""
+    year. ``allowed`` None: the year has no tier list, and any tier is read. And where
+    the person is insured (``insured_region``: :func:`_insured_regions`; ``hukou``:
+    the people's hukou regions), from the same positions."""
     e = enrollments.select(list(INPUT_COLUMNS["registry_enrollment"]))
     began, holds = _in_year(e, year)
     scheme = e.column("scheme")
@@ -280,49 +289,54 @@ def _enrollment_facts(
     facts["rp_tier"] = _latest_tier(
         n, at[named], start[named], contributions.decimal_values(tier)[named]
     )
+    pension = _of(scheme, RESIDENT_PENSION) & holds_np & found
+    facts["insured_region"] = _insured_regions(e, at, pension, start, hukou)
     return facts
 
 
 def _insured_regions(
-    enrollments: pa.Table, ids: np.ndarray, year: int, hukou: pa.ChunkedArray
+    e: pa.Table, at: np.ndarray, pension: np.ndarray, start: np.ndarray, hukou: pa.ChunkedArray
 ) -> pa.Array:
-    """Per person of ``ids`` (sorted; ``hukou`` their hukou regions), where they are
-    insured in the resident pension in the year (参保地, docs/readings.md 38): the county
-    (first six digits of the region code) of the latest-starting resident-pension
-    enrollment holding on some day of the year that names one; of two starting the same
-    day, the one in the hukou county if any (a second record at home makes nobody
-    insured elsewhere), else the lower code. Without such an enrollment, the hukou
-    region (residents enroll there: GF-2014-8/4), as a scenario's default."""
-    e = enrollments
-    _, holds = _in_year(e, year)
-    at, found = _positions(ids, _numpy(e.column("person_id"), np.int64))
+    """Per person (``at``: each enrollment's person; ``pension``: the resident-pension
+    enrollments of a known person holding on some day of the year; ``start``: their
+    first days), the county where they are insured in the resident pension (参保地,
+    docs/readings.md 38): the first six digits of the region code of the
+    latest-starting such enrollment that names one; of two starting the same day, the
+    one in the hukou county if any (a second record at home makes nobody insured
+    elsewhere), else the lower code. Null without one: the rules read the hukou
+    region then (``policy.rules.insured_region``; residents enroll there: GF-2014-8/4),
+    as a scenario's default.
+
+    On the positions the other enrollment facts found, and on a thread beside them:
+    at 10^7 people, finding them again and taking every hukou region to fill the
+    nulls made the plan's inputs twice as long (docs/scale.md).
+    """
     code = pc.utf8_slice_codeunits(pc.fill_null(e.column("region_code"), ""), 0, 6)
     code = code.combine_chunks() if isinstance(code, pa.ChunkedArray) else code
     named = _numpy(pc.and_(pc.equal(pc.utf8_length(code), 6), pc.ascii_is_decimal(code)), bool)
-    rows = np.flatnonzero(
-        _of(e.column("scheme"), RESIDENT_PENSION) & _numpy(holds, bool) & found & named
-    )
-    hukou = hukou.combine_chunks()
-    if not len(rows):
-        return hukou
+    rows = np.flatnonzero(pension & named)
     person = at[rows]
-    chosen = np.full(len(ids), -1, np.int64)
+    n = len(hukou)
+    chosen = np.full(n, -1, np.int64)
     # most people have one such enrollment: theirs directly; only the others are ordered
-    # (at 10^7 people ordering every row took 5 s of the plan's inputs)
-    several = np.bincount(person, minlength=len(ids))[person] > 1
+    several = np.bincount(person, minlength=n)[person] > 1
     chosen[person[~several]] = rows[~several]
     rows, person = rows[several], person[several]
     if len(rows):
-        start = _numpy(e.column("valid_from").cast(pa.int32()), np.int32)[rows]
         county = _numpy(code.take(pa.array(rows)).cast(pa.int64()), np.int64)
-        hukou6 = pc.utf8_slice_codeunits(pc.fill_null(hukou, ""), 0, 6).take(pa.array(person))
+        hukou6 = pc.utf8_slice_codeunits(pc.fill_null(hukou.take(pa.array(person)), ""), 0, 6)
         home = _numpy(pc.equal(hukou6, code.take(pa.array(rows))), bool)
         # each person's last row in (person, start, home, -code) order is theirs
-        order = np.lexsort((-county, home, start, person))
+        order = np.lexsort((-county, home, start[rows], person))
         last = order[np.append(person[order][1:] != person[order][:-1], True)]
         chosen[person[last]] = rows[last]
-    taken = code.take(pa.array(chosen, mask=chosen < 0))
-    return pc.coalesce(taken.cast(hukou.type), hukou)
+    return code.take(pa.array(chosen, mask=chosen < 0))
+
+
+def _hukou(persons: pa.Table, rows: np.ndarray | None) -> pa.ChunkedArray:
+    """The hukou regions of the people ``_person_rows`` chose, in their order."""
+    hukou = persons.column("hukou_region")
+    return hukou if rows is None else hukou.take(pa.array(rows))
 
 
 def _ignored(

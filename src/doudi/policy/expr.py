@@ -66,6 +66,21 @@ def join_codes(parts: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
     return out
 
 
+def none_hold(conditions: list[ir.BooleanValue]) -> ir.BooleanValue:
+    """Whether none of ``conditions`` holds, a null one counting as not holding: what
+    ``join_codes(...) == ""`` tests, without building the string.
+
+    Why apart from the reasons: a plan reads who is eligible, not why the others are
+    not, and DuckDB leaves out a column nobody selects. Tested through the reasons
+    string, every person's reasons were built to be compared with "" (at 10^7 people
+    about 3 s of CPU in the plan's rules, docs/scale.md).
+    """
+    held: ir.BooleanValue = ibis.literal(False)
+    for condition in conditions:
+        held = held | condition.fill_null(False)
+    return ~held
+
+
 def split_columns(
     t: ir.Table, total: str, weights: Mapping[str, ir.IntegerValue | int], prefix: str
 ) -> ir.Table:

@@ -37,13 +37,16 @@ LOCAL_RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def evaluate_table(people: ir.Table, statuses: ir.Table, p: Params) -> ir.Table:
+def evaluate_table(
+    people: ir.Table, statuses: ir.Table, p: Params, distinct_ids: bool = False
+) -> ir.Table:
     """Return ``people`` with every rule's output columns (in no particular order:
     sorting ten million wide rows costs a fifth of the batch; callers that show
-    rows sort them by ``row_no``)."""
+    rows sort them by ``row_no``). ``distinct_ids``: ``people`` has one row per ID
+    number (the registry's people), so the once-per-person step has nothing to do."""
     windows = resident_pension.windows(p) + resident_medical.windows(p)
     t = with_status_flags(people, statuses, windows)
-    t = resident_pension.gov_paid_contribution(t, p)
+    t = resident_pension.gov_paid_contribution(t, p, distinct_ids)
     for rule in LOCAL_RULES.get(p.jurisdiction.document, ()):
         t = rule(t, p)
     t = resident_medical.contribution_subsidy(t, p)

@@ -27,7 +27,16 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, split_columns, to_money
+from doudi.policy.expr import (
+    RATIO,
+    age_on,
+    join_codes,
+    money,
+    none_hold,
+    ratio,
+    split_columns,
+    to_money,
+)
 from doudi.policy.params import Params
 from doudi.policy.rules.resident_pension import DEATH_CLAUSE, dead_before, unborn
 from doudi.policy.rules.status import Window
@@ -140,22 +149,17 @@ def contribution_subsidy(t: ir.Table, p: Params) -> ir.Table:
     # nor for one born after the year, whatever their statuses say: the one reason
     # not_born (docs/readings.md 25)
     not_born = unborn(t, p.year)
+    checks = [
+        (dead, "deceased"),
+        (exit_marked, "exit_marked"),
+        (t.rm_category.isnull() & ~exit_marked, "no_status"),
+        (t.employee_medical, "employee_medical"),
+    ]
     t = t.mutate(
-        rm_reasons=ibis.ifelse(
-            not_born,
-            "not_born;",
-            join_codes(
-                [
-                    (dead, "deceased"),
-                    (exit_marked, "exit_marked"),
-                    (t.rm_category.isnull() & ~exit_marked, "no_status"),
-                    (t.employee_medical, "employee_medical"),
-                ]
-            ),
-        ),
+        rm_reasons=ibis.ifelse(not_born, "not_born;", join_codes(checks)),
+        rm_eligible=none_hold([not_born, *(condition for condition, _ in checks)]),
         rm_share=share,
     )
-    t = t.mutate(rm_eligible=t.rm_reasons == "")
     t = t.mutate(rm_share=ibis.ifelse(t.rm_eligible, t.rm_share, ratio(0)))
     t = t.mutate(rm_subsidy=to_money(money(standard).cast(RATIO) * t.rm_share))
     # the dead and the unborn contribute nothing: nothing is due from them either

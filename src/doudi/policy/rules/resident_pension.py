@@ -20,7 +20,7 @@ from typing import overload
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import RATIO, age_on, join_codes, money, ratio, to_money
+from doudi.policy.expr import RATIO, age_on, join_codes, money, none_hold, ratio, to_money
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
 from doudi.policy.rules.resident_pension_documents import GovPaidRules, rules_for
@@ -104,7 +104,7 @@ def read_terms(p: Params) -> Terms:
     return replace(terms, share=share, own_shares={c: v for c, v in own.items() if v is not None})
 
 
-def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
+def gov_paid_contribution(t: ir.Table, p: Params, distinct_ids: bool = False) -> ir.Table:
     """RULES.md §2: who the government pays for, how much, who pays it.
 
     Eligibility: a target status in the year's window; enrolled; age 16 to
@@ -113,13 +113,14 @@ def gov_paid_contribution(t: ir.Table, p: Params) -> ir.Table:
     also requires a Jiangxi hukou (JX-2017-58/2.1.1). Amount: the fixed
     amount where a document gives one (Jiangxi and Panzhihua 100 yuan), else
     the minimum tier times the share (Chongqing 70%, tekun 100%), never more
-    than the person's own contribution. Once per person per year.
+    than the person's own contribution. Once per person per year
+    (``distinct_ids``: the table has one row per ID number, as the registry has).
     """
     with p.section("resident_pension"):
         terms = read_terms(p)
         t = targets(t, terms)
         t = conditions(t, terms)
-        t = once_per_year(t, terms)
+        t = once_per_year(t, terms, distinct_ids)
         t = contribution(t, terms)
         t = gov_paid_amount(t, terms)
         t = terms.rules.funding(t, p)
@@ -163,6 +164,7 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
     the policy's period. A person born after the year has the one reason
     ``not_born``, before all others (their age in it would be negative: -2周岁), and
     GF-2014-8/4 (the scheme covers residents) is cited (docs/readings.md 25).
+    ``_eligible_before``: no reason at all, which the plan reads without the strings.
     """
     rules = terms.rules
     main = rules.clause
@@ -185,7 +187,10 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
     if not terms.in_force:  # the whole year is outside the policy's period
         reasons: ir.StringValue = ibis.literal("not_in_force;")
         why_not: ir.StringValue = ibis.literal(main + ";")
+        ok: ir.BooleanValue = ibis.literal(False)
     else:
+        # no reason at all (a non-target always has one), tested without the strings
+        ok = is_target & none_hold([t._unborn, *(c for c, _, _ in checks)])
         reasons = ibis.ifelse(
             is_target, join_codes([(c, code) for c, code, _ in checks]), not_target
         )
@@ -194,10 +199,10 @@ def conditions(t: ir.Table, terms: Terms) -> ir.Table:
         )
     reasons = ibis.ifelse(t._unborn, "not_born;", reasons)
     why_not = ibis.ifelse(t._unborn, SCOPE_CLAUSE + ";", why_not)
-    return t.mutate(rp_reasons=reasons, rp_why_not_basis=why_not)
+    return t.mutate(rp_reasons=reasons, rp_why_not_basis=why_not, _eligible_before=ok)
 
 
-def once_per_year(t: ir.Table, terms: Terms) -> ir.Table:
+def once_per_year(t: ir.Table, terms: Terms, distinct_ids: bool = False) -> ir.Table:
     """Once per person per year (HE-2018-3/2.1.1; CQ 多重身份不重复享受): among the
     otherwise eligible rows of one ID number, the row with the most favourable
     status wins, then the first row; the others get ``duplicate``. Adds
@@ -207,11 +212,13 @@ def once_per_year(t: ir.Table, terms: Terms) -> ir.Table:
     # that lose; the rows are matched back by row number (a join of every row by ID
     # number took a fifth of the rules' time at ten million people, a window over
     # them all longer).
+    if distinct_ids:
+        # the registry's ID numbers are unique (registry_person.id_number): no row
+        # can lose, and the window's pass over the rows (a fifth of the plan's rules
+        # at 10^7 people, docs/scale.md) finds nothing
+        return t.mutate(_duplicate=ibis.literal(False), rp_eligible=t._eligible_before)
     priority = ibis.cases(*[(t.rp_category == c, i) for i, c in enumerate(CATEGORY_ORDER)], else_=9)
-    t = t.mutate(
-        _eligible_before=t.rp_reasons == "",
-        _key=priority.cast("int64") * 10**12 + t.row_no,
-    )
+    t = t.mutate(_key=priority.cast("int64") * 10**12 + t.row_no)
     eligible = t.filter(t._eligible_before).select("row_no", "id_number", "_key")
     eligible = eligible.mutate(_first=eligible._key.min().over(group_by=eligible.id_number))
     seconds = eligible.filter(eligible._key != eligible._first).select(_second="row_no")
@@ -222,7 +229,7 @@ def once_per_year(t: ir.Table, terms: Terms) -> ir.Table:
         rp_reasons=t.rp_reasons + ibis.ifelse(t._duplicate, "duplicate;", ""),
         rp_why_not_basis=t.rp_why_not_basis + ibis.ifelse(t._duplicate, clause + ";", ""),
     )
-    return t.mutate(rp_eligible=t.rp_reasons == "")
+    return t.mutate(rp_eligible=t._eligible_before & ~t._duplicate)
 
 
 def contribution(t: ir.Table, terms: Terms) -> ir.Table:

@@ -21,7 +21,7 @@ from datetime import date
 import ibis
 import ibis.expr.types as ir
 
-from doudi.policy.expr import join_codes, money, to_money
+from doudi.policy.expr import join_codes, money, none_hold, to_money
 from doudi.policy.params import Params
 from doudi.policy.rules.resident_pension import dead_before
 
@@ -31,8 +31,11 @@ CONTRACT_ENDINGS = ("expired_not_renewed", "terminated_early")
 BENEFIT_MONTHS_IN_A_YEAR = 12
 
 
-def _unless_worker(t: ir.Table, checks: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
-    """Reasons as codes; for anyone not a rural contract worker only that one.
+def _unless_worker(
+    t: ir.Table, checks: list[tuple[ir.BooleanValue, str]]
+) -> tuple[ir.StringValue, ir.BooleanValue]:
+    """Reasons as codes; for anyone not a rural contract worker only that one. And
+    whether there is none (``none_hold``: the plan reads that without the strings).
 
     A fact the registry's lists leave empty is null, and a null condition would drop
     its reason silently (``ifelse`` of null takes neither code): every yes/no fact a
@@ -41,11 +44,9 @@ def _unless_worker(t: ir.Table, checks: list[tuple[ir.BooleanValue, str]]) -> ir
     Most people of a batch are not rural workers: one short literal for them
     instead of five concatenations keeps the batch fast.
     """
-    return ibis.ifelse(
-        t.ue_rural_contract_worker.fill_null(False),
-        join_codes(checks),
-        ibis.literal("not_rural_contract_worker;"),
-    )
+    worker = t.ue_rural_contract_worker.fill_null(False)
+    reasons = ibis.ifelse(worker, join_codes(checks), ibis.literal("not_rural_contract_worker;"))
+    return reasons, worker & none_hold([condition for condition, _ in checks])
 
 
 def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
@@ -62,7 +63,7 @@ def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
         max_months = int(p.get("unemployment.one_off_allowance_max_months"))
         min_at_unit = int(p.get("unemployment.one_off_allowance_min_months_at_unit"))
     months_paid = t.ue_contribution_months.fill_null(0)
-    reasons = _unless_worker(
+    reasons, eligible = _unless_worker(
         t,
         [
             (t.ue_months_at_unit.fill_null(0) < min_at_unit, "short_at_unit"),
@@ -73,7 +74,6 @@ def jx_one_off_living_allowance(t: ir.Table, p: Params) -> ir.Table:
             (dead_before(t, p.year), "deceased"),
         ],
     )
-    eligible = reasons == ""
     years_started = (months_paid + 11) // 12
     months = ibis.least(years_started, max_months)
     amount = to_money(money(base) * money(rate) * months)
@@ -97,7 +97,7 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
         min_months = int(p.get("unemployment.skill_upgrade_min_months"))
         cert_from = p.get("unemployment.skill_upgrade_certificate_from")
     level = t.ue_certificate_level
-    reasons = _unless_worker(
+    reasons, eligible = _unless_worker(
         t,
         [
             (t.ue_insured_months.fill_null(0) < min_months, "short_insured"),
@@ -115,7 +115,6 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
             (dead_before(t, p.year), "deceased"),
         ],
     )
-    eligible = reasons == ""
     amount = ibis.cases(*[(level == int(k), money(v)) for k, v in amounts.items()], else_=money(0))
     before = t.ue_same_level_certificate_date
     return t.mutate(
