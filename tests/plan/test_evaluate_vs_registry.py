@@ -8,7 +8,13 @@ exit marks), dibao, tekun, severe disability (grade 一级 or 二级), low-incom
 the 14 categories of veterans, other assistance targets, in-school students, those
 unable to work, the resident pension (with or without a tier; sometimes insured in
 another county of the jurisdiction or outside it, docs/readings.md 38) and the employee
-insurances, sometimes the death list. The same people are then
+insurances, sometimes the death list; and, in one in three, the record list of their
+document: Panzhihua's third-party funding (above or below what they owe, sometimes
+naming another year, PZH-2018-195/1.2), Hebei's applications of the 60+ never enrolled
+(HE-2018-3/2.1.1) or Shandong's early-pension applications with their review
+(SD-2017-37/2.1), dated about the birthday the rule turns on, on the year's last day,
+before or after the year, a later list reviewing a pending one again. The same people
+are then
 
 (a) typed into a scenario, each list read as docs/registry.md and rosters/periods.py
     say a county's lists read (a period from 纳入时间 to the first full list that no
@@ -23,7 +29,12 @@ scenario's ``self_due`` (a pension ``self`` row for the enrolled, a medical one 
 subsidised: plan/programmes.py), a person without one owing no pension part and getting
 no medical subsidy; each row cites the scenario's clauses; nobody dead before the year
 has a row (docs/readings.md 24: HE-2018-3/3.2.1) and nobody has two rows of one payer in
-one programme (HE-2018-3/2.1.1 每年每人只能享受一次).
+one programme (HE-2018-3/2.1.1 每年每人只能享受一次). Panzhihua's funding paid is the
+year's funding up to what the person owes; the county's pension-start list
+(``doudi pension-starts``) names exactly those whose application counts for the year
+(docs/readings.md 41), each with evaluate's decision, date and reasons, the date the
+document's: Hebei's the month after the application, Shandong's the 55th birthday but
+not before the application.
 
 Where the two paths disagree and the fix lies outside the registry's reading
 (plan/inputs.py) and the import (rosters/), the disagreement's kind is in ``REPORTED``,
@@ -50,8 +61,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_id
+from doudi.core import vocab
 from doudi.core.idnumber import check_character
 from doudi.engine.scenario import evaluate
+from doudi.plan import pension_starts as starts
 from doudi.plan import versions as plan
 from doudi.policy import jurisdictions, tiers
 from doudi.policy.rules.resident_pension import SCOPE_CLAUSE
@@ -117,6 +130,35 @@ OUTSIDE = "440103"
 NAMES = ("王芳", "李强", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄勇", "周丽", "吴刚")
 VETERAN = {"退役士兵类别": "参战退役人员", "是否失业": "是", "是否参加职工医保": "否"}
 
+#: The record list each document's counties receive (rosters/record_sources.py):
+#: Panzhihua's third-party funding (PZH-2018-195/1.2), Hebei's applications of the 60+
+#: never enrolled (HE-2018-3/2.1.1), Shandong's early-pension applications (SD-2017-37/2.1).
+RECORD_LISTS = {
+    "PZH-2018-195": "third_party_funding",
+    "HE-2018-3": "late_pension_applications",
+    "SD-2017-37": "early_pension_applications",
+}
+#: The list of those each pension-start rule is for, and its row's cells.
+APPLICANTS = {
+    "HE-2018-3": ("poverty", {"是否标注脱贫": "否"}),
+    "SD-2017-37": ("disability", {"残疾等级": "一级"}),
+}
+#: The age each pension-start rule turns on: 60 (Hebei), 60 − 5 (Shandong).
+START_AGE = {"HE-2018-3": 60, "SD-2017-37": 60 - 5}
+#: Funding amounts: below and above what a person owes (0.00 to 2900.00 in Panzhihua),
+#: with fen, and above the highest tier, 3000 (then 可自愿选择参加城镇职工基本养老保险).
+FUNDING = ("50.00", "66.50", "100", "200", "400", "1900", "3000", "3500")
+FUNDERS = ("攀枝花市慈善总会", "某某钢铁公司", "张某某")
+#: Review results as the lists write them (with aliases), and as the rules name them.
+REVIEWS = {
+    "通过": "approved",
+    "同意": "approved",
+    "审核中": "pending",
+    "待审核": "pending",
+    "不通过": "rejected",
+    "驳回": "rejected",
+}
+
 
 @dataclass(frozen=True)
 class Listing:
@@ -129,12 +171,23 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class Record:
+    """A person's row of a record list: on the first (``k`` 0) or second of the year's
+    two (``record_lists``), and its cells."""
+
+    source: str
+    k: int
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Person:
     id_number: str
     name: str
     birth: date
     listings: dict[str, Listing]
     death: date | None
+    records: tuple[Record, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,12 +243,20 @@ def _cells(draw: Any, source: str, since: date, as_of: date, county: str) -> dic
 
 @st.composite
 def _person(draw: Any, county: str, year: int, as_of: tuple[date, date]) -> Person:
-    # most of working age (16 to 60 in the plan years), some children and elderly
+    document = jurisdictions.resolve(county).document
+    # most of working age (16 to 60 in the plan years), some children and elderly; where
+    # a pension-start rule turns on an age, half of them about that age in the year
     birth = draw(st.dates(min_value=date(1950, 1, 1), max_value=date(2008, 12, 31)))
+    if document in START_AGE and draw(st.booleans()):
+        around = year - START_AGE[document]
+        birth = draw(_days(date(around - 2, 1, 1), date(around + 1, 12, 31)))
     first17 = f"{county}{birth:%Y%m%d}{draw(st.integers(0, 999)):03d}"
     listings = {}
     for source in LISTS:
-        on = draw(st.sampled_from(OFTEN if source in ("poverty", "resident_pension") else SELDOM))
+        often = source in ("poverty", "resident_pension")
+        # Shandong's applicants are the severely disabled
+        often |= source == "disability" and document == "SD-2017-37" and birth.year <= year - 50
+        on = draw(st.sampled_from(OFTEN if often else SELDOM))
         if on is None:
             continue
         last = as_of[0] if on[0] else as_of[1]  # 纳入时间 is not after the first list naming them
@@ -207,7 +268,86 @@ def _person(draw: Any, county: str, year: int, as_of: tuple[date, date]) -> Pers
     if draw(st.integers(0, 4)) == 4:  # one in five dies, around the year or before it
         death = draw(_days(max(birth, date(year - 2, 1, 1)), DEATHS_AS_OF))
     name = draw(st.sampled_from(NAMES))
-    return Person(first17 + check_character(first17), name, birth, listings, death)
+    records: tuple[Record, ...] = ()
+    if document in RECORD_LISTS and draw(st.integers(0, 2)) == 2:  # one in three
+        records = draw(_records(document, birth, year))
+        # most applicants are whom the rule is for: Hebei's registered poor never
+        # enrolled, Shandong's severely disabled
+        held, cells = APPLICANTS.get(document, (None, {}))
+        if held and held not in listings and draw(st.integers(0, 3)):
+            listings[held] = Listing((True, True), draw(_days(birth, as_of[0])), (cells, cells))
+        if document == "HE-2018-3" and draw(st.integers(0, 3)):
+            listings.pop("resident_pension", None)
+    number = first17 + check_character(first17)
+    return Person(number, name, birth, listings, death, records)
+
+
+def record_lists(year: int) -> tuple[date, date]:
+    """The as-of dates of the year's two lists of each record source: the middle of the
+    plan year, and the March after it (a later list approving a pending application, an
+    application made after the year)."""
+    return date(year, 6, 30), date(year + 1, 3, 31)
+
+
+def turns(birth: date, age: int) -> date:
+    """The day one born on ``birth`` turns ``age`` (29 February: 1 March, reading 41)."""
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return date(birth.year + age, 3, 1)
+
+
+@st.composite
+def _records(draw: Any, document: str, birth: date, year: int) -> tuple[Record, ...]:
+    """A person's rows of their document's record list, at most one on each list."""
+    first = record_lists(year)[0]
+    source = RECORD_LISTS[document]
+    if source == "third_party_funding":  # the funding of the year, sometimes of another
+        funded = [k for k in (0, 1) if draw(st.booleans())]
+        return tuple(
+            Record(
+                source,
+                k,
+                {
+                    "资助方": draw(st.sampled_from(FUNDERS)),
+                    "资助金额": draw(st.sampled_from(FUNDING)),
+                    "资助年度": str(draw(st.sampled_from((year, year, year, year - 1, year + 1)))),
+                },
+            )
+            for k in funded
+        )
+    day = draw(_application_day(birth, START_AGE[document], year))
+    # most applications are approved in the end, some pending or refused
+    review = st.sampled_from(("通过", "同意", "通过", "审核中", "待审核", "不通过", "驳回"))
+    rows = [(0 if day <= first else 1, day)]
+    if rows[0][0] == 0 and draw(st.booleans()):
+        # the next list: the same application (a pending one reviewed), or another one
+        again = draw(st.just(day) | _application_day(birth, START_AGE[document], year))
+        rows.append((1, again))
+    return tuple(
+        Record(
+            source,
+            k,
+            {"申请日期": when.isoformat()}
+            | ({"审核结果": draw(review)} if source == "early_pension_applications" else {}),
+        )
+        for k, when in rows
+    )
+
+
+@st.composite
+def _application_day(draw: Any, birth: date, age: int, year: int) -> date:
+    """An application's date: just before or after the birthday the rule turns on, on
+    the year's last day, in it, before it, or after it (up to the last list)."""
+    turned = turns(birth, age)
+    day = draw(
+        st.integers(-40, 40).map(lambda d: turned + timedelta(days=d))
+        | st.just(date(year, 12, 31))
+        | _days(date(year, 1, 1), date(year, 12, 31))
+        | _days(date(year - 1, 1, 1), date(year - 1, 12, 31))
+        | _days(date(year + 1, 1, 1), record_lists(year)[1])
+    )
+    return day if birth <= day <= record_lists(year)[1] else date(year, 12, 31)
 
 
 def _insured(draw: Any, listings: dict[str, Listing], county: str) -> dict[str, Listing]:
@@ -315,8 +455,42 @@ def scenario_person(population: Population, person: Person) -> dict[str, Any]:
             "enrolled": enrolled,
             "tier": tier,
             "ever_enrolled": pension is not None and pension.valid_from <= date(year, 12, 31),
+            **record_facts(person, year),
         },
     }
+
+
+def record_facts(person: Person, year: int) -> dict[str, Any]:
+    """A person's record lists as a scenario states them: the year's funding (the latest
+    list's row naming the year, reading 36), and the application a policy officer would
+    type — the one that counts (:func:`application`), else the one made after the year."""
+    funded = [r for r in person.records if r.source == "third_party_funding"]
+    named = [r for r in funded if r.cells["资助年度"] == str(year)]
+    if named:
+        return {"third_party_funding": max(named, key=lambda r: r.k).cells["资助金额"]}
+    counted = application(person, year) or application(person, year + 1)
+    if counted is None:
+        return {}
+    day, review = counted
+    if review is None:
+        return {"application_date": day}
+    return {"early_application": {"date": day, "review_result": review}}
+
+
+def application(person: Person, year: int) -> tuple[date, str | None] | None:
+    """The application that counts for ``year`` (reading 41): Hebei's first made by the
+    year's end; Shandong's latest, with the review of the latest list stating it."""
+    made = [
+        (date.fromisoformat(r.cells["申请日期"]), r.k, REVIEWS.get(r.cells.get("审核结果", "")))
+        for r in person.records
+        if "申请日期" in r.cells
+    ]
+    made = [m for m in made if m[0] <= date(year, 12, 31)]
+    if not made:
+        return None
+    early = any(review for _, _, review in made)
+    day, _, review = max(made) if early else min(made)
+    return day, review
 
 
 def evaluated(population: Population) -> dict[str, dict[str, Any]]:
@@ -376,6 +550,20 @@ def imported(population: Population, registry: db.Database, directory: Path) -> 
                 import_roster(
                     registry, path, source, as_of, region=population.county, confirm_closing=True
                 )
+    for k, as_of in enumerate(record_lists(population.year)):
+        rows = [(p, r.cells) for p in population.people for r in p.records if r.k == k]
+        if rows:
+            source = next(r.source for p in population.people for r in p.records)
+            path = directory / f"{source}-{k}.csv"
+            cells = {
+                "公民身份号码": [p.id_number for p, _ in rows],
+                "姓名": [p.name for p, _ in rows],
+                **{c: [row[c] for _, row in rows] for c in rows[0][1]},
+            }
+            pacsv.write_csv(pa.table(cells), path)
+            import_roster(
+                registry, path, source, as_of, region=population.county, confirm_closing=True
+            )
     dead = [(p, p.death) for p in population.people if p.death]
     if dead:
         cells = {
@@ -396,10 +584,20 @@ class Row:
     basis: frozenset[str]
 
 
-def planned(population: Population, migrated: Path, directory: Path) -> dict[str, list[Row]]:
-    """The rows of every programme's version, by ID number."""
+def loaded(population: Population, migrated: Path, directory: Path) -> db.Database:
     registry = fresh_registry(migrated, directory)
     imported(population, registry, directory)
+    return registry
+
+
+def planned(population: Population, migrated: Path, directory: Path) -> dict[str, list[Row]]:
+    """The rows of every programme's version, by ID number."""
+    return plan_rows(population, loaded(population, migrated, directory), directory)
+
+
+def plan_rows(
+    population: Population, registry: db.Database, directory: Path
+) -> dict[str, list[Row]]:
     run = plan.run_plans(
         registry, population.jurisdiction, population.year, snapshots=directory / "plans"
     )
@@ -439,7 +637,9 @@ def disagreements(
 ) -> Iterator[tuple[str, str]]:
     """Each way the plan's rows differ from the scenario's sections: (kind, in words)."""
     results = evaluated(population)
-    rows = planned(population, migrated, directory)
+    registry = loaded(population, migrated, directory)
+    rows = plan_rows(population, registry, directory)
+    listed = start_list(population, registry)
     assert rows.keys() <= results.keys(), "the plan has rows only for the population"
     first_day = date(population.year, 1, 1)
     for person in population.people:
@@ -455,18 +655,105 @@ def disagreements(
         yield from (("twice", f"{who} {k}: {n} rows") for k, n in twice.items() if n > 1)
         for programme in ("resident_pension", "resident_medical"):
             yield from _programme(who, programme, result[programme], mine)
-        yield from _panzhihua(who, result["resident_pension"], mine)
+        funding = Decimal(record_facts(person, population.year).get("third_party_funding", "0"))
+        yield from _panzhihua(who, result["resident_pension"], mine, funding)
+        yield from _pension_start(who, population, person, result["resident_pension"], listed)
 
 
-def _panzhihua(who: str, section: dict[str, Any], mine: list[Row]) -> Iterator[tuple[str, str]]:
+#: Panzhihua's highest tier (resident_pension/highest_tier.yaml, local config): funding
+#: above it lets the person choose the employee pension (PZH-2018-195/1.2).
+HIGHEST_TIER = Decimal(3000)
+
+
+def _panzhihua(
+    who: str, section: dict[str, Any], mine: list[Row], funding: Decimal
+) -> Iterator[tuple[str, str]]:
     """The subsidy and the funding a scenario reports in the pension's section are each
-    one row of their programme, citing their clause alone (decision 0013)."""
+    one row of their programme, citing their clause alone (decision 0013); the funding
+    paid is the year's funding up to what the person owes after the government's part
+    (PZH-2018-195/1.2, docs/readings.md 18)."""
     for item, (programme, payer, clause) in PZH_ITEMS.items():
         amount = Decimal(section.get(item, "0"))
         expected = [(payer, amount, {clause})] if amount else []
         got = [(r.payer, r.amount, r.basis) for r in mine if r.programme == programme]
         if got != expected:
             yield "pzh", f"{who} {programme}: plan {got}, evaluate {item} {expected}"
+    if "third_party_paid" not in section:
+        return
+    paid, owed = Decimal(section["third_party_paid"]), Decimal(section["self_due"])
+    # owed before the funding = paid + what is left; the funding pays up to it
+    choose = section["may_choose_employee_pension"]
+    if paid != min(funding, paid + owed) or choose != (funding > HIGHEST_TIER):
+        yield (
+            "pzh_funding",
+            f"{who} funding {funding}: evaluate paid {paid}, left {owed}, may choose {choose}",
+        )
+
+
+def start_list(population: Population, registry: db.Database) -> dict[str, dict[str, Any]]:
+    """The county's pension-start list of the year (``doudi pension-starts``) by ID
+    number, where its document has such a rule."""
+    if jurisdictions.resolve(population.county).document not in starts.RULES:
+        return {}
+    found = starts.pension_starts(registry, population.county, population.year)
+    return {r["id_number"]: r for r in found.people.to_pylist()}
+
+
+def _pension_start(
+    who: str,
+    population: Population,
+    person: Person,
+    section: dict[str, Any],
+    listed: dict[str, dict[str, Any]],
+) -> Iterator[tuple[str, str]]:
+    """The list names exactly those with an application that counts (reading 41), each
+    with evaluate's decision, date and reasons; the date is the document's: Hebei's the
+    first day of the month after the application (HE-2018-3/2.1.1: 自办理手续次月起, no
+    back-payment), Shandong's the 55th birthday but not before the application
+    (SD-2017-37/2.1: 提出申请，经审核后可以提前5年)."""
+    document = jurisdictions.resolve(population.county).document
+    if document not in starts.RULES:
+        return
+    hebei = document == "HE-2018-3"
+    row, counted = listed.get(person.id_number), application(person, population.year)
+    part = section.get("late_enrollment" if hebei else "early_pension")
+    said = part and (part.get("pension_from") or part.get("earliest_date"))
+    if row is None or counted is None or part is None:
+        if row is not None or counted is not None or said:
+            yield "starts_listed", f"{who}: list {row}, application {counted}, evaluate {part}"
+        return
+    theirs = (
+        part["eligible"],
+        date.fromisoformat(said) if said else None,
+        date.fromisoformat(part["application_date"]),
+        part.get("review_result"),
+        part["basis"],
+    )
+    mine = (
+        row["qualifies"] == "是",
+        row["pension_from"],
+        row["application_date"],
+        counted[1],
+        row["basis"].split("；"),
+    )
+    if mine != theirs or counted[0] != row["application_date"]:
+        yield "starts", f"{who}: list {mine}, evaluate {theirs}, application {counted}"
+    if row["review_result"] != (counted[1] and vocab.REVIEW_RESULT.label(counted[1])):
+        yield "starts", f"{who}: list's review {row['review_result']}, application {counted}"
+    for reason in row["reason"].split("；") if row["qualifies"] == "否" else ():
+        if reason not in part["explanation"]:
+            yield "starts_reason", f"{who}: list's reason {reason!r} not in evaluate's"
+    if not part["eligible"]:
+        return
+    applied = counted[0]
+    if hebei:  # the month after the application, 60 or more on it, nothing paid back
+        day = date(applied.year + applied.month // 12, applied.month % 12 + 1, 1)
+        right = turns(person.birth, 60) <= applied and part["back_payment"] == "0.00"
+    else:  # at 60 − 5 = 55: from the 55th birthday, not before the application
+        day = max(turns(person.birth, 55), applied)
+        right = part["pension_age"] == 55
+    if theirs[1] != day or not right:
+        yield "starts_day", f"{who}: evaluate {part}, the document's day {day}"
 
 
 def _programme(
@@ -639,6 +926,85 @@ def test_PZH_2018_195_1_3_the_plan_pays_the_contribution_subsidy_evaluate_report
             "resident_pension_subsidy", "finance", Decimal("35.00"), frozenset({PZH_SUBSIDY_CLAUSE})
         )
     ]
+
+
+# --- the record lists on both paths, one person each ---------------------------------------
+
+
+def test_PZH_2018_195_1_2_the_later_lists_funding_pays_up_to_what_the_person_owes(
+    migrated, tmp_path
+):
+    """Registered poor in Panzhihua at tier 200 in 2018: the county pays 100.00, 100.00
+    is theirs; June's list funds 66.50 for 2018, next March's 400.00 for 2018 (the latest
+    row naming the year counts, reading 36): the funder pays min(400.00, 100.00) = 100.00
+    and the person 0.00, on both paths (a row of ``third_party_funding`` citing 1.2)."""
+    funding = [
+        Record(
+            "third_party_funding", k, {"资助方": FUNDERS[0], "资助金额": amount, "资助年度": "2018"}
+        )
+        for k, amount in ((0, "66.50"), (1, "400"))
+    ]
+    person = Person(
+        make_id("510402", "19820310", "045"),
+        "张伟",
+        date(1982, 3, 10),
+        {
+            "poverty": listed("2016-06-01", 是否标注脱贫="否"),
+            "resident_pension": listed("2015-01-01", 缴费档次="200"),
+        },
+        None,
+        tuple(funding),
+    )
+    population = Population("510400", "510402", 2018, LISTS_2017_2018, [person])
+    (result,) = evaluated(population).values()
+    section = result["resident_pension"]
+    assert (section["third_party_paid"], section["self_due"]) == ("100.00", "0.00")  # 200 − 100
+    assert found(population, migrated, tmp_path) == []
+
+
+def test_HE_2018_3_2_1_1_an_application_after_the_year_is_not_the_years(migrated, tmp_path):
+    """Registered poor in 路北区, born 1958-04-20, never enrolled, whose one application
+    (2019-02-17) is on the list of March 2019: 2018's pension-start list does not name
+    them, and evaluate's 2018 result starts no pension (reading 41: the first application
+    by the year's end; before, evaluate gave a pension from 2019-03-01 in 2018)."""
+    person = Person(
+        make_id("130203", "19580420", "081"),
+        "周丽",
+        date(1958, 4, 20),
+        {"poverty": listed("2016-06-01", 是否标注脱贫="否")},
+        None,
+        (Record("late_pension_applications", 1, {"申请日期": "2019-02-17"}),),
+    )
+    population = Population("130200", "130203", 2018, LISTS_2017_2018, [person])
+    (result,) = evaluated(population).values()
+    late = result["resident_pension"]["late_enrollment"]
+    assert (late["eligible"], late["pension_from"]) == (True, None)  # 60 on 2018-04-20
+    assert found(population, migrated, tmp_path) == []
+
+
+def test_SD_2017_37_2_1_a_later_list_approves_a_pending_application(migrated, tmp_path):
+    """Severely disabled (一级) and enrolled in 历下区, born 1963-01-02, applied
+    2018-01-15: pending in June's list, approved in next March's; both paths approve
+    it, from max(1963-01-02 + 55 = 2018-01-02, 2018-01-15) = 2018-01-15."""
+    person = Person(
+        make_id("370102", "19630102", "093"),
+        "郑芳",
+        date(1963, 1, 2),
+        {
+            "disability": listed("2010-01-01", 残疾等级="一级"),
+            "resident_pension": listed("2011-01-01", 缴费档次="100"),
+        },
+        None,
+        tuple(
+            Record("early_pension_applications", k, {"申请日期": "2018-01-15", "审核结果": review})
+            for k, review in ((0, "审核中"), (1, "通过"))
+        ),
+    )
+    population = Population("370000", "370102", 2018, LISTS_2017_2018, [person])
+    (result,) = evaluated(population).values()
+    early = result["resident_pension"]["early_pension"]
+    assert (early["eligible"], early["earliest_date"]) == (True, "2018-01-15")
+    assert found(population, migrated, tmp_path) == []
 
 
 # --- the insured region (参保地) on both paths, one person each (docs/readings.md 38) -------

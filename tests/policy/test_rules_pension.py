@@ -248,6 +248,28 @@ def test_HE_2018_3_2_1_1_aged_60_never_enrolled_no_back_pay_pension_next_month()
     assert late["pension_from"] == "2018-04-01"  # the month after 2018-03-15
 
 
+def test_HE_2018_3_2_1_1_an_application_after_the_year_starts_no_pension_in_it():
+    """Registered poor, born 1958-04-20, never enrolled, applied 2019-02-17: 2018 has no
+    application (reading 41: the first made by the year's end, as the registry reads it
+    and 2018's pension-start list shows), so 2018's result starts no pension (before: from
+    2019-03-01); 2019's does, from the month after February: 2019-03-01."""
+    p = person(
+        make_id("130203", "19580420", "001"),
+        statuses=[status("registered_poor", "2015-01-01")],
+        resident_pension={
+            "enrolled": False,
+            "ever_enrolled": False,
+            "application_date": "2019-02-17",
+        },
+    )
+    late = rp(one("130200", 2018, p))["late_enrollment"]
+    # 60 on 2018-12-31 (1958 + 60 = 2018-04-20): qualifies, but has not applied in 2018
+    assert (late["eligible"], late["pension_from"], late["reasons"]) == (True, None, [])
+    assert "尚未申请" in late["explanation"]
+    late = rp(one("130200", 2019, p))["late_enrollment"]
+    assert (late["eligible"], late["pension_from"]) == (True, "2019-03-01")
+
+
 def test_HE_2018_3_2_1_2_status_held_two_months_of_the_year_counts():
     p = person(
         make_id("130281", "19881111"), statuses=[status("dibao", "2018-09-01", "2018-11-01")]

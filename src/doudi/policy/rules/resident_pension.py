@@ -416,7 +416,12 @@ def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
     applicant why (plan/pension_starts.py); empty for everyone else.
     """
     pension_age = int(p.get("resident_pension.pension_age"))
-    at = t.rp_application_date.fill_null(date(p.year, 12, 31))
+    last = ibis.literal(date(p.year, 12, 31))
+    # the year's application is one made by its end (docs/readings.md 41), as the
+    # registry's reading (plan/records.py) and Shandong's rule take it: one made later
+    # neither starts a pension in the year nor has its age read for the year
+    applied = (t.rp_application_date <= last).fill_null(False)
+    at = ibis.ifelse(applied, t.rp_application_date, last)
     age_at = (
         at.year()
         - t.birth_date.year()
@@ -434,7 +439,6 @@ def he_late_enrollment(t: ir.Table, p: Params) -> ir.Table:
     qualifies = ~ibis.or_(*[c for c, _ in checks])
     month_start = at.truncate("M")
     pension_from = (month_start + ibis.interval(months=1)).cast("date")
-    applied = t.rp_application_date.notnull()
     return t.mutate(
         rp_late_enrollment=qualifies,
         rp_pension_from=ibis.ifelse(qualifies & applied, pension_from, ibis.null("date")),
