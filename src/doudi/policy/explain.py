@@ -458,7 +458,7 @@ def jx_unemployment(row: dict[str, Any], used: list[Value]) -> str:
 
 def _same_level_note(row: dict[str, Any]) -> str:
     """The subsidy pays a level once (人社部发〔2017〕40号, which JX-2017-58/2.3.9
-    implements: docs/readings.md); the plan does not know whether an earlier year's
+    implements: docs/readings.md 43); the plan does not know whether an earlier year's
     certificate of the same level was paid, so the caseworker is asked to check."""
     if not row.get("ue_skill_same_level_before"):
         return ""

@@ -39,7 +39,7 @@ PEOPLE = ibis.schema(
         "ue_insured_months": "int64",
         "ue_certificate_level": "int64",
         "ue_certificate_date": "date",
-        # an earlier year's certificate of the same level (docs/readings.md: paid once per level)
+        # an earlier year's certificate of the same level (readings.md 43: a level once)
         "ue_same_level_certificate_date": "date",
         "ue_benefit_qualified": "boolean",
         "ue_medical_scheme": "string",

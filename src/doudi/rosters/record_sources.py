@@ -124,7 +124,7 @@ RECORD_SOURCES: tuple[Source, ...] = (
                 aliases=("居民医保缴费金额", "居民医保个人缴费", "医疗保险个人缴费"),
             ),
             # Hebei's benefit at the urban standard: the months the agency paid in the
-            # list's year (the plan computes no entitlement period, docs/readings.md)
+            # list's year (the plan computes no entitlement period, docs/readings.md 42)
             Column(
                 "benefit_months",
                 "本年领取失业保险金月数",

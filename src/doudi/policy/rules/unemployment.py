@@ -122,7 +122,7 @@ def jx_skill_upgrade_subsidy(t: ir.Table, p: Params) -> ir.Table:
         ue_skill_reasons=reasons,
         ue_skill_subsidy=ibis.ifelse(eligible, amount, money(0)),
         # the same level obtained in an earlier year within the subsidy: paid then? The
-        # plan cannot tell, so the explanation asks (docs/readings.md, issue #20)
+        # plan cannot tell, so the explanation asks (docs/readings.md 43)
         ue_skill_same_level_before=eligible
         & (before >= cert_from).fill_null(False)
         & (before < date(p.year, 1, 1)).fill_null(False),
@@ -135,7 +135,7 @@ def he_rural_worker_benefit(t: ir.Table, p: Params) -> ir.Table:
     The benefit of the year is the urban workers' monthly benefit (local config) times
     the months the list says were drawn in the year: the document gives the standard,
     not the entitlement period, so the months are the agency's, never computed here
-    (docs/readings.md). While drawing it: an employee-medical premium is paid by the
+    (docs/readings.md 42). While drawing it: an employee-medical premium is paid by the
     unemployment fund, at the premium the list states; a resident-medical premium is
     refunded as a subsidy at the amount actually paid. A fact not stated is none.
     """
