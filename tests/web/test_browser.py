@@ -210,3 +210,32 @@ def test_finance_and_the_audit_log(page):
     page.goto(page.base + "/audit/")
     page.wait_for_selector("h1 >> text=审计日志")
     shot(page, "13-审计日志")
+
+
+@pytest.fixture
+def planted(site: dict[str, Any], tmp_path: Path) -> None:  # noqa: F811
+    """涪陵大桥 of 涪陵区 started 2018-03-01 with no work-injury cover (imported before the
+    browser starts: Playwright's event loop forbids Django's database in the test)."""
+    from datetime import date
+
+    from doudi.work_injury.importing import import_lists
+
+    projects = tmp_path / "projects.csv"
+    projects.write_text(
+        "项目编号,项目名称,行业,所在县区,施工单位,开工日期,工伤保险起保日期,工伤保险终止日期\n"
+        "FL-900,涪陵大桥,建筑,500102,涪陵建工,2018-03-01,,\n",
+        encoding="utf-8",
+    )
+    import_lists(site["db"], {"projects": projects}, "500102", date(2018, 3, 31))
+
+
+def test_the_work_injury_findings_show_a_planted_project(planted, page):
+    """On 2018-03-31 the planted 涪陵大桥 is listed 先开工后参保 under CQ-2018-82/2.2.2."""
+    sign_in(page, "fuling")
+    page.click("nav >> text=工伤保险扶贫核查")
+    page.fill("input[name=as_of]", "2018-03-31")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#started_before_cover >> text=涪陵大桥")
+    section = page.locator("#started_before_cover").inner_text()
+    assert "FL-900" in section and "CQ-2018-82/2.2.2" in section
+    shot(page, "工伤保险扶贫核查")

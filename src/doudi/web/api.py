@@ -22,7 +22,7 @@ from doudi.engine.scenario import ScenarioError
 from doudi.policy import jurisdictions
 from doudi.registry.models import PlanVersion
 from doudi.rosters.sources import IMPORTED
-from doudi.web import api_errors, audit, dashboard, people, tokens, worker
+from doudi.web import api_errors, audit, dashboard, people, tokens, work_injury, worker
 from doudi.web.calculator import BillRejected, settle_bill
 from doudi.web.importing import UploadRejected, job_params
 from doudi.web.models import Job
@@ -266,3 +266,19 @@ def region_statistics(request: HttpRequest, year: int, region: str = "", as_of: 
     except regional.Refused as exc:
         return Status(exc.status, api_errors.error(str(exc)))
     return regional.as_json(found, scope)
+
+
+@api.get(
+    "/work-injury/findings",
+    response={200: dict[str, Any], 400: Problem, 403: Problem},
+    summary="工伤保险扶贫核查：先开工后参保、无工伤保险的贫困劳动力、先行支付等名单",
+)
+def work_injury_findings(request: HttpRequest, region: str = "", as_of: str = "") -> Any:
+    """Every list of the work-injury checks of ``region`` (default: the user's) on
+    ``as_of`` (default: today), ID numbers masked (docs/work_injury.md)."""
+    scope = scope_of(request.user)
+    try:
+        found = work_injury.run(scope, region, as_of)
+    except work_injury.Refused as exc:
+        return Status(exc.status, api_errors.error(str(exc)))
+    return work_injury.as_json(found, region or scope.region)

@@ -17,6 +17,7 @@ from doudi.web.views import (
     policy,
     settle,
     statistics,
+    work_injury,
 )
 
 urlpatterns = [
@@ -52,6 +53,14 @@ urlpatterns = [
     path("finance/", plans.finance, name="finance"),
     path("statistics/", statistics.index, name="statistics"),
     path("statistics/download/", statistics.download, name="statistics_download"),
+    path("work-injury/", work_injury.index, name="work_injury"),
+    path("work-injury/download/", work_injury.download, name="work_injury_download"),
+    path(
+        "work-injury/projects/<str:county>/<path:project_id>",
+        work_injury.project,
+        name="work_injury_project",
+    ),
+    path("people/<int:pk>/work-injury/", work_injury.person, name="person_work_injury"),
     path("audit/", audit.log, name="audit"),
     path("api/", api.urls),
 ]

@@ -22,14 +22,11 @@ def findings(
     out: Annotated[Path | None, typer.Option(help="写出 Excel 工作簿（每类名单一张表）")] = None,
 ) -> None:
     """工伤保险扶贫核查：先开工后参保、无工伤保险的贫困劳动力、先行支付…… / work-injury checks."""
-    import pyarrow as pa
-
     from doudi.console import write_file
     from doudi.core import regions
-    from doudi.policy import jurisdictions, parameters
-    from doudi.work_injury import poor
-    from doudi.work_injury.checks import FINDINGS, POOR_WORKER_STATUSES, check
-    from doudi.work_injury.reading import current_tables
+    from doudi.policy import jurisdictions
+    from doudi.work_injury.checks import FINDINGS
+    from doudi.work_injury.findings import findings as found_in
     from doudi.work_injury.workbook import findings_workbook
 
     day = parse_day(as_of, "--as-of") if as_of else date.today()
@@ -37,22 +34,11 @@ def findings(
         typer.echo(f"输入有误 / invalid input: 区划代码应为6位数字：{region!r}", err=True)
         raise typer.Exit(code=2)
     try:
-        jurisdiction = jurisdictions.resolve(region)
+        found = found_in(open_registry(), region, day)
     except jurisdictions.UnknownJurisdiction as exc:
         typer.echo(f"输入有误 / invalid input: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    database = open_registry()
-    lists = current_tables(database, region, day)
-    named = pa.concat_arrays(
-        [
-            lists["project_workers"].column("person_id").combine_chunks(),
-            lists["cases"].column("person_id").combine_chunks(),
-        ]
-    )
-    statuses = parameters.lookup(POOR_WORKER_STATUSES, jurisdiction, day)
-    registry = {t: database.read(t) for t in poor.TABLES}
-    people = poor.poor_on(registry, named, statuses.value if statuses else (), day)
-    found = check(lists, people, jurisdiction, day)
+    jurisdiction = found.jurisdiction
 
     region_name = regions.region_name(region) or region
     typer.echo(f"{region_name}工伤保险扶贫核查（截至 {day}，适用{jurisdiction.name}文件）：")
