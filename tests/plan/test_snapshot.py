@@ -66,4 +66,4 @@ def test_the_chunking_decides_the_checksum() -> None:
     assert snapshot.snapshot(snapshot.rechunked(one_chunk), statuses)[1] == checksum
 
 
-PINNED = "2079e5ee5b20c0bd92c91b2add6ead6f60b6576cd9210e70dea2b04baf4cfa4a"
+PINNED = "b7a392e9e99a180074a24ba45a403fe5011333b41f6d589ff8ff9652c5987135"
