@@ -24,6 +24,10 @@ RECORDS := unemployment_records certificates third_party_funding late_pension_ap
 ## the lists of Jiangxi's service targets (JX-2017-58/2.4.10): the mandates, then the
 ## village service points (a list of places: doudi service-points)
 SERVICE_RECORDS := withholding_mandates
+## the work-injury lists synth writes for the demo county (--source:file), in the order
+## they import: a worker's project and a payment's case must be known first
+WORK_INJURY := projects:wi_projects project-workers:wi_project_workers cases:wi_cases \
+	advance-payments:wi_advance_payments
 ## a county of each other document (county:jurisdiction), planned after Chongqing's
 OTHER_COUNTIES := 130203:130200 370102:370000 510402:510400
 OTHERS := $(foreach c,$(OTHER_COUNTIES),var/demo-$(firstword $(subst :, ,$(c)))) \
@@ -32,7 +36,8 @@ OTHERS := $(foreach c,$(OTHER_COUNTIES),var/demo-$(firstword $(subst :, ,$(c))))
 ## make run: evaluate the example scenario of every jurisdiction and settle the example
 ## bills, printing the Chinese explanations; then build a demo county registry from
 ## synthetic department files (the lists, then the record lists), run the comparison
-## (var/demo/比对结果.xlsx) and the year's plan (Jiangxi: versions 1 pension, 2 medical,
+## (var/demo/比对结果.xlsx), import the four work-injury lists and write their findings
+## (var/demo/工伤保险核查.xlsx), the year's plan (Jiangxi: versions 1 pension, 2 medical,
 ## 3 unemployment) with its statistics per region, import the hospitals' bills; then
 ## Chongqing's withholding cycle on a demo county (its plan: versions 4 pension, 5
 ## medical; bank files through a simulated bank, the 31 August statement); then a county
@@ -64,6 +69,14 @@ run: $(STAMP) assets
 		--as-of 2018-03-31 --out $(DEMO)/便民服务目标.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi compare --region 360102 --as-of 2018-03-31 \
 		--out $(DEMO)/比对结果.xlsx
+	@echo "=== 工伤保险扶贫 / work injury (docs/work_injury.md): $(DEMO)/wi_*.csv"
+	@for s in $(WORK_INJURY); do \
+		DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi work-injury import --source $${s%%:*} \
+			--file $(DEMO)/$${s##*:}.csv --region 360102 --as-of 2018-03-31 --user 演示 \
+			|| exit $$?; \
+	done
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi work-injury findings --region 360102 \
+		--as-of 2018-03-31 --out $(DEMO)/工伤保险核查.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi plan --jurisdiction 360000 --year 2018 --user 演示
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 1 --out $(DEMO)/台账.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 2 --out $(DEMO)/医保资助台账.xlsx

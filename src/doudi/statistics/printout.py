@@ -28,6 +28,32 @@ def _coverage(row: dict[str, Any]) -> str:
     )
 
 
+def _work_injury(stats: Statistics) -> Iterator[str]:
+    """The region's work-injury line, then a line per county below it."""
+    projects = stats.work_injury.projects.to_pylist()
+    workers = stats.work_injury.workers.to_pylist()[0]
+    advances = stats.work_injury.advances.to_pylist()
+    top = advances[0]
+    yield (
+        f"  工伤保险：{_projects(projects[0])}；"
+        f"{LABELS['poor_workers']} {workers['poor_workers']} 人，"
+        f"{LABELS['poor_workers_covered']} {workers['poor_workers_covered']}、"
+        f"{LABELS['poor_workers_not_covered']} {workers['poor_workers_not_covered']}；"
+        f"先行支付 {top['advance_cases']} 件 {top['advance_paid']} 元，"
+        f"已追偿 {top['advance_recovered']} 元，待追偿 {top['advance_outstanding']} 元"
+    )
+    for r in projects[1:]:
+        if r["sector"] is None:
+            yield f"    {r['region_name']}：{_projects(r)}"
+
+
+def _projects(row: dict[str, Any]) -> str:
+    return (
+        f"{LABELS['projects_covered']} {row['projects_covered']} 个、"
+        f"{LABELS['projects_not_covered']} {row['projects_not_covered']} 个"
+    )
+
+
 def _rate(value: Any) -> str:
     return "—" if value is None else f"{value}%"
 
@@ -57,12 +83,17 @@ def lines(stats: Statistics) -> Iterator[str]:
             f"  {words.label_zh()}（计划版本 {versions}）：{words.gov_zh} {total['gov_paid']} 元"
             f"（{payers or '无'}），个人应缴 {total['self_due']} 元"
         )
+    yield from _work_injury(stats)
     yield "  定期统计（各月末，鲁人社发〔2017〕37号 三、（五））："
     for r in stats.series.to_pylist():
         if r["region_code"] == top["region_code"] and r["level"] == top["level"]:
             quarter = f"（{r['quarter']}）" if r["quarter"] else ""
             yield (
                 f"    {r['as_of']}{quarter}：养老 {r['pension_enrolled']}/{r['pension_poor']}，"
-                f"医疗 {r['medical_enrolled']}/{r['medical_poor']}"
+                f"医疗 {r['medical_enrolled']}/{r['medical_poor']}，"
+                f"工伤 项目 {r['projects_covered']}/"
+                f"{r['projects_covered'] + r['projects_not_covered']}、"
+                f"贫困劳动力 {r['poor_workers_covered']}/"
+                f"{r['poor_workers_covered'] + r['poor_workers_not_covered']}"
             )
     yield "  " + WORK_INJURY_NOTE

@@ -18,7 +18,8 @@ Readings:
   arrive monthly, so a month is the finest period the registry can tell apart), and marks
   the quarters' ends among them, from which a quarterly report is read. Each month's end
   is read from the registry as it is now (the periods' dates), not as it was known then.
-  Work-injury insurance is not in the registry yet: its line lands with issue #21.
+  Work-injury insurance (issue #21) is its own line (:mod:`~doudi.statistics.work_injury`):
+  projects covered and not by their county, poor workers on them by their hukou county.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from doudi.comparison.counting import NoTargets
 from doudi.core import regions, vocab
 from doudi.statistics import amounts as amounts_of
 from doudi.statistics import coverage as coverage_of
+from doudi.statistics import work_injury as work_injury_of
 from doudi.statistics.tree import Region
 from doudi.store import db
 
@@ -43,7 +45,10 @@ QUARTERS = {3: "第一季度末", 6: "第二季度末", 9: "第三季度末", 12
 #: The years a plan can be of (registry_plan_version.year is a small integer).
 YEARS = range(2000, 2101)
 WORK_INJURY_NOTE = (
-    "工伤保险：登记库尚无工伤保险参保信息，待工伤保险扶贫（issue #21）完成后纳入定期统计。"
+    "工伤保险：按统计日期各县区现行的工程项目、实名制用工、先行支付名单统计；项目按所在县区、"
+    "行业计，“在保”为已开工且统计日期在工伤保险起止日期内，“在建无工伤保险”与核查名单口径相同；"
+    "贫困劳动力为统计日期在项目名册上的贫困人员（按户籍地计，每人计一次，所在任一项目无工伤保险"
+    "即计为无工伤保险）；先行支付按统计日期前已支付、已追偿的金额计。"
 )
 
 
@@ -60,6 +65,7 @@ class Statistics:
     coverage: pa.Table  # coverage.coverage's table on ``as_of``
     programmes: tuple[amounts_of.Programme, ...]  # plan.programmes' order
     series: pa.Table  # ``as_of``, ``month``, ``quarter``, then coverage's top and counties
+    work_injury: work_injury_of.WorkInjury  # projects, poor workers, advance payments
 
 
 def month_ends(year: int, until: date) -> list[date]:
@@ -85,9 +91,10 @@ def statistics(reader: db.Reader, region: str, year: int, as_of: date | None = N
     tables = coverage_tables(reader, place)
     found = tuple(amounts_of.amounts(reader, year, place))
     _check(found)
+    lists = work_injury_of.read_lists(reader, place, day)
     try:
         covered = coverage_of.coverage(tables, day, place)
-        series = _series(tables, year, day, place)
+        series = _series(tables, lists, year, day, place)
     except NoTargets as exc:
         raise StatisticsError(str(exc)) from None
     return Statistics(
@@ -98,6 +105,7 @@ def statistics(reader: db.Reader, region: str, year: int, as_of: date | None = N
         coverage=covered,
         programmes=found,
         series=series,
+        work_injury=work_injury_of.work_injury(lists, place, day),
     )
 
 
@@ -116,17 +124,30 @@ def coverage_tables(reader: db.Reader, place: Region) -> dict[str, pa.Table]:
     }
 
 
-def _series(tables: dict[str, pa.Table], year: int, day: date, place: Region) -> pa.Table:
+def _series(
+    tables: dict[str, pa.Table],
+    lists: work_injury_of.Lists,
+    year: int,
+    day: date,
+    place: Region,
+) -> pa.Table:
     """The coverage at each month's end: the region's months first, then each county's
-    (a county region: its own rows only), so that a chart reads one range per region."""
+    (a county region: its own rows only), so that a chart reads one range per region;
+    each row with its work-injury line (a county without a coverage row is counted in
+    the region's row only)."""
     parts = []
     for end in month_ends(year, day) or [day]:
         found = coverage_of.coverage(tables, end, place)
         rows = found.filter(pc.is_null(found.column("township")))
         n = rows.num_rows
+        injury = work_injury_of.month_end_counts(lists, place, end)
+        codes = [place.code, *rows.column("region_code").to_pylist()[1:]]
+        rows = rows.drop_columns(["township", "village"])
+        for m in work_injury_of.SERIES_MEASURES:
+            counted = [injury.get(c, {}).get(m, 0) for c in codes]
+            rows = rows.append_column(m, pa.array(counted, pa.int64()))
         parts.append(
-            rows.drop_columns(["township", "village"])
-            .add_column(0, "as_of", pa.array([end] * n, pa.date32()))
+            rows.add_column(0, "as_of", pa.array([end] * n, pa.date32()))
             .add_column(1, "month", pa.array([f"{end.year}年{end.month}月"] * n, pa.string()))
             .add_column(2, "quarter", pa.array([QUARTERS.get(end.month)] * n, pa.string()))
             .append_column("k", pa.array([0] + [1] * (n - 1), pa.int8()))

@@ -1,6 +1,8 @@
 """The statistics as an Excel workbook: 参保情况 (with a bar chart per county or
 township), one sheet of amounts per programme with a version, 计划版本 (which versions
-the amounts are of), 定期统计 (the month ends, with a line chart of the rates) and 说明.
+the amounts are of), the work-injury line's three sheets (projects per county and sector,
+poor workers per place, advance payments), 定期统计 (the month ends, with a line chart
+of the rates) and 说明.
 The tables are :mod:`doudi.statistics.report`'s; this module only lays them out, through
 store/workbook.py (typed cells, formula-safe text, money to 2 decimals, rates as
 percentages)."""
@@ -24,6 +26,9 @@ COVERAGE_TITLE = "参保情况"
 VERSIONS_TITLE = "计划版本"
 SERIES_TITLE = "定期统计"
 NOTES_TITLE = "说明"
+WORK_INJURY_PROJECTS = "工伤保险·项目"
+WORK_INJURY_WORKERS = "工伤保险·贫困劳动力"
+WORK_INJURY_ADVANCES = "工伤保险·先行支付"
 RATES = frozenset({"pension_rate", "medical_rate"})
 
 
@@ -56,6 +61,12 @@ def statistics_workbook(
             sheet(f"金额·{programmes.get(p.code).label_zh()}", p.by_region, shown)
         versions = trace(stats.programmes, stats.year, totals_of)
         sheet(VERSIONS_TITLE, versions, headers(versions.column_names))
+        for name, table in (
+            (WORK_INJURY_PROJECTS, stats.work_injury.projects),
+            (WORK_INJURY_WORKERS, stats.work_injury.workers),
+            (WORK_INJURY_ADVANCES, stats.work_injury.advances),
+        ):
+            sheet(name, table, headers(table.column_names))
         series = sheet(SERIES_TITLE, stats.series, headers(stats.series.column_names))
         _series_chart(wb, series, stats.series)
         notes = _notes(stats)

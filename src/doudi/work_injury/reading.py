@@ -11,6 +11,7 @@ addendum updates a project's cover, a worker's exit, a case's recognition, a rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -100,15 +101,36 @@ def current_tables(database: db.Database, region: str, as_of: date) -> dict[str,
         }
 
 
+def county_tables(reader: db.Reader, region: str, as_of: date) -> dict[str, pa.Table]:
+    """``current_tables``' rows, each with the ``county`` whose list holds it, through
+    any :class:`~doudi.store.db.Reader` (the web process's too): the statistics count
+    per county, also of payments and cases, whose columns name no county."""
+    return {
+        name: _current(reader.read, spec, region, as_of)
+        .select(["county", *schema.names])
+        .cast(pa.schema([("county", pa.string()), *schema]))
+        for name, (spec, schema) in SCHEMAS.items()
+    }
+
+
 def current(
     con: Any, database: db.Database, spec: WorkInjuryList, region: str, as_of: date
 ) -> pa.Table:
     """The current stored rows of ``spec``'s list (every column of its table but the
     batch and row number) for the counties under ``region`` on ``as_of``, inside the
     open transaction ``con`` (an import sees the batches it has just written)."""
-    batches = db.read(
-        con,
-        database,
+
+    def read(table: str, where: str = "", params: Any = (), columns: Any = None) -> pa.Table:
+        return db.read(con, database, table, where, params, columns)
+
+    return _current(read, spec, region, as_of)
+
+
+def _current(
+    read: Callable[..., pa.Table], spec: WorkInjuryList, region: str, as_of: date
+) -> pa.Table:
+    """:func:`current`'s reading, through ``read`` (a Reader's signature)."""
+    batches = read(
         "registry_import_batch",
         "WHERE source = ? AND as_of <= ?",
         (spec.name, as_of),
@@ -117,7 +139,7 @@ def current(
     order = {b["id"]: b for b in batches}
     prefix = regions.hukou_prefix(region)
     per_county: dict[str, list[dict[str, Any]]] = {}
-    scope = db.read(con, database, "registry_import_scope", columns=["batch_id", "county"])
+    scope = read("registry_import_scope", columns=["batch_id", "county"])
     for s in scope.to_pylist():
         if s["batch_id"] in order and s["county"].startswith(prefix):
             per_county.setdefault(s["county"], []).append(order[s["batch_id"]])
@@ -127,7 +149,7 @@ def current(
         snapshots = [i for i, b in enumerate(listed) if b["mode"] == "snapshot"]
         start = snapshots[-1] if snapshots else 0
         rank |= {b["id"]: i for i, b in enumerate(listed[start:])}
-    rows = db.read(con, database, spec.table, "WHERE county LIKE ?", (prefix + "%",))
+    rows = read(spec.table, "WHERE county LIKE ?", (prefix + "%",))
     rows = rows.filter(pc.is_in(rows.column("batch_id"), pa.array(list(rank), pa.int64())))
     ranks = pa.array([rank[b] for b in rows.column("batch_id").to_pylist()], pa.int32())
     key = ", ".join(["county", *(spec.stored_name(k) for k in spec.key)])
