@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from doudi.store.db import Database
 
 
@@ -99,3 +101,23 @@ def write_file(write: Callable[[Path], None], out: Path) -> None:
     except (OSError, FileCreateError) as exc:
         typer.echo(f"无法写出文件 {out}（文件夹不存在或没有写入权限） / {exc}", err=True)
         raise typer.Exit(code=2) from None
+
+
+def import_failed(exc: Exception) -> NoReturn:
+    """An import that wrote nothing: why, in Chinese, and exit status 2."""
+    typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
+    raise typer.Exit(code=2) from None
+
+
+def show_rejected(rejected: pa.Table, out: Path | None) -> None:
+    """The first 20 rejected rows of an import (row, column, reason), and all of them to
+    ``out`` (a workbook the department can correct), for every importer's command."""
+    from doudi.store.workbook import rejected_workbook
+
+    for row in rejected.slice(0, 20).to_pylist():
+        typer.echo(f"  第 {row['row_number']} 行「{row['column']}」：{row['reason']}")
+    if rejected.num_rows > 20:
+        typer.echo(f"  …… 另有 {rejected.num_rows - 20} 条（用 --rejected-out 导出全部）")
+    if out is not None and rejected.num_rows:
+        write_file(lambda path: rejected_workbook(rejected, path), out)
+        typer.echo(f"被拒绝的行已写入 {out}")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from doudi.console import open_registry, parse_day, readable_file
+from doudi.console import import_failed, open_registry, parse_day, readable_file, show_rejected
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    pass
 
 app = typer.Typer()
 
@@ -79,13 +79,13 @@ def import_(
             confirm_closing=confirm_closing,
         )
     except NothingAccepted as exc:  # the rows still go back to the caseworker to fix
-        _show_rejected(exc.read.rejected, rejected_out)
-        _failed(exc)
+        show_rejected(exc.read.rejected, rejected_out)
+        import_failed(exc)
     except FileError as exc:
-        _failed(exc)
+        import_failed(exc)
     for line in report.summary_zh():
         typer.echo(line)
-    _show_rejected(report.read.rejected, rejected_out)
+    show_rejected(report.read.rejected, rejected_out)
     if report.changes is not None and dry_run:
         for row in report.changes.slice(0, 20).to_pylist():
             typer.echo(f"  {row['change']}: {row['id_number']} {row['name']}")
@@ -125,32 +125,13 @@ def service_points(
             open_registry(), file, day, mode=mode, dry_run=dry_run, actor=user, scope=counties
         )
     except NoPointAccepted as exc:
-        _show_rejected(exc.read.rejected, rejected_out)
-        _failed(exc)
+        show_rejected(exc.read.rejected, rejected_out)
+        import_failed(exc)
     except FileError as exc:
-        _failed(exc)
+        import_failed(exc)
     for line in report.summary_zh():
         typer.echo(line)
-    _show_rejected(report.read.rejected, rejected_out)
-
-
-def _failed(exc: Exception) -> NoReturn:
-    """An import that wrote nothing: why, in Chinese, and exit status 2."""
-    typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
-    raise typer.Exit(code=2) from None
-
-
-def _show_rejected(rejected: pa.Table, out: Path | None) -> None:
-    """The first 20 rejected rows (row, column, reason); all of them to ``out``."""
-    from doudi.store.workbook import rejected_workbook
-
-    for row in rejected.slice(0, 20).to_pylist():
-        typer.echo(f"  第 {row['row_number']} 行「{row['column']}」：{row['reason']}")
-    if rejected.num_rows > 20:
-        typer.echo(f"  …… 另有 {rejected.num_rows - 20} 条（用 --rejected-out 导出全部）")
-    if out is not None and rejected.num_rows:
-        rejected_workbook(rejected, out)
-        typer.echo(f"被拒绝的行已写入 {out}")
+    show_rejected(report.read.rejected, rejected_out)
 
 
 @app.command()

@@ -28,9 +28,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.core import regions, textfile
+from doudi.core import regions
 from doudi.core.textfile import FileError
-from doudi.rosters import guard, held, tiers
+from doudi.rosters import guard, held, rejections, tiers
 from doudi.rosters.changes import apply_periods, named, period_audit, record_deaths
 from doudi.rosters.closing import Closing, check_mode, closing
 from doudi.rosters.reading import RosterRead, read_roster
@@ -433,31 +433,10 @@ class _Import:
         )
 
     def _rejected_rows(self) -> pa.Table:
-        """The rejected records as stored: a control character in a cell (a reason to
-        reject it) written as its code point, [U+0000] for a NUL, as bills store theirs
-        (core.textfile.storable: PostgreSQL refuses a NUL in text, and the import ended
-        in a traceback); the header as written cut to the 64 characters its field
-        holds; beside each,
-        the ID number its row still names (rosters.held), which keeps a snapshot from
-        closing that person."""
+        """The rejected records as stored, each beside the ID number its row still names
+        (rosters.held)."""
         r = self.read.rejected
-
-        def storable(texts: pa.ChunkedArray) -> pa.Array:
-            return pa.array(
-                [textfile.storable(t) for t in pc.fill_null(texts, "").to_pylist()], pa.string()
-            )
-
-        return pa.table(
-            {
-                "batch_id": pa.array([self.batch_id] * r.num_rows, pa.int64()),
-                "row_number": r.column("row_number").cast(pa.int32()),
-                "column": pc.utf8_slice_codeunits(storable(r.column("column")), 0, 64),
-                "code": r.column("code"),
-                "value": storable(r.column("value")),
-                "reason": storable(r.column("reason")),
-                "id_number": held.of_rejected(r, self.read.held),
-            }
-        )
+        return rejections.stored(self.batch_id, r, held.of_rejected(r, self.read.held))
 
     # -- what the list means (rosters.changes) ---------------------------------------
 

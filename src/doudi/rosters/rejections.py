@@ -11,6 +11,9 @@ handed back to the department.
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.core import textfile
 
 #: Rejection codes (``RejectedRow.code``).
 CODES = (
@@ -59,3 +62,31 @@ REJECTED_SCHEMA = pa.schema(
 def no_rejects() -> pa.Table:
     """An empty table of rejected records."""
     return REJECTED_SCHEMA.empty_table()
+
+
+def stored(batch_id: int, rejected: pa.Table, id_numbers: pa.Array | None = None) -> pa.Table:
+    """The rejected records of a batch as ``registry_rejected_row`` stores them, for every
+    importer (rosters, service points, work-injury lists): a control character in a cell
+    (a reason to reject it) written as its code point, [U+0000] for a NUL
+    (core.textfile.storable: PostgreSQL refuses a NUL in text, and the import ended in a
+    traceback); the header as written cut to the 64 characters its field holds; beside
+    each, the ID number its row still names (``id_numbers``, rosters.held: it keeps a
+    snapshot from closing that person), none for lists of places or cases."""
+    n = rejected.num_rows
+
+    def storable(texts: pa.ChunkedArray) -> pa.Array:
+        return pa.array(
+            [textfile.storable(t) for t in pc.fill_null(texts, "").to_pylist()], pa.string()
+        )
+
+    return pa.table(
+        {
+            "batch_id": pa.array([batch_id] * n, pa.int64()),
+            "row_number": rejected.column("row_number").cast(pa.int32()),
+            "column": pc.utf8_slice_codeunits(storable(rejected.column("column")), 0, 64),
+            "code": rejected.column("code"),
+            "value": storable(rejected.column("value")),
+            "reason": storable(rejected.column("reason")),
+            "id_number": pa.array([""] * n, pa.string()) if id_numbers is None else id_numbers,
+        }
+    )

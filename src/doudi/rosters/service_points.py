@@ -36,8 +36,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.core import regions, textfile
+from doudi.core import regions
 from doudi.core.textfile import FileError
+from doudi.rosters import rejections
 from doudi.rosters.checks import column_sql, normalized
 from doudi.rosters.closing import check_mode
 from doudi.rosters.files import drop_blank_rows, read_file
@@ -336,24 +337,7 @@ def _write(
         }
     )
     db.ingest(con, database, "registry_import_scope", scope)
-    r = read.rejected
-
-    def storable(texts: pa.ChunkedArray) -> pa.Array:
-        return pa.array(
-            [textfile.storable(t) for t in pc.fill_null(texts, "").to_pylist()], pa.string()
-        )
-
-    rejected = pa.table(
-        {
-            "batch_id": pa.array([batch_id] * r.num_rows, pa.int64()),
-            "row_number": r.column("row_number").cast(pa.int32()),
-            "column": pc.utf8_slice_codeunits(storable(r.column("column")), 0, 64),
-            "code": r.column("code"),
-            "value": storable(r.column("value")),
-            "reason": storable(r.column("reason")),
-            "id_number": pa.array([""] * r.num_rows, pa.string()),
-        }
-    )
+    rejected = rejections.stored(batch_id, read.rejected)
     db.ingest(con, database, "registry_rejected_row", rejected)
     stored = db.read(
         con,

@@ -30,8 +30,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.core import regions, textfile, vocab
+from doudi.core import regions, vocab
 from doudi.core.textfile import FileError
+from doudi.rosters import rejections
 from doudi.rosters.closing import check_mode
 from doudi.rosters.rejections import REJECTED_SCHEMA
 from doudi.store import db
@@ -263,24 +264,7 @@ def _write(con: Any, database: db.Database, report: ListReport, actor: str) -> i
     db.ingest(con, database, spec.table, rows)
     scope = pa.table({"batch_id": pa.array([batch_id], pa.int64()), "county": [county]})
     db.ingest(con, database, "registry_import_scope", scope)
-    r = read.rejected
-
-    def storable(texts: pa.ChunkedArray) -> pa.Array:
-        return pa.array(
-            [textfile.storable(t) for t in pc.fill_null(texts, "").to_pylist()], pa.string()
-        )
-
-    rejected = pa.table(
-        {
-            "batch_id": pa.array([batch_id] * r.num_rows, pa.int64()),
-            "row_number": r.column("row_number").cast(pa.int32()),
-            "column": pc.utf8_slice_codeunits(storable(r.column("column")), 0, 64),
-            "code": r.column("code"),
-            "value": storable(r.column("value")),
-            "reason": storable(r.column("reason")),
-            "id_number": pa.array([""] * r.num_rows, pa.string()),
-        }
-    )
+    rejected = rejections.stored(batch_id, read.rejected)
     db.ingest(con, database, "registry_rejected_row", rejected)
     _audit(con, database, report, batch_id, now, actor)
     return batch_id

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from doudi.console import open_registry, parse_day
+from doudi.console import import_failed, open_registry, parse_day, readable_file, show_rejected
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    pass
 
 _SOURCES = (
     "projects（工程项目）、project-workers（实名制用工）、cases（工伤案件）、"
@@ -43,43 +43,29 @@ def import_(
     from datetime import date
 
     from doudi.core.textfile import FileError
-    from doudi.work_injury.importing import NothingAccepted, import_lists
+    from doudi.rosters.closing import check_mode
+    from doudi.work_injury.importing import NothingAccepted, county_of, import_lists
     from doudi.work_injury.sources import LISTS
 
     if source not in LISTS:
         typer.echo(f"输入有误 / invalid input: 未知来源 {source!r}；可用：{_SOURCES}", err=True)
         raise typer.Exit(code=2)
     day = parse_day(as_of, "--as-of") if as_of is not None else date.today()
+    readable_file(file)
     try:
+        # what needs no registry is refused before it is opened (and perhaps created)
+        check_mode(mode)
+        county_of(region)
         reports = import_lists(
             open_registry(), {source: file}, region, day, mode=mode, dry_run=dry_run, actor=user
         )
     except NothingAccepted as exc:
-        _show_rejected(exc.read.rejected, rejected_out)
-        _failed(exc)
+        show_rejected(exc.read.rejected, rejected_out)
+        import_failed(exc)
     except FileError as exc:
-        _failed(exc)
+        import_failed(exc)
     for report in reports:
         for line in report.summary_zh():
             typer.echo(line)
         if not report.already_imported:
-            _show_rejected(report.read.rejected, rejected_out)
-
-
-def _failed(exc: Exception) -> NoReturn:
-    typer.echo(f"导入失败，数据库未改动 / import failed, nothing written: {exc}", err=True)
-    raise typer.Exit(code=2) from None
-
-
-def _show_rejected(rejected: pa.Table, out: Path | None) -> None:
-    """The first 20 rejected rows (row, column, reason); all of them to ``out``."""
-    from doudi.console import write_file
-    from doudi.store.workbook import rejected_workbook
-
-    for row in rejected.slice(0, 20).to_pylist():
-        typer.echo(f"  第 {row['row_number']} 行「{row['column']}」：{row['reason']}")
-    if rejected.num_rows > 20:
-        typer.echo(f"  …… 另有 {rejected.num_rows - 20} 条（用 --rejected-out 导出全部）")
-    if out is not None and rejected.num_rows:
-        write_file(lambda path: rejected_workbook(rejected, path), out)
-        typer.echo(f"被拒绝的行已写入 {out}")
+            show_rejected(report.read.rejected, rejected_out)
