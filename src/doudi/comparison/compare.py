@@ -82,6 +82,7 @@ import pyarrow as pa
 
 from doudi.comparison import counting, findings, staging, summary
 from doudi.core import regions
+from doudi.store.lake import Lake
 
 #: The registry tables the comparison reads (``db_table`` names of the models).
 TABLES = (
@@ -191,9 +192,7 @@ def compare(tables: Mapping[str, pa.Table], region: str, as_of: date) -> Compari
         raise ComparisonError("缺少登记表：" + "、".join(missing))
     level, prefix = region_prefix(region)
     region_name = regions.region_name(region) or region
-    db = staging.Db(
-        {"as_of": as_of, "prefix": prefix, "region": region, "region_name": region_name}
-    )
+    db = Lake({"as_of": as_of, "prefix": prefix, "region": region, "region_name": region_name})
     try:
         staging.stage(db, {name: tables[name] for name in TABLES})
     except counting.NoTargets as exc:

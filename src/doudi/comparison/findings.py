@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from doudi.comparison.names import normalize_name, similarity
-from doudi.comparison.staging import Db
+from doudi.store.lake import Lake
 
 #: Resident pension: from 16 (GF-2014-8/4).
 PENSION_AGE = 16
@@ -209,7 +209,7 @@ STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def find(db: Db) -> tuple[dict[str, pa.Table], pa.Table]:
+def find(db: Lake) -> tuple[dict[str, pa.Table], pa.Table]:
     """Every finding by name (:data:`STEPS`, then ``name_conflicts``), and the name
     pairs that are only writing variants (counted in the summary, not listed)."""
     found = {name: db.arrow(sql) for name, sql in STEPS}

@@ -10,22 +10,20 @@ adds the lookup tables the findings join (``labels``, ``county_map``,
 "holds on ``as_of``" (readings: module docstring of :mod:`doudi.comparison.compare`).
 
 Values from callers (the day, the hukou prefix, the region) reach the SQL only as
-bound parameters (:class:`Db`); what is inlined is constants of this package.
+bound parameters (:class:`store.lake.Lake`); what is inlined is constants of this package.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from doudi.comparison import counting
 from doudi.core import regions, vocab
 from doudi.policy.rules.status import STATUSES
 from doudi.rosters.sources import SOURCES
+from doudi.store.lake import Lake
 
 
 def _county_map(codes: list[str]) -> pa.Table:
@@ -73,33 +71,6 @@ def _labels() -> pa.Table:
             "ord": pa.array([r[3] for r in rows], pa.int32()),
         }
     )
-
-
-class Db:
-    """The DuckDB connection with the comparison's parameters bound by name.
-
-    Every ``$name`` a statement uses is bound from ``params``; values from callers
-    never enter the SQL text.
-    """
-
-    def __init__(self, params: Mapping[str, Any]):
-        self.con = duckdb.connect()
-        self.params = dict(params)
-
-    def _bound(self, sql: str) -> dict[str, Any]:
-        # only the parameters the statement names: DuckDB rejects unused ones
-        used = set(re.findall(r"\$(\w+)", sql))
-        return {k: v for k, v in self.params.items() if k in used}
-
-    def run(self, sql: str) -> None:
-        self.con.execute(sql, self._bound(sql))
-
-    def arrow(self, sql: str) -> pa.Table:
-        table: pa.Table = self.con.sql(sql, params=self._bound(sql)).to_arrow_table()
-        return table
-
-    def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, self._bound(sql)).fetchall()
 
 
 #: How a status held on the day is said when its registered-poor period is exit-marked by
@@ -239,7 +210,7 @@ _STAGE = (
 )
 
 
-def stage(db: Db, tables: Mapping[str, pa.Table]) -> None:
+def stage(db: Lake, tables: Mapping[str, pa.Table]) -> None:
     """Register ``tables`` (as ``in_<name>``) and the lookups, then run :data:`_STAGE`."""
     for name, table in tables.items():
         if name == "registry_import_batch" and "mode" not in table.column_names:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from doudi.comparison.findings import COUNTED
-from doudi.comparison.staging import Db
 from doudi.core import vocab
+from doudi.store.lake import Lake
 
 #: Summary counts of each finding, by the table registered as ``f_<name>``.
 _COUNTED = (
@@ -146,7 +146,7 @@ def _summary_sql(level: str) -> str:
     """
 
 
-def summarize(db: Db, level: str, found: dict[str, pa.Table], variants: pa.Table) -> pa.Table:
+def summarize(db: Lake, level: str, found: dict[str, pa.Table], variants: pa.Table) -> pa.Table:
     """The summary of ``found`` (every finding by name) and the name ``variants``, for
     the region of ``level`` bound in ``db`` as ``$region`` and ``$region_name``."""
     for name, table in found.items():

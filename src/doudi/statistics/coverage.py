@@ -23,9 +23,10 @@ from datetime import date
 import pyarrow as pa
 
 from doudi.comparison.findings import COUNTED, MEDICAL_SCHEMES, PENSION_SCHEMES
-from doudi.comparison.staging import Db, stage
+from doudi.comparison.staging import stage
 from doudi.policy.rules.status import STATUSES
 from doudi.statistics.tree import Region, tree
+from doudi.store.lake import Lake
 
 #: The registry tables the staging reads.
 TABLES = (
@@ -100,7 +101,7 @@ def coverage(tables: Mapping[str, pa.Table], day: date, region: Region) -> pa.Ta
     """The coverage table of ``region`` on ``day``:
     :data:`tree.PLACE`, the counts of :func:`measures`, ``pension_rate`` and
     ``medical_rate`` (of the people each line counts), Decimal percent."""
-    db = Db({"as_of": day, "prefix": region.prefix})
+    db = Lake({"as_of": day, "prefix": region.prefix})
     try:
         stage(db, {t: tables[t] for t in TABLES})
         db.con.sql(f"CREATE TEMP TABLE facts AS {_facts_sql()}")

@@ -125,25 +125,29 @@ _COVERED = (
 )
 _ON_ROSTER = "(w.from_date <= $d AND (w.to_date IS NULL OR $d <= w.to_date))"
 
+#: A worker's project: the same number in the same county's list (decision 0016: each
+#: list is one county's, and two counties may number their projects alike).
+_ON_PROJECT = "pr.county = w.county AND pr.project_id = w.project_id"
+
 #: One row per project of the day: its county, sector and 0/1 flags.
 _PROJECT_FACTS = f"""
 WITH crew AS (
-    SELECT w.project_id, count(DISTINCT w.person_id) AS n FROM workers w
-    WHERE {_ON_ROSTER} GROUP BY w.project_id
+    SELECT w.county, w.project_id, count(DISTINCT w.person_id) AS n FROM workers w
+    WHERE {_ON_ROSTER} GROUP BY w.county, w.project_id
 )
 SELECT pr.county AS county_code, pr.sector,
        CAST(pr.start_date <= $d AND {_COVERED} AS INTEGER) AS projects_covered,
        CAST(pr.start_date <= $d AND NOT {_COVERED}
             AND (pr.insured_to IS NULL OR pr.insured_from > $d OR coalesce(k.n, 0) > 0)
             AS INTEGER) AS projects_not_covered
-FROM projects pr LEFT JOIN crew k ON k.project_id = pr.project_id
+FROM projects pr LEFT JOIN crew k ON k.county = pr.county AND k.project_id = pr.project_id
 """
 
 #: One row per poor worker on a roster that day: their hukou place and 0/1 flags.
 _WORKER_FACTS = f"""
 WITH on_day AS (
     SELECT w.person_id, bool_or(NOT {_COVERED}) AS uncovered
-    FROM workers w JOIN projects pr ON pr.project_id = w.project_id
+    FROM workers w JOIN projects pr ON {_ON_PROJECT}
     WHERE {_ON_ROSTER} GROUP BY w.person_id
 )
 SELECT p.county_code, p.county, p.township, p.village, 1 AS poor_workers,

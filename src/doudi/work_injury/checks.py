@@ -51,18 +51,16 @@ Readings (where the task can be read two ways, what this module does):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from doudi.core import regions, vocab
 from doudi.policy import parameters
 from doudi.policy.jurisdictions import Jurisdiction
+from doudi.store.lake import Lake
 from doudi.work_injury import explain
 from doudi.work_injury.basis import Basis, basis_of
 
@@ -285,26 +283,6 @@ ORDER BY {_PERSON_ORDER}, c.case_id
 """
 
 
-class _Db:
-    """An in-process DuckDB with the checks' values bound by name: only those a
-    statement names (DuckDB refuses unused ones)."""
-
-    def __init__(self, params: Mapping[str, Any]):
-        self.con = duckdb.connect()
-        self.params = dict(params)
-
-    def _bound(self, sql: str) -> dict[str, Any]:
-        used = set(re.findall(r"\$(\w+)", sql))
-        return {k: v for k, v in self.params.items() if k in used}
-
-    def run(self, sql: str) -> None:
-        self.con.execute(sql, self._bound(sql))
-
-    def arrow(self, sql: str) -> pa.Table:
-        table: pa.Table = self.con.sql(sql, params=self._bound(sql)).to_arrow_table()
-        return table
-
-
 def _checked(lists: Mapping[str, pa.Table], poor: pa.Table) -> None:
     for name, columns in COLUMNS.items():
         if name not in lists:
@@ -317,7 +295,7 @@ def _checked(lists: Mapping[str, pa.Table], poor: pa.Table) -> None:
         raise WorkInjuryCheckError("贫困人员表缺少列：" + "、".join(missing))
 
 
-def _lookups(db: _Db, lists: Mapping[str, pa.Table]) -> None:
+def _lookups(db: Lake, lists: Mapping[str, pa.Table]) -> None:
     """County names of the projects, sector order, and a name for every person (a
     roster's, for people not among the poor)."""
     codes = sorted({c for c in lists["projects"].column("county").to_pylist() if c})
@@ -346,7 +324,7 @@ def _lookups(db: _Db, lists: Mapping[str, pa.Table]) -> None:
     )
 
 
-def _stage(db: _Db, lists: Mapping[str, pa.Table], poor: pa.Table) -> None:
+def _stage(db: Lake, lists: Mapping[str, pa.Table], poor: pa.Table) -> None:
     db.con.register("in_projects", lists["projects"].select(list(COLUMNS["projects"])))
     db.con.register("workers", lists["project_workers"].select(list(COLUMNS["project_workers"])))
     db.con.register("cases", lists["cases"].select(list(COLUMNS["cases"])))
@@ -375,7 +353,7 @@ def check(
     statuses = parameters.lookup(POOR_WORKER_STATUSES, jurisdiction, as_of)
     worker_statuses = list(statuses.value) if statuses is not None else []
     local = (POOR_WORKER_STATUSES,) if statuses is not None and statuses.local_config else ()
-    db = _Db({"as_of": as_of, "worker_statuses": worker_statuses})
+    db = Lake({"as_of": as_of, "worker_statuses": worker_statuses})
     not_ordered = _not_ordered(basis)
     try:
         _stage(db, lists, poor)
@@ -394,7 +372,7 @@ def _not_ordered(basis: Basis) -> tuple[str, ...]:
     return tuple(name for name, clause in ordered.items() if clause is None)
 
 
-def _raw_findings(db: _Db, not_ordered: tuple[str, ...]) -> dict[str, pa.Table]:
+def _raw_findings(db: Lake, not_ordered: tuple[str, ...]) -> dict[str, pa.Table]:
     """Every finding's rows before its explanation; those ``not_ordered`` keep their
     columns and no rows."""
     due = "AND (coalesce(d.paid, 0) = 0 OR coalesce(d.paid, 0) < c.claimed)"
