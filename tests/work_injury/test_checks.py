@@ -53,6 +53,7 @@ def worker(person: str = LI, pid: str = "P1", **over: Any) -> dict[str, Any]:
         "project_id": pid,
         "from_date": date(2018, 6, 1),
         "to_date": None,
+        "county": "360102",
     }
     return row | over
 
@@ -69,6 +70,7 @@ def case(cid: str = "C1", person: str = LI, **over: Any) -> dict[str, Any]:
         "employer_paid": False,
         "claimed": Decimal("12000.00"),
         "pneumoconiosis": False,
+        "county": "360102",
     }
     return row | over
 
@@ -80,6 +82,7 @@ def payment(cid: str = "C1", **over: Any) -> dict[str, Any]:
         "paid_on": date(2018, 9, 1),
         "recovered": Decimal("0.00"),
         "recovered_on": None,
+        "county": "360102",
     }
     return row | over
 
@@ -104,6 +107,7 @@ SCHEMAS = {
             ("project_id", pa.string()),
             ("from_date", DAY),
             ("to_date", DAY),
+            ("county", pa.string()),
         ]
     ),
     "cases": pa.schema(
@@ -118,6 +122,7 @@ SCHEMAS = {
             ("employer_paid", pa.bool_()),
             ("claimed", MONEY),
             ("pneumoconiosis", pa.bool_()),
+            ("county", pa.string()),
         ]
     ),
     "advance_payments": pa.schema(
@@ -127,6 +132,7 @@ SCHEMAS = {
             ("paid_on", DAY),
             ("recovered", MONEY),
             ("recovered_on", DAY),
+            ("county", pa.string()),
         ]
     ),
 }
@@ -532,3 +538,31 @@ def test_findings_workbook_has_a_sheet_per_list_with_chinese_headers(tmp_path: P
     assert sheet.column("行业").to_pylist() == ["建筑"]
     due = reader.load_sheet_by_name("符合先行支付情形").to_arrow()
     assert due.column("公民身份号码").to_pylist() == [LI[:4] + "**********" + LI[-4:]]
+
+
+def test_two_counties_numbering_alike_keep_their_own_projects_and_cases() -> None:
+    """Decision 0016: each list is one county's, and 西湖区 (360103) may number a
+    project P1 and a case C1 as 东湖区 (360102) does. 李强 works on 东湖区's P1, which is
+    covered; 西湖区's P1 has no cover and nobody on it that day. 东湖区's C1 was paid
+    5000.00 and recovered 1000.00; 西湖区's C1 was paid 3000.00, nothing recovered.
+    Before: the crew and the poor worker were matched by number alone (李强 on an
+    uncovered P1) and the payments summed per number (8000.00 paid)."""
+    found = run(
+        projects=[
+            project(),
+            project(insured_from=None, county="360103", name="西湖工地"),
+        ],
+        workers=[worker()],
+        cases=[case(), case(person=ZHAO, county="360103")],
+        payments=[
+            payment(recovered=Decimal("1000.00"), recovered_on=date(2018, 10, 1)),
+            payment(amount=Decimal("3000.00"), county="360103"),
+        ],
+    )
+    assert found.tables["poor_workers_uncovered"].num_rows == 0
+    outstanding = {
+        (str(r["paid"]), str(r["outstanding"]))
+        for r in found.tables["recovery_outstanding"].to_pylist()
+    }
+    # 5000.00 - 1000.00 = 4000.00 for 东湖区; 3000.00 - 0.00 = 3000.00 for 西湖区
+    assert outstanding == {("5000.00", "4000.00"), ("3000.00", "3000.00")}

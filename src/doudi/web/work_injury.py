@@ -216,13 +216,13 @@ def of_person(scope: Scope, id_number: str, day: date) -> dict[str, list[dict[st
     lists = current_tables(registry(), scope.region, day)
     workers, cases = lists["project_workers"], lists["cases"]
     stints = workers.filter(pc.equal(workers.column("person_id"), id_number)).to_pylist()
-    projects = {p["project_id"]: p for p in lists["projects"].to_pylist()}
+    # a project is its county's number (decision 0016: two counties may number alike)
+    projects = {(p["county"], p["project_id"]): p for p in lists["projects"].to_pylist()}
     return {
         "projects": [
-            {**s, "project": projects.get(s["project_id"])}
-            | {"covered": _covered(projects[s["project_id"]], day)}
+            {**s, "project": projects[key], "covered": _covered(projects[key], day)}
             for s in stints
-            if s["project_id"] in projects
+            if (key := (s["county"], s["project_id"])) in projects
         ],
         "cases": [
             {**c, "recognition_label": vocab.INJURY_RECOGNITION.label(c["recognition"])}

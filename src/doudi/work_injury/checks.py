@@ -76,7 +76,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "insured_from",
         "insured_to",
     ),
-    "project_workers": ("person_id", "name", "project_id", "from_date", "to_date"),
+    "project_workers": ("person_id", "name", "project_id", "from_date", "to_date", "county"),
     "cases": (
         "case_id",
         "person_id",
@@ -88,8 +88,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "employer_paid",
         "claimed",
         "pneumoconiosis",
+        "county",
     ),
-    "advance_payments": ("case_id", "amount", "paid_on", "recovered", "recovered_on"),
+    "advance_payments": ("case_id", "amount", "paid_on", "recovered", "recovered_on", "county"),
 }
 
 #: The lists by their Chinese names, for a refusal.
@@ -175,13 +176,13 @@ WHERE pr.start_date <= $as_of AND (pr.insured_from IS NULL OR pr.start_date < pr
 
 _RUNNING_UNCOVERED = f"""
 WITH crew AS (
-    SELECT w.project_id, CAST(count(DISTINCT w.person_id) AS INTEGER) AS n
-    FROM workers w WHERE {_ON_ROSTER.format(day="$as_of")} GROUP BY w.project_id
+    SELECT w.county, w.project_id, CAST(count(DISTINCT w.person_id) AS INTEGER) AS n
+    FROM workers w WHERE {_ON_ROSTER.format(day="$as_of")} GROUP BY w.county, w.project_id
 )
 SELECT {_PROJECT}, coalesce(k.n, 0) AS workers_on_day
 FROM projects pr
 LEFT JOIN county_names cn ON cn.code = pr.county
-LEFT JOIN crew k ON k.project_id = pr.project_id
+LEFT JOIN crew k ON k.county = pr.county AND k.project_id = pr.project_id
 WHERE pr.start_date <= $as_of AND NOT {_COVERED}
   AND (pr.insured_to IS NULL OR pr.insured_from > $as_of OR coalesce(k.n, 0) > 0)
 {_PROJECT_ORDER}
@@ -189,14 +190,16 @@ WHERE pr.start_date <= $as_of AND NOT {_COVERED}
 
 _POOR_WORKERS_UNCOVERED = f"""
 WITH on_day AS (
-    SELECT w.person_id, w.project_id, min(w.name) AS name, min(w.from_date) AS from_date
-    FROM workers w WHERE {_ON_ROSTER.format(day="$as_of")} GROUP BY w.person_id, w.project_id
+    SELECT w.person_id, w.county, w.project_id, min(w.name) AS name,
+           min(w.from_date) AS from_date
+    FROM workers w WHERE {_ON_ROSTER.format(day="$as_of")}
+    GROUP BY w.person_id, w.county, w.project_id
 )
 SELECT {_PROJECT}, w.person_id AS id_number, coalesce(p.name, w.name) AS name, p.statuses,
        coalesce(p.township, '') AS township, coalesce(p.village, '') AS village, w.from_date
 FROM on_day w
 JOIN poor p ON p.person_id = w.person_id
-JOIN projects pr ON pr.project_id = w.project_id
+JOIN projects pr ON pr.county = w.county AND pr.project_id = w.project_id
 LEFT JOIN county_names cn ON cn.code = pr.county
 WHERE NOT {_COVERED}
 {_PROJECT_ORDER}, w.person_id
@@ -213,22 +216,24 @@ JOIN poor p ON p.person_id = c.person_id
 JOIN contractors k ON k.contractor = trim(c.employer)
 LEFT JOIN names n ON n.person_id = c.person_id
 WHERE c.injury_date <= $as_of AND NOT EXISTS (
-    SELECT 1 FROM workers w JOIN projects pr ON pr.project_id = w.project_id
+    SELECT 1 FROM workers w JOIN projects pr
+        ON pr.county = w.county AND pr.project_id = w.project_id
     WHERE w.person_id = c.person_id AND trim(pr.contractor) = k.contractor
       AND {_ON_ROSTER.format(day="c.injury_date")}
 )
 ORDER BY {_PERSON_ORDER}, c.case_id
 """
 
-#: Per case: the advance payments paid and recovered by the day.
+#: Per case (a county's case number: two counties may number theirs alike): the advance
+#: payments paid and recovered by the day.
 _PAID = """
 CREATE TEMP TABLE paid AS
-SELECT case_id,
+SELECT county, case_id,
        CAST(sum(amount) FILTER (WHERE paid_on <= $as_of) AS DECIMAL(18, 2)) AS paid,
        CAST(coalesce(sum(recovered) FILTER (WHERE recovered_on <= $as_of), 0)
             AS DECIMAL(18, 2)) AS recovered,
        max(paid_on) FILTER (WHERE paid_on <= $as_of) AS last_paid_on
-FROM payments GROUP BY case_id
+FROM payments GROUP BY county, case_id
 """
 
 _CASE = f"""{_PERSON}, c.case_id, c.injury_date, c.recognition_date, c.employer,
@@ -240,7 +245,7 @@ SELECT {_CASE},
 FROM cases c
 JOIN poor p ON p.person_id = c.person_id AND list_has_any(p.statuses, $worker_statuses)
 LEFT JOIN names n ON n.person_id = c.person_id
-LEFT JOIN paid d ON d.case_id = c.case_id
+LEFT JOIN paid d ON d.county = c.county AND d.case_id = c.case_id
 WHERE c.recognition = 'recognised' AND c.recognition_date <= $as_of
   AND NOT c.employer_insured AND NOT c.employer_paid
   {{due}}
@@ -251,7 +256,7 @@ _RECOVERY = f"""
 SELECT {_PERSON}, d.case_id, coalesce(c.employer, '') AS employer, d.paid, d.recovered,
        CAST(d.paid - d.recovered AS DECIMAL(18, 2)) AS outstanding, d.last_paid_on
 FROM paid d
-LEFT JOIN cases c ON c.case_id = d.case_id
+LEFT JOIN cases c ON c.county = d.county AND c.case_id = d.case_id
 LEFT JOIN poor p ON p.person_id = c.person_id
 LEFT JOIN names n ON n.person_id = c.person_id
 WHERE d.paid - d.recovered > 0
@@ -267,7 +272,7 @@ SELECT CAST(row_number() OVER (
 FROM cases c
 LEFT JOIN poor p ON p.person_id = c.person_id
 LEFT JOIN names n ON n.person_id = c.person_id
-LEFT JOIN paid d ON d.case_id = c.case_id
+LEFT JOIN paid d ON d.county = c.county AND d.case_id = c.case_id
 WHERE c.recognition = 'recognised' AND c.recognition_date <= $as_of AND NOT c.employer_paid
   AND NOT (c.claimed > 0 AND coalesce(d.paid, 0) >= c.claimed)
 ORDER BY position

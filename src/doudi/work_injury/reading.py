@@ -1,5 +1,8 @@
 """The current rows of the work-injury lists of a region on a day, as Arrow: what the
 checks read (``current_tables``, a contract: its names and columns stay as they are).
+Every row carries the ``county`` whose list holds it: two counties may number their
+projects and cases alike, so a worker's project and a payment's case are found in the
+same county's list.
 
 Readings (decision 0016): every batch of a list is for one county. A county's rows of a
 list on a day are those of its latest snapshot (全量快照) imported as of that day or
@@ -56,6 +59,7 @@ SCHEMAS: dict[str, tuple[WorkInjuryList, pa.Schema]] = {
                 ("project_id", pa.string()),
                 ("from_date", pa.date32()),
                 ("to_date", pa.date32()),
+                ("county", pa.string()),
             ]
         ),
     ),
@@ -73,6 +77,7 @@ SCHEMAS: dict[str, tuple[WorkInjuryList, pa.Schema]] = {
                 ("employer_paid", pa.bool_()),
                 ("claimed", MONEY),
                 ("pneumoconiosis", pa.bool_()),
+                ("county", pa.string()),
             ]
         ),
     ),
@@ -85,6 +90,7 @@ SCHEMAS: dict[str, tuple[WorkInjuryList, pa.Schema]] = {
                 ("paid_on", pa.date32()),
                 ("recovered", MONEY),
                 ("recovered_on", pa.date32()),
+                ("county", pa.string()),
             ]
         ),
     ),
@@ -102,13 +108,10 @@ def current_tables(database: db.Database, region: str, as_of: date) -> dict[str,
 
 
 def county_tables(reader: db.Reader, region: str, as_of: date) -> dict[str, pa.Table]:
-    """``current_tables``' rows, each with the ``county`` whose list holds it, through
-    any :class:`~doudi.store.db.Reader` (the web process's too): the statistics count
-    per county, also of payments and cases, whose columns name no county."""
+    """``current_tables`` through any :class:`~doudi.store.db.Reader` (the web process's
+    too, for the statistics)."""
     return {
-        name: _current(reader.read, spec, region, as_of)
-        .select(["county", *schema.names])
-        .cast(pa.schema([("county", pa.string()), *schema]))
+        name: _current(reader.read, spec, region, as_of).select(schema.names).cast(schema)
         for name, (spec, schema) in SCHEMAS.items()
     }
 
