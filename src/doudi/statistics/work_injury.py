@@ -47,7 +47,6 @@ from doudi.store import db
 from doudi.work_injury import poor as poor_of
 from doudi.work_injury.checks import POOR_WORKER_STATUSES
 from doudi.work_injury.reading import county_tables
-from doudi.work_injury.sources import CASES, PROJECT_WORKERS
 
 #: The counts of the poor workers' table, in order.
 WORKER_MEASURES = ("poor_workers", "poor_workers_covered", "poor_workers_not_covered")
@@ -92,23 +91,9 @@ class Lists:
 
 
 #: The people the lists name, and their status periods (a worker's hukou may be anywhere).
-_NAMED = " UNION ".join(
-    f"SELECT {spec.stored_name('id_number')} FROM {spec.table} WHERE county LIKE ?"
-    for spec in (PROJECT_WORKERS, CASES)
-)
-
-
 def read_lists(reader: db.Reader, place: Region, day: date) -> Lists:
     """What the work-injury statistics of ``place`` on ``day`` read from the registry."""
-    prefix = (regions.hukou_prefix(place.code) + "%",) * 2
-    registry = {
-        "registry_person": reader.read("registry_person", f"WHERE id_number IN ({_NAMED})", prefix),
-        "registry_status_period": reader.read(
-            "registry_status_period",
-            f"WHERE person_id IN (SELECT id FROM registry_person WHERE id_number IN ({_NAMED}))",
-            prefix,
-        ),
-    }
+    registry = poor_of.named_registry(reader, place.code)
     try:
         jurisdiction = jurisdictions.resolve(place.code)
     except jurisdictions.UnknownJurisdiction:

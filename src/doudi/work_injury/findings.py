@@ -29,6 +29,6 @@ def findings(database: db.Database, region: str, day: date) -> Findings:
         ]
     )
     statuses = parameters.lookup(POOR_WORKER_STATUSES, jurisdiction, day)
-    registry = {t: database.read(t) for t in poor.TABLES}
+    registry = poor.named_registry(database, region)
     people = poor.poor_on(registry, named, statuses.value if statuses else (), day)
     return check(lists, people, jurisdiction, day)

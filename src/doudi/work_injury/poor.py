@@ -20,10 +20,34 @@ import duckdb
 import pyarrow as pa
 
 from doudi.core import regions
+from doudi.store import db
 from doudi.work_injury.checks import POOR_SCHEMA
+from doudi.work_injury.sources import CASES, PROJECT_WORKERS
 
 #: The registry tables the reading needs.
 TABLES = ("registry_person", "registry_status_period")
+
+#: The ID numbers the region's rosters and cases name (``?``: the counties' prefix).
+_NAMED = " UNION ".join(
+    f"SELECT {spec.stored_name('id_number')} FROM {spec.table} WHERE county LIKE ?"
+    for spec in (PROJECT_WORKERS, CASES)
+)
+
+
+def named_registry(reader: db.Reader, region: str) -> dict[str, pa.Table]:
+    """The registry rows (:data:`TABLES`) of the people the work-injury lists of
+    ``region`` name, whatever their hukou: a findings page or a statistic reads those,
+    not the registry's ten million people."""
+    prefix = (regions.hukou_prefix(region) + "%",) * 2
+    return {
+        "registry_person": reader.read("registry_person", f"WHERE id_number IN ({_NAMED})", prefix),
+        "registry_status_period": reader.read(
+            "registry_status_period",
+            f"WHERE person_id IN (SELECT id FROM registry_person WHERE id_number IN ({_NAMED}))",
+            prefix,
+        ),
+    }
+
 
 _POOR = """
 WITH named AS (SELECT DISTINCT person_id FROM named_people),
