@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow  # builds the web application's databases and user
 USERS = {
     "ruijin": ("caseworker", COUNTY),  # 瑞金市
     "donghu": ("caseworker", "360102"),  # 南昌市东湖区: another county of Jiangxi
+    "ruijin_finance": ("finance", COUNTY),  # may not see the lists (no "compare")
 }
 DAY = {"as_of": AS_OF.isoformat()}
 
@@ -136,3 +137,12 @@ def test_the_person_page_shows_their_cases(pages):
     part = html(c.get(f"/people/{pk}/work-injury/"))
     assert "GS001" in part and "瑞兴建材" in part and "认定为工伤" in part
     assert "GS002" in part and "认定中" in part
+
+
+def test_a_role_without_the_lists_sees_no_cases_on_the_person_page(pages):
+    """A case may be 尘肺病 (health data): the person page's fragment shows a finance
+    user of the same county no case, as the findings pages refuse them."""
+    pk = one_value(pages, "SELECT id FROM registry_person WHERE id_number = %s", [INJURED])
+    part = html(login("ruijin_finance").get(f"/people/{pk}/work-injury/"))
+    assert "本角色无权查看工伤保险名单" in part
+    assert "GS001" not in part and "认定为工伤" not in part

@@ -92,8 +92,12 @@ def project(request: HttpRequest, county: str, project_id: str) -> HttpResponse:
 
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    """The person's projects and cases in the user's region today (person page fragment)."""
+    """The person's projects and cases in the user's region today (person page fragment),
+    for the roles that may see the work-injury lists (a case may be 尘肺病: health data
+    finance and audit do not need)."""
     scope = scope_of(request.user)
     found = scoped_person(scope, pk)
+    if not scope.may(wi.PERMISSION):
+        return render(request, "web/_person_work_injury.html", {"not_permitted": True})
     context = wi.of_person(scope, found.id_number, date.today())
     return render(request, "web/_person_work_injury.html", context)
