@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from doudi.console import import_failed, open_registry, parse_day, readable_file, show_rejected
-
-if TYPE_CHECKING:
-    pass
 
 app = typer.Typer()
 

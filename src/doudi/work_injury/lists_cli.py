@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from doudi.console import import_failed, open_registry, parse_day, readable_file, show_rejected
-
-if TYPE_CHECKING:
-    pass
 
 _SOURCES = (
     "projects（工程项目）、project-workers（实名制用工）、cases（工伤案件）、"
