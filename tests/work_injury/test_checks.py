@@ -333,12 +333,12 @@ def test_injured_worker_of_an_employer_with_no_listed_project_is_no_outreach() -
     assert found.finding("poor_off_roster").num_rows == 0
 
 
-# --- advance payment (SIL-2010-35/41) ---------------------------------------------------
+# --- advance payment (SIL-2010-35/41, SIF-2011-15/6) ------------------------------------
 
 ADVANCE = (
     "李强（建档立卡贫困人口） 2018-07-01 受伤，2018-08-01 认定为工伤；用人单位“丙劳务公司”"
     "未参加工伤保险，也未支付工伤保险待遇，属于工伤保险待遇先行支付情形，"
-    "应由工伤保险基金先行支付（SIL-2010-35/41、JX-2017-58/2.3.8）。"
+    "应由工伤保险基金先行支付（SIL-2010-35/41、SIF-2011-15/6、JX-2017-58/2.3.8）。"
 )
 
 
@@ -348,7 +348,7 @@ def test_jx_2017_58_2_3_8_poor_worker_qualifies_for_advance_payment() -> None:
         ADVANCE + "申请待遇 12000.00 元，截至 2018-12-31 已先行支付 0.00 元。" + LOCAL
     ]
     assert found.finding("advance_payment_qualifying").column("basis").to_pylist() == [
-        ["SIL-2010-35/41", "JX-2017-58/2.3.8"]
+        ["SIL-2010-35/41", "SIF-2011-15/6", "JX-2017-58/2.3.8"]
     ]
     assert found.local_config == ("work_injury.poor_worker_statuses",)
 
@@ -397,10 +397,10 @@ def test_sil_2010_35_41_no_advance_payment_when(why: str, over: dict[str, Any]) 
     assert found.finding("advance_payment_due").num_rows == 0, why
 
 
-def test_he_2018_3_advance_payment_rests_on_the_law_alone() -> None:
+def test_he_2018_3_advance_payment_rests_on_the_national_rules_alone() -> None:
     found = run("130000", cases=[case()])
     assert found.finding("advance_payment_qualifying").column("basis").to_pylist() == [
-        ["SIL-2010-35/41"]
+        ["SIL-2010-35/41", "SIF-2011-15/6"]
     ]
 
 

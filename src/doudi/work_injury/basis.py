@@ -6,7 +6,8 @@ say everything: every document asks that projects insure per project (the check 
 document's words, so a Hebei caseworker reads Hebei's 确保新开工项目全部参保, not
 Jiangxi's slogan); advance payment to poor workers is ordered by Jiangxi, Shandong and
 Panzhihua only, and its conditions are the Social Insurance Law's (``SIL-2010-35/41``,
-which every jurisdiction is bound by); Chongqing alone asks that poor workers' benefits
+which every jurisdiction is bound by) with the ministry's rule that the injury be
+recognised first (``SIF-2011-15/6``); Chongqing alone asks that poor workers' benefits
 be paid first; Jiangxi, Hebei and Shandong name pneumoconiosis. A check a document does
 not order is not run for its jurisdiction (``None`` here): no finding without a clause.
 """
@@ -19,6 +20,9 @@ from doudi.policy.jurisdictions import Jurisdiction
 
 #: The Social Insurance Law, art. 41: the conditions of advance payment and its recovery.
 LAW = "SIL-2010-35/41"
+#: The ministry's rules on advance payment, art. 6: the worker applies once the injury is
+#: recognised (职工被认定为工伤后) — the law itself does not say when.
+RECOGNITION = "SIF-2011-15/6"
 
 
 @dataclass(frozen=True)
@@ -89,5 +93,7 @@ def basis_of(jurisdiction: Jurisdiction) -> Basis:
 
 
 def advance_payment_clauses(basis: Basis) -> tuple[str, ...]:
-    """The law always; the document's own order of advance payment where it has one."""
-    return (LAW, basis.advance_payment) if basis.advance_payment else (LAW,)
+    """The law and the ministry's rules always; the document's own order of advance
+    payment where it has one."""
+    national = (LAW, RECOGNITION)
+    return (*national, basis.advance_payment) if basis.advance_payment else national
