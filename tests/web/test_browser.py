@@ -17,6 +17,9 @@ from typing import Any
 
 import pytest
 
+# both counties' work-injury lists (imported before the browser starts, as ``planted``)
+from tests.web.test_region_statistics_web import injured  # noqa: F401
+
 # the registry, the users and the work directory of the page tests
 from tests.web.test_web import PASSWORD, _web_db, roster, settings_override, site  # noqa: F401
 
@@ -239,3 +242,30 @@ def test_the_work_injury_findings_show_a_planted_project(planted, page):
     section = page.locator("#started_before_cover").inner_text()
     assert "FL-900" in section and "CQ-2018-82/2.2.2" in section
     shot(page, "工伤保险扶贫核查")
+
+
+def test_the_statistics_show_the_work_injury_line(injured, page):  # noqa: F811
+    """SD-2017-37/3.5 (issue #21 §3): 分地区统计's work-injury section in Chinese, with
+    涪陵区's advance payments (28000.50 paid − 5000.00 recovered = 23000.50), and no
+    console error (the page's CSP, a missing file)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, "fuling")
+    page.click("nav >> text=分地区统计")
+    page.fill("input[name=year]", "2018")
+    page.fill("input[name=as_of]", "2018-03-31")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#work-injury >> text=工伤保险（2018-03-31）")
+    section = page.locator("#work-injury")
+    headings = section.locator("h3").all_inner_texts()
+    assert headings == [
+        "工程项目（按所在县区、行业）",
+        "在项目务工的贫困劳动力（按户籍地）",
+        "先行支付",
+    ]
+    text = section.inner_text()
+    assert "工伤保险在保项目" in text and "待追偿金额" in text and "23000.50" in text
+    assert "渝中区" not in text  # 渝中水厂 is another county's
+    shot(page, "分地区统计")
+    assert not errors, errors

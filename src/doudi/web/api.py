@@ -257,7 +257,7 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
 @api.get(
     "/statistics/regions",
     response={200: dict[str, Any], 400: Problem, 403: Problem},
-    summary="分地区统计：贫困人员参保情况、各项目金额、定期统计",
+    summary="分地区统计：贫困人员参保情况、各项目金额、工伤保险、定期统计",
 )
 def region_statistics(request: HttpRequest, year: int, region: str = "", as_of: str = "") -> Any:
     scope = scope_of(request.user)

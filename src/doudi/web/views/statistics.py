@@ -1,6 +1,8 @@
 """分地区统计: the statistics of the user's region (or a region under it) for a year —
 the poor and their insurance per line, the current plan versions' amounts per
-programme and payer, the month ends (SD-2017-37/3.5) — and its workbook.
+programme and payer, the work-injury line (issue #21 §3: projects, poor workers,
+advance payments), the month ends (SD-2017-37/3.5) — and its workbook, so that the
+page, the API, ``doudi statistics`` and the workbook show the same tables.
 
 A region outside the user's scope is refused in Chinese (403), whatever is typed into
 the address; a bad year, day or region code is a Chinese 400 on the same page. The
@@ -62,7 +64,8 @@ def run(scope: Scope, region: str, year: str, as_of: str) -> Statistics:
 
 def as_json(stats: Statistics, scope: Scope) -> dict[str, Any]:
     """The statistics for the API: every table as rows (money and rates as text); a
-    version of a region wider than the scope without its own totals (amounts.trace)."""
+    version of a region wider than the scope without its own totals (amounts.trace);
+    ``work_injury``: the tables :mod:`doudi.statistics.work_injury` counts."""
 
     def rows(table: Any) -> list[dict[str, Any]]:
         return [{k: _plain(v) for k, v in r.items()} for r in table.to_pylist()]
@@ -83,6 +86,11 @@ def as_json(stats: Statistics, scope: Scope) -> dict[str, Any]:
             for p in stats.programmes
         ],
         "versions": rows(trace(stats.programmes, stats.year, scope.covers)),
+        "work_injury": {
+            "projects": rows(stats.work_injury.projects),
+            "workers": rows(stats.work_injury.workers),
+            "advances": rows(stats.work_injury.advances),
+        },
         "series": rows(stats.series),
         "notes": [WORK_INJURY_NOTE],
     }
@@ -124,8 +132,13 @@ def index(request: HttpRequest) -> HttpResponse:
             if p.by_region is not None
         ],
         versions=_table(trace(stats.programmes, stats.year, scope.covers)),
+        work_injury={
+            "projects": _table(stats.work_injury.projects),
+            "workers": _table(stats.work_injury.workers),
+            "advances": _table(stats.work_injury.advances),
+        },
         series=_table(stats.series),
-        work_injury=WORK_INJURY_NOTE,
+        work_injury_note=WORK_INJURY_NOTE,
     )
     return render(request, "web/statistics.html", context)
 
