@@ -83,7 +83,8 @@ STATUS = Vocabulary(
 #: Person marks (人员标识) of a plan's ledger (plan/ledger.py), in the order a cell lists
 #: them: the statuses held in the year (a registered-poor person exit-marked by its end
 #: is marked as such instead, PZH-2018-195/6.2's 专用标识, with whether the plan still
-#: pays a government part for them), then the facts a caseworker follows up.
+#: pays a government part for them), then the facts a caseworker follows up (among
+#: them the work-injury lists': on a project's roster, a recognised work injury).
 PERSON_MARK = Vocabulary(
     "person_mark",
     {
@@ -111,6 +112,12 @@ PERSON_MARK = Vocabulary(
         "student": (STATUS["student"], STATUS.en("student")),
         "unable_to_work": (STATUS["unable_to_work"], STATUS.en("unable_to_work")),
         "insured_elsewhere": ("异地参保", "insured elsewhere"),
+        "project_worker": ("项目务工人员", "worker on a project"),
+        "work_injury": ("工伤职工", "work-injured worker"),
+        "work_injury_pneumoconiosis": (
+            "工伤职工（尘肺病）",
+            "work-injured worker, pneumoconiosis",
+        ),
         "deceased": ("已死亡", "deceased"),
     },
 )

@@ -27,8 +27,14 @@ Readings (where the task can be read two ways, what this module does):
   government part for them; 60周岁以上 as the plan reads the pension age: 60 or more on
   1 January (docs/readings.md 7); 异地参保: an enrollment of any scheme held in the year
   whose region code's county differs from the hukou county (as the comparison reads it;
-  no region code or no hukou region: nothing to compare); 已死亡 with the date: a death
-  date on or before 31 December.
+  no region code or no hukou region: nothing to compare); 项目务工人员: on a project's
+  roster (实名制用工名单) on some day of the year (进场 on or before 31 December, 退场 none
+  or on or after 1 January); 工伤职工: a case recognised as work injury (认定为工伤) with
+  its recognition dated on or before 31 December, the injury of any year, marked
+  工伤职工（尘肺病） when such a case is flagged 尘肺病 — both from the work-injury lists
+  of the counties under the version's region as they stood on 31 December
+  (``work_injury.reading``), joined by ID number (docs/readings.md 49); 已死亡 with the
+  date: a death date on or before 31 December.
 - **Programme** (decision 0012, ``plan.ledger_terms``): a pension ledger has the
   pension's enrollment and tier and the withholding cycle's payments and bookings; a
   medical one the resident-medical enrollment and 资助比例 (government part / (government
@@ -64,9 +70,16 @@ from doudi.plan import inputs, ledger_terms, snapshot
 from doudi.plan.ledger_terms import PAID_BY, UNNAMED, Terms, payer_label
 from doudi.plan.programmes import UnknownProgramme
 from doudi.store import db
+from doudi.work_injury import reading
 
 SELF = "self"
 TOP_LEVEL = "统筹地区"
+
+#: The work-injury lists the person marks read, with the columns they need.
+WORK_INJURY_LISTS = {
+    "project_workers": ("person_id", "from_date", "to_date"),
+    "cases": ("person_id", "recognition", "recognition_date", "pneumoconiosis"),
+}
 
 #: The age of the mark 60周岁以上 (the resident pension's age, GF-2014-8/8).
 AGED = 60
@@ -167,6 +180,11 @@ def ledger(database: db.Database, version_id: int) -> Ledger:
             )
         for name, (table, where, values) in reads.items():
             lake.register(name, db.read(con, database, table, where, values))
+        # the person marks' work-injury lists: the region's, as they stood on 31 December
+        # (a region without lists reads two empty tables)
+        for name, columns in WORK_INJURY_LISTS.items():
+            rows = reading.current_table(con, database, name, covered, date(year, 12, 31))
+            lake.register(f"wi_{name}", rows.select(list(columns)))
     lake.register("labels", _labels(terms.statuses))
 
     # The version's inputs are the engine's tables; the same SHA-256 now means the
@@ -292,6 +310,15 @@ def _people_sql(payers: tuple[str, ...], terms: Terms) -> str:
           AND coalesce(e.region_code, '') <> '' AND coalesce(p.hukou_region, '') <> ''
           AND substr(e.region_code, 1, 6) <> substr(p.hukou_region, 1, 6)
     ),
+    worked AS (  -- 项目务工人员: on a project's roster on some day of the year
+        SELECT DISTINCT person_id AS id_number FROM wi_project_workers
+        WHERE from_date <= $last AND (to_date IS NULL OR to_date >= $first)
+    ),
+    injured AS (  -- 工伤职工: a case recognised by 31 December, the injury of any year
+        SELECT person_id AS id_number, bool_or(pneumoconiosis) AS pneumoconiosis
+        FROM wi_cases WHERE recognition = 'recognised' AND recognition_date <= $last
+        GROUP BY person_id
+    ),
     paid AS (
         SELECT person_id, {per_payer}
                CAST(coalesce(sum(amount) FILTER (WHERE payer <> '{SELF}'), 0)
@@ -318,6 +345,8 @@ def _people_sql(payers: tuple[str, ...], terms: Terms) -> str:
     LEFT JOIN held h ON h.person_id = p.id
     LEFT JOIN marked k ON k.person_id = p.id
     LEFT JOIN elsewhere x ON x.person_id = p.id
+    LEFT JOIN worked w ON w.id_number = p.id_number
+    LEFT JOIN injured j ON j.id_number = p.id_number
     LEFT JOIN paid c ON c.person_id = p.id{joins}
     WHERE (starts_with(p.hukou_region, $prefix) AND h.person_id IS NOT NULL)
        OR c.person_id IS NOT NULL
@@ -404,6 +433,9 @@ def _marks() -> str:
         "registered_poor_exited": f"k.held_registered_poor AND {exited} AND NOT {kept}",
         "aged_60_plus": "p.birth_date <= $aged_by",
         "insured_elsewhere": "x.person_id IS NOT NULL",
+        "project_worker": "w.id_number IS NOT NULL",
+        "work_injury": "j.id_number IS NOT NULL AND NOT j.pneumoconiosis",
+        "work_injury_pneumoconiosis": "j.pneumoconiosis",
         "deceased": "p.death_date <= $last",
     }
     labels = {code: _literal(vocab.PERSON_MARK[code]) for code in vocab.PERSON_MARK}

@@ -101,10 +101,15 @@ def current_tables(database: db.Database, region: str, as_of: date) -> dict[str,
     """The current rows of each list for the counties under ``region`` on ``as_of``,
     one consistent reading of the registry (module docstring)."""
     with database.reading() as con:
-        return {
-            name: current(con, database, spec, region, as_of).select(schema.names).cast(schema)
-            for name, (spec, schema) in SCHEMAS.items()
-        }
+        return {name: current_table(con, database, name, region, as_of) for name in SCHEMAS}
+
+
+def current_table(con: Any, database: db.Database, name: str, region: str, as_of: date) -> pa.Table:
+    """One of ``current_tables``' lists (``name``, a key of :data:`SCHEMAS`) inside the
+    open reading ``con``: a caller that reads the registry once (the plan's ledger, its
+    person marks) reads the lists it needs in the same reading."""
+    spec, schema = SCHEMAS[name]
+    return current(con, database, spec, region, as_of).select(schema.names).cast(schema)
 
 
 def county_tables(reader: db.Reader, region: str, as_of: date) -> dict[str, pa.Table]:
