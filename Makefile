@@ -171,13 +171,15 @@ lint: $(STAMP)
 ## the registry (import of a synthetic province's files, comparison of 10^7 insured
 ## against a plain DuckDB join, ~4 min); the plan of 10^6..10^7 insured against a hand-written
 ## DuckDB statement and local Spark (~4 min); the person page and API under load on a
-## registry of 10^6 people (~5 min).
+## registry of 10^6 people (~5 min); the work-injury checks of 10^5 projects and 10^7
+## project workers against hand-written DuckDB statements (~2 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_settlement.py
 	$(BIN)/python benchmarks/bench_registry.py
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_work_injury.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -473,6 +473,21 @@ def test_cq_2018_82_2_2_2_case_advance_paid_in_full_leaves_the_queue() -> None:
     assert found.finding("priority_queue").num_rows == 0
 
 
+def test_cq_2018_82_2_2_2_same_case_number_and_day_in_two_counties_queue_by_county() -> None:
+    # two counties number their cases alike: 500101's C1 before 500102's, whatever the order
+    # of the list (12000.00 claimed in 500101, 3000.00 in 500102, to tell them apart)
+    found = run(
+        "500000",
+        cases=[
+            case(county="500101"),
+            case(county="500102", claimed=Decimal("3000.00")),
+        ],
+    )
+    queue = found.finding("priority_queue")
+    assert queue.column("position").to_pylist() == [1, 2]
+    assert queue.column("claimed").to_pylist() == [Decimal("12000.00"), Decimal("3000.00")]
+
+
 def test_queue_only_where_the_document_orders_it() -> None:
     found = run("360000", cases=[case()])
     assert found.finding("priority_queue").num_rows == 0

@@ -44,7 +44,8 @@ Readings (where the task can be read two ways, what this module does):
   benefits are not known to be paid (the employer did not pay, and the advance payments
   do not reach a claimed amount); the lists hold no record of the fund's own payments,
   so a case stays open until then. Poor workers first, then by recognition date, then
-  case number.
+  case number, then county (two counties number their cases alike: without it such
+  cases recognised the same day took their places in no set order).
 - **Pneumoconiosis**: cases flagged 尘肺病 recognised on or before the day (工伤尘肺病患者),
   in the jurisdictions whose documents name them.
 """
@@ -266,7 +267,7 @@ ORDER BY {_PERSON_ORDER}, d.case_id
 _PRIORITY_QUEUE = f"""
 SELECT CAST(row_number() OVER (
            ORDER BY list_has_any(coalesce(p.statuses, []), $worker_statuses) DESC,
-                    c.recognition_date, c.case_id) AS INTEGER) AS position,
+                    c.recognition_date, c.case_id, c.county) AS INTEGER) AS position,
        list_has_any(coalesce(p.statuses, []), $worker_statuses) AS poor_worker,
        {_CASE}
 FROM cases c
@@ -301,8 +302,10 @@ def _checked(lists: Mapping[str, pa.Table], poor: pa.Table) -> None:
 
 
 def _lookups(db: Lake, lists: Mapping[str, pa.Table]) -> None:
-    """County names of the projects, sector order, and a name for every person (a
-    roster's, for people not among the poor)."""
+    """County names of the projects, sector order, and a name for every person of a
+    case (a roster's, for people not among the poor): only the cases' people are looked
+    up, as naming every worker of a province's 10^7 stints took a quarter of the checks
+    (benchmarks/bench_work_injury.py, docs/scale.md)."""
     codes = sorted({c for c in lists["projects"].column("county").to_pylist() if c})
     db.con.register(
         "county_names",
@@ -325,7 +328,7 @@ def _lookups(db: Lake, lists: Mapping[str, pa.Table]) -> None:
     )
     db.run(
         "CREATE TEMP TABLE names AS SELECT person_id, min(name) AS name FROM workers"
-        " GROUP BY person_id"
+        " WHERE person_id IN (SELECT person_id FROM cases) GROUP BY person_id"
     )
 
 
