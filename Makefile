@@ -38,7 +38,9 @@ OTHERS := $(foreach c,$(OTHER_COUNTIES),var/demo-$(firstword $(subst :, ,$(c))))
 ## synthetic department files (the lists, then the record lists), run the comparison
 ## (var/demo/比对结果.xlsx), import the four work-injury lists and write their findings
 ## (var/demo/工伤保险核查.xlsx), the year's plan (Jiangxi: versions 1 pension, 2 medical,
-## 3 unemployment) with its statistics per region, import the hospitals' bills; then
+## 3 unemployment) with its statistics per region, cost an example reform on it
+## (Chongqing's rules on the county: var/demo/政策测算.xlsx; the other example reform,
+## a higher minimum tier, is in examples/reforms/), import the hospitals' bills; then
 ## Chongqing's withholding cycle on a demo county (its plan: versions 4 pension, 5
 ## medical; bank files through a simulated bank, the 31 August statement); then a county
 ## of each other document, every programme to its ledger (Hebei 6–8 with the unemployment
@@ -83,6 +85,9 @@ run: $(STAMP) assets
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi ledger 3 --out $(DEMO)/失业保险待遇台账.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi statistics --region 360102 --year 2018 \
 		--as-of 2018-12-31 --out $(DEMO)/分地区统计.xlsx > /dev/null
+	@echo "=== 政策测算 / policy costing (docs/costing.md): examples/reforms/"
+	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi cost examples/reforms/chongqing-rules-on-jiangxi.yaml \
+		--region 360102 --out $(DEMO)/政策测算.xlsx
 	DOUDI_DATABASE_URL=$(DEMO_DB) $(BIN)/doudi bills $(DEMO)/bills.csv --jurisdiction 360000 \
 		--user 演示
 	@echo "=== 重庆代扣流程 / Chongqing's withholding cycle (docs/bank.md): $(CQ)"

@@ -10,6 +10,7 @@ import typer
 from doudi.bills import cli as bills
 from doudi.collection import cli as collection
 from doudi.comparison import cli as comparison
+from doudi.costing import cli as costing
 from doudi.engine import cli as engine
 from doudi.plan import cli as plan
 from doudi.rosters import cli as rosters
@@ -35,6 +36,7 @@ for domain in (
     plan,
     collection,
     statistics,
+    costing,
     work_injury,
     web,
 ):

@@ -33,6 +33,7 @@ RANK = {
     "bills": 6,
     "collection": 7,
     "statistics": 7,  # reads the comparison and the plan, as collection does
+    "costing": 7,  # 政策测算: the plan's reading and evaluation, baseline and reform (#22)
     "synth": 8,
     "web": 9,
     "cli": 10,

@@ -70,9 +70,14 @@ class Plan:
     """
 
     def __init__(
-        self, kind: str, jurisdiction: Jurisdiction, year: int, overrides: Mapping[str, Any]
+        self,
+        kind: str,
+        jurisdiction: Jurisdiction,
+        year: int,
+        overrides: Mapping[str, Any],
+        territory: Jurisdiction | None = None,
     ):
-        self.params = Params(jurisdiction, year, overrides)
+        self.params = Params(jurisdiction, year, overrides, territory)
         self._schemas, program = PROGRAMS[kind]
         tables = {name: ibis.table(s, name=name) for name, s in self._schemas.items()}
         self.sql = str(ibis.to_sql(program(tables, self.params), dialect="duckdb"))
@@ -102,8 +107,14 @@ class Plan:
 
 
 @lru_cache(maxsize=64)
-def _plan(kind: str, jurisdiction: Jurisdiction, year: int, overrides: str) -> Plan:
-    return Plan(kind, jurisdiction, year, json.loads(overrides))
+def _plan(
+    kind: str,
+    jurisdiction: Jurisdiction,
+    year: int,
+    overrides: str,
+    territory: Jurisdiction | None,
+) -> Plan:
+    return Plan(kind, jurisdiction, year, json.loads(overrides), territory)
 
 
 def plan(
@@ -111,7 +122,11 @@ def plan(
     year: int,
     overrides: Mapping[str, Any] | None = None,
     kind: str = "people",
+    territory: str | Jurisdiction | None = None,
 ) -> Plan:
     """The compiled rules for a program, jurisdiction (a code, or one already
-    resolved) and year, cached per process."""
-    return _plan(kind, jurisdictions.get(jurisdiction), year, _key(overrides or {}))
+    resolved) and year, cached per process; ``territory``: the jurisdiction whose
+    people they are applied to, where not their own (``Params``: a costing)."""
+    place = jurisdictions.get(jurisdiction)
+    own = None if territory is None else jurisdictions.get(territory)
+    return _plan(kind, place, year, _key(overrides or {}), None if own == place else own)

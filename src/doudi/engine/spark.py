@@ -53,8 +53,9 @@ class SparkPlan:
         year: int,
         overrides: Mapping[str, Any] | None = None,
         master: str = "local[2]",
+        territory: str | None = None,
     ):
-        self.params = Params(jurisdiction, year, overrides or {})
+        self.params = Params(jurisdiction, year, overrides or {}, territory)
         self._schemas, self._program = PROGRAMS[kind]
         self._spark = session(master)
         self._con = ibis.pyspark.connect(self._spark)

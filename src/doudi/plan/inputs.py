@@ -131,15 +131,22 @@ def engine_inputs(
 ) -> Inputs:
     """The engine's people and statuses tables for a jurisdiction and year (the people
     of ``region`` only, a county of the jurisdiction, when it is given)."""
-    where = input_filters(region or jurisdiction, year)
-    tables = {
-        name: database.read(name, *where[name], columns=cols)
-        for name, cols in INPUT_COLUMNS.items()
-    }
+    tables = registry_tables(database, region or jurisdiction, year)
     inputs = inputs_from_tables(tables, jurisdiction, year, region)
     tables.clear()
     release_unused()
     return inputs
+
+
+def registry_tables(reader: db.Reader, region: str, year: int) -> dict[str, pa.Table]:
+    """The registry tables the inputs are made of (``INPUT_TABLES``), only the rows and
+    columns they use (``input_filters``). Read once, they make the inputs of several
+    readings: a costing's baseline and its reform, whose tiers are held against another
+    tier list (costing.run)."""
+    where = input_filters(region, year)
+    return {
+        name: reader.read(name, *where[name], columns=cols) for name, cols in INPUT_COLUMNS.items()
+    }
 
 
 def release_unused() -> None:
@@ -179,9 +186,17 @@ _RECORD_BATCHES = f"WHERE source IN ({', '.join('?' * len(records.SOURCES))})"
 
 
 def inputs_from_tables(
-    tables: Mapping[str, pa.Table], jurisdiction: str, year: int, region: str | None = None
+    tables: Mapping[str, pa.Table],
+    jurisdiction: str,
+    year: int,
+    region: str | None = None,
+    params: Params | None = None,
 ) -> Inputs:
     """``engine_inputs`` over registry tables already read as Arrow (``INPUT_TABLES``).
+
+    ``params``: what the tiers and certificates are held against (the tier list, the
+    certificate levels paid), by default the jurisdiction's of the year; a costing's
+    reform gives its own, as its rules would read the registry (costing.run).
 
     The people come in ``id`` order, their enrollment facts beside them, their status
     periods in person, status and start order. In Arrow and NumPy, by position: the
@@ -193,17 +208,22 @@ def inputs_from_tables(
     with the tiers copied as 16-byte items (``contributions.DECIMAL``).
     """
     with memory.plan_memory():
-        return _inputs(tables, jurisdiction, year, region)
+        return _inputs(tables, jurisdiction, year, region, params)
 
 
 def _inputs(
-    tables: Mapping[str, pa.Table], jurisdiction: str, year: int, region: str | None = None
+    tables: Mapping[str, pa.Table],
+    jurisdiction: str,
+    year: int,
+    region: str | None = None,
+    params: Params | None = None,
 ) -> Inputs:
     """The people of ``region`` (by default the whole jurisdiction), their tiers held
-    against the jurisdiction's tier list of the year."""
+    against the tier list of ``params`` (by default the jurisdiction's of the year)."""
+    held = params or Params(jurisdiction, year)
     persons = tables["registry_person"]
     rows, ids = _person_rows(persons, regions.hukou_prefix(region or jurisdiction))
-    allowed = tiers.in_force(jurisdiction, year)
+    allowed = tiers.offered(held)
     with ThreadPoolExecutor(max_workers=3) as pool:
         people_job = pool.submit(_persons, persons, rows)
         facts_job = pool.submit(
@@ -221,7 +241,7 @@ def _inputs(
             tables["registry_import_batch"],
             ids,
             year,
-            records.covered_levels(Params(jurisdiction, year)),
+            records.covered_levels(held),
         )
         people, facts = people_job.result(), facts_job.result()
         statuses, status_facts = statuses_job.result()

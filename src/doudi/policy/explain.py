@@ -17,7 +17,11 @@ from doudi.policy import clauses
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
-from doudi.policy.rules.resident_pension import DEATH_CLAUSE, SCOPE_CLAUSE
+from doudi.policy.rules.resident_pension import (
+    DEATH_CLAUSE,
+    SCOPE_CLAUSE,
+    required_hukou_province,
+)
 from doudi.policy.rules.resident_pension_documents import rules_for
 
 #: Which sentence of a clause to quote for a given context.
@@ -125,7 +129,10 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
             if rules_for(p).targets.last_year
             else f"{y}年内不具有代缴对象身份（贫困人员、低保对象、特困人员）"
         ),
-        "hukou": f"不具有江西省户籍（户籍地 {hukou} {regions.region_name(hukou) or ''}）",
+        "hukou": (
+            f"不具有{regions.region_name(required_hukou_province(p) or '') or '本省'}户籍"
+            f"（户籍地 {hukou} {regions.region_name(hukou) or ''}）"
+        ),
         "student": "在校学生不属于城乡居民基本养老保险的参保缴费对象",
         "employee_pension": "已参加城镇职工基本养老保险",
         "under_age": f"{y}年12月31日未满16周岁（{_age(birth, date(y, 12, 31))}周岁）",
@@ -140,7 +147,7 @@ def pension_reason(code: str, row: dict[str, Any], p: Params) -> str:
         ),
         "not_born": f"出生日期为{birth}，{y}年该人尚未出生，无须缴费，也无政府代缴",
         "insured_elsewhere": (
-            f"参保地为{_place(row.get('insured_region'))}，不在{p.jurisdiction.name}"
+            f"参保地为{_place(row.get('insured_region'))}，不在{p.territory.name}"
             f"（户籍地 {_place(hukou)}）：城乡居民在户籍地参保，本地不为其代缴，也不收取"
             "个人缴费，由参保地经办机构按当地政策办理（或将参保关系转回户籍地）；"
             "缴费0.00元，个人应缴0.00元"

@@ -28,6 +28,12 @@ class Params:
     issued during a year (Chongqing's on 2018-05-21) governs that whole
     contribution year when its values are keyed from 1 January. ``jurisdiction`` is
     a code or a :class:`~doudi.policy.jurisdictions.Jurisdiction` already resolved.
+
+    ``territory``: the jurisdiction whose people the rules are applied to, where that
+    is not the rules' own (a costing of another jurisdiction's rules on this one's
+    registered population, decision 0017): where a rule asks whether a person's hukou
+    or insured county is the jurisdiction's own, the territory stands in for it, as
+    the population would be that jurisdiction's own had it adopted the rules.
     """
 
     def __init__(
@@ -35,8 +41,10 @@ class Params:
         jurisdiction: str | Jurisdiction,
         year: int,
         overrides: Mapping[str, Any] | None = None,
+        territory: str | Jurisdiction | None = None,
     ):
         self.jurisdiction = jurisdictions.get(jurisdiction)
+        self.territory = self.jurisdiction if territory is None else jurisdictions.get(territory)
         self.year = year
         self.on = date(year, 12, 31)
         self._overrides: dict[str, Value] = {}

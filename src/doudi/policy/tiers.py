@@ -39,8 +39,14 @@ def in_force(jurisdiction: str | Jurisdiction, year: int) -> tuple[Decimal, ...]
     list (or minimum tier) in force, as before GF-2014-8: a tier the registry holds (a
     roster's, an enrollment's) is then held against nothing, and the rules, which need
     the minimum tier, say themselves that the year has no parameters."""
+    return offered(Params(jurisdiction, year))
+
+
+def offered(p: Params) -> tuple[Decimal, ...] | None:
+    """:func:`allowed` in ``p`` (a jurisdiction and year, perhaps with a costing's
+    overrides), None where no tier list (or minimum tier) is in force (:func:`in_force`)."""
     try:
-        return allowed(Params(jurisdiction, year))
+        return allowed(p)
     except ParameterError:
         return None
 

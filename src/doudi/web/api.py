@@ -214,6 +214,44 @@ def run_plan(request: HttpRequest, payload: PlanIn) -> Any:
     return _job(worker.wait(job, 600) if payload.wait else job)
 
 
+class CostIn(Schema):
+    reform: dict[str, Any]
+    region: str | None = None
+    year: int | None = None
+    wait: bool = True
+
+
+@api.post(
+    "/costing",
+    response={200: dict[str, Any], 400: Problem, 403: Problem},
+    summary="政策测算（只读，不生成计划版本）",
+)
+def costing(request: HttpRequest, payload: CostIn) -> Any:
+    """A reform (docs/costing.md: ``name``, ``baseline``, ``changes``) costed on the
+    registered people of ``region`` (default the user's) as a job; ``wait`` answers
+    when it ends. The reform is checked first: a Chinese 400 listing its problems; a
+    region outside the user's scope 403."""
+    from doudi.costing import reform as reforms
+    from doudi.costing import run as costing_run
+
+    scope = scope_of(request.user)
+    scope.require("cost")
+    region = payload.region or scope.region
+    if not scope.covers(region):
+        raise PermissionDenied(f"区划 {region} 不在您的管辖范围内 / region outside your scope")
+    try:
+        found = reforms.parse(payload.reform, payload.year)
+        costing_run.region_in(found, region)
+    except reforms.ReformError as exc:
+        said = "测算方案有误：" + "；".join(exc.problems) + " / invalid reform"
+        return Status(400, api_errors.error(said, problems=exc.problems))
+    except costing_run.CostingError as exc:
+        return Status(400, api_errors.error(str(exc)))
+    params = {"reform": payload.reform, "year": found.year, "region": region}
+    job = worker.submit("cost", params, request.user, scope.region)
+    return _job(worker.wait(job, 600) if payload.wait else job)
+
+
 def _version(v: PlanVersion) -> dict[str, Any]:
     return {
         "id": v.pk,

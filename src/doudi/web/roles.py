@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from doudi.registry.models import Person
 
 #: What each role may do. Viewing people (masked) is every role's.
+#: ``cost``: policy costing (政策测算, docs/costing.md), the provincial officers' and
+#: finance's question, read-only.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "province_admin": frozenset(
-        {"unmask", "import", "compare", "plan", "dashboard", "finance", "audit", "settle"}
+        {"unmask", "import", "compare", "plan", "dashboard", "finance", "audit", "settle", "cost"}
     ),
     "caseworker": frozenset({"unmask", "import", "compare", "plan", "dashboard", "settle"}),
-    "finance": frozenset({"dashboard", "finance", "settle"}),
+    "finance": frozenset({"dashboard", "finance", "settle", "cost"}),
     "auditor": frozenset({"audit"}),
 }
 #: The permission a job kind needs, to run it, see it or download what it made.
@@ -36,6 +38,7 @@ JOB_PERMISSION = {
     "plan": "plan",
     "ledger": "plan",
     "withhold": "plan",
+    "cost": "cost",
 }
 
 

@@ -263,12 +263,52 @@ def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     return {"file": w.path.name, "summary": summary, "left_out": left}
 
 
+def _cost(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    """A reform costed on the registered people of a region (costing.run, decision
+    0017): read-only, no plan version; its workbook beside the job (full ID numbers:
+    jobs.download), the result's lines masked as on every page."""
+    from doudi.costing import printout
+    from doudi.costing import reform as reforms
+    from doudi.costing.run import cost
+    from doudi.costing.workbook import costing_workbook
+
+    p = job.params
+    found = cost(
+        _registry(job),
+        reforms.parse(p["reform"], p.get("year")),
+        p["region"],
+        progress=lambda stage: progress(stage, 50),
+    )
+    name = f"政策测算-{found.region}-{found.reform.year}-任务{job.pk}.xlsx"
+    progress("写出工作簿 / writing the workbook", 90)
+    costing_workbook(found, work_dir(job) / name)
+    gain, lose, same = found.counts()
+    return {
+        "file": name,
+        "summary": [idnumber.mask_in_text(line) for line in printout.lines(found)],
+        "people": found.people,
+        "gain": gain,
+        "lose": lose,
+        "unchanged": same,
+        "by_payer": [
+            {**line, **{k: str(line[k]) for k in ("baseline", "reform", "difference")}}
+            for line in found.by_payer.to_pylist()
+        ],
+        "distribution": [
+            {**line, "total_change": str(line["total_change"])}
+            for line in found.distribution.to_pylist()
+        ],
+        "notes": list(found.notes),
+    }
+
+
 RUNNERS: dict[str, Runner] = {
     "import": _import,
     "compare": _compare,
     "plan": _plan,
     "ledger": _ledger,
     "withhold": _withhold,
+    "cost": _cost,
 }
 
 

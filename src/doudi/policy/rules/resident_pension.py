@@ -91,8 +91,8 @@ def read_terms(p: Params) -> Terms:
         minimum_tier=g("resident_pension.minimum_tier"),
         age_from=int(g("resident_pension.contribution_age_from")),
         pension_age=int(g("resident_pension.pension_age")),
-        hukou_province=g("resident_pension.hukou_province", None),
-        region_prefix=p.jurisdiction.hukou_prefix,
+        hukou_province=required_hukou_province(p),
+        region_prefix=p.territory.hukou_prefix,
         fixed=g("resident_pension.gov_paid_amount", None),
         retained=g("resident_pension.retained_tier", None),
         requires_enrollment=bool(g("resident_pension.requires_enrollment")),
@@ -102,6 +102,18 @@ def read_terms(p: Params) -> Terms:
     share = g("resident_pension.gov_paid_share")
     own = {c: g(f"resident_pension.{c}_share", None) for c in OWN_SHARE}
     return replace(terms, share=share, own_shares={c: v for c, v in own.items() if v is not None})
+
+
+def required_hukou_province(p: Params) -> str | None:
+    """The province whose hukou the document requires of a target (Jiangxi's:
+    JX-2017-58/2.1.1 具有本省户籍), None where it requires none. Where the rules are
+    applied to another jurisdiction's population (``Params.territory``: a costing,
+    decision 0017), 本省 is read as that population's province: the sentence keeps the
+    rules' own people, and the people costed stand in for them."""
+    required: str | None = p.get("resident_pension.hukou_province", None)
+    if required is None or p.territory == p.jurisdiction:
+        return required
+    return p.territory.code[:2] + "0000"
 
 
 def gov_paid_contribution(t: ir.Table, p: Params, distinct_ids: bool = False) -> ir.Table:

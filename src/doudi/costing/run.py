@@ -1,0 +1,232 @@
+"""A costing run: the baseline and the reform over a region's registered population.
+
+The people are read as the plan reads them (``plan.inputs``: the one reading of a
+person) and the rules evaluated as the plan evaluates them (``plan.evaluation``, the
+compiled rules on DuckDB), once with the baseline's rules and once with the reform's:
+so the baseline's amounts are, person by person, those a plan of the region would
+write, and the reform's those the same plan would write had the reform been in force.
+Nothing is written: the registry is read in one read-only transaction (no writer lock,
+no plan version, no snapshot file), and everything else happens in memory.
+
+Why the inputs may be made twice: the registry's tiers are held against the tier list
+of the rules that read them (docs/readings.md 31), and the certificates against the
+levels the subsidy pays; a reform that changes either (a higher minimum tier, another
+jurisdiction's list) reads the same registry rows as its own rules would. The rows are
+read once and the inputs made of them again only then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.core import regions
+from doudi.costing import notes, person, rows, tables
+from doudi.costing.person import Person
+from doudi.costing.reform import Reform
+from doudi.plan import evaluation, inputs, records
+from doudi.plan.programmes import ALL, Programme
+from doudi.policy import tiers
+from doudi.policy.params import MissingParameter, Params
+from doudi.store import db
+
+#: The rules' output columns a person's status group is read from (costing.rows).
+GROUP_COLUMNS = ("rp_category", "rm_category")
+
+
+class CostingError(ValueError):
+    """The costing cannot be run (str() is Chinese first); nothing was written."""
+
+
+@dataclass(frozen=True)
+class Costing:
+    """What a costing found (the tables are ``costing.tables``'s, the rows
+    ``costing.rows``'s)."""
+
+    reform: Reform
+    region: str
+    region_name: str
+    people: int  # the registered people of the region, everyone costed
+    programmes: tuple[Programme, ...]  # the programmes reported, in plan.programmes' order
+    rows: pa.Table  # per person, programme and payer: both amounts and both clause lists
+    persons: pa.Table  # per person: place, status group, paid and owed each side, changes
+    by_payer: pa.Table
+    by_region: pa.Table
+    by_group: pa.Table
+    distribution: pa.Table
+    notes: tuple[str, ...]  # warnings: local-config values, ignored tiers, missing rules
+    person: Person | None = None  # the person asked about, both sides explained
+
+    def counts(self, column: str = "change") -> tuple[int, int, int]:
+        """How many people gain, lose, and are unchanged (``change``, what others pay
+        for them over every programme, above, below or at 0.00: ``costing.rows``); of
+        ``owed_change``, how many owe more, less, the same."""
+        change = self.persons.column(column)
+        zero = pa.scalar(0, change.type)
+        gain = int(pc.sum(pc.greater(change, zero)).as_py() or 0)
+        lose = int(pc.sum(pc.less(change, zero)).as_py() or 0)
+        return gain, lose, self.people - gain - lose
+
+
+class _Reading:
+    """The registry read inside one read-only transaction (``Database.reading``): the
+    tables of the inputs and the people's places are one consistent picture, and the
+    costing holds no writer lock, so an import is never kept waiting by it."""
+
+    def __init__(self, con: Any, database: db.Database):
+        self._con, self._database = con, database
+
+    def read(
+        self,
+        table: str,
+        where: str = "",
+        params: Sequence[Any] = (),
+        columns: Sequence[str] | None = None,
+    ) -> pa.Table:
+        return db.read(self._con, self._database, table, where, params, columns)
+
+
+def cost(
+    database: db.Database,
+    reform: Reform,
+    region: str | None = None,
+    progress: Callable[[str], None] = lambda stage: None,
+    id_number: str | None = None,
+) -> Costing:
+    """The reform costed on the registered people of ``region`` (by default the
+    baseline's jurisdiction), and the person with ``id_number`` explained on both
+    sides: :class:`CostingError` (Chinese) if it cannot be."""
+    region = region_in(reform, region)
+    year = reform.year
+    progress("读取登记库 / reading the registry")
+    with database.reading() as con:
+        reading = _Reading(con, database)
+        read = inputs.registry_tables(reading, region, year)
+        places = reading.read(
+            "registry_person",
+            "WHERE hukou_region LIKE ?",
+            (regions.hukou_prefix(region) + "%",),
+            columns=("id", "township", "village"),
+        )
+    base_params = Params(reform.jurisdiction, year)
+    reform_params = reform.reform_params()
+    code = reform.jurisdiction.code
+    try:
+        base = inputs.inputs_from_tables(read, code, year, region)
+        changed = base
+        if _reads(reform_params) != _reads(base_params):
+            changed = inputs.inputs_from_tables(read, code, year, region, reform_params)
+    finally:
+        read.clear()
+        inputs.release_unused()
+    if not base.people.num_rows:
+        raise CostingError(
+            f"登记库中没有户籍在 {region} 的人员，请先导入名单 / no people of the region"
+        )
+    asked = None
+    if id_number is not None:
+        asked = person.find(base, id_number)
+        if asked is None:
+            raise CostingError(
+                f"登记库中户籍在 {region} 的人员里没有公民身份号码为 {id_number} 的人"
+                " / no such person in the region"
+            )
+    reported = _reported(reform)
+    progress(f"按基准规则计算（{reform.jurisdiction.name}） / evaluating the baseline")
+    before = _evaluate(
+        code, year, base, [p for p in reported if p.applies(reform.jurisdiction.document)]
+    )
+    in_reform = [p for p in reform.scope if p.applies(reform.rules.document)]
+    progress(f"按测算方案计算（{reform.rules.name}） / evaluating the reform")
+    after = _evaluate(
+        reform.rules.code,
+        year,
+        changed,
+        in_reform,
+        overrides=reform.overrides,
+        territory=reform.territory,
+    )
+    progress("汇总 / summing up")
+    found = rows.combine(
+        reform, reported, before, after, in_reform, base.people, places, GROUP_COLUMNS
+    )
+    return Costing(
+        reform=reform,
+        region=region,
+        region_name=regions.region_name(region) or region,
+        people=base.people.num_rows,
+        programmes=tuple(reported),
+        rows=found.rows,
+        persons=found.persons,
+        by_payer=tables.by_payer(found.rows, reported),
+        by_region=tables.by_region(found, region, reported),
+        by_group=tables.by_group(found, reported),
+        distribution=tables.distribution(found.persons),
+        notes=tuple(
+            notes.warnings(reform, reported, in_reform, base.tiers_ignored, changed.tiers_ignored)
+        ),
+        person=None if asked is None else person.person(reform, asked, base, changed),
+    )
+
+
+def region_in(reform: Reform, region: str | None) -> str:
+    """The region costed (the baseline jurisdiction's own by default): a known region
+    code within the baseline's jurisdiction, else a Chinese error."""
+    place = reform.jurisdiction
+    region = str(region or place.code)
+    known = region.isdigit() and len(region) == 6 and regions.get(region) is not None
+    if not known or not regions.hukou_prefix(region).startswith(place.hukou_prefix):
+        raise CostingError(
+            f"区划 {region} 不是{place.name}（{place.code}）内的区划代码，不能按其基准测算"
+            " / region outside the baseline's jurisdiction"
+        )
+    return region
+
+
+def _reads(p: Params) -> tuple[Any, ...]:
+    """What the reading of the registry depends on in ``p``: the tiers offered and the
+    certificate levels paid (``plan.inputs``)."""
+    return tiers.offered(p), records.covered_levels(p)
+
+
+def _reported(reform: Reform) -> list[Programme]:
+    """The programmes a costing reports, in plan.programmes' order: the baseline's
+    document's, and those of the reform's rules the changes apply to."""
+    base = reform.jurisdiction.document
+    return [
+        p
+        for p in ALL.values()
+        if p.applies(base) or (p in reform.scope and p.applies(reform.rules.document))
+    ]
+
+
+def _evaluate(
+    jurisdiction: str,
+    year: int,
+    read: inputs.Inputs,
+    programmes: Sequence[Programme],
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    territory: str | None = None,
+) -> evaluation.Evaluation | None:
+    """The plan's evaluation of ``programmes`` (None for none), or a Chinese error for
+    a year without their parameters."""
+    if not programmes:
+        return None
+    try:
+        return evaluation.evaluate(
+            jurisdiction,
+            year,
+            read.people,
+            read.statuses,
+            programmes,
+            overrides=overrides,
+            territory=territory,
+            extra=GROUP_COLUMNS,
+        )
+    except MissingParameter as exc:
+        raise CostingError(f"{exc}；{year}年无法测算 / no parameters in force") from exc
