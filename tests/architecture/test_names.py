@@ -90,3 +90,38 @@ def test_a_label_of_an_unknown_code_is_the_code_itself() -> None:
     assert vocab.STATUS.label("no_such_status") == "no_such_status"
     assert vocab.STATUS.label("low_income_family") == "城镇低收入家庭成员"
     assert vocab.STATUS.label("low_income_family", "en") == "urban low-income household member"
+
+
+#: How the code writes an audit row's action (and, where it names one, its table): the
+#: web's ``audit.record``, the rosters' ``_audit``, the bank cycle's ``audit``, and the
+#: jobs' Arrow columns and SQL.
+AUDIT_WRITES = (
+    re.compile(r'audit\.record\(\s*request,\s*"(\w+)",\s*"(\w+)"'),
+    re.compile(r'self\._audit\(\s*"(\w+)",\s*"(\w+)"'),
+    re.compile(r'\baudit\(\s*con,\s*database,\s*actor,\s*"(\w+)",\s*"(\w+)"'),
+    re.compile(
+        r'"action": pa\.array\(\[\s*"(\w+)"\][^\n]*\n\s*"table_name": pa\.array\(\[\s*"(\w+)"\]'
+    ),
+    re.compile(r"'(\w+)' AS action()"),
+)
+
+
+def test_every_audit_action_and_table_the_code_writes_has_a_label() -> None:
+    """The audit log shows each action and table in words (issue #23 §2): a code
+    written without a label would reach an auditor as ``add_service_point``."""
+    from doudi.work_injury.importing import ACTIONS
+    from doudi.work_injury.sources import LISTS
+
+    actions, tables = set(ACTIONS.values()) | set(vocab.PERIOD_CHANGE), set()
+    tables |= {spec.table for spec in LISTS.values()}
+    tables |= {"registry_status_period", "registry_enrollment"}
+    for path in CODE:
+        text = path.read_text(encoding="utf-8")
+        for pattern in AUDIT_WRITES:
+            for action, table in pattern.findall(text):
+                actions.add(action)
+                tables |= {table} - {""}
+    assert {"unmask", "download", "insert", "add_record", "bank_return"} <= actions
+    assert {"registry_bill", "registry_payment", "web_job"} <= tables  # the patterns read
+    assert actions <= set(vocab.AUDIT_ACTION), actions - set(vocab.AUDIT_ACTION)
+    assert tables <= set(vocab.AUDIT_TABLE), tables - set(vocab.AUDIT_TABLE)

@@ -17,6 +17,10 @@ from typing import Any
 
 import pytest
 
+# a crowd of dibao recipients and a long audit log (imported before the browser starts)
+from tests.web.test_audit_log_web import logged  # noqa: F401
+from tests.web.test_lists_web import crowd  # noqa: F401
+
 # both counties' work-injury lists (imported before the browser starts, as ``planted``)
 from tests.web.test_region_statistics_web import injured  # noqa: F401
 
@@ -269,3 +273,63 @@ def test_the_statistics_show_the_work_injury_line(injured, page):  # noqa: F811
     assert "渝中区" not in text  # 渝中水厂 is another county's
     shot(page, "分地区统计")
     assert not errors, errors
+
+
+def test_the_audit_log_filters_and_pages(logged, page):  # noqa: F811
+    """Issue #23 §2: an auditor filters by user and action (a GET form: the filters in the
+    address, bookmarkable) and pages through 120 unmaskings, 50 a page."""
+    sign_in(page, "audit")
+    page.click("nav >> text=审计日志")
+    page.fill("#audit-filters input[name=actor]", "fuling")
+    page.select_option("#audit-filters select[name=action]", label="查看完整身份证号")
+    page.click("#audit-filters button[type=submit]")
+    page.wait_for_selector("text=共 120 条，第 1 / 3 页")
+    assert "actor=fuling" in page.url and "action=unmask" in page.url
+    assert page.locator("#audit-rows tbody tr").count() == 50
+    page.click(".pager >> text=下一页")
+    page.wait_for_selector("text=共 120 条，第 2 / 3 页")
+    assert "page=2" in page.url and "actor=fuling" in page.url
+    assert "2018-03-11 08:00:00" in page.inner_text("#audit-rows")
+    assert page.input_value("#audit-filters input[name=actor]") == "fuling"  # kept
+    shot(page, "14-审计日志筛选")
+
+
+def test_a_search_exports_every_row_it_found(crowd, page, tmp_path):  # noqa: F811
+    """Issue #23 §3: the people search pages its 120 matches and its export holds all of
+    them, not the 50 shown."""
+    import fastexcel
+
+    sign_in(page, "fuling")
+    page.goto(page.base + "/people/")
+    page.fill("#q", "涪众")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#results >> text=共 120 条，第 1 / 3 页")
+    with page.expect_download() as download:
+        page.click("#results >> text=导出 Excel")
+    path = tmp_path / "export.xlsx"
+    download.value.save_as(path)
+    assert download.value.suggested_filename == "人员查询结果.xlsx"
+    rows = fastexcel.read_excel(str(path)).load_sheet(0).to_arrow().to_pylist()
+    assert [r["姓名"] for r in rows] == [f"涪众{i:03d}" for i in range(1, 121)]
+    assert all("*" in r["公民身份号码"] for r in rows)
+
+
+def test_the_village_filter_follows_the_township(crowd, page):  # noqa: F811
+    """Issue #23 §3: choosing a township reloads the finding (htmx) with only its
+    villages to choose from, and the address keeps the filters."""
+    sign_in(page, "fuling")
+    page.goto(page.base + "/compare/")
+    page.fill("input[name=as_of]", "2018-06-30")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=下载 Excel 工作簿")
+    page.click("nav.tabs >> text=医疗保险未参保")
+    page.wait_for_selector("#finding >> text=共 123 条，第 1 / 3 页")
+    page.select_option("#finding-filters select[name=township]", "义和镇")
+    page.wait_for_selector("#finding >> text=共 60 条，第 1 / 2 页")
+    villages = page.locator("#finding-filters select[name=village] option").all_inner_texts()
+    assert villages == ["全部", "丙村", "甲村"]  # not 江东街道's 乙村
+    page.select_option("#finding-filters select[name=village]", "丙村")
+    page.wait_for_selector("#finding >> text=共 30 条，第 1 / 1 页")
+    assert "township=" in page.url and "village=" in page.url
+    page.click("#finding-rows >> text=涪众091")  # each finding links to the person
+    page.wait_for_selector("h1 >> text=涪众091")

@@ -338,6 +338,59 @@ INJURY_RECOGNITION = Vocabulary(
     },
 )
 
+#: What a row of the audit log (registry_audit_log) records: the jobs' codes (an
+#: import's people, periods and lists; the bank cycle) and the web application's (an
+#: unmasking, a download or export, a confirmed import, a withholding file). A period's
+#: change is recorded by its PERIOD_CHANGE code.
+AUDIT_ACTION = Vocabulary(
+    "audit_action",
+    {
+        "unmask": ("查看完整身份证号", "unmasked an ID number"),
+        "download": ("下载或导出", "downloaded or exported"),
+        "import": ("确认导入", "confirmed an import"),
+        "withhold": ("生成代扣文件", "made a withholding file"),
+        "add_person": ("新增人员", "added a person"),
+        "death": ("登记死亡日期", "recorded a date of death"),
+        "add_record": ("登记名单记录", "stored a list's record"),
+        "open": ("身份或参保开始", "period opened"),
+        "close": ("身份或参保结束", "period closed"),
+        "change": ("身份或参保期间变更", "period changed"),
+        "remove": ("身份或参保期间撤销", "period removed"),
+        "insert": ("新增记录", "inserted a record"),
+        "add_service_point": ("登记村级服务网点", "stored a village service point"),
+        "add_work_injury_project": ("登记工程项目", "stored a project"),
+        "add_project_worker": ("登记项目务工人员", "stored a worker on a project"),
+        "add_work_injury_case": ("登记工伤案件", "stored a work-injury case"),
+        "add_advance_payment": ("登记先行支付", "stored an advance payment"),
+        "bank_return": ("导入银行回盘", "imported a bank return"),
+        "payments": ("导入个人缴费明细", "imported people's own payments"),
+    },
+)
+
+#: The tables an audit row names (``table_name``), in words.
+AUDIT_TABLE = Vocabulary(
+    "audit_table",
+    {
+        "registry_person": ("人员", "person"),
+        "registry_status_period": ("身份期间", "status period"),
+        "registry_enrollment": ("参保期间", "enrollment"),
+        "registry_bill": ("住院结算单据", "hospital bill"),
+        "registry_import_batch": ("导入批次", "import"),
+        "registry_roster_entry": ("名单记录", "list record"),
+        "registry_service_point": ("村级服务网点", "village service point"),
+        "registry_work_injury_project": ("工程项目", "project"),
+        "registry_project_worker": ("项目务工人员", "worker on a project"),
+        "registry_work_injury_case": ("工伤案件", "work-injury case"),
+        "registry_advance_payment": ("先行支付", "advance payment"),
+        "registry_plan_version": ("缴费计划版本", "plan version"),
+        "registry_withholding_batch": ("代扣批次", "withholding batch"),
+        "registry_bank_return": ("银行回盘", "bank return"),
+        "registry_payment": ("个人缴费记录", "own payment"),
+        "registry_audit_log": ("审计日志", "audit log"),
+        "web_job": ("任务及其文件", "job and its file"),
+    },
+)
+
 #: Roles of the web application's users.
 ROLE = Vocabulary(
     "role",
@@ -370,6 +423,8 @@ ALL = (
     REVIEW_RESULT,
     PROJECT_SECTOR,
     INJURY_RECOGNITION,
+    AUDIT_ACTION,
+    AUDIT_TABLE,
     ROLE,
 )
 

@@ -17,6 +17,7 @@ from doudi.comparison.masking import masked
 from doudi.comparison.workbook import comparison_workbook
 from doudi.store import db
 from doudi.web.models import Job
+from doudi.web.stored_rows import Linked, ParquetRows
 
 WORKBOOK = "比对结果.xlsx"
 
@@ -42,26 +43,15 @@ def run(job: Job, directory: Path, progress: Callable[[str, int], None]) -> dict
 
 
 def finding(
-    directory: Path, name: str, township: str = "", village: str = "", limit: int = 500
-) -> tuple[list[str], list[dict[str, Any]], int]:
-    """A finding's columns and rows (filtered by township and village), and the count;
-    ID numbers masked (the Parquet beside the job keeps them whole, for the filters)."""
+    directory: Path, name: str, township: str = "", village: str = "", link: Linked | None = None
+) -> ParquetRows:
+    """A finding's rows of a township and village (when the finding has places), read a
+    page at a time, ID numbers masked (the Parquet beside the job keeps them whole, for
+    ``link`` and the filters)."""
     if name not in dict(FINDINGS):
         raise KeyError(name)
-    lake = duckdb.connect()
-    lake.register("f", pq.read_table(directory / f"{name}.parquet"))
-    columns = [c[0] for c in lake.sql("DESCRIBE f").fetchall()]
-    where, params = [], {}
-    if township and "township" in columns:
-        where.append("township = $township")
-        params["township"] = township
-    if village and "village" in columns:
-        where.append("village = $village")
-        params["village"] = village
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    count = lake.sql(f"SELECT count(*) FROM f {clause}", params=params).fetchall()
-    rows = lake.sql(f"SELECT * FROM f {clause} LIMIT {int(limit)}", params=params).to_arrow_table()
-    return columns, masked(rows).to_pylist(), int(count[0][0])
+    where = {"township": township, "village": village}
+    return ParquetRows(directory / f"{name}.parquet", where, masked, link)
 
 
 def places(directory: Path, name: str) -> list[tuple[str, str]]:
@@ -75,3 +65,9 @@ def places(directory: Path, name: str) -> list[tuple[str, str]]:
         (str(t), str(v))
         for t, v in lake.sql("SELECT DISTINCT township, village FROM f ORDER BY 1, 2").fetchall()
     ]
+
+
+def villages(places: list[tuple[str, str]], township: str) -> list[str]:
+    """The villages of ``township`` (none before a township is chosen: a village's name
+    says nothing without its township, and two townships may have one of a name)."""
+    return [v for t, v in places if township and t == township]

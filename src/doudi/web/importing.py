@@ -16,10 +16,12 @@ import io
 import re
 import uuid
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
@@ -176,24 +178,51 @@ def bill_jurisdiction(region: str) -> str:
     return found.code
 
 
-def _rows(table: pa.Table | None, limit: int = 200) -> list[dict[str, Any]]:
+#: Rows of a list a job's result carries for the API (the page reads them all from the
+#: Parquet beside the job: web/job_rows.py).
+RESULT_ROWS = 200
+#: The files beside an import job: every refused row (masked) and every change (the
+#: numbers whole: a page links each to the person's page, masking what it shows).
+REJECTED_FILE = "rejected.parquet"
+CHANGES_FILE = "changes.parquet"
+_REJECTED = pa.schema(
+    [
+        ("row_number", pa.int64()),
+        ("column", pa.string()),
+        ("value", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+
+
+def _rows(table: pa.Table | None) -> list[dict[str, Any]]:
     if table is None:
         return []
     return [
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
-        for r in table.slice(0, limit).to_pylist()
+        for r in table.to_pylist()
     ]
 
 
+def _kept(refused: list[dict[str, Any]], directory: Path) -> list[dict[str, Any]]:
+    """Every refused row (masked) to the Parquet beside the job; the first for the
+    job's result."""
+    pq.write_table(pa.Table.from_pylist(refused, _REJECTED), directory / REJECTED_FILE)
+    return refused[:RESULT_ROWS]
+
+
 def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
-    """What the preview and the result pages show of an import."""
+    """What the preview and the result pages show of an import; the lists whole beside
+    the job, their first rows in the result."""
     from doudi.store.workbook import rejected_workbook
 
     rejected = report.read.rejected
     if rejected.num_rows:
         rejected_workbook(rejected, directory / "rejected.xlsx")
     changes = report.changes
-    changed = _rows(changes)
+    if changes is not None:
+        pq.write_table(changes, directory / CHANGES_FILE)
+    changed = _rows(None if changes is None else changes.slice(0, RESULT_ROWS))
     for row in changed:
         row["change"] = vocab.PERIOD_CHANGE.label(row["change"])
         row["id_number"] = mask_id(str(row["id_number"]))
@@ -204,6 +233,7 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
         elif row["value"] is not None:  # a number typed into another column
             row["value"] = idnumber.mask_in_text(str(row["value"]))
     closing = report.closing
+    by_kind = {} if changes is None else Counter(changes.column("change").to_pylist())
     return {
         "summary": report.summary_zh(warning=False),  # the warning has a place of its own
         "already_imported": report.already_imported,
@@ -212,8 +242,10 @@ def report_json(report: ImportReport, directory: Path) -> dict[str, Any]:
         "rows_read": report.read.rows_read,
         "accepted": report.read.accepted.num_rows,
         "rejected_count": rejected.num_rows,
-        "rejected": refused,
+        "rejected": _kept(refused, directory),
         "changes_count": 0 if changes is None else changes.num_rows,
+        # how many changes of each kind (open, close, change, remove): the page's summary
+        "changes_by_kind": {k: by_kind[k] for k in vocab.PERIOD_CHANGE if k in by_kind},
         "changes": changed,
         "counties": report.counties,
         "people_added": report.people_added,
@@ -244,8 +276,9 @@ def closing_json(report: ImportReport) -> dict[str, Any]:
     }
 
 
-def bills_json(report: BillImport) -> dict[str, Any]:
-    """What the preview and the result pages show of a bill import."""
+def bills_json(report: BillImport, directory: Path) -> dict[str, Any]:
+    """What the preview and the result pages show of a bill import; the refused rows
+    whole beside the job, their first in the result."""
     refused = [
         {
             "row_number": r.row_number,
@@ -254,7 +287,7 @@ def bills_json(report: BillImport) -> dict[str, Any]:
             "value": mask_id(r.value) if r.field == "id_number" else idnumber.mask_in_text(r.value),
             "reason": idnumber.mask_in_text(r.reason),  # a reason may quote the cell
         }
-        for r in report.rejected[:200]
+        for r in report.rejected
     ]
     return {
         "summary": report.summary_zh()[:1],  # its other lines are the rejected rows below
@@ -264,7 +297,7 @@ def bills_json(report: BillImport) -> dict[str, Any]:
         "rows_read": report.rows_read,
         "accepted": len(report.accepted),
         "rejected_count": len(report.rejected),
-        "rejected": refused,
+        "rejected": _kept(refused, directory),
         "changes_count": 0,
         "changes": [],
     }

@@ -3,11 +3,13 @@ enrollments, plan rows, and the year's explanation through the policy engine."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
 
 from doudi.bills import importing as bill_store
 from doudi.core import vocab
@@ -18,19 +20,34 @@ from doudi.store import db
 from doudi.web.roles import Scope, mask_id
 
 
-def find(scope: Scope, query: str, limit: int = 50) -> list[Person]:
-    """People of the scope by ID number (whole or its first digits) or by name."""
+def matching(scope: Scope, query: str) -> QuerySet[Person]:
+    """People of the scope by ID number (whole or its first digits) or by name, in
+    the order a search lists them (no one for an empty query)."""
     query = query.strip().upper()
     people = scope.people(Person.objects.all())
     if not query:
-        return []
+        return people.none()
     if query[:1].isdigit() and not scope.may("unmask") and 4 < len(query) < 18:
         # the masked number shows its first four characters: a longer prefix would let a
         # role that may not see ID numbers find them out digit by digit
-        return []
+        return people.none()
     if query[:1].isdigit():
-        return list(people.filter(id_number__startswith=query).order_by("id_number")[:limit])
-    return list(people.filter(name__contains=query).order_by("name", "id_number")[:limit])
+        return people.filter(id_number__startswith=query).order_by("id_number")
+    return people.filter(name__contains=query).order_by("name", "id_number")
+
+
+def find(scope: Scope, query: str, limit: int = 50) -> list[Person]:
+    """The first ``limit`` people :func:`matching` the query (the API's answer)."""
+    return list(matching(scope, query)[:limit])
+
+
+def pages(scope: Scope, numbers: Sequence[str | None]) -> list[int | None]:
+    """The person of each full ID number (a finding's, an import's change), if of the
+    scope: the row links to their page; None for a number the registry does not hold
+    or a person of another region."""
+    people = scope.people(Person.objects.filter(id_number__in={n for n in numbers if n}))
+    found = dict(people.values_list("id_number", "pk"))
+    return [found.get(n) if n else None for n in numbers]
 
 
 def summary(person: Person, unmasked: bool) -> dict[str, Any]:

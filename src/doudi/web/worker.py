@@ -145,7 +145,7 @@ def _import(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
             within=job.region,
         )
         progress("整理结果 / report", 90)
-        return importing.bills_json(stored)
+        return importing.bills_json(stored, work_dir(job))
     report = import_roster(
         _registry(job),
         Path(p["path"]),
@@ -248,14 +248,24 @@ def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         work_dir(job),
         actor=job.created_by,
     )
+    from doudi.registry.models import Person
+
+    people = w.left_out.to_pylist()
+    # each person's page, linked from the list (the number itself masked)
+    pages = dict(
+        Person.objects.filter(id_number__in=[r["id_number"] for r in people]).values_list(
+            "id_number", "pk"
+        )
+    )
     left = [
         {
             "id_number": mask_id(r["id_number"]),
             "name": r["name"],
             "owed": str(r["owed"]),
             "reason": r["reason"],
+            "person": pages.get(r["id_number"]),
         }
-        for r in w.left_out.to_pylist()
+        for r in people
     ]
     # the summary quotes the people left out by number: the result page shows it to
     # whoever may see the job, so masked as on every page (the file itself: jobs.download)

@@ -6,18 +6,23 @@ with the page's acknowledgement ticked (rosters.guard)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import pyarrow as pa
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from doudi.bills import importing as bills
 from doudi.core import vocab
-from doudi.web import audit, worker
+from doudi.web import audit, job_rows, listing, worker
 from doudi.web.importing import LABELS, UploadRejected, job_params
 from doudi.web.models import Job
-from doudi.web.roles import scope_of
+from doudi.web.roles import Scope, scope_of
 from doudi.web.views.jobs import scoped_job
 
 
@@ -49,6 +54,53 @@ class UploadForm(forms.Form):
         return data
 
 
+#: How an import job ran, for the list's filter: a dry run or the confirmed import.
+RUNS = {"dry_run": "试导入", "commit": "确认导入"}
+#: The import list's export: its columns.
+COLUMNS = (
+    listing.Column("pk", "任务", pa.int64()),
+    listing.Column("file", "文件"),
+    listing.Column("source", "类别"),
+    listing.Column("as_of", "截止日期", pa.date32()),
+    listing.Column("run", "方式"),
+    listing.Column("state", "状态"),
+    listing.Column("created_by", "经办人"),
+    listing.Column("created_at", "提交时间", pa.timestamp("s")),
+)
+
+
+def imports(request: HttpRequest, scope: Scope) -> tuple[QuerySet[Job], list[tuple[str, str]]]:
+    """The import jobs of the scope, newest first, of the category, way (dry run or
+    confirmed) and user the query string asks for (a value no form offers: all), and
+    the filters as (label, value)."""
+    jobs = Job.objects.filter(kind="import", region__startswith=scope.prefix).order_by("-pk")
+    get = request.GET
+    source, run, user = get.get("source", ""), get.get("run", ""), get.get("user", "").strip()
+    if source in LABELS:
+        jobs = jobs.filter(params__source=source)
+    if run in RUNS:
+        jobs = jobs.filter(params__dry_run=run == "dry_run")
+    if user:
+        jobs = jobs.filter(created_by=user)
+    return jobs, [("类别", LABELS.get(source, "")), ("方式", RUNS.get(run, "")), ("经办人", user)]
+
+
+def _row(j: Job) -> dict[str, Any]:
+    """An import job as the list shows it: the category in Chinese, as the form offers it;
+    a bill import has no as-of date."""
+    source = j.params.get("source")
+    return {
+        "pk": j.pk,
+        "file": j.params.get("file_name", ""),
+        "source": LABELS.get(source, source),
+        "as_of": "" if source == bills.SOURCE else j.params.get("as_of", ""),
+        "run": RUNS["dry_run" if j.params.get("dry_run") else "commit"],
+        "state": j.get_state_display(),
+        "created_by": j.created_by,
+        "created_at": timezone.localtime(j.created_at).replace(tzinfo=None, microsecond=0),
+    }
+
+
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
@@ -71,13 +123,34 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             job = worker.submit("import", params, request.user, scope.region)
             return redirect("import_preview", job=job.pk)
-    recent = list(
-        Job.objects.filter(kind="import", region__startswith=scope.prefix).order_by("-pk")[:20]
+    jobs, _ = imports(request, scope)
+    shown = listing.paginate(request, jobs, export=reverse("imports_export"))
+    context = {
+        "form": form,
+        "error": error,
+        "listing": shown,
+        "recent": [_row(j) for j in shown.page],
+        "sources": list(LABELS.items()),
+        "runs": list(RUNS.items()),
+        "get": request.GET,
+    }
+    return render(request, "web/imports.html", context)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The import jobs the filters show, every page of them, as an Excel sheet."""
+    scope = scope_of(request.user)
+    scope.require("import")
+    jobs, shown = imports(request, scope)
+    return listing.export(
+        request,
+        what="名单导入记录",
+        count=jobs.count(),
+        make=lambda: listing.sheet("名单导入记录", COLUMNS, (_row(j) for j in jobs.iterator())),
+        table="web_job",
+        shown=shown,
     )
-    for j in recent:  # the category in Chinese, as the form offers it
-        j.source_label = LABELS.get(j.params.get("source"), j.params.get("source"))
-        j.is_bills = j.params.get("source") == bills.SOURCE  # a bill import has no as-of
-    return render(request, "web/imports.html", {"form": form, "error": error, "recent": recent})
 
 
 @login_required
@@ -95,17 +168,40 @@ def preview(request: HttpRequest, job: int) -> HttpResponse:
             error = f"请先核对并勾选“{found.result['confirmation']}”，再确认导入"
         else:
             return _commit(request, found, confirmed)
-    return render(
-        request,
-        "web/import_preview.html",
-        {
-            "job": found,
-            "r": found.result,
-            "error": error,
-            "source_label": LABELS.get(found.params["source"], found.params["source"]),
-            "bills": found.params["source"] == bills.SOURCE,
-        },
-    )
+    context = {
+        "job": found,
+        "r": found.result,
+        "error": error,
+        "source_label": LABELS.get(found.params["source"], found.params["source"]),
+        "bills": found.params["source"] == bills.SOURCE,
+    }
+    if found.state == "done":
+        context.update(_lists(request, scope, found))
+    return render(request, "web/import_preview.html", context)
+
+
+def _lists(request: HttpRequest, scope: Scope, found: Job) -> dict[str, Any]:
+    """The dry run's (or import's) refused rows and changes, each paged on its own
+    (``rejected_page``, ``page``); the changes summarised by kind, the detail of the
+    kind chosen (``change``), each person linked to their page."""
+    change = request.GET.get("change", "")
+    change = change if change in vocab.PERIOD_CHANGE else ""
+    by_kind = found.result.get("changes_by_kind") or {}
+    return {
+        "rejected": listing.paginate(
+            request,
+            job_rows.rows(scope, found, "rejected"),
+            export=reverse("job_rows_export", args=[found.pk, "rejected"]),
+            param="rejected_page",
+        ),
+        "changes": listing.paginate(
+            request,
+            job_rows.rows(scope, found, "changes", change),
+            export=reverse("job_rows_export", args=[found.pk, "changes"]),
+        ),
+        "change": change,
+        "kinds": [(k, vocab.PERIOD_CHANGE.label(k), n) for k, n in by_kind.items()],
+    }
 
 
 def _commit(request: HttpRequest, found: Job, confirmed: bool) -> HttpResponse:

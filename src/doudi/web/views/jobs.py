@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from doudi.web import audit
+from doudi.core import vocab
+from doudi.web import audit, job_rows, listing
 from doudi.web.models import Job
 from doudi.web.roles import JOB_PERMISSION, Scope, scope_of
 
@@ -47,3 +48,26 @@ def download(request: HttpRequest, job: int) -> FileResponse:
     path = work_dir(found) / name
     audit.record(request, "download", "web_job", found.pk, f"下载 {name}")
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def rows_export(request: HttpRequest, job: int, name: str) -> HttpResponse:
+    """A list of a job's result (web/job_rows.py), every row of it, as an Excel sheet:
+    masked as the page shows it, for whoever may see the job."""
+    scope = scope_of(request.user)
+    found = scoped_job(scope, job)
+    spec = job_rows.LISTS.get(name)
+    if spec is None or spec.kind != found.kind or found.state != "done":
+        raise Http404("该任务没有这份清单")
+    change = request.GET.get("change", "")
+    change = change if change in vocab.PERIOD_CHANGE else ""
+    rows = job_rows.rows(scope, found, name, change)
+    return listing.export(
+        request,
+        what=f"{spec.title}（任务 {found.pk}）",
+        count=len(rows),
+        make=lambda: job_rows.workbook_sheet(found, name, rows),
+        table="web_job",
+        row=found.pk,
+        shown=[("变化", vocab.PERIOD_CHANGE.label(change) if change else "")],
+    )

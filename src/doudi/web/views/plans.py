@@ -12,12 +12,15 @@ handed to finance by different offices."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import pyarrow as pa
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from doudi.collection.cycle import SCHEME as WITHHELD_PROGRAMME
@@ -26,7 +29,7 @@ from doudi.core.money import ZERO, yuan
 from doudi.plan import lineage, programmes
 from doudi.policy import jurisdictions
 from doudi.registry.models import Contribution, PlanVersion
-from doudi.web import audit, worker
+from doudi.web import audit, job_rows, listing, worker
 from doudi.web.models import Job
 from doudi.web.roles import Scope, scope_of
 from doudi.web.views.jobs import scoped_job
@@ -46,7 +49,7 @@ def current(scope: Scope) -> list[PlanVersion]:
     return [v for v in found if v.number == top[lineage.key(v)]]
 
 
-def listed(scope: Scope) -> list[dict[str, object]]:
+def listed(scope: Scope) -> list[dict[str, Any]]:
     """Every version in the scope with its programme's label, an older one with the
     number that replaced it in its own programme's lineage."""
     found = versions(scope)
@@ -97,13 +100,99 @@ def index(request: HttpRequest) -> HttpResponse:
     job: Job | None = None
     if request.GET.get("job", "").isdigit():
         job = scoped_job(scope, int(request.GET["job"]), "plan")
-    context = {
-        "versions": listed(scope),
+    context: dict[str, Any] = {
         "job": job,
         "error": error,
         "year": date.today().year,
+        "programmes": list(vocab.PROGRAMME.items()),
+        "get": request.GET,
     }
+    try:
+        found, _ = _filtered(request, scope)
+    except listing.BadFilter as exc:
+        context["filter_error"] = str(exc)
+        return render(request, "web/plans.html", context, status=400)
+    context["listing"] = listing.paginate(request, found, export=reverse("plans_export"))
     return render(request, "web/plans.html", context)
+
+
+def _filtered(
+    request: HttpRequest, scope: Scope
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The scope's versions (:func:`listed`) of the year and programme the query string
+    asks for, and those filters as (label, value); :class:`listing.BadFilter` for a year
+    that is none. Filtering after the listing keeps each lineage whole: a version is
+    marked replaced by the versions of its own year and programme."""
+    year = listing.year(request, "year", "年度")
+    programme = request.GET.get("programme", "")
+    programme = programme if programme in vocab.PROGRAMME else ""
+    found = [
+        row
+        for row in listed(scope)
+        if (year is None or row["v"].year == year)
+        and (not programme or row["v"].programme == programme)
+    ]
+    shown = [
+        ("年度", str(year or "")),
+        ("项目", vocab.PROGRAMME.label(programme) if programme else ""),
+    ]
+    return found, shown
+
+
+#: The version list's export: its columns, the amounts as money.
+COLUMNS = (
+    listing.Column("pk", "版本", pa.int64()),
+    listing.Column("number", "第几版", pa.int64()),
+    listing.Column("programme", "项目"),
+    listing.Column("year", "年度", pa.int64()),
+    listing.Column("jurisdiction", "统筹地区"),
+    listing.Column("region", "范围"),
+    listing.Column("people", "人数", pa.int64()),
+    listing.Column("targets", "代缴或资助对象", pa.int64()),
+    listing.Column("gov_paid", "政府承担合计", pa.decimal128(18, 2)),
+    listing.Column("self_due", "个人应缴合计", pa.decimal128(18, 2)),
+    listing.Column("created_by", "生成人"),
+    listing.Column("current", "是否当前版本"),
+)
+
+
+def _exported(row: dict[str, Any]) -> dict[str, Any]:
+    v = row["v"]
+    replaced = row["replaced_by"]
+    return {
+        "pk": v.pk,
+        "number": v.number,
+        "programme": row["programme"],
+        "year": v.year,
+        "jurisdiction": v.jurisdiction,
+        "region": v.region,
+        "people": v.people,
+        "targets": v.targets,
+        "gov_paid": yuan(v.gov_paid),
+        "self_due": yuan(v.self_due),
+        "created_by": v.created_by,
+        "current": f"已被第 {replaced} 版取代" if replaced else "当前版本",
+    }
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The versions the filters show, every page of them, as an Excel sheet."""
+    scope = scope_of(request.user)
+    if not scope.may_see_plans():
+        raise PermissionDenied("角色无权查看缴费计划 / not permitted")
+    try:
+        found, shown = _filtered(request, scope)
+    except listing.BadFilter as exc:
+        return listing.refused(request, "无法导出", str(exc))
+    return listing.export(
+        request,
+        what="缴费计划版本",
+        count=len(found),
+        make=lambda: listing.sheet("缴费计划版本", COLUMNS, map(_exported, found)),
+        table="registry_plan_version",
+        shown=shown,
+    )
 
 
 def _totals(version: PlanVersion) -> list[dict[str, object]]:
@@ -154,6 +243,11 @@ def _page(
         "job": job,
         "error": error,
     }
+    if job is not None and job.kind == "withhold" and job.state == "done":
+        # the people the bank file leaves out, every one of them a page at a time
+        left_out = job_rows.rows(scope_of(request.user), job, "left_out")
+        export = reverse("job_rows_export", args=[job.pk, "left_out"])
+        context["left_out"] = listing.paginate(request, left_out, export=export)
     return render(request, "web/plan.html", context, status=status)
 
 
