@@ -118,7 +118,7 @@ def combine(
         lake.execute(_PERSONS_SQL)
         counties = [r[0] for r in lake.sql("SELECT DISTINCT county_code FROM persons").fetchall()]
         lake.register("counties", _county_names(counties))
-        lake.register("group_names", _group_names())
+        lake.register("group_names", group_names())
         persons = lake.sql(_PERSONS_OUT).to_arrow_table()
         order = {"order": [p.code for p in reported], "payers": list(vocab.PAYER)}
         joined = lake.sql(_ROWS_OUT, params=order).to_arrow_table()
@@ -180,7 +180,8 @@ def _county_names(codes: list[str]) -> pa.Table:
     )
 
 
-def _group_names() -> pa.Table:
+def group_names() -> pa.Table:
+    """Each status group's code and its Chinese name (``status_group_name``)."""
     codes = [*vocab.STATUS, NO_GROUP]
     labels = [vocab.STATUS.label(c) for c in vocab.STATUS] + [NO_GROUP_ZH]
     return pa.table({"status_group": codes, "status_group_name": labels})
