@@ -108,6 +108,16 @@ def test_SD_2017_37_2_2_registered_poor_half_deductible_plus_5_points():
     assert other["patient_pays"] == "10187.50"
 
 
+def test_the_example_parameters_are_named_in_words_not_by_their_paths():
+    """Issue #23 §1: the note listed ``medical_settlement.assistance_rate = 0.7``."""
+    b = bill("B1", 2, 12000, 10000)
+    (r,) = settle("360000", parse_bills([b]), {"medical_settlement.assistance_rate": "0.5"})
+    note = r["explanation"].split("本结果使用了文件未规定的参数：")[1]
+    assert "基本医保年度累计最高支付限额（元）：80000（示例参数，需按本地政策配置）" in note
+    assert "民政医疗救助对困难群体政策范围内个人负担的救助比例：0.5（场景覆盖值）" in note
+    assert "medical_settlement." not in note
+
+
 #: Supplementary insurance, the tilt rate and assistance off: only the basic layer and the
 #: 10 % top-up pay.
 NO_HELP = {
@@ -126,6 +136,15 @@ def test_PZH_2018_195_2_2_personal_share_at_most_10_percent_in_county():
     outside = dict(b, in_county=False)
     (r,) = settle("510400", parse_bills([outside]), NO_HELP)
     assert r["patient_in_policy"] == "5375.00"  # outside the county the 10% rule does not apply
+
+
+def test_PZH_2018_195_2_2_explanation_names_the_tilt_payment_once():
+    """The layer is called 倾斜支付: "倾斜支付支付3375.00元" doubled the verb."""
+    b = bill("B", 2, 20000, 20000, who="510402197505050019", in_county=True)
+    (r,) = settle("510400", parse_bills([b]), NO_HELP)
+    # as above: basic 75% × 19500 = 14625.00, tilt tops up 5375 − 2000 = 3375.00
+    assert "基本医疗保险支付14625.00元；倾斜支付3375.00元；" in r["explanation"]
+    assert "支付支付" not in r["explanation"]
 
 
 @pytest.mark.parametrize("cell", ["false", "否", "0", "县域外"])

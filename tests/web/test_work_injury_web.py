@@ -69,6 +69,15 @@ def test_the_findings_page_lists_the_county_findings_with_clause_links(pages):
     assert "违反“先参保、再开工”" in page  # the explanation of P002
 
 
+def test_the_example_parameter_is_named_in_words_linked_to_the_policy_page(pages):
+    """Issue #23 §1: the note showed ``work_injury.poor_worker_statuses``."""
+    page = html(login("ruijin").get("/work-injury/", DAY))
+    assert "注意：以下参数为示例参数，需按本地政策配置：" in page
+    assert "先行支付、优先支付所称“贫困劳动力”包括的身份（文件未列举）" in page
+    assert 'href="/policy/360000/"' in page  # the page giving its path and value
+    assert "work_injury.poor_worker_statuses" not in page
+
+
 def test_the_sector_filter_leaves_out_the_other_sectors_projects(pages):
     """P002 is 交通运输: filtered on 建筑, no project is listed; 李四's case stays."""
     page = html(login("ruijin").get("/work-injury/", {**DAY, "sector": "建筑"}))

@@ -27,7 +27,7 @@ DAY_BEFORE = AS_OF - timedelta(days=1)
 LI = make_id("360102", "19900101", "011")  # 李强, registered poor
 WANG = make_id("360102", "19850505", "021")  # 王伟, not poor
 ZHAO = make_id("360102", "19800303", "031")  # 赵敏, low-income family only
-LOCAL = "（“贫困劳动力”包括的身份为示例参数，需按本地政策配置：work_injury.poor_worker_statuses）"
+LOCAL = "（“贫困劳动力”包括的身份为示例参数，需按本地政策配置）"
 
 DAY, MONEY = pa.date32(), pa.decimal128(18, 2)
 

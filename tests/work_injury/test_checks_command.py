@@ -57,7 +57,8 @@ def test_findings_command_counts_each_list_and_writes_the_workbook(
         "  先行支付待追偿：1 条",
         "  优先支付队列：不适用（江西省文件未规定）",
         "  工伤尘肺病患者：0 条",
-        "注意：work_injury.poor_worker_statuses 为示例参数，需按本地政策配置",
+        "注意：先行支付、优先支付所称“贫困劳动力”包括的身份（文件未列举）"
+        "（work_injury.poor_worker_statuses）为示例参数，需按本地政策配置",
         f"已写出 {out}",
     ]
     due = fastexcel.read_excel(out).load_sheet_by_name("应先行支付未支付").to_arrow()

@@ -388,6 +388,12 @@ def settle(
     return [results[row["bill_no"]] for row in rows]
 
 
+def _pays(layer_zh: str) -> str:
+    """A layer paying: 基本医疗保险支付, but 倾斜支付 alone (its name already says it pays;
+    "倾斜支付支付" doubled the verb)."""
+    return layer_zh if layer_zh.endswith("支付") else f"{layer_zh}支付"
+
+
 def _format(row: dict[str, Any], used: list[Value]) -> dict[str, Any]:
     basis = [c for c in (row["settlement_basis"] or "").split(";") if c]
     layers = [
@@ -407,7 +413,7 @@ def _format(row: dict[str, Any], used: list[Value]) -> dict[str, Any]:
         )
     for layer in layers:
         if layer["amount"] != "0.00":
-            lines.append(f"{layer['name_zh']}支付{layer['amount']}元；")
+            lines.append(f"{_pays(layer['name_zh'])}{layer['amount']}元；")
     lines.append(
         f"各方合计支付{fmt(paid)}元，个人支付政策范围内{fmt(row['patient_in_policy'])}元、"
         f"政策范围外{fmt(row['out_of_policy'])}元，共{fmt(row['patient_pays'])}元。"

@@ -139,15 +139,10 @@ def _local_config_zh(book: Ledger) -> str:
     if not values:
         return "无：本版本所用参数均有文件依据"
     return "；".join(
-        f"{_description(x.path, str(v['jurisdiction']))}：{_shown(x.path, x.value)}"
+        f"{parameters.name_zh(x.path, str(v['jurisdiction']))}：{_shown(x.path, x.value)}"
         f"（{x.path}，示例参数，需按本地政策配置）"
         for x in values
     )
-
-
-def _description(path: str, jurisdiction: str) -> str:
-    found = parameters.describe(path, jurisdiction)
-    return found.description if found else path
 
 
 def _shown(path: str, value: object) -> str:

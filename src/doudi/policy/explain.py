@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from doudi.core import regions, vocab
-from doudi.policy import clauses
+from doudi.policy import clauses, parameters
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
@@ -98,14 +98,15 @@ def _shown(value: Any) -> str:
 
 
 def local_config_note(values: list[Value]) -> str:
-    """示例参数 … 需按本地政策配置, naming each value; overrides named as such."""
+    """示例参数 … 需按本地政策配置, naming each value by its Chinese name (the reader
+    is a caseworker, not whoever edits the parameter files); overrides named as such."""
     if not values:
         return ""
     parts = []
     for v in values:
         shown = _shown(v.value)
         kind = "场景覆盖值" if v.override else "示例参数，需按本地政策配置"
-        parts.append(f"{v.path} = {shown}（{kind}）")
+        parts.append(f"{parameters.name_zh(v.path, v.jurisdiction)}：{shown}（{kind}）")
     return "\n  注意：本结果使用了文件未规定的参数：" + "；".join(parts)
 
 

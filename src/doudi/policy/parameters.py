@@ -223,5 +223,13 @@ def describe(path: str, jurisdiction: str | Jurisdiction) -> Parameter | None:
     return None
 
 
+def name_zh(path: str, jurisdiction: str | Jurisdiction) -> str:
+    """The parameter's Chinese name, its unit included (the ``description``), for a
+    note a caseworker reads: a dotted path such as ``work_injury.poor_worker_statuses``
+    means nothing to them. The path itself only where no file describes it."""
+    found = describe(path, jurisdiction)
+    return found.description if found is not None and found.description else path
+
+
 def known_paths() -> set[str]:
     return {path for _, path in _all()}

@@ -83,9 +83,9 @@ def import_(
     for line in report.summary_zh():
         typer.echo(line)
     show_rejected(report.read.rejected, rejected_out)
-    if report.changes is not None and dry_run:
-        for row in report.changes.slice(0, 20).to_pylist():
-            typer.echo(f"  {row['change']}: {row['id_number']} {row['name']}")
+    if dry_run:
+        for line in report.change_lines_zh(20):
+            typer.echo(line)
     if dry_run and report.needs_confirmation:
         typer.echo("须确认关闭：核对无误后加 --confirm-closing 导入", err=True)
 

@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.core import regions
+from doudi.core import regions, vocab
 from doudi.core.textfile import FileError
 from doudi.rosters import guard, held, rejections, tiers
 from doudi.rosters.changes import apply_periods, named, period_audit, record_deaths
@@ -135,6 +135,16 @@ class ImportReport:
             f"关闭期间 {self.periods_closed}，其他变更 {self.periods_changed}；"
             f"登记死亡 {self.deaths_recorded} 人"
         )
+
+    def change_lines_zh(self, limit: int) -> list[str]:
+        """The first ``limit`` changes, a line each, the kind in words (开始, 结束, …):
+        a caseworker reads the dry run, not the registry's codes ("close")."""
+        if self.changes is None:
+            return []
+        return [
+            f"  {vocab.PERIOD_CHANGE.label(row['change'])}：{row['id_number']} {row['name']}"
+            for row in self.changes.slice(0, limit).to_pylist()
+        ]
 
     def _held_zh(self) -> list[str]:
         """Says how many people refused rows still name (rosters.held): the caseworker

@@ -24,7 +24,7 @@ def findings(
     """工伤保险扶贫核查：先开工后参保、无工伤保险的贫困劳动力、先行支付…… / work-injury checks."""
     from doudi.console import write_file
     from doudi.core import regions
-    from doudi.policy import jurisdictions
+    from doudi.policy import jurisdictions, parameters
     from doudi.work_injury.checks import FINDINGS
     from doudi.work_injury.findings import findings as found_in
     from doudi.work_injury.workbook import findings_workbook
@@ -47,8 +47,9 @@ def findings(
             typer.echo(f"  {title}：不适用（{jurisdiction.name}文件未规定）")
         else:
             typer.echo(f"  {title}：{found.finding(name).num_rows} 条")
-    for path in found.local_config:
-        typer.echo(f"注意：{path} 为示例参数，需按本地政策配置")
+    for path in found.local_config:  # the path too: whoever runs this may configure it
+        name = parameters.name_zh(path, jurisdiction)
+        typer.echo(f"注意：{name}（{path}）为示例参数，需按本地政策配置")
     if out is not None:
         write_file(lambda target: findings_workbook(found, region_name, target), out)
         typer.echo(f"已写出 {out}")

@@ -22,8 +22,9 @@ from doudi.work_injury.basis import LAW, Basis, advance_payment_clauses
 Row = dict[str, Any]
 Ids = tuple[str, ...]
 
-#: What a finding resting on the example list of poor-worker statuses adds.
-LOCAL_NOTE = "（“贫困劳动力”包括的身份为示例参数，需按本地政策配置：{path}）"
+#: What a finding resting on the example list of poor-worker statuses adds: in words,
+#: not the parameter's path (the policy page gives the path to whoever configures it).
+LOCAL_NOTE = "（“贫困劳动力”包括的身份为示例参数，需按本地政策配置）"
 
 
 def _day(value: date | None) -> str:
@@ -162,12 +163,13 @@ def explained(
     name: str, table: pa.Table, basis: Basis, as_of: date, local: tuple[str, ...]
 ) -> pa.Table:
     """``table`` with its statuses in Chinese and two columns more: ``basis`` (the
-    clause ids) and ``explanation``."""
+    clause ids) and ``explanation``. ``local``: the example parameters the findings rest
+    on (checks.py: only the poor-worker statuses can be), noted on the rows that use it."""
     if "statuses" in table.column_names:
         labels = pa.array([_labels(s) for s in table.column("statuses").to_pylist()], pa.string())
         table = table.set_column(table.column_names.index("statuses"), "statuses", labels)
     sentence, clauses, on_statuses = EXPLAINERS[name]
-    note = "".join(LOCAL_NOTE.format(path=p) for p in local) if on_statuses else ""
+    note = LOCAL_NOTE if on_statuses and local else ""
     ids = clauses(basis)
     texts = [sentence(row, basis, ids, as_of) + note for row in table.to_pylist()]
     table = table.append_column(

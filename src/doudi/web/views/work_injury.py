@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from doudi.core import regions
+from doudi.policy import parameters
 from doudi.web import audit
 from doudi.web import work_injury as wi
 from doudi.web.roles import scope_of
@@ -44,6 +45,8 @@ def index(request: HttpRequest) -> HttpResponse:
         lists.append({"name": name, "title": title, "ordered": ordered, **wi.shown(table)})
     context.update(
         found=found,
+        # by name, linked to the policy page that gives each one's path and value
+        local_config=[parameters.name_zh(p, found.jurisdiction) for p in found.local_config],
         region=region,
         region_name=regions.region_name(region) or region,
         as_of=found.as_of.isoformat(),
