@@ -153,3 +153,24 @@ def test_a_command_with_a_bad_DOUDI_WRITER_WAIT_exits_2_in_chinese_before_openin
     assert "环境变量 DOUDI_WRITER_WAIT 的值 'ten' 无效" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "registry.sqlite3").exists()  # nothing created, nothing migrated
+
+
+def test_a_reading_is_one_snapshot_while_an_import_commits(registry):
+    """``Database.reading`` promises one moment for all its reads (the costing, the
+    ledger and the lake export read several tables in one): an import committing
+    between two of its reads shows in neither. PostgreSQL's default, READ COMMITTED,
+    showed it in the second."""
+    with registry.reading() as con:
+        before = db.scalar(con, "SELECT count(*) FROM registry_import_batch")
+        with registry.transaction() as other:
+            db.execute(
+                other,
+                "INSERT INTO registry_import_batch (source, file_name, checksum, as_of, "
+                "encoding, rows_read, rows_accepted, rows_rejected, people_added, "
+                "periods_opened, periods_closed, imported_by, imported_at, mode, region) "
+                "VALUES ('poverty', 'a.csv', 'x', '2018-03-31', 'utf-8', 1, 1, 0, 0, 0, 0, "
+                "'测试', '2018-04-01 00:00:00', 'snapshot', '360102')",
+            )
+        assert db.scalar(con, "SELECT count(*) FROM registry_import_batch") == before
+    with registry.reading() as con:
+        assert db.scalar(con, "SELECT count(*) FROM registry_import_batch") == before + 1

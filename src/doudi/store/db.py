@@ -167,6 +167,12 @@ class Database:
             import adbc_driver_postgresql.dbapi as postgresql
 
             con = postgresql.connect(self.uri())  # in a transaction from the start
+            if not writing:
+                # one snapshot for all the transaction's statements, as ``reading``
+                # promises (READ COMMITTED, the default, takes one per statement: an
+                # import committing between two reads would show in the second only);
+                # a transaction that only reads is never refused for it
+                execute(con, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         if writing:
             try:
                 writer.take(con, self.dialect, self.waiting)
