@@ -238,6 +238,25 @@ class Reader(Protocol):
 
 
 @dataclass(frozen=True)
+class InTransaction:
+    """A :class:`Reader` over one open transaction ``con`` (``Database.reading`` or
+    ``transaction``): code written against a Reader then reads every table at the
+    transaction's one moment, and sees what the transaction has written."""
+
+    con: Any
+    database: Database
+
+    def read(
+        self,
+        table: str,
+        where: str = "",
+        params: Sequence[Any] = (),
+        columns: Sequence[str] | None = None,
+    ) -> pa.Table:
+        return read(self.con, self.database, table, where, params, columns)
+
+
+@dataclass(frozen=True)
 class DjangoReader:
     """Registry tables as typed Arrow through Django's own connection.
 

@@ -127,11 +127,7 @@ def current(
     """The current stored rows of ``spec``'s list (every column of its table but the
     batch and row number) for the counties under ``region`` on ``as_of``, inside the
     open transaction ``con`` (an import sees the batches it has just written)."""
-
-    def read(table: str, where: str = "", params: Any = (), columns: Any = None) -> pa.Table:
-        return db.read(con, database, table, where, params, columns)
-
-    return _current(read, spec, region, as_of)
+    return _current(db.InTransaction(con, database).read, spec, region, as_of)
 
 
 def _current(
