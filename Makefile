@@ -141,7 +141,8 @@ run: $(STAMP) assets
 ## make test: lint, format check, type check, then the whole test suite; the registry
 ## tests run on SQLite and on a real PostgreSQL server (Debian's package, installed and
 ## started under /tmp by scripts/test-postgres.sh unless DOUDI_TEST_DATABASE_URL is set),
-## the plan on local Spark (Java from Debian's package, scripts/ensure-java.sh), and the
+## the plan on local Spark and on a two-worker standalone cluster the tests start and stop
+## (scripts/spark-cluster.sh; Java from Debian's package, scripts/ensure-java.sh), and the
 ## browser tests on Debian's Chromium (scripts/ensure-chromium.sh).
 test: $(STAMP) assets lint
 	scripts/ensure-java.sh
@@ -175,7 +176,7 @@ lint: $(STAMP)
 ## bill settlement (10^4..5·10^6 bills, ~8 min), each against a Python loop of its rules;
 ## the registry (import of a synthetic province's files, comparison of 10^7 insured
 ## against a plain DuckDB join, ~4 min); the plan of 10^6..10^7 insured against a hand-written
-## DuckDB statement and local Spark (~4 min); the person page and API under load on a
+## DuckDB statement, and local Spark reading a lake export of 10^6 (~5 min); the person page and API under load on a
 ## registry of 10^6 people (~5 min); the work-injury checks of 10^5 projects and 10^7
 ## project workers against hand-written DuckDB statements (~2 min); a policy costing of
 ## 10^6 insured against the plan run twice (~3 min; at 10^7, --sizes 10000000, it now

@@ -151,3 +151,28 @@ def cells(path: Path, sheet: int = 1) -> dict[str, tuple[str, str]]:
         number = xfs[int(c.get("s", "0"))]
         out[c.get("r", "")] = (text, custom.get(number) or BUILTIN_FORMATS.get(number, number))
     return out
+
+
+# --- a synthetic region for the lake's tests --------------------------------------------
+
+
+def load_synthetic(
+    registry: db.Database,
+    region: str,
+    people: int,
+    folder: Path,
+    seed: int = 3,
+    hold_back: tuple[str, ...] = (),
+) -> dict[str, Path]:
+    """``doudi synth``'s department files of ``people`` persons in the counties under
+    ``region``, imported but the sources ``hold_back``; returns those files by source."""
+    from doudi.synth.departments import synthesize
+
+    manifest = synthesize(region, people, folder, as_of=MARCH, seed=seed)
+    held = {}
+    for f in manifest.files:
+        if f.source in hold_back:
+            held[f.source] = folder / f.path
+        else:
+            import_roster(registry, folder / f.path, f.source, MARCH)
+    return held

@@ -22,6 +22,7 @@ RANK = {
     "policy": 1,
     "registry": 1,
     "store": 1,
+    "lakehouse": 1,  # Parquet by province and county with a manifest (issue #24)
     "engine": 2,
     "__init__": 3,  # doudi.evaluate, the public API: the engine's scenario
     "console": 3,
@@ -45,6 +46,7 @@ ALLOWED: dict[str, set[str]] = {
     "policy": {"core"},
     "registry": {"core"},
     "store": {"core"},
+    "lakehouse": {"core"},  # files and checksums; what the tables mean is the plan's
     # The engine runs the policy over tables; it knows no registry or store.
     "engine": {"core", "policy"},
 }

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import doudi
 from conftest import kill_during
-from doudi.plan import contributions, inputs
+from doudi.plan import contributions, inputs, version_diff
 from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
 from support import PEOPLE, id17, roster
@@ -80,7 +80,7 @@ def test_the_same_inputs_give_the_same_version_and_a_change_a_new_one(registry, 
     import_roster(registry, june, "resident_pension", date(2018, 6, 30))
     second = plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans")
     assert second.created and second.number == 2
-    changes = plan.diff(registry, first.version_id, second.version_id).to_pylist()
+    changes = version_diff.diff(registry, first.version_id, second.version_id).to_pylist()
     assert changes and all(c["id_number"] == id17(PEOPLE[1][0]) for c in changes)
 
 

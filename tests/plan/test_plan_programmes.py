@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_id
+from doudi.plan import version_diff
 from doudi.plan import versions as plan
 from doudi.rosters.importing import import_roster
 from doudi.store import db
@@ -144,7 +145,7 @@ def test_versions_of_two_programmes_are_not_diffed(registry, tmp_path):
     load(registry, tmp_path)
     pension, medical, _ = run(registry, tmp_path).results
     with pytest.raises(plan.PlanError, match="属于不同项目"):
-        plan.diff(registry, pension.version_id, medical.version_id)
+        version_diff.diff(registry, pension.version_id, medical.version_id)
 
 
 def test_decision_0012_a_version_made_before_the_rows_checksum_is_kept_too(registry, tmp_path):

@@ -1,4 +1,5 @@
-"""The plan's commands: a plan version, the difference of two, its ledger, the lists."""
+"""The plan's commands: a plan version, the difference of two, its ledger, the lists, and
+the lake export of its inputs (``doudi lake export``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from doudi.console import open_registry, write_file
 from doudi.core import vocab
 
 app = typer.Typer()
+lake_group = typer.Typer(help="数据湖：计划输入按省、区县导出为 Parquet / the lakehouse export")
+app.add_typer(lake_group, name="lake")
 
 
 @app.command()
@@ -30,8 +33,19 @@ def plan(
     user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
     engine: Annotated[str, typer.Option(help="计算引擎：duckdb 或 spark")] = "duckdb",
     spark_master: Annotated[
-        str, typer.Option("--spark-master", help="Spark 地址，默认本地 local[2]")
+        str,
+        typer.Option(
+            "--spark-master",
+            help="Spark 地址：默认本地 local[2]；集群如 spark://host:7077、yarn、k8s://…",
+        ),
     ] = "local[2]",
+    lake: Annotated[
+        str | None,
+        typer.Option(
+            help="数据湖导出的位置（doudi lake export --to 所写）：由 Spark 直接读取其文件，"
+            "须与 --engine spark 同用"
+        ),
+    ] = None,
 ) -> None:
     """生成年度计划（养老保险代缴、医保缴费资助、失业保险待遇，各项目各自冻结版本）.
 
@@ -57,6 +71,7 @@ def plan(
                 spark_master=spark_master,
                 progress=lambda stage: bar.update(task, description=stage),
                 region=region,
+                lake=lake,
             )
     except (jurisdictions.UnknownJurisdiction, UnknownProgramme, PlanError) as exc:
         typer.echo(f"无法生成计划，未写入任何数据 / no plan written: {exc}", err=True)
@@ -69,13 +84,56 @@ def plan(
         raise typer.Exit(code=1)
 
 
+@lake_group.command("export")
+def lake_export(
+    region: Annotated[str, typer.Option(help="区划代码（省、市或区县，如 360000）")],
+    year: Annotated[int, typer.Option(help="年度")],
+    to: Annotated[
+        str, typer.Option("--to", help="数据湖位置：已有的文件夹、file:// 或 s3:// 地址")
+    ],
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="按哪个统筹地区的政策读取（默认：区划所在的统筹地区）")
+    ] = None,
+) -> None:
+    """导出区划的计划输入到数据湖（按省、区县分区的 Parquet 与清单）.
+
+    人员及其当年情况、身份时段按户籍区县分区写出，每个文件的行数与 SHA-256 记入清单
+    manifest.json；再次导出时只重写有变化的区县。
+
+    退出码：0 已导出；2 未导出（原因已列出）。
+    """
+    from doudi.core import regions
+    from doudi.lakehouse.location import LakeError
+    from doudi.lakehouse.manifest import MANIFEST
+    from doudi.plan.lake import export, target
+
+    try:
+        where = target(region, to, jurisdiction)  # before the registry is opened
+        written = export(open_registry(), region, year, where)
+    except LakeError as exc:
+        typer.echo(f"未导出 / nothing exported: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    except OSError as exc:  # the folder or bucket failed midway (full, gone)
+        typer.echo(f"写入数据湖失败，本次导出未完成 / the export failed: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    m = written.manifest
+    typer.echo(
+        f"已导出区划 {m.region} {regions.region_name(m.region) or ''} {m.year}年"
+        f"（统筹地区 {m.jurisdiction}）：人员 {m.rows('people')} 人，身份时段 "
+        f"{m.rows('statuses')} 条，区县 {len(m.parts)} 个（重写 {len(written.rewritten)} 个，"
+        f"未变 {len(written.kept)} 个，移除 {len(written.removed)} 个）"
+    )
+    typer.echo(f"清单 {written.location.path(MANIFEST)}，校验和 {m.checksum}")
+
+
 @app.command("plan-diff")
 def plan_diff(
     old: Annotated[int, typer.Argument(help="旧版本编号（registry_plan_version.id）")],
     new: Annotated[int, typer.Argument(help="新版本编号")],
 ) -> None:
     """比较两个计划版本：谁的哪一项金额变了 / what changed between two plan versions."""
-    from doudi.plan.versions import PlanError, diff
+    from doudi.plan.outcome import PlanError
+    from doudi.plan.version_diff import diff
 
     try:
         changes = diff(open_registry(), old, new)

@@ -14,7 +14,7 @@ from typing import Any
 from doudi.engine import backend
 from doudi.engine.results import format_results
 from doudi.plan import inputs
-from doudi.plan.versions import PlanError
+from doudi.plan.outcome import PlanError
 from doudi.policy import jurisdictions
 from doudi.store import db
 

@@ -158,3 +158,17 @@ def planned_elsewhere(
         (*(v.id for v in others), regions.hukou_prefix(region) + "%"),
         columns=("person_id", "plan_version_id"),
     )
+
+
+def paid_by(elsewhere: pa.Table, others: list[Version]) -> dict[int, str]:
+    """Per person of ``elsewhere`` (``planned_elsewhere``), the label of the other
+    lineage's version that pays for them (the first found, where several parts do)."""
+    label = {v.id: v.label_zh() for v in others}
+    plan_of: dict[int, str] = {}
+    for person, version in zip(
+        elsewhere.column("person_id").to_pylist(),
+        elsewhere.column("plan_version_id").to_pylist(),
+        strict=True,
+    ):
+        plan_of.setdefault(int(person), label[int(version)])
+    return plan_of

@@ -14,6 +14,10 @@ from doudi.core import vocab
 from doudi.plan.programmes import get as programme_of
 
 
+class PlanError(ValueError):
+    """The plan cannot be computed (str() is Chinese first); nothing was written."""
+
+
 @dataclass(frozen=True)
 class LeftOut:
     """A person of the region whom another lineage's current version already pays for

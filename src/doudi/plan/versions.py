@@ -13,7 +13,11 @@ inputs are kept as Parquet named by their SHA-256 (``plan.snapshot``; one file f
 every programme that leaves nobody out), so a version can be recomputed and compared
 with a later one; running again on the same inputs returns the existing version
 instead of writing a duplicate, so an unchanged programme keeps its version when
-another changes. Everything is written in one transaction."""
+another changes. Everything is written in one transaction.
+
+Where the inputs come from — the registry, or a lake export whose files Spark's
+executors read (issue #24) — is ``plan.sources``; comparing two versions is
+``plan.version_diff``."""
 
 from __future__ import annotations
 
@@ -21,26 +25,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from doudi.core import regions, vocab
-from doudi.plan import contributions, deadlines, evaluation, inputs, lineage, snapshot
+from doudi.core import regions
+from doudi.lakehouse.location import LakeError
+from doudi.plan import contributions, deadlines, evaluation, lineage, snapshot, sources
 from doudi.plan.outcome import LeftOut, PlanResult, PlanRun
+from doudi.plan.outcome import PlanError as PlanError  # what a run raises, named here
 from doudi.plan.programmes import ALL, RESIDENT_PENSION, Programme
 from doudi.plan.programmes import get as programme_of
 from doudi.policy import jurisdictions
 from doudi.policy.params import MissingParameter
 from doudi.store import db
-
-
-class PlanError(ValueError):
-    """The plan cannot be computed (str() is Chinese first); nothing was written."""
 
 
 def run_plans(
@@ -55,6 +55,7 @@ def run_plans(
     spark_master: str = "local[2]",
     progress: Callable[[str], None] = lambda stage: None,
     region: str | None = None,
+    lake: str | None = None,
 ) -> PlanRun:
     """Every programme's plan of the year (or those named) in one transaction: the
     registry is read once, and each programme writes (or reuses) its own version.
@@ -63,6 +64,8 @@ def run_plans(
     without the parameters of one has no plan of any: a Chinese error, nothing written.
     They are evaluated once, for the programmes whose inputs changed
     (``plan.evaluation``), and each of them writes its version from that result.
+    ``lake``: the URL of a lake export of the registry (``plan.lake``) whose files
+    Spark reads instead (``engine`` "spark" only).
     """
     document = jurisdictions.get(jurisdiction).document
     if programmes is None:
@@ -76,22 +79,18 @@ def run_plans(
                     "不能生成该项计划 / the jurisdiction's rules have no such programme"
                 )
     region = _region_in(jurisdiction, region)
+    sources.check_engine(lake, engine)
     with database.transaction() as con:
-        progress("读取登记库 / reading the registry")
-        read = _read(database, jurisdiction, year, region)
-        # the snapshot of everyone read: that of each programme that leaves nobody out
-        read_snapshot = cache(lambda: snapshot.snapshot(read.people, read.statuses))
+        read = sources.open_source(con, database, lake, jurisdiction, year, region, progress)
         decided: list[PlanResult | _Pending] = []
         refused = []
         for programme in chosen:
             try:
-                decided.append(
-                    _prepare(
-                        con, database, read, read_snapshot, programme, jurisdiction, year, region
-                    )
-                )
+                decided.append(_prepare(con, database, read, programme, jurisdiction, year, region))
             except MissingParameter as exc:
                 raise _no_parameters(exc, year) from exc
+            except LakeError as exc:  # the lake's files could not be read: no programme can
+                raise PlanError(str(exc)) from None
             except PlanError as exc:
                 # refused before it wrote anything: in a run of every programme the
                 # others go on (a province's medical plan must not stop a county's
@@ -106,11 +105,11 @@ def run_plans(
             names = "、".join(p.label_zh() for p in pending)
             progress(f"按政策规则计算（{engine}）：{names} / evaluating the rules")
             try:
-                evaluated = evaluation.evaluate(
-                    jurisdiction, year, read.people, read.statuses, pending, engine, spark_master
-                )
+                evaluated = read.evaluate(jurisdiction, year, pending, engine, spark_master)
             except MissingParameter as exc:
                 raise _no_parameters(exc, year) from exc
+            except LakeError as exc:  # Spark could not read the lake or run the rules
+                raise PlanError(str(exc)) from None
         results = [
             found
             if isinstance(found, PlanResult)
@@ -177,18 +176,6 @@ def _region_in(jurisdiction: str, region: str | None) -> str:
     return region
 
 
-def _read(database: db.Database, jurisdiction: str, year: int, region: str) -> inputs.Inputs:
-    """The engine's inputs of the region, read once the writer lock is held (decision
-    0011): no import commits between the inputs read and the versions written."""
-    read = inputs.engine_inputs(database, jurisdiction, year, region)
-    if not read.people.num_rows:
-        raise PlanError(
-            f"登记库中没有户籍在 {region} 的人员，请先导入名单 / "
-            "no people of this jurisdiction in the registry"
-        )
-    return read
-
-
 def _no_parameters(exc: MissingParameter, year: int) -> PlanError:
     return PlanError(f"{exc}；{year}年无法生成缴费计划 / no parameters in force")
 
@@ -200,20 +187,15 @@ class _Pending:
     are evaluated."""
 
     programme: Programme
-    people: int
-    blob: bytes
-    checksum: str
+    frozen: snapshot.Frozen
     year_versions: list[lineage.Version]
-    left_out: tuple[LeftOut, ...]
-    tiers_ignored: int
     late_lists: tuple[str, ...]
 
 
 def _prepare(
     con: Any,
     database: db.Database,
-    read: inputs.Inputs,
-    read_snapshot: Callable[[], tuple[bytes, str]],
+    read: sources.Source,
     programme: Programme,
     jurisdiction: str,
     year: int,
@@ -230,36 +212,26 @@ def _prepare(
         for v in lineage.current(year_versions)
         if v.jurisdiction != jurisdiction or v.region != region
     ]
-    people, statuses, left_out = _leave_out(
-        read.people,
-        read.statuses,
-        lineage.planned_elsewhere(con, database, others, region),
-        others,
-    )
-    if not people.num_rows:
-        raise PlanError(_nobody_left(region, left_out, programme))
     pension = programme is RESIDENT_PENSION
-    tiers_ignored = 0
+    elsewhere = lineage.planned_elsewhere(con, database, others, region)
+    frozen = read.keep(con, database, elsewhere, others, count_tiers=pension)
+    if not frozen.people:
+        raise PlanError(_nobody_left(region, frozen.left_out, programme))
     late: tuple[str, ...] = ()
     if pension:
-        # of the people this plan plans, those whose tier was ignored (plan.inputs)
-        ignored = pc.sum(pc.is_in(people.column("row_no"), value_set=read.tiers_ignored))
-        tiers_ignored = int(ignored.as_py() or 0)  # a sum of nothing is null
         late = tuple(deadlines.warnings(con, database, jurisdiction, region, year))
-    blob, checksum = snapshot.snapshot(people, statuses) if left_out else read_snapshot()
     found = db.read(
         con,
         database,
         "registry_plan_version",
         "WHERE jurisdiction = ? AND region = ? AND year = ? AND programme = ? "
         "AND inputs_checksum = ?",
-        (jurisdiction, region, year, code, checksum),
+        (jurisdiction, region, year, code, frozen.checksum),
     )
     if found.num_rows:
-        return _result(con, database, found.to_pylist()[0], False, left_out, tiers_ignored, late)
-    return _Pending(
-        programme, people.num_rows, blob, checksum, year_versions, left_out, tiers_ignored, late
-    )
+        extras = (frozen.left_out, frozen.tiers_ignored, late)
+        return _result(con, database, found.to_pylist()[0], False, *extras)
+    return _Pending(programme, frozen, year_versions, late)
 
 
 def _write(
@@ -277,10 +249,10 @@ def _write(
 ) -> PlanResult:
     """The programme's rows from the run's one evaluation (without the people it left
     out): its lineage's current version if they are the same rows, else a new version."""
-    programme, code = pending.programme, pending.programme.code
-    rows = evaluated.rows(programme, {person.person_id for person in pending.left_out})
+    programme, code, frozen = pending.programme, pending.programme.code, pending.frozen
+    rows = evaluated.rows(programme, {person.person_id for person in frozen.left_out})
     rows_checksum = contributions.checksum(rows)
-    extras = (pending.left_out, pending.tiers_ignored, pending.late_lists)
+    extras = (frozen.left_out, frozen.tiers_ignored, pending.late_lists)
     same = _same_rows(con, database, pending.year_versions, jurisdiction, region, rows_checksum)
     if same is not None:
         # the inputs changed (another programme's facts, a person without a part) but
@@ -295,9 +267,9 @@ def _write(
         )
     )
     progress(f"{programme.label_zh()}：写入计划版本 / writing the plan version")
-    path = snapshots / f"{pending.checksum}.parquet"
+    path = snapshots / f"{frozen.checksum}{frozen.suffix}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pending.blob)
+    path.write_bytes(frozen.blob)
     totals = _totals(rows)
     version = pa.table(
         {
@@ -306,10 +278,10 @@ def _write(
             "year": pa.array([year], pa.int16()),
             "number": pa.array([number], pa.int32()),
             "programme": [code],
-            "inputs_checksum": [pending.checksum],
+            "inputs_checksum": [frozen.checksum],
             "inputs_path": [str(path)],
             "rows_checksum": [rows_checksum],
-            "people": pa.array([pending.people], pa.int32()),
+            "people": pa.array([frozen.people], pa.int32()),
             "targets": pa.array([totals["targets"]], pa.int32()),
             "gov_paid": pa.array([totals["gov_paid"]], db.MONEY),
             "self_due": pa.array([totals["self_due"]], db.MONEY),
@@ -390,37 +362,6 @@ def _refuse_overlap(
         )
 
 
-def _leave_out(
-    people: pa.Table,
-    statuses: pa.Table,
-    elsewhere: pa.Table,
-    others: list[lineage.Version],
-) -> tuple[pa.Table, pa.Table, tuple[LeftOut, ...]]:
-    """The engine's inputs without the people another lineage pays for, and who they
-    are. They are left out of the inputs, not only of the rows, so the snapshot's
-    checksum changes when the other lineage stops paying for them and the plan run
-    again then plans them (instead of reusing this version)."""
-    if not elsewhere.num_rows:
-        return people, statuses, ()
-    label = {v.id: v.label_zh() for v in others}
-    plan_of: dict[int, str] = {}
-    for person, version in zip(
-        elsewhere.column("person_id").to_pylist(),
-        elsewhere.column("plan_version_id").to_pylist(),
-        strict=True,
-    ):
-        plan_of.setdefault(int(person), label[int(version)])
-    ids = pa.array(sorted(plan_of), pa.int64())
-    gone = pc.is_in(people.column("row_no"), value_set=ids)
-    left = people.filter(gone).select(["row_no", "id_number", "name"]).to_pylist()
-    left_out = tuple(
-        LeftOut(r["row_no"], r["id_number"], r["name"], plan_of[r["row_no"]])
-        for r in sorted(left, key=lambda r: (plan_of[r["row_no"]], r["id_number"]))
-    )
-    their_statuses = pc.is_in(statuses.column("row_no"), value_set=ids)
-    return people.filter(pc.invert(gone)), statuses.filter(pc.invert(their_statuses)), left_out
-
-
 def _nobody_left(region: str, left_out: tuple[LeftOut, ...], programme: Programme) -> str:
     """Why no version is written when other lineages pay for everyone of the region: a
     version of nobody would become the lineage's current version, listed and counted
@@ -452,40 +393,6 @@ def compute(
         jurisdiction, year, people, statuses, (programme,), engine, spark_master
     )
     return evaluated.rows(programme)
-
-
-def diff(database: db.Database, old: int, new: int) -> pa.Table:
-    """Per person and payer: the amount in ``old`` and in ``new`` where they differ.
-
-    Two versions of different programmes are not compared (their payers and amounts
-    mean different things): a Chinese error instead."""
-    found = database.read("registry_plan_version", "WHERE id IN (?, ?)", (old, new))
-    by_id = {r["id"]: r for r in found.to_pylist()}
-    for number in (old, new):
-        if number not in by_id:
-            raise PlanError(f"没有编号为 {number} 的计划版本 / no such plan version")
-    if by_id[old]["programme"] != by_id[new]["programme"]:
-        labels = "与".join(vocab.PROGRAMME.label(by_id[n]["programme"]) for n in (old, new))
-        raise PlanError(f"两个版本属于不同项目（{labels}），不能比较 / different programmes")
-    lake = duckdb.connect()
-    lake.register(
-        "c", database.read("registry_contribution", "WHERE plan_version_id IN (?, ?)", (old, new))
-    )
-    lake.register("p", database.read("registry_person"))
-    return lake.sql(
-        """
-        WITH a AS (SELECT * FROM c WHERE plan_version_id = $old),
-             b AS (SELECT * FROM c WHERE plan_version_id = $new)
-        SELECT p.id_number, p.name, coalesce(a.payer, b.payer) AS payer,
-               a.amount AS old_amount, b.amount AS new_amount,
-               a.basis AS old_basis, b.basis AS new_basis
-        FROM a FULL JOIN b ON a.person_id = b.person_id AND a.payer = b.payer
-        JOIN p ON p.id = coalesce(a.person_id, b.person_id)
-        WHERE a.amount IS DISTINCT FROM b.amount
-        ORDER BY p.id_number, payer
-        """,
-        params={"old": old, "new": new},
-    ).to_arrow_table()
 
 
 def _totals(rows: pa.Table) -> dict[str, Any]:

@@ -1,0 +1,140 @@
+"""The lake export (``doudi lake export``, issue #24): the engine's inputs of a region
+and year, as the plan reads them, written as Parquet by province and county.
+
+Why the engine's inputs and not the registry's tables: they are what the rules read
+(``plan.inputs``, the one reading of a person: the people with their facts of the
+year, their status periods), so an engine that reads the lake (Spark's executors,
+``plan.lake_inputs``) runs the same rules on the same rows as the plan on DuckDB,
+without the reading being written twice. The people whose tier was ignored (reading
+31) go beside them (``tiers_ignored``): a plan's summary counts them.
+
+One export reads the registry in one reading transaction (the same moment for every
+table, and the last import batch it saw: a plan refuses an export the registry has
+moved on from). Each person is in the partition of their hukou county (the first six
+digits of ``hukou_region``), their status periods and ignored tier with them; the lake
+writes only the counties whose files changed (``lakehouse.writing``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.core import regions
+from doudi.lakehouse import layout, writing
+from doudi.lakehouse.location import LakeError, Location, check_writable, locate
+from doudi.plan import inputs
+from doudi.policy import jurisdictions
+from doudi.store import db
+
+#: The export's tables: the engine's two inputs, and who had their tier ignored.
+TABLES = ("people", "statuses", "tiers_ignored")
+
+
+def registry_position(con: Any) -> int:
+    """How far the registry has got: the last import batch committed (every change of
+    the people, periods, enrollments and lists the plan reads comes with one)."""
+    return int(db.scalar(con, "SELECT coalesce(max(id), 0) FROM registry_import_batch"))
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an export goes, and whose rules its facts are read for."""
+
+    place: jurisdictions.Jurisdiction
+    location: Location
+
+
+def target(region: str, to: str, jurisdiction: str | None = None) -> Target:
+    """The export of ``region`` to the lake at ``to`` (the facts read for
+    ``jurisdiction``'s rules, by default the jurisdiction the region lies in), checked
+    before the registry is opened: a Chinese :class:`LakeError` for a region unknown
+    or outside the jurisdiction, a folder missing or not writable."""
+    place = _jurisdiction(region, jurisdiction)
+    location = locate(to)
+    check_writable(location)
+    return Target(place, location)
+
+
+def export(
+    database: db.Database,
+    region: str,
+    year: int,
+    to: Target,
+    progress: Callable[[str], None] = lambda stage: None,
+) -> writing.Written:
+    """Export the engine's inputs of ``region`` for ``year`` to the lake ``to``
+    (:func:`target`); a Chinese :class:`LakeError` if the region has nobody, or the
+    lake holds another region's export: nothing written then."""
+    place, location = to.place, to.location
+    progress("读取登记库 / reading the registry")
+    with database.reading() as con:
+        position = registry_position(con)
+        tables = inputs.registry_tables(db.InTransaction(con, database), region, year)
+    read = inputs.inputs_from_tables(tables, place.code, year, region)
+    tables.clear()
+    inputs.release_unused()
+    if not read.people.num_rows:
+        raise LakeError(
+            f"登记库中没有户籍在 {region} 的人员，没有可导出的数据 / no people of the region"
+        )
+    header = writing.Header(region, place.code, year, position)
+    progress("写入数据湖 / writing the lake")
+    return writing.write(location, header, by_county(read), progress)
+
+
+def _jurisdiction(region: str, code: str | None) -> jurisdictions.Jurisdiction:
+    """The jurisdiction whose rules the facts are read for: ``code``, or the one
+    ``region`` lies in; the region must be a known one inside it."""
+    if regions.get(region) is None:
+        raise LakeError(f"未知的区划代码：{region!r}（应为六位行政区划代码）/ unknown region")
+    try:
+        place = jurisdictions.resolve(region) if code is None else jurisdictions.get(code)
+    except jurisdictions.UnknownJurisdiction as exc:
+        raise LakeError(f"{exc} / unknown jurisdiction") from None
+    if not regions.hukou_prefix(region).startswith(place.hukou_prefix):
+        raise LakeError(
+            f"区划 {region} 不在统筹地区 {place.code} 内 / region outside the jurisdiction"
+        )
+    return place
+
+
+def by_county(read: inputs.Inputs) -> Iterator[tuple[str, Mapping[str, pa.Table]]]:
+    """The export's partitions in county order: each county's people (in id order, as
+    read), their status periods and the ids of those whose tier was ignored.
+
+    By position: the people come in id order, so each status row finds its person by a
+    binary search, and one stable sort by county keeps every county's rows in order."""
+    people, statuses = read.people, read.statuses
+    county = pc.utf8_slice_codeunits(people.column("hukou_region"), 0, 6).combine_chunks()
+    encoded = county.dictionary_encode()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
+    names = encoded.dictionary.to_pylist()
+    ids = np.asarray(people.column("row_no").to_numpy(), np.int64)
+
+    def of_people(row_no: pa.ChunkedArray | pa.Array) -> np.ndarray:
+        wanted = np.asarray(row_no.to_numpy(zero_copy_only=False), np.int64)
+        return codes[np.searchsorted(ids, wanted)] if len(wanted) else wanted
+
+    ignored = pa.table({"row_no": read.tiers_ignored})
+    split = {
+        "people": _split(people, codes, len(names)),
+        "statuses": _split(statuses, of_people(statuses.column("row_no")), len(names)),
+        "tiers_ignored": _split(ignored, of_people(ignored.column("row_no")), len(names)),
+    }
+    for code in sorted(range(len(names)), key=lambda c: names[c]):
+        yield layout.partition(names[code]), {name: split[name][code] for name in TABLES}
+
+
+def _split(table: pa.Table, codes: np.ndarray, n: int) -> list[pa.Table]:
+    """``table``'s rows per code 0…n-1, each in the order they were (a stable sort)."""
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=n))
+    ordered = table.take(pa.array(order)) if len(order) else table
+    starts = np.concatenate(([0], ends[:-1]))
+    return [ordered.slice(int(s), int(e - s)) for s, e in zip(starts, ends, strict=True)]
