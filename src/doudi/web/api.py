@@ -6,6 +6,7 @@ every endpoint that reads the registry."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,18 @@ from doudi.engine.scenario import ScenarioError
 from doudi.policy import jurisdictions
 from doudi.registry.models import PlanVersion
 from doudi.rosters.sources import IMPORTED
-from doudi.web import api_errors, audit, dashboard, people, tokens, work_injury, worker
+from doudi.web import (
+    api_errors,
+    audit,
+    costing_jobs,
+    dashboard,
+    listing,
+    people,
+    reforms,
+    tokens,
+    work_injury,
+    worker,
+)
 from doudi.web.calculator import BillRejected, settle_bill
 from doudi.web.importing import UploadRejected, job_params
 from doudi.web.models import Job
@@ -229,27 +241,64 @@ class CostIn(Schema):
 def costing(request: HttpRequest, payload: CostIn) -> Any:
     """A reform (docs/costing.md: ``name``, ``baseline``, ``changes``) costed on the
     registered people of ``region`` (default the user's) as a job; ``wait`` answers
-    when it ends. The reform is checked first: a Chinese 400 listing its problems; a
-    region outside the user's scope 403."""
-    from doudi.costing import reform as reforms
-    from doudi.costing import run as costing_run
+    when it ends. The reform is checked first (web/reforms.py, as the 政策测算 page
+    checks it): a Chinese 400 listing its problems; a region outside the user's scope
+    403. The job's result: the tables by payer, region, status group, the distribution,
+    the warnings and the workbook's name (the page's download, /jobs/{id}/download/)."""
+    scope = scope_of(request.user)
+    try:
+        params = reforms.job_params(scope, payload.reform, payload.region, payload.year)
+    except reforms.Refused as exc:
+        if exc.status == 403:
+            raise PermissionDenied(str(exc)) from None
+        return Status(400, api_errors.error(str(exc), problems=exc.problems))
+    job = worker.submit("cost", params, request.user, scope.region)
+    return _job(worker.wait(job, 600) if payload.wait else job)
+
+
+@api.get(
+    "/costing/{pk}/people",
+    response={200: dict[str, Any], 400: Problem, 404: Problem},
+    summary="政策测算的增减人员（分页）",
+)
+def costing_people(request: HttpRequest, pk: int, direction: str = "gain", page: int = 1) -> Any:
+    """The people of a costing who gain (``gain``), lose (``lose``) or only owe
+    differently (``owed``), largest change first, 50 a page, ID numbers masked."""
+    from django.core.paginator import Paginator
+
+    from doudi.web.stored_rows import ParquetRows
 
     scope = scope_of(request.user)
     scope.require("cost")
-    region = payload.region or scope.region
-    if not scope.covers(region):
-        raise PermissionDenied(f"区划 {region} 不在您的管辖范围内 / region outside your scope")
-    try:
-        found = reforms.parse(payload.reform, payload.year)
-        costing_run.region_in(found, region)
-    except reforms.ReformError as exc:
-        said = "测算方案有误：" + "；".join(exc.problems) + " / invalid reform"
-        return Status(400, api_errors.error(said, problems=exc.problems))
-    except costing_run.CostingError as exc:
-        return Status(400, api_errors.error(str(exc)))
-    params = {"reform": payload.reform, "year": found.year, "region": region}
-    job = worker.submit("cost", params, request.user, scope.region)
-    return _job(worker.wait(job, 600) if payload.wait else job)
+    found = scoped_job(scope, pk, "cost")
+    if found.state != "done":
+        raise Http404("测算结果尚未生成")
+    if direction not in dict(costing_jobs.DIRECTIONS):
+        choices = "、".join(dict(costing_jobs.DIRECTIONS))
+        return Status(400, api_errors.error(f"direction 应为 {choices} 之一，实为 {direction!r}"))
+    rows = ParquetRows(worker.work_dir(found) / costing_jobs.PEOPLE_FILE, {"direction": direction})
+    pages = Paginator(rows, listing.PER_PAGE)
+    if not 1 <= page <= pages.num_pages:
+        return Status(400, api_errors.error(f"页码应为 1–{pages.num_pages}，实为 {page}"))
+    people = [
+        {k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+        for row in pages.page(page)
+    ]
+    return {"count": pages.count, "page": page, "pages": pages.num_pages, "people": people}
+
+
+@api.post(
+    "/costing/{pk}/people/{person}",
+    response={200: dict[str, Any], 404: Problem},
+    summary="政策测算中某人的基准与测算对比（含解释）",
+)
+def costing_person(request: HttpRequest, pk: int, person: int, wait: bool = True) -> Any:
+    """One listed person's baseline and reform side by side, with both explanations,
+    as a job (the one asked for already, if any); ``wait`` answers when it ends."""
+    scope = scope_of(request.user)
+    scope.require("cost")
+    job = costing_jobs.person_job(scoped_job(scope, pk, "cost"), person, request.user)
+    return _job(worker.wait(job, 120) if wait else job)
 
 
 def _version(v: PlanVersion) -> dict[str, Any]:

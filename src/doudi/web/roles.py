@@ -39,6 +39,7 @@ JOB_PERMISSION = {
     "ledger": "plan",
     "withhold": "plan",
     "cost": "cost",
+    "cost_person": "cost",
 }
 
 

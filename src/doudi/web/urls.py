@@ -9,6 +9,7 @@ from doudi.web.api import api
 from doudi.web.views import (
     audit,
     compare,
+    costing,
     home,
     imports,
     jobs,
@@ -66,6 +67,9 @@ urlpatterns = [
         name="work_injury_project",
     ),
     path("people/<int:pk>/work-injury/", work_injury.person, name="person_work_injury"),
+    path("costing/", costing.index, name="costing"),
+    path("costing/<int:job>/", costing.result, name="costing_result"),
+    path("costing/<int:job>/people/<int:person_id>/", costing.person, name="costing_person"),
     path("audit/", audit.log, name="audit"),
     path("audit/export/", audit.export, name="audit_export"),
     path("api/", api.urls),

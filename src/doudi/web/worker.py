@@ -275,12 +275,11 @@ def _withhold(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
 
 def _cost(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
     """A reform costed on the registered people of a region (costing.run, decision
-    0017): read-only, no plan version; its workbook beside the job (full ID numbers:
-    jobs.download), the result's lines masked as on every page."""
-    from doudi.costing import printout
+    0017): read-only, no plan version; its workbook and people beside the job, the
+    result's tables for the pages and the API (web/costing_jobs.py)."""
     from doudi.costing import reform as reforms
     from doudi.costing.run import cost
-    from doudi.costing.workbook import costing_workbook
+    from doudi.web import costing_jobs
 
     p = job.params
     found = cost(
@@ -289,27 +288,23 @@ def _cost(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         p["region"],
         progress=lambda stage: progress(stage, 50),
     )
-    name = f"政策测算-{found.region}-{found.reform.year}-任务{job.pk}.xlsx"
     progress("写出工作簿 / writing the workbook", 90)
-    costing_workbook(found, work_dir(job) / name)
-    gain, lose, same = found.counts()
-    return {
-        "file": name,
-        "summary": [idnumber.mask_in_text(line) for line in printout.lines(found)],
-        "people": found.people,
-        "gain": gain,
-        "lose": lose,
-        "unchanged": same,
-        "by_payer": [
-            {**line, **{k: str(line[k]) for k in ("baseline", "reform", "difference")}}
-            for line in found.by_payer.to_pylist()
-        ],
-        "distribution": [
-            {**line, "total_change": str(line["total_change"])}
-            for line in found.distribution.to_pylist()
-        ],
-        "notes": list(found.notes),
-    }
+    return costing_jobs.result(found, work_dir(job), job.pk)
+
+
+def _cost_person(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
+    """One person of a costing, the baseline's and the reform's amounts and
+    explanations side by side (web/costing_jobs.py), under the costing's own reform."""
+    from doudi.costing import reform as reforms
+    from doudi.web import costing_jobs
+
+    costing = Job.objects.get(pk=job.params["costing"]).params
+    reform = reforms.parse(costing["reform"], costing.get("year"))
+    progress("按基准规则和测算方案计算此人 / costing the person", 30)
+    found = costing_jobs.person_costing(
+        _registry(job), reform, costing["region"], int(job.params["person"])
+    )
+    return costing_jobs.person_result(found)
 
 
 RUNNERS: dict[str, Runner] = {
@@ -319,6 +314,7 @@ RUNNERS: dict[str, Runner] = {
     "ledger": _ledger,
     "withhold": _withhold,
     "cost": _cost,
+    "cost_person": _cost_person,
 }
 
 

@@ -14,6 +14,21 @@
   var builders = {
     coverage: function (d) {
       return {
+  /* Baseline against reform, one pair of bars per label (政策测算). */
+  function compared(c, bottom) {
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0, data: ["基准", "测算"] },
+      grid: { left: 80, right: 16, top: 40, bottom: bottom },
+      xAxis: { type: "category", data: c.labels, axisLabel: { rotate: 30, interval: 0 } },
+      yAxis: { type: "value", name: "元" },
+      series: [
+        { name: "基准", type: "bar", data: c.baseline.map(Number) },
+        { name: "测算", type: "bar", data: c.reform.map(Number) }
+      ]
+    };
+  }
+
         tooltip: { trigger: "axis" },
         legend: { top: 0, data: ["养老保险参保率", "医疗保险参保率"] },
         grid: { left: 48, right: 16, top: 40, bottom: 64 },
@@ -63,6 +78,22 @@
     timeline: function (d) {
       var rows = [], items = [], end = day(d.today);
       d.statuses.forEach(function (s) {
+    "costing-payers": function (d) {
+      return compared(d.payers, 96);
+    },
+    "costing-regions": function (d) {
+      return compared(d.regions, 64);
+    },
+    "costing-distribution": function (d) {
+      var c = d.distribution;
+      return {
+        tooltip: { trigger: "axis", formatter: function (p) { return p[0].name + "：" + p[0].value + " 人"; } },
+        grid: { left: 56, right: 16, top: 24, bottom: 96 },
+        xAxis: { type: "category", data: c.labels, axisLabel: { rotate: 40, interval: 0 } },
+        yAxis: { type: "value", name: "人", minInterval: 1 },
+        series: [{ name: "人数", type: "bar", barCategoryGap: "4%", data: c.people }]
+      };
+    },
         if (rows.indexOf(s.label) < 0) { rows.push(s.label); }
         items.push({ row: s.label, from: day(s.from), to: s.to ? day(s.to) : end, kind: "status" });
       });
