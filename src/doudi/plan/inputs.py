@@ -548,6 +548,26 @@ def _nulls(n: int, type_: pa.DataType, zeros: pa.Buffer) -> pa.Array:
     return pa.Array.from_buffers(type_, n, [zeros] * type_.num_buffers, null_count=n)
 
 
+def person_tables(
+    registry: db.Reader, person_id: int, region: str, year: int
+) -> dict[str, pa.Table]:
+    """One person's rows of the registry tables the plan reads, under the conditions
+    ``input_filters`` reads a region's with (the person's page, a costing's person)."""
+    where = input_filters(region, year)
+    enrolled, listed = where["registry_enrollment"], where["registry_roster_entry"]
+    mine = {
+        "registry_person": ("WHERE id = ?", (person_id,)),
+        "registry_enrollment": (enrolled[0] + " AND person_id = ?", (*enrolled[1], person_id)),
+        "registry_status_period": ("WHERE person_id = ?", (person_id,)),
+        "registry_import_batch": where["registry_import_batch"],
+        "registry_roster_entry": (listed[0] + " AND person_id = ?", (*listed[1], person_id)),
+    }
+    return {
+        name: registry.read(name, *mine[name], columns=columns)
+        for name, columns in INPUT_COLUMNS.items()
+    }
+
+
 def person_inputs(registry: db.Reader, person_id: int, jurisdiction: str, year: int) -> Inputs:
     """One person's engine inputs, read as the plan reads everyone (``_inputs``).
 
@@ -556,19 +576,5 @@ def person_inputs(registry: db.Reader, person_id: int, jurisdiction: str, year: 
     switches are for a batch job's process, and must not reach a web server's other
     requests.
     """
-    cut = input_filters(jurisdiction, year)["registry_enrollment"]
-    filters = {
-        "registry_person": ("WHERE id = ?", (person_id,)),
-        "registry_enrollment": (cut[0] + " AND person_id = ?", (*cut[1], person_id)),
-        "registry_status_period": ("WHERE person_id = ?", (person_id,)),
-        "registry_import_batch": input_filters(jurisdiction, year)["registry_import_batch"],
-        "registry_roster_entry": (
-            input_filters(jurisdiction, year)["registry_roster_entry"][0] + " AND person_id = ?",
-            (*records.SOURCES, person_id),
-        ),
-    }
-    tables = {
-        name: registry.read(name, *filters[name], columns=cols)
-        for name, cols in INPUT_COLUMNS.items()
-    }
+    tables = person_tables(registry, person_id, jurisdiction, year)
     return _inputs(tables, jurisdiction, year)

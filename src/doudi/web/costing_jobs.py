@@ -124,22 +124,10 @@ def person_costing(
     ``costing.run.region_in`` when the costing was queued): their rows of the registry,
     read as ``inputs.registry_tables`` reads a region's (the same conditions, and the
     person's), through the costing's one path."""
-    where = inputs.input_filters(region, reform.year)
-    enrolled, listed = where["registry_enrollment"], where["registry_roster_entry"]
-    mine = {
-        "registry_person": ("WHERE id = ?", (person_id,)),
-        "registry_enrollment": (enrolled[0] + " AND person_id = ?", (*enrolled[1], person_id)),
-        "registry_status_period": ("WHERE person_id = ?", (person_id,)),
-        "registry_import_batch": where["registry_import_batch"],
-        "registry_roster_entry": (listed[0] + " AND person_id = ?", (*listed[1], person_id)),
-    }
     with database.reading() as con:
-        read = {
-            name: db.read(con, database, name, *mine[name], columns=columns)
-            for name, columns in inputs.INPUT_COLUMNS.items()
-        }
+        read = inputs.person_tables(db.InTransaction(con, database), person_id, region, reform.year)
         places = db.read(
-            con, database, "registry_person", *mine["registry_person"], columns=PLACE_COLUMNS
+            con, database, "registry_person", "WHERE id = ?", (person_id,), columns=PLACE_COLUMNS
         )
     person = read["registry_person"]
     if not person.num_rows:
