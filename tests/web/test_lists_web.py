@@ -108,6 +108,22 @@ def test_the_people_search_pages_through_every_match_with_counts(crowd):
     assert masked(crowd_id("500102", 51)) in second and crowd_id("500102", 51) not in second
 
 
+def test_the_people_api_pages_through_every_match_with_counts(crowd):
+    """GET /api/people answered only the first 50: a 120-person search now pages."""
+    from tests.web.test_web import api
+
+    c, auth = api("fuling")
+    pages = [c.get("/api/people", {"q": "涪众", "page": n}, **auth).json() for n in (1, 2, 3)]
+    assert [(p["count"], p["page"], p["pages"]) for p in pages] == [(120, n, 3) for n in (1, 2, 3)]
+    names = [person["name"] for p in pages for person in p["people"]]
+    assert names == [f"涪众{i:03d}" for i in range(1, 121)]  # 50 + 50 + 20, each once
+    assert all("*" in person["id_number"] for p in pages for person in p["people"])
+    past = c.get("/api/people", {"q": "涪众", "page": 4}, **auth)
+    assert past.status_code == 400 and "页码应为 1–3" in past.json()["error"]
+    # the county's scope: 渝中区's crowd is not found from 涪陵区
+    assert c.get("/api/people", {"q": "渝众"}, **auth).json()["count"] == 0
+
+
 def test_the_people_search_export_holds_every_filtered_row_masked_and_is_audited(crowd):
     from doudi.registry.models import AuditLog
 

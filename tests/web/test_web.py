@@ -572,8 +572,9 @@ def test_the_api_needs_a_token(site):
 def test_the_api_applies_the_region_scope(site):
     c, auth = api("fuling")
     found = c.get("/api/people", {"q": "5001"}, **auth).json()
-    assert {p["name"] for p in found} == {"甲一", "乙二", "丙三"}
-    assert all("*" in p["id_number"] for p in found)
+    assert (found["count"], found["pages"]) == (3, 1)
+    assert {p["name"] for p in found["people"]} == {"甲一", "乙二", "丙三"}
+    assert all("*" in p["id_number"] for p in found["people"])
     assert c.get(f"/api/people/{site['pk']['D']}", **auth).status_code == 404
     person = c.get(f"/api/people/{site['pk']['B']}", {"unmask": "true"}, **auth).json()
     assert person["id_number"] == ID["B"]

@@ -118,10 +118,22 @@ def settle(request: HttpRequest, payload: BillIn) -> Any:
         return Status(400, api_errors.error(str(exc)))
 
 
-@api.get("/people", summary="按身份证号或姓名查找人员")
-def search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
+@api.get(
+    "/people",
+    response={200: dict[str, Any], 400: Problem},
+    summary="按身份证号或姓名查找人员（分页，每页50人）",
+)
+def search(request: HttpRequest, q: str, page: int = 1) -> Any:
+    """Every person matching ``q`` in the user's region, a page at a time (the search
+    page's order): the count says how many there are, not only the first page's."""
+    from django.core.paginator import Paginator
+
     scope = scope_of(request.user)
-    return [people.summary(p, unmasked=False) for p in people.find(scope, q)]
+    pages = Paginator(people.matching(scope, q), listing.PER_PAGE)
+    if not 1 <= page <= pages.num_pages:
+        return Status(400, api_errors.error(f"页码应为 1–{pages.num_pages}，实为 {page}"))
+    found = [people.summary(p, unmasked=False) for p in pages.page(page)]
+    return {"count": pages.count, "page": page, "pages": pages.num_pages, "people": found}
 
 
 @api.get("/people/{pk}", summary="人员详情：身份、参保、缴费计划")

@@ -36,11 +36,6 @@ def matching(scope: Scope, query: str) -> QuerySet[Person]:
     return people.filter(name__contains=query).order_by("name", "id_number")
 
 
-def find(scope: Scope, query: str, limit: int = 50) -> list[Person]:
-    """The first ``limit`` people :func:`matching` the query (the API's answer)."""
-    return list(matching(scope, query)[:limit])
-
-
 def pages(scope: Scope, numbers: Sequence[str | None]) -> list[int | None]:
     """The person of each full ID number (a finding's, an import's change), if of the
     scope: the row links to their page; None for a number the registry does not hold
