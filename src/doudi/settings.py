@@ -174,6 +174,7 @@ USE_I18N = True
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE / "web" / "locale"]
+FORMAT_MODULE_PATH = ["doudi.web.formats"]  # dates 2018-03-10 in both languages
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 STATIC_URL = "/static/"
 STORAGES = {

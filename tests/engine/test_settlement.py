@@ -110,12 +110,65 @@ def test_SD_2017_37_2_2_registered_poor_half_deductible_plus_5_points():
 
 def test_the_example_parameters_are_named_in_words_not_by_their_paths():
     """Issue #23 §1: the note listed ``medical_settlement.assistance_rate = 0.7``."""
-    b = bill("B1", 2, 12000, 10000)
-    (r,) = settle("360000", parse_bills([b]), {"medical_settlement.assistance_rate": "0.5"})
+    b = bill("B1", 2, 12000, 10000, statuses=("dibao",))
+    (r,) = settle("370000", parse_bills([b]), {"medical_settlement.assistance_rate": "0.5"})
     note = r["explanation"].split("本结果使用了文件未规定的参数：")[1]
-    assert "基本医保年度累计最高支付限额（元）：80000（示例参数，需按本地政策配置）" in note
-    assert "民政医疗救助对困难群体政策范围内个人负担的救助比例：0.5（场景覆盖值）" in note
+    assert "基本医保年度累计最高支付限额（元）：80000.00元（示例参数，需按本地政策配置）" in note
+    assert "民政医疗救助对困难群体政策范围内个人负担的救助比例：50%（场景覆盖值）" in note
     assert "medical_settlement." not in note
+
+
+def _note(result):
+    return result["explanation"].split("本结果使用了文件未规定的参数：")[1]
+
+
+def test_the_note_lists_only_the_values_the_bill_used():
+    """Issue #23 §1: every bill's note listed every example value the year's rules read,
+    the 15-disease quota table under a bill without a disease, the deductibles of every
+    hospital level under a level-3 stay."""
+    plain, ill = settle(
+        "360000",
+        parse_bills(
+            [
+                bill("B1", 3, 12000, 10000, day="2018-02-01", statuses=()),
+                bill("B2", 2, 60000, 50000, disease="胃癌"),
+            ]
+        ),
+    )
+    note = _note(plain)
+    assert "基本医保住院起付线（每次住院，按医院级别，元）：三级医院800.00元（" in note
+    assert "基本医保政策范围内住院费用报销比例（按医院级别）：三级医院55%（" in note
+    assert "二级医院" not in note and "病种定额" not in note and "门诊特殊慢性病" not in note
+    assert "15种重大疾病的病种定额（元，示例）：胃癌40000.00元（示例参数" in _note(ill)
+    assert "肺癌" not in _note(ill)
+
+
+def test_JX_2017_58_2_2_5_a_poor_persons_bill_lists_no_example_their_own_rate_replaced():
+    """The poor's 80% at a level-2 hospital, 100,000 cap and critical-illness rates are
+    the document's (JX-2017-58/2.2.5): the examples they replace are not in the note."""
+    poor, other = settle(
+        "360000",
+        parse_bills(
+            [bill("P1", 2, 12000, 10000), bill("N1", 2, 12000, 10000, "2018-02-01", statuses=())]
+        ),
+    )
+    note = _note(poor)
+    assert "住院费用报销比例" not in note and "年度累计最高支付限额" not in note
+    assert "大病保险分段报销比例" not in note
+    assert "大病保险年度起付标准（元，按年度累计政策范围内个人负担计算）：10000.00元（" in note
+    assert "基本医保政策范围内住院费用报销比例（按医院级别）：二级医院75%（" in _note(other)
+    assert "大病保险分段报销比例" in _note(other)
+
+
+def test_a_chronic_claim_lists_its_own_rate_and_cap_not_the_inpatient_ones():
+    (r,) = settle(
+        "360000",
+        parse_bills([bill("C1", 1, 2000, 2000, claim_type="chronic_2", statuses=())]),
+    )
+    note = _note(r)
+    assert "门诊特殊慢性病报销比例（按医院级别）：一级医院80%（" in note
+    assert "门诊特殊慢性病年度最高支付限额：I类、II类（元）：门诊慢特病二类3000.00元（" in note
+    assert "住院起付线" not in note and "住院费用报销比例" not in note
 
 
 #: Supplementary insurance, the tilt rate and assistance off: only the basic layer and the

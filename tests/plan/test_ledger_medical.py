@@ -137,7 +137,7 @@ def test_JX_2017_58_2_1_2_a_medical_ledger_splits_the_subsidy_between_the_levels
     assert notes["依据条款"].startswith("JX-2017-58/2.1.2（赣人社发〔2017〕58号 二、（一）2")
     # the split and the standard rest on examples, and the ledger says so
     assert "赣财社〔2017〕29号" in notes["示例参数"]
-    assert "省级财政 1、设区市财政 1、县（市、区）财政 1" in notes["示例参数"]
+    assert "省级财政、设区市财政、县（市、区）财政按1:1:1分担" in notes["示例参数"]
     assert "resident_medical.personal_contribution" in notes["示例参数"]
 
     people = rows_by_name(path, "台账")

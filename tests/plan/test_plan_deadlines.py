@@ -20,7 +20,7 @@ from doudi.store import db
 
 DIBAO = make_id("500102", "19750101", "003")
 YEAR_END = date(2017, 12, 31)
-DIBAO_DUE = "民政 最低生活保障对象名单：2017 年名单应于 2018年6月30日前报送（CQ-2018-82/2.1.1），"
+DIBAO_DUE = "民政 最低生活保障对象名单：2017 年名单应于 2018-06-30 前报送（CQ-2018-82/2.1.1），"
 
 
 def write(path: Path, lines: list[str]) -> Path:
@@ -111,7 +111,7 @@ def test_CQ_2018_82_2_1_1_another_districts_list_is_not_the_regions(registry, tm
     imported_at(registry, "dibao", "2018-05-01 02:00:00")
     import_dibao(registry, tmp_path, date(2018, 3, 31), "2018-04-01 02:00:00")  # 渝中区's
     result = plan.run_plan(registry, "500000", 2018, snapshots=tmp_path / "plans", region="500102")
-    due = "2017 年名单应于 2018年6月30日前报送（CQ-2018-82/2.1.1），登记库中未导入 2017 年名单"
+    due = "2017 年名单应于 2018-06-30 前报送（CQ-2018-82/2.1.1），登记库中未导入 2017 年名单"
     # sorted by department code: civil_affairs (dibao, tekun), then poverty_office
     assert list(result.late_lists) == [
         f"民政 最低生活保障对象名单：{due}",

@@ -92,11 +92,12 @@ def test_a_partial_list_as_a_snapshot_is_refused_unless_confirmed(county, tmp_pa
 
 
 def test_the_dry_run_names_each_change_in_chinese_not_by_its_code(county, tmp_path):
-    # issue #23 §1: the command printed "close: 3601…"; the 15 left out are closed (结束)
+    # issue #23 §1: the command printed "close: 3601…"; the 15 left out are closed, 关闭
+    # as the confirmation the import asks for (须确认关闭) names it
     part = write(tmp_path / "part.csv", named_rows(PEOPLE[:5]))
     report = import_roster(county, part, "poverty", JUNE, dry_run=True)
     lines = report.change_lines_zh(20)
-    assert len(lines) == 15 and lines[0] == f"  结束：{PEOPLE[5]} 人5"
+    assert len(lines) == 15 and lines[0] == f"  关闭：{PEOPLE[5]} 人5"
     assert not any("close" in line for line in lines)
     assert len(report.change_lines_zh(3)) == 3
 

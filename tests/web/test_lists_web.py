@@ -344,11 +344,11 @@ def test_the_dry_run_summarises_its_changes_by_kind_and_pages_the_detail(crowd):
     preview = snapshot_of_the_crowd(c)
     page = html(c.get(preview))
     assert "按变化分类：" in page
-    assert "?change=open#changes" in page and "开始 120 项" in page and "结束 1 项" in page
+    assert "?change=open#changes" in page and "开始 120 项" in page and "关闭 1 项" in page
     assert "共 121 条，第 1 / 3 页" in page
     closed = html(c.get(preview, {"change": "close"}))
     changes = rows_of(closed, "change-rows")
-    assert len(changes) == 1 and "甲一" in changes[0] and "结束" in changes[0]
+    assert len(changes) == 1 and "甲一" in changes[0] and "关闭" in changes[0]
     assert f'href="/people/{Person.objects.get(name="甲一").pk}/"' in changes[0]
     assert masked(ID["A"]) in changes[0] and ID["A"] not in closed
     second = html(c.get(preview, {"change": "open", "page": "2"}))
@@ -357,7 +357,7 @@ def test_the_dry_run_summarises_its_changes_by_kind_and_pages_the_detail(crowd):
     assert export + "?change=open" in second  # the export takes the kind chosen
     rows = workbook(c.get(export))
     assert len(rows) == 121
-    assert {r["变化"] for r in rows} == {"开始", "结束"}
+    assert {r["变化"] for r in rows} == {"开始", "关闭"}
     assert all("*" in r["公民身份号码"] for r in rows)
     only = workbook(c.get(export, {"change": "close"}))
     assert [(r["姓名"], r["止"].date()) for r in only] == [("甲一", date(2018, 6, 30))]

@@ -250,12 +250,14 @@ REGION_LEVEL = Vocabulary(
     },
 )
 
-#: What an import does to a status period (periods.py).
+#: What an import does to a status period (periods.py). ``close`` is 关闭, the word the
+#: import's confirmation asks for (须确认关闭, issue #23 §1): the dry run and the
+#: confirmation name the same act alike.
 PERIOD_CHANGE = Vocabulary(
     "period_change",
     {
         "open": ("开始", "opened"),
-        "close": ("结束", "closed"),
+        "close": ("关闭", "closed"),
         "change": ("变更", "changed"),
         "remove": ("撤销", "removed"),
     },

@@ -18,11 +18,12 @@ from doudi.core import idnumber, money, vocab
 from doudi.core.money import MoneyError, fmt
 from doudi.engine import backend, nhsa
 from doudi.engine.results import plain_value
-from doudi.policy import explain
+from doudi.policy import explain, parameters
 from doudi.policy.parameters import Value
 from doudi.policy.params import MissingParameter
 from doudi.policy.rules.status import STATUSES
 from doudi.policy.settlement import schema
+from doudi.policy.settlement.used import used_by
 
 LEVELS = {"1": "1", "2": "2", "3": "3", "referral_out": "referral_out", "转外诊": "referral_out"}
 #: The earliest day a bill may name: none of the insurance schemes whose rules Doudi
@@ -383,8 +384,14 @@ def settle(
         plan = backend.plan(jurisdiction, year, overrides, kind="bills")
         table = pa.Table.from_pylist(group, schema=schema.BILLS.to_pyarrow())
         used = plan.params.local_config_used("medical_settlement")
+        on = date(year, 12, 31)
+
+        def in_force(path: str, on: date = on) -> Any:
+            found = parameters.lookup(path, jurisdiction, on)
+            return None if found is None else found.value
+
         for out in plan.run(bills=table, statuses=status_table).to_pylist():
-            results[out["bill_no"]] = _format(out, used)
+            results[out["bill_no"]] = _format(out, used_by(out, used, in_force))
     return [results[row["bill_no"]] for row in rows]
 
 
@@ -395,6 +402,8 @@ def _pays(layer_zh: str) -> str:
 
 
 def _format(row: dict[str, Any], used: list[Value]) -> dict[str, Any]:
+    """A settled bill as the results show it; ``used``: the example values this bill
+    used (policy/settlement/used.py), which its note names."""
     basis = [c for c in (row["settlement_basis"] or "").split(";") if c]
     layers = [
         {"payer": name, "name_zh": vocab.SETTLEMENT_LAYER[name], "amount": fmt(row[f"{name}_paid"])}

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from doudi.core import regions, vocab
+from doudi.policy import shown
 from doudi.policy.params import Params
 from doudi.rosters.sources import SOURCES, Source
 from doudi.store import db
@@ -48,7 +49,7 @@ def warnings(
     for source in sorted(lists, key=lambda s: (s.department, s.name)):
         head = (
             f"{vocab.DEPARTMENT[source.department]} {source.label}：{year - 1} 年名单应于 "
-            f"{_zh_date(due.value)}前报送（{cited}），登记库中"
+            f"{shown.day(due.value)} 前报送（{cited}），登记库中"
         )
         imported = first.get(source.name)
         if imported is None:
@@ -93,7 +94,3 @@ def _first_imports(
         if b["source"] not in first or day < first[b["source"]]:
             first[b["source"]] = day
     return first
-
-
-def _zh_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -18,7 +18,7 @@ from doudi.core import vocab
 from doudi.engine import backend
 from doudi.plan.ledger import Ledger, ledger
 from doudi.plan.ledger_terms import PAID_BY, headers
-from doudi.policy import clauses, parameters
+from doudi.policy import clauses, parameters, shown
 from doudi.store import db
 from doudi.store import workbook as export
 
@@ -139,20 +139,17 @@ def _local_config_zh(book: Ledger) -> str:
     if not values:
         return "无：本版本所用参数均有文件依据"
     return "；".join(
-        f"{parameters.name_zh(x.path, str(v['jurisdiction']))}：{_shown(x.path, x.value)}"
+        f"{parameters.name_zh(x.path, str(v['jurisdiction']))}：{_shown(x)}"
         f"（{x.path}，示例参数，需按本地政策配置）"
         for x in values
     )
 
 
-def _shown(path: str, value: object) -> str:
-    """A value as a caseworker reads it; a payer split with the payers' names."""
-    if isinstance(value, dict):
-        label = vocab.PAYER.label if path.endswith("payer_weights") else str
-        return "、".join(f"{label(k)} {x}" for k, x in value.items())
-    if isinstance(value, list | tuple):
-        return "、".join(str(x) for x in value)
-    return str(value)
+def _shown(value: parameters.Value) -> str:
+    """A value as a caseworker reads it (policy.shown: a payer split with the payers'
+    names, amounts in 元, shares in %)."""
+    described = parameters.describe(value.path, value.jurisdiction)
+    return shown.text(value.path, value.value, described.unit if described else None)
 
 
 def _bar_chart(wb: xlsxwriter.Workbook, sheet: str, book: Ledger) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from doudi.core import vocab
+from doudi.core.money import fmt
 from doudi.plan.programmes import get as programme_of
 
 
@@ -61,10 +62,10 @@ class PlanResult:
             f"{head}{words.plan_zh}第 {self.number} 版"
             f"（{region}，{year}年，编号 {self.version_id}）：{self.people} 人，"
             f"{words.targets_zh} {self.targets} 人",
-            f"{words.gov_zh} {self.gov_paid} 元，个人应缴合计 {self.self_due} 元",
+            f"{words.gov_zh} {fmt(self.gov_paid)} 元，个人应缴合计 {fmt(self.self_due)} 元",
         ]
         lines += [
-            f"  {vocab.PAYER.label(payer)}：{amount} 元"
+            f"  {vocab.PAYER.label(payer)}：{fmt(amount)} 元"
             for payer, amount in sorted(self.by_payer.items(), key=_payer_order)
         ]
         lines += self.tiers_ignored_zh()

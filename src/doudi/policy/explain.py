@@ -8,12 +8,13 @@ sentence of each clause that decided it. It computes no amount itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from doudi.core import regions, vocab
-from doudi.policy import clauses, parameters
+from doudi.policy import clauses, parameters, shown
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
@@ -88,26 +89,30 @@ def quotes(pairs: Iterable[tuple[str, str]]) -> str:
     return "\n".join("  依据 " + quote(cid, ctx) for cid, ctx in seen)
 
 
-def _shown(value: Any) -> str:
-    """A parameter value as a caseworker reads it: a table as 键：值 pairs, a list joined."""
-    if isinstance(value, dict):
-        return "、".join(f"{k}：{_shown(x)}" for k, x in value.items())
-    if isinstance(value, tuple | list):
-        return "、".join(_shown(x) for x in value)
-    return str(value)
-
-
 def local_config_note(values: list[Value]) -> str:
     """示例参数 … 需按本地政策配置, naming each value by its Chinese name (the reader
-    is a caseworker, not whoever edits the parameter files); overrides named as such."""
+    is a caseworker, not whoever edits the parameter files) and showing it as one reads
+    it (policy.shown: 二级医院500.00元, 85%, 是); overrides named as such."""
     if not values:
         return ""
     parts = []
     for v in values:
-        shown = _shown(v.value)
+        described = parameters.describe(v.path, v.jurisdiction)
+        value = shown.text(v.path, v.value, described.unit if described else None)
         kind = "场景覆盖值" if v.override else "示例参数，需按本地政策配置"
-        parts.append(f"{parameters.name_zh(v.path, v.jurisdiction)}：{shown}（{kind}）")
+        parts.append(f"{parameters.name_zh(v.path, v.jurisdiction)}：{value}（{kind}）")
     return "\n  注意：本结果使用了文件未规定的参数：" + "；".join(parts)
+
+
+def entry_only(values: list[Value], path: str, key: Any) -> list[Value]:
+    """``values`` with the table at ``path`` cut to the one entry a result read (issue
+    #23 §1: a note lists what the result used, not the whole 13-row subsidy table)."""
+    return [
+        replace(v, value={key: v.value[key]})
+        if v.path == path and isinstance(v.value, dict) and key in v.value
+        else v
+        for v in values
+    ]
 
 
 def _age(birth: date, on: date) -> int:
@@ -250,6 +255,7 @@ def pension(row: dict[str, Any], p: Params, used: list[Value]) -> str:
             "（本系统的解读），死亡之日起不再代扣个人缴费，也不再记视同实收或事后补助。"
         )
     if "rp_contribution_subsidy" in row:  # Panzhihua's rule ran (policy/program.py)
+        used = entry_only(used, "resident_pension.subsidy_table", row["rp_contribution"])
         lines.append(
             f"政府缴费补贴按叠加后的缴费金额{yuan_zh(row['rp_contribution'])}对应档次给予"
             f"{yuan_zh(row['rp_contribution_subsidy'])}。"

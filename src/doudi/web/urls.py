@@ -10,6 +10,7 @@ from doudi.web.views import (
     audit,
     compare,
     costing,
+    errors,
     home,
     imports,
     jobs,
@@ -20,6 +21,9 @@ from doudi.web.views import (
     statistics,
     work_injury,
 )
+
+#: Django's own 500 page knows no language; ours shows English only to who chose it.
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", home.home, name="home"),

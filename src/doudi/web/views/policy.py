@@ -1,5 +1,7 @@
 """The policy as the system implements it: jurisdictions, parameters in force with
-their dates and citations (local configuration marked), each clause's original text."""
+their dates and citations (local configuration marked), each clause's original text.
+Parameters are named and valued in words (policy.shown), their paths kept small for
+whoever configures them."""
 
 from __future__ import annotations
 
@@ -9,8 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from doudi.engine.results import plain_value
-from doudi.policy import clauses, jurisdictions, parameters
+from doudi.policy import clauses, jurisdictions, parameters, shown
 
 
 @login_required
@@ -43,9 +44,11 @@ def jurisdiction(request: HttpRequest, code: str) -> HttpResponse:
             {
                 "path": path,
                 "description": described.description if described else "",
-                "value": plain_value(value.value),
-                "effective": value.effective.isoformat(),
-                "from_jurisdiction": value.jurisdiction,
+                # as a caseworker reads it: a table by hospital level, 85%, 200.00元, 是
+                "value": shown.text(path, value.value, described.unit if described else None),
+                "entries": shown.entries(path, value.value),
+                "effective": shown.day(value.effective),
+                "from_jurisdiction": jurisdictions.get(value.jurisdiction).name,
                 "basis": value.basis,
                 "local_config": value.local_config,
             }
