@@ -7,7 +7,7 @@ same run". The population is ``bench_plan``'s synthetic Jiangxi (360000) of N in
 built by its generator and kept as Arrow IPC files in its scratch layout (one process
 builds and writes them, ``bench_plan.measure_generate``; every measuring process reads
 them back with ``bench_plan.load``, as ``engine_inputs`` reads the registry), N = 10^6
-by default (10^7, the target's size, runs out of memory today: docs/scale.md). The
+by default (10^7, the target's size: ``--sizes 10000000 --runs 1``, 9.5 GiB). The
 reform is the shipped example ``examples/reforms/jiangxi-minimum-tier-200.yaml``
 (Jiangxi 2018, the resident pension's minimum tier 100 → 200 yuan with the 100 tier
 retained for the poor), every programme of Jiangxi's document reported (pension,
@@ -20,8 +20,10 @@ Two sides, each run in fresh processes (``--one``), taking turns, ``--runs`` tim
   web's job run below the database read — over the Arrow tables and the people's
   places (township, village: read from the same files, as ``cost`` reads them): the
   inputs (twice here: the reform's tier list differs, docs/readings.md 31), the
-  baseline's rules, the reform's rules, both sides' contribution rows and their join
-  per person (``costing.rows.combine``), the summary tables (``costing.tables``). The
+  baseline's rules, the reform's rules (the pension alone: the other programmes'
+  columns are proved the baseline's, ``costing.lineage``), the contribution rows and
+  their join per person (``costing.rows.combine``), the summary tables
+  (``costing.tables``). The
   workbook is not built (``doudi cost --xlsx`` only).
 - **plans**: the plan's path as ``bench_plan`` times it (``inputs_from_tables``,
   ``evaluation.evaluate`` once for every programme, ``Evaluation.rows``), twice in one
@@ -65,7 +67,7 @@ from benchlib import OthersBusy, load_average, machine, median_run, peak_mib, ru
 
 REPO = Path(__file__).resolve().parent.parent
 REFORM = REPO / "examples" / "reforms" / "jiangxi-minimum-tier-200.yaml"
-SIZES = (1_000_000,)  # 10^7 runs out of memory on a 24 GiB machine today (docs/scale.md)
+SIZES = (1_000_000,)  # 10^7: 9.5 GiB and minutes a run on a 24 GiB machine (docs/scale.md)
 QUICK_SIZES = (100_000,)
 RUNS = 3
 TARGET_N = 10_000_000

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pyarrow.compute as pc
-
 from doudi.core import vocab
 from doudi.costing import tables
 from doudi.costing.run import Costing
@@ -69,8 +67,7 @@ def person_lines(found: Costing) -> list[str]:
     if person is None:
         return []
     out = [f"■ {person.name}（{person.id_number}）"]
-    rows = found.rows
-    mine = rows.filter(pc.equal(rows.column("person_id"), person.person_id)).to_pylist()
+    mine = found.person_rows(person.person_id).to_pylist()
     labels = {p.code: p.label_zh() for p in found.programmes}
     for r in mine:
         out.append(

@@ -3,13 +3,18 @@ reform's side by side, each with the clauses that decided it.
 
 Each side's rows are the plan's contribution rows (``plan.contributions``, through
 ``Evaluation.rows``): what a plan version would hold, one row per person and payer,
-``self`` being what the person still owes. The two sides are joined on person,
-programme and payer; a row one side has and the other not is 0.00 on the other
-(nothing paid, nothing owed). A programme the changes do not apply to keeps the
-baseline's rows on both sides; one the reform's rules do not have has none under the
-reform. The reform's clause list ends with "测算：参数调整 …" where its programme's
-rules read an overridden value, so that a row never shows a reformed amount as if a
-document had decided it.
+``self`` being what the person still owes. The two sides are joined on person and
+payer, programme by programme; a row one side has and the other not is 0.00 on the
+other (nothing paid, nothing owed). A programme the changes do not apply to, or whose
+rows the reform leaves as they are, keeps the baseline's rows on both sides, without
+a join; one the reform's rules do not have has none under the reform. The reform's
+clause list ends with "测算：参数调整 …" where its programme's rules read an overridden
+value, so that a row never shows a reformed amount as if a document had decided it.
+
+The rows carry the person's id only: the ID number, name, place and status group are
+in ``persons``, once per person, and put beside the rows (``detail``) only for the rows
+an officer reads. At ten million people those columns on each of 14 million rows,
+sorted by place, were most of a costing's time and memory (docs/scale.md).
 
 A person's **change** is what others (every payer but ``self``: finance, the funds,
 third parties) pay for or to them under the reform less under the baseline, summed over
@@ -22,16 +27,18 @@ of 70.00 raised to 100.00 is 30.00 more for the person and 30.00 less owed, one 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from doudi.core import regions, vocab
 from doudi.costing.reform import ADJUSTED_ZH, Reform, shown
 from doudi.engine import backend
-from doudi.plan.contributions import SELF
+from doudi.plan.contributions import DECIMAL, SELF, decimal_array
 from doudi.plan.evaluation import Evaluation
 from doudi.plan.programmes import Programme
 
@@ -50,8 +57,8 @@ SECTION = {
 
 @dataclass(frozen=True)
 class Found:
-    """The joined rows (``rows``: person identity, place and status group beside each)
-    and one row per registered person of the region (``persons``)."""
+    """The joined rows (``rows``: per person id, programme and payer, in no particular
+    order) and one row per registered person of the region (``persons``)."""
 
     rows: pa.Table
     persons: pa.Table
@@ -85,78 +92,138 @@ def combine(
     people: pa.Table,
     places: pa.Table,
     group_columns: Sequence[str],
+    *,
+    unchanged: Collection[Programme] = (),
 ) -> Found:
     """Both sides' rows of the ``reported`` programmes joined, and every person's place,
-    status group and change (``people``: the engine's people, everyone read)."""
-    base_side, reform_side, notes = [], [], []
+    status group and change (``people``: the engine's people, everyone read).
+
+    ``unchanged``: programmes of ``in_reform`` the reform was not evaluated for, their
+    columns proved the baseline's (``costing.lineage``): the baseline's rows are theirs.
+    A programme whose two sides' rows are equal is not joined either: each row is its
+    baseline on both sides, a difference of 0.00 (the reform's clauses with the
+    adjustment's note where its rules read an overridden value)."""
+    parts = []
     for programme in reported:
         mine = None
         if before is not None and programme.applies(reform.jurisdiction.document):
             mine = before.rows(programme)
-        if programme in in_reform and after is not None:
-            theirs = after.rows(programme)
+        note = None
+        if programme in in_reform:
+            if programme in unchanged:
+                theirs = mine
+            else:
+                theirs = None if after is None else after.rows(programme)
             note = adjustment_note(reform, programme)
-            if note:
-                notes.append({"programme": programme.code, "note": note})
         elif programme in reform.scope:
             theirs = None  # the reform's rules have no such programme: nothing under them
         else:
             theirs = mine  # not changed by the reform
-        base_side += [_side(mine)] if mine is not None else []
-        reform_side += [_side(theirs)] if theirs is not None else []
+        if mine is not None and theirs is not None and _equal(mine, theirs):
+            parts.append(_same_rows(mine, note))
+        elif mine is not None or theirs is not None:
+            parts.append(_joined(programme.code, mine, theirs, note))
+    amounts = pa.concat_tables(parts) if parts else _ROWS.empty_table()
     lake = duckdb.connect()
     try:
-        lake.register("base", _concat(base_side))
-        lake.register("reformed", _concat(reform_side))
-        lake.register("notes", pa.Table.from_pylist(notes, schema=_NOTES))
-        lake.register("people", people.select(["row_no", "id_number", "name", "hukou_region"]))
-        lake.register("places", places)
-        lake.register("before_groups", _groups(before, group_columns))
-        lake.register("after_groups", _groups(after, group_columns))
-        lake.execute(_ROWS_SQL)
+        lake.register("amounts", amounts)
         lake.execute(_FACTS_SQL)
-        lake.execute(_PERSONS_SQL)
-        counties = [r[0] for r in lake.sql("SELECT DISTINCT county_code FROM persons").fetchall()]
-        lake.register("counties", _county_names(counties))
-        lake.register("group_names", group_names())
-        persons = lake.sql(_PERSONS_OUT).to_arrow_table()
-        order = {"order": [p.code for p in reported], "payers": list(vocab.PAYER)}
-        joined = lake.sql(_ROWS_OUT, params=order).to_arrow_table()
+        sums = lake.sql(_SUMS_SQL).to_arrow_table()
         facts = lake.sql("SELECT * FROM facts").to_arrow_table()
     finally:
         lake.close()
-    return Found(joined, persons, facts)
+    groups = _groups(before, group_columns), _groups(after, group_columns)
+    persons = _persons(people, places, groups, sums)
+    return Found(amounts, persons, facts)
+
+
+def detail(amounts: pa.Table, persons: pa.Table, programmes: Sequence[Programme]) -> pa.Table:
+    """``amounts`` (rows of ``Found.rows``) with each person's ID number, name, place
+    and status group beside them, in place and ID-number order, programmes in the
+    plan's order and payers in vocab.PAYER's (``self`` last): what an officer reads
+    (人员明细, a person's rows). Made for the rows asked for, not kept for a costing:
+    the person columns on every row of ten million people were gigabytes."""
+    lake = duckdb.connect()
+    try:
+        lake.register("amounts", amounts)
+        lake.register("persons", persons)
+        order = {"order": [p.code for p in programmes], "payers": list(vocab.PAYER)}
+        return lake.sql(_DETAIL, params=order).to_arrow_table()
+    finally:
+        lake.close()
 
 
 _SIDE = pa.schema(
     [
         ("person_id", pa.int64()),
-        ("programme", pa.string()),
         ("payer", pa.string()),
         ("amount", pa.decimal128(18, 2)),
         ("basis", pa.string()),
     ]
 )
-_NOTES = pa.schema([("programme", pa.string()), ("note", pa.string())])
+_ROWS = pa.schema(
+    [
+        ("person_id", pa.int64()),
+        ("programme", pa.string()),
+        ("payer", pa.string()),
+        ("baseline", pa.decimal128(18, 2)),
+        ("reform", pa.decimal128(18, 2)),
+        ("difference", pa.decimal128(18, 2)),
+        ("baseline_basis", pa.string()),
+        ("reform_basis", pa.string()),
+    ]
+)
 
 
-def _side(contribution_rows: pa.Table) -> pa.Table:
-    """A programme's contribution rows as one side of the join."""
+def _side(contribution_rows: pa.Table | None) -> pa.Table:
+    """A programme's contribution rows as one side of the join (none: no row)."""
+    if contribution_rows is None:
+        return _SIDE.empty_table()
     t = contribution_rows
-    return pa.table(
-        [
-            t.column("person_id").cast(pa.int64()),
-            t.column("scheme").cast(pa.string()),
-            t.column("payer").cast(pa.string()),
-            t.column("amount").cast(pa.decimal128(18, 2)),
-            t.column("basis").cast(pa.string()),
-        ],
-        schema=_SIDE,
-    )
+    return pa.table([t.column(f.name).cast(f.type) for f in _SIDE], schema=_SIDE)
 
 
-def _concat(parts: list[pa.Table]) -> pa.Table:
-    return pa.concat_tables(parts) if parts else _SIDE.empty_table()
+def _equal(mine: pa.Table, theirs: pa.Table) -> bool:
+    """Whether two contribution rows are the same rows (``contributions.IDENTITY``)."""
+    return mine is theirs or _side(mine).equals(_side(theirs))
+
+
+def _same_rows(rows: pa.Table, note: str | None) -> pa.Table:
+    """A programme's rows the same on both sides: each amount twice, a difference of
+    0.00, built column by column without a join (the columns are the rows' own)."""
+    t = _side(rows)
+    basis = t.column("basis")
+    reform_basis = basis
+    if note is not None:  # as _JOIN_SQL's concat_ws: the note after the clauses, if any
+        with_note = pc.binary_join_element_wise(basis, pa.scalar(note), ";")
+        reform_basis = pc.if_else(pc.equal(basis, ""), pa.scalar(note), with_note)
+    zero = decimal_array(np.zeros(t.num_rows, DECIMAL))
+    columns = [
+        t.column("person_id"),
+        rows.column("scheme").cast(pa.string()),
+        t.column("payer"),
+        t.column("amount"),
+        t.column("amount"),
+        zero,
+        basis,
+        reform_basis,
+    ]
+    return pa.table(columns, schema=_ROWS)
+
+
+def _joined(
+    code: str, mine: pa.Table | None, theirs: pa.Table | None, note: str | None
+) -> pa.Table:
+    """A programme's rows of both sides joined on person and payer (0.00 where a side
+    has no row), in DuckDB over the two Arrow tables."""
+    lake = duckdb.connect()
+    try:
+        lake.register("base", _side(mine))
+        lake.register("reformed", _side(theirs))
+        found = lake.sql(_JOIN_SQL, params={"code": code, "note": note}).to_arrow_table()
+    finally:
+        lake.close()
+    return found.cast(_ROWS)
 
 
 def _groups(evaluated: Evaluation | None, columns: Sequence[str]) -> pa.Table:
@@ -173,11 +240,77 @@ def _groups(evaluated: Evaluation | None, columns: Sequence[str]) -> pa.Table:
     return pa.table(arrays, schema=schema)
 
 
-def _county_names(codes: list[str]) -> pa.Table:
-    return pa.table(
-        {"county_code": codes, "county": [regions.region_name(c) or c for c in codes]},
-        schema=pa.schema([("county_code", pa.string()), ("county", pa.string())]),
-    )
+_PERSONS = pa.schema(
+    [
+        ("person_id", pa.int64()),
+        *((name, pa.string()) for name in ("id_number", "name", "county_code", "county")),
+        *((name, pa.string()) for name in ("township", "village")),
+        ("status_group", pa.string()),
+        ("status_group_name", pa.string()),
+        *(
+            (name, pa.decimal128(18, 2))
+            for name in ("base_paid", "reform_paid", "change", "base_owed", "reform_owed")
+        ),
+        ("owed_change", pa.decimal128(18, 2)),
+    ]
+)
+
+
+def _persons(
+    people: pa.Table, places: pa.Table, groups: tuple[pa.Table, pa.Table], sums: pa.Table
+) -> pa.Table:
+    """Every registered person read (``people``, in id order): place, status group (the
+    baseline's pension or medical status, else the reform's), what others pay for them
+    and what they owe each side (``sums``, 0.00 without a row), and the changes.
+
+    Put together by position: each table's row of a person is found by id
+    (``pc.index_in``) and its columns taken, rather than hash-joined in DuckDB with the
+    names and places carried through every join and a sort (3–8 s at 10^6 people on a
+    shared machine, docs/scale.md)."""
+    ids = np.asarray(people.column("row_no").combine_chunks().cast(pa.int64()))
+    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        order = np.argsort(ids, kind="stable")
+        people, ids = people.take(pa.array(order)), ids[order]
+    person_id = pa.array(ids, pa.int64())
+
+    def of(table: pa.Table, key: str) -> dict[str, pa.ChunkedArray]:
+        """``table``'s columns for each person (null where it has no row of them)."""
+        at = pc.index_in(person_id, value_set=table.column(key).combine_chunks())
+        return {c: table.column(c).take(at) for c in table.column_names if c != key}
+
+    before, after = (of(side, "row_no") for side in groups)
+    status = pc.coalesce(*before.values(), *after.values(), pa.scalar(NO_GROUP))
+    named = group_names()
+    county_code = pc.utf8_slice_codeunits(pc.fill_null(people.column("hukou_region"), ""), 0, 6)
+    codes = pc.unique(county_code.combine_chunks())
+    counties = pa.array([regions.region_name(c) or c for c in codes.to_pylist()], pa.string())
+    zero = pa.scalar(0, pa.decimal128(18, 2))
+    money = {c: pc.fill_null(v, zero) for c, v in of(sums, "person_id").items()}
+    place = of(places, "id")
+
+    def minus(a: str, b: str) -> pa.ChunkedArray:
+        return pc.subtract(money[a], money[b]).cast(pa.decimal128(18, 2))
+
+    columns = {
+        "person_id": person_id,
+        "id_number": people.column("id_number"),
+        "name": people.column("name"),
+        "county_code": county_code,
+        "county": counties.take(pc.index_in(county_code, value_set=codes)),
+        "township": pc.fill_null(place["township"], ""),
+        "village": pc.fill_null(place["village"], ""),
+        "status_group": status,
+        "status_group_name": named.column("status_group_name").take(
+            pc.index_in(status, value_set=named.column("status_group").combine_chunks())
+        ),
+        "base_paid": money["base_paid"],
+        "reform_paid": money["reform_paid"],
+        "change": minus("reform_paid", "base_paid"),
+        "base_owed": money["base_owed"],
+        "reform_owed": money["reform_owed"],
+        "owed_change": minus("reform_owed", "base_owed"),
+    }
+    return pa.table([columns[f.name].cast(f.type) for f in _PERSONS], schema=_PERSONS)
 
 
 def group_names() -> pa.Table:
@@ -187,22 +320,19 @@ def group_names() -> pa.Table:
     return pa.table({"status_group": codes, "status_group_name": labels})
 
 
-#: Both sides joined on person, programme and payer (0.00 where a side has no row).
-_ROWS_SQL = f"""
-CREATE TEMP TABLE joined AS
+#: A programme's two sides joined on person and payer (0.00 where a side has no row).
+_JOIN_SQL = f"""
 SELECT coalesce(b.person_id, r.person_id) AS person_id,
-       coalesce(b.programme, r.programme) AS programme,
+       CAST($code AS VARCHAR) AS programme,
        coalesce(b.payer, r.payer) AS payer,
        CAST(coalesce(b.amount, 0) AS {MONEY}) AS baseline,
        CAST(coalesce(r.amount, 0) AS {MONEY}) AS reform,
        CAST(coalesce(r.amount, 0) - coalesce(b.amount, 0) AS {MONEY}) AS difference,
        b.basis AS baseline_basis,
        CASE WHEN r.person_id IS NULL THEN NULL
-            ELSE concat_ws(';', nullif(r.basis, ''), n.note) END AS reform_basis
+            ELSE concat_ws(';', nullif(r.basis, ''), CAST($note AS VARCHAR)) END AS reform_basis
 FROM base AS b
-FULL JOIN reformed AS r
-  ON b.person_id = r.person_id AND b.programme = r.programme AND b.payer = r.payer
-LEFT JOIN notes AS n ON n.programme = coalesce(b.programme, r.programme)
+FULL JOIN reformed AS r ON b.person_id = r.person_id AND b.payer = r.payer
 """
 
 #: Per person and programme: what others pay for or to them, what they owe, each side.
@@ -213,58 +343,29 @@ SELECT person_id, programme,
        CAST(coalesce(sum(reform) FILTER (WHERE payer <> '{SELF}'), 0) AS {MONEY}) AS reform_paid,
        CAST(coalesce(sum(baseline) FILTER (WHERE payer = '{SELF}'), 0) AS {MONEY}) AS base_owed,
        CAST(coalesce(sum(reform) FILTER (WHERE payer = '{SELF}'), 0) AS {MONEY}) AS reform_owed
-FROM joined
+FROM amounts
 GROUP BY person_id, programme
 """
 
-#: Every registered person read: place, status group (the baseline's pension or medical
-#: status, else the reform's), what others pay for them and what they owe, each side
-#: summed over the programmes, and the changes.
-_PERSONS_SQL = f"""
-CREATE TEMP TABLE persons AS
-WITH sums AS (
-    SELECT person_id, sum(base_paid) AS base_paid, sum(reform_paid) AS reform_paid,
-           sum(base_owed) AS base_owed, sum(reform_owed) AS reform_owed
-    FROM facts GROUP BY person_id
-)
-SELECT CAST(p.row_no AS BIGINT) AS person_id, p.id_number, p.name,
-       substr(coalesce(p.hukou_region, ''), 1, 6) AS county_code,
-       coalesce(pl.township, '') AS township, coalesce(pl.village, '') AS village,
-       coalesce(b.rp_category, b.rm_category, r.rp_category, r.rm_category, '{NO_GROUP}')
-           AS status_group,
-       CAST(coalesce(x.base_paid, 0) AS {MONEY}) AS base_paid,
-       CAST(coalesce(x.reform_paid, 0) AS {MONEY}) AS reform_paid,
-       CAST(coalesce(x.reform_paid, 0) - coalesce(x.base_paid, 0) AS {MONEY}) AS change,
-       CAST(coalesce(x.base_owed, 0) AS {MONEY}) AS base_owed,
-       CAST(coalesce(x.reform_owed, 0) AS {MONEY}) AS reform_owed,
-       CAST(coalesce(x.reform_owed, 0) - coalesce(x.base_owed, 0) AS {MONEY}) AS owed_change
-FROM people AS p
-LEFT JOIN places AS pl ON pl.id = p.row_no
-LEFT JOIN before_groups AS b ON b.row_no = p.row_no
-LEFT JOIN after_groups AS r ON r.row_no = p.row_no
-LEFT JOIN sums AS x ON x.person_id = p.row_no
-"""
-
-_PERSONS_OUT = """
-SELECT p.person_id, p.id_number, p.name, p.county_code, c.county, p.township, p.village,
-       p.status_group, g.status_group_name, p.base_paid, p.reform_paid, p.change,
-       p.base_owed, p.reform_owed, p.owed_change
-FROM persons AS p
-LEFT JOIN counties AS c USING (county_code)
-LEFT JOIN group_names AS g USING (status_group)
-ORDER BY p.person_id
+#: What others pay for each person and what they owe, each side, summed over the
+#: programmes (only the people with a row).
+_SUMS_SQL = f"""
+SELECT person_id,
+       CAST(sum(base_paid) AS {MONEY}) AS base_paid,
+       CAST(sum(reform_paid) AS {MONEY}) AS reform_paid,
+       CAST(sum(base_owed) AS {MONEY}) AS base_owed,
+       CAST(sum(reform_owed) AS {MONEY}) AS reform_owed
+FROM facts GROUP BY person_id
 """
 
 #: The rows with their person, in place and ID-number order, programmes in the plan's
 #: order and payers in vocab.PAYER's (``self`` last).
-_ROWS_OUT = """
-SELECT j.person_id, p.id_number, p.name, p.county_code, c.county, p.township, p.village,
-       p.status_group, g.status_group_name, j.programme, j.payer,
-       j.baseline, j.reform, j.difference, j.baseline_basis, j.reform_basis
-FROM joined AS j
+_DETAIL = """
+SELECT a.person_id, p.id_number, p.name, p.county_code, p.county, p.township, p.village,
+       p.status_group, p.status_group_name, a.programme, a.payer,
+       a.baseline, a.reform, a.difference, a.baseline_basis, a.reform_basis
+FROM amounts AS a
 JOIN persons AS p USING (person_id)
-LEFT JOIN counties AS c USING (county_code)
-LEFT JOIN group_names AS g USING (status_group)
-ORDER BY p.county_code, p.township, p.id_number, list_position($order, j.programme),
-         list_position($payers, j.payer), j.payer
+ORDER BY p.county_code, p.township, p.id_number, list_position($order, a.programme),
+         list_position($payers, a.payer), a.payer
 """

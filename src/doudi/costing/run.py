@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import regions
-from doudi.costing import notes, person, rows, tables
+from doudi.costing import lineage, notes, person, rows, tables
 from doudi.costing.person import Person
 from doudi.costing.reform import Reform
 from doudi.plan import evaluation, inputs, records
@@ -54,7 +55,8 @@ class Costing:
     region_name: str
     people: int  # the registered people of the region, everyone costed
     programmes: tuple[Programme, ...]  # the programmes reported, in plan.programmes' order
-    rows: pa.Table  # per person, programme and payer: both amounts and both clause lists
+    #: per person id, programme and payer: both amounts and both clause lists
+    amounts: pa.Table
     persons: pa.Table  # per person: place, status group, paid and owed each side, changes
     by_payer: pa.Table
     by_region: pa.Table
@@ -62,6 +64,18 @@ class Costing:
     distribution: pa.Table
     notes: tuple[str, ...]  # warnings: local-config values, ignored tiers, missing rules
     person: Person | None = None  # the person asked about, both sides explained
+
+    @cached_property
+    def rows(self) -> pa.Table:
+        """Every row of ``amounts`` with its person's ID number, name, place and status
+        group, in place and ID-number order (``rows.detail``): made when first asked
+        for, as a whole (a province's workbook asks for the changed rows only)."""
+        return rows.detail(self.amounts, self.persons, self.programmes)
+
+    def person_rows(self, person_id: int) -> pa.Table:
+        """One person's rows as ``rows`` has them."""
+        mine = self.amounts.filter(pc.equal(self.amounts.column("person_id"), person_id))
+        return rows.detail(mine, self.persons, self.programmes)
 
     def counts(self, column: str = "change") -> tuple[int, int, int]:
         """How many people gain, lose, and are unchanged (``change``, what others pay
@@ -72,24 +86,6 @@ class Costing:
         gain = int(pc.sum(pc.greater(change, zero)).as_py() or 0)
         lose = int(pc.sum(pc.less(change, zero)).as_py() or 0)
         return gain, lose, self.people - gain - lose
-
-
-class _Reading:
-    """The registry read inside one read-only transaction (``Database.reading``): the
-    tables of the inputs and the people's places are one consistent picture, and the
-    costing holds no writer lock, so an import is never kept waiting by it."""
-
-    def __init__(self, con: Any, database: db.Database):
-        self._con, self._database = con, database
-
-    def read(
-        self,
-        table: str,
-        where: str = "",
-        params: Sequence[Any] = (),
-        columns: Sequence[str] | None = None,
-    ) -> pa.Table:
-        return db.read(self._con, self._database, table, where, params, columns)
 
 
 def cost(
@@ -104,8 +100,10 @@ def cost(
     sides: :class:`CostingError` (Chinese) if it cannot be."""
     region = region_in(reform, region)
     progress("读取登记库 / reading the registry")
+    # one read-only transaction: the inputs and the people's places are one picture,
+    # and no writer lock is held, so an import is never kept waiting by a costing
     with database.reading() as con:
-        reading = _Reading(con, database)
+        reading = db.InTransaction(con, database)
         read = inputs.registry_tables(reading, region, reform.year)
         places = reading.read(
             "registry_person",
@@ -138,7 +136,9 @@ def cost_tables(
         base = inputs.inputs_from_tables(read, code, year, region)
         changed = base
         if _reads(reform_params) != _reads(base_params):
-            changed = inputs.inputs_from_tables(read, code, year, region, reform_params)
+            changed = _sharing(
+                base, inputs.inputs_from_tables(read, code, year, region, reform_params)
+            )
     finally:
         read.clear()
         inputs.release_unused()
@@ -155,40 +155,52 @@ def cost_tables(
                 " / no such person in the region"
             )
     reported = _reported(reform)
+    in_reform = [p for p in reform.scope if p.applies(reform.rules.document)]
+    unchanged = _unchanged(reform, base, changed, in_reform)
+    explained = None if asked is None else person.person(reform, asked, base, changed)
     progress(f"按基准规则计算（{reform.jurisdiction.name}） / evaluating the baseline")
     before = _evaluate(
         code, year, base, [p for p in reported if p.applies(reform.jurisdiction.document)]
     )
-    in_reform = [p for p in reform.scope if p.applies(reform.rules.document)]
     progress(f"按测算方案计算（{reform.rules.name}） / evaluating the reform")
     after = _evaluate(
         reform.rules.code,
         year,
         changed,
-        in_reform,
+        [p for p in in_reform if p not in unchanged],
         overrides=reform.overrides,
         territory=reform.territory,
     )
+    people, ignored = base.people.num_rows, (base.tiers_ignored, changed.tiers_ignored)
+    held = base.people.select(["row_no", "id_number", "name", "hukou_region"])
+    del base, changed  # the inputs' memory goes before the join
     progress("汇总 / summing up")
     found = rows.combine(
-        reform, reported, before, after, in_reform, base.people, places, GROUP_COLUMNS
+        reform,
+        reported,
+        before,
+        after,
+        in_reform,
+        held,
+        places,
+        GROUP_COLUMNS,
+        unchanged=unchanged,
     )
+    del before, after
     return Costing(
         reform=reform,
         region=region,
         region_name=regions.region_name(region) or region,
-        people=base.people.num_rows,
+        people=people,
         programmes=tuple(reported),
-        rows=found.rows,
+        amounts=found.rows,
         persons=found.persons,
         by_payer=tables.by_payer(found.rows, reported),
         by_region=tables.by_region(found, region, reported),
         by_group=tables.by_group(found, reported),
         distribution=tables.distribution(found.persons),
-        notes=tuple(
-            notes.warnings(reform, reported, in_reform, base.tiers_ignored, changed.tiers_ignored)
-        ),
-        person=None if asked is None else person.person(reform, asked, base, changed),
+        notes=tuple(notes.warnings(reform, reported, in_reform, *ignored)),
+        person=explained,
     )
 
 
@@ -210,6 +222,49 @@ def _reads(p: Params) -> tuple[Any, ...]:
     """What the reading of the registry depends on in ``p``: the tiers offered and the
     certificate levels paid (``plan.inputs``)."""
     return tiers.offered(p), records.covered_levels(p)
+
+
+def _unchanged(
+    reform: Reform, base: inputs.Inputs, changed: inputs.Inputs, in_reform: Sequence[Programme]
+) -> list[Programme]:
+    """The programmes of ``in_reform`` whose rows the reform provably leaves as they
+    are (``costing.lineage``: every column they are made of the baseline's, on inputs
+    holding the same values): not evaluated again, their baseline rows both sides'.
+    None when the status group's columns could change: the reform's evaluation would
+    then have to find them for the people of every programme."""
+    if not in_reform:
+        return []
+    mine = lineage.columns(reform.jurisdiction, reform.year)
+    theirs = lineage.columns(reform.rules, reform.year, reform.overrides, reform.territory)
+    held = {"people": base.people, "statuses": base.statuses}
+    other = {"people": changed.people, "statuses": changed.statuses}
+    if not lineage.same(GROUP_COLUMNS, mine, theirs, held, other):
+        return []
+    found = []
+    for p in in_reform:
+        made_of = {c for c in (*mine, *theirs) if c in p.columns or c.startswith(p.fund_prefix)}
+        applies = p.applies(reform.jurisdiction.document)
+        if applies and lineage.same(sorted(made_of), mine, theirs, held, other):
+            found.append(p)
+    return found
+
+
+def _sharing(base: inputs.Inputs, changed: inputs.Inputs) -> inputs.Inputs:
+    """The reform's inputs holding the baseline's columns wherever their values are the
+    same: one copy of the people in memory, not two (the reform's reading differs in
+    the tiers and certificates only), and the same column object on both sides, which
+    ``costing.lineage`` compares at no cost."""
+    if base.people.schema != changed.people.schema:
+        return changed
+    people = pa.table(
+        [
+            mine if mine.equals(theirs) else theirs
+            for mine, theirs in zip(base.people.columns, changed.people.columns, strict=True)
+        ],
+        schema=changed.people.schema,
+    )
+    statuses = base.statuses if base.statuses.equals(changed.statuses) else changed.statuses
+    return inputs.Inputs(people, statuses, changed.tiers_ignored)
 
 
 def _reported(reform: Reform) -> list[Programme]:

@@ -19,6 +19,7 @@ import xlsxwriter
 from doudi.core import vocab
 from doudi.costing import tables
 from doudi.costing.printout import counted
+from doudi.costing.rows import detail
 from doudi.costing.run import Costing
 from doudi.store import workbook as export
 
@@ -96,18 +97,21 @@ def costing_workbook(found: Costing, path: Path) -> None:
 
 def person_rows(found: Costing) -> tuple[pa.Table, str | None]:
     """The 人员明细 sheet's rows, labelled, and what was left out to fit a sheet."""
-    rows = found.rows
+    amounts = found.amounts
     cut = None
-    if rows.num_rows > SHEET_ROWS:
-        changed = rows.filter(pc.not_equal(rows.column("difference"), pa.scalar(0, MONEY)))
+    if amounts.num_rows > SHEET_ROWS:
+        # the changed rows are picked before the person columns are put beside them
+        changed = amounts.filter(pc.not_equal(amounts.column("difference"), pa.scalar(0, MONEY)))
         cut = (
-            f"人员明细共 {rows.num_rows} 行，超过 Excel 工作表的 {SHEET_ROWS} 行："
+            f"人员明细共 {amounts.num_rows} 行，超过 Excel 工作表的 {SHEET_ROWS} 行："
             f"只列出金额有变化的 {changed.num_rows} 行"
         )
-        rows = changed
+        rows = detail(changed, found.persons, found.programmes)
         if rows.num_rows > SHEET_ROWS:
             cut += f"中的前 {SHEET_ROWS} 行"
             rows = rows.slice(0, SHEET_ROWS)
+    else:
+        rows = found.rows
     programmes = {p.code: p.label_zh() for p in found.programmes}
     table = pa.table(
         {

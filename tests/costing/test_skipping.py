@@ -1,0 +1,138 @@
+"""What a costing skips changes none of its results: the programmes the reform provably
+leaves as they are (costing.lineage) are not evaluated again, and a programme whose two
+sides' rows are equal is not joined — a costing forced to evaluate and join every
+programme gives the same rows, persons and tables, to the fen and the clause.
+
+On bench_plan's synthetic Jiangxi of 10^4 insured (as tests/costing/
+test_benchmark_costing.py), under the shipped reforms and one that changes no amount.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from decimal import Decimal
+from types import ModuleType
+
+import pyarrow as pa
+import pytest
+from costing_people import reform
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO
+from doudi.costing import reform as reforms
+from doudi.costing import rows, run
+
+INSURED = 10_000
+REFORMS = {
+    "minimum tier 200": REPO / "examples/reforms/jiangxi-minimum-tier-200.yaml",
+    "Chongqing's rules": REPO / "examples/reforms/chongqing-rules-on-jiangxi.yaml",
+}
+
+
+@pytest.fixture(scope="module")
+def province() -> Iterator[tuple[dict[str, pa.Table], pa.Table]]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(REPO / "benchmarks"))
+        bench: ModuleType = importlib.import_module("bench_costing")
+        from bench_registry import STATUS_ROWS_PER_INSURED
+        from bench_registry import province as made
+        from doudi.plan import inputs
+        from province_sources import add_sources
+
+        tables = made(INSURED, round(INSURED * STATUS_ROWS_PER_INSURED))
+        add_sources(tables)
+        yield (
+            {name: tables[name] for name in inputs.INPUT_TABLES},
+            bench.places_of(tables["registry_person"]),
+        )
+
+
+def results(found: run.Costing) -> dict[str, list[dict]]:
+    return {
+        "rows": found.rows.to_pylist(),
+        "persons": found.persons.to_pylist(),
+        "by_payer": found.by_payer.to_pylist(),
+        "by_region": found.by_region.to_pylist(),
+        "by_group": found.by_group.to_pylist(),
+        "distribution": found.distribution.to_pylist(),
+        "notes": list(found.notes),
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        *(reforms.load(path) for path in REFORMS.values()),
+        # Jiangxi never reads the share (JX-2017-58/2.1.1): every programme the baseline's
+        reform({"resident_pension.gov_paid_share": 0.5}),
+    ],
+    ids=[*REFORMS, "a share no rule reads"],
+)
+def test_skipping_what_the_reform_leaves_changes_no_result(province, change, monkeypatch):
+    tables, places = province
+    skipped = run.cost_tables(dict(tables), places, change, "360000")
+    monkeypatch.setattr(run, "_unchanged", lambda *args: [])
+    monkeypatch.setattr(rows, "_equal", lambda mine, theirs: False)
+    whole = run.cost_tables(dict(tables), places, change, "360000")
+    assert results(skipped) == results(whole)
+    assert skipped.amounts.num_rows == whole.amounts.num_rows > 0
+
+
+def test_NAT_2017_59_2_1_a_higher_minimum_tier_evaluates_only_the_pension_again(
+    province, monkeypatch
+):
+    tables, places = province
+    evaluated = []
+    original = run._evaluate
+
+    def spy(jurisdiction, year, read, programmes, **kwargs):
+        evaluated.append([p.code for p in programmes])
+        return original(jurisdiction, year, read, programmes, **kwargs)
+
+    monkeypatch.setattr(run, "_evaluate", spy)
+    run.cost_tables(dict(tables), places, reforms.load(REFORMS["minimum tier 200"]), "360000")
+    assert evaluated == [
+        ["resident_pension", "resident_medical", "unemployment"],
+        ["resident_pension"],
+    ]
+
+
+MONEY = pa.decimal128(18, 2)
+fen = st.integers(0, 100_000).map(lambda f: Decimal(f) / 100)
+
+
+@st.composite
+def contribution_rows(draw) -> pa.Table:
+    """A programme's contribution rows: distinct persons and payers, any amounts and
+    clause lists (empty ones too)."""
+    keys = draw(
+        st.lists(
+            st.tuples(st.integers(1, 20), st.sampled_from(("county", "province", "self"))),
+            unique=True,
+            max_size=12,
+        )
+    )
+    n = len(keys)
+    return pa.table(
+        {
+            "person_id": pa.array([k[0] for k in keys], pa.int64()),
+            "scheme": ["resident_pension"] * n,
+            "payer": [k[1] for k in keys],
+            "amount": pa.array(draw(st.lists(fen, min_size=n, max_size=n)), MONEY),
+            "basis": draw(st.lists(st.sampled_from(("", "A", "A;B")), min_size=n, max_size=n)),
+        }
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(contribution_rows(), st.sampled_from((None, "测算：参数调整（resident_pension.x=1）")))
+def test_rows_equal_on_both_sides_are_what_their_join_gives(found, note):
+    kept = rows._same_rows(found, note).to_pylist()
+    joined = rows._joined("resident_pension", found, found, note).to_pylist()
+
+    def order(r):
+        return (r["person_id"], r["payer"])
+
+    assert sorted(kept, key=order) == sorted(joined, key=order)
