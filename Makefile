@@ -165,7 +165,8 @@ assets:
 ## make screenshots: the browser tests, each writing its page to docs/screenshots/.
 screenshots: $(STAMP) assets
 	scripts/ensure-chromium.sh
-	DOUDI_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py
+	DOUDI_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py \
+		"tests/web/test_walk_browser.py::test_the_home_and_person_pages_fit_a_phone"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The web application's browser libraries and translations, built on this machine:
 # ECharts and htmx from the npm registry (frontend/package-lock.json pins them), copied to
-# the static files the application serves itself; the English catalogue compiled with
-# GNU gettext (Debian's gettext package, installed when msgfmt is missing).
+# the static files the application serves itself; axe-core (a development dependency, pinned
+# there too) stays in frontend/node_modules for the browser tests' accessibility check and is
+# never served; the English catalogue compiled with GNU gettext (Debian's gettext package,
+# installed when msgfmt is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vendor=src/doudi/web/static/web/vendor
 if [ ! -f "$vendor/echarts.min.js" ] || [ ! -f "$vendor/htmx.min.js" ] \
+   || [ ! -f frontend/node_modules/axe-core/axe.min.js ] \
    || [ frontend/package-lock.json -nt "$vendor/echarts.min.js" ]; then
   if ! command -v npm >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null

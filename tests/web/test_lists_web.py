@@ -284,22 +284,24 @@ def test_the_import_list_pages_filters_and_exports(site):  # noqa: F811
     jobs(5, "500103", "yuzhong", "poverty", True)
     c = login("fuling")
     page = html(c.get("/imports/"))
-    assert "共 60 条，第 1 / 2 页" in page
+    # and the site's five imports of the command line covering 涪陵区 (§4: four rosters,
+    # the hospital's bills of 乙二)
+    assert "共 65 条，第 1 / 2 页" in page
     newest = Job.objects.filter(region="500102").order_by("-pk").first()
     assert f'<a href="/imports/{newest.pk}/">#{newest.pk}</a>' in page  # each row: its page
     dibao = html(c.get("/imports/", {"source": "dibao"}))
-    assert "共 30 条，第 1 / 1 页" in dibao and "poverty-500102" not in dibao
+    assert "共 31 条，第 1 / 1 页" in dibao and "poverty-500102" not in dibao
     dry = {"source": "poverty", "run": "dry_run", "user": "fuling"}
     assert "共 30 条" in html(c.get("/imports/", dry))
-    assert "共 0 条" in html(c.get("/imports/", {"run": "commit", "source": "poverty"}))
-    rows = workbook(c.get("/imports/export/", {"source": "dibao"}))
+    assert "共 1 条" in html(c.get("/imports/", {"run": "commit", "source": "poverty"}))
+    rows = workbook(c.get("/imports/export/", {"source": "dibao", "user": "fuling"}))
     assert len(rows) == 30 and {r["方式"] for r in rows} == {"确认导入"}
     assert {r["类别"] for r in rows} == {"最低生活保障对象名单"}
     assert rows[0]["截止日期"].date() == date(2018, 6, 30)
-    # 渝中区's caseworker: their five, whatever they ask for
+    # 渝中区's caseworker: their five and the two command-line imports covering 渝中区
     other = login("yuzhong")
-    assert "共 5 条" in html(other.get("/imports/"))
-    assert len(workbook(other.get("/imports/export/"))) == 5
+    assert "共 7 条" in html(other.get("/imports/"))
+    assert len(workbook(other.get("/imports/export/"))) == 7
 
 
 def test_a_county_cannot_page_or_export_another_countys_imports_scope(site):  # noqa: F811

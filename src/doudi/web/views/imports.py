@@ -11,7 +11,6 @@ from typing import Any
 import pyarrow as pa
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,8 @@ from django.utils import timezone
 
 from doudi.bills import importing as bills
 from doudi.core import vocab
-from doudi.web import audit, job_rows, listing, worker
+from doudi.registry.models import ImportBatch
+from doudi.web import audit, import_list, job_rows, listing, worker
 from doudi.web.importing import LABELS, UploadRejected, job_params
 from doudi.web.models import Job
 from doudi.web.roles import Scope, scope_of
@@ -69,25 +69,34 @@ COLUMNS = (
 )
 
 
-def imports(request: HttpRequest, scope: Scope) -> tuple[QuerySet[Job], list[tuple[str, str]]]:
-    """The import jobs of the scope, newest first, of the category, way (dry run or
-    confirmed) and user the query string asks for (a value no form offers: all), and
-    the filters as (label, value)."""
+def imports(
+    request: HttpRequest, scope: Scope
+) -> tuple[import_list.Imports, list[tuple[str, str]]]:
+    """The import jobs of the scope and its imports on the command line, newest first,
+    of the category, way (dry run or confirmed) and user the query string asks for (a
+    value no form offers: all), and the filters as (label, value)."""
     jobs = Job.objects.filter(kind="import", region__startswith=scope.prefix).order_by("-pk")
     get = request.GET
     source, run, user = get.get("source", ""), get.get("run", ""), get.get("user", "").strip()
-    if source in LABELS:
+    source = source if source in LABELS else ""
+    if source:
         jobs = jobs.filter(params__source=source)
     if run in RUNS:
         jobs = jobs.filter(params__dry_run=run == "dry_run")
     if user:
         jobs = jobs.filter(created_by=user)
-    return jobs, [("类别", LABELS.get(source, "")), ("方式", RUNS.get(run, "")), ("经办人", user)]
+    batches = import_list.command_line_batches(scope, source, user)
+    if run == "dry_run":  # the command line keeps no dry run
+        batches = batches.none()
+    shown = [("类别", LABELS.get(source, "")), ("方式", RUNS.get(run, "")), ("经办人", user)]
+    return import_list.Imports(jobs, batches), shown
 
 
-def _row(j: Job) -> dict[str, Any]:
+def _row(j: Job | ImportBatch) -> dict[str, Any]:
     """An import job as the list shows it: the category in Chinese, as the form offers it;
-    a bill import has no as-of date."""
+    a bill import has no as-of date. An import on the command line, as such."""
+    if isinstance(j, ImportBatch):
+        return import_list.batch_row(j, LABELS, bills.SOURCE)
     source = j.params.get("source")
     return {
         "pk": j.pk,
@@ -147,7 +156,7 @@ def export(request: HttpRequest) -> HttpResponse:
         request,
         what="名单导入记录",
         count=jobs.count(),
-        make=lambda: listing.sheet("名单导入记录", COLUMNS, (_row(j) for j in jobs.iterator())),
+        make=lambda: listing.sheet("名单导入记录", COLUMNS, (_row(j) for j in jobs)),
         table="web_job",
         shown=shown,
     )

@@ -79,13 +79,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     person = scoped_person(scope, pk)
     record = people.record(person)
-    planned = sorted({p["year"] for p in record["plans"]}, reverse=True)
-    years = planned + [y for y in range(date.today().year, 2015, -1) if y not in planned]
+    # newest first; the explanation opens on the latest year planned for the person (what
+    # a caseworker asked about last), else on last year, as the explanation's own default
+    planned = {p["year"] for p in record["plans"]}
+    years = sorted(planned | set(range(date.today().year, 2015, -1)), reverse=True)
+    year = max(planned, default=date.today().year - 1)
     context = {
         **record,
         "person": people.summary(person, unmasked=False),
         "layer_names": list(vocab.SETTLEMENT_LAYER.values()),
         "years": years,
+        "year": year,
         "timeline": {
             "statuses": record["statuses"],
             "enrollments": record["enrollments"],

@@ -1,6 +1,9 @@
 /* Charts of the pages: each <div data-chart="kind" data-source="id"> reads its data
    from the JSON script element of that id (json_script: no inline script, so the
-   content-security policy can forbid them). Runs on load and after htmx swaps. */
+   content-security policy can forbid them). Runs on load and after htmx swaps.
+   A legend is one scrolling line at the top and the plot starts below it and the
+   axis name (grid.top), its axis labels inside the chart (containLabel): many payers'
+   names wrapped the legend onto the axis' "元", rotated county names fell off. */
 (function () {
   "use strict";
 
@@ -11,9 +14,6 @@
 
   function day(text) { return text ? new Date(text + "T00:00:00").getTime() : null; }
 
-  var builders = {
-    coverage: function (d) {
-      return {
   /* Baseline against reform, one pair of bars per label (政策测算). */
   function compared(c, bottom) {
     return {
@@ -29,9 +29,12 @@
     };
   }
 
+  var builders = {
+    coverage: function (d) {
+      return {
         tooltip: { trigger: "axis" },
-        legend: { top: 0, data: ["养老保险参保率", "医疗保险参保率"] },
-        grid: { left: 48, right: 16, top: 40, bottom: 64 },
+        legend: { type: "scroll", top: 0, data: ["养老保险参保率", "医疗保险参保率"] },
+        grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: d.counties, axisLabel: { rotate: 30 } },
         yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
         series: [
@@ -43,8 +46,8 @@
     "payers-by-year": function (d) {
       return {
         tooltip: { trigger: "axis" },
-        legend: { top: 0, data: d.series.map(function (s) { return s.name; }) },
-        grid: { left: 72, right: 16, top: 64, bottom: 40 },
+        legend: { type: "scroll", top: 0, data: d.series.map(function (s) { return s.name; }) },
+        grid: { left: 8, right: 16, top: 64, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: d.years },
         yAxis: { type: "value", name: "元" },
         series: d.series.map(function (s) {
@@ -66,7 +69,7 @@
       values.forEach(function (v) { base.push(running); running += v; });
       return {
         tooltip: { trigger: "axis", formatter: function (p) { var b = p[p.length - 1]; return b.name + "：" + b.value.toFixed(2) + " 元"; } },
-        grid: { left: 72, right: 16, bottom: 72 },
+        grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 30 } },
         yAxis: { type: "value", name: "元" },
         series: [
@@ -75,9 +78,6 @@
         ]
       };
     },
-    timeline: function (d) {
-      var rows = [], items = [], end = day(d.today);
-      d.statuses.forEach(function (s) {
     "costing-payers": function (d) {
       return compared(d.payers, 96);
     },
@@ -94,6 +94,9 @@
         series: [{ name: "人数", type: "bar", barCategoryGap: "4%", data: c.people }]
       };
     },
+    timeline: function (d) {
+      var rows = [], items = [], end = day(d.today);
+      d.statuses.forEach(function (s) {
         if (rows.indexOf(s.label) < 0) { rows.push(s.label); }
         items.push({ row: s.label, from: day(s.from), to: s.to ? day(s.to) : end, kind: "status" });
       });
