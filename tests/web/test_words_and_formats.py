@@ -55,3 +55,11 @@ def test_dates_on_a_page_read_2018_03_10_in_either_language(site, language):  # 
     assert "<td>2018-03-10</td>" in page  # the discharge of the bill ZY-1 (a date object)
     assert not re.search(r"\d{4}年\d{1,2}月\d{1,2}日", page)
     assert not re.search(r"(January|March|June|Sept?\.?|Dec\.?) \d{1,2}, \d{4}", page)
+
+
+def test_the_person_page_names_the_hukou_and_insured_region_not_their_codes(site):  # noqa: F811
+    """A caseworker reads 涪陵区, not 500102 (the code stays beside the name)."""
+    page = html(login("fuling").get(f"/people/{site['pk']['B']}/"))
+    assert "户籍 涪陵区（500102）" in page
+    # B's pension enrollment names no insured region: a dash, not an empty cell
+    assert "<td>城乡居民基本养老保险</td><td>—</td><td>2015-01-01</td>" in page

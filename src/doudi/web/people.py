@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 from doudi.bills import importing as bill_store
-from doudi.core import vocab
+from doudi.core import regions, vocab
 from doudi.core.money import ZERO, yuan
 from doudi.plan import explanation, programmes
 from doudi.registry.models import Person
@@ -53,6 +53,7 @@ def summary(person: Person, unmasked: bool) -> dict[str, Any]:
         "sex": "男" if person.sex == "M" else "女",
         "birth_date": person.birth_date.isoformat(),
         "hukou_region": person.hukou_region,
+        "hukou_name": regions.region_name(person.hukou_region[:6]) or "",
         "township": person.township,
         "village": person.village,
         "death_date": person.death_date.isoformat() if person.death_date else None,
@@ -151,6 +152,8 @@ def enrollments(person: Person) -> list[dict[str, Any]]:
             "scheme": e["scheme"],
             "label": vocab.SCHEME.label(e["scheme"]),
             "region_code": e["region_code"],
+            # a caseworker reads 涪陵区, not 500102 (issue #23 §1)
+            "region_name": regions.region_name(e["region_code"] or "") or "",
             "from": _iso(e["valid_from"]),
             "to": _iso(e["valid_to"]),
             "tier": str(_money(e["tier"])) if e["tier"] is not None else None,
