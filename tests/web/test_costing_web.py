@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from tests.web.test_web import (  # noqa: F401 (fixtures)
+    ID,
     PASSWORD,
     _web_db,
     api,
@@ -137,8 +138,32 @@ def test_a_county_user_costs_only_within_their_county(site):  # noqa: F811
     _, own = costed("money-yz", region="500103")
     page = html(yuzhong.get(own))
     assert "丁四" in page
-    # finance may not unmask: no workbook for them
-    assert "下载 Excel 工作簿" not in page and "由可查看完整号码的角色下载" in page
+    # finance may not unmask: their workbook is written with the ID numbers masked
+    assert "下载 Excel 工作簿" in page
+    job = int(own.rstrip("/").split("/")[-1])
+    got = yuzhong.get(f"/jobs/{job}/download/")
+    from urllib.parse import unquote
+
+    assert got.status_code == 200 and "身份证号已脱敏" in unquote(got["Content-Disposition"])
+    import fastexcel
+
+    book = fastexcel.read_excel(b"".join(got.streaming_content))
+    sheet = book.load_sheet("人员明细").to_arrow().to_pylist()
+    numbers = {row["公民身份号码"] for row in sheet}
+    assert numbers and all(n[4:14] == "*" * 10 for n in numbers)
+    assert ID["D"] not in numbers
+
+
+def test_a_workbook_with_full_id_numbers_is_only_for_who_may_unmask(site):  # noqa: F811
+    from doudi.web.accounts import set_user
+
+    _, address = costed("city")  # the province administrator's: full ID numbers
+    job = int(address.rstrip("/").split("/")[-1])
+    set_user("money-all", "finance", "500000", PASSWORD)
+    finance = login("money-all")
+    assert "由可查看完整号码的角色下载" in html(finance.get(address))
+    assert finance.get(f"/jobs/{job}/download/").status_code == 403
+    assert login("city").get(f"/jobs/{job}/download/").status_code == 200
 
 
 def test_the_menu_and_the_page_are_for_those_who_may_cost(site):  # noqa: F811

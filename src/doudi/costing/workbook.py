@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xlsxwriter
 
-from doudi.core import vocab
+from doudi.core import idnumber, vocab
 from doudi.costing import tables
 from doudi.costing.printout import counted
 from doudi.costing.rows import detail
@@ -68,9 +68,10 @@ def title(found: Costing) -> str:
     return f"政策测算：{found.reform.name}（{found.region_name}{found.reform.year}年）"
 
 
-def costing_workbook(found: Costing, path: Path) -> None:
+def costing_workbook(found: Costing, path: Path, masked: bool = False) -> None:
     """The costing's workbook at ``path`` (xlsxwriter's error if it cannot be written:
-    the command says it in Chinese, console.write_file)."""
+    the command says it in Chinese, console.write_file); ``masked``: its ID numbers as
+    every page shows them (3601**********1234), for a role that may not see them."""
     wb = export.new_workbook(path, title(found))
     try:
         fmt = export.Formats(wb)
@@ -88,15 +89,16 @@ def costing_workbook(found: Costing, path: Path) -> None:
         groups = found.by_group.drop_columns(["status_group_code", "programme_code"])
         sheet(GROUPS, groups)
         _distribution_chart(wb, sheet(DISTRIBUTION, found.distribution), found)
-        rows, cut = person_rows(found)
+        rows, cut = person_rows(found, masked)
         sheet(ROWS, rows)
         sheet(NOTES, notes(found, cut))
     finally:
         wb.close()
 
 
-def person_rows(found: Costing) -> tuple[pa.Table, str | None]:
-    """The 人员明细 sheet's rows, labelled, and what was left out to fit a sheet."""
+def person_rows(found: Costing, masked: bool = False) -> tuple[pa.Table, str | None]:
+    """The 人员明细 sheet's rows, labelled (their ID numbers ``masked`` if asked), and
+    what was left out to fit a sheet."""
     amounts = found.amounts
     cut = None
     if amounts.num_rows > SHEET_ROWS:
@@ -115,7 +117,7 @@ def person_rows(found: Costing) -> tuple[pa.Table, str | None]:
     programmes = {p.code: p.label_zh() for p in found.programmes}
     table = pa.table(
         {
-            "id_number": rows.column("id_number"),
+            "id_number": _masked(rows.column("id_number")) if masked else rows.column("id_number"),
             "name": rows.column("name"),
             "county": rows.column("county"),
             "township": rows.column("township"),
@@ -239,3 +241,8 @@ def _distribution_chart(wb: xlsxwriter.Workbook, sheet: str, found: Costing) -> 
     chart.set_legend({"none": True})
     chart.set_size({"width": 760, "height": 400})
     wb.get_worksheet_by_name(sheet).insert_chart(1, found.distribution.num_columns + 1, chart)
+
+
+def _masked(numbers: pa.ChunkedArray) -> pa.Array:
+    """ID numbers as the pages show them (core.idnumber.mask)."""
+    return pa.array([idnumber.mask(n) for n in numbers.to_pylist()], pa.string())

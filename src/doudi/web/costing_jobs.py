@@ -57,16 +57,20 @@ PEOPLE_COLUMNS = (
 )
 
 
-def result(found: Costing, directory: Path, job_pk: int) -> dict[str, Any]:
-    """The ``cost`` job's result: the workbook written beside the job (full ID numbers:
-    jobs.download asks for ``unmask``), the people who change as Parquet, and the
-    tables as text (money to the fen, as the API gives every amount)."""
-    name = f"政策测算-{found.region}-{found.reform.year}-任务{job_pk}.xlsx"
-    costing_workbook(found, directory / name)
+def result(found: Costing, directory: Path, job_pk: int, masked: bool = False) -> dict[str, Any]:
+    """The ``cost`` job's result: the workbook written beside the job, the people who
+    change as Parquet, and the tables as text (money to the fen, as the API gives every
+    amount). The workbook is written for who asked: with full ID numbers (jobs.download
+    then asks for ``unmask``), or ``masked`` for a role that may not see them (finance),
+    whom it then serves as it is."""
+    suffix = "（身份证号已脱敏）" if masked else ""
+    name = f"政策测算-{found.region}-{found.reform.year}-任务{job_pk}{suffix}.xlsx"
+    costing_workbook(found, directory / name, masked=masked)
     counts = _people_file(found.persons, directory / PEOPLE_FILE)
     gain, lose, same = found.counts()
     return {
         "file": name,
+        "masked": masked,
         "name": found.reform.name,
         "region": found.region,
         "region_name": found.region_name,

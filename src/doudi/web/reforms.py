@@ -96,7 +96,13 @@ def job_params(scope: Scope, data: Any, region: str | None, year: int | None) ->
         raise Refused(400, said, exc.problems) from None
     except run.CostingError as exc:
         raise Refused(400, str(exc)) from None
-    return {"reform": data, "year": found.year, "region": region}
+    # the workbook is written for who asked: ID numbers masked unless they may see them
+    return {
+        "reform": data,
+        "year": found.year,
+        "region": region,
+        "masked": not scope.may("unmask"),
+    }
 
 
 def year_of(text: str) -> int | None:

@@ -289,7 +289,7 @@ def _cost(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:
         progress=lambda stage: progress(stage, 50),
     )
     progress("写出工作簿 / writing the workbook", 90)
-    return costing_jobs.result(found, work_dir(job), job.pk)
+    return costing_jobs.result(found, work_dir(job), job.pk, masked=bool(p.get("masked")))
 
 
 def _cost_person(job: Job, progress: Callable[[str, int], None]) -> dict[str, Any]:

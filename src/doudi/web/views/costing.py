@@ -96,7 +96,7 @@ def result(request: HttpRequest, job: int) -> HttpResponse:
             directions=[(key, title, listed.get(key, 0)) for key, title in costing_jobs.DIRECTIONS],
             direction=direction,
             people=listing.paginate(request, people),
-            may_download="unmask" in scope.permissions,
+            may_download=bool(r.get("masked")) or "unmask" in scope.permissions,
         )
     return render(request, "web/costing_result.html", context)
 
