@@ -138,7 +138,8 @@ def test_settle_bad_bill_exit_2():
     out = doudi("settle", "-", stdin=bad)
     assert (
         out.returncode == 2
-        and "单据 Z，字段 discharge_date：出院日期 2018-05-01 早于入院日期 2018-05-02" in out.stderr
+        and "单据 Z，字段 出院日期（discharge_date）：出院日期 2018-05-01 早于入院日期 2018-05-02"
+        in out.stderr
     )
 
 
@@ -159,6 +160,6 @@ def test_settle_batch_settles_good_bills_lists_bad_ones_and_never_twice():
     assert out.returncode == 2
     result = json.loads(out.stdout)
     assert [b["bill_id"] for b in result["bills"]] == ["A"]
-    assert any("单据 B，字段 hospital_level" in r for r in result["rejected"])
-    assert any("单据 A，字段 bill_id：单据号重复" in r for r in result["rejected"])
+    assert any("单据 B，字段 医院等级（hospital_level）" in r for r in result["rejected"])
+    assert any("单据 A，字段 单据号（bill_id）：单据号重复" in r for r in result["rejected"])
     assert "相关单据未结算" in out.stderr

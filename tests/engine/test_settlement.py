@@ -229,11 +229,15 @@ def test_bad_bills_are_named_with_field_and_reason():
         parse_bills(bad)
     text = "\n".join(err.value.problems)
     assert (
-        "单据 X1，字段 in_policy_cost：政策范围内费用200.00加不合规费用0.00超过总费用100.00" in text
+        "单据 X1，字段 政策范围内费用（in_policy_cost）："
+        "政策范围内费用200.00加不合规费用0.00超过总费用100.00" in text
     )
-    assert "单据 X2，字段 discharge_date：出院日期 2017-12-01 早于入院日期 2018-01-01" in text
-    assert "单据 X2，字段 hospital_level" in text
-    assert "单据 X3，字段 total_cost：金额不能为负数" in text
+    assert (
+        "单据 X2，字段 出院日期（discharge_date）：出院日期 2017-12-01 早于入院日期 2018-01-01"
+        in text
+    )
+    assert "单据 X2，字段 医院等级（hospital_level）" in text
+    assert "单据 X3，字段 总费用（total_cost）：金额不能为负数" in text
 
 
 PEOPLE = ["360102198005120025", "360102200503010048", "360102199001010077"]
@@ -437,6 +441,8 @@ def test_a_screened_out_bill_names_its_field_and_reason():
     by_field = {p.field: p for p in problems}
     assert set(by_field) == {"discharge_date", "in_policy_cost", ""}
     assert by_field["in_policy_cost"].reason == "不能为空"
-    assert by_field["in_policy_cost"] == "单据 ZY-7，字段 in_policy_cost：不能为空"
+    assert (
+        by_field["in_policy_cost"] == "单据 ZY-7，字段 政策范围内费用（in_policy_cost）：不能为空"
+    )
     assert by_field["discharge_date"].bill == "ZY-7"
     assert by_field[""] == "第2张单据：应为映射（键: 值）"

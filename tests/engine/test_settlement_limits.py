@@ -152,10 +152,16 @@ def settle(document: dict) -> subprocess.CompletedProcess[str]:
     [
         (
             {"bills": [{**BILL, "total_cost": "123456789012345678901"}]},
-            "字段 total_cost：金额超出上限（最多16位整数）",
+            "字段 总费用（total_cost）：金额超出上限（最多16位整数）",
         ),
-        ({"bills": [{**BILL, "total_cost": "12000.005"}]}, "字段 total_cost：金额最多两位小数"),
-        ({"bills": [{**BILL, "admission_date": "1900-01-01"}]}, "字段 admission_date：日期 1900"),
+        (
+            {"bills": [{**BILL, "total_cost": "12000.005"}]},
+            "字段 总费用（total_cost）：金额最多两位小数",
+        ),
+        (
+            {"bills": [{**BILL, "admission_date": "1900-01-01"}]},
+            "字段 入院日期（admission_date）：日期 1900",
+        ),
         (
             {"bills": [{**BILL, "admission_date": "2016-03-01", "discharge_date": "2016-03-10"}]},
             "出院年度 2016 无法结算",

@@ -219,6 +219,28 @@ SETTLEMENT_LAYER = Vocabulary(
 )
 
 #: Kinds of a bill (就医类别).
+#: A bill's fields (engine.settlement), by the names a hospital's file gives them
+#: (bills.reading reads those headers): a problem of a bill sent as JSON names the field
+#: in Chinese, the key the caller sent beside it (issue #23 §1).
+BILL_FIELD = Vocabulary(
+    "bill_field",
+    {
+        "bill_id": ("单据号", "bill number"),
+        "id_number": ("公民身份号码", "ID number"),
+        "admission_date": ("入院日期", "admission date"),
+        "discharge_date": ("出院日期", "discharge date"),
+        "hospital_level": ("医院等级", "hospital level"),
+        "in_county": ("县域内就医", "treated within the county"),
+        "total_cost": ("总费用", "total cost"),
+        "in_policy_cost": ("政策范围内费用", "cost within the policy"),
+        "non_compliant_cost": ("不合规费用", "non-compliant cost"),
+        "special_drug_cost": ("特殊药品费用", "special drug cost"),
+        "claim_type": ("结算类别", "claim type"),
+        "disease": ("病种", "disease"),
+        "statuses": ("身份", "statuses"),
+    },
+)
+
 CLAIM_TYPE = Vocabulary(
     "claim_type",
     {

@@ -361,7 +361,8 @@ def _settle_bills(
         raise ScenarioError(exc.problems) from exc
     known = {row["id_number"] for row in rows}
     unknown = [
-        f"单据 {b['bill_id']}，字段 id_number：场景的 people 中没有此人（{b['id_number']}）"
+        f"单据 {b['bill_id']}，字段 公民身份号码（id_number）："
+        f"场景的 people 中没有此人（{b['id_number']}）"
         for b in parsed
         if b["id_number"] not in known
     ]

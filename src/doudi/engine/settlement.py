@@ -67,18 +67,25 @@ QUOTE = {
 
 class BillProblem(str):
     """One problem of one bill, as the Chinese sentence a user reads ("单据 ZY-1，字段
-    total_cost：不能为空"), which also keeps the field and the reason apart: an import
-    reports each rejected row's column."""
+    总费用（total_cost）：不能为空": the field's Chinese name, the key the caller sent
+    beside it), which also keeps the field and the reason apart: an import reports each
+    rejected row's column by the file's own header."""
 
     bill: str
     field: str  # "": the bill as a whole (``bill`` then says which: "第3张单据")
     reason: str
 
     def __new__(cls, bill: str, field: str, reason: str) -> BillProblem:
-        text = f"单据 {bill}，字段 {field}：{reason}" if field else f"{bill}：{reason}"
+        text = f"单据 {bill}，字段 {_named(field)}：{reason}" if field else f"{bill}：{reason}"
         problem = super().__new__(cls, text)
         problem.bill, problem.field, problem.reason = bill, field, reason
         return problem
+
+
+def _named(field: str) -> str:
+    """总费用（total_cost）; a key that is no bill field (the caller's own) as sent."""
+    label = vocab.BILL_FIELD.label(field)
+    return f"{label}（{field}）" if label != field else field
 
 
 class BillError(ValueError):
