@@ -181,12 +181,14 @@ lint: $(STAMP)
 ## registry of 10^6 people (~5 min); the work-injury checks of 10^5 projects and 10^7
 ## project workers against hand-written DuckDB statements (~2 min); a policy costing of
 ## 10^6 insured against the plan run twice (~3 min; at 10^7, --sizes 10000000, it now
-## runs out of memory on a 24 GiB machine, docs/scale.md).
+## runs out of memory on a 24 GiB machine, docs/scale.md); the settlement of 10^6 bills
+## read from a lake on DuckDB, Spark local[2] and a two-worker cluster (~15 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_settlement.py
 	$(BIN)/python benchmarks/bench_registry.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_spark.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_work_injury.py
 	$(BIN)/python benchmarks/bench_costing.py

@@ -584,7 +584,7 @@ def measure_spark(n: int) -> dict[str, Any]:
     from doudi.engine.spark import FILES_DRIVER_MEMORY, session
     from doudi.lakehouse import writing
     from doudi.lakehouse.location import locate
-    from doudi.plan import evaluation, inputs, lake
+    from doudi.plan import evaluation, inputs, lake, lake_bills
 
     tables = load(n)
     read = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
@@ -594,7 +594,8 @@ def measure_spark(n: int) -> dict[str, Any]:
     folder.mkdir()
     start = time.perf_counter()
     header = writing.Header(JURISDICTION, JURISDICTION, YEAR, registry_batch=0)
-    written = writing.write(locate(str(folder)), header, lake.by_county(read))
+    no_bills = lake_bills.settlement_tables(lake_bills.no_bills(), read)
+    written = writing.write(locate(str(folder)), header, lake.by_county(read, *no_bills))
     export_seconds = time.perf_counter() - start
     files = {
         table: [parts[table].file for parts in written.manifest.parts.values()]

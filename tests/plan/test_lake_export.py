@@ -1,9 +1,10 @@
 """The lake export (plan/lake.py, ``doudi lake export``, issue #24), on SQLite and
 PostgreSQL: a region's engine inputs — what the plan reads — as Parquet by province and
 county, every file's SHA-256 and rows in the manifest; a second export of an unchanged
-registry writes nothing, a changed person rewrites only their county; a bad location is
-refused in Chinese before the registry is opened; a plan refuses an export the registry
-has moved on from. Nothing here starts Spark (tests/plan/test_lake_spark.py does); the
+registry writes nothing, a changed person rewrites only their county; the year's bills
+and their patients' statuses go with them, and ``doudi lake settle`` settles them; a bad
+location is refused in Chinese before the registry is opened; a plan refuses an export
+the registry has moved on from. Nothing here starts Spark (tests/plan/test_lake_spark.py does); the
 tests that import a synthetic city's files (5–9 s each) are ``slow``."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from doudi.bills.importing import import_bills
 from doudi.lakehouse.location import LakeError
 from doudi.lakehouse.writing import Written
 from doudi.plan import inputs, lake, lake_inputs
@@ -165,3 +167,43 @@ def test_a_plan_refuses_an_export_the_registry_has_moved_on_from(registry, tmp_p
 def test_a_plan_reads_a_lake_only_on_spark(registry, tmp_path):
     with pytest.raises(plan.PlanError, match="数据湖导出只能由 Spark 读取"):
         plan.run_plans(registry, "360000", 2018, region=REGION, lake=str(tmp_path))
+
+
+@pytest.mark.slow
+def test_the_export_holds_the_years_bills_and_their_patients_statuses_by_county(
+    registry, tmp_path, monkeypatch
+):
+    """What the settlement reads goes with the plan's inputs: every bill the jurisdiction
+    settles of the region's people, in their county, with the ID number it is settled
+    by, and their status periods; ``doudi lake settle`` settles them all."""
+    from doudi.cli import app
+
+    load_synthetic(registry, REGION, 300, tmp_path / "files")
+    import_bills(registry, tmp_path / "files" / "bills.csv", "360000")
+    lake_dir = tmp_path / "lake"
+    lake_dir.mkdir()
+    written = exported(registry, lake_dir)
+    stored = registry.read("registry_bill")
+    people = {r["id"]: r for r in registry.read("registry_person").to_pylist()}
+    exported_bills = read_back(lake_dir, "bills", written)
+    assert exported_bills.num_rows == stored.num_rows > 0
+    assert sorted(exported_bills.column("bill_no").to_pylist()) == sorted(
+        stored.column("id").to_pylist()
+    )
+    for key, parts in written.manifest.parts.items():
+        county = key.rsplit("=", 1)[1]
+        for bill in pq.read_table(lake_dir / parts["bills"].file).to_pylist():
+            patient = next(p for p in people.values() if p["id_number"] == bill["id_number"])
+            assert patient["hukou_region"].startswith(county)
+    statuses = read_back(lake_dir, "bill_statuses", written)
+    patients = set(exported_bills.column("id_number").to_pylist())
+    assert set(statuses.column("id_number").to_pylist()) <= patients
+    monkeypatch.setattr("doudi.plan.cli.open_registry", lambda: registry)
+    where = ["--lake", str(lake_dir), "--jurisdiction", "360000", "--year", "2018"]
+    out = CliRunner().invoke(
+        app, ["lake", "settle", *where, "--region", REGION, "--engine", "duckdb"]
+    )
+    assert out.exit_code == 0, out.output
+    assert f"已结算 {stored.num_rows} 张单据" in out.output
+    assert "基本医疗保险：" in out.output and "个人支付：" in out.output
+    assert "依据 JX-2017-58/2.2.4、JX-2017-58/2.2.5" in out.output  # the poor patients' terms

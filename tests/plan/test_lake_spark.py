@@ -1,9 +1,10 @@
-"""The plan on Spark reading a lake export itself (issue #24): a synthetic Jiangxi's
-plan — every programme of its document — on Spark ``local[2]`` and on a standalone
-cluster of two workers (scripts/spark-cluster.sh) gives DuckDB's rows, row by row and to
-the fen, without a row passing through the driver; a plan run on the lake writes the
-versions a DuckDB run then keeps (the same rows). Needs Java (Debian's
-openjdk-17-jre-headless, which make test installs when missing)."""
+"""The plan and the settlement on Spark reading a lake export itself (issue #24): a
+synthetic Jiangxi's plan — every programme of its document — and the settlement of its
+year of bills on Spark ``local[2]`` and on a standalone cluster of two workers
+(scripts/spark-cluster.sh) give DuckDB's rows, row by row and to the fen, without a row
+passing through the driver; a plan run on the lake writes the versions a DuckDB run then
+keeps (the same rows). Needs Java (Debian's openjdk-17-jre-headless, which make test
+installs when missing)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ import pyarrow as pa
 import pytest
 
 from conftest import REPO
-from doudi.plan import evaluation, inputs, lake, lake_inputs
+from doudi.bills import importing as bills
+from doudi.plan import evaluation, inputs, lake, lake_inputs, lake_settlement
 from doudi.plan import versions as plan
 from doudi.plan.programmes import ALL
 from doudi.store import db
@@ -38,21 +40,57 @@ class Province:
     registry: db.Database
     lake: Path
     duckdb_rows: dict[str, pa.Table]  # per programme
+    settled: list[dict[str, Any]]  # the year's bills settled from the registry on DuckDB
 
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory, _django: None) -> Province:
-    """A synthetic Jiangxi of 1,500 people in its counties, imported, exported to a
-    lake, and its plan's rows on DuckDB."""
+    """A synthetic Jiangxi of 1,500 people in its counties and their hospital bills,
+    imported, exported to a lake, its plan's rows on DuckDB, and its bills settled on
+    DuckDB from the registry."""
     folder = tmp_path_factory.mktemp("lake-province")
     registry = db.register(f"sqlite_{folder.name}", f"sqlite:///{folder}/registry.sqlite3")
     registry.migrate()
     load_synthetic(registry, JIANGXI, 1500, folder / "files")
+    bills.import_bills(registry, folder / "files" / "bills.csv", JIANGXI)
     (folder / "lake").mkdir()
     lake.export(registry, JIANGXI, 2018, lake.target(JIANGXI, str(folder / "lake")))
     people, statuses = inputs.engine_inputs(registry, JIANGXI, 2018)
     duck = evaluation.evaluate(JIANGXI, 2018, people, statuses, PROGRAMMES)
-    return Province(registry, folder / "lake", {p.code: duck.rows(p) for p in PROGRAMMES})
+    return Province(
+        registry,
+        folder / "lake",
+        {p.code: duck.rows(p) for p in PROGRAMMES},
+        registry_settlement(registry, JIANGXI, 2018),
+    )
+
+
+def registry_settlement(
+    registry: db.Database, jurisdiction: str, year: int
+) -> list[dict[str, Any]]:
+    """The year's bills of the registry settled on DuckDB, by bill number: the stored bills
+    and each patient's status periods as the person page reads them
+    (``bills.status_rows``), not through the lake export."""
+    from doudi.engine import backend
+    from doudi.policy.settlement import schema
+
+    people = {r["id"]: r["id_number"] for r in registry.read("registry_person").to_pylist()}
+    stored = [
+        {**b, "bill_no": b["id"], "id_number": people[b["person_id"]]}
+        for b in registry.read("registry_bill").to_pylist()
+        if b["jurisdiction"] == jurisdiction and b["discharge_date"].year == year
+    ]
+    patients = {b["person_id"] for b in stored}
+    periods: dict[int, list[dict[str, Any]]] = {}
+    for period in registry.read("registry_status_period").to_pylist():
+        if period["person_id"] in patients:
+            periods.setdefault(period["person_id"], []).append(period)
+    statuses = [s for pid, ps in periods.items() for s in bills.status_rows(people[pid], ps)]
+    settled = backend.plan(jurisdiction, year, kind="bills").run(
+        bills=pa.Table.from_pylist(stored, schema=schema.BILLS.to_pyarrow()),
+        statuses=pa.Table.from_pylist(statuses, schema=schema.BILL_STATUSES.to_pyarrow()),
+    )
+    return settled.sort_by("bill_no").to_pylist()
 
 
 def rows_on_the_lake(province: Province, master: str) -> dict[str, pa.Table]:
@@ -170,3 +208,65 @@ def test_the_plan_on_a_two_worker_cluster_equals_the_plan_on_duckdb(
     assert_same_rows(rows_on_the_lake(province, spark_cluster), province.duckdb_rows)
     active = SparkSession.getActiveSession()
     assert active is not None and active.sparkContext.master == spark_cluster  # not local
+
+
+def settled_on_the_lake(province: Province, engine: str, master: str = "local[2]") -> Any:
+    with province.registry.reading() as con:
+        read = lake_inputs.open_export(con, str(province.lake), JIANGXI, 2018, JIANGXI)
+    summary = lake_settlement.settle(read, engine, master)
+    rows = lake_settlement.settled_rows(read).sort_by("bill_no").to_pylist()
+    assert summary.bills == len(rows)
+    return rows
+
+
+def test_jx_2017_58_2_2_5_the_years_bills_settled_on_spark_reading_the_lake_equal_duckdb(
+    province: Province, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every payer layer of every bill, deductibles and caps carried through each
+    patient's year (JX-2017-58/2.2.4-2.2.5), to the fen: the lake's bills on Spark as the
+    registry's on DuckDB, and the lake on DuckDB the same."""
+    from pyspark.sql import SparkSession
+
+    def through_the_driver(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("rows were handed to Spark by the driver (createDataFrame)")
+
+    assert len(province.settled) > 50  # bills enough to carry deductibles and caps
+    assert any(
+        r["critical_illness_paid"] for r in province.settled
+    )  # the critical-illness layer reached
+    assert settled_on_the_lake(province, "duckdb") == province.settled
+    monkeypatch.setattr(SparkSession, "createDataFrame", through_the_driver)
+    assert settled_on_the_lake(province, "spark") == province.settled
+    written = province.lake / "results" / f"settlement-{JIANGXI}" / "province=36"
+    assert {p.name for p in written.iterdir()} <= {
+        f"county={k[-6:]}" for k in os.listdir(province.lake / "bills/province=36")
+    }
+
+
+def test_the_years_bills_settled_on_a_two_worker_cluster_equal_duckdb(
+    province: Province, spark_cluster: str
+) -> None:
+    assert settled_on_the_lake(province, "spark", spark_cluster) == province.settled
+
+
+def test_a_lake_exported_before_the_bills_is_refused_in_chinese(
+    province: Province, tmp_path: Path
+) -> None:
+    from doudi.lakehouse import manifest
+    from doudi.lakehouse.location import LakeError, locate
+
+    copy = shutil.copytree(
+        province.lake, tmp_path / "lake", ignore=shutil.ignore_patterns("results")
+    )
+    found = manifest.load(locate(str(copy)))
+    assert found is not None
+    parts = {k: {t: p for t, p in v.items() if t == "people"} for k, v in found.parts.items()}
+    old = manifest.Manifest(
+        found.region, found.jurisdiction, found.year, found.exported_at, found.registry_batch, parts
+    )
+    (copy / manifest.MANIFEST).write_bytes(old.to_json())
+    with province.registry.reading() as con:
+        read = lake_inputs.open_export(con, str(copy), JIANGXI, 2018, JIANGXI)
+    with pytest.raises(LakeError, match=r"导出不含住院结算单据.*请重新运行 doudi lake export"):
+        lake_settlement.settle(read, "spark")
+    assert not (copy / "results").exists()

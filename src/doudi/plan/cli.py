@@ -1,5 +1,6 @@
-"""The plan's commands: a plan version, the difference of two, its ledger, the lists, and
-the lake export of its inputs (``doudi lake export``)."""
+"""The plan's commands: a plan version, the difference of two, its ledger, the lists, the
+lake export of its inputs (``doudi lake export``) and the settlement of a year of bills
+on it (``doudi lake settle``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from doudi.console import open_registry, write_file
 from doudi.core import vocab
 
 app = typer.Typer()
-lake_group = typer.Typer(help="数据湖：计划输入按省、区县导出为 Parquet / the lakehouse export")
+#: Where Spark runs (``doudi plan``, ``doudi lake settle``).
+SparkMaster = Annotated[
+    str,
+    typer.Option(
+        "--spark-master",
+        help="Spark 地址：默认本地 local[2]；集群如 spark://host:7077、yarn、k8s://…",
+    ),
+]
+lake_group = typer.Typer(
+    help="数据湖：计划与结算的输入按省、区县导出为 Parquet，在其上结算 / the lakehouse"
+)
 app.add_typer(lake_group, name="lake")
 
 
@@ -32,13 +43,7 @@ def plan(
     ] = None,
     user: Annotated[str, typer.Option(help="经办人（记入计划版本）")] = "cli",
     engine: Annotated[str, typer.Option(help="计算引擎：duckdb 或 spark")] = "duckdb",
-    spark_master: Annotated[
-        str,
-        typer.Option(
-            "--spark-master",
-            help="Spark 地址：默认本地 local[2]；集群如 spark://host:7077、yarn、k8s://…",
-        ),
-    ] = "local[2]",
+    spark_master: SparkMaster = "local[2]",
     lake: Annotated[
         str | None,
         typer.Option(
@@ -124,6 +129,45 @@ def lake_export(
         f"未变 {len(written.kept)} 个，移除 {len(written.removed)} 个）"
     )
     typer.echo(f"清单 {written.location.path(MANIFEST)}，校验和 {m.checksum}")
+
+
+@lake_group.command("settle")
+def lake_settle(
+    lake: Annotated[str, typer.Option(help="数据湖导出的位置（doudi lake export --to 所写）")],
+    jurisdiction: Annotated[str, typer.Option(help="结算的统筹地区代码，如 360000")],
+    year: Annotated[int, typer.Option(help="出院年度")],
+    region: Annotated[
+        str | None, typer.Option(help="只结算该区划（如区县 360102），默认整个统筹地区")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="计算引擎：spark 或 duckdb")] = "spark",
+    spark_master: SparkMaster = "local[2]",
+) -> None:
+    """结算数据湖中一年的住院结算单据（各支付方依次支付，结果按省、区县写回数据湖）.
+
+    退出码：0 已结算；2 未结算（原因已列出）。
+    """
+    from doudi.lakehouse.location import LakeError
+    from doudi.plan import lake_inputs, lake_settlement
+
+    try:
+        with open_registry().reading() as con:
+            read = lake_inputs.open_export(con, lake, jurisdiction, year, region or jurisdiction)
+        settled = lake_settlement.settle(read, engine, spark_master)
+    except LakeError as exc:
+        typer.echo(f"未结算 / nothing settled: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    except OSError as exc:  # the lake failed midway (full, gone)
+        typer.echo(f"写入数据湖失败，本次结算未完成 / the settlement failed: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"已结算 {settled.bills} 张单据，结果写入 {settled.results}")
+    for name, amount in settled.totals.items():
+        label = _LAYERS_ZH.get(name, "个人支付")
+        typer.echo(f"  {label}：{amount} 元")
+    typer.echo(f"依据 {'、'.join(settled.basis)}")
+
+
+#: A settled bill's amount columns (lake_settlement.TOTALS) as a summary names them.
+_LAYERS_ZH = {f"{code}_paid": name for code, name in vocab.SETTLEMENT_LAYER.items()}
 
 
 @app.command("plan-diff")

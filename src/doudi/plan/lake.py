@@ -6,7 +6,9 @@ Why the engine's inputs and not the registry's tables: they are what the rules r
 year, their status periods), so an engine that reads the lake (Spark's executors,
 ``plan.lake_inputs``) runs the same rules on the same rows as the plan on DuckDB,
 without the reading being written twice. The people whose tier was ignored (reading
-31) go beside them (``tiers_ignored``): a plan's summary counts them.
+31) go beside them (``tiers_ignored``): a plan's summary counts them. And what the
+settlement of the year's bills reads (``bills``, ``bill_statuses``: ``plan.lake_bills``),
+so that the settlement runs on the lake too (``plan.lake_settlement``).
 
 One export reads the registry in one reading transaction (the same moment for every
 table, and the last import batch it saw: a plan refuses an export the registry has
@@ -28,12 +30,13 @@ import pyarrow.compute as pc
 from doudi.core import regions
 from doudi.lakehouse import layout, writing
 from doudi.lakehouse.location import LakeError, Location, check_writable, locate
-from doudi.plan import inputs
+from doudi.plan import inputs, lake_bills
 from doudi.policy import jurisdictions
 from doudi.store import db
 
-#: The export's tables: the engine's two inputs, and who had their tier ignored.
-TABLES = ("people", "statuses", "tiers_ignored")
+#: The export's tables: the engine's two inputs, who had their tier ignored, and the
+#: settlement's two inputs (the year's bills, their patients' status periods).
+TABLES = ("people", "statuses", "tiers_ignored", "bills", "bill_statuses")
 
 
 def registry_position(con: Any) -> int:
@@ -75,7 +78,9 @@ def export(
     progress("读取登记库 / reading the registry")
     with database.reading() as con:
         position = registry_position(con)
-        tables = inputs.registry_tables(db.InTransaction(con, database), region, year)
+        reader = db.InTransaction(con, database)
+        tables = inputs.registry_tables(reader, region, year)
+        stored_bills = lake_bills.registry_bills(reader, place.code, year)
     read = inputs.inputs_from_tables(tables, place.code, year, region)
     tables.clear()
     inputs.release_unused()
@@ -85,7 +90,9 @@ def export(
         )
     header = writing.Header(region, place.code, year, position)
     progress("写入数据湖 / writing the lake")
-    return writing.write(location, header, by_county(read), progress)
+    settled = lake_bills.settlement_tables(stored_bills, read)
+    del stored_bills
+    return writing.write(location, header, by_county(read, *settled), progress)
 
 
 def _jurisdiction(region: str, code: str | None) -> jurisdictions.Jurisdiction:
@@ -104,12 +111,17 @@ def _jurisdiction(region: str, code: str | None) -> jurisdictions.Jurisdiction:
     return place
 
 
-def by_county(read: inputs.Inputs) -> Iterator[tuple[str, Mapping[str, pa.Table]]]:
+def by_county(
+    read: inputs.Inputs, bills: pa.Table, bill_statuses: pa.Table
+) -> Iterator[tuple[str, Mapping[str, pa.Table]]]:
     """The export's partitions in county order: each county's people (in id order, as
-    read), their status periods and the ids of those whose tier was ignored.
+    read), their status periods, the ids of those whose tier was ignored, and their
+    bills and bill statuses (``lake_bills.settlement_tables``: by ``row_no``, which is
+    not written).
 
-    By position: the people come in id order, so each status row finds its person by a
-    binary search, and one stable sort by county keeps every county's rows in order."""
+    By position: the people come in id order, so each row of another table finds its
+    person by a binary search, and one stable sort by county keeps every county's rows
+    in order."""
     people, statuses = read.people, read.statuses
     county = pc.utf8_slice_codeunits(people.column("hukou_region"), 0, 6).combine_chunks()
     encoded = county.dictionary_encode()
@@ -121,11 +133,17 @@ def by_county(read: inputs.Inputs) -> Iterator[tuple[str, Mapping[str, pa.Table]
         wanted = np.asarray(row_no.to_numpy(zero_copy_only=False), np.int64)
         return codes[np.searchsorted(ids, wanted)] if len(wanted) else wanted
 
+    def by_person(table: pa.Table) -> list[pa.Table]:
+        """``table``'s rows per county of their person (``row_no``), without it."""
+        return _split(table.drop_columns("row_no"), of_people(table.column("row_no")), len(names))
+
     ignored = pa.table({"row_no": read.tiers_ignored})
     split = {
         "people": _split(people, codes, len(names)),
         "statuses": _split(statuses, of_people(statuses.column("row_no")), len(names)),
         "tiers_ignored": _split(ignored, of_people(ignored.column("row_no")), len(names)),
+        "bills": by_person(bills),
+        "bill_statuses": by_person(bill_statuses),
     }
     for code in sorted(range(len(names)), key=lambda c: names[c]):
         yield layout.partition(names[code]), {name: split[name][code] for name in TABLES}

@@ -133,13 +133,16 @@ class FromLake:
                 spark_master,
             )
         except (PySparkException, Py4JError, OSError) as exc:
-            # a Java exception says what failed on its first line; py4j's own is a preamble
-            text = str(getattr(exc, "java_exception", None) or exc).strip()
-            why = text.splitlines()[0] if text else type(exc).__name__
-            raise LakeError(
-                f"Spark（{spark_master}）未能读取数据湖 {self.location.url} 或完成计算：{why}"
-                " / Spark failed"
-            ) from None
+            raise spark_failure(exc, spark_master, self.location.url) from None
+
+
+def spark_failure(exc: Exception, master: str, url: str) -> LakeError:
+    """Spark's failure on a lake (a master it cannot reach, a file gone) in Chinese,
+    its own first line of why beside it."""
+    # a Java exception says what failed on its first line; py4j's own is a preamble
+    text = str(getattr(exc, "java_exception", None) or exc).strip()
+    why = text.splitlines()[0] if text else type(exc).__name__
+    return LakeError(f"Spark（{master}）未能读取数据湖 {url} 或完成计算：{why} / Spark failed")
 
 
 def open_export(con: Any, url: str, jurisdiction: str, year: int, region: str) -> FromLake:
