@@ -377,7 +377,7 @@ AUDIT_ACTION = Vocabulary(
         "death": ("登记死亡日期", "recorded a date of death"),
         "add_record": ("登记名单记录", "stored a list's record"),
         "open": ("身份或参保开始", "period opened"),
-        "close": ("身份或参保结束", "period closed"),
+        "close": ("身份或参保关闭", "period closed"),
         "change": ("身份或参保期间变更", "period changed"),
         "remove": ("身份或参保期间撤销", "period removed"),
         "insert": ("新增记录", "inserted a record"),

@@ -55,7 +55,7 @@ LISTS = {
     ),
     "changes": JobList(
         "import",
-        "身份或参保开始、结束的人员",
+        "身份或参保开始、关闭的人员",
         (
             Column("id_number", "公民身份号码"),
             Column("name", "姓名"),
