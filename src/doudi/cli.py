@@ -12,6 +12,7 @@ from doudi.collection import cli as collection
 from doudi.comparison import cli as comparison
 from doudi.costing import cli as costing
 from doudi.engine import cli as engine
+from doudi.lakejobs.cli import lake_compare
 from doudi.plan import cli as plan
 from doudi.rosters import cli as rosters
 from doudi.statistics import cli as statistics
@@ -41,6 +42,8 @@ for domain in (
     web,
 ):
     app.add_typer(domain.app)
+# the plan's ``doudi lake`` group runs the comparison too (lakejobs: above both domains)
+plan.lake_group.command("compare")(lake_compare)
 
 
 if __name__ == "__main__":

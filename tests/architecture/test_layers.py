@@ -35,6 +35,7 @@ RANK = {
     "collection": 7,
     "statistics": 7,  # reads the comparison and the plan, as collection does
     "costing": 7,  # 政策测算: the plan's reading and evaluation, baseline and reform (#22)
+    "lakejobs": 7,  # the comparison over the plan's lake export (#24)
     "synth": 8,
     "web": 9,
     "cli": 10,

@@ -1,10 +1,10 @@
-"""The plan and the settlement on Spark reading a lake export itself (issue #24): a
-synthetic Jiangxi's plan — every programme of its document — and the settlement of its
-year of bills on Spark ``local[2]`` and on a standalone cluster of two workers
-(scripts/spark-cluster.sh) give DuckDB's rows, row by row and to the fen, without a row
-passing through the driver; a plan run on the lake writes the versions a DuckDB run then
-keeps (the same rows). Needs Java (Debian's openjdk-17-jre-headless, which make test
-installs when missing)."""
+"""The plan, the settlement and the comparison on Spark reading a lake export itself
+(issue #24): a synthetic Jiangxi's plan — every programme of its document — the
+settlement of its year of bills and its information comparison on Spark ``local[2]``
+and on a standalone cluster of two workers (scripts/spark-cluster.sh) give DuckDB's
+rows, row by row and to the fen, without a row passing through the driver; a plan run on
+the lake writes the versions a DuckDB run then keeps (the same rows). Needs Java
+(Debian's openjdk-17-jre-headless, which make test installs when missing)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ import pytest
 
 from conftest import REPO
 from doudi.bills import importing as bills
+from doudi.comparison.compare import FINDINGS, TABLES, compare
+from doudi.lakejobs import comparison
 from doudi.plan import evaluation, inputs, lake, lake_inputs, lake_settlement
 from doudi.plan import versions as plan
 from doudi.plan.programmes import ALL
 from doudi.store import db
-from support import load_synthetic
+from support import MARCH, load_synthetic
 
 pytestmark = pytest.mark.spark
 
@@ -270,3 +272,53 @@ def test_a_lake_exported_before_the_bills_is_refused_in_chinese(
     with pytest.raises(LakeError, match=r"导出不含住院结算单据.*请重新运行 doudi lake export"):
         lake_settlement.settle(read, "spark")
     assert not (copy / "results").exists()
+
+
+def compared_on_the_registry(province: Province) -> dict[str, list[dict[str, Any]]]:
+    """``doudi compare``'s findings for the province (the registry's tables, DuckDB), in
+    the order the lake's are read back (``comparison.found_rows``)."""
+    result = compare({t: province.registry.read(t) for t in TABLES}, JIANGXI, MARCH)
+    return {name: comparison.in_order(result.finding(name)).to_pylist() for name, _ in FINDINGS}
+
+
+def compared_on_the_lake(
+    province: Province, engine: str, master: str = "local[2]"
+) -> dict[str, list[dict[str, Any]]]:
+    with province.registry.reading() as con:
+        read = comparison.open_lake(con, str(province.lake), JIANGXI)
+    done = comparison.compare(read, MARCH, engine, master)
+    found = comparison.found_rows(read.location, JIANGXI)
+    assert done.rows == {name: found[name].num_rows for name, _ in FINDINGS}
+    return {name: table.to_pylist() for name, table in found.items()}
+
+
+@pytest.fixture(scope="module")
+def compared(province: Province) -> dict[str, list[dict[str, Any]]]:
+    """The registry path's findings, equal to the lake's on DuckDB (the operator's check)."""
+    expected = compared_on_the_registry(province)
+    assert compared_on_the_lake(province, "duckdb") == expected
+    return expected
+
+
+def test_the_comparison_on_spark_reading_the_lake_equals_doudi_compare(
+    province: Province, compared: dict[str, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every finding, row by row: the executors read the registry tables' files; only
+    the lookups (labels, names of a few thousand regions) are made on the driver."""
+    from pyspark.sql import SparkSession
+
+    lookups = SparkSession.createDataFrame
+
+    def lookups_only(self: Any, data: Any, *args: Any, **kwargs: Any) -> Any:
+        assert len(data) < 5000, "rows were handed to Spark by the driver"
+        return lookups(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(SparkSession, "createDataFrame", lookups_only)
+    assert sum(map(len, compared.values())) > 20  # findings enough to compare
+    assert compared_on_the_lake(province, "spark") == compared
+
+
+def test_the_comparison_on_a_two_worker_cluster_equals_doudi_compare(
+    province: Province, compared: dict[str, list[dict[str, Any]]], spark_cluster: str
+) -> None:
+    assert compared_on_the_lake(province, "spark", spark_cluster) == compared

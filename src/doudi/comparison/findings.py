@@ -139,7 +139,7 @@ JOIN departments d ON d.person_id = p.person_id
 {_ORDER}
 """
 
-_NAME_PAIRS = f"""
+NAME_PAIRS = f"""
 WITH names AS (
     SELECT DISTINCT CAST(e.person_id AS BIGINT) AS person_id, b.source,
            coalesce(l.label, b.source) AS label, coalesce(l.ord, 99) AS ord,
@@ -174,7 +174,7 @@ NAME_CONFLICT_SCHEMA = pa.schema(
 )
 
 
-def _name_pairs(pairs: pa.Table) -> tuple[pa.Table, pa.Table]:
+def name_pairs(pairs: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Split the pairs whose raw names differ into real conflicts and writing variants.
 
     Python on the few pairs only: NFKC and the character-level distance are not
@@ -213,6 +213,6 @@ def find(db: Lake) -> tuple[dict[str, pa.Table], pa.Table]:
     """Every finding by name (:data:`STEPS`, then ``name_conflicts``), and the name
     pairs that are only writing variants (counted in the summary, not listed)."""
     found = {name: db.arrow(sql) for name, sql in STEPS}
-    conflicts, variants = _name_pairs(db.arrow(_NAME_PAIRS))
+    conflicts, variants = name_pairs(db.arrow(NAME_PAIRS))
     found["name_conflicts"] = conflicts
     return found, variants

@@ -26,7 +26,7 @@ from doudi.rosters.sources import SOURCES
 from doudi.store.lake import Lake
 
 
-def _county_map(codes: list[str]) -> pa.Table:
+def county_map(codes: list[str]) -> pa.Table:
     """Names, parents and jurisdiction (:func:`counting.jurisdiction_of`) of the
     counties people live in, from the region tree.
 
@@ -50,7 +50,7 @@ def _county_map(codes: list[str]) -> pa.Table:
     return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
 
 
-def _labels() -> pa.Table:
+def labels() -> pa.Table:
     """Chinese labels (and report order) for statuses, departments, schemes, sources."""
     kinds = {
         "status": vocab.STATUS,
@@ -92,7 +92,7 @@ _STATUSES = ", ".join(f"'{s}'" for s in STATUSES)
 #: Typed copies of the region's rows (casts absorb SQLite's text dates and integer
 #: booleans) and who holds what on ``as_of``; one statement each (DuckDB binds
 #: parameters in single statements only).
-_STAGE = (
+STAGE = (
     """
         CREATE TEMP TABLE person AS
         SELECT CAST(p.id AS BIGINT) AS person_id,
@@ -211,35 +211,38 @@ _STAGE = (
 
 
 def stage(db: Lake, tables: Mapping[str, pa.Table]) -> None:
-    """Register ``tables`` (as ``in_<name>``) and the lookups, then run :data:`_STAGE`."""
+    """Register ``tables`` (as ``in_<name>``) and the lookups, then run :data:`STAGE`."""
     for name, table in tables.items():
         if name == "registry_import_batch" and "mode" not in table.column_names:
             # batches read without the import mode (tables made by hand, older exports)
             # are snapshots, as every import was before modes
             table = table.append_column("mode", pa.array(["snapshot"] * table.num_rows))
         db.con.register(f"in_{name}", table)
-    db.con.register("labels", _labels())
+    db.con.register("labels", labels())
 
     counties = db.rows(
         "SELECT DISTINCT substr(CAST(hukou_region AS VARCHAR), 1, 6) FROM in_registry_person "
         "WHERE starts_with(CAST(hukou_region AS VARCHAR), $prefix) ORDER BY 1"
     )
-    db.con.register("county_map", _county_map([c[0] for c in counties]))
-    for statement in _STAGE[:2]:  # person, held
+    db.con.register("county_map", county_map([c[0] for c in counties]))
+    for statement in STAGE[:2]:  # person, held
         db.run(statement)
     codes = [c[0] for c in db.rows("SELECT DISTINCT jurisdiction FROM person ORDER BY 1")]
     counting.count(db.run, db.params["as_of"], codes)
-    for statement in _STAGE[2:]:
+    for statement in STAGE[2:]:
         db.run(statement)
 
     codes = [c[0] for c in db.rows("SELECT DISTINCT substr(region_code, 1, 6) FROM enrolled")]
+    db.con.register("region_names", region_names(codes))
+
+
+def region_names(codes: list[str]) -> pa.Table:
+    """The names of the regions people are enrolled in (``code``, ``name``; empty for a
+    code not in the tree)."""
     names = {c: regions.region_name(c) or "" for c in codes}
-    db.con.register(
-        "region_names",
-        pa.table(
-            {
-                "code": pa.array(list(names), pa.string()),
-                "name": pa.array(list(names.values()), pa.string()),
-            }
-        ),
+    return pa.table(
+        {
+            "code": pa.array(list(names), pa.string()),
+            "name": pa.array(list(names.values()), pa.string()),
+        }
     )

@@ -8,7 +8,9 @@ year, their status periods), so an engine that reads the lake (Spark's executors
 without the reading being written twice. The people whose tier was ignored (reading
 31) go beside them (``tiers_ignored``): a plan's summary counts them. And what the
 settlement of the year's bills reads (``bills``, ``bill_statuses``: ``plan.lake_bills``),
-so that the settlement runs on the lake too (``plan.lake_settlement``).
+so that the settlement runs on the lake too (``plan.lake_settlement``), and the registry
+tables the information comparison reads (``plan.lake_registry``), for
+``lakejobs.comparison``.
 
 One export reads the registry in one reading transaction (the same moment for every
 table, and the last import batch it saw: a plan refuses an export the registry has
@@ -30,13 +32,14 @@ import pyarrow.compute as pc
 from doudi.core import regions
 from doudi.lakehouse import layout, writing
 from doudi.lakehouse.location import LakeError, Location, check_writable, locate
-from doudi.plan import inputs, lake_bills
+from doudi.plan import inputs, lake_bills, lake_registry
 from doudi.policy import jurisdictions
 from doudi.store import db
 
-#: The export's tables: the engine's two inputs, who had their tier ignored, and the
-#: settlement's two inputs (the year's bills, their patients' status periods).
-TABLES = ("people", "statuses", "tiers_ignored", "bills", "bill_statuses")
+#: The export's tables: the engine's two inputs, who had their tier ignored, the
+#: settlement's two inputs (the year's bills, their patients' status periods), and the
+#: registry tables the comparison reads.
+TABLES = ("people", "statuses", "tiers_ignored", "bills", "bill_statuses", *lake_registry.TABLES)
 
 
 def registry_position(con: Any) -> int:
@@ -81,6 +84,7 @@ def export(
         reader = db.InTransaction(con, database)
         tables = inputs.registry_tables(reader, region, year)
         stored_bills = lake_bills.registry_bills(reader, place.code, year)
+        compared = lake_registry.registry_tables(reader, region)
     read = inputs.inputs_from_tables(tables, place.code, year, region)
     tables.clear()
     inputs.release_unused()
@@ -92,7 +96,7 @@ def export(
     progress("写入数据湖 / writing the lake")
     settled = lake_bills.settlement_tables(stored_bills, read)
     del stored_bills
-    return writing.write(location, header, by_county(read, *settled), progress)
+    return writing.write(location, header, by_county(read, *settled, compared), progress)
 
 
 def _jurisdiction(region: str, code: str | None) -> jurisdictions.Jurisdiction:
@@ -112,21 +116,36 @@ def _jurisdiction(region: str, code: str | None) -> jurisdictions.Jurisdiction:
 
 
 def by_county(
-    read: inputs.Inputs, bills: pa.Table, bill_statuses: pa.Table
+    read: inputs.Inputs,
+    bills: pa.Table,
+    bill_statuses: pa.Table,
+    compared: Mapping[str, tuple[pa.Table, pa.Array]],
 ) -> Iterator[tuple[str, Mapping[str, pa.Table]]]:
     """The export's partitions in county order: each county's people (in id order, as
-    read), their status periods, the ids of those whose tier was ignored, and their
+    read), their status periods, the ids of those whose tier was ignored, their
     bills and bill statuses (``lake_bills.settlement_tables``: by ``row_no``, which is
-    not written).
+    not written), and the comparison's registry tables (``compared``: each with the
+    county of each row, ``lake_registry.registry_tables``). A county with rows of
+    some tables only has the others empty.
 
     By position: the people come in id order, so each row of another table finds its
     person by a binary search, and one stable sort by county keeps every county's rows
     in order."""
     people, statuses = read.people, read.statuses
     county = pc.utf8_slice_codeunits(people.column("hukou_region"), 0, 6).combine_chunks()
-    encoded = county.dictionary_encode()
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
-    names = encoded.dictionary.to_pylist()
+    names = sorted(
+        set(pc.unique(county).to_pylist()).union(
+            *(pc.unique(c).to_pylist() for _, c in compared.values())
+        )
+    )
+    index = pa.array(names, pa.string())
+
+    def numbered(counties: pa.Array) -> np.ndarray:
+        """Each county's position in ``names``."""
+        found = pc.index_in(counties, value_set=index)
+        return np.asarray(found.to_numpy(zero_copy_only=False), np.int64)
+
+    codes = numbered(county)
     ids = np.asarray(people.column("row_no").to_numpy(), np.int64)
 
     def of_people(row_no: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -144,8 +163,9 @@ def by_county(
         "tiers_ignored": _split(ignored, of_people(ignored.column("row_no")), len(names)),
         "bills": by_person(bills),
         "bill_statuses": by_person(bill_statuses),
+        **{name: _split(table, numbered(c), len(names)) for name, (table, c) in compared.items()},
     }
-    for code in sorted(range(len(names)), key=lambda c: names[c]):
+    for code in range(len(names)):
         yield layout.partition(names[code]), {name: split[name][code] for name in TABLES}
 
 

@@ -145,11 +145,9 @@ def spark_failure(exc: Exception, master: str, url: str) -> LakeError:
     return LakeError(f"Spark（{master}）未能读取数据湖 {url} 或完成计算：{why} / Spark failed")
 
 
-def open_export(con: Any, url: str, jurisdiction: str, year: int, region: str) -> FromLake:
-    """The lake export at ``url`` as the inputs of ``region``'s plan for
-    ``jurisdiction`` and ``year``: a Chinese :class:`LakeError` if it holds no export,
-    one of another jurisdiction or year, of a region not containing ``region``, or one
-    the registry has moved on from."""
+def exported(url: str) -> tuple[Location, manifests.Manifest]:
+    """The lake at ``url`` and its export's manifest: a Chinese :class:`LakeError` if
+    it holds none or cannot be read."""
     location = locate(url)
     try:
         found = manifests.load(location)
@@ -160,6 +158,15 @@ def open_export(con: Any, url: str, jurisdiction: str, year: int, region: str) -
             f"{url} 中没有数据湖导出（缺少 {manifests.MANIFEST}），请先运行 doudi lake export"
             " / no lake export there"
         )
+    return location, found
+
+
+def open_export(con: Any, url: str, jurisdiction: str, year: int, region: str) -> FromLake:
+    """The lake export at ``url`` as the inputs of ``region``'s plan for
+    ``jurisdiction`` and ``year``: a Chinese :class:`LakeError` if it holds no export,
+    one of another jurisdiction or year, of a region not containing ``region``, or one
+    the registry has moved on from."""
+    location, found = exported(url)
     if (found.jurisdiction, found.year) != (jurisdiction, year):
         raise LakeError(
             f"{url} 是统筹地区 {found.jurisdiction} {found.year}年的导出，不能用于统筹地区 "

@@ -1,0 +1,118 @@
+"""The comparison's statements run by Spark over Parquet files (issue #24).
+
+There is one definition of each step: the DuckDB SQL of :mod:`~doudi.comparison.staging`,
+:mod:`~doudi.comparison.counting` and :mod:`~doudi.comparison.findings`. Here each
+statement is translated to Spark SQL by SQLGlot (Ibis's own SQL compiler, installed
+with it): ``string_agg(… ORDER BY …)`` becomes ``listagg(…) WITHIN GROUP``, a null's
+place in an ``ORDER BY`` is written out (DuckDB puts nulls last, Spark first),
+``$as_of`` becomes Spark's named parameter ``:as_of``, bound by ``spark.sql`` (values
+from callers never enter the text, as on DuckDB). A staging table (``CREATE TEMP TABLE
+x AS SELECT …``) becomes a temporary view of the SELECT, cached: the executors compute
+it once, where it is first read, and keep it for the findings that read it again.
+
+The registry tables are the executors' reading of the lake's files; only the lookups
+(labels, the counties' names and jurisdictions, the enrollment regions' names: a few
+thousand rows at most) are made on the driver, and the distinct enrollment region
+codes are the one thing it collects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+import sqlglot
+from sqlglot import expressions as exp
+
+from doudi.comparison import counting, findings, staging
+
+#: The findings Spark writes as they are; the name pairs are split in Python after
+#: (``findings.name_pairs``).
+PAIRS = "name_pairs"
+
+
+def to_spark(sql: str) -> tuple[str | None, str]:
+    """A DuckDB statement as Spark SQL: the temporary table it creates (None for a
+    query) and the SELECT."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if isinstance(tree, exp.Create):
+        name = tree.this.name
+        query = tree.expression
+        return name, query.sql(dialect="spark")
+    return None, tree.sql(dialect="spark")
+
+
+class Staged:
+    """The comparison's tables as views of a Spark session, parameters bound by name."""
+
+    def __init__(self, spark: Any, params: Mapping[str, Any]):
+        self.spark = spark
+        self.params = dict(params)
+
+    def frame(self, sql: str) -> Any:
+        """A DataFrame of a DuckDB statement's SELECT (registered as its view if it
+        creates one)."""
+        name, query = to_spark(sql)
+        used = {k: v for k, v in self.params.items() if f":{k}" in query}
+        frame = self.spark.sql(query, args=used)
+        if name is not None:
+            # a staging table is read by several findings: kept by the executors once
+            # computed (DuckDB's temporary table), not recomputed for each
+            frame = frame.cache()
+            frame.createOrReplaceTempView(name)
+        return frame
+
+    def run(self, sql: str) -> None:
+        self.frame(sql)
+
+    def lookup(self, name: str, table: pa.Table) -> None:
+        """A small lookup of the driver's (labels, names) as a view."""
+        self.spark.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
+
+
+def stage(
+    spark: Any,
+    files: Mapping[str, Sequence[str]],
+    counties: Sequence[str],
+    params: Mapping[str, Any],
+) -> Staged:
+    """The registry tables' ``files`` (by registry table name) as the views
+    ``in_<name>``, then :data:`staging.STAGE` and ``counting``'s ``counted`` as views,
+    as :func:`staging.stage` builds them on DuckDB; ``counties``: the counties of the
+    region that have people (their jurisdictions are the ones counted)."""
+    on = Staged(spark, params)
+    for name, paths in files.items():
+        spark.read.parquet(*paths).createOrReplaceTempView(f"in_{name}")
+    on.lookup("labels", staging.labels())
+    on.lookup("county_map", staging.county_map(list(counties)))
+    for statement in staging.STAGE[:2]:  # person, held
+        on.run(statement)
+    day: date = params["as_of"]
+    codes = sorted({counting.jurisdiction_of(c) for c in counties})
+    counting.count(on.run, day, codes)
+    for statement in staging.STAGE[2:]:
+        on.run(statement)
+    # the names of the regions people are enrolled in: a few thousand codes at most
+    enrolled = on.frame("SELECT DISTINCT substr(region_code, 1, 6) AS code FROM enrolled")
+    codes = sorted(r.code for r in enrolled.collect())
+    on.lookup("region_names", staging.region_names(codes))
+    return on
+
+
+def write_findings(on: Staged, out: str, partition_by: Sequence[str]) -> None:
+    """Each finding of :data:`findings.STEPS` and the name pairs written by the
+    executors under ``out/<name>``: a person's finding by the province and county codes
+    of the person's hukou (``partition_by``: the province's column added, the county's
+    is the finding's ``county_code``), a rejected row's (no person) as one folder."""
+    province, county = partition_by
+    for name, sql in (*findings.STEPS, (PAIRS, findings.NAME_PAIRS)):
+        frame = on.frame(sql)
+        if county in frame.columns:
+            frame = frame.withColumn(province, frame[county].substr(1, 2))
+            frame = frame.repartition(province, county)
+            writer = frame.write.mode("overwrite").partitionBy(province, county)
+        else:
+            writer = frame.coalesce(1).write.mode("overwrite")
+        writer.parquet(f"{out}/{name}")
