@@ -173,10 +173,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 
-## make bench: the policy engine (10^4..10^6 people per jurisdiction, ~4 min) and the
-## bill settlement (10^4..5·10^6 bills, ~8 min), each against a Python loop of its rules;
+## make bench: the policy engine (10^4..10^6 people per jurisdiction against a Python loop
+## of its rules, and one person's `doudi evaluate` cold and warm, ~5 min) and the bill
+## settlement (10^4..5·10^6 bills, Jiangxi's against a hand-written DuckDB window query,
+## ~15 min), medians of fresh processes;
 ## the registry (import of a synthetic province's files, comparison of 10^7 insured
-## against a plain DuckDB join, ~4 min); the plan of 10^6..10^7 insured against a hand-written
+## against hand-written DuckDB statements of all its findings, ~12 min); the plan of 10^6..10^7 insured against a hand-written
 ## DuckDB statement, and local Spark reading a lake export of 10^6 (~5 min); the person page and API under load on a
 ## registry of 10^6 people (~5 min); the work-injury checks of 10^5 projects and 10^7
 ## project workers against hand-written DuckDB statements (~2 min); a policy costing of

@@ -3,29 +3,29 @@
 What: for each jurisdiction and N = 10^4, 10^5, 10^6 and 5·10^6 bills of 2018,
 time ``backend.plan(code, 2018, {}, kind="bills").run(bills=..., statuses=...)``
 (every settlement rule of ``policy/settlement/rules.py`` as one compiled DuckDB
-statement) end to end, Arrow in to Arrow out, and report wall seconds (fastest
-of ``--repeat`` runs), bills per second and the peak resident memory of the
-process that ran it. Each measurement runs in a fresh subprocess of this script
-(``--one``), so ``ru_maxrss`` is that run's own peak; it includes generating the
-input, which ``pre MiB`` shows separately. Compiling the plan (Ibis to SQL,
-once per process) is reported on its own, and a 1,000-bill warm-up is not timed.
-Every bill is checked: its five layers, ``patient_pays`` and ``hospital_bears``
-add up to ``total_cost`` exactly (Decimal sums in Arrow); and no person's yearly
-``basic_paid`` exceeds the largest cap of its cap group (inpatient care, and
-chronic outpatient class I and class II, which keep caps of their own).
+statement) end to end, Arrow in to Arrow out, and report the median and min–max
+wall seconds of ``--repeat`` fresh processes (``benchlib.median_children``), bills
+per second and the largest peak resident memory of those processes (``pre MiB``:
+the peak before the timed run, the generated input included). Compiling the plan
+(Ibis to SQL, once per process) is reported on its own, and a 1,000-bill warm-up is
+not timed. Every bill is checked: its five layers, ``patient_pays`` and
+``hospital_bears`` add up to ``total_cost`` exactly (Decimal sums in Arrow); and no
+person's yearly ``basic_paid`` exceeds the largest cap of its cap group (inpatient
+care, and chronic outpatient class I and class II, which keep caps of their own).
+
+The floor (issue #25 §1): for Jiangxi (360000), one hand-written DuckDB window query
+over the same bills and status periods with the rules' numbers written in
+(``settlement_hand.HAND_SQL``: deductibles and caps as window sums over a person's
+year), run in fresh processes taking turns with Doudi's, so a slow spell of the
+machine slows both sides of the ratio. At the smallest size both run in one process
+and every amount column of every bill must be equal (the line under the table); the tests hold the
+same at 10^4 (tests/engine/test_benchmark_settlement.py). Reported per pair: the
+ratio of the medians, each side's CPU seconds and peak, the 1-minute load before →
+after, and ``others``, the cores other processes kept busy meanwhile.
 
 Why: the yearly settlement must run over a province's bills with the very rules
-that explain one bill. The target is 5·10^6 bills in under 15 s on the 2-core
-reference machine. For scale, the same rules are written again below as a plain
-per-bill Python loop over dicts (basic → critical illness → supplementary →
-tilt → assistance, with the per-person running deductible and caps in order of
-discharge); it is timed for N up to 10^5, extrapolated linearly beyond (marked
-``*``), and checked row by row against the engine (``diff`` must be 0). The
-loop computes only the amounts it is compared on while the engine computes every
-output column, and the loop's input conversion (``to_pylist``) is not timed, so
-the ratio is conservative. Where the engine's arithmetic is a reading (a cap
-that changes in the middle of a person's year, see ``capped``), the loop follows
-it, so that ``diff`` measures faithfulness, not policy.
+that explain one bill. Targets on the 2-core reference machine: 5·10^6 bills in
+under 15 s; within 2× of the hand-written window query (issue #25).
 
 Input is generated with numpy straight into Arrow columns (no per-row Python
 objects): 10^6 people with unique 18-character ID numbers of the jurisdiction's
@@ -40,7 +40,7 @@ the people hold one (registered poor 60%, dibao 30%, tekun 10%; periods from
 2014, some closed, a quarter of the registered poor exit-marked), a tenth of
 those a second, so some patients gain or lose a status in the middle of the year.
 
-Usage: ``bench_settlement.py [--max-n N] [--jurisdictions 360000,370000] [--repeat 2]``
+Usage: ``bench_settlement.py [--max-n N] [--jurisdictions 360000,370000] [--repeat 3]``
 (or the environment variables ``DOUDI_BENCH_MAX_N``, ``DOUDI_BENCH_JURISDICTIONS``
 and ``DOUDI_BENCH_REPEAT``).
 """
@@ -49,16 +49,25 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benchlib import cpu_seconds, load_average, machine, parse_args, peak_mib, run_child
+import settlement_hand
+from benchlib import (
+    best,
+    load_average,
+    machine,
+    parse_args,
+    peak_mib,
+    run_child,
+    spread,
+    turns,
+    verdict,
+)
 from doudi.core import regions
 from doudi.engine import backend
 from doudi.policy.params import Params
@@ -69,10 +78,13 @@ SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
 YEAR = 2018
 PEOPLE = 1_000_000
 SMALL_BILLS_PER_PERSON = 5
-LOOP_MAX_N = 100_000
 WARM_UP_N = 1_000
 TARGET_N = 5_000_000
 TARGET_SECONDS = 15.0
+TARGET_RATIO = 2.0
+#: The jurisdiction the hand-written window query is written for.
+HAND = settlement_hand.JURISDICTION
+COMPARED = settlement_hand.COMPARED
 
 MONEY = pa.decimal128(18, 2)
 ZERO = Decimal("0.00")
@@ -95,14 +107,6 @@ SECOND_STATUS_SHARE = 0.10
 EXIT_MARKED_SHARE = 0.25
 LAYERS = ("basic", "critical_illness", "supplementary", "tilt", "assistance")
 CHRONIC = ("chronic_1", "chronic_2")
-#: The output columns the loop is checked on, in the order of ``loop_settle``'s tuples.
-COMPARED = (
-    "deductible_paid",
-    *(f"{name}_paid" for name in LAYERS),
-    "patient_in_policy",
-    "patient_pays",
-)
-
 
 # --- synthetic input ----------------------------------------------------------
 
@@ -229,201 +233,20 @@ def synthetic(code: str, n: int) -> tuple[pa.Table, pa.Table]:
     return synthetic_bills(n, ids, rng), synthetic_statuses(ids, rng)
 
 
-# --- the same rules as a plain per-bill loop ------------------------------------
-
-
-def setting(p: Params, name: str, default: Any = ...) -> Any:
-    """A settlement parameter (``default`` where not in force)."""
-    return p.get(f"medical_settlement.{name}", default)
-
-
-def yuan(x: Decimal) -> Decimal:
-    """Round half-up to the fen, as the engine's ``to_money``."""
-    return x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def held_on(status: dict[str, Any], day: date, exit_mode: str | date) -> bool:
-    """Whether a status period covers ``day`` under the resident-medical exit reading."""
-    stop, exited = status["valid_to"], status["exit_date"]
-    if exited is not None and (
-        exit_mode == "respect" or (isinstance(exit_mode, date) and exited < exit_mode)
-    ):
-        stop = exited if stop is None else min(stop, exited)
-    return status["valid_from"] <= day and (stop is None or stop > day)
-
-
-def clamp(x: Decimal, width: Decimal | None) -> Decimal:
-    low = max(x, ZERO)
-    return low if width is None else min(low, width)
-
-
-def capped(so_far: dict[Any, Decimal], key: Any, uncapped: Decimal, cap: Decimal) -> Decimal:
-    """What a layer with a yearly cap pays of this bill's ``uncapped`` amount: at most
-    the room left above what the year has paid under the highest cap granted so far
-    this year (a cap once granted is not taken back)."""
-    before = so_far.get(key, ZERO)
-    granted = max(cap, so_far.get((key, "cap"), ZERO))
-    so_far[(key, "cap")] = granted
-    paid = max(min(granted - before, uncapped), ZERO)
-    so_far[key] = before + paid
-    return paid
-
-
-def loop_settle(
-    bills: list[dict[str, Any]], statuses: list[dict[str, Any]], p: Params
-) -> dict[int, tuple[Decimal, ...]]:
-    """Per bill number: the amounts of ``COMPARED``, settled bill by bill in discharge order."""
-    jx = p.jurisdiction.document == "JX-2017-58"
-
-    def s(name: str, default: Any = ...) -> Any:
-        return setting(p, name, default)
-
-    exit_mode = p.get("resident_medical.registered_poor_exited_after", None)
-    if exit_mode is None:
-        includes = p.get("resident_medical.registered_poor_includes_exited")
-        exit_mode = "ignore" if includes else "respect"
-    deductibles, rates = s("basic_deductible"), s("basic_rate")
-    chronic_rates, chronic_caps = s("chronic_rate"), s("chronic_annual_cap")
-    standards = s("poor_ci_standard") if jx else {}
-    poor_rates = s("poor_basic_rate") if jx else {}
-    poor_chronic_rates = s("poor_chronic_rate") if jx else {}
-    poor_chronic_caps = s("poor_chronic_annual_cap") if jx else {}
-    quotas = s("major_disease_quota") if jx else {}
-    major_rates = s("major_disease_rate") if jx else {}
-    poor_ci_rates = s("poor_ci_rate") if jx else {}
-    basic_cap = s("basic_annual_cap")
-    poor_basic_cap = s("poor_basic_annual_cap") if jx else basic_cap
-    birth_amount = s("childbirth_fixed_amount", None)
-    ci_deductible, factor = s("ci_deductible"), s("registered_poor_ci_deductible_factor", None)
-    halved = ci_deductible if factor is None else yuan(ci_deductible * factor)
-    starts = [Decimal(start) for start in s("ci_segments")]
-    widths = [b - a for a, b in pairwise(starts)] + [None]
-    segment_rates = list(s("ci_segments").values())
-    minimum, bonus = s("ci_minimum_rate", None), s("registered_poor_ci_rate_bonus", None)
-    ci_cap, poor_ci_cap = s("ci_annual_cap"), s("registered_poor_ci_annual_cap", None)
-    sup_rate, tilt_rate = s("supplementary_rate"), s("tilt_rate")
-    assist_rate, assist_cap = s("assistance_rate"), s("assistance_annual_cap")
-    share_max = s("poor_personal_share_max", None)
-    class_b = s("special_drug_class_b_rate", None)
-
-    by_person: dict[str, list[dict[str, Any]]] = {}
-    for status in statuses:
-        by_person.setdefault(status["id_number"], []).append(status)
-    # The person's year so far: basic uncapped per cap group, critical-illness
-    # burden and uncapped, assistance uncapped.
-    basic_sum: dict[tuple[str, str], Decimal] = {}
-    ci_burden_sum: dict[str, Decimal] = {}
-    ci_sum: dict[str, Decimal] = {}
-    assist_sum: dict[str, Decimal] = {}
-    out = {}
-    for bill in sorted(bills, key=lambda b: (b["discharge_date"], b["bill_no"])):
-        who, level, cost = bill["id_number"], bill["hospital_level"], bill["in_policy_cost"]
-        held = {
-            x["status"]
-            for x in by_person.get(who, ())
-            if held_on(x, bill["discharge_date"], exit_mode)
-        }
-        registered_poor = "registered_poor" in held
-        poor = registered_poor or "dibao" in held or "tekun" in held
-        claim = bill["claim_type"] or "inpatient"
-        chronic = claim in CHRONIC
-
-        # Basic medical insurance.
-        deductible, rate, base, standard = deductibles.get(level, 0), rates.get(level, 0), cost, 0
-        cap = poor_basic_cap if poor else basic_cap
-        major = False
-        if poor and not chronic and level in standards:
-            standard, deductible = standards[level], 0  # JX-2017-58/2.2.4
-        if poor and level in poor_rates:
-            rate = poor_rates[level]
-        quota = quotas.get(bill["disease"])
-        if poor and quota is not None and level in major_rates and claim == "inpatient":
-            major, rate, base = True, major_rates[level], min(cost, quota)  # JX-2017-58/2.2.6
-            deductible = standard = 0
-        if chronic:
-            rate = chronic_rates.get(level, 0)
-            if poor and level in poor_chronic_rates:
-                rate = poor_chronic_rates[level]
-            cap = (
-                poor_chronic_caps[claim]
-                if poor and claim in poor_chronic_caps
-                else chronic_caps[claim]
-            )
-            deductible = 0
-        if birth_amount is not None and claim == "childbirth":
-            base, rate, deductible = min(cost, birth_amount), 1, 0
-        standard_paid = yuan(min(Decimal(standard), cost))
-        deductible_part = yuan(min(Decimal(deductible), cost))
-        # Special drugs are in the critical-illness catalogue, not the basic one.
-        special = bill["special_drug_cost"] or ZERO
-        raw = yuan(max(base - special, ZERO))
-        uncapped = yuan(max(raw - standard_paid - deductible_part, ZERO) * rate)
-        group = (who, claim if chronic else "inpatient")
-        basic = capped(basic_sum, group, uncapped, cap)
-        burden = cost - standard_paid - basic
-
-        # Critical-illness insurance on the year's burden above its deductible.
-        ci_rates = []
-        for segment_rate in segment_rates:
-            r = segment_rate if minimum is None else max(segment_rate, minimum)
-            if poor and level in poor_ci_rates:
-                r = poor_ci_rates[level]
-            if registered_poor and bonus is not None:
-                r += bonus
-            ci_rates.append(r)
-        # SD-2017-37/2.2: a registered-poor patient's special drugs bear no
-        # deductible (first segment's rate); the basic fund subsidises the rest.
-        special_cost = special if class_b is not None and registered_poor else ZERO
-        special_ci = yuan(special_cost * ci_rates[0])
-        x = ZERO if major else burden - special_cost
-        above = ci_burden_sum.get(who, ZERO) + x - (halved if registered_poor else ci_deductible)
-        ci_burden_sum[who] = ci_burden_sum.get(who, ZERO) + x
-        increment = ZERO
-        for start, width, r in zip(starts, widths, ci_rates, strict=True):
-            increment += (clamp(above - start, width) - clamp(above - x - start, width)) * r
-        cap = poor_ci_cap if registered_poor and poor_ci_cap is not None else ci_cap
-        # the special drugs' payment is under the critical-illness cap
-        ci = capped(ci_sum, who, yuan(increment) + special_ci, cap)
-        topup = ZERO if class_b is None else yuan((special_cost - special_ci) * class_b)
-        left = burden - ci - topup
-
-        # Supplementary, tilt and assistance: for the poor only.
-        supplementary = tilt = assistance = ZERO
-        if poor:
-            supplementary = yuan(left * sup_rate)
-            tilt = yuan((left - supplementary) * tilt_rate)
-            uncapped = yuan((left - supplementary - tilt) * assist_rate)
-            assistance = capped(assist_sum, who, uncapped, assist_cap)
-            left -= supplementary + tilt + assistance
-        if share_max is not None and registered_poor and bill["in_county"]:
-            gap = max(left - yuan(cost * share_max), ZERO)  # PZH-2018-195/2.2
-            tilt, left = tilt + gap, left - gap
-        out_of_policy = bill["total_cost"] - cost - bill["non_compliant_cost"]
-        out[bill["bill_no"]] = (
-            min(deductible_part, raw),
-            basic + topup,
-            ci + standard_paid,
-            supplementary,
-            tilt,
-            assistance,
-            left,
-            left + out_of_policy,
-        )
-    return out
-
-
 # --- one measurement (child process) --------------------------------------------
 
 
 def largest_caps(p: Params) -> dict[str, Decimal]:
     """The largest yearly basic cap a bill of each cap group can have."""
+
+    def setting(name: str, default: Any = ...) -> Any:
+        return p.get(f"medical_settlement.{name}", default)
+
     caps = {
-        "inpatient": max(
-            setting(p, "basic_annual_cap"), setting(p, "poor_basic_annual_cap", Decimal(0))
-        )
+        "inpatient": max(setting("basic_annual_cap"), setting("poor_basic_annual_cap", Decimal(0)))
     }
-    poor_chronic = setting(p, "poor_chronic_annual_cap", {})
-    for claim, cap in setting(p, "chronic_annual_cap").items():
+    poor_chronic = setting("poor_chronic_annual_cap", {})
+    for claim, cap in setting("chronic_annual_cap").items():
         caps[claim] = max(cap, poor_chronic.get(claim, 0))
     return caps
 
@@ -460,46 +283,42 @@ def check(out: pa.Table, p: Params) -> dict[str, Any]:
     }
 
 
-def measure_one(code: str, n: int, repeat: int) -> dict[str, Any]:
+def measure_one(spec: str, n: int) -> dict[str, Any]:
+    """One fresh process's run of ``spec`` = SIDE:JURISDICTION, SIDE one of ``doudi``
+    (the compiled rules), ``hand`` (the hand-written window query) or ``check`` (both,
+    and the bills whose amounts differ)."""
+    side, code = spec.split(":")
     bills, statuses = synthetic(code, n)
-    start = time.perf_counter()
-    plan = backend.plan(code, YEAR, {}, kind="bills")
-    compile_seconds = time.perf_counter() - start
-    plan.run(bills=bills.slice(0, WARM_UP_N), statuses=statuses)
+    if side == "check":
+        plan = backend.plan(code, YEAR, {}, kind="bills")
+        doudi = plan.run(bills=bills, statuses=statuses)
+        hand = settlement_hand.settle(bills, statuses)
+        return {"differ": settlement_hand.differing(doudi, hand), "rows": doudi.num_rows}
+    result: dict[str, Any] = {"people": population(n)}
+    if side == "doudi":
+        start = time.perf_counter()
+        plan = backend.plan(code, YEAR, {}, kind="bills")
+        result["compile_seconds"] = time.perf_counter() - start
+
+        def run() -> pa.Table:
+            return plan.run(bills=bills, statuses=statuses)
+
+        plan.run(bills=bills.slice(0, WARM_UP_N), statuses=statuses)
+    else:
+
+        def run() -> pa.Table:
+            return settlement_hand.settle(bills, statuses)
+
+        settlement_hand.settle(bills.slice(0, WARM_UP_N), statuses)
     pre = peak_mib()
-    runs = []  # (wall seconds, CPU seconds of this process)
-    out = None
-    for _ in range(repeat):
-        del out  # free the previous result, so the peak is that of one run
-        start, cpu_start = time.perf_counter(), cpu_seconds()
-        out = plan.run(bills=bills, statuses=statuses)
-        runs.append((time.perf_counter() - start, cpu_seconds() - cpu_start))
-    peak = peak_mib()
-    params = Params(code, YEAR)
-    result: dict[str, Any] = {
-        "code": code,
-        "n": n,
-        "people": population(n),
-        "rows_out": out.num_rows,
-        "seconds": min(runs)[0],
-        "cpu_seconds": min(runs)[1],
-        "compile_seconds": compile_seconds,
-        "pre_mib": pre,
-        "peak_mib": peak,
-        **check(out, params),
-    }
-    if n <= LOOP_MAX_N:
-        bill_rows, status_rows = bills.to_pylist(), statuses.to_pylist()
-        loop_seconds = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            loop = loop_settle(bill_rows, status_rows, params)
-            loop_seconds.append(time.perf_counter() - start)
-        result["loop_seconds"] = min(loop_seconds)
-        engine = out.select(["bill_no", *COMPARED]).to_pylist()
-        result["mismatches"] = sum(
-            loop[row["bill_no"]] != tuple(row[c] for c in COMPARED) for row in engine
-        )
+    seconds, cpu, out = best(1, run)
+    result.update(seconds=seconds, cpu_seconds=cpu, pre_mib=pre, peak_mib=peak_mib())
+    result["rows_out"] = out.num_rows
+    result["funds"] = str(
+        sum((pc.sum(out[f"{name}_paid"]).as_py() or Decimal(0) for name in LAYERS), Decimal(0))
+    )
+    if side == "doudi":
+        result.update(check(out, Params(code, YEAR)))
     return result
 
 
@@ -512,17 +331,22 @@ COLUMNS = (
     ("people", ">9"),
     ("compile s", ">9"),
     ("seconds", ">8"),
+    ("min–max", ">11"),
     ("cpu s", ">6"),
     ("bills/s", ">9"),
     ("pre MiB", ">8"),
     ("peak MiB", ">9"),
-    ("loop bills/s", ">13"),
-    ("ratio", ">7"),
+    ("hand s", ">7"),
+    ("hand min–max", ">12"),
+    ("hand cpu", ">8"),
+    ("hand peak", ">9"),
+    ("ratio", ">6"),
     ("Σ funds paid", ">17"),
     ("adds up", ">7"),
     ("caps", ">4"),
     ("max Σ basic", ">11"),
-    ("diff", ">5"),
+    ("load", ">9"),
+    ("others", ">6"),
 )
 
 
@@ -530,76 +354,103 @@ def row_text(values: list[str]) -> str:
     return "  ".join(f"{v:{fmt}}" for v, (_, fmt) in zip(values, COLUMNS, strict=True))
 
 
+def size_row(code: str, document: str, n: int, r: dict[str, Any]) -> list[str]:
+    doudi, hand = r["doudi"], r.get("hand")
+    same_funds = hand is None or hand["funds"] == doudi["funds"]
+    return [
+        f"{code} {document}",
+        f"{n:,}",
+        f"{doudi['people']:,}",
+        f"{doudi['compile_seconds']:.2f}",
+        f"{doudi['seconds']:.3f}",
+        spread(doudi),
+        f"{doudi['cpu_seconds']:.2f}",
+        f"{n / doudi['seconds']:,.0f}",
+        f"{doudi['pre_mib']:.0f}",
+        f"{doudi['peak_mib']:.0f}",
+        "-" if hand is None else f"{hand['seconds']:.3f}",
+        "-" if hand is None else spread(hand),
+        "-" if hand is None else f"{hand['cpu_seconds']:.2f}",
+        "-" if hand is None else f"{hand['peak_mib']:.0f}",
+        "-" if hand is None else f"{doudi['seconds'] / hand['seconds']:.2f}",
+        doudi["funds"] + ("" if same_funds else " ≠ hand"),
+        "yes" if doudi["not_adding_up"] == 0 and doudi["rows_out"] == n else "NO",
+        "yes" if doudi["caps_held"] else "NO",
+        doudi["max_basic"],
+        f"{r['load'][0]:.1f}→{r['load'][1]:.1f}",
+        f"{r['others']:.2f}",
+    ]
+
+
 def main() -> None:
-    args = parse_args(__doc__.splitlines()[0], max(SIZES), JURISDICTIONS, 2)
+    args = parse_args(__doc__.splitlines()[0], max(SIZES), JURISDICTIONS, 3)
     if args.one:
-        print(json.dumps(measure_one(args.one[0], int(args.one[1]), args.repeat)))
+        print(json.dumps(measure_one(args.one[0], int(args.one[1]))))
         return
     codes = [c.strip() for c in args.jurisdictions.split(",") if c.strip()]
     sizes = [n for n in SIZES if n <= args.max_n]
-    print("Doudi settlement benchmark, bills discharged in", YEAR)
+    print(
+        f"Doudi settlement benchmark, bills discharged in {YEAR}, {args.repeat} fresh "
+        f"processes per side taking turns; the hand-written window query for {HAND}"
+    )
     print("\n".join(machine()))
     print()
-    print(row_text([name for name, _ in COLUMNS]))
-    target_seconds: dict[str, float] = {}
+    print(row_text([name for name, _ in COLUMNS]), flush=True)
+    results: dict[tuple[str, int], dict[str, Any]] = {}
+    checks: dict[str, dict[str, Any]] = {}
     for code in codes:
         document = Params(code, YEAR).jurisdiction.document
-        loop_rate: float | None = None
+        sides = ("doudi", "hand") if code == HAND else ("doudi",)
+        if code == HAND:
+            checks[code] = run_child(__file__, f"check:{code}", sizes[0], 1)
         for n in sizes:
-            r = run_child(__file__, code, n, args.repeat)
-            rate = n / r["seconds"]
-            marker = ""
-            if "loop_seconds" in r:
-                loop_rate = n / r["loop_seconds"]
-            elif loop_rate is not None:
-                marker = "*"
-            if n == TARGET_N:
-                target_seconds[code] = r["seconds"]
-            print(
-                row_text(
-                    [
-                        f"{code} {document}",
-                        f"{n:,}",
-                        f"{r['people']:,}",
-                        f"{r['compile_seconds']:.2f}",
-                        f"{r['seconds']:.3f}",
-                        f"{r['cpu_seconds']:.2f}",
-                        f"{rate:,.0f}",
-                        f"{r['pre_mib']:.0f}",
-                        f"{r['peak_mib']:.0f}",
-                        f"{loop_rate:,.0f}{marker}" if loop_rate else "-",
-                        f"{rate / loop_rate:.1f}{marker}" if loop_rate else "-",
-                        r["funds"],
-                        "yes" if r["not_adding_up"] == 0 and r["rows_out"] == n else "NO",
-                        "yes" if r["caps_held"] else "NO",
-                        r["max_basic"],
-                        str(r.get("mismatches", "-")),
-                    ]
-                ),
-                flush=True,
-            )
+            r = turns(__file__, tuple(f"{side}:{code}" for side in sides), n, args.repeat)
+            r = {key.split(":")[0]: value for key, value in r.items()}
+            results[(code, n)] = r
+            print(row_text(size_row(code, document, n, r)), flush=True)
     print()
+    for code, c in checks.items():
+        same = "the same rows" if c["differ"] == 0 else "NOT the same rows"
+        print(
+            f"Doudi vs the hand-written window query, {code} at {sizes[0]:,} bills: {same} "
+            f"({c['differ']} of {c['rows']:,} bills differ in {', '.join(COMPARED)})"
+        )
     print(
         f"compile s: backend.plan(kind='bills') (Ibis → SQL, once per process, not in seconds); "
-        f"seconds: fastest of {args.repeat} runs of plan.run, Arrow in → Arrow out; cpu s: CPU "
-        f"time of that run (≈ 2 × seconds when both cores were ours); pre MiB: peak before the "
-        f"timed runs (input, compile, warm-up); * loop extrapolated linearly from "
-        f"N={LOOP_MAX_N:,}; adds up: every bill's five layers + patient_pays + hospital_bears "
-        f"= total_cost exactly; caps: no person's yearly basic_paid above the largest cap of "
-        f"its group (inpatient, chronic I, chronic II); max Σ basic: the largest yearly "
-        f"inpatient basic_paid of one person; diff: bills where the loop and the engine "
-        f"disagree on {', '.join(COMPARED)}."
+        f"seconds: the median of {args.repeat} fresh processes' runs of plan.run, Arrow in → "
+        f"Arrow out (min–max: the fastest and slowest); cpu s: CPU time of the median run (≈ 2 × "
+        f"seconds when both cores were ours); pre MiB: peak before the timed run (input, "
+        f"compile, warm-up); peak MiB: the largest of the runs; hand s, hand min–max, hand cpu, "
+        f"hand peak: the same of the hand-written window query (settlement_hand.HAND_SQL), "
+        f"each run in its own process taking turns with Doudi's; ratio: seconds / hand s; "
+        f"adds up: every bill's five layers + patient_pays + hospital_bears = total_cost "
+        f"exactly; caps: no person's yearly basic_paid above the largest cap of its group "
+        f"(inpatient, chronic I, chronic II); max Σ basic: the largest yearly inpatient "
+        f"basic_paid of one person; load: the 1-minute load average before → after the "
+        f"size's runs (the benchmark's own runs count); others: cores other processes kept "
+        f"busy meanwhile."
     )
     print(load_average())
+    print_targets(codes, results)
+
+
+def print_targets(codes: list[str], results: dict[tuple[str, int], dict[str, Any]]) -> None:
     for code in codes:
-        if code in target_seconds:
-            met = "met" if target_seconds[code] < TARGET_SECONDS else "NOT met"
-            print(
-                f"target {TARGET_N:,} bills < {TARGET_SECONDS:.0f} s, {code}: "
-                f"{met} ({target_seconds[code]:.2f} s)"
-            )
-        else:
-            print(f"target {TARGET_N:,} bills < {TARGET_SECONDS:.0f} s, {code}: not measured")
+        name = f"target {TARGET_N:,} bills, {code}"
+        if (code, TARGET_N) not in results:
+            print(f"{name}: not measured")
+            continue
+        r = results[(code, TARGET_N)]
+        doudi = r["doudi"]
+        text = f"median {doudi['seconds']:.2f} s, {spread(doudi)} s"
+        print(
+            f"{name} < {TARGET_SECONDS:.0f} s: {verdict(doudi['seconds'] < TARGET_SECONDS, text)}"
+        )
+        if "hand" in r:
+            ratio = doudi["seconds"] / r["hand"]["seconds"]
+            text = f"{ratio:.2f}×, hand median {r['hand']['seconds']:.2f} s"
+            met = verdict(ratio <= TARGET_RATIO, text)
+            print(f"{name} within {TARGET_RATIO}× of the hand query: {met}")
 
 
 if __name__ == "__main__":

@@ -105,6 +105,25 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return middle
 
 
+def turns(script: str, codes: tuple[str, ...], n: int, repeat: int) -> dict[str, Any]:
+    """:func:`median_children` of ``codes`` at ``n``, with how busy the machine was
+    meanwhile: ``load`` (the 1-minute load average before, after) and ``others``
+    (:class:`OthersBusy`), which every pair's ratio is read against."""
+    before, others = os.getloadavg()[0], OthersBusy()
+    medians: dict[str, Any] = dict(median_children(script, codes, n, repeat))
+    medians.update(load=(before, os.getloadavg()[0]), others=others.cores())
+    return medians
+
+
+def spread(r: dict[str, Any]) -> str:
+    """The fastest and slowest of a :func:`median_run`'s runs, in seconds."""
+    return f"{r['seconds_min']:.2f}–{r['seconds_max']:.2f}"
+
+
+def verdict(met: bool, text: str) -> str:
+    return f"{'met' if met else 'NOT met'} ({text})"
+
+
 def wait_for_quiet(max_load: float, timeout: float, poll: float = 30.0) -> float:
     """Wait until the 1-minute load average is at most ``max_load`` (other processes
     on a 2-core machine move the timings), at most ``timeout`` seconds; the load
@@ -186,7 +205,8 @@ def parse_args(
         "--repeat",
         type=int,
         default=int(os.environ.get("DOUDI_BENCH_REPEAT", repeat)),
-        help="timed runs per measurement; the fastest is reported",
+        help="runs per measurement, each in a fresh process: the median and the min–max"
+        " are reported",
     )
     parser.add_argument("--one", nargs=2, metavar=("CODE", "N"), help=argparse.SUPPRESS)
     return parser.parse_args()

@@ -7,13 +7,18 @@ registry holds what a caseworker's files would give.
 
 from __future__ import annotations
 
+import importlib
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 import fastexcel
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pytest
 
 from conftest import make_id
 from doudi.bills import importing as bills
@@ -176,3 +181,18 @@ def load_synthetic(
         else:
             import_roster(registry, folder / f.path, f.source, MARCH)
     return held
+
+
+# --- the benchmarks' own modules ------------------------------------------------------
+
+
+@contextmanager
+def benchmark(*names: str) -> Iterator[list[ModuleType]]:
+    """Modules of benchmarks/, imported as its scripts import each other (their folder
+    first on sys.path while the caller keeps them): a test holds a benchmark's baseline
+    to what it claims to compute."""
+    from conftest import REPO
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(REPO / "benchmarks"))
+        yield [importlib.import_module(name) for name in names]
