@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,13 @@ import doudi
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The compiled rules' disk cache (engine.rule_cache) of this test run alone, shared
+    by its processes: a run starts as a fresh machine would, and leaves the user's
+    cache folder alone."""
+    os.environ.setdefault("DOUDI_RULE_CACHE", tempfile.mkdtemp(prefix="doudi-rule-cache-"))
 
 
 def person(id_number: str, name: str = "测试", **facts: Any) -> dict[str, Any]:

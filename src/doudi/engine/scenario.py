@@ -14,8 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pyarrow as pa
-
 from doudi.core import idnumber, money, vocab
 from doudi.core.money import MoneyError
 from doudi.engine import backend, scenario_checks, settlement
@@ -325,8 +323,8 @@ def evaluate(scenario: Any) -> dict[str, Any]:
         raise ScenarioError([f"字段 year：{exc}"]) from None
     params = plan.params
     out = plan.run(
-        people=pa.Table.from_pylist(rows, schema=schema.PEOPLE.to_pyarrow()),
-        statuses=pa.Table.from_pylist(statuses, schema=schema.STATUSES.to_pyarrow()),
+        people=backend.rows_table(rows, schema.PEOPLE.to_pyarrow()),
+        statuses=backend.rows_table(statuses, schema.STATUSES.to_pyarrow()),
     )
     unemployment_rows = {
         i for i, raw in enumerate(scenario["people"]) if raw.get("unemployment") is not None

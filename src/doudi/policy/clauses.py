@@ -15,6 +15,8 @@ from importlib import resources
 
 import yaml
 
+from doudi.policy.parameters import SAFE_LOADER
+
 
 class UnknownClause(KeyError):
     def __str__(self) -> str:
@@ -61,7 +63,7 @@ def registry() -> dict[str, Clause]:
     for f in sorted(root.iterdir(), key=lambda p: p.name):
         if not f.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(f.read_text("utf-8"))
+        data = yaml.load(f.read_text("utf-8"), Loader=SAFE_LOADER)
         d = data["document"]
         doc = Document(d["id"], d["number"], d["title"], d.get("file"), str(d["jurisdiction"]))
         for cid, c in data["clauses"].items():

@@ -42,6 +42,11 @@ UNITS = {
 }
 
 
+#: libyaml's parser where the installed PyYAML has it: the same documents, read 7×
+#: faster (116 files in 8 ms instead of 62: a tenth of a cold ``doudi evaluate``).
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class ParameterError(ValueError):
     """A parameter file is malformed or a value is missing; message in Chinese."""
 
@@ -138,7 +143,7 @@ def _converted(unit: str, raw: Any, where: str) -> Any:
 
 def _load_file(path: str, jurisdiction: str, text: str, name: str) -> Parameter:
     where = f"参数文件 {name}"
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=SAFE_LOADER)
     if not isinstance(data, dict) or "values" not in data:
         raise ParameterError(f"{where}：缺少 values")
     unit = data.get("unit")

@@ -7,7 +7,7 @@ recorded; a result that depends on a ``local-config`` value says so (示例参�
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -91,6 +91,20 @@ class Params:
                 f"{path}：文件未规定或已到期"
             )
         return found.value
+
+    def used_paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The paths of the values read so far, by section, in the order read: what
+        a compiled statement kept on disk remembers of them (``engine.rule_cache``)."""
+        return tuple((s, tuple(v.path for v in values)) for s, values in self._used.items())
+
+    def record(self, used: Iterable[tuple[str, Iterable[str]]]) -> None:
+        """Read the values of ``used`` (``used_paths``) as the rules read them, each
+        under its section: the rules' statement taken from the disk was compiled
+        without this object, whose results must still say which values they used."""
+        for section, paths in used:
+            with self.section(section):
+                for path in paths:
+                    self.value(path)
 
     def used(self, section: str) -> list[Value]:
         return list(self._used.get(section, []))
