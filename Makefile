@@ -184,11 +184,14 @@ lint: $(STAMP)
 ## project workers against hand-written DuckDB statements (~2 min); a policy costing of
 ## 10^6 insured against the plan run twice (~3 min; at 10^7, --sizes 10000000, it now
 ## runs out of memory on a 24 GiB machine, docs/scale.md); the settlement of 10^6 bills
-## read from a lake on DuckDB, Spark local[2] and a two-worker cluster (~15 min).
+## read from a lake on DuckDB, Spark local[2] and a two-worker cluster (~15 min); a
+## 10^6-row roster imported into SQLite and PostgreSQL, medians of 3 (~15 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_settlement.py
 	$(BIN)/python benchmarks/bench_registry.py
+	DOUDI_BENCH_POSTGRES="$${DOUDI_BENCH_POSTGRES:-$$(scripts/test-postgres.sh)}" \
+		$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_spark.py
 	$(BIN)/python benchmarks/bench_web.py

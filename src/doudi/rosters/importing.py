@@ -397,7 +397,7 @@ class _Import:
             people = new.append_column(
                 "death_date", pa.nulls(new.num_rows, pa.date32())
             ).append_column(
-                "created_batch_id", pa.array([self.batch_id] * new.num_rows, pa.int64())
+                "created_batch_id", pa.repeat(pa.scalar(self.batch_id, pa.int64()), new.num_rows)
             )
             db.ingest(self.con, self.db, "registry_person", people)
             self._audit(
@@ -482,7 +482,7 @@ class _Import:
 
     def _periods(self) -> None:
         """A status or enrollment list: the source's periods, one audit row per change."""
-        applied = apply_periods(self.con, self.db, self.source)
+        applied = apply_periods(self.con, self.db, self.source, self.batch_id, self.entries)
         report = self.report
         report.periods_opened, report.periods_closed = applied.opened, applied.closed
         report.periods_changed = applied.changed
@@ -512,14 +512,15 @@ class _Import:
         n = rows.num_rows
         if not n:
             return
+        # the same values on every row: repeated in Arrow, not built as Python lists
         full = pa.table(
             {
-                "at": pa.array([self.now] * n, pa.timestamp("us", tz="UTC")),
-                "actor": pa.array([self.actor] * n, pa.string()),
+                "at": pa.repeat(pa.scalar(self.now, pa.timestamp("us", tz="UTC")), n),
+                "actor": pa.repeat(pa.scalar(self.actor, pa.string()), n),
                 "action": rows.column("action"),
-                "table_name": pa.array([table] * n, pa.string()),
+                "table_name": pa.repeat(pa.scalar(table, pa.string()), n),
                 "row_id": rows.column("row_id").cast(pa.int64()),
-                "batch_id": pa.array([self.batch_id] * n, pa.int64()),
+                "batch_id": pa.repeat(pa.scalar(self.batch_id, pa.int64()), n),
                 "detail": rows.column("detail"),
             }
         )
