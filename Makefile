@@ -182,8 +182,8 @@ lint: $(STAMP)
 ## DuckDB statement, and local Spark reading a lake export of 10^6 (~5 min); the person page and API under load on a
 ## registry of 10^6 people (~5 min); the work-injury checks of 10^5 projects and 10^7
 ## project workers against hand-written DuckDB statements (~2 min); a policy costing of
-## 10^6 insured against the plan run twice (~3 min; at 10^7, --sizes 10000000, it now
-## runs out of memory on a 24 GiB machine, docs/scale.md); the settlement of 10^6 bills
+## 10^6 insured against the plan run twice (~3 min; at 10^7, --sizes 10000000 --runs 1,
+## about 9 GiB at its peak, docs/scale.md); the settlement of 10^6 bills
 ## read from a lake on DuckDB, Spark local[2] and a two-worker cluster (~15 min); a
 ## 10^6-row roster imported into SQLite and PostgreSQL, medians of 3 (~15 min).
 bench: $(STAMP)

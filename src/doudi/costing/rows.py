@@ -35,18 +35,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doudi.core import regions, vocab
+from doudi.core import vocab
+from doudi.costing import positions
 from doudi.costing.reform import ADJUSTED_ZH, Reform, shown
 from doudi.engine import backend
-from doudi.plan.contributions import DECIMAL, SELF, decimal_array
+from doudi.plan.contributions import DECIMAL, decimal_array
 from doudi.plan.evaluation import Evaluation
 from doudi.plan.programmes import Programme
 
-MONEY = "DECIMAL(18, 2)"
-#: The status group of a person whose rules found none (neither side's pension or
-#: medical subsidy names a status).
-NO_GROUP = "none"
-NO_GROUP_ZH = "无代缴或资助身份"
 #: Where a programme's rules read their parameters (Params.section): the pension's for
 #: Panzhihua's subsidy and third-party funding, computed inside the pension's rule.
 SECTION = {
@@ -124,16 +120,8 @@ def combine(
         elif mine is not None or theirs is not None:
             parts.append(_joined(programme.code, mine, theirs, note))
     amounts = pa.concat_tables(parts) if parts else _ROWS.empty_table()
-    lake = duckdb.connect()
-    try:
-        lake.register("amounts", amounts)
-        lake.execute(_FACTS_SQL)
-        sums = lake.sql(_SUMS_SQL).to_arrow_table()
-        facts = lake.sql("SELECT * FROM facts").to_arrow_table()
-    finally:
-        lake.close()
     groups = _groups(before, group_columns), _groups(after, group_columns)
-    persons = _persons(people, places, groups, sums)
+    persons, facts = positions.persons_and_facts(people, places, groups, parts)
     return Found(amounts, persons, facts)
 
 
@@ -193,10 +181,6 @@ def _same_rows(rows: pa.Table, note: str | None) -> pa.Table:
     0.00, built column by column without a join (the columns are the rows' own)."""
     t = _side(rows)
     basis = t.column("basis")
-    reform_basis = basis
-    if note is not None:  # as _JOIN_SQL's concat_ws: the note after the clauses, if any
-        with_note = pc.binary_join_element_wise(basis, pa.scalar(note), ";")
-        reform_basis = pc.if_else(pc.equal(basis, ""), pa.scalar(note), with_note)
     zero = decimal_array(np.zeros(t.num_rows, DECIMAL))
     columns = [
         t.column("person_id"),
@@ -206,24 +190,84 @@ def _same_rows(rows: pa.Table, note: str | None) -> pa.Table:
         t.column("amount"),
         zero,
         basis,
-        reform_basis,
+        _noted_rows(basis, note),
     ]
     return pa.table(columns, schema=_ROWS)
+
+
+def _noted_rows(basis: pa.ChunkedArray, note: str | None) -> pa.ChunkedArray | pa.Array:
+    """``_noted`` on every row: put on each distinct clause list once (a few)."""
+    if note is None:
+        return basis
+    lists = basis.combine_chunks().dictionary_encode()
+    return _noted(lists.dictionary, note).take(lists.indices)
+
+
+def _noted(basis: pa.Array, note: str | None) -> pa.Array:
+    """The reform's clauses: the adjustment's note after the clauses, if any."""
+    if note is None:
+        return basis
+    with_note = pc.binary_join_element_wise(basis, pa.scalar(note), ";")
+    return pc.if_else(pc.equal(basis, ""), pa.scalar(note), with_note)
 
 
 def _joined(
     code: str, mine: pa.Table | None, theirs: pa.Table | None, note: str | None
 ) -> pa.Table:
     """A programme's rows of both sides joined on person and payer (0.00 where a side
-    has no row), in DuckDB over the two Arrow tables."""
-    lake = duckdb.connect()
-    try:
-        lake.register("base", _side(mine))
-        lake.register("reformed", _side(theirs))
-        found = lake.sql(_JOIN_SQL, params={"code": code, "note": note}).to_arrow_table()
-    finally:
-        lake.close()
-    return found.cast(_ROWS)
+    has no row, its clauses null), in person and payer order.
+
+    By integer keys in NumPy, not a hash join on strings: a row's key is its person
+    and its payer's place among both sides' payer names (one row per person and payer
+    a side), the joined rows are the distinct keys of either side in order, and each
+    side's row is put at its key's place. DuckDB's full join of the two, carrying the
+    clause lists through it, was the costliest step of the join at 10^6 people."""
+    base, reformed = _side(mine), _side(theirs)
+    payers = sorted(
+        set(base.column("payer").unique().to_pylist())
+        | set(reformed.column("payer").unique().to_pylist())
+    )
+    names = pa.array(payers, pa.string())
+
+    def keys(side: pa.Table) -> np.ndarray:
+        payer = pc.index_in(side.column("payer"), value_set=names).combine_chunks()
+        person = positions.numbers(side.column("person_id"))
+        return person * len(payers) + np.asarray(payer, np.int64)
+
+    mine_keys, their_keys = keys(base), keys(reformed)
+    # each side's keys ascend already (plan.contributions' order): a stable sort of the
+    # two runs is a merge, where np.unique's sort was most of the join's time
+    both = np.sort(np.concatenate([mine_keys, their_keys]), kind="stable")
+    key = both[np.concatenate([[True], both[1:] != both[:-1]])] if len(both) else both
+    n = len(key)
+
+    def at(side: pa.Table, side_keys: np.ndarray, noted: str | None) -> tuple[pa.Array, np.ndarray]:
+        """Each joined row's clauses on ``side`` (null: no row there), and its amounts:
+        the clause lists taken once from their distinct values (a side has a few)."""
+        row = np.full(n, -1, np.int64)
+        row[np.searchsorted(key, side_keys)] = np.arange(len(side_keys))
+        held = row >= 0
+        amounts = np.zeros(n, np.int64)
+        amounts[held] = positions.fen(side.column("amount"))[row[held]]
+        lists = side.column("basis").combine_chunks().dictionary_encode()
+        which = np.zeros(n, np.int64)
+        which[held] = np.asarray(lists.indices)[row[held]]
+        named = _noted(lists.dictionary, noted)
+        return named.take(pa.array(which, mask=~held)), amounts
+
+    mine_basis, before = at(base, mine_keys, None)
+    their_basis, after = at(reformed, their_keys, note)
+    columns = [
+        pa.array(key // len(payers), pa.int64()) if payers else pa.array([], pa.int64()),
+        pa.DictionaryArray.from_arrays(np.zeros(n, np.int32), [code]).cast(pa.string()),
+        names.take(pa.array(key % len(payers) if payers else key)),
+        positions.money(before),
+        positions.money(after),
+        positions.money(after - before),
+        mine_basis,
+        their_basis,
+    ]
+    return pa.table(columns, schema=_ROWS)
 
 
 def _groups(evaluated: Evaluation | None, columns: Sequence[str]) -> pa.Table:
@@ -239,124 +283,6 @@ def _groups(evaluated: Evaluation | None, columns: Sequence[str]) -> pa.Table:
         arrays.append(out.column(c).cast(pa.string()) if c in out.column_names else pa.nulls(n))
     return pa.table(arrays, schema=schema)
 
-
-_PERSONS = pa.schema(
-    [
-        ("person_id", pa.int64()),
-        *((name, pa.string()) for name in ("id_number", "name", "county_code", "county")),
-        *((name, pa.string()) for name in ("township", "village")),
-        ("status_group", pa.string()),
-        ("status_group_name", pa.string()),
-        *(
-            (name, pa.decimal128(18, 2))
-            for name in ("base_paid", "reform_paid", "change", "base_owed", "reform_owed")
-        ),
-        ("owed_change", pa.decimal128(18, 2)),
-    ]
-)
-
-
-def _persons(
-    people: pa.Table, places: pa.Table, groups: tuple[pa.Table, pa.Table], sums: pa.Table
-) -> pa.Table:
-    """Every registered person read (``people``, in id order): place, status group (the
-    baseline's pension or medical status, else the reform's), what others pay for them
-    and what they owe each side (``sums``, 0.00 without a row), and the changes.
-
-    Put together by position: each table's row of a person is found by id
-    (``pc.index_in``) and its columns taken, rather than hash-joined in DuckDB with the
-    names and places carried through every join and a sort (3–8 s at 10^6 people on a
-    shared machine, docs/scale.md)."""
-    ids = np.asarray(people.column("row_no").combine_chunks().cast(pa.int64()))
-    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
-        order = np.argsort(ids, kind="stable")
-        people, ids = people.take(pa.array(order)), ids[order]
-    person_id = pa.array(ids, pa.int64())
-
-    def of(table: pa.Table, key: str) -> dict[str, pa.ChunkedArray]:
-        """``table``'s columns for each person (null where it has no row of them)."""
-        at = pc.index_in(person_id, value_set=table.column(key).combine_chunks())
-        return {c: table.column(c).take(at) for c in table.column_names if c != key}
-
-    before, after = (of(side, "row_no") for side in groups)
-    status = pc.coalesce(*before.values(), *after.values(), pa.scalar(NO_GROUP))
-    named = group_names()
-    county_code = pc.utf8_slice_codeunits(pc.fill_null(people.column("hukou_region"), ""), 0, 6)
-    codes = pc.unique(county_code.combine_chunks())
-    counties = pa.array([regions.region_name(c) or c for c in codes.to_pylist()], pa.string())
-    zero = pa.scalar(0, pa.decimal128(18, 2))
-    money = {c: pc.fill_null(v, zero) for c, v in of(sums, "person_id").items()}
-    place = of(places, "id")
-
-    def minus(a: str, b: str) -> pa.ChunkedArray:
-        return pc.subtract(money[a], money[b]).cast(pa.decimal128(18, 2))
-
-    columns = {
-        "person_id": person_id,
-        "id_number": people.column("id_number"),
-        "name": people.column("name"),
-        "county_code": county_code,
-        "county": counties.take(pc.index_in(county_code, value_set=codes)),
-        "township": pc.fill_null(place["township"], ""),
-        "village": pc.fill_null(place["village"], ""),
-        "status_group": status,
-        "status_group_name": named.column("status_group_name").take(
-            pc.index_in(status, value_set=named.column("status_group").combine_chunks())
-        ),
-        "base_paid": money["base_paid"],
-        "reform_paid": money["reform_paid"],
-        "change": minus("reform_paid", "base_paid"),
-        "base_owed": money["base_owed"],
-        "reform_owed": money["reform_owed"],
-        "owed_change": minus("reform_owed", "base_owed"),
-    }
-    return pa.table([columns[f.name].cast(f.type) for f in _PERSONS], schema=_PERSONS)
-
-
-def group_names() -> pa.Table:
-    """Each status group's code and its Chinese name (``status_group_name``)."""
-    codes = [*vocab.STATUS, NO_GROUP]
-    labels = [vocab.STATUS.label(c) for c in vocab.STATUS] + [NO_GROUP_ZH]
-    return pa.table({"status_group": codes, "status_group_name": labels})
-
-
-#: A programme's two sides joined on person and payer (0.00 where a side has no row).
-_JOIN_SQL = f"""
-SELECT coalesce(b.person_id, r.person_id) AS person_id,
-       CAST($code AS VARCHAR) AS programme,
-       coalesce(b.payer, r.payer) AS payer,
-       CAST(coalesce(b.amount, 0) AS {MONEY}) AS baseline,
-       CAST(coalesce(r.amount, 0) AS {MONEY}) AS reform,
-       CAST(coalesce(r.amount, 0) - coalesce(b.amount, 0) AS {MONEY}) AS difference,
-       b.basis AS baseline_basis,
-       CASE WHEN r.person_id IS NULL THEN NULL
-            ELSE concat_ws(';', nullif(r.basis, ''), CAST($note AS VARCHAR)) END AS reform_basis
-FROM base AS b
-FULL JOIN reformed AS r ON b.person_id = r.person_id AND b.payer = r.payer
-"""
-
-#: Per person and programme: what others pay for or to them, what they owe, each side.
-_FACTS_SQL = f"""
-CREATE TEMP TABLE facts AS
-SELECT person_id, programme,
-       CAST(coalesce(sum(baseline) FILTER (WHERE payer <> '{SELF}'), 0) AS {MONEY}) AS base_paid,
-       CAST(coalesce(sum(reform) FILTER (WHERE payer <> '{SELF}'), 0) AS {MONEY}) AS reform_paid,
-       CAST(coalesce(sum(baseline) FILTER (WHERE payer = '{SELF}'), 0) AS {MONEY}) AS base_owed,
-       CAST(coalesce(sum(reform) FILTER (WHERE payer = '{SELF}'), 0) AS {MONEY}) AS reform_owed
-FROM amounts
-GROUP BY person_id, programme
-"""
-
-#: What others pay for each person and what they owe, each side, summed over the
-#: programmes (only the people with a row).
-_SUMS_SQL = f"""
-SELECT person_id,
-       CAST(sum(base_paid) AS {MONEY}) AS base_paid,
-       CAST(sum(reform_paid) AS {MONEY}) AS reform_paid,
-       CAST(sum(base_owed) AS {MONEY}) AS base_owed,
-       CAST(sum(reform_owed) AS {MONEY}) AS reform_owed
-FROM facts GROUP BY person_id
-"""
 
 #: The rows with their person, in place and ID-number order, programmes in the plan's
 #: order and payers in vocab.PAYER's (``self`` last).

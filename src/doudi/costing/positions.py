@@ -1,0 +1,222 @@
+"""A costing's per-person tables put together by position: every registered person's
+place, status group and sums (``persons``), and the facts per person and programme
+(``facts``) the summary tables group.
+
+Why by position and not by joins: a person's rows, their status columns and their place
+are each found by their id's position among the people (a lookup table from id to
+position when the ids are dense, as registry ids are), and the sums per person and
+programme added up in integer fen with NumPy. At ten million people the hash aggregates
+and hash joins of DuckDB this replaces (the facts grouped per person and programme,
+then per person, then joined back to the persons for every summary table) were the
+largest part of a costing's time (docs/scale.md, issue #22). The facts carry each
+person's county, township and status group as codes into the persons' own values
+(Arrow dictionaries), so the summary tables group them without joining the persons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.core import regions, vocab
+from doudi.plan.contributions import DECIMAL, SELF, decimal_array, decimal_values
+
+MONEY = pa.decimal128(18, 2)
+#: The status group of a person whose rules found none (neither side's pension or
+#: medical subsidy names a status).
+NO_GROUP = "none"
+NO_GROUP_ZH = "无代缴或资助身份"
+#: A person's sums, each side: what others pay for them (``paid``) and what they owe.
+SUMS = ("base_paid", "reform_paid", "base_owed", "reform_owed")
+
+PERSONS = pa.schema(
+    [
+        ("person_id", pa.int64()),
+        *((name, pa.string()) for name in ("id_number", "name", "county_code", "county")),
+        *((name, pa.string()) for name in ("township", "village")),
+        ("status_group", pa.string()),
+        ("status_group_name", pa.string()),
+        *(
+            (name, MONEY)
+            for name in ("base_paid", "reform_paid", "change", "base_owed", "reform_owed")
+        ),
+        ("owed_change", MONEY),
+    ]
+)
+
+
+_CODES = pa.dictionary(pa.int32(), pa.string())
+#: Per person and programme with a row: the person's place and group (codes into the
+#: persons' values) and their sums of the programme.
+FACTS = pa.schema(
+    [
+        ("person_id", pa.int64()),
+        *((name, _CODES) for name in ("programme", "county_code", "township", "status_group")),
+        *((name, MONEY) for name in SUMS),
+    ]
+)
+
+
+class Positions:
+    """Where each id lies among ``ids`` (ascending, distinct): through a table from id
+    to position when the ids are dense, else by binary search."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = ids
+        self.low = int(ids[0]) if len(ids) else 0
+        span = int(ids[-1]) - self.low + 1 if len(ids) else 0
+        self.slot: np.ndarray | None = None
+        if span <= 4 * len(ids):
+            self.slot = np.full(span, -1, np.int64)
+            self.slot[ids - self.low] = np.arange(len(ids))
+
+    def of(self, keys: np.ndarray) -> np.ndarray:
+        """Each key's position, -1 for a key not among the ids."""
+        keys = keys.astype(np.int64, copy=False)
+        if self.slot is not None:
+            at = keys - self.low
+            inside = (at >= 0) & (at < len(self.slot))
+            found = np.full(len(keys), -1, np.int64)
+            found[inside] = self.slot[at[inside]]
+            return found
+        found = np.searchsorted(self.ids, keys)
+        found[found >= len(self.ids)] = len(self.ids) - 1 if len(self.ids) else 0
+        hit = len(self.ids) > 0 and self.ids[found] == keys
+        return np.where(hit, found, -1)
+
+    def spread(self, table: pa.Table, key: str) -> dict[str, pa.ChunkedArray]:
+        """``table``'s columns (but ``key``) laid out one row per id (null where it has
+        no row of the id)."""
+        at = self.of(numbers(table.column(key)))
+        kept = at >= 0
+        row = np.full(len(self.ids), -1, np.int64)
+        row[at[kept]] = np.flatnonzero(kept)
+        taken = pa.array(row, mask=row < 0)
+        return {c: table.column(c).take(taken) for c in table.column_names if c != key}
+
+
+def persons_and_facts(
+    people: pa.Table, places: pa.Table, groups: tuple[pa.Table, pa.Table], parts: Sequence[pa.Table]
+) -> tuple[pa.Table, pa.Table]:
+    """Every registered person read (``people``, put in id order): place, status group
+    (the baseline's pension or medical status, else the reform's), what others pay for
+    them and what they owe each side (summed over the rows of ``parts``, 0.00 without
+    a row), and the changes; and per person and programme with a row, those sums, with
+    the person's place and group (``facts``)."""
+    ids = numbers(people.column("row_no"))
+    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        order = np.argsort(ids, kind="stable")
+        people, ids = people.take(pa.array(order)), ids[order]
+    where = Positions(ids)
+    before, after = (where.spread(side, "row_no") for side in groups)
+    status = _encoded(pc.coalesce(*before.values(), *after.values(), pa.scalar(NO_GROUP)))
+    named = group_names()
+    status_names = named.column("status_group_name").take(
+        pc.index_in(status.dictionary, value_set=named.column("status_group").combine_chunks())
+    )
+    county = _encoded(
+        pc.utf8_slice_codeunits(pc.fill_null(people.column("hukou_region"), ""), 0, 6)
+    )
+    counties = [regions.region_name(c) or c for c in county.dictionary.to_pylist()]
+    place = where.spread(places, "id")
+    township = _encoded(pc.fill_null(place["township"], ""))
+    totals = {name: np.zeros(len(ids), np.int64) for name in SUMS}
+    facts = []
+    for part in parts:
+        if not part.num_rows:
+            continue
+        at, sums = _part_sums(part, where)
+        for name in SUMS:
+            totals[name] += sums[name]
+        taken = pa.array(at)
+        code = part.column("programme")[0].as_py()
+        columns = {
+            "person_id": pa.array(ids[at], pa.int64()),
+            "programme": pa.DictionaryArray.from_arrays(np.zeros(len(at), np.int32), [code]),
+            **{
+                name: pa.DictionaryArray.from_arrays(
+                    encoded.indices.take(taken), encoded.dictionary
+                )
+                for name, encoded in (
+                    ("county_code", county),
+                    ("township", township),
+                    ("status_group", status),
+                )
+            },
+            **{name: money(sums[name][at]) for name in SUMS},
+        }
+        facts.append(pa.table([columns[f.name] for f in FACTS], schema=FACTS))
+    columns = {
+        "person_id": pa.array(ids, pa.int64()),
+        "id_number": people.column("id_number"),
+        "name": people.column("name"),
+        "county_code": county.dictionary.take(county.indices),
+        "county": pa.array(counties, pa.string()).take(county.indices),
+        "township": township.dictionary.take(township.indices),
+        "village": pc.fill_null(place["village"], ""),
+        "status_group": status.dictionary.take(status.indices),
+        "status_group_name": status_names.take(status.indices),
+        **{name: money(totals[name]) for name in SUMS},
+        "change": money(totals["reform_paid"] - totals["base_paid"]),
+        "owed_change": money(totals["reform_owed"] - totals["base_owed"]),
+    }
+    persons = pa.table([columns[f.name].cast(f.type) for f in PERSONS], schema=PERSONS)
+    return persons, pa.concat_tables(facts) if facts else FACTS.empty_table()
+
+
+def group_names() -> pa.Table:
+    """Each status group's code and its Chinese name (``status_group_name``)."""
+    codes = [*vocab.STATUS, NO_GROUP]
+    labels = [vocab.STATUS.label(c) for c in vocab.STATUS] + [NO_GROUP_ZH]
+    return pa.table({"status_group": codes, "status_group_name": labels})
+
+
+def money(fen: np.ndarray) -> pa.Array:
+    """Integer fen as DECIMAL(18, 2) money (each 16-byte value the fen sign-extended)."""
+    values = np.stack([fen, fen >> 63], axis=1)
+    return decimal_array(values.view(DECIMAL).reshape(-1))
+
+
+def fen(amounts: pa.ChunkedArray) -> np.ndarray:
+    """DECIMAL(18, 2) money as integer fen (null as 0): exact, as 18 digits fit 63 bits."""
+    column = pc.fill_null(amounts.cast(MONEY), pa.scalar(0, MONEY)).combine_chunks()
+    return decimal_values(column).view(np.int64)[0::2].copy()
+
+
+def _part_sums(part: pa.Table, where: Positions) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """A programme's rows (``rows.combine``'s) summed per person: the positions of the
+    people with a row among them (ascending), and each of ``SUMS`` for every person."""
+    at = where.of(numbers(part.column("person_id")))
+    own = np.asarray(pc.equal(part.column("payer"), SELF).combine_chunks(), bool)
+    kept = at >= 0
+    mine, others = kept & own, kept & ~own
+    sums = {}
+    for side, amounts in (
+        ("base", fen(part.column("baseline"))),
+        ("reform", fen(part.column("reform"))),
+    ):
+        for name, chosen in (("paid", others), ("owed", mine)):
+            total = np.zeros(len(where.ids), np.int64)
+            np.add.at(total, at[chosen], amounts[chosen])
+            sums[f"{side}_{name}"] = total
+    present = np.zeros(len(where.ids), bool)
+    present[at[kept]] = True
+    return np.flatnonzero(present), sums
+
+
+def _encoded(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """A string column as one dictionary array (its distinct values and a code a row)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded: pa.DictionaryArray = column.dictionary_encode()
+    return encoded
+
+
+def numbers(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """An integer column as int64 NumPy values."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return np.asarray(column.cast(pa.int64()))
