@@ -126,7 +126,9 @@ class RosterEntry(models.Model):
 
     batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="entries")
     row_number = models.IntegerField("行号")  # the row as Excel numbers it (titles, header counted)
-    person = models.ForeignKey(Person, models.PROTECT, related_name="entries")
+    #: no index of its own: ``roster_entry_person`` (person, batch) serves every lookup by
+    #: person, and a second index cost each of an import's rows an insert (issue #25 §3)
+    person = models.ForeignKey(Person, models.PROTECT, related_name="entries", db_index=False)
     id_number = models.CharField("公民身份号码", max_length=18)
     name = models.CharField("姓名", max_length=64)
     region_code = models.CharField("区划代码", max_length=12, blank=True, default="")
@@ -317,7 +319,10 @@ class StatusPeriod(models.Model):
     """A person held ``status`` from ``valid_from`` until ``valid_to`` (exclusive;
     null = still holds it), as the department's snapshots show."""
 
-    person = models.ForeignKey(Person, models.PROTECT, related_name="status_periods")
+    #: indexed by ``status_period_person`` (person, status): no index of its own
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="status_periods", db_index=False
+    )
     status = models.CharField("身份", max_length=32, choices=_choices(STATUSES))
     department = models.CharField("部门", max_length=32)
     valid_from = models.DateField("起")
@@ -334,7 +339,8 @@ class StatusPeriod(models.Model):
 class Enrollment(models.Model):
     """Insured in ``scheme`` at ``region_code`` from ``valid_from`` until ``valid_to``."""
 
-    person = models.ForeignKey(Person, models.PROTECT, related_name="enrollments")
+    #: indexed by ``enrollment_person`` (person, scheme): no index of its own
+    person = models.ForeignKey(Person, models.PROTECT, related_name="enrollments", db_index=False)
     scheme = models.CharField("险种", max_length=32, choices=_choices(SCHEMES))
     region_code = models.CharField("参保地区划", max_length=12, blank=True, default="")
     valid_from = models.DateField("起")

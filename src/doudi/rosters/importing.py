@@ -35,7 +35,7 @@ from doudi.rosters.changes import apply_periods, named, period_audit, record_dea
 from doudi.rosters.closing import Closing, check_mode, closing
 from doudi.rosters.reading import RosterRead, read_roster
 from doudi.rosters.sources import SOURCES, Source
-from doudi.store import db
+from doudi.store import db, foreign_keys
 
 #: The columns of a roster entry beyond who and where the row is, typed as the registry
 #: stores them (a certificate level is read as its code "5" and stored as the number 5).
@@ -80,6 +80,8 @@ ENTRY_TYPES = {
     "bank_name": pa.string(),
 }
 ENTRY_COLUMNS = tuple(ENTRY_TYPES)
+#: The entry columns stored as null where a list does not give them (the others are "").
+NULLABLE = tuple(c for c in ENTRY_COLUMNS if c not in ("region_code", "township", "village"))
 
 
 @dataclass
@@ -247,11 +249,15 @@ def import_roster(
         job = _Import(database, con, read, rows, report, actor, where)
         if within is not None:
             _check_within(where.covered, within)
+        # a large list's foreign keys checked once each, not row by row (decision 0020)
+        checked_at_end = foreign_keys.bulk(con, database, rows.num_rows)
         job.run()
         if report.needs_confirmation and not (dry_run or confirm_closing):
             raise guard.ClosingNotConfirmed(report.closing_warning_zh())
         if dry_run:
             con.rollback()
+        elif checked_at_end:
+            foreign_keys.check(con)
     return report
 
 
@@ -310,7 +316,7 @@ class _Import:
         self.report.batch_id = None if self.report.dry_run else self.batch_id
         ids = self._people()
         db.fault("people")
-        db.ingest(self.con, self.db, "registry_roster_entry", self._entry_rows(ids))
+        db.ingest(self.con, self.db, "registry_roster_entry", _given(self._entry_rows(ids)))
         db.ingest(self.con, self.db, "registry_import_scope", self._scope_rows())
         db.ingest(self.con, self.db, "registry_rejected_row", self._rejected_rows())
         if self.source.kind == "death":
@@ -411,6 +417,11 @@ class _Import:
             "SELECT p.id AS person_id, p.id_number FROM registry_person p "
             "JOIN doudi_stage_ids s ON s.id_number = p.id_number"
         )
+        lake.register("ids", ids)
+        lake.register("new_", new)
+        self.added = lake.sql(
+            "SELECT i.person_id, n.id_number, n.name FROM new_ n JOIN ids i USING (id_number)"
+        ).to_arrow_table()
         return ids
 
     def _entry_rows(self, ids: pa.Table) -> pa.Table:
@@ -490,7 +501,7 @@ class _Import:
             applied.changes, applied.open_before, self.where.counties
         )
         self._write_audit(applied.table, period_audit(self.source, applied.changes))
-        report.changes = named(self.con, self.db, applied.changes)
+        report.changes = named(self.con, self.db, applied.changes, self.added)
 
     # -- audit ------------------------------------------------------------------------
 
@@ -530,6 +541,14 @@ class _Import:
         with self.con.cursor() as cur:
             cur.execute(sql)
             return cur.fetch_arrow_table()
+
+
+def _given(entries: pa.Table) -> pa.Table:
+    """The entries without the columns no row gives, which the database stores as null
+    anyway: a list gives a few of the 37, and binding the others' nulls row by row was
+    a fifth of the insert's CPU time on SQLite (3·10^5 rows: 1.2 s, then 0.9 s)."""
+    n = entries.num_rows
+    return entries.drop_columns([c for c in NULLABLE if entries.column(c).null_count == n])
 
 
 def _entries(accepted: pa.Table) -> pa.Table:
