@@ -1,5 +1,7 @@
 """The costing's arithmetic by position (costing/positions.py): money to integer fen and
-back to the fen, and each id's position whether the ids are dense or not."""
+back to the fen, each id's position whether the ids are dense or not, the sums per
+position, the merge of two sides' keys (costing/rows.py) and the distribution's bins
+(costing/tables.py), each against the plain arithmetic it replaces."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doudi.costing.positions import Positions, fen, money
+from doudi.costing.positions import Positions, _summed, fen, money
+from doudi.costing.rows import _merged
+from doudi.costing.tables import ZERO, bins, distribution
 
 #: DECIMAL(18, 2): 16 digits of yuan.
 AMOUNTS = st.decimals(
@@ -49,3 +53,50 @@ def test_each_id_is_found_at_its_position_dense_or_not(ids, keys):
     assert Positions(ordered).of(asked).tolist() == expected
     dense = np.arange(100, 100 + len(ids), dtype=np.int64)
     assert Positions(dense).of(dense[::-1]).tolist() == list(range(len(ids)))[::-1]
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.integers(-(10**15), 10**15)), max_size=40),
+    st.booleans(),
+)
+def test_the_sums_per_position_are_the_rows_sums_in_any_order(rows, ordered):
+    if ordered:
+        rows = sorted(rows, key=lambda row: row[0])
+    at = np.array([row[0] for row in rows], np.int64)
+    amounts = np.array([row[1] for row in rows], np.int64)
+    expected = [sum(a for p, a in rows if p == i) for i in range(10)]
+    assert _summed(10, at, amounts).tolist() == expected
+
+
+@settings(deadline=None)
+@given(st.sets(st.integers(0, 10**6), max_size=30), st.sets(st.integers(0, 10**6), max_size=30))
+def test_two_runs_of_keys_merge_into_their_distinct_keys_each_at_its_place(mine, theirs):
+    a, b = np.array(sorted(mine), np.int64), np.array(sorted(theirs), np.int64)
+    key, mine_at, their_at = _merged(a, b)
+    assert key.tolist() == sorted(mine | theirs)
+    assert key[mine_at].tolist() == a.tolist() and key[their_at].tolist() == b.tolist()
+
+
+#: Changes at and beside the distribution's edges (0, 50, 100, 200, 500, 1000 yuan), up
+#: and down, and any others.
+CHANGES = st.one_of(
+    st.sampled_from([Decimal(edge) for edge in (0, 50, 100, 200, 500, 1000)]),
+    st.decimals(min_value=Decimal("0"), max_value=Decimal("5000"), places=2),
+).flatmap(lambda d: st.sampled_from([d, -d, d + Decimal("0.01"), -d - Decimal("0.01")]))
+
+
+@settings(deadline=None)
+@given(st.lists(CHANGES, max_size=40))
+def test_each_change_is_counted_in_the_bin_its_size_falls_in(changes):
+    persons = pa.table({"change": pa.array(changes, pa.decimal128(18, 2))})
+    expected = []
+    for b in bins():
+        held = [
+            c
+            for c in changes
+            if (c == 0 if b.sign == 0 else b.sign * c > b.low)
+            and (b.high is None or b.sign * c <= b.high)
+        ]
+        expected.append({"bin": b.label, "people": len(held), "total_change": sum(held, ZERO)})
+    assert distribution(persons).to_pylist() == expected

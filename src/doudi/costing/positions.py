@@ -32,13 +32,19 @@ NO_GROUP_ZH = "无代缴或资助身份"
 #: A person's sums, each side: what others pay for them (``paid``) and what they owe.
 SUMS = ("base_paid", "reform_paid", "base_owed", "reform_owed")
 
+#: A text column of few distinct values (places, status groups; a costing's programmes,
+#: payers and clause lists) on millions of rows: a code a row into its values. Taking
+#: the text itself for each of ten million people was much of a costing's time.
+TEXT = pa.dictionary(pa.int32(), pa.string())
+
 PERSONS = pa.schema(
     [
         ("person_id", pa.int64()),
-        *((name, pa.string()) for name in ("id_number", "name", "county_code", "county")),
-        *((name, pa.string()) for name in ("township", "village")),
-        ("status_group", pa.string()),
-        ("status_group_name", pa.string()),
+        *((name, pa.string()) for name in ("id_number", "name")),
+        *((name, TEXT) for name in ("county_code", "county", "township")),
+        ("village", pa.string()),
+        ("status_group", TEXT),
+        ("status_group_name", TEXT),
         *(
             (name, MONEY)
             for name in ("base_paid", "reform_paid", "change", "base_owed", "reform_owed")
@@ -48,13 +54,12 @@ PERSONS = pa.schema(
 )
 
 
-_CODES = pa.dictionary(pa.int32(), pa.string())
 #: Per person and programme with a row: the person's place and group (codes into the
 #: persons' values) and their sums of the programme.
 FACTS = pa.schema(
     [
         ("person_id", pa.int64()),
-        *((name, _CODES) for name in ("programme", "county_code", "township", "status_group")),
+        *((name, TEXT) for name in ("programme", "county_code", "township", "status_group")),
         *((name, MONEY) for name in SUMS),
     ]
 )
@@ -78,6 +83,11 @@ class Positions:
         keys = keys.astype(np.int64, copy=False)
         if self.slot is not None:
             at = keys - self.low
+            if not len(at) or (int(at.min()) >= 0 and int(at.max()) < len(self.slot)):
+                # every key inside the table (the rows of the people read): no masks,
+                # whose copies were most of this at 10^7 rows
+                found: np.ndarray = self.slot[at]
+                return found
             inside = (at >= 0) & (at < len(self.slot))
             found = np.full(len(keys), -1, np.int64)
             found[inside] = self.slot[at[inside]]
@@ -90,7 +100,12 @@ class Positions:
     def spread(self, table: pa.Table, key: str) -> dict[str, pa.ChunkedArray]:
         """``table``'s columns (but ``key``) laid out one row per id (null where it has
         no row of the id)."""
-        at = self.of(numbers(table.column(key)))
+        keys = numbers(table.column(key))
+        if np.array_equal(keys, self.ids):
+            # the same people in the same order (the registry's places, read as the
+            # people are): the columns as they are, not copied by a take
+            return {c: table.column(c) for c in table.column_names if c != key}
+        at = self.of(keys)
         kept = at >= 0
         row = np.full(len(self.ids), -1, np.int64)
         row[at[kept]] = np.flatnonzero(kept)
@@ -111,18 +126,19 @@ def persons_and_facts(
         order = np.argsort(ids, kind="stable")
         people, ids = people.take(pa.array(order)), ids[order]
     where = Positions(ids)
-    before, after = (where.spread(side, "row_no") for side in groups)
-    status = _encoded(pc.coalesce(*before.values(), *after.values(), pa.scalar(NO_GROUP)))
+    status = _status(where, groups)
     named = group_names()
-    status_names = named.column("status_group_name").take(
-        pc.index_in(status.dictionary, value_set=named.column("status_group").combine_chunks())
+    status_names = (
+        named.column("status_group_name")
+        .combine_chunks()
+        .take(
+            pc.index_in(status.dictionary, value_set=named.column("status_group").combine_chunks())
+        )
     )
-    county = _encoded(
-        pc.utf8_slice_codeunits(pc.fill_null(people.column("hukou_region"), ""), 0, 6)
-    )
+    county = encoded(pc.utf8_slice_codeunits(pc.fill_null(people.column("hukou_region"), ""), 0, 6))
     counties = [regions.region_name(c) or c for c in county.dictionary.to_pylist()]
     place = where.spread(places, "id")
-    township = _encoded(pc.fill_null(place["township"], ""))
+    township = encoded(pc.fill_null(place["township"], ""))
     totals = {name: np.zeros(len(ids), np.int64) for name in SUMS}
     facts = []
     for part in parts:
@@ -137,10 +153,8 @@ def persons_and_facts(
             "person_id": pa.array(ids[at], pa.int64()),
             "programme": pa.DictionaryArray.from_arrays(np.zeros(len(at), np.int32), [code]),
             **{
-                name: pa.DictionaryArray.from_arrays(
-                    encoded.indices.take(taken), encoded.dictionary
-                )
-                for name, encoded in (
+                name: pa.DictionaryArray.from_arrays(codes.indices.take(taken), codes.dictionary)
+                for name, codes in (
                     ("county_code", county),
                     ("township", township),
                     ("status_group", status),
@@ -153,18 +167,41 @@ def persons_and_facts(
         "person_id": pa.array(ids, pa.int64()),
         "id_number": people.column("id_number"),
         "name": people.column("name"),
-        "county_code": county.dictionary.take(county.indices),
-        "county": pa.array(counties, pa.string()).take(county.indices),
-        "township": township.dictionary.take(township.indices),
+        "county_code": county,
+        "county": pa.DictionaryArray.from_arrays(county.indices, pa.array(counties, pa.string())),
+        "township": township,
         "village": pc.fill_null(place["village"], ""),
-        "status_group": status.dictionary.take(status.indices),
-        "status_group_name": status_names.take(status.indices),
+        "status_group": status,
+        "status_group_name": pa.DictionaryArray.from_arrays(status.indices, status_names),
         **{name: money(totals[name]) for name in SUMS},
         "change": money(totals["reform_paid"] - totals["base_paid"]),
         "owed_change": money(totals["reform_owed"] - totals["base_owed"]),
     }
     persons = pa.table([columns[f.name].cast(f.type) for f in PERSONS], schema=PERSONS)
     return persons, pa.concat_tables(facts) if facts else FACTS.empty_table()
+
+
+def _status(where: Positions, groups: tuple[pa.Table, pa.Table]) -> pa.DictionaryArray:
+    """Each person's status group: the first of the baseline's then the reform's group
+    columns (``groups``, per ``row_no``) that names one, else ``NO_GROUP``. On codes:
+    each column's few values are numbered once, and a person's code laid out at their
+    position; taking each column's text for ten million people, then putting them
+    together, was a large part of the persons table's time (docs/scale.md)."""
+    values: dict[str, int] = {}
+    chosen = np.full(len(where.ids), -1, np.int32)
+    for side in groups:
+        at = where.of(numbers(side.column("row_no")))
+        kept = at >= 0
+        for name in side.column_names[1:]:
+            codes = encoded(side.column(name))
+            named = [values.setdefault(v, len(values)) for v in codes.dictionary.to_pylist()]
+            # a null (no group in this column) is code -1, the last of ``mapped``
+            mapped = np.array([*named, -1], np.int32)
+            found = np.full(len(where.ids), -1, np.int32)
+            found[at[kept]] = mapped[np.asarray(pc.fill_null(codes.indices, -1))[kept]]
+            chosen = np.where(chosen >= 0, chosen, found)
+    chosen[chosen < 0] = values.setdefault(NO_GROUP, len(values))
+    return pa.DictionaryArray.from_arrays(chosen, pa.array(list(values), pa.string()))
 
 
 def group_names() -> pa.Table:
@@ -176,21 +213,37 @@ def group_names() -> pa.Table:
 
 def money(fen: np.ndarray) -> pa.Array:
     """Integer fen as DECIMAL(18, 2) money (each 16-byte value the fen sign-extended)."""
-    values = np.stack([fen, fen >> 63], axis=1)
+    values = np.empty((len(fen), 2), np.int64)
+    values[:, 0] = fen
+    np.right_shift(fen, 63, out=values[:, 1])
     return decimal_array(values.view(DECIMAL).reshape(-1))
 
 
-def fen(amounts: pa.ChunkedArray) -> np.ndarray:
+def fen(amounts: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """DECIMAL(18, 2) money as integer fen (null as 0): exact, as 18 digits fit 63 bits."""
-    column = pc.fill_null(amounts.cast(MONEY), pa.scalar(0, MONEY)).combine_chunks()
-    return decimal_values(column).view(np.int64)[0::2].copy()
+    out = np.empty(len(amounts), np.int64)
+    start = 0
+    # chunk by chunk into one array: no cast, fill or combined copy of the column
+    for chunk in amounts.chunks if isinstance(amounts, pa.ChunkedArray) else [amounts]:
+        chunk = chunk if chunk.type == MONEY else chunk.cast(MONEY)
+        end = start + len(chunk)
+        if len(chunk):
+            out[start:end] = decimal_values(chunk).view(np.int64)[0::2]
+            if chunk.null_count:
+                out[start:end][np.asarray(chunk.is_null())] = 0
+        start = end
+    return out
 
 
 def _part_sums(part: pa.Table, where: Positions) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """A programme's rows (``rows.combine``'s) summed per person: the positions of the
     people with a row among them (ascending), and each of ``SUMS`` for every person."""
     at = where.of(numbers(part.column("person_id")))
-    own = np.asarray(pc.equal(part.column("payer"), SELF).combine_chunks(), bool)
+    payer = part.column("payer").combine_chunks()
+    if isinstance(payer, pa.DictionaryArray):  # compared on its few values, not each row
+        own = np.asarray(pc.equal(payer.dictionary, SELF), bool)[np.asarray(payer.indices)]
+    else:
+        own = np.asarray(pc.equal(payer, SELF), bool)
     kept = at >= 0
     mine, others = kept & own, kept & ~own
     sums = {}
@@ -199,15 +252,27 @@ def _part_sums(part: pa.Table, where: Positions) -> tuple[np.ndarray, dict[str, 
         ("reform", fen(part.column("reform"))),
     ):
         for name, chosen in (("paid", others), ("owed", mine)):
-            total = np.zeros(len(where.ids), np.int64)
-            np.add.at(total, at[chosen], amounts[chosen])
-            sums[f"{side}_{name}"] = total
+            sums[f"{side}_{name}"] = _summed(len(where.ids), at[chosen], amounts[chosen])
     present = np.zeros(len(where.ids), bool)
     present[at[kept]] = True
     return np.flatnonzero(present), sums
 
 
-def _encoded(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+def _summed(n: int, at: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    """Per position of ``n``, the sum of the ``amounts`` at it (``at``). A programme's
+    rows come in person order (``rows.combine``): each person's rows are then one run,
+    added up at once (``np.add.reduceat``), where ``np.add.at``'s one row at a time was
+    most of the sums' time at 10^7 people; in any other order, row by row."""
+    total = np.zeros(n, np.int64)
+    if len(at) and bool(np.all(at[1:] >= at[:-1])):
+        starts = np.flatnonzero(np.concatenate([[True], at[1:] != at[:-1]]))
+        total[at[starts]] = np.add.reduceat(amounts, starts)
+    else:
+        np.add.at(total, at, amounts)
+    return total
+
+
+def encoded(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
     """A string column as one dictionary array (its distinct values and a code a row)."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()

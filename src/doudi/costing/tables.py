@@ -2,11 +2,11 @@
 payer, per region (the region, its counties, their townships), per status group, and
 the distribution of the people's change.
 
-Every amount is a sum of the rows' DECIMAL(18, 2) amounts in DuckDB, exact, and every
-total a sum of the lines above it in ``Decimal``: a total is, fen for fen, the sum of
-the rows it stands for (tests/costing). The baseline and reform columns of a region or a
-group are what payers other than the person pay (``paid``) and what the person owes
-(``owed``), each side, and their differences.
+Every amount is a sum of the rows' DECIMAL(18, 2) amounts in DuckDB (the distribution's
+in integer fen), exact, and every total a sum of the lines above it in ``Decimal``: a
+total is, fen for fen, the sum of the rows it stands for (tests/costing). The baseline
+and reform columns of a region or a group are what payers other than the person pay
+(``paid``) and what the person owes (``owed``), each side, and their differences.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from doudi.core import regions, vocab
-from doudi.costing.positions import NO_GROUP, group_names
+from doudi.costing.positions import NO_GROUP, fen, group_names
 from doudi.costing.rows import Found
 from doudi.plan.contributions import SELF
 from doudi.plan.ledger_terms import UNNAMED
@@ -305,30 +306,24 @@ _DISTRIBUTION_SCHEMA = pa.schema(
 
 def distribution(persons: pa.Table) -> pa.Table:
     """How many people's change (over every programme) falls in each bin, and the sum
-    of their changes; every bin, an empty one with 0 people."""
-    items, values = [], {}
+    of their changes; every bin, an empty one with 0 people.
+
+    In integer fen with NumPy (exact: ``positions.fen``): each person's bin found once
+    by the size of their change among the edges, where DuckDB's two filtered
+    aggregates per bin over ten million people took a second (docs/scale.md)."""
+    change = fen(persons.column("change"))
+    size = np.abs(change)
+    edges = np.array([int(edge * 100) for edge in EDGES], np.int64)
+    # a span's place among the edges: at most the first edge 0, above the last len(EDGES)
+    span = np.searchsorted(edges, size, side="left")
+    # bins() order: the decreases from the largest, 不变, the increases from the smallest
+    spans = len(EDGES) + 1
+    which = np.where(change < 0, spans - 1 - span, np.where(change > 0, spans + 1 + span, spans))
+    count = np.bincount(which, minlength=2 * spans + 1)
+    lines = []
     for i, b in enumerate(bins()):
-        if b.sign == 0:
-            held = "change = 0"
-        else:
-            held = f"{b.sign} * change > $low{i}"
-            values[f"low{i}"] = b.low
-            if b.high is not None:
-                held += f" AND {b.sign} * change <= $high{i}"
-                values[f"high{i}"] = b.high
-        items.append(f"count(*) FILTER (WHERE {held})::BIGINT")
-        items.append(f"CAST(coalesce(sum(change) FILTER (WHERE {held}), 0) AS DECIMAL(18, 2))")
-    lake = duckdb.connect()
-    try:
-        lake.register("persons", persons.select(["change"]))
-        found = lake.execute(f"SELECT {', '.join(items)} FROM persons", values).fetchone()
-    finally:
-        lake.close()
-    sums = list(found or ())
-    return pa.Table.from_pylist(
-        [
-            {"bin": b.label, "people": sums[2 * i], "total_change": sums[2 * i + 1]}
-            for i, b in enumerate(bins())
-        ],
-        schema=_DISTRIBUTION_SCHEMA,
-    )
+        total = int(change[which == i].sum()) if count[i] else 0
+        lines.append(
+            {"bin": b.label, "people": int(count[i]), "total_change": Decimal(total).scaleb(-2)}
+        )
+    return pa.Table.from_pylist(lines, schema=_DISTRIBUTION_SCHEMA)
