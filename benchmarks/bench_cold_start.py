@@ -15,14 +15,17 @@ machine's load:
   (``DOUDI_RULE_CACHE=off``): the rules compiled in the process, as before the cache;
 - ``cli-miss``: the same, an empty cache folder each run (compiled, then written);
 - ``cli-hit``: the same, the entry written before the runs (read from the disk);
-- ``plan-off`` / ``plan-hit``: a process importing the backend and taking
+- ``plan-off`` / ``plan-hit``: a process importing pyarrow and the backend and taking
   ``backend.plan(kind="registry")`` of Jiangxi 2018, as the yearly plan and the
-  costing do (the fixed cost of a plan process);
+  costing do (the fixed cost of a plan process; pyarrow, which the backend no longer
+  imports itself, is imported by every plan process's inputs);
 - with ``--before SRC`` (a copy of an earlier ``src``, e.g. ``git archive HEAD src``),
-  ``cli-before`` and ``plan-before``: the same with that code first on ``PYTHONPATH``,
-  taking turns with the others (the before and after of a change in one run);
+  ``cli-before`` and ``plan-before``: ``cli-hit`` and ``plan-hit`` with that code first
+  on ``PYTHONPATH`` (its own entries, written before the runs; code without the cache
+  compiles), taking turns with the others (the before and after of a change in one
+  run), and ``warm-before``;
 - ``warm``: one process evaluating the one-person scenario once, then 20 times more:
-  the median of those 20.
+  the median of those 20, and its CPU time.
 
 Usage: ``bench_cold_start.py [--repeat 7] [--before SRC]``. Nothing is asserted: the figures go in
 docs/scale.md.
@@ -50,6 +53,7 @@ EXAMPLE = REPO / "examples" / "chongqing-2018.yaml"
 KINDS = ("cli-off", "cli-miss", "cli-hit", "plan-off", "plan-hit")
 
 _PLAN = """
+import pyarrow
 from doudi.engine import backend
 backend.plan("360000", 2018, kind="registry")
 """
@@ -60,12 +64,14 @@ import yaml
 from doudi.engine.scenario import evaluate
 scenario = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 evaluate(scenario)
-runs = []
+runs, cpu = [], []
 for _ in range(20):
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.process_time()
     evaluate(scenario)
     runs.append(time.perf_counter() - start)
-print(json.dumps({"median": statistics.median(runs), "min": min(runs), "max": max(runs)}))
+    cpu.append(time.process_time() - started)
+print(json.dumps({"median": statistics.median(runs), "min": min(runs), "max": max(runs),
+                  "cpu": statistics.median(cpu)}))
 """
 
 
@@ -117,8 +123,8 @@ def run(
         "cli-hit": str(folder / "hit"),
         "plan-off": "off",
         "plan-hit": str(folder / "hit"),
-        "cli-before": "off",
-        "plan-before": "off",
+        "cli-before": str(folder / "hit-before"),
+        "plan-before": str(folder / "hit-before"),
     }[kind]
     seconds, cpu, peak, _ = timed(command, cache, before if kind.endswith("-before") else None)
     return seconds, cpu, peak
@@ -135,15 +141,24 @@ def main() -> None:
         folder = Path(scratch)
         scenario = one_person(folder)
         # the entries the hits read: written once, before the runs
-        timed([sys.executable, "-m", "doudi.cli", "evaluate", str(scenario)], str(folder / "hit"))
+        evaluate = [sys.executable, "-m", "doudi.cli", "evaluate", str(scenario)]
+        timed(evaluate, str(folder / "hit"))
         timed([sys.executable, "-c", _PLAN], str(folder / "hit"))
+        if args.before:
+            timed(evaluate, str(folder / "hit-before"), args.before)
+            timed([sys.executable, "-c", _PLAN], str(folder / "hit-before"), args.before)
         others = OthersBusy()
         runs: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in kinds}
         for n in range(args.repeat):
             for kind in kinds:
                 runs[kind].append(run(kind, scenario, folder, n, args.before))
-        *_, warm_out = timed([sys.executable, "-c", _WARM, str(scenario)], str(folder / "hit"))
-        warm: dict[str, Any] = json.loads(warm_out)
+        warm_runs = {"warm": (str(folder / "hit"), None)}
+        if args.before:
+            warm_runs["warm-before"] = (str(folder / "hit-before"), args.before)
+        warm: dict[str, dict[str, Any]] = {}
+        for name, (cache, code) in warm_runs.items():
+            *_, out = timed([sys.executable, "-c", _WARM, str(scenario)], cache, code)
+            warm[name] = json.loads(out)
         busy = others.cores()
     print(f"\n{'kind':10} {'median':>8} {'min–max':>13} {'CPU':>7} {'peak':>9}")
     for kind, these in runs.items():
@@ -153,10 +168,12 @@ def main() -> None:
             f"{kind:10} {statistics.median(seconds):7.2f}s {min(seconds):5.2f}–{max(seconds):.2f} s"
             f" {cpu:6.2f}s {max(p for _, _, p in these):6.0f} MiB"
         )
-    print(
-        f"{'warm':10} {warm['median'] * 1000:6.1f}ms"
-        f" {warm['min'] * 1000:5.1f}–{warm['max'] * 1000:.1f} ms (20 evaluations, one process)"
-    )
+    for name, these in warm.items():
+        print(
+            f"{name:10} {these['median'] * 1000:6.1f}ms"
+            f" {these['min'] * 1000:5.1f}–{these['max'] * 1000:.1f} ms"
+            f" CPU {these['cpu'] * 1000:.1f} ms (20 evaluations, one process: medians)"
+        )
     print(f"\n{load_average()}; other processes kept {busy:.2f} cores busy meanwhile")
 
 

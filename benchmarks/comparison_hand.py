@@ -24,7 +24,7 @@ import pyarrow as pa
 from doudi.comparison import staging
 from doudi.comparison.findings import NAME_CONFLICT_SCHEMA
 from doudi.comparison.names import normalize_name, similarity
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 
 REGION = "360000"
 PREFIX = REGION[:2]  # a province: its hukou codes start with these digits

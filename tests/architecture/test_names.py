@@ -61,7 +61,7 @@ def test_every_vocabulary_code_has_a_chinese_and_an_english_label() -> None:
 
 
 def test_every_code_the_system_stores_has_a_label() -> None:
-    from doudi.policy.rules.status import STATUSES
+    from doudi.policy.rules.shared import STATUSES
     from doudi.rosters.sources import SOURCES
     from doudi.store import db
 

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import pyarrow as pa
 import pytest
 import yaml
 from tests.conftest import REPO
 
 from doudi.engine import backend, rule_cache, scenario
-from doudi.policy import jurisdictions, schema
+from doudi.policy import jurisdictions
 
 EXAMPLES = sorted((REPO / "examples").glob("*-2018.yaml"))
 
@@ -246,20 +245,3 @@ def test_two_evaluations_compiling_at_once_both_answer_and_store_one_entry(
     assert rule_cache._read(entry, entry.stem) is not None
     stored = subprocess.run(doudi, env=env, capture_output=True, text=True, check=True)
     assert stored.stdout == outputs[0][0]
-
-
-def test_rows_made_by_duckdb_are_the_rows_pyarrow_makes() -> None:
-    """``backend.rows_by_duckdb`` (no pandas import) gives the table ``from_pylist``
-    gives, for every example's people and statuses, and for as many rows as it is
-    given at most (``FEW_ROWS``)."""
-    for example in EXAMPLES:
-        _, rows, statuses = scenario.parse(yaml.safe_load(example.read_text("utf-8")))
-        for given, arrow in ((rows, schema.PEOPLE), (statuses, schema.STATUSES)):
-            wanted = arrow.to_pyarrow()
-            made = backend.rows_by_duckdb(given, wanted)
-            assert made.equals(pa.Table.from_pylist(given, schema=wanted)), example.name
-    assert backend.rows_by_duckdb([], schema.STATUSES.to_pyarrow()).num_rows == 0
-    people = schema.PEOPLE.to_pyarrow()
-    _, rows, _ = scenario.parse(yaml.safe_load(EXAMPLES[0].read_text("utf-8")))
-    many = [{**rows[i % len(rows)], "row_no": i} for i in range(backend.FEW_ROWS)]
-    assert backend.rows_by_duckdb(many, people).equals(pa.Table.from_pylist(many, schema=people))

@@ -67,7 +67,7 @@ from doudi.engine.scenario import evaluate
 from doudi.plan import pension_starts as starts
 from doudi.plan import versions as plan
 from doudi.policy import jurisdictions, tiers
-from doudi.policy.rules.resident_pension import SCOPE_CLAUSE
+from doudi.policy.rules.shared import SCOPE_CLAUSE
 from doudi.rosters.importing import import_roster
 from doudi.rosters.sources import SOURCES
 from doudi.store import db

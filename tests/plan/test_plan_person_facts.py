@@ -20,7 +20,7 @@ from conftest import make_id
 from doudi.plan import inputs
 from doudi.plan import versions as plan
 from doudi.plan.explanation import explain
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 from doudi.rosters.importing import import_roster
 from doudi.store import db
 from support import roster

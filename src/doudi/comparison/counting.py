@@ -22,7 +22,7 @@ import ibis
 
 from doudi.policy import counted, jurisdictions, schema
 from doudi.policy.params import MissingParameter, Params
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 
 #: What the policy reads of a person beside the statuses (the plan's ``STATUS_FACTS``).
 FACTS = ("student", "unable_to_work")

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from doudi.comparison import counting
 from doudi.core import regions, vocab
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 from doudi.rosters.sources import SOURCES
 from doudi.store.lake import Lake
 

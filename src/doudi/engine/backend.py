@@ -14,23 +14,20 @@ yearly batch can be added beside it without touching the rules.
 from __future__ import annotations
 
 import json
-import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import ibis
-import pyarrow as pa
 
 from doudi.engine import rule_cache
-from doudi.policy import jurisdictions, schema
+from doudi.policy import jurisdictions, tables
 from doudi.policy.jurisdictions import Jurisdiction
 from doudi.policy.params import Params
-from doudi.policy.program import evaluate_table
-from doudi.policy.settlement import schema as settlement_schema
-from doudi.policy.settlement.rules import settle
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _key(overrides: Mapping[str, Any]) -> str:
@@ -40,37 +37,44 @@ def _key(overrides: Mapping[str, Any]) -> str:
 #: DuckDB's row-group size: the unit of parallel work when scanning Arrow.
 ROWS_PER_BATCH = 122_880
 
-#: What a plan computes: the input tables it reads by name, and the program.
-PROGRAMS: dict[str, tuple[dict[str, ibis.Schema], Callable[..., ibis.Table]]] = {
-    "people": (
-        {"people": schema.PEOPLE, "statuses": schema.STATUSES},
-        lambda tables, params: evaluate_table(tables["people"], tables["statuses"], params),
-    ),
-    # the registry's people: one row per ID number (registry_person.id_number is
-    # unique), which the rules' once-per-person step need not look for
-    "registry": (
-        {"people": schema.PEOPLE, "statuses": schema.STATUSES},
-        lambda tables, params: evaluate_table(
-            tables["people"], tables["statuses"], params, distinct_ids=True
-        ),
-    ),
-    "bills": (
-        {"bills": settlement_schema.BILLS, "statuses": settlement_schema.BILL_STATUSES},
-        lambda tables, params: settle(tables["bills"], tables["statuses"], params),
-    ),
+#: The input tables each kind of plan reads by name, their columns (policy/tables.py);
+#: what it computes of them is ``programs.PROGRAMS``, imported only to compile.
+INPUTS: dict[str, dict[str, Mapping[str, str]]] = {
+    "people": {"people": tables.PEOPLE, "statuses": tables.STATUSES},
+    "registry": {"people": tables.PEOPLE, "statuses": tables.STATUSES},
+    "bills": {"bills": tables.BILLS, "statuses": tables.BILL_STATUSES},
 }
+
+#: Up to this many rows in each input table, ``Plan.rows`` hands the rows to DuckDB as
+#: Python values (one ``INSERT … VALUES``, about 1 ms a row) and runs the rules
+#: without the optimiser; beyond, as Arrow (pyarrow's conversion imports pandas,
+#: 0.25–0.45 s, then the smaller part).
+FEW_ROWS = 100
+
+#: DuckDB's name of each type name of policy/tables.py (a decimal's is its own).
+SQL_TYPES = {"int64": "BIGINT", "string": "VARCHAR", "date": "DATE", "boolean": "BOOLEAN"}
 
 
 class Plan:
     """Compiled rules of one program, jurisdiction, year and set of overrides.
 
-    Holds the statement (``sql``), the parameters (with the values each rule read,
-    for the local-config flags) and, once it first runs, an in-memory DuckDB
-    connection in which the rules are a view named ``result`` over the program's
-    input tables (``people`` and ``statuses``, or ``bills``): DuckDB parses the
-    long statement once, and each evaluation only rebinds the view (about 0.1 s
-    for a handful of rows instead of 0.3 s). A plan that is only read for its
-    statement (the yearly plan's ``evaluation``) opens no connection.
+    Holds the statement (``sql``) and the parameters (with the values each rule read,
+    for the local-config flags). Once it first runs, the rules are a view named
+    ``result`` over the program's input tables (``people`` and ``statuses``, or
+    ``bills``) on a connection of its own to the process's DuckDB database: DuckDB
+    parses the long statement once. A plan that is only read for its statement (the
+    yearly plan's ``evaluation``) opens no connection.
+
+    Two ways in, one statement. ``run``: Arrow tables in and out, registered under the
+    input tables' names, for any number of rows. ``rows``: a scenario's few people or
+    a few bills as Python rows, inserted into temporary tables of those names, the
+    rules' rows out as dictionaries: no pyarrow (and numpy) imported, and no Arrow
+    made twice (decision 0019). DuckDB binds and optimises the view again for every
+    query (its ``EXECUTE`` of a prepared statement too, measured), which for a few
+    rows is nearly all of an evaluation: ``rows`` runs it with DuckDB's optimiser
+    off for its connection (``PRAGMA disable_optimizer``; ``disabled_optimizers``
+    would be the whole database's, the registry's plans included). The same rows
+    come out either way (tests/engine/test_cold_start.py checks every example).
     """
 
     def __init__(
@@ -82,11 +86,12 @@ class Plan:
         territory: Jurisdiction | None = None,
     ):
         self.params = Params(jurisdiction, year, overrides, territory)
-        self._schemas, program = PROGRAMS[kind]
+        self._inputs = INPUTS[kind]
 
         def compile_rules() -> rule_cache.Compiled:
-            tables = {name: ibis.table(s, name=name) for name, s in self._schemas.items()}
-            sql = str(ibis.to_sql(program(tables, self.params), dialect="duckdb"))
+            from doudi.engine.programs import compile_sql  # Ibis: only on a miss
+
+            sql = compile_sql(kind, self.params)
             return rule_cache.Compiled(sql, self.params.used_paths())
 
         name = rule_cache.key(
@@ -101,90 +106,92 @@ class Plan:
         # from the disk the parameters were not read: read them as the rules did
         self.params.record(found.used)
         self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._arrow: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyRelation] | None = None
+        self._few: duckdb.DuckDBPyConnection | None = None
 
-    def _connection(self) -> duckdb.DuckDBPyConnection:
-        """The connection with the rules as the view ``result``, opened on first use
-        (the caller holds the lock)."""
-        if self._con is None:
+    def _arrow_result(self) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyRelation]:
+        """The connection of ``run``, and its relation reading the view (kept: making
+        it binds the statement, as each run does again). Opened on first use (the
+        caller holds the lock)."""
+        if self._arrow is None:
+            from doudi.engine import arrow_tables
+
             con = _database().cursor()
-            empty = {name: empty_table(s.to_pyarrow()) for name, s in self._schemas.items()}
-            self._register(con, empty)
+            for name, columns in self._inputs.items():
+                con.register(name, arrow_tables.empty_table(arrow_tables.schema(columns)))
             con.execute(f"CREATE TEMP VIEW result AS {self.sql}")
-            self._con = con
-        return self._con
+            self._arrow = (con, con.sql("SELECT * FROM result"))
+        return self._arrow
 
-    def _register(self, con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> None:
-        for name, table in tables.items():
-            table = _as(table, self._schemas[name].to_pyarrow())
-            # DuckDB scans an Arrow table one record batch per task: a table built
-            # in one piece would run on one core (measured: 3.8 s → 2.0 s for 10^6
-            # people on 2 cores once split into row-group-sized batches).
-            batches = table.to_batches(max_chunksize=ROWS_PER_BATCH)
-            con.register(name, pa.Table.from_batches(batches, schema=table.schema))
+    def _few_rows(self) -> duckdb.DuckDBPyConnection:
+        """The connection of ``rows``: the input tables as temporary tables, the
+        optimiser off. Opened on first use (the caller holds the lock)."""
+        if self._few is None:
+            con = _database().cursor()
+            con.execute("PRAGMA disable_optimizer")
+            for name, columns in self._inputs.items():
+                typed = ", ".join(
+                    f'"{c}" {SQL_TYPES.get(t, t.upper())}' for c, t in columns.items()
+                )
+                con.execute(f"CREATE TEMP TABLE {name} ({typed})")
+            con.execute(f"CREATE TEMP VIEW result AS {self.sql}")
+            self._few = con
+        return self._few
 
-    def run(self, *args: pa.Table, **tables: pa.Table) -> pa.Table:
+    def run(self, *args: pa.Table, **given: pa.Table) -> pa.Table:
         """Evaluate every rule over Arrow tables (no per-row Python); Arrow out.
 
         Tables by name, or positionally in the program's order (people, statuses).
         """
-        tables.update(zip(self._schemas, args, strict=False))
+        from doudi.engine import arrow_tables
+
+        given.update(zip(self._inputs, args, strict=False))
         with self._lock:
-            con = self._connection()
-            self._register(con, tables)
-            return con.sql("SELECT * FROM result").to_arrow_table()
+            con, result = self._arrow_result()
+            for name, table in given.items():
+                # DuckDB scans an Arrow table one record batch per task: a table built
+                # in one piece would run on one core (measured: 3.8 s → 2.0 s for 10^6
+                # people on 2 cores once split into row-group-sized batches).
+                of = arrow_tables.schema(self._inputs[name])
+                con.register(name, arrow_tables.in_batches(table, of, ROWS_PER_BATCH))
+            return result.to_arrow_table()
 
+    def rows(self, **given: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Evaluate every rule over rows of Python values by table name (a table not
+        given has no rows; a missing key is a null, other keys are ignored); the
+        rules' rows out, in no particular order."""
+        if any(len(rows) > FEW_ROWS for rows in given.values()):
+            from doudi.engine import arrow_tables
 
-def _as(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``table`` cast to ``schema`` where it is not of it already: a cast imports
-    ``pyarrow.compute`` (50–80 ms of a cold process) even when it has nothing to do."""
-    return table if table.schema == schema else table.cast(schema)
+            arrow = {
+                name: arrow_tables.of_rows(given.get(name, ()), arrow_tables.schema(of))
+                for name, of in self._inputs.items()
+            }
+            out: list[dict[str, Any]] = self.run(**arrow).to_pylist()
+            return out
+        with self._lock:
+            con = self._few_rows()
+            for name, of in self._inputs.items():
+                rows, columns = given.get(name, ()), list(of)
+                con.execute(f"DELETE FROM {name}")
+                if rows:
+                    marks = "(" + ", ".join("?" * len(columns)) + ")"
+                    values = [row.get(column) for row in rows for column in columns]
+                    con.execute(
+                        f"INSERT INTO {name} VALUES {', '.join([marks] * len(rows))}", values
+                    )
+            found = con.execute("SELECT * FROM result")
+            names = [column[0] for column in found.description]
+            return [dict(zip(names, row, strict=True)) for row in found.fetchall()]
 
 
 @cache
 def _database() -> duckdb.DuckDBPyConnection:
-    """The process's in-memory DuckDB database. Each plan, and each table made of
-    given rows, is a connection of its own to it (``cursor``: its registered tables,
-    temporary views and tables are its own): opening a database takes 35–70 ms here,
-    a connection to an open one 30 µs (decision 0019)."""
+    """The process's in-memory DuckDB database. Each plan's way in is a connection of
+    its own to it (``cursor``: its registered tables, temporary views and tables are
+    its own): opening a database takes 35–70 ms here, a connection to an open one
+    30 µs (decision 0019)."""
     return duckdb.connect()
-
-
-def empty_table(schema: pa.Schema) -> pa.Table:
-    """A table of no rows: ``Schema.empty_table`` would import pandas (below)."""
-    return pa.Table.from_arrays([pa.nulls(0, field.type) for field in schema], schema=schema)
-
-
-#: Up to this many rows ``rows_table`` may have DuckDB make the table (about 1 ms a
-#: row); beyond, pyarrow, whose pandas import is then the smaller part.
-FEW_ROWS = 100
-
-
-def rows_table(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
-    """Rows of Python values (a scenario's people) as an Arrow table of ``schema``, a
-    missing key a null. pyarrow's conversion (``Table.from_pylist``) imports pandas to
-    ask whether each list is one of its arrays, 0.25–0.45 s of a cold ``doudi
-    evaluate`` of one person (decision 0019): until pandas is imported, a few rows are
-    made by DuckDB instead (``rows_by_duckdb``, the same table)."""
-    if len(rows) > FEW_ROWS or "pandas" in sys.modules:
-        return pa.Table.from_pylist(list(rows), schema=schema)
-    return rows_by_duckdb(rows, schema)
-
-
-def rows_by_duckdb(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
-    """``rows_table`` made by DuckDB: one ``INSERT … VALUES`` of every row, fetched as
-    Arrow, in a connection of its own (its temporary table is its own)."""
-    con = _database().cursor()
-    try:
-        con.register("shape", empty_table(schema))
-        con.execute("CREATE TEMP TABLE given AS SELECT * FROM shape")
-        if rows:
-            marks = "(" + ", ".join("?" * len(schema.names)) + ")"
-            values = [row.get(name) for row in rows for name in schema.names]
-            con.execute(f"INSERT INTO given VALUES {', '.join([marks] * len(rows))}", values)
-        return _as(con.sql("SELECT * FROM given").to_arrow_table(), schema)
-    finally:
-        con.close()
 
 
 @lru_cache(maxsize=64)

@@ -19,8 +19,8 @@ from doudi.policy import explain
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
-from doudi.policy.rules.resident_pension import DEATH_CLAUSE
 from doudi.policy.rules.resident_pension_documents import rules_for
+from doudi.policy.rules.shared import DEATH_CLAUSE
 
 
 def _codes(value: str | None) -> list[str]:

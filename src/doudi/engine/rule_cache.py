@@ -9,10 +9,11 @@ process. What it produces is deterministic: the statement, and which parameters
 each section of the rules read (``Params.used``: what a result's local-config note
 and a costing's override list are made of). Both are kept in one JSON file per
 key, the key a digest of everything they depend on: the rule, parameter and clause
-files (``doudi/policy``, ``doudi/core``), the backend that says what each kind of
-plan compiles, this module, the libraries that print the SQL, the kind of plan,
-the jurisdiction, year, territory and overrides. Any change to one of them is
-another key: an entry is never updated, only written whole under a new name.
+files (``doudi/policy``, ``doudi/core``), the backend and the programs that say
+what each kind of plan reads and compiles, this module, the libraries that print
+the SQL, the kind of plan, the jurisdiction, year, territory and overrides. Any
+change to one of them is another key: an entry is never updated, only written whole
+under a new name.
 
 An entry is written to a temporary file in the cache folder and renamed over its
 name, so two processes compiling the same rules at once each write a whole file
@@ -50,8 +51,9 @@ MAX_ENTRIES = 256
 #: The package folders the compiled statement depends on: the rules, parameters and
 #: clauses (``policy``), the region codes and money rules they read (``core``).
 SOURCE_FOLDERS = ("policy", "core")
-#: Single files it depends on: what each kind of plan compiles, and what an entry means.
-SOURCE_FILES = ("engine/backend.py", "engine/rule_cache.py")
+#: Single files it depends on: what each kind of plan reads and compiles, and what an
+#: entry means.
+SOURCE_FILES = ("engine/backend.py", "engine/programs.py", "engine/rule_cache.py")
 #: The libraries that turn the expressions into SQL: another version may print other
 #: SQL (or read the same differently).
 LIBRARIES = ("ibis", "sqlglot", "duckdb", "pyarrow")

@@ -18,11 +18,10 @@ from doudi.core import idnumber, money, vocab
 from doudi.core.money import MoneyError
 from doudi.engine import backend, scenario_checks, settlement
 from doudi.engine.results import format_results
-from doudi.policy import jurisdictions, schema
+from doudi.policy import jurisdictions
 from doudi.policy.parameters import ParameterError
 from doudi.policy.params import Params
-from doudi.policy.rules.status import STATUSES
-from doudi.policy.rules.unemployment import BENEFIT_MONTHS_IN_A_YEAR
+from doudi.policy.rules.shared import BENEFIT_MONTHS_IN_A_YEAR, STATUSES
 
 #: Chinese status names a policy officer may write instead of the identifiers.
 STATUS_ALIASES = {
@@ -322,10 +321,7 @@ def evaluate(scenario: Any) -> dict[str, Any]:
     except ParameterError as exc:  # a year or override without parameters in force
         raise ScenarioError([f"字段 year：{exc}"]) from None
     params = plan.params
-    out = plan.run(
-        people=backend.rows_table(rows, schema.PEOPLE.to_pyarrow()),
-        statuses=backend.rows_table(statuses, schema.STATUSES.to_pyarrow()),
-    )
+    out = plan.rows(people=rows, statuses=statuses)
     unemployment_rows = {
         i for i, raw in enumerate(scenario["people"]) if raw.get("unemployment") is not None
     }
@@ -333,7 +329,7 @@ def evaluate(scenario: Any) -> dict[str, Any]:
         "jurisdiction": params.jurisdiction.code,
         "year": params.year,
         "results": format_results(
-            sorted(out.to_pylist(), key=lambda r: r["row_no"]), params, unemployment_rows
+            sorted(out, key=lambda r: r["row_no"]), params, unemployment_rows
         ),
     }
     if scenario.get("bills") is not None:

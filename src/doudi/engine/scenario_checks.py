@@ -18,7 +18,7 @@ from doudi.core.idnumber import mask
 from doudi.policy import tiers
 from doudi.policy.parameters import ParameterError
 from doudi.policy.params import Params
-from doudi.policy.rules.resident_pension import born_after
+from doudi.policy.rules.shared import born_after
 
 
 def person_label(index: int, name: str) -> str:

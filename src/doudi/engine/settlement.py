@@ -12,8 +12,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pyarrow as pa
-
 from doudi.core import idnumber, money, vocab
 from doudi.core.money import MoneyError, fmt
 from doudi.engine import backend, nhsa
@@ -21,8 +19,7 @@ from doudi.engine.results import plain_value
 from doudi.policy import explain, parameters
 from doudi.policy.parameters import Value
 from doudi.policy.params import MissingParameter
-from doudi.policy.rules.status import STATUSES
-from doudi.policy.settlement import schema
+from doudi.policy.rules.shared import STATUSES
 from doudi.policy.settlement.used import used_by
 
 LEVELS = {"1": "1", "2": "2", "3": "3", "referral_out": "referral_out", "转外诊": "referral_out"}
@@ -382,14 +379,12 @@ def settle(
             for row in rows
             for status in row["held"]
         ]
-    status_table = pa.Table.from_pylist(statuses, schema=schema.BILL_STATUSES.to_pyarrow())
     results: dict[int, dict[str, Any]] = {}
     by_year: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         by_year.setdefault(row["discharge_date"].year, []).append(row)
     for year, group in sorted(by_year.items()):
         plan = backend.plan(jurisdiction, year, overrides, kind="bills")
-        table = pa.Table.from_pylist(group, schema=schema.BILLS.to_pyarrow())
         used = plan.params.local_config_used("medical_settlement")
         on = date(year, 12, 31)
 
@@ -397,7 +392,7 @@ def settle(
             found = parameters.lookup(path, jurisdiction, on)
             return None if found is None else found.value
 
-        for out in plan.run(bills=table, statuses=status_table).to_pylist():
+        for out in plan.rows(bills=group, statuses=statuses):
             results[out["bill_no"]] = _format(out, used_by(out, used, in_force))
     return [results[row["bill_no"]] for row in rows]
 

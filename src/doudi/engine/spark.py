@@ -25,7 +25,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from doudi.engine.backend import PROGRAMS
+from doudi.engine.programs import PROGRAMS
 from doudi.policy.params import Params
 
 #: The driver's heap when every row passes through it (``run``): in local mode the

@@ -45,7 +45,7 @@ from doudi.core import regions
 from doudi.plan import contributions, memory, records, snapshot
 from doudi.policy import tiers
 from doudi.policy.params import Params
-from doudi.policy.rules.status import STATUSES as RULE_STATUSES
+from doudi.policy.rules.shared import STATUSES as RULE_STATUSES
 from doudi.policy.schema import PEOPLE, STATUSES
 from doudi.store import db
 

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from doudi.core import vocab
-from doudi.engine import backend
+from doudi.engine import backend, programs
 from doudi.lakehouse import layout
 from doudi.lakehouse.location import LakeError
 from doudi.plan.lake_inputs import RESULTS, FromLake, spark_failure
@@ -172,7 +172,7 @@ def _summary(read: FromLake, out: str) -> Settled:
 def _output_schema(read: FromLake) -> pa.Schema:
     """The settled bills' columns, as the rules type them (Spark's Parquet may widen a
     decimal; the partition columns are not among them)."""
-    schemas, program = backend.PROGRAMS["bills"]
+    schemas, program = programs.PROGRAMS["bills"]
     params = backend.plan(read.manifest.jurisdiction, read.manifest.year, kind="bills").params
     tables = {name: ibis.table(columns, name=name) for name, columns in schemas.items()}
     typed: pa.Schema = program(tables, params).schema().to_pyarrow()

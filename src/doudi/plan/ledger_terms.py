@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from doudi.core import vocab
 from doudi.plan import programmes
-from doudi.policy.rules.status import STATUSES as RULE_STATUSES
+from doudi.policy.rules.shared import STATUSES as RULE_STATUSES
 
 #: The statuses a pension ledger lists (the documents' pension targets; 城镇低收入家庭
 #: and the others are the medical subsidy's).

@@ -36,7 +36,7 @@ from doudi.plan.explanation import YEARS
 from doudi.policy import explain, jurisdictions
 from doudi.policy.parameters import ParameterError
 from doudi.policy.params import Params
-from doudi.policy.rules.resident_pension import DEATH_CLAUSE
+from doudi.policy.rules.shared import DEATH_CLAUSE
 from doudi.store import db, workbook
 
 

@@ -24,7 +24,8 @@ import ibis.expr.types as ir
 from doudi.policy.params import Params
 from doudi.policy.rules import resident_medical, resident_pension
 from doudi.policy.rules.resident_pension_documents import rules_for
-from doudi.policy.rules.status import Window, with_status_flags
+from doudi.policy.rules.shared import Window
+from doudi.policy.rules.status import with_status_flags
 
 #: The insurance lines, each with the column naming the group that counts a person
 #: (null: not counted by that line).

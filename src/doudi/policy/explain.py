@@ -18,12 +18,8 @@ from doudi.policy import clauses, parameters, shown
 from doudi.policy.parameters import Value
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
-from doudi.policy.rules.resident_pension import (
-    DEATH_CLAUSE,
-    SCOPE_CLAUSE,
-    required_hukou_province,
-)
 from doudi.policy.rules.resident_pension_documents import rules_for
+from doudi.policy.rules.shared import DEATH_CLAUSE, SCOPE_CLAUSE, required_hukou_province
 
 #: Which sentence of a clause to quote for a given context.
 TOPIC = {

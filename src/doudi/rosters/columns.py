@@ -140,7 +140,7 @@ COMMON = (ID_NUMBER, NAME, REGION, TOWNSHIP, VILLAGE)
 #: A count of months: a century of them at most (a larger number is a typing error).
 MONTHS = (0, 1200)
 #: The months of unemployment benefit drawn in one year: a year has twelve, as a scenario
-#: is told too (policy.rules.unemployment.BENEFIT_MONTHS_IN_A_YEAR; bound here so that a
+#: is told too (policy.rules.shared.BENEFIT_MONTHS_IN_A_YEAR; bound here so that a
 #: list is read without loading the rules).
 BENEFIT_MONTHS = (0, 12)
 APPLICATION_DATE = Column(

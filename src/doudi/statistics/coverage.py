@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from doudi.comparison.findings import COUNTED, MEDICAL_SCHEMES, PENSION_SCHEMES
 from doudi.comparison.staging import stage
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 from doudi.statistics.tree import Region, tree
 from doudi.store.lake import Lake
 

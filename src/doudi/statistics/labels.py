@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from doudi.core import vocab
 from doudi.plan import programmes
 from doudi.plan.ledger_terms import PAID_BY, payer_label
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 
 LABELS = {
     **vocab.FIELD,

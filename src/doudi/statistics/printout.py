@@ -10,7 +10,7 @@ from typing import Any
 from doudi.core import vocab
 from doudi.plan import programmes
 from doudi.plan.ledger_terms import PAID_BY, payer_label
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 from doudi.statistics.labels import LABELS
 from doudi.statistics.report import WORK_INJURY_NOTE, Statistics
 

@@ -8,14 +8,18 @@ changes nothing but which county's finance pays (Hebei's province-direct countie
 insured county outside the jurisdiction is outside this jurisdiction's plan, because
 the account and the collection belong to that other place's agency
 (docs/readings.md 38).
+
+The explanations and results read :func:`is_apart` of a result row, so the module
+imports Ibis only where :func:`county` builds an expression: a process whose compiled
+rules come from the disk does not import it (decision 0019).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 #: The clause cited when the insured county lies outside the jurisdiction: the scheme
 #: is joined at the hukou place (在户籍地参加), not wherever the person is insured.
@@ -26,6 +30,8 @@ def county(t: ir.Table) -> ir.StringValue:
     """The county whose agency holds the enrollment (its finance pays the county's
     part): the insured region, else the hukou region, to its first six digits (a list
     may give a village's 12-digit code, and the county lists are of counties)."""
+    import ibis
+
     return ibis.coalesce(t.insured_region, t.hukou_region).substr(0, 6)
 
 

@@ -38,8 +38,8 @@ from doudi.policy.expr import (
     to_money,
 )
 from doudi.policy.params import Params
-from doudi.policy.rules.resident_pension import DEATH_CLAUSE, dead_before, unborn
-from doudi.policy.rules.status import Window
+from doudi.policy.rules.resident_pension import dead_before, unborn
+from doudi.policy.rules.shared import DEATH_CLAUSE, Window
 
 MAIN_CLAUSE = {
     "NAT-2017-59": "NAT-2017-59/2.1",

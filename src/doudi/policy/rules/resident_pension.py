@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import overload
 
 import ibis
 import ibis.expr.types as ir
@@ -24,7 +23,13 @@ from doudi.policy.expr import RATIO, age_on, join_codes, money, none_hold, ratio
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
 from doudi.policy.rules.resident_pension_documents import GovPaidRules, rules_for
-from doudi.policy.rules.status import Window
+from doudi.policy.rules.shared import (
+    DEATH_CLAUSE,
+    SCOPE_CLAUSE,
+    Window,
+    born_after,
+    required_hukou_province,
+)
 
 #: Most favourable first: which row wins when one ID number appears twice.
 CATEGORY_ORDER = ("tekun", "severe_disability", "dibao", "registered_poor")
@@ -43,13 +48,6 @@ WORKING = (
     "_outside",
     "_insured_outside",
 )
-#: The documents' one sentence on the dead (死亡冒领, fund safety), cited for a person
-#: who died before the year and for one who dies during it, in every jurisdiction
-#: (docs/readings.md 24).
-DEATH_CLAUSE = "HE-2018-3/3.2.1"
-#: Who the scheme covers at all (参保范围: 年满16周岁，不含在校学生), in every
-#: jurisdiction: cited when a person recorded as enrolled is outside it.
-SCOPE_CLAUSE = "GF-2014-8/4"
 
 
 def windows(p: Params) -> list[Window]:
@@ -102,18 +100,6 @@ def read_terms(p: Params) -> Terms:
     share = g("resident_pension.gov_paid_share")
     own = {c: g(f"resident_pension.{c}_share", None) for c in OWN_SHARE}
     return replace(terms, share=share, own_shares={c: v for c, v in own.items() if v is not None})
-
-
-def required_hukou_province(p: Params) -> str | None:
-    """The province whose hukou the document requires of a target (Jiangxi's:
-    JX-2017-58/2.1.1 具有本省户籍), None where it requires none. Where the rules are
-    applied to another jurisdiction's population (``Params.territory``: a costing,
-    decision 0017), 本省 is read as that population's province: the sentence keeps the
-    rules' own people, and the people costed stand in for them."""
-    required: str | None = p.get("resident_pension.hukou_province", None)
-    if required is None or p.territory == p.jurisdiction:
-        return required
-    return p.territory.code[:2] + "0000"
 
 
 def gov_paid_contribution(t: ir.Table, p: Params, distinct_ids: bool = False) -> ir.Table:
@@ -344,23 +330,6 @@ def dead_before(t: ir.Table, year: int) -> ir.BooleanValue:
     """Died before 1 January of ``year``: no pension is drawn for the dead
     (HE-2018-3/3.2.1 死亡冒领)."""
     return (t.death_date < date(year, 1, 1)).fill_null(False)
-
-
-@overload
-def born_after(birth: date, year: int) -> bool: ...
-
-
-@overload
-def born_after(birth: ir.DateValue, year: int) -> ir.BooleanValue: ...
-
-
-def born_after(birth: date | ir.DateValue, year: int) -> bool | ir.BooleanValue:
-    """Born after 31 December of ``year``: the person did not exist in it, so nothing is
-    due or paid for them in it, and no age of theirs is read for it (docs/readings.md
-    25). One test for both paths: a scenario's person (a date) is refused as input
-    (engine/scenario_checks.py); a registry person (a date column), asked about a year
-    before their birth, gets nothing with reason ``not_born``."""
-    return birth > date(year, 12, 31)
 
 
 def unborn(t: ir.Table, year: int) -> ir.BooleanValue:

@@ -6,6 +6,10 @@ cites, whom it counts as a target and who pays; the rule itself
 table instead of comparing document names. A difference that is a value of the
 jurisdiction (a share, a fixed amount, the province-direct counties, whether exited
 registered poor count) is a dated parameter instead (policy/parameters/).
+
+The results and explanations read the table too (which clause, whether the payers'
+parts are a structure), in processes whose compiled rules come from the disk (decision
+0019): the steps import Ibis when they build an expression, the module does not.
 """
 
 from __future__ import annotations
@@ -13,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
-
-from doudi.policy.expr import split_columns
 from doudi.policy.params import Params
 from doudi.policy.rules import insured_region
-from doudi.policy.rules.status import Window
+from doudi.policy.rules.shared import Window
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 #: Civil-affairs statuses: a Chongqing target holding one is a civil-affairs target.
 CIVIL_AFFAIRS = ("tekun", "dibao")
@@ -57,6 +61,8 @@ def _windows_in_year(y: int, mode: str) -> list[Window]:
 def _category_in_year(t: ir.Table) -> ir.StringValue:
     """Tekun, dibao, registered poor: one share for all, so the order only names
     the status."""
+    import ibis
+
     return ibis.cases(
         (t.rp_tekun, "tekun"),
         (t.rp_dibao, "dibao"),
@@ -66,6 +72,8 @@ def _category_in_year(t: ir.Table) -> ir.StringValue:
 
 
 def _not_target_in_year(t: ir.Table) -> ir.StringValue:
+    import ibis
+
     return ibis.cases((t.rpx_registered_poor, "exit_marked;"), else_="no_status;")
 
 
@@ -88,6 +96,8 @@ def _category_last_year(t: ir.Table) -> ir.StringValue:
     before dibao and registered poor (70%); a person recognised by both civil
     affairs and the poverty office is a civil-affairs target (多重身份).
     """
+    import ibis
+
     return ibis.cases(
         (t.rp_tekun, "tekun"),
         # The continued severely-disabled policy is not tied to last year's
@@ -101,6 +111,8 @@ def _category_last_year(t: ir.Table) -> ir.StringValue:
 
 def _not_target_last_year(t: ir.Table) -> ir.StringValue:
     """CQ-2018-82/2.1.1: one recognised only this year is a target from next year."""
+    import ibis
+
     recognised_now = t.rpy_tekun | t.rpy_dibao | t.rpy_registered_poor
     return ibis.cases(
         (t.rpx_registered_poor, "exit_marked;"),
@@ -124,6 +136,10 @@ def funding_by_weights(t: ir.Table, p: Params) -> ir.Table:
     is insured, whose finance pays the county's part (the hukou county unless insured
     elsewhere: docs/readings.md 38). Elsewhere: the single payer the document names.
     """
+    import ibis
+
+    from doudi.policy.expr import split_columns
+
     weights: dict[str, ir.IntegerValue | int]
     normal = p.get("resident_pension.payer_weights")
     direct_w = p.get("resident_pension.province_direct_payer_weights", None)
@@ -141,6 +157,10 @@ def funding_by_recognising_department(t: ir.Table, p: Params) -> ir.Table:
     """Chongqing: the department that recognised the target pays (CQ-2018-82/2.1.1):
     civil affairs for tekun and dibao, the poverty office for registered poor, and
     the payer configured for the severely disabled (the document does not say)."""
+    import ibis
+
+    from doudi.policy.expr import split_columns
+
     disabled_payer = str(p.get("resident_pension.severe_disability_payer"))
     civil = t.rp_category.isin(list(CIVIL_AFFAIRS))
     weights: dict[str, ir.IntegerValue | int] = {

@@ -14,38 +14,13 @@ The documents differ, and the difference is itself a rule:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import ibis
 import ibis.expr.types as ir
 
 from doudi.policy.expr import least_date, overlaps
-
-STATUSES = (
-    "registered_poor",
-    "dibao",
-    "tekun",
-    "severe_disability",
-    "low_income_family",
-    "demobilized_14",
-    "other_assistance",
-)
-
-
-@dataclass(frozen=True)
-class Window:
-    """Which statuses count for one program: a date window and the exit reading.
-
-    ``exit_mode``: ``"respect"`` (an exit-marked person stops counting at the
-    exit date), ``"ignore"`` (exited included), or a date: exits on or after
-    it are ignored, earlier exits respected.
-    """
-
-    prefix: str
-    start: date
-    end: date
-    exit_mode: str | date
+from doudi.policy.rules.shared import STATUSES, Window
 
 
 def effective_end(statuses: ir.Table, exit_mode: str | date) -> ir.DateValue:

@@ -26,9 +26,6 @@ from doudi.policy.params import Params
 from doudi.policy.rules.resident_pension import dead_before
 
 CONTRACT_ENDINGS = ("expired_not_renewed", "terminated_early")
-#: The months of benefit a list or a scenario may say were drawn in one year (HE-2018-3/2.4):
-#: a year has twelve; more is a typing error, refused rather than paid.
-BENEFIT_MONTHS_IN_A_YEAR = 12
 
 
 def _unless_worker(

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from doudi.core import money, vocab
 from doudi.engine.settlement import BillProblem
 from doudi.policy import jurisdictions
-from doudi.policy.rules.status import STATUSES
+from doudi.policy.rules.shared import STATUSES
 from doudi.web.calculator import BillRejected, settle_bill
 from doudi.web.roles import Scope, scope_of
 

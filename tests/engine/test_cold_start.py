@@ -1,0 +1,93 @@
+"""A cold ``doudi evaluate`` whose compiled rules come from the disk (issue #25 §2,
+decision 0019) imports neither Ibis nor Arrow, and reads its tables' columns from the
+one definition the rules' schemas are made of; a few people or bills, handed to DuckDB
+as Python rows and evaluated without its optimiser, give what Arrow tables give."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from tests.conftest import REPO
+
+from doudi.engine import arrow_tables, backend, scenario, settlement
+from doudi.policy import schema, tables
+from doudi.policy.settlement import schema as settlement_schema
+
+#: What a cache hit must not import: the compiler (Ibis, sqlglot, and rich, which Ibis
+#: imports), and Arrow, which a few people's rows need not pass through (pyarrow, the
+#: numpy it imports, and the pandas its conversion of a Python list imports).
+NOT_ON_A_HIT = ("ibis", "sqlglot", "rich", "pyarrow", "numpy", "pandas")
+
+_EVALUATE = """
+import json, sys
+from doudi.cli import app
+try:
+    app(["evaluate", sys.argv[1]])
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(json.dumps(sorted(m for m in sys.argv[2:] if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def test_the_engines_arrow_schemas_are_those_of_the_rules_schemas() -> None:
+    pairs = (
+        (tables.PEOPLE, schema.PEOPLE),
+        (tables.STATUSES, schema.STATUSES),
+        (tables.BILLS, settlement_schema.BILLS),
+        (tables.BILL_STATUSES, settlement_schema.BILL_STATUSES),
+    )
+    for columns, rules in pairs:
+        assert arrow_tables.schema(columns) == rules.to_pyarrow()
+        assert list(columns) == list(rules.names)
+
+
+def test_a_cache_hit_evaluate_imports_neither_ibis_nor_arrow(tmp_path: Path) -> None:
+    """The first process compiles (and may import anything); the second, reading the
+    entry, evaluates the same scenario to the same output without importing any of
+    ``NOT_ON_A_HIT``."""
+    env = {**os.environ, "DOUDI_RULE_CACHE": str(tmp_path / "rules")}
+    example = str(REPO / "examples" / "chongqing-2018.yaml")
+    command = [sys.executable, "-c", _EVALUATE, example, *NOT_ON_A_HIT]
+    runs = [subprocess.run(command, env=env, capture_output=True, text=True) for _ in "12"]
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    assert "ibis" in json.loads(runs[0].stderr.splitlines()[-1])  # the miss compiled
+    assert json.loads(runs[1].stderr.splitlines()[-1]) == []
+    assert runs[1].stdout == runs[0].stdout
+    assert json.loads(runs[1].stdout)["results"]
+
+
+@pytest.mark.parametrize(
+    "example",
+    sorted((REPO / "examples").glob("*-2018.yaml")),
+    ids=lambda path: path.stem,
+)
+def test_a_few_rows_give_without_the_optimiser_what_they_give_with_it(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every example (its people, and its bills where it has some) evaluated as a
+    scenario is (few rows: no optimiser), and again as a large input is (``FEW_ROWS``
+    below every table: the optimiser on): the same results, byte for byte."""
+    given = yaml.safe_load(example.read_text("utf-8"))
+    few = json.dumps(scenario.evaluate(given), ensure_ascii=False)
+    monkeypatch.setattr(backend, "FEW_ROWS", -1)
+    assert json.dumps(scenario.evaluate(given), ensure_ascii=False) == few
+
+
+@pytest.mark.parametrize(
+    "example", sorted((REPO / "examples" / "bills").glob("*.yaml")), ids=lambda path: path.stem
+)
+def test_a_few_bills_settle_without_the_optimiser_as_with_it(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given = yaml.safe_load(example.read_text("utf-8"))
+    code = str(given["jurisdiction"])
+    bills = settlement.parse_bills(given["bills"], code)
+    few = settlement.settle(code, bills)
+    monkeypatch.setattr(backend, "FEW_ROWS", -1)
+    assert settlement.settle(code, bills) == few
