@@ -8,7 +8,13 @@ place in an ``ORDER BY`` is written out (DuckDB puts nulls last, Spark first),
 ``$as_of`` becomes Spark's named parameter ``:as_of``, bound by ``spark.sql`` (values
 from callers never enter the text, as on DuckDB). A staging table (``CREATE TEMP TABLE
 x AS SELECT …``) becomes a temporary view of the SELECT, cached: the executors compute
-it once, where it is first read, and keep it for the findings that read it again.
+them all in one job once staged and keep them for the findings that read them.
+
+Spark's cost on a comparison is mostly fixed per job (planning, scheduling, a file per
+county committed), not per row (docs/scale.md): so the views are computed together, the
+findings are written by several jobs at once (:data:`WRITERS`), and a written finding
+loses its final ORDER BY (rows written by partition keep no order; they are read back
+in the report's order).
 
 The registry tables are the executors' reading of the lake's files; only the lookups
 (labels, the counties' names and jurisdictions, the enrollment regions' names: a few
@@ -19,6 +25,7 @@ codes are the one thing it collects.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -31,16 +38,23 @@ from doudi.comparison import counting, findings, staging
 #: The findings Spark writes as they are; the name pairs are split in Python after
 #: (``findings.name_pairs``).
 PAIRS = "name_pairs"
+#: Findings written at once (jobs submitted from as many driver threads): each is a few
+#: small stages whose fixed cost (planning, scheduling, committing a file per county)
+#: would otherwise be paid one after the other while the executors wait.
+WRITERS = 4
 
 
-def to_spark(sql: str) -> tuple[str | None, str]:
+def to_spark(sql: str, ordered: bool = True) -> tuple[str | None, str]:
     """A DuckDB statement as Spark SQL: the temporary table it creates (None for a
-    query) and the SELECT."""
+    query) and the SELECT; without its final ORDER BY when not ``ordered`` (rows
+    written by partition keep no order: a global sort would be a job for nothing)."""
     tree = sqlglot.parse_one(sql, read="duckdb")
     if isinstance(tree, exp.Create):
         name = tree.this.name
         query = tree.expression
         return name, query.sql(dialect="spark")
+    if not ordered:
+        tree.set("order", None)
     return None, tree.sql(dialect="spark")
 
 
@@ -50,11 +64,12 @@ class Staged:
     def __init__(self, spark: Any, params: Mapping[str, Any]):
         self.spark = spark
         self.params = dict(params)
+        self.views: list[str] = []
 
-    def frame(self, sql: str) -> Any:
+    def frame(self, sql: str, ordered: bool = True) -> Any:
         """A DataFrame of a DuckDB statement's SELECT (registered as its view if it
-        creates one)."""
-        name, query = to_spark(sql)
+        creates one; ``ordered``: :func:`to_spark`)."""
+        name, query = to_spark(sql, ordered)
         used = {k: v for k, v in self.params.items() if f":{k}" in query}
         frame = self.spark.sql(query, args=used)
         if name is not None:
@@ -62,7 +77,14 @@ class Staged:
             # computed (DuckDB's temporary table), not recomputed for each
             frame = frame.cache()
             frame.createOrReplaceTempView(name)
+            self.views.append(name)
         return frame
+
+    def materialize(self) -> None:
+        """Compute every staging view not computed yet, in one job: the findings then
+        run at once (:data:`WRITERS`) without each computing the same view anew."""
+        counts = " UNION ALL ".join(f"SELECT count(*) FROM {v}" for v in self.views)
+        self.spark.sql(counts).collect()
 
     def run(self, sql: str) -> None:
         self.frame(sql)
@@ -98,6 +120,7 @@ def stage(
     enrolled = on.frame("SELECT DISTINCT substr(region_code, 1, 6) AS code FROM enrolled")
     codes = sorted(r.code for r in enrolled.collect())
     on.lookup("region_names", staging.region_names(codes))
+    on.materialize()
     return on
 
 
@@ -107,8 +130,9 @@ def write_findings(on: Staged, out: str, partition_by: Sequence[str]) -> None:
     of the person's hukou (``partition_by``: the province's column added, the county's
     is the finding's ``county_code``), a rejected row's (no person) as one folder."""
     province, county = partition_by
-    for name, sql in (*findings.STEPS, (PAIRS, findings.NAME_PAIRS)):
-        frame = on.frame(sql)
+
+    def write(name: str, sql: str) -> None:
+        frame = on.frame(sql, ordered=False)  # read back in the report's order
         if county in frame.columns:
             frame = frame.withColumn(province, frame[county].substr(1, 2))
             frame = frame.repartition(province, county)
@@ -116,3 +140,8 @@ def write_findings(on: Staged, out: str, partition_by: Sequence[str]) -> None:
         else:
             writer = frame.coalesce(1).write.mode("overwrite")
         writer.parquet(f"{out}/{name}")
+
+    steps = (*findings.STEPS, (PAIRS, findings.NAME_PAIRS))
+    with ThreadPoolExecutor(WRITERS) as pool:
+        for done in [pool.submit(write, name, sql) for name, sql in steps]:
+            done.result()  # a failure raised here, after the others have ended
