@@ -4,7 +4,8 @@ county, every file's SHA-256 and rows in the manifest; a second export of an unc
 registry writes nothing, a changed person rewrites only their county; the year's bills
 and their patients' statuses go with them, and ``doudi lake settle`` settles them; a bad
 location is refused in Chinese before the registry is opened; a plan refuses an export
-the registry has moved on from. Nothing here starts Spark (tests/plan/test_lake_spark.py does); the
+the registry has moved on from; a plan on DuckDB from the lake keeps the registry's
+rows. Nothing here starts Spark (tests/plan/test_lake_spark.py does); the
 tests that import a synthetic city's files (5–9 s each) are ``slow``."""
 
 from __future__ import annotations
@@ -163,9 +164,35 @@ def test_a_plan_refuses_an_export_the_registry_has_moved_on_from(registry, tmp_p
     assert registry.read("registry_plan_version").num_rows == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("registry", ["sqlite"], indirect=True)
-def test_a_plan_reads_a_lake_only_on_spark(registry, tmp_path):
-    with pytest.raises(plan.PlanError, match="数据湖导出只能由 Spark 读取"):
+def test_a_plan_on_duckdb_from_the_lake_writes_the_versions_a_registry_run_keeps(
+    registry, tmp_path
+):
+    """``doudi plan --engine duckdb --lake``, the operator's check of a Spark run: the
+    county files read in the process, the results written back by county, and the same
+    rows as the plan read from the registry."""
+    load_synthetic(registry, REGION, 300, tmp_path / "files")
+    lake_dir = tmp_path / "lake"
+    lake_dir.mkdir()
+    exported(registry, lake_dir)
+    on_lake = plan.run_plans(
+        registry, "360000", 2018, region=REGION, lake=str(lake_dir), snapshots=tmp_path / "p"
+    )
+    assert on_lake.results and all(r.created for r in on_lake.results)
+    written = lake_dir / "results" / f"plan-{REGION}" / "province=36"
+    assert {p.name for p in written.iterdir()} <= {
+        p.name for p in (lake_dir / "people" / "province=36").iterdir()
+    }
+    on_registry = plan.run_plans(registry, "360000", 2018, region=REGION, snapshots=tmp_path / "p")
+    assert [(r.version_id, r.same_rows) for r in on_registry.results] == [
+        (r.version_id, True) for r in on_lake.results
+    ]
+
+
+@pytest.mark.parametrize("registry", ["sqlite"], indirect=True)
+def test_a_plan_of_a_folder_without_an_export_is_refused_in_chinese(registry, tmp_path):
+    with pytest.raises(plan.PlanError, match="没有数据湖导出"):
         plan.run_plans(registry, "360000", 2018, region=REGION, lake=str(tmp_path))
 
 

@@ -53,7 +53,13 @@ MAX_ENTRIES = 256
 SOURCE_FOLDERS = ("policy", "core")
 #: Single files it depends on: what each kind of plan reads and compiles, and what an
 #: entry means.
-SOURCE_FILES = ("engine/backend.py", "engine/programs.py", "engine/rule_cache.py")
+#: The Spark statement's entries (``spark.SparkPlan``) depend on ``engine/spark.py`` too.
+SOURCE_FILES = (
+    "engine/backend.py",
+    "engine/programs.py",
+    "engine/rule_cache.py",
+    "engine/spark.py",
+)
 #: The libraries that turn the expressions into SQL: another version may print other
 #: SQL (or read the same differently).
 LIBRARIES = ("ibis", "sqlglot", "duckdb", "pyarrow")

@@ -17,14 +17,15 @@ plan's rows, to the fen.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ibis
-import ibis.expr.types as ir
 import pyarrow as pa
 
+from doudi.engine import rule_cache
 from doudi.engine.programs import PROGRAMS
 from doudi.policy.params import Params
 
@@ -95,6 +96,7 @@ class SparkPlan:
         driver_memory: str = ARROW_DRIVER_MEMORY,
     ):
         self.params = Params(jurisdiction, year, overrides or {}, territory)
+        self._kind, self._overrides, self._territory = kind, dict(overrides or {}), territory
         self._schemas, self._program = PROGRAMS[kind]
         self._spark = session(master, driver_memory)
         self._con = ibis.pyspark.connect(self._spark)
@@ -113,31 +115,61 @@ class SparkPlan:
         files: Mapping[str, Sequence[str]],
         base: str,
         out: str,
-        keep: Callable[[ir.Table], ir.Table],
         partition_by: Sequence[str],
-    ) -> pa.Schema:
+        columns: Sequence[str] | None = None,
+        where: str | None = None,
+    ) -> None:
         """Evaluate every rule over the input tables' Parquet ``files`` (by table name;
         partitioned Hive-style by ``partition_by`` under ``base``: the rows keep those
-        columns), and write what ``keep`` selects of the result to ``out`` as Parquet
-        partitioned by the same (replacing what was there). The executors read and write;
-        nothing but the query passes through the driver. Returns the schema of the rows
-        written, as the rules type them (Spark's Parquet may widen a decimal)."""
+        columns), and write the rows ``where`` selects (SQL; all when ``None``) and their
+        ``columns`` (all when ``None``) to ``out`` as Parquet partitioned by the same,
+        replacing what was there. The executors read and write; nothing but the query
+        passes through the driver."""
         from ibis.backends.pyspark.datatypes import PySparkSchema
         from pyspark.sql.types import StringType, StructField, StructType
 
         partitions = [StructField(column, StringType()) for column in partition_by]
-        for name, columns in self._schemas.items():
+        for name, schema in self._schemas.items():
             # the tables' schema given, not read from every file's footer on the driver
-            given = StructType([*PySparkSchema.from_ibis(columns).fields, *partitions])
+            given = StructType([*PySparkSchema.from_ibis(schema).fields, *partitions])
             frame = self._spark.read.schema(given).option("basePath", base).parquet(*files[name])
             frame.createOrReplaceTempView(name)
-        bound = {name: self._con.table(name) for name in self._schemas}
-        kept = keep(self._program(bound, self.params))
-        frame = self._spark.sql(self._con.compile(kept))
+        frame = self._spark.sql(self._statement(partition_by))
+        if where is not None:
+            frame = frame.where(where)
+        if columns is not None:
+            frame = frame.select(*columns, *partition_by)
         # each partition's rows to one task first: a task writing every county sorts all
         # its rows by county before it writes (at 10^6 people 12.4 s, against 6.0 s with
         # this shuffle, 4.3 s unpartitioned), and each county is one file
         frame = frame.repartition(*partition_by)
         frame.write.mode("overwrite").partitionBy(*partition_by).parquet(out)
-        written: pa.Schema = kept.schema().to_pyarrow()
-        return written
+
+    def _statement(self, passed: Sequence[str]) -> str:
+        """The rules as one Spark SQL statement over the input tables, their text
+        columns ``passed`` (the partitions) carried through to the output: from the
+        rule cache when a process compiled them before (decision 0019), as DuckDB's
+        statement is, for Ibis spends a second or more printing it."""
+
+        def compile_rules() -> rule_cache.Compiled:
+            extra = {column: "string" for column in passed}
+            tables = {
+                name: ibis.table({**dict(schema.items()), **extra}, name=name)
+                for name, schema in self._schemas.items()
+            }
+            # the text the PySpark backend's own compile gives (one line)
+            sql = ibis.to_sql(self._program(tables, self.params), dialect="pyspark", pretty=False)
+            return rule_cache.Compiled(str(sql), self.params.used_paths())
+
+        params = self.params
+        territory = None if self._territory is None else params.territory.code
+        name = rule_cache.key(
+            f"spark-{self._kind}:{','.join(passed)}",
+            params.jurisdiction.code,
+            params.year,
+            json.dumps(self._overrides, sort_keys=True, default=str, ensure_ascii=False),
+            territory,
+        )
+        found = rule_cache.compiled(name, compile_rules)
+        params.record(found.used)
+        return found.sql

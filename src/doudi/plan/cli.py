@@ -47,8 +47,8 @@ def plan(
     lake: Annotated[
         str | None,
         typer.Option(
-            help="数据湖导出的位置（doudi lake export --to 所写）：由 Spark 直接读取其文件，"
-            "须与 --engine spark 同用"
+            help="数据湖导出的位置（doudi lake export --to 所写）：由 Spark 的执行器直接读取"
+            "其文件；--engine duckdb 时在本进程读取同一批文件（核对 Spark 的结果）"
         ),
     ] = None,
 ) -> None:

@@ -25,26 +25,18 @@ there, and its pass over the rows took a fifth of the rules' time at 10^7 people
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from doudi.engine import backend
-from doudi.lakehouse import layout
-from doudi.lakehouse.location import Location
 from doudi.plan import contributions, memory
 from doudi.plan.programmes import Programme
 from doudi.policy.schema import PEOPLE, STATUSES
-
-if TYPE_CHECKING:
-    import ibis.expr.types as ir
 
 #: The share of the evaluated people with a row of a programme above which its part is
 #: the whole result rather than a filtered copy (docs/scale.md)
@@ -107,14 +99,14 @@ def evaluate(
         )
         return Evaluation(plan.run(people, statuses), year)
     if engine == "duckdb":
-        out = _on_duckdb(
+        out = rules_on_duckdb(
             jurisdiction, year, people, statuses, programmes, overrides, territory, extra
         )
         return Evaluation(out, year)
     raise ValueError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
 
 
-def _on_duckdb(
+def rules_on_duckdb(
     jurisdiction: str,
     year: int,
     people: pa.Table,
@@ -145,58 +137,18 @@ def _on_duckdb(
         result = lake.sql(compiled.sql)
         columns = dict.fromkeys(c for p in programmes for c in _columns(p, result.columns))
         columns |= dict.fromkeys(c for c in extra if c in result.columns)
-        wanted = " OR ".join(f"({p.eligible} OR {p.self_when})" for p in programmes)
-        return result.filter(wanted).select(*columns).to_arrow_table()
+        return result.filter(kept_where(programmes)).select(*columns).to_arrow_table()
     finally:
         # DuckDB's memory goes back before the contribution rows are made (at 10^7
         # people the peak would otherwise be 1.2 GiB higher)
         lake.close()
 
 
-def on_lake(
-    jurisdiction: str,
-    year: int,
-    location: Location,
-    files: Mapping[str, Sequence[str]],
-    results: str,
-    programmes: Sequence[Programme],
-    spark_master: str,
-) -> Evaluation:
-    """The rules on Spark over a lake export's Parquet ``files`` (by input table, paths
-    inside ``location``; ``plan.lake_inputs``), once for ``programmes``.
-
-    Spark's executors read the files and write the programmes' columns of the people
-    one of them has a row for — the rows and columns ``_on_duckdb`` keeps — to
-    ``results`` in the lake, by province and county; then they are read back from there
-    for the registry (the run's one transaction writes them). The rules are those
-    compiled for the registry, as on DuckDB (``kind="registry"``)."""
-    from doudi.engine.spark import FILES_DRIVER_MEMORY, SparkPlan
-
-    plan = SparkPlan(
-        "registry", jurisdiction, year, master=spark_master, driver_memory=FILES_DRIVER_MEMORY
-    )
-    schema = plan.write_parquet(
-        {name: [location.spark_uri(f) for f in paths] for name, paths in files.items()},
-        location.spark_uri(),
-        location.spark_uri(results),
-        lambda result: _kept(result, programmes),
-        layout.PARTITION_COLUMNS,
-    )
-    wanted = pa.schema([f for f in schema if f.name not in layout.PARTITION_COLUMNS])
-    # files only (no partitioning): the partition columns are not needed back
-    written = ds.dataset(location.path(results), filesystem=location.fs, format="parquet")
-    return Evaluation(written.to_table(columns=wanted.names).cast(wanted), year)
-
-
-def _kept(result: ir.Table, programmes: Sequence[Programme]) -> ir.Table:
-    """What ``_on_duckdb`` keeps of the rules' output, as an Ibis expression, with the
-    partition columns the rows are written by."""
-    columns = dict.fromkeys(c for p in programmes for c in _columns(p, result.columns))
-    conditions = [result[p.eligible] | result[p.self_when] for p in programmes]
-    # a null condition is no row, as in SQL's WHERE (and in _on_duckdb)
-    return result.filter(reduce(operator.or_, conditions)).select(
-        *columns, *layout.PARTITION_COLUMNS
-    )
+def kept_where(programmes: Sequence[Programme]) -> str:
+    """Which rows of the rules' output the programmes keep, as SQL (DuckDB's and Spark's
+    alike): the people one of them has a row for. A null condition is no row, as in
+    SQL's WHERE."""
+    return " OR ".join(f"({p.eligible} OR {p.self_when})" for p in programmes)
 
 
 def _columns(programme: Programme, names: Sequence[str]) -> list[str]:

@@ -35,7 +35,7 @@ from doudi.core import regions
 from doudi.lakehouse import layout
 from doudi.lakehouse import manifest as manifests
 from doudi.lakehouse.location import LakeError, Location, locate
-from doudi.plan import evaluation, lake, lineage, snapshot
+from doudi.plan import evaluation, lake, lake_evaluation, lineage, snapshot
 from doudi.plan.outcome import LeftOut
 from doudi.plan.programmes import Programme
 from doudi.store import db
@@ -116,24 +116,33 @@ class FromLake:
         engine: str,
         spark_master: str,
     ) -> evaluation.Evaluation:
-        """The rules on Spark over the region's files (``engine`` is "spark": run_plans
-        takes no lake for another); a Chinese :class:`LakeError` if Spark fails (a
-        master it cannot reach, a file gone), its own first line of why beside it."""
-        from py4j.protocol import Py4JError
-        from pyspark.errors import PySparkException
+        """The rules on ``engine`` ("spark", or "duckdb": the operator's check of a Spark
+        run) over the region's files (``plan.lake_evaluation``); a Chinese
+        :class:`LakeError` if Spark fails (a master it cannot reach, a file gone), its
+        own first line of why beside it, or a file cannot be read."""
+        failures: tuple[type[Exception], ...] = (OSError,)  # a file gone, a lake full
+        if engine == "spark":
+            from py4j.protocol import Py4JError
+            from pyspark.errors import PySparkException
 
+            failures += (PySparkException, Py4JError)
         try:
-            return evaluation.on_lake(
+            return lake_evaluation.on_lake(
                 jurisdiction,
                 year,
                 self.location,
                 {table: self.files(table) for table in ("people", "statuses")},
                 f"{RESULTS}/plan-{self.region}",
                 programmes,
+                engine,
                 spark_master,
             )
-        except (PySparkException, Py4JError, OSError) as exc:
-            raise spark_failure(exc, spark_master, self.location.url) from None
+        except failures as exc:
+            if engine == "spark":
+                raise spark_failure(exc, spark_master, self.location.url) from None
+            raise LakeError(
+                f"无法读取或写入数据湖 {self.location.url}：{exc} / the lake failed"
+            ) from None
 
 
 def spark_failure(exc: Exception, master: str, url: str) -> LakeError:

@@ -28,7 +28,7 @@ import pyarrow.dataset as ds
 
 from doudi.core import vocab
 from doudi.engine import backend, programs
-from doudi.lakehouse import layout
+from doudi.lakehouse import layout, partitioned
 from doudi.lakehouse.location import LakeError
 from doudi.plan.lake_inputs import RESULTS, FromLake, spark_failure
 from doudi.policy.settlement import schema
@@ -79,11 +79,7 @@ def settle(read: FromLake, engine: str, spark_master: str = "local[2]") -> Settl
 def settled_rows(read: FromLake) -> pa.Table:
     """The settled bills written to the lake (:func:`settle`), as the rules type them,
     without the partition columns."""
-    typed = _output_schema(read)
-    written = ds.dataset(
-        read.location.path(results_of(read)), filesystem=read.location.fs, format="parquet"
-    )
-    return written.to_table(columns=typed.names).cast(typed)
+    return partitioned.read_back(read.location, results_of(read), _output_schema(read))
 
 
 def _on_spark(read: FromLake, out: str, master: str) -> None:
@@ -109,8 +105,7 @@ def _on_spark(read: FromLake, out: str, master: str) -> None:
             },
             location.spark_uri(),
             location.spark_uri(out),
-            lambda settled: settled,  # every column: the bill, its layers, its basis
-            layout.PARTITION_COLUMNS,
+            layout.PARTITION_COLUMNS,  # every column: the bill, its layers, its basis
         )
     except (PySparkException, Py4JError, OSError) as exc:
         raise spark_failure(exc, master, location.url) from None
@@ -119,20 +114,10 @@ def _on_spark(read: FromLake, out: str, master: str) -> None:
 def _on_duckdb(read: FromLake, out: str) -> None:
     """This process reads the county files, settles them with DuckDB in one run, and
     writes the settled bills by county, as Spark does."""
-    location = read.location
-    hive = ds.partitioning(
-        pa.schema([pa.field(c, pa.string()) for c in layout.PARTITION_COLUMNS]), flavor="hive"
-    )
-    tables = {}
-    for name, table in INPUTS.items():
-        paths = [location.path(f) for f in read.files(table)]
-        tables[name] = ds.dataset(
-            paths,
-            filesystem=location.fs,
-            format="parquet",
-            partitioning=hive,
-            partition_base_dir=location.path(table),
-        ).to_table()
+    tables = {
+        name: partitioned.read(read.location, table, read.files(table))
+        for name, table in INPUTS.items()
+    }
     bills = tables["bills"]
     plan = backend.plan(read.manifest.jurisdiction, read.manifest.year, kind="bills")
     settled = plan.run(
@@ -140,19 +125,7 @@ def _on_duckdb(read: FromLake, out: str) -> None:
         statuses=tables["statuses"].select(schema.BILL_STATUSES.names),
     )
     where = bills.select(["bill_no", *layout.PARTITION_COLUMNS])
-    settled = settled.join(where, "bill_no")
-    for rel in location.files(out):  # what an earlier run wrote, as Spark's overwrite
-        location.delete(rel)
-    location.remove_empty_dirs(out)
-    ds.write_dataset(
-        settled,
-        location.path(out),
-        filesystem=location.fs,
-        format="parquet",
-        partitioning=list(layout.PARTITION_COLUMNS),
-        partitioning_flavor="hive",
-        existing_data_behavior="overwrite_or_ignore",
-    )
+    partitioned.write(read.location, out, settled.join(where, "bill_no"))
 
 
 def _summary(read: FromLake, out: str) -> Settled:

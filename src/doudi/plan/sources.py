@@ -25,15 +25,6 @@ from doudi.plan.programmes import Programme
 from doudi.store import db
 
 
-def check_engine(lake: str | None, engine: str) -> None:
-    """A lake export is read by Spark alone (DuckDB reads the registry directly)."""
-    if lake is not None and engine != "spark":
-        raise PlanError(
-            f"数据湖导出只能由 Spark 读取（--engine spark），不能用于 {engine} / the lake "
-            "is read by Spark"
-        )
-
-
 def open_source(
     con: Any,
     database: db.Database,

@@ -65,7 +65,8 @@ def run_plans(
     They are evaluated once, for the programmes whose inputs changed
     (``plan.evaluation``), and each of them writes its version from that result.
     ``lake``: the URL of a lake export of the registry (``plan.lake``) whose files
-    Spark reads instead (``engine`` "spark" only).
+    the engine reads instead (``plan.lake_evaluation``: Spark's executors, or DuckDB in
+    this process, the operator's check of a Spark run).
     """
     document = jurisdictions.get(jurisdiction).document
     if programmes is None:
@@ -79,7 +80,6 @@ def run_plans(
                     "不能生成该项计划 / the jurisdiction's rules have no such programme"
                 )
     region = _region_in(jurisdiction, region)
-    sources.check_engine(lake, engine)
     with database.transaction() as con:
         read = sources.open_source(con, database, lake, jurisdiction, year, region, progress)
         decided: list[PlanResult | _Pending] = []
