@@ -183,9 +183,10 @@ lint: $(STAMP)
 ## registry of 10^6 people (~5 min); the work-injury checks of 10^5 projects and 10^7
 ## project workers against hand-written DuckDB statements (~2 min); a policy costing of
 ## 10^6 insured against the plan run twice (~3 min; at 10^7, --sizes 10000000 --runs 1,
-## about 9 GiB at its peak, docs/scale.md); the settlement of 10^6 bills
-## read from a lake on DuckDB, Spark local[2] and a two-worker cluster (~15 min); a
-## 10^6-row roster imported into SQLite and PostgreSQL, medians of 3 (~15 min).
+## about 9 GiB at its peak, docs/scale.md); the plan of 10^6 insured and the settlement
+## of 10^6 bills read from a lake on DuckDB, Spark local[2] and a two-worker cluster
+## (bench_spark.py: the settlement alone took 19 min, busy; --programmes comparison
+## adds the third); a 10^6-row roster imported into SQLite and PostgreSQL, medians of 3 (~15 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_settlement.py

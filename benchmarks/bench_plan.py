@@ -66,27 +66,18 @@ programme, so the floor is honest. The hand statements put the rows in the plan'
 (unique), so the rules' once-per-ID-number step is not written by hand, nor the reading
 of a tier off the year's list (the synthetic tiers are all on it).
 
-Spark: at ``--spark-n`` (default 10^6) the plan on Spark ``local[2]`` reading a lake
-export itself, as ``doudi plan --engine spark --lake`` does (issue #24): the inputs are
-built once (``inputs_from_tables``) and written to a lake under the scratch folder by
-county (``plan.lake.by_county``, ``lakehouse.writing``: the export, timed on its own);
-then, after starting the session (its driver heap ``FILES_DRIVER_MEMORY``, 2 GiB),
-``evaluation.on_lake`` — the executors read the files and write the results by county,
-read back for every programme's rows — twice: cold (the first query of the JVM) and
-warm (each run compiles the rules for Spark again, as a plan run does). In the same
-process the same inputs on DuckDB (``evaluation.evaluate`` and the rows, the rules
-compiled beforehand: what the Spark path's seconds cover), and the ratio; the rows must equal
-DuckDB's. The peak memory is the Python driver's plus the JVM's (``VmHWM``).
+Spark: the plan on Spark reading a lake export is measured by ``bench_spark.py``
+(``--programmes plan``), beside the settlement and the comparison, against DuckDB
+doing the same work on the same files.
 
 Why: the yearly plan of a province runs on one machine. Targets on the 2-core
 reference machine (issue #20 §5): the all-programme plan of 10^7 insured in under 15 s
 with peak memory under 6 GiB, within 1.5× of the hand-written SQL; the time and memory
 grow linearly (``s/10^6``).
 
-Usage: ``bench_plan.py [--sizes 1000000,3000000,10000000] [--spark-n 1000000]
-[--repeat 5] [--batch-rows 1024] [--spark-master local[2]] [--wait-load 1.0] [--keep]``
-(or ``DOUDI_BENCH_PLAN_SIZES``, ``DOUDI_BENCH_SPARK_N``, ``DOUDI_BENCH_REPEAT``);
-a smoke run: ``--quick`` (10^5 and 3·10^5, 3 runs each, Spark at 10^5; about a minute).
+Usage: ``bench_plan.py [--sizes 1000000,3000000,10000000] [--repeat 5] [--batch-rows
+1024] [--wait-load 1.0] [--keep]`` (or ``DOUDI_BENCH_PLAN_SIZES``, ``DOUDI_BENCH_REPEAT``);
+a smoke run: ``--quick`` (10^5 and 3·10^5, 3 runs each; about a minute).
 """
 
 from __future__ import annotations
@@ -124,7 +115,6 @@ YEAR = 2018
 SIZES = (1_000_000, 3_000_000, 10_000_000)
 QUICK_SIZES = (100_000, 300_000)
 QUICK_REPEAT = 3
-SPARK_N = 1_000_000
 WARM_UP_N = 1_000
 TARGET_N = 10_000_000
 TARGET_SECONDS = 15.0
@@ -557,96 +547,12 @@ def measure_check(n: int) -> dict[str, Any]:
     return {code: {"differ": differ(plan[code], hand[code]), **totals(plan[code])} for code in plan}
 
 
-def jvm_peak_mib() -> float | None:
-    """The Spark JVM's peak resident memory (local mode: the driver's JVM)."""
-    from pyspark import SparkContext
-
-    gateway = SparkContext._gateway
-    proc = getattr(gateway, "proc", None) if gateway is not None else None
-    if proc is None:
-        return None
-    pids = [proc.pid]
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    if children.exists():  # spark-submit may run java as a child instead of exec-ing it
-        pids += [int(p) for p in children.read_text().split()]
-    total = 0.0
-    for pid in pids:
-        status = Path(f"/proc/{pid}/status")
-        if status.exists():
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
-    return total
-
-
-def measure_spark(n: int) -> dict[str, Any]:
-    from doudi.engine import backend
-    from doudi.engine.spark import FILES_DRIVER_MEMORY, session
-    from doudi.lakehouse import writing
-    from doudi.lakehouse.location import locate
-    from doudi.plan import evaluation, inputs, lake, lake_bills
-
-    tables = load(n)
-    read = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
-    del tables
-    folder = size_dir(n) / "lake"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    start = time.perf_counter()
-    header = writing.Header(JURISDICTION, JURISDICTION, YEAR, registry_batch=0)
-    no_bills = lake_bills.settlement_tables(lake_bills.no_bills(), read)
-    written = writing.write(locate(str(folder)), header, lake.by_county(read, *no_bills))
-    export_seconds = time.perf_counter() - start
-    files = {
-        table: [parts[table].file for parts in written.manifest.parts.values()]
-        for table in ("people", "statuses")
-    }
-    chosen, master = programmes(), config()["spark_master"]
-    start = time.perf_counter()
-    session(master, FILES_DRIVER_MEMORY)
-    session_seconds = time.perf_counter() - start
-
-    def on_spark() -> dict[str, pa.Table]:
-        evaluated = evaluation.on_lake(
-            JURISDICTION, YEAR, written.location, files, "results/bench", chosen, master
-        )
-        return {p.code: evaluated.rows(p) for p in chosen}
-
-    start = time.perf_counter()
-    on_spark()
-    cold_seconds = time.perf_counter() - start
-    laps = Laps()
-    rows = on_spark()
-    laps("spark")
-    driver = peak_mib()
-    jvm = jvm_peak_mib()
-    backend.plan(JURISDICTION, YEAR, kind="registry")  # compiled once per process, untimed
-    start = time.perf_counter()
-    evaluated = evaluation.evaluate(JURISDICTION, YEAR, read.people, read.statuses, chosen)
-    duck = {p.code: evaluated.rows(p) for p in chosen}
-    duck_seconds = time.perf_counter() - start
-    return {
-        "export_seconds": export_seconds,
-        "partitions": len(written.manifest.parts),
-        "session_seconds": session_seconds,
-        "cold_seconds": cold_seconds,
-        "seconds": laps.seconds(),
-        "duckdb_seconds": duck_seconds,
-        "cpu_seconds": laps.cpu_seconds(),  # the Python driver's only; the JVM's is not counted
-        "driver_peak_mib": driver,
-        "jvm_peak_mib": jvm,
-        "differ": sum(differ(rows[code], duck[code]) for code in rows),
-        **all_totals(rows),
-    }
-
-
 def measure_one(code: str, n: int) -> dict[str, Any]:
     measure: dict[str, Callable[[int], dict[str, Any]]] = {
         "generate": measure_generate,
         "plan": measure_plan,
         "hand": measure_hand,
         "check": measure_check,
-        "spark": measure_spark,
     }
     return measure[code](n)
 
@@ -662,13 +568,6 @@ def parse_args() -> argparse.Namespace:
         default=env("DOUDI_BENCH_PLAN_SIZES", ",".join(str(n) for n in SIZES)),
         help="insured persons per run, comma-separated",
     )
-    parser.add_argument(
-        "--spark-n",
-        type=int,
-        default=None,
-        help=f"insured persons of the Spark run (default {SPARK_N:,}; 0: no Spark run)",
-    )
-    parser.add_argument("--spark-master", default="local[2]")
     parser.add_argument(
         "--repeat",
         type=int,
@@ -696,8 +595,6 @@ def parse_args() -> argparse.Namespace:
         args.sizes = ",".join(str(n) for n in QUICK_SIZES)
     if args.repeat is None:
         args.repeat = QUICK_REPEAT if args.quick else int(env("DOUDI_BENCH_REPEAT", 5))
-    if args.spark_n is None:
-        args.spark_n = QUICK_SIZES[0] if args.quick else int(env("DOUDI_BENCH_SPARK_N", SPARK_N))
     return args
 
 
@@ -777,9 +674,7 @@ def main() -> None:
         load_now = wait_for_quiet(args.wait_load, WAIT_SECONDS)
         print(f"waited for a 1-minute load ≤ {args.wait_load}: now {load_now:.2f}")
     work = Path(tempfile.mkdtemp(prefix="doudi-bench-plan-", dir="/tmp"))
-    os.environ[CONFIG] = json.dumps(
-        {"dir": str(work), "batch_rows": args.batch_rows, "spark_master": args.spark_master}
-    )
+    os.environ[CONFIG] = json.dumps({"dir": str(work), "batch_rows": args.batch_rows})
     # Django's default database, so nothing touches var/doudi.sqlite3.
     os.environ["DOUDI_DATABASE_URL"] = f"sqlite:///{work}/default.sqlite3"
     chunks = f"record batches of {args.batch_rows:,} rows" if args.batch_rows else "one chunk"
@@ -793,7 +688,6 @@ def main() -> None:
     started = time.perf_counter()
     results: dict[int, dict[str, Any]] = {}
     check: dict[str, Any] = {}
-    spark: dict[str, Any] | None = None
     try:
         print(table_text(COLUMNS_OUT, []), flush=True)
         for n in sizes:
@@ -809,19 +703,14 @@ def main() -> None:
                 "others": others.cores(),
             }
             print(row_text(n, results[n]), flush=True)
-            if n != args.spark_n and not args.keep:
+            if not args.keep:
                 shutil.rmtree(size_dir(n, work), ignore_errors=True)
-        if args.spark_n:
-            if args.spark_n not in results:
-                run_child(__file__, "generate", args.spark_n, 1)
-            spark = run_child(__file__, "spark", args.spark_n, 1)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print()
     print_check(sizes[0], check)
     print_details(sizes, results)
-    print_spark(args, spark)
     print()
     print(
         "gen s: building the province as Arrow (its own process, not timed as the plan); "
@@ -887,24 +776,6 @@ def print_details(sizes: list[int], results: Mapping[int, Mapping[str, Any]]) ->
             f"×{hi['seconds'] / lo['seconds']:.1f}, peak memory "
             f"×{hi['peak_mib'] / lo['peak_mib']:.1f}, peak above the loaded input ×{above:.1f}"
         )
-
-
-def print_spark(args: argparse.Namespace, spark: Mapping[str, Any] | None) -> None:
-    if spark is None:
-        print("Spark: not run (--spark-n 0)")
-        return
-    n = args.spark_n
-    duck = spark["duckdb_seconds"]
-    jvm = spark["jvm_peak_mib"]
-    print(
-        f"Spark {args.spark_master} reading the lake at {n:,} insured: export "
-        f"{spark['export_seconds']:.1f} s ({spark['partitions']} counties), session start "
-        f"{spark['session_seconds']:.1f} s, cold {spark['cold_seconds']:.1f} s, warm "
-        f"{spark['seconds']:.2f} s = {spark['seconds'] / duck:.1f}× DuckDB's rules and rows "
-        f"in the same process ({duck:.2f} s); peak driver {spark['driver_peak_mib']:,.0f} MiB"
-        f" + JVM {'?' if jvm is None else f'{jvm:,.0f}'} MiB; rows differing from DuckDB's: "
-        f"{spark['differ']} of {spark['rows']:,}"
-    )
 
 
 def print_targets(results: Mapping[int, Mapping[str, Any]]) -> None:

@@ -30,6 +30,47 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _jvm_pids() -> list[int]:
+    """The processes of this process's Spark JVM (local mode: the driver, which is the
+    executor too); none without a Spark gateway."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    proc = getattr(gateway, "proc", None) if gateway is not None else None
+    if proc is None:
+        return []
+    pids = [proc.pid]
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    if children.exists():  # spark-submit may run java as a child instead of exec-ing it
+        pids += [int(p) for p in children.read_text().split()]
+    return pids
+
+
+def jvm_peak_mib() -> float | None:
+    """The Spark JVM's peak resident memory (``VmHWM``), or ``None`` without one."""
+    pids = _jvm_pids()
+    total = 0.0
+    for pid in pids:
+        status = Path(f"/proc/{pid}/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+    return total if pids else None
+
+
+def jvm_cpu_seconds() -> float:
+    """CPU seconds the Spark JVM has used so far (user and system): on a busy machine
+    steadier than its wall time."""
+    total = 0
+    for pid in _jvm_pids():
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.exists():
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime

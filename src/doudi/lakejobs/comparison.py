@@ -148,7 +148,7 @@ def _clear(location: Location, out: str) -> None:
     location.remove_empty_dirs(out)
 
 
-def _tables(read: FromLake) -> dict[str, pa.Table]:
+def read_tables(read: FromLake) -> dict[str, pa.Table]:
     """The region's registry tables from the lake, as ``comparison.compare`` reads them."""
     location = read.location
     try:
@@ -167,7 +167,7 @@ def _tables(read: FromLake) -> dict[str, pa.Table]:
 def _on_duckdb(read: FromLake, as_of: date, out: str) -> None:
     """This process reads the files and compares as ``doudi compare`` does; writes
     every finding by county and the summary."""
-    result = comparing.compare(_tables(read), read.region, as_of)
+    result = comparing.compare(read_tables(read), read.region, as_of)
     for name in FINDINGS:
         _write(read.location, f"{out}/{name}", result.finding(name))
     _write(read.location, f"{out}/summary", result.summary)

@@ -154,22 +154,27 @@ def by_county(
 
     def by_person(table: pa.Table) -> list[pa.Table]:
         """``table``'s rows per county of their person (``row_no``), without it."""
-        return _split(table.drop_columns("row_no"), of_people(table.column("row_no")), len(names))
+        return split_rows(
+            table.drop_columns("row_no"), of_people(table.column("row_no")), len(names)
+        )
 
     ignored = pa.table({"row_no": read.tiers_ignored})
     split = {
-        "people": _split(people, codes, len(names)),
-        "statuses": _split(statuses, of_people(statuses.column("row_no")), len(names)),
-        "tiers_ignored": _split(ignored, of_people(ignored.column("row_no")), len(names)),
+        "people": split_rows(people, codes, len(names)),
+        "statuses": split_rows(statuses, of_people(statuses.column("row_no")), len(names)),
+        "tiers_ignored": split_rows(ignored, of_people(ignored.column("row_no")), len(names)),
         "bills": by_person(bills),
         "bill_statuses": by_person(bill_statuses),
-        **{name: _split(table, numbered(c), len(names)) for name, (table, c) in compared.items()},
+        **{
+            name: split_rows(table, numbered(c), len(names))
+            for name, (table, c) in compared.items()
+        },
     }
     for code in range(len(names)):
         yield layout.partition(names[code]), {name: split[name][code] for name in TABLES}
 
 
-def _split(table: pa.Table, codes: np.ndarray, n: int) -> list[pa.Table]:
+def split_rows(table: pa.Table, codes: np.ndarray, n: int) -> list[pa.Table]:
     """``table``'s rows per code 0…n-1, each in the order they were (a stable sort)."""
     order = np.argsort(codes, kind="stable")
     ends = np.cumsum(np.bincount(codes, minlength=n))

@@ -84,6 +84,15 @@ def registry_tables(reader: db.Reader, region: str) -> dict[str, tuple[pa.Table,
         name: reader.read(name, _WHERE[name], prefix, columns=columns)
         for name, columns in COLUMNS.items()
     }
+    return by_county(read, region)
+
+
+def by_county(read: dict[str, pa.Table], region: str) -> dict[str, tuple[pa.Table, pa.Array]]:
+    """Each of the region's tables ``read`` (:data:`COLUMNS`, the region's rows only),
+    with the county each of its rows is exported in (the module docstring). Apart from
+    the reading so that a synthetic registry goes to a lake the same way
+    (``benchmarks/spark_comparison.py``)."""
+    prefix = regions.hukou_prefix(region)
     people = read["registry_person"].sort_by("id")
     home = pc.utf8_slice_codeunits(people.column("hukou_region"), 0, 6).combine_chunks()
     ids = np.asarray(people.column("id").to_numpy(), np.int64)
@@ -98,7 +107,7 @@ def registry_tables(reader: db.Reader, region: str) -> dict[str, tuple[pa.Table,
     for batch, county in zip(
         scope.column("batch_id").to_pylist(), scope.column("county").to_pylist(), strict=True
     ):
-        if county.startswith(prefix[0][:-1]) and county < first.get(batch, "999999"):
+        if county.startswith(prefix) and county < first.get(batch, "999999"):
             first[batch] = county
 
     def of_batch(table: pa.Table, column: str) -> pa.Array:
