@@ -12,10 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 import yaml
 from tests.conftest import REPO
 
+from doudi import cli
 from doudi.engine import arrow_tables, backend, scenario, settlement
+from doudi.engine import cli as engine_cli
 from doudi.policy import schema, tables
 from doudi.policy.settlement import schema as settlement_schema
 
@@ -91,3 +94,39 @@ def test_a_few_bills_settle_without_the_optimiser_as_with_it(
     few = settlement.settle(code, bills)
     monkeypatch.setattr(backend, "FEW_ROWS", -1)
     assert settlement.settle(code, bills) == few
+
+
+def test_the_rules_prepared_once_read_each_calls_own_rows() -> None:
+    """``Plan.rows`` binds the rules once per plan and executes them again for each
+    call (decision 0021): each call must see the rows it was given, not the rows of
+    the call before, nor those of another plan's call in between. Each person of the
+    Jiangxi example is evaluated alone, the Chongqing example's people between them,
+    then each again: every person's results are those of the whole example."""
+    jiangxi = yaml.safe_load((REPO / "examples" / "jiangxi-2018.yaml").read_text("utf-8"))
+    chongqing = yaml.safe_load((REPO / "examples" / "chongqing-2018.yaml").read_text("utf-8"))
+    whole = scenario.evaluate(jiangxi)["results"]
+    assert len(whole) > 1
+    for _ in "12":
+        for person, expected in zip(jiangxi["people"], whole, strict=True):
+            alone = scenario.evaluate({**jiangxi, "people": [person]})["results"]
+            assert alone == [expected]
+            assert scenario.evaluate(chongqing)["results"][0]["name"] == "王秀英"
+
+
+def test_a_domains_own_command_builds_that_domain_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``doudi evaluate`` builds the engine's commands only (decision 0021: typer builds
+    every command it is given before parsing); ``doudi --help``, a group, an unknown
+    command, and a caller handing the arguments in build them all."""
+    built: list[tuple[object, ...]] = []
+    monkeypatch.setattr(typer.Typer, "__call__", lambda app, *a, **k: built.append(app.domains))
+    for argv, domains in (
+        (["doudi", "evaluate", "one.yaml"], (engine_cli,)),
+        (["doudi", "--help"], cli.app.domains),
+        (["doudi", "lake", "compare"], cli.app.domains),
+        (["doudi", "evaluat"], cli.app.domains),
+    ):
+        monkeypatch.setattr(sys, "argv", argv)
+        cli.app()
+        assert built.pop() == domains
+    cli.app(["evaluate", "one.yaml"])
+    assert built == [cli.app.domains]

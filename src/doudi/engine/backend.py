@@ -13,6 +13,7 @@ yearly batch can be added beside it without touching the rules.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Mapping, Sequence
@@ -67,14 +68,16 @@ class Plan:
 
     Two ways in, one statement. ``run``: Arrow tables in and out, registered under the
     input tables' names, for any number of rows. ``rows``: a scenario's few people or
-    a few bills as Python rows, inserted into temporary tables of those names, the
-    rules' rows out as dictionaries: no pyarrow (and numpy) imported, and no Arrow
-    made twice (decision 0019). DuckDB binds and optimises the view again for every
-    query (its ``EXECUTE`` of a prepared statement too, measured), which for a few
-    rows is nearly all of an evaluation: ``rows`` runs it with DuckDB's optimiser
-    off for its connection (``PRAGMA disable_optimizer``; ``disabled_optimizers``
-    would be the whole database's, the registry's plans included). The same rows
-    come out either way (tests/engine/test_cold_start.py checks every example).
+    a few bills as Python rows, inserted into tables of those names in a schema of
+    the plan's own, the rules' rows out as dictionaries: no pyarrow (and numpy)
+    imported, and no Arrow made twice (decision 0019). Binding the 117 KB statement
+    was most of a warm evaluation (15 of 30 ms), so ``rows`` prepares it once and
+    only executes it (decision 0021), with DuckDB's optimiser off for its connection
+    (``PRAGMA disable_optimizer``: for one person the optimiser costs more than it
+    saves, and a statement prepared with it on is bound again at every ``EXECUTE``;
+    ``disabled_optimizers`` would be the whole database's, the registry's plans
+    included). The same rows come out either way (tests/engine/test_cold_start.py
+    checks every example).
     """
 
     def __init__(
@@ -124,17 +127,27 @@ class Plan:
         return self._arrow
 
     def _few_rows(self) -> duckdb.DuckDBPyConnection:
-        """The connection of ``rows``: the input tables as temporary tables, the
-        optimiser off. Opened on first use (the caller holds the lock)."""
+        """The connection of ``rows``: the input tables in a schema of the plan's own,
+        the optimiser off, the rules prepared as ``result``. Opened on first use (the
+        caller holds the lock).
+
+        Why not temporary tables: DuckDB binds a prepared statement again when a
+        database it reads has changed since, and a change of a temporary table's rows
+        counts as one (the temporary catalog's version moves); a change of a table's
+        rows in the database does not. So the rules are bound once per plan, and each
+        ``rows`` only executes them (decision 0021)."""
         if self._few is None:
-            con = _database().cursor()
+            con = _few_rows_database().cursor()
             con.execute("PRAGMA disable_optimizer")
+            schema = f"few_rows_{next(_SCHEMAS)}"
+            con.execute(f"CREATE SCHEMA {schema}")
+            con.execute(f"SET schema = '{schema}'")
             for name, columns in self._inputs.items():
                 typed = ", ".join(
                     f'"{c}" {SQL_TYPES.get(t, t.upper())}' for c, t in columns.items()
                 )
-                con.execute(f"CREATE TEMP TABLE {name} ({typed})")
-            con.execute(f"CREATE TEMP VIEW result AS {self.sql}")
+                con.execute(f"CREATE TABLE {schema}.{name} ({typed})")
+            con.execute(f"PREPARE result AS {self.sql}")
             self._few = con
         return self._few
 
@@ -171,18 +184,28 @@ class Plan:
             return out
         with self._lock:
             con = self._few_rows()
-            for name, of in self._inputs.items():
-                rows, columns = given.get(name, ()), list(of)
-                con.execute(f"DELETE FROM {name}")
-                if rows:
-                    marks = "(" + ", ".join("?" * len(columns)) + ")"
-                    values = [row.get(column) for row in rows for column in columns]
-                    con.execute(
-                        f"INSERT INTO {name} VALUES {', '.join([marks] * len(rows))}", values
-                    )
-            found = con.execute("SELECT * FROM result")
-            names = [column[0] for column in found.description]
-            return [dict(zip(names, row, strict=True)) for row in found.fetchall()]
+            try:
+                for name, of in self._inputs.items():
+                    rows, columns = given.get(name, ()), list(of)
+                    if rows:
+                        marks = "(" + ", ".join("?" * len(columns)) + ")"
+                        values = [row.get(column) for row in rows for column in columns]
+                        con.execute(
+                            f"INSERT INTO {name} VALUES {', '.join([marks] * len(rows))}", values
+                        )
+                found = con.execute("EXECUTE result")
+                names = [column[0] for column in found.description]
+                return [dict(zip(names, row, strict=True)) for row in found.fetchall()]
+            finally:
+                # the tables outlive the call (and a plan dropped from the cache): a
+                # scenario's people do not stay in them
+                for name in self._inputs:
+                    con.execute(f"DELETE FROM {name}")
+
+
+#: Numbers the schemas of ``Plan.rows``'s input tables, one per plan, in the process's
+#: database.
+_SCHEMAS = itertools.count()
 
 
 @cache
@@ -192,6 +215,17 @@ def _database() -> duckdb.DuckDBPyConnection:
     its own): opening a database takes 35–70 ms here, a connection to an open one
     30 µs (decision 0019)."""
     return duckdb.connect()
+
+
+@cache
+def _few_rows_database() -> duckdb.DuckDBPyConnection:
+    """The process's in-memory DuckDB database of ``Plan.rows``, running each query on
+    one thread. A query over one person's rows is some 35 small pipelines; with two
+    threads some of them ran on DuckDB's worker thread, and on a busy machine the
+    caller waited for that thread to be scheduled (a warm evaluation at a load of 8:
+    19 ms of CPU, 65 ms of wall time). ``threads`` is a database's setting: the
+    database of ``Plan.run`` (``_database``) keeps every core (decision 0021)."""
+    return duckdb.connect(config={"threads": 1})
 
 
 @lru_cache(maxsize=64)
