@@ -114,11 +114,16 @@ def validate(
         # Duplicates among the valid rows (a row rejected for its own reason takes no
         # number from a valid one): a copy, the same in every imported column, leaves the
         # first row; rows of one number that differ are all held back (``conflict``).
+        # The numbers given twice are found first, by count alone: comparing the rows'
+        # contents and listing their row numbers for every group of a 10^6-row file took
+        # 1.3 CPU s, for the few numbers that need it.
         con.execute(
-            f"CREATE TEMP TABLE dup AS SELECT {key}__typed AS id, min(row_number) AS first_row,"
+            f"CREATE TEMP TABLE dup AS WITH twice AS (SELECT {key}__typed AS id FROM v"
+            f" WHERE {valid} GROUP BY 1 HAVING count(*) > 1)"
+            f" SELECT {key}__typed AS id, min(row_number) AS first_row,"
             f" count(DISTINCT row({content})) > 1 AS conflict,"
             f" list(row_number ORDER BY row_number) AS rows"
-            f" FROM v WHERE {valid} GROUP BY 1 HAVING count(*) > 1"
+            f" FROM v SEMI JOIN twice ON v.{key}__typed = twice.id WHERE {valid} GROUP BY 1"
         )
         typed = ", ".join(
             f"{c.name}__typed AS {c.name}"
