@@ -12,6 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 
@@ -119,3 +120,36 @@ def test_periods_from_the_rows_in_memory_are_those_the_stored_rows_give(registry
         tuple(p[k] for k in key) for p in derived.to_pylist()
     )
     assert len(stored) > 0
+
+
+def test_audit_details_written_in_the_database_are_the_text_duckdb_writes(registry, county):
+    """The audit rows of people added and periods opened are written by the database
+    from its rows (rosters.audit); their detail is byte for byte the compact JSON of
+    DuckDB's ``json_object``, as the bound rows', which the audit page searches
+    (``"person_id":12,``)."""
+    out, manifest = county
+    f = manifest.file("resident_medical")
+    import_roster(registry, out / f.path, f.source, MARCH)
+    people = registry.read("registry_person", columns=["id_number", "name"])
+    enrollments = registry.read(
+        "registry_enrollment", columns=["person_id", "valid_from", "valid_to"]
+    )
+    lake = duckdb.connect()
+    lake.register("people", people)
+    lake.register("enrollments", enrollments)
+    added = lake.sql(
+        "SELECT json_object('id_number', id_number, 'detail', '新增人员 ' || name)::VARCHAR "
+        "FROM people"
+    ).fetchall()
+    opened = lake.sql(
+        "SELECT json_object('person_id', person_id, 'what', 'resident_medical', "
+        "'from', valid_from, 'to', valid_to, 'was_to', NULL)::VARCHAR FROM enrollments"
+    ).fetchall()
+    audit = registry.read("registry_audit_log", columns=["action", "detail"]).to_pylist()
+    assert sorted(a["detail"] for a in audit if a["action"] == "add_person") == sorted(
+        d for (d,) in added
+    )
+    assert sorted(a["detail"] for a in audit if a["action"] == "open") == sorted(
+        d for (d,) in opened
+    )
+    assert len(added) > 0 and len(opened) > 0

@@ -42,6 +42,9 @@ class PeriodChanges:
     #: the people whose period was open before, with each county they have periods in
     #: (person_id, county): what a snapshot's share of closings is measured against
     open_before: pa.Table
+    #: the largest id of ``table`` before the opened periods were inserted: theirs are
+    #: above it (their audit rows are written from them, rosters.audit)
+    opened_after: int = 0
 
 
 def record_deaths(con: Any, database: db.Database, entries: pa.Table) -> pa.Table:
@@ -246,7 +249,9 @@ def _apply(
         db.execute(
             con, f"UPDATE {table} SET {sets} FROM doudi_stage_changed s WHERE {table}.id = s.id"
         )
+    opened_after = 0
     if opened.num_rows:
+        opened_after = int(db.scalar(con, f"SELECT coalesce(max(id), 0) FROM {table}"))
         n = opened.num_rows
         rows = opened.select(["person_id", "valid_from", *columns, "batch_id"])
         for name, value in fixed.items():
@@ -265,6 +270,7 @@ def _apply(
         closed=closed.num_rows,
         changed=other.num_rows - closed.num_rows + removed.num_rows,
         open_before=open_before,
+        opened_after=opened_after,
     )
 
 

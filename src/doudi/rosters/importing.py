@@ -31,7 +31,8 @@ import pyarrow.compute as pc
 from doudi.core import regions, vocab
 from doudi.core.textfile import FileError
 from doudi.rosters import guard, held, rejections, tiers
-from doudi.rosters.changes import apply_periods, named, period_audit, record_deaths
+from doudi.rosters.audit import Audit
+from doudi.rosters.changes import apply_periods, named, record_deaths
 from doudi.rosters.closing import Closing, check_mode, closing
 from doudi.rosters.reading import RosterRead, read_roster
 from doudi.rosters.sources import SOURCES, Source
@@ -313,6 +314,7 @@ class _Import:
 
     def run(self) -> None:
         self.batch_id = self._insert_batch()
+        self.audit = Audit(self.con, self.db, self.now, self.actor, self.batch_id)
         self.report.batch_id = None if self.report.dry_run else self.batch_id
         ids = self._people()
         db.fault("people")
@@ -406,13 +408,7 @@ class _Import:
                 "created_batch_id", pa.repeat(pa.scalar(self.batch_id, pa.int64()), new.num_rows)
             )
             db.ingest(self.con, self.db, "registry_person", people)
-            self._audit(
-                "add_person",
-                "registry_person",
-                new.select(["id_number"]).append_column(
-                    "detail", pc.binary_join_element_wise("新增人员 ", new.column("name"), "")
-                ),
-            )
+            self.audit.people_added(new.select(["id_number", "name"]))
         ids = self._query(
             "SELECT p.id AS person_id, p.id_number FROM registry_person p "
             "JOIN doudi_stage_ids s ON s.id_number = p.id_number"
@@ -465,7 +461,7 @@ class _Import:
         """A death list: each person's death date, one audit row per date recorded."""
         died = record_deaths(self.con, self.db, self.entries)
         self.report.deaths_recorded = died.num_rows
-        self._audit("death", "registry_person", died)
+        self.audit.described("death", "registry_person", died)
 
     def _records(self) -> None:
         """A record list: its rows, stored above, are the records; one audit row each."""
@@ -489,7 +485,7 @@ class _Import:
             """,
             params={"label": self.source.label},
         ).to_arrow_table()
-        self._write_audit("registry_roster_entry", rows)
+        self.audit.write("registry_roster_entry", rows)
 
     def _periods(self) -> None:
         """A status or enrollment list: the source's periods, one audit row per change."""
@@ -500,42 +496,8 @@ class _Import:
         report.closing_check = guard.check(
             applied.changes, applied.open_before, self.where.counties
         )
-        self._write_audit(applied.table, period_audit(self.source, applied.changes))
+        self.audit.periods(self.source, applied.table, applied.changes, applied.opened_after)
         report.changes = named(self.con, self.db, applied.changes, self.added)
-
-    # -- audit ------------------------------------------------------------------------
-
-    def _audit(self, action: str, table: str, rows: pa.Table) -> None:
-        """Audit rows for people (id_number, detail), one per person."""
-        lake = duckdb.connect()
-        lake.register("r", rows)
-        out = lake.sql(
-            """
-            SELECT $action AS action, NULL::BIGINT AS row_id,
-                   json_object('id_number', id_number, 'detail', detail)::VARCHAR AS detail
-            FROM r
-            """,
-            params={"action": action},
-        ).to_arrow_table()
-        self._write_audit(table, out)
-
-    def _write_audit(self, table: str, rows: pa.Table) -> None:
-        n = rows.num_rows
-        if not n:
-            return
-        # the same values on every row: repeated in Arrow, not built as Python lists
-        full = pa.table(
-            {
-                "at": pa.repeat(pa.scalar(self.now, pa.timestamp("us", tz="UTC")), n),
-                "actor": pa.repeat(pa.scalar(self.actor, pa.string()), n),
-                "action": rows.column("action"),
-                "table_name": pa.repeat(pa.scalar(table, pa.string()), n),
-                "row_id": rows.column("row_id").cast(pa.int64()),
-                "batch_id": pa.repeat(pa.scalar(self.batch_id, pa.int64()), n),
-                "detail": rows.column("detail"),
-            }
-        )
-        db.ingest(self.con, self.db, "registry_audit_log", db.text_times(full, self.db))
 
     def _query(self, sql: str) -> pa.Table:
         with self.con.cursor() as cur:
