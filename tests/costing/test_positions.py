@@ -12,7 +12,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from doudi.costing.positions import Positions, _summed, fen, money
+from doudi.costing.positions import Part, Positions, _part_sums, fen, money
 from doudi.costing.rows import _merged
 from doudi.costing.tables import ZERO, bins, distribution
 
@@ -57,16 +57,33 @@ def test_each_id_is_found_at_its_position_dense_or_not(ids, keys):
 
 @settings(deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(0, 9), st.integers(-(10**15), 10**15)), max_size=40),
+    st.lists(
+        st.tuples(st.integers(0, 12), st.booleans(), *[st.integers(-(10**15), 10**15)] * 2),
+        max_size=40,
+    ),
     st.booleans(),
 )
-def test_the_sums_per_position_are_the_rows_sums_in_any_order(rows, ordered):
+def test_the_sums_per_person_are_the_rows_sums_in_any_order(rows, ordered):
+    """Each person's four sums (paid and owed, each side) are the sums of their rows,
+    in person order or not; ids 10–12 are no one read, their rows left out."""
     if ordered:
         rows = sorted(rows, key=lambda row: row[0])
-    at = np.array([row[0] for row in rows], np.int64)
-    amounts = np.array([row[1] for row in rows], np.int64)
-    expected = [sum(a for p, a in rows if p == i) for i in range(10)]
-    assert _summed(10, at, amounts).tolist() == expected
+    person, own, before, after = (
+        np.array([row[i] for row in rows], kind)
+        for i, kind in enumerate((np.int64, bool, np.int64, np.int64))
+    )
+    part = Part(pa.table({"x": pa.nulls(len(rows))}), person, own, before, after)
+    at, sums = _part_sums(part, Positions(np.arange(10, dtype=np.int64)))
+    held = sorted({p for p, *_ in rows if p < 10})
+    assert at.tolist() == held
+    for name, side, mine in (
+        ("base_paid", 2, False),
+        ("base_owed", 2, True),
+        ("reform_paid", 3, False),
+        ("reform_owed", 3, True),
+    ):
+        expected = [sum(r[side] for r in rows if r[0] == p and r[1] == mine) for p in held]
+        assert sums[name].tolist() == expected, name
 
 
 @settings(deadline=None)

@@ -129,10 +129,40 @@ def contribution_rows(draw) -> pa.Table:
 @settings(max_examples=40, deadline=None)
 @given(contribution_rows(), st.sampled_from((None, "测算：参数调整（resident_pension.x=1）")))
 def test_rows_equal_on_both_sides_are_what_their_join_gives(found, note):
-    kept = rows._same_rows(found, note).to_pylist()
-    joined = rows._joined("resident_pension", found, found, note).to_pylist()
+    same = rows._same_rows(found, note)
+    join = rows._joined("resident_pension", found, found, note)
+    kept, joined = same.table.to_pylist(), join.table.to_pylist()
 
     def order(r):
         return (r["person_id"], r["payer"])
 
     assert sorted(kept, key=order) == sorted(joined, key=order)
+    # what the persons' sums are added from, row for row: ids, own parts, fen
+    for part, table in ((same, same.table), (join, join.table)):
+        assert part.person.tolist() == table.column("person_id").to_pylist()
+        assert part.own.tolist() == [p == "self" for p in table.column("payer").to_pylist()]
+        for side, column in ((part.before, "baseline"), (part.after, "reform")):
+            assert side.tolist() == [int(a * 100) for a in table.column(column).to_pylist()]
+
+
+def test_reading_31_a_reforms_tiers_made_over_the_baseline_are_what_a_second_reading_gives(
+    province,
+):
+    """A reform of the tier list alone has its tier facts made again over the baseline's
+    inputs (``inputs.tiers_held``), not the registry read again: the same people,
+    status rows and ignored tiers as reading it again under the reform's tier list
+    (docs/readings.md 31). A minimum tier of 300 with the 100 tier retained for the
+    poor (JX 2018's) takes 200 off the list: the 200-yuan enrollments name no tier."""
+    from doudi.plan import inputs
+
+    tables, _ = province
+    params = reform({"resident_pension.minimum_tier": 300}).reform_params()
+    base = inputs.inputs_from_tables(tables, "360000", 2018)
+    again = inputs.inputs_from_tables(tables, "360000", 2018, None, params)
+    held = inputs.tiers_held(base, tables["registry_enrollment"], 2018, params)
+    assert held.people.equals(again.people)
+    assert held.statuses.equals(again.statuses)
+    assert held.tiers_ignored.to_pylist() == again.tiers_ignored.to_pylist()
+    # the reform's list did change what is read: some tier ignored, the tiers not the same
+    assert len(held.tiers_ignored) > len(base.tiers_ignored)
+    assert not held.people.column("rp_tier").equals(base.people.column("rp_tier"))

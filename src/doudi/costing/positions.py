@@ -16,13 +16,14 @@ person's county, township and status group as codes into the persons' own values
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import regions, vocab
-from doudi.plan.contributions import DECIMAL, SELF, decimal_array, decimal_values
+from doudi.plan.contributions import DECIMAL, decimal_array, decimal_values
 
 MONEY = pa.decimal128(18, 2)
 #: The status group of a person whose rules found none (neither side's pension or
@@ -55,14 +56,31 @@ PERSONS = pa.schema(
 
 
 #: Per person and programme with a row: the person's place and group (codes into the
-#: persons' values) and their sums of the programme.
+#: persons' values) and their sums of the programme **in integer fen** (the summary
+#: tables add them up and make money of the totals: ``costing.tables``): ten million
+#: people's four sums made decimals per programme were a sixth of the persons' time.
 FACTS = pa.schema(
     [
         ("person_id", pa.int64()),
         *((name, TEXT) for name in ("programme", "county_code", "township", "status_group")),
-        *((name, MONEY) for name in SUMS),
+        *((name, pa.int64()) for name in SUMS),
     ]
 )
+
+
+@dataclass(frozen=True)
+class Part:
+    """A programme's joined rows (``table``) and, row for row, what the persons' sums
+    are added from: the person's id, whether the row is what the person owes
+    (``self``), and both sides' amounts in integer fen. Kept from the join rather than
+    read back out of the table's decimals and codes, which at ten million people was a
+    third of the persons table's time (docs/scale.md)."""
+
+    table: pa.Table
+    person: np.ndarray
+    own: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
 
 
 class Positions:
@@ -114,7 +132,7 @@ class Positions:
 
 
 def persons_and_facts(
-    people: pa.Table, places: pa.Table, groups: tuple[pa.Table, pa.Table], parts: Sequence[pa.Table]
+    people: pa.Table, places: pa.Table, groups: tuple[pa.Table, pa.Table], parts: Sequence[Part]
 ) -> tuple[pa.Table, pa.Table]:
     """Every registered person read (``people``, put in id order): place, status group
     (the baseline's pension or medical status, else the reform's), what others pay for
@@ -135,20 +153,20 @@ def persons_and_facts(
             pc.index_in(status.dictionary, value_set=named.column("status_group").combine_chunks())
         )
     )
-    county = encoded(pc.utf8_slice_codeunits(pc.fill_null(people.column("hukou_region"), ""), 0, 6))
+    county = _counties(people.column("hukou_region"))
     counties = [regions.region_name(c) or c for c in county.dictionary.to_pylist()]
     place = where.spread(places, "id")
     township = encoded(pc.fill_null(place["township"], ""))
     totals = {name: np.zeros(len(ids), np.int64) for name in SUMS}
     facts = []
     for part in parts:
-        if not part.num_rows:
+        if not part.table.num_rows:
             continue
         at, sums = _part_sums(part, where)
         for name in SUMS:
-            totals[name] += sums[name]
+            totals[name][at] += sums[name]
         taken = pa.array(at)
-        code = part.column("programme")[0].as_py()
+        code = part.table.column("programme")[0].as_py()
         columns = {
             "person_id": pa.array(ids[at], pa.int64()),
             "programme": pa.DictionaryArray.from_arrays(np.zeros(len(at), np.int32), [code]),
@@ -160,7 +178,7 @@ def persons_and_facts(
                     ("status_group", status),
                 )
             },
-            **{name: money(sums[name][at]) for name in SUMS},
+            **{name: pa.array(sums[name], pa.int64()) for name in SUMS},
         }
         facts.append(pa.table([columns[f.name] for f in FACTS], schema=FACTS))
     columns = {
@@ -184,24 +202,40 @@ def persons_and_facts(
 def _status(where: Positions, groups: tuple[pa.Table, pa.Table]) -> pa.DictionaryArray:
     """Each person's status group: the first of the baseline's then the reform's group
     columns (``groups``, per ``row_no``) that names one, else ``NO_GROUP``. On codes:
-    each column's few values are numbered once, and a person's code laid out at their
-    position; taking each column's text for ten million people, then putting them
-    together, was a large part of the persons table's time (docs/scale.md)."""
+    each column's few values are numbered once, a side's columns put together in its
+    own rows, and only the rows naming a group laid out at their person's position
+    (most people have none): taking each column's text for ten million people, or
+    laying out every row of every column, was a large part of the persons table's
+    time (docs/scale.md)."""
     values: dict[str, int] = {}
     chosen = np.full(len(where.ids), -1, np.int32)
     for side in groups:
-        at = where.of(numbers(side.column("row_no")))
-        kept = at >= 0
+        side_code: np.ndarray | None = None
         for name in side.column_names[1:]:
             codes = encoded(side.column(name))
             named = [values.setdefault(v, len(values)) for v in codes.dictionary.to_pylist()]
             # a null (no group in this column) is code -1, the last of ``mapped``
             mapped = np.array([*named, -1], np.int32)
-            found = np.full(len(where.ids), -1, np.int32)
-            found[at[kept]] = mapped[np.asarray(pc.fill_null(codes.indices, -1))[kept]]
-            chosen = np.where(chosen >= 0, chosen, found)
+            found = mapped[np.asarray(pc.fill_null(codes.indices, -1))]
+            side_code = found if side_code is None else np.where(side_code >= 0, side_code, found)
+        if side_code is None:
+            continue
+        rows = np.flatnonzero(side_code >= 0)
+        at = where.of(numbers(side.column("row_no"))[rows])
+        rows, at = rows[at >= 0], at[at >= 0]
+        still = chosen[at] < 0  # a group the baseline named stays
+        chosen[at[still]] = side_code[rows[still]]
     chosen[chosen < 0] = values.setdefault(NO_GROUP, len(values))
     return pa.DictionaryArray.from_arrays(chosen, pa.array(list(values), pa.string()))
+
+
+def _counties(hukou: pa.ChunkedArray) -> pa.DictionaryArray:
+    """Each person's county code (the hukou region's first six digits): the few
+    distinct regions cut once, not every person's (a copy of ten million strings)."""
+    regions_held = encoded(pc.fill_null(hukou, ""))
+    codes = encoded(pc.utf8_slice_codeunits(regions_held.dictionary, 0, 6))
+    of_region = np.asarray(codes.indices)[np.asarray(regions_held.indices)]
+    return pa.DictionaryArray.from_arrays(of_region, codes.dictionary)
 
 
 def group_names() -> pa.Table:
@@ -235,47 +269,39 @@ def fen(amounts: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return out
 
 
-def _part_sums(part: pa.Table, where: Positions) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _part_sums(part: Part, where: Positions) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """A programme's rows (``rows.combine``'s) summed per person: the positions of the
-    people with a row among them (ascending), and each of ``SUMS`` for every person."""
-    at = where.of(numbers(part.column("person_id")))
-    payer = part.column("payer").combine_chunks()
-    if isinstance(payer, pa.DictionaryArray):  # compared on its few values, not each row
-        own = np.asarray(pc.equal(payer.dictionary, SELF), bool)[np.asarray(payer.indices)]
-    else:
-        own = np.asarray(pc.equal(payer, SELF), bool)
-    kept = at >= 0
-    mine, others = kept & own, kept & ~own
+    people with a row among them (ascending), and each of ``SUMS`` for each of them.
+
+    A programme's rows come in person order, so each person's rows are one run, found
+    once and added up at once (``np.add.reduceat``) for the four sums; the owed part is
+    the run's ``self`` rows, the paid part the rest. ``np.add.at``'s one row at a time,
+    and a masked copy of the rows per sum, were most of this at 10^7 people."""
+    at = where.of(part.person)
+    own, before, after = part.own, part.before, part.after
+    if len(at) and not (int(at.min()) >= 0 and bool(np.all(at[1:] >= at[:-1]))):
+        # a row of no one read, or rows out of person order: kept and put in order
+        kept = np.flatnonzero(at >= 0)
+        kept = kept[np.argsort(at[kept], kind="stable")]
+        at, own, before, after = at[kept], own[kept], before[kept], after[kept]
+    if not len(at):
+        return at, {name: np.zeros(0, np.int64) for name in SUMS}
+    starts = np.flatnonzero(np.concatenate([[True], at[1:] != at[:-1]]))
     sums = {}
-    for side, amounts in (
-        ("base", fen(part.column("baseline"))),
-        ("reform", fen(part.column("reform"))),
-    ):
-        for name, chosen in (("paid", others), ("owed", mine)):
-            sums[f"{side}_{name}"] = _summed(len(where.ids), at[chosen], amounts[chosen])
-    present = np.zeros(len(where.ids), bool)
-    present[at[kept]] = True
-    return np.flatnonzero(present), sums
-
-
-def _summed(n: int, at: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-    """Per position of ``n``, the sum of the ``amounts`` at it (``at``). A programme's
-    rows come in person order (``rows.combine``): each person's rows are then one run,
-    added up at once (``np.add.reduceat``), where ``np.add.at``'s one row at a time was
-    most of the sums' time at 10^7 people; in any other order, row by row."""
-    total = np.zeros(n, np.int64)
-    if len(at) and bool(np.all(at[1:] >= at[:-1])):
-        starts = np.flatnonzero(np.concatenate([[True], at[1:] != at[:-1]]))
-        total[at[starts]] = np.add.reduceat(amounts, starts)
-    else:
-        np.add.at(total, at, amounts)
-    return total
+    for side, amounts in (("base", before), ("reform", after)):
+        total = np.add.reduceat(amounts, starts)
+        owed = np.add.reduceat(np.where(own, amounts, 0), starts)
+        sums[f"{side}_owed"], sums[f"{side}_paid"] = owed, total - owed
+    return at[starts], sums
 
 
 def encoded(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
-    """A string column as one dictionary array (its distinct values and a code a row)."""
+    """A string column as one dictionary array (its distinct values and a code a row);
+    one already coded as it is."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
+    if isinstance(column, pa.DictionaryArray):
+        return column
     encoded: pa.DictionaryArray = column.dictionary_encode()
     return encoded
 

@@ -37,9 +37,10 @@ import pyarrow.compute as pc
 
 from doudi.core import vocab
 from doudi.costing import positions
+from doudi.costing.positions import Part
 from doudi.costing.reform import ADJUSTED_ZH, Reform, shown
 from doudi.engine import backend
-from doudi.plan.contributions import DECIMAL, decimal_array
+from doudi.plan.contributions import DECIMAL, SELF, decimal_array
 from doudi.plan.evaluation import Evaluation
 from doudi.plan.programmes import Programme
 
@@ -103,13 +104,13 @@ def combine(
     for programme in reported:
         mine = None
         if before is not None and programme.applies(reform.jurisdiction.document):
-            mine = before.rows(programme)
+            mine = before.rows(programme, coded=True)
         note = None
         if programme in in_reform:
             if programme in unchanged:
                 theirs = mine
             else:
-                theirs = None if after is None else after.rows(programme)
+                theirs = None if after is None else after.rows(programme, coded=True)
             note = adjustment_note(reform, programme)
         elif programme in reform.scope:
             theirs = None  # the reform's rules have no such programme: nothing under them
@@ -119,7 +120,7 @@ def combine(
             parts.append(_same_rows(mine, note))
         elif mine is not None or theirs is not None:
             parts.append(_joined(programme.code, mine, theirs, note))
-    amounts = pa.concat_tables(parts) if parts else _ROWS.empty_table()
+    amounts = pa.concat_tables([p.table for p in parts]) if parts else _ROWS.empty_table()
     groups = _groups(before, group_columns), _groups(after, group_columns)
     persons, facts = positions.persons_and_facts(people, places, groups, parts)
     return Found(amounts, persons, facts)
@@ -141,15 +142,15 @@ def detail(amounts: pa.Table, persons: pa.Table, programmes: Sequence[Programme]
         lake.close()
 
 
+TEXT = positions.TEXT
 _SIDE = pa.schema(
     [
         ("person_id", pa.int64()),
-        ("payer", pa.string()),
+        ("payer", TEXT),
         ("amount", pa.decimal128(18, 2)),
-        ("basis", pa.string()),
+        ("basis", TEXT),
     ]
 )
-TEXT = positions.TEXT
 _ROWS = pa.schema(
     [
         ("person_id", pa.int64()),
@@ -177,23 +178,27 @@ def _equal(mine: pa.Table, theirs: pa.Table) -> bool:
     return mine is theirs or _side(mine).equals(_side(theirs))
 
 
-def _same_rows(rows: pa.Table, note: str | None) -> pa.Table:
+def _same_rows(rows: pa.Table, note: str | None) -> Part:
     """A programme's rows the same on both sides: each amount twice, a difference of
     0.00, built column by column without a join (the columns are the rows' own)."""
     t = _side(rows)
     n = t.num_rows
     lists = positions.encoded(t.column("basis"))
+    payer = positions.encoded(t.column("payer"))
     columns = [
         t.column("person_id"),
         _constant(rows.column("scheme")[0].as_py() if n else "", n),
-        positions.encoded(t.column("payer")),
+        payer,
         t.column("amount"),
         t.column("amount"),
         decimal_array(np.zeros(n, DECIMAL)),
         lists,
         pa.DictionaryArray.from_arrays(lists.indices, _noted(lists.dictionary, note)),
     ]
-    return pa.table(columns, schema=_ROWS)
+    amounts = positions.fen(t.column("amount"))
+    own = np.asarray(pc.equal(payer.dictionary, SELF), bool)[np.asarray(payer.indices)]
+    person = positions.numbers(t.column("person_id"))
+    return Part(pa.table(columns, schema=_ROWS), person, own, amounts, amounts)
 
 
 def _constant(value: str, n: int) -> pa.DictionaryArray:
@@ -209,9 +214,7 @@ def _noted(basis: pa.Array, note: str | None) -> pa.Array:
     return pc.if_else(pc.equal(basis, ""), pa.scalar(note), with_note)
 
 
-def _joined(
-    code: str, mine: pa.Table | None, theirs: pa.Table | None, note: str | None
-) -> pa.Table:
+def _joined(code: str, mine: pa.Table | None, theirs: pa.Table | None, note: str | None) -> Part:
     """A programme's rows of both sides joined on person and payer (0.00 where a side
     has no row, its clauses null), in person and payer order.
 
@@ -246,14 +249,13 @@ def _joined(
     def at(side: pa.Table, where: np.ndarray, noted: str | None) -> tuple[pa.Array, np.ndarray]:
         """Each joined row's clauses on ``side`` (null: no row there) and its amounts
         (``where``: the joined row of each of the side's rows)."""
-        amounts = np.zeros(n, np.int64)
-        amounts[where] = positions.fen(side.column("amount"))
         lists = positions.encoded(side.column("basis"))
         named = _noted(lists.dictionary, noted)
-        if len(where) == n:  # a row on this side for every joined row
-            which = np.empty(n, np.int32)
-            which[where] = np.asarray(lists.indices)
-            return pa.DictionaryArray.from_arrays(which, named), amounts
+        if len(where) == n:  # a row on this side for every joined row, in their order
+            amounts = positions.fen(side.column("amount"))
+            return pa.DictionaryArray.from_arrays(lists.indices, named), amounts
+        amounts = np.zeros(n, np.int64)
+        amounts[where] = positions.fen(side.column("amount"))
         which = np.full(n, -1, np.int32)
         which[where] = np.asarray(lists.indices)
         codes = pa.array(which, mask=which < 0)
@@ -261,17 +263,19 @@ def _joined(
 
     mine_basis, before = at(base, mine_at, None)
     their_basis, after = at(reformed, their_at, note)
+    person, payer = np.divmod(key, width)
+    own = payer == (names.to_pylist().index(SELF) if SELF in names.to_pylist() else -1)
     columns = [
-        pa.array(key // width, pa.int64()),
+        pa.array(person, pa.int64()),
         _constant(code, n),
-        pa.DictionaryArray.from_arrays((key % width).astype(np.int32), names),
+        pa.DictionaryArray.from_arrays(payer.astype(np.int32), names),
         positions.money(before),
         positions.money(after),
         positions.money(after - before),
         mine_basis,
         their_basis,
     ]
-    return pa.table(columns, schema=_ROWS)
+    return Part(pa.table(columns, schema=_ROWS), person, own, before, after)
 
 
 def _merged(mine: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -12,7 +12,9 @@ Why the inputs may be made twice: the registry's tiers are held against the tier
 of the rules that read them (docs/readings.md 31), and the certificates against the
 levels the subsidy pays; a reform that changes either (a higher minimum tier, another
 jurisdiction's list) reads the same registry rows as its own rules would. The rows are
-read once and the inputs made of them again only then.
+read once; a reform of the tier list alone has its tier facts made again over the
+baseline's inputs (``inputs.tiers_held``), one of the certificate levels its inputs
+made again whole.
 """
 
 from __future__ import annotations
@@ -135,10 +137,13 @@ def cost_tables(
     try:
         base = inputs.inputs_from_tables(read, code, year, region)
         changed = base
-        if _reads(reform_params) != _reads(base_params):
+        if records.covered_levels(reform_params) != records.covered_levels(base_params):
             changed = _sharing(
                 base, inputs.inputs_from_tables(read, code, year, region, reform_params)
             )
+        elif tiers.offered(reform_params) != tiers.offered(base_params):
+            # the tiers alone: made again over the baseline's inputs, not read again
+            changed = inputs.tiers_held(base, read["registry_enrollment"], year, reform_params)
     finally:
         read.clear()
         inputs.release_unused()
@@ -216,12 +221,6 @@ def region_in(reform: Reform, region: str | None) -> str:
             " / region outside the baseline's jurisdiction"
         )
     return region
-
-
-def _reads(p: Params) -> tuple[Any, ...]:
-    """What the reading of the registry depends on in ``p``: the tiers offered and the
-    certificate levels paid (``plan.inputs``)."""
-    return tiers.offered(p), records.covered_levels(p)
 
 
 def _unchanged(

@@ -11,7 +11,7 @@ and reform columns of a region or a group are what payers other than the person 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -109,18 +109,27 @@ def _line(
     }
 
 
-#: The sums of a region's or group's line, from the per-person-and-programme facts.
-_SUMS = """
+def _sums(money: Callable[[str], str]) -> str:
+    """SQL: the sums of a region's or group's line, ``money`` making money of a sum."""
+    return f"""
 count(*)::BIGINT AS people,
 count(*) FILTER (WHERE change > 0)::BIGINT AS gain,
 count(*) FILTER (WHERE change < 0)::BIGINT AS lose,
-CAST(sum(base_paid) AS DECIMAL(18, 2)) AS baseline,
-CAST(sum(reform_paid) AS DECIMAL(18, 2)) AS reform,
-CAST(sum(reform_paid) - sum(base_paid) AS DECIMAL(18, 2)) AS difference,
-CAST(sum(base_owed) AS DECIMAL(18, 2)) AS self_baseline,
-CAST(sum(reform_owed) AS DECIMAL(18, 2)) AS self_reform,
-CAST(sum(reform_owed) - sum(base_owed) AS DECIMAL(18, 2)) AS self_difference
+{money("sum(base_paid)")} AS baseline,
+{money("sum(reform_paid)")} AS reform,
+{money("sum(reform_paid) - sum(base_paid)")} AS difference,
+{money("sum(base_owed)")} AS self_baseline,
+{money("sum(reform_owed)")} AS self_reform,
+{money("sum(reform_owed) - sum(base_owed)")} AS self_difference
 """
+
+
+#: Over the facts, whose amounts are integer fen (costing.positions): the sums made
+#: money exactly (DuckDB multiplies decimals exactly: DECIMAL(38, 0) × 0.01 is
+#: DECIMAL(38, 2)).
+_FACT_SUMS = _sums(lambda fen: f"CAST(CAST({fen} AS DECIMAL(38, 0)) * 0.01 AS DECIMAL(18, 2))")
+#: Over the persons, whose amounts are money.
+_PERSON_SUMS = _sums(lambda yuan: f"CAST({yuan} AS DECIMAL(18, 2))")
 
 #: The facts (placed already: costing.positions) with each person-programme's change
 #: (what others pay for them, reform less baseline: costing.rows); and every person
@@ -180,11 +189,11 @@ def by_region(found: Found, region: str, reported: Sequence[Programme]) -> pa.Ta
     grouping = "GROUPING SETS ((), (county_code), (county_code, township))"
     sql = f"""
     SELECT grouping(county_code) AS gc, grouping(township) AS gt, county_code, township,
-           programme, {_SUMS}
+           programme, {_FACT_SUMS}
     FROM placed GROUP BY programme, {grouping}
     UNION ALL
     SELECT grouping(county_code), grouping(township), county_code, township, '{EVERY}',
-           {_SUMS}
+           {_PERSON_SUMS}
     FROM everyone GROUP BY {grouping}
     """
     lake = _lake(found)
@@ -243,9 +252,9 @@ def by_group(found: Found, reported: Sequence[Programme]) -> pa.Table:
     """Per status group (vocab.STATUS's order, those with none last): a line over every
     programme (everyone of the group) and one per programme."""
     sql = f"""
-    SELECT status_group, programme, {_SUMS} FROM placed GROUP BY status_group, programme
+    SELECT status_group, programme, {_FACT_SUMS} FROM placed GROUP BY status_group, programme
     UNION ALL
-    SELECT status_group, '{EVERY}', {_SUMS} FROM everyone GROUP BY status_group
+    SELECT status_group, '{EVERY}', {_PERSON_SUMS} FROM everyone GROUP BY status_group
     """
     lake = _lake(found)
     try:

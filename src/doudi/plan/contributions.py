@@ -39,29 +39,56 @@ SELF = "self"
 DECIMAL = np.dtype("V16")
 
 
-def rows(out: pa.Table, year: int, programme: Programme = RESIDENT_PENSION) -> pa.Table:
+def rows(
+    out: pa.Table, year: int, programme: Programme = RESIDENT_PENSION, *, coded: bool = False
+) -> pa.Table:
     """One row per person and payer of the programme (``self`` = the person's part).
 
     The clause lists are normalised on a second thread while the rows are found, and
     picked for the rows while their other columns are built (Arrow and NumPy let go
     of the GIL): at 10^7 people about a tenth less time on two cores.
+
+    ``coded``: the payer and the clause list as codes into their few distinct values
+    (Arrow dictionaries, the same text when read), for a reader that works on the codes
+    (a costing joins and sums them): writing the text out for each of ten million rows
+    and hashing it back into codes was a tenth of a costing's join (docs/scale.md).
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         clauses = pool.submit(_clause_lists, out.column(programme.basis).combine_chunks())
         found = _Found.of(out, programme)
         lists, of_row = clauses.result()
-        basis = pool.submit(lambda: lists.take(pa.array(of_row[found.source])))
+        payers = pa.array(found.payers, pa.string())
+        if coded:
+            distinct, code = _distinct(lists)
+            basis = pool.submit(lambda: _coded(code[of_row[found.source]], distinct))
+            payer = _coded(found.payer_code, payers)
+        else:
+            basis = pool.submit(lambda: lists.take(pa.array(of_row[found.source])))
+            payer = payers.take(pa.array(found.payer_code))
         total = len(found.source)
         table = {
             "person_id": pa.array(found.person_id),
             "year": pa.array(np.full(total, year, np.int16)),
             "scheme": _constant(programme.code, total),
-            "payer": pa.array(found.payers, pa.string()).take(pa.array(found.payer_code)),
+            "payer": payer,
             "amount": decimal_array(found.amount),
             "state": _constant(STATE, total),
             "basis": basis.result(),
         }
     return pa.table(table)
+
+
+def _distinct(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The distinct ``values`` (first seen first) and each value's place among them:
+    two raw clause lists can normalise to the same list."""
+    seen: dict[str, int] = {}
+    code = [seen.setdefault(v, len(seen)) for v in values.to_pylist()]
+    return pa.array(list(seen), pa.string()), np.asarray(code, np.int32)
+
+
+def _coded(codes: np.ndarray, values: pa.Array) -> pa.DictionaryArray:
+    """``codes`` into ``values`` as one dictionary array."""
+    return pa.DictionaryArray.from_arrays(codes.astype(np.int32, copy=False), values)
 
 
 #: The columns that make a version's rows what they are: its id, year, scheme (the

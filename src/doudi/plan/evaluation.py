@@ -67,10 +67,14 @@ class Evaluation:
         # a null condition is no row, as in SQL's WHERE
         return out.filter(keep)
 
-    def rows(self, programme: Programme, left_out: Collection[int] = ()) -> pa.Table:
-        """The programme's contribution rows, one per person and payer."""
+    def rows(
+        self, programme: Programme, left_out: Collection[int] = (), *, coded: bool = False
+    ) -> pa.Table:
+        """The programme's contribution rows, one per person and payer (``coded``: the
+        payer and clauses as codes into their values, ``contributions.rows``)."""
         with memory.plan_memory():
-            return contributions.rows(self.part(programme, left_out), self.year, programme)
+            part = self.part(programme, left_out)
+            return contributions.rows(part, self.year, programme, coded=coded)
 
 
 def evaluate(

@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core import regions
-from doudi.plan import contributions, memory, records, snapshot
+from doudi.plan import memory, records, snapshot, tier_facts
 from doudi.policy import tiers
 from doudi.policy.params import Params
 from doudi.policy.rules.shared import STATUSES as RULE_STATUSES
@@ -281,11 +281,8 @@ def _enrollment_facts(
     the person is insured (``insured_region``: :func:`_insured_regions`; ``hukou``:
     the people's hukou regions), from the same positions."""
     e = enrollments.select(list(INPUT_COLUMNS["registry_enrollment"]))
-    began, holds = _in_year(e, year)
     scheme = e.column("scheme")
-    resident = pc.and_(began, pc.fill_null(pc.equal(scheme, RESIDENT_PENSION), False))
-    at, found = _positions(ids, _numpy(e.column("person_id"), np.int64))
-    resident_np, holds_np = _numpy(resident, bool) & found, _numpy(holds, bool)
+    at, found, resident_np, holds_np = _resident(e, ids, year)
     n = len(ids)
     facts = {}
     for name, rows in (
@@ -297,21 +294,51 @@ def _enrollment_facts(
         flags = np.zeros(n, bool)
         flags[at[rows]] = True
         facts[name] = pa.array(flags)
-    tier = e.column("contribution_tier").cast(db.MONEY).combine_chunks()
-    named = resident_np & holds_np & _numpy(pc.is_valid(tier), bool)
-    unlisted = np.zeros(len(named), bool)
-    if allowed is not None:
-        listed = pc.is_in(tier, value_set=pa.array(allowed, db.MONEY))
-        unlisted = named & ~_numpy(pc.fill_null(listed, True), bool)
-        named &= ~unlisted
     start = _numpy(e.column("valid_from").cast(pa.int32()), np.int32)
-    facts["rp_tier_ignored"] = pa.array(_ignored(n, at, start, named, unlisted))
-    facts["rp_tier"] = _latest_tier(
-        n, at[named], start[named], contributions.decimal_values(tier)[named]
-    )
+    facts |= tier_facts.held(n, at, start, _tiers(e), resident_np & holds_np, allowed)
     pension = _of(scheme, RESIDENT_PENSION) & holds_np & found
     facts["insured_region"] = _insured_regions(e, at, pension, start, hukou)
     return facts
+
+
+def _resident(
+    e: pa.Table, ids: np.ndarray, year: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of each enrollment: its person's place among ``ids``, whether it is one of
+    theirs, whether it is a resident-pension enrollment of theirs begun by the year's
+    end, and whether it holds on some day of the year."""
+    began, holds = _in_year(e, year)
+    resident = pc.and_(began, pc.fill_null(pc.equal(e.column("scheme"), RESIDENT_PENSION), False))
+    at, found = _positions(ids, _numpy(e.column("person_id"), np.int64))
+    return at, found, _numpy(resident, bool) & found, _numpy(holds, bool)
+
+
+def _tiers(e: pa.Table) -> pa.Array:
+    """Each enrollment's contribution tier as money (null: none named)."""
+    tier: pa.Array = e.column("contribution_tier").cast(db.MONEY).combine_chunks()
+    return tier
+
+
+def tiers_held(base: Inputs, enrollments: pa.Table, year: int, params: Params) -> Inputs:
+    """``base`` with the tiers held against the tier list of ``params`` instead: a
+    costing's reform that changes the tier list and nothing else the reading depends on
+    (costing.run). Only the tier facts are made again; every other column is the
+    baseline's own (the same object, which ``costing.lineage`` compares at no cost), as
+    is the tier where it comes out the same. Reading the whole registry again for the
+    reform was an eighth of a costing at 10^7 people (docs/scale.md)."""
+    people = base.people
+    ids = _numpy(people.column("row_no"), np.int64)
+    e = enrollments.select(list(INPUT_COLUMNS["registry_enrollment"]))
+    at, _, resident, holds = _resident(e, ids, year)
+    start = _numpy(e.column("valid_from").cast(pa.int32()), np.int32)
+    held = tier_facts.held(len(ids), at, start, _tiers(e), resident & holds, tiers.offered(params))
+    where = people.schema.get_field_index("rp_tier")
+    tier = snapshot.rechunked(pa.table({"rp_tier": held["rp_tier"]})).column(0)
+    tier = tier.cast(people.schema.field(where).type)
+    if not tier.equals(people.column(where)):
+        people = people.set_column(where, people.schema.field(where), tier)
+    ignored = pa.array(ids[_numpy(held["rp_tier_ignored"], bool)], pa.int64())
+    return Inputs(people, base.statuses, ignored)
 
 
 def _insured_regions(
@@ -357,47 +384,6 @@ def _hukou(persons: pa.Table, rows: np.ndarray | None) -> pa.ChunkedArray:
     """The hukou regions of the people ``_person_rows`` chose, in their order."""
     hukou = persons.column("hukou_region")
     return hukou if rows is None else hukou.take(pa.array(rows))
-
-
-def _ignored(
-    n: int, at: np.ndarray, start: np.ndarray, named: np.ndarray, unlisted: np.ndarray
-) -> np.ndarray:
-    """Per person, whether an off-list tier was the one the plan would otherwise have
-    read: an unlisted enrollment starting after every allowed one (or with no allowed
-    one). An off-list tier the person has since replaced by an allowed one changed
-    nothing and is not counted. Only the few people with an unlisted row are looked at."""
-    ignored = np.zeros(n, bool)
-    if not unlisted.any():
-        return ignored
-    concerned = np.zeros(n, bool)
-    concerned[at[unlisted]] = True
-    lowest = np.iinfo(np.int32).min
-    last_unlisted = np.full(n, lowest, np.int32)
-    np.maximum.at(last_unlisted, at[unlisted], start[unlisted])
-    allowed_rows = named & concerned[at]
-    last_allowed = np.full(n, lowest, np.int32)
-    np.maximum.at(last_allowed, at[allowed_rows], start[allowed_rows])
-    return concerned & (last_unlisted > last_allowed)
-
-
-def _latest_tier(n: int, person: np.ndarray, start: np.ndarray, tier: np.ndarray) -> pa.Array:
-    """Each of ``n`` persons' tier (``contributions.decimal_values``) of their latest
-    ``start``; null for a person without one. Most persons have one row, set directly;
-    the rest are put in order (person, start, tier: the last of a person's rows is
-    theirs)."""
-    count = np.bincount(person, minlength=n)
-    values = np.zeros(n, contributions.DECIMAL)
-    single = count[person] == 1
-    values[person[single]] = tier[single]
-    several = np.flatnonzero(~single)
-    if len(several):
-        # a tier below 2^63 fen: its low (first, little-endian) word is its value
-        low = tier[several].view(np.int64)[::2]
-        order = several[np.lexsort((low, start[several], person[several]))]
-        last = np.append(person[order][1:] != person[order][:-1], True)
-        values[person[order][last]] = tier[order][last]
-    valid = pa.py_buffer(np.packbits(count > 0, bitorder="little"))
-    return contributions.decimal_array(values, valid)
 
 
 def _in_year(periods: pa.Table, year: int) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
