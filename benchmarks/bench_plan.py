@@ -36,35 +36,17 @@ timed. The plan and the hand-written statements each run ``--repeat`` times (def
 ratio; reported: the median and the min–max of the runs, the largest peak, and the
 1-minute load average before and after each size's runs.
 
-The floor: hand-written DuckDB statements (``HAND_*`` below) over the same Arrow tables
-that compute the same rows for Jiangxi 2018 straight from the registry tables, the
-rules' numbers written in: the status facts once per person (a temporary table), then
+The floors (``plan_hand``: the numbers written in, the clauses they cite), each
+checked equal to the plan's rows at the smallest size (the same multiset of every
+column), programme by programme, and by totals at every size:
 
-- JX-2017-58/2.1.1 (the pension): registered poor (not exit-marked), dibao or tekun on
-  some day of 2018, Jiangxi hukou, enrolled, 16 on 31 December and under 60 on 1
-  January, not an in-school student, not in the employee pension: the county pays 100
-  yuan (at most the tier), the person the rest of the tier (a row for each enrolled
-  person alive on 1 January); a student contributes nothing, and GF-2014-8/4 is cited
-  for an enrolled student or child;
-- JX-2017-58/2.1.2 (the medical subsidy, exit marks not read): tekun, dibao,
-  registered poor, the 14 categories of veterans, severely disabled students and
-  children, severely disabled adults unable to work, low-income family members under 18
-  or 60 and over (ages on 1 January), alive on 1 January and not in the employee medical
-  insurance: 220 yuan × 100%, split between province, city and county 1:1:1 by largest
-  remainder (ties to the payer listed first): 73.34 / 73.33 / 73.33, the person 0.00;
-- JX-2017-58/2.3.9 (unemployment): of each person's latest unemployment-insurance record
-  and best certificate of 2018, a rural contract worker alive on 1 January: the one-off
-  living allowance 60% × 1,200 yuan × years of contributions begun (at most 24) if
-  12 months at the unit, the unit paid and the contract ended in 2018 (expired or
-  terminated early); the skill subsidy 1,000 / 1,500 / 2,000 yuan for a level 5 / 4 / 3
-  certificate of 2018 after 36 months insured and contributed; one row, the fund.
-
-At the smallest size the hand statements' rows must equal the plan's (the same multiset
-of every column: person_id, year, scheme, payer, amount, state, basis), programme by
-programme, so the floor is honest. The hand statements put the rows in the plan's order
-(person, payer), as the plan's rows are. A person holds one registry row per ID number
-(unique), so the rules' once-per-ID-number step is not written by hand, nor the reading
-of a tier off the year's list (the synthetic tiers are all on it).
+- **from the registry** (``plan_hand.registry_rows``), against the whole path above
+  (``plan``/``hand``): honest but loose, it aggregates every enrollment and sorts;
+- **tight** (``plan_hand.tight_rows``, issue #25 §1), over the same per-person inputs
+  as the rules (built in each process first, timed apart): the plan's rules against
+  it in two pairs (``plan_tight``), the amounts and payers alone (``rules``/``tight``)
+  and with the clause bases (``reasons``/``tight_reasons``). All six measurements
+  take turns, a fresh process each.
 
 Spark: the plan on Spark reading a lake export is measured by ``bench_spark.py``
 (``--programmes plan``), beside the settlement and the comparison, against DuckDB
@@ -73,7 +55,9 @@ doing the same work on the same files.
 Why: the yearly plan of a province runs on one machine. Targets on the 2-core
 reference machine (issue #20 §5): the all-programme plan of 10^7 insured in under 15 s
 with peak memory under 6 GiB, within 1.5× of the hand-written SQL; the time and memory
-grow linearly (``s/10^6``).
+grow linearly (``s/10^6``). Issue #25: the rules at 10^7 within 1.5× of the tight
+statement (each pair), their memory beyond the inputs within 3× of its, and at 10^6 at
+most 0.5 s of fixed cost per process.
 
 Usage: ``bench_plan.py [--sizes 1000000,3000000,10000000] [--repeat 5] [--batch-rows
 1024] [--wait-load 1.0] [--keep]`` (or ``DOUDI_BENCH_PLAN_SIZES``, ``DOUDI_BENCH_REPEAT``);
@@ -89,7 +73,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +91,11 @@ from benchlib import (
     run_child,
     wait_for_quiet,
 )
+from plan_hand import JURISDICTION, PAID, YEAR, differ, registry_rows, tight_rows
+from plan_tight import PAIRS, held_mib, print_pairs, rules_rows, top_mib
+from plan_tight import print_targets as print_pair_targets
 from province_sources import add_sources
 
-JURISDICTION = "360000"
-YEAR = 2018
 SIZES = (1_000_000, 3_000_000, 10_000_000)
 QUICK_SIZES = (100_000, 300_000)
 QUICK_REPEAT = 3
@@ -126,184 +110,9 @@ WAIT_SECONDS = 20 * 60
 CONFIG = "DOUDI_BENCH_PLAN"
 #: The programmes of Jiangxi's plan, in the order ``run_plans`` computes them.
 PROGRAMMES = ("resident_pension", "resident_medical", "unemployment")
-COLUMNS = "person_id, year, scheme, payer, amount, state, basis"
-
-#: Per person, the status facts the programmes read (JX-2017-58/2.1.1 and 2.1.2; a
-#: status held on a day of the year counts), once for all three statements.
-HAND_STATUS = """
-CREATE OR REPLACE TEMP TABLE s AS
-SELECT person_id,
-       -- the pension's targets: registered poor (exit marks respected, one without a
-       -- date from the period's start), dibao or tekun
-       bool_or(status IN ('registered_poor', 'dibao', 'tekun')
-               AND coalesce(least(valid_to, CASE WHEN exit_marked
-                                                 THEN coalesce(exit_date, valid_from) END)
-                            > $first, true)) AS pension_target,
-       -- the medical subsidy's statuses (exit marks not read) that need nothing more
-       bool_or(held AND status IN ('registered_poor', 'dibao', 'tekun', 'demobilized_14'))
-           AS subsidised,
-       bool_or(held AND status = 'severe_disability') AS disabled,
-       bool_or(held AND status = 'low_income_family') AS low_income,
-       bool_or(held AND status = 'student') AS student,
-       bool_or(held AND status = 'unable_to_work') AS unable
-FROM (SELECT person_id, status, valid_from, valid_to, exit_marked, exit_date,
-             coalesce(valid_to > $first, true) AS held
-      FROM registry_status_period WHERE valid_from <= $last)
-GROUP BY person_id
-"""
-
-#: Jiangxi 2018's pension rows by hand (JX-2017-58/2.1.1 with GF-2014-8's ages and scope).
-HAND_PENSION = """
-WITH enrolled AS (
-    SELECT person_id,
-           -- the latest-starting tier (of two the same day, the higher)
-           arg_max(contribution_tier, (valid_from, contribution_tier))
-               FILTER (scheme = 'resident_pension' AND contribution_tier IS NOT NULL) AS tier,
-           bool_or(scheme = 'resident_pension') AS resident,
-           bool_or(scheme = 'employee_pension') AS employee
-    FROM registry_enrollment
-    WHERE scheme IN ('resident_pension', 'employee_pension')
-      AND valid_from <= $last AND (valid_to IS NULL OR valid_to > $first)
-    GROUP BY person_id
-),
-person AS (
-    SELECT e.person_id, e.tier, e.employee,
-           coalesce(s.pension_target, false) AS target,
-           coalesce(s.student, false) AS student,
-           coalesce(p.death_date < $first, false) AS dead,  -- HE-2018-3/3.2.1
-           coalesce(p.death_date BETWEEN $first AND $last, false) AS died_in_year,
-           coalesce(p.birth_date > $last, false) AS unborn,
-           $year - year(p.birth_date)
-               - (month(p.birth_date) * 100 + day(p.birth_date) > 101)::INT AS age_jan1,
-           $year - year(p.birth_date) AS age_dec31
-    FROM registry_person p
-    JOIN enrolled e ON e.person_id = p.id AND e.resident
-    LEFT JOIN s ON s.person_id = p.id
-    WHERE starts_with(p.hukou_region, '36')
-),
-decided AS (
-    SELECT person_id, dead, unborn,
-           -- GF-2014-8/4 and /8: a student, one under 16 or 60 and over contributes nothing
-           CASE WHEN NOT student AND age_dec31 >= 16 AND age_jan1 < 60 AND NOT dead
-                THEN coalesce(tier, 100.00) ELSE 0.00 END AS contribution,
-           target AND NOT dead AND NOT student AND NOT employee
-               AND age_dec31 >= 16 AND age_jan1 < 60 AS eligible,
-           -- GF-2014-8/4 cited for one enrolled whom the scheme does not cover
-           CASE WHEN student OR age_dec31 < 16 THEN 'GF-2014-8/4' END AS scope,
-           CASE WHEN NOT target THEN concat_ws(';', scope, 'JX-2017-58/2.1.1')
-                WHEN NOT dead AND NOT student AND NOT employee
-                     AND age_dec31 >= 16 AND age_jan1 < 60
-                THEN concat_ws(';', CASE WHEN died_in_year THEN 'HE-2018-3/3.2.1' END,
-                               'JX-2017-58/2.1.1')
-                ELSE concat_ws(';', scope, CASE WHEN age_jan1 >= 60 THEN 'GF-2014-8/8' END,
-                               CASE WHEN dead THEN 'HE-2018-3/3.2.1' END,
-                               CASE WHEN student OR employee OR age_dec31 < 16
-                                    THEN 'JX-2017-58/2.1.1' END)
-           END AS basis
-    FROM person
-),
-paid AS (
-    SELECT person_id, contribution, dead, unborn,
-           CASE WHEN eligible THEN least(100.00, contribution) ELSE 0.00 END AS gov, basis
-    FROM decided
-)
-SELECT person_id::BIGINT AS person_id, $year::SMALLINT AS year, 'resident_pension' AS scheme,
-       payer, amount::DECIMAL(18, 2) AS amount, 'planned' AS state, basis
-FROM (
-    SELECT person_id, 'county' AS payer, gov AS amount, basis FROM paid WHERE gov > 0
-    UNION ALL
-    -- the own part of the enrolled alive on 1 January (docs/readings.md 24)
-    SELECT person_id, 'self' AS payer, contribution - gov AS amount, basis FROM paid
-    WHERE NOT dead AND NOT unborn
-)
-ORDER BY person_id, payer
-"""
-
-#: Jiangxi 2018's medical-subsidy rows by hand (JX-2017-58/2.1.2; the levels' 1:1:1 is
-#: local config): 220.00 in full, 73.34 + 73.33 + 73.33, the person 0.00.
-HAND_MEDICAL = """
-WITH person AS (
-    SELECT s.*,
-           $year - year(p.birth_date)
-               - (month(p.birth_date) * 100 + day(p.birth_date) > 101)::INT AS age
-    FROM s JOIN registry_person p ON p.id = s.person_id
-    WHERE starts_with(p.hukou_region, '36')
-      AND NOT coalesce(p.death_date < $first, false)  -- HE-2018-3/3.2.1
-      AND NOT coalesce(p.birth_date > $last, false)
-),
-subsidised AS (
-    SELECT person_id FROM person
-    WHERE subsidised
-       OR (disabled AND (student OR age < 18))
-       OR (disabled AND age >= 18 AND unable)
-       OR (low_income AND (age < 18 OR age >= 60))
-),
-employee AS (
-    SELECT DISTINCT person_id FROM registry_enrollment
-    WHERE scheme = 'employee_medical'
-      AND valid_from <= $last AND (valid_to IS NULL OR valid_to > $first)
-)
-SELECT person_id::BIGINT AS person_id, $year::SMALLINT AS year, 'resident_medical' AS scheme,
-       payer, amount::DECIMAL(18, 2) AS amount, 'planned' AS state,
-       'JX-2017-58/2.1.2' AS basis
-FROM (SELECT * FROM subsidised ANTI JOIN employee USING (person_id)),
-     (VALUES ('city', 73.33), ('county', 73.33), ('province', 73.34), ('self', 0.00))
-         AS part(payer, amount)
-ORDER BY person_id, payer
-"""
-
-#: Jiangxi 2018's unemployment rows by hand (JX-2017-58/2.3.9; the 1,200 yuan monthly
-#: base is local config), from each person's latest record and best certificate.
-HAND_UNEMPLOYMENT = """
-WITH e AS (
-    SELECT e.*, b.source, b.as_of
-    FROM registry_roster_entry e JOIN registry_import_batch b ON b.id = e.batch_id
-    WHERE b.source IN ('unemployment_records', 'certificates')
-),
-record AS (
-    SELECT * FROM e WHERE source = 'unemployment_records'
-    QUALIFY row_number() OVER (
-        PARTITION BY person_id ORDER BY as_of DESC, batch_id DESC, row_number DESC) = 1
-),
-certificate AS (
-    SELECT person_id, certificate_level, certificate_date FROM e
-    WHERE source = 'certificates' AND certificate_date BETWEEN $first AND $last
-    QUALIFY row_number() OVER (
-        PARTITION BY person_id  -- the levels the subsidy covers first, then the highest
-        ORDER BY certificate_level IN (3, 4, 5) DESC, certificate_level,
-                 certificate_date DESC, as_of DESC, batch_id DESC) = 1
-),
-paid AS (
-    SELECT r.person_id,
-           CASE WHEN r.months_at_unit >= 12 AND r.unit_paid
-                     AND r.contract_end_date BETWEEN $first AND $last
-                     AND r.contract_ending IN ('expired_not_renewed', 'terminated_early')
-                     AND r.contribution_months > 0
-                THEN 720.00 * least((r.contribution_months + 11) // 12, 24)  -- 60% × 1,200
-                ELSE 0.00 END
-           + CASE WHEN r.insured_months >= 36 AND r.contribution_months >= 36
-                       AND c.certificate_date >= DATE '2017-01-01'
-                  THEN CASE c.certificate_level WHEN 3 THEN 2000.00 WHEN 4 THEN 1500.00
-                                                WHEN 5 THEN 1000.00 ELSE 0.00 END
-                  ELSE 0.00 END AS amount
-    FROM record r LEFT JOIN certificate c USING (person_id)
-    WHERE r.rural_contract_worker
-)
-SELECT paid.person_id::BIGINT AS person_id, $year::SMALLINT AS year,
-       'unemployment' AS scheme, 'unemployment_fund' AS payer,
-       amount::DECIMAL(18, 2) AS amount, 'planned' AS state, 'JX-2017-58/2.3.9' AS basis
-FROM paid JOIN registry_person p ON p.id = paid.person_id
-WHERE amount > 0 AND starts_with(p.hukou_region, '36')
-  AND NOT coalesce(p.death_date < $first, false)  -- HE-2018-3/3.2.1
-ORDER BY person_id
-"""
-
-HAND = {
-    "resident_pension": HAND_PENSION,
-    "resident_medical": HAND_MEDICAL,
-    "unemployment": HAND_UNEMPLOYMENT,
-}
-
+#: The measurements taking turns at each size: the plan's path and the registry
+#: statements, then each pair of the rules and the tight statement (``PAIRS``).
+CODES = ("plan", "hand", "rules", "tight", "reasons", "tight_reasons")
 
 # --- child processes ---------------------------------------------------------------
 
@@ -411,37 +220,6 @@ def plan_rows(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
     return {p.code: evaluated.rows(p) for p in chosen}
 
 
-def hand_rows(
-    tables: Mapping[str, pa.Table], lap: Callable[[str], None] = lambda part: None
-) -> dict[str, pa.Table]:
-    """The hand-written statements' rows per programme; ``lap`` is told each part's
-    end (``status`` and the programmes)."""
-    con = duckdb.connect()
-    for name, table in tables.items():
-        con.register(name, table)
-    params = {"first": date(YEAR, 1, 1), "last": date(YEAR, 12, 31), "year": YEAR}
-    con.execute(HAND_STATUS, {k: v for k, v in params.items() if k != "year"})
-    lap("status")
-    out = {}
-    for code, sql in HAND.items():
-        out[code] = con.sql(sql, params=params).to_arrow_table()
-        lap(code)
-    con.close()
-    return out
-
-
-def differ(a: pa.Table, b: pa.Table) -> int:
-    """Rows of either table the other lacks (as multisets over every column)."""
-    con = duckdb.connect()
-    con.register("a", a)
-    con.register("b", b)
-    only = "(SELECT count(*) FROM (SELECT {0} FROM {1} EXCEPT ALL SELECT {0} FROM {2}))"
-    found = con.execute(
-        f"SELECT {only.format(COLUMNS, 'a', 'b')} + {only.format(COLUMNS, 'b', 'a')}"
-    ).fetchone()
-    return int(found[0]) if found else -1
-
-
 def totals(rows: pa.Table) -> dict[str, Any]:
     gov = rows.filter(pc.field("payer") != "self")
     own = rows.filter(pc.field("payer") == "self")
@@ -480,6 +258,20 @@ class Laps:
         return cpu_seconds() - self.cpu
 
 
+def figures(laps: Laps, loaded: float, pre: float, rows: Mapping[str, pa.Table]) -> dict[str, Any]:
+    """A measuring process's figures: its timed laps, its memory once the tables were
+    loaded, before the timed part and at its peak, and the rows' totals."""
+    return {
+        "seconds": laps.seconds(),
+        "cpu_seconds": laps.cpu_seconds(),
+        "parts": laps.parts,
+        "loaded_mib": loaded,
+        "pre_mib": pre,
+        "peak_mib": peak_mib(),
+        **all_totals(rows),
+    }
+
+
 def measure_plan(n: int) -> dict[str, Any]:
     from doudi.engine import backend
     from doudi.plan import evaluation, inputs
@@ -512,49 +304,99 @@ def measure_plan(n: int) -> dict[str, Any]:
         "enrollments": counts["registry_enrollment"],
         "records": counts["registry_roster_entry"],
         "compile_seconds": compile_seconds,
-        "seconds": laps.seconds(),
-        "cpu_seconds": laps.cpu_seconds(),
-        "parts": laps.parts,
-        "loaded_mib": loaded,
-        "pre_mib": pre,
-        "peak_mib": peak_mib(),
-        **all_totals(rows),
+        **figures(laps, loaded, pre, rows),
     }
 
 
 def measure_hand(n: int) -> dict[str, Any]:
     tables = load(n)
     loaded = peak_mib()
-    hand_rows(warm_up_tables(tables))
+    registry_rows(warm_up_tables(tables))
     pre = peak_mib()
     laps = Laps()
-    rows = hand_rows(tables, laps)
-    return {
-        "seconds": laps.seconds(),
-        "cpu_seconds": laps.cpu_seconds(),
-        "parts": laps.parts,
-        "loaded_mib": loaded,
-        "pre_mib": pre,
-        "peak_mib": peak_mib(),
-        **all_totals(rows),
-    }
+    rows = registry_rows(tables, laps)
+    return figures(laps, loaded, pre, rows)
 
 
 def measure_check(n: int) -> dict[str, Any]:
-    """The plan's rows against the hand statements', programme by programme."""
+    """The plan's rows against each floor's, programme by programme: the registry
+    statements' and the tight statement's with reasons (every column), and the tight
+    statement's amounts and payers against the rules' without reasons. Each floor's
+    rows are let go once compared (at 10^7 each set is a gigabyte)."""
+    from doudi.plan import inputs
+
     tables = load(n)
-    plan, hand = plan_rows(tables), hand_rows(tables)
-    return {code: {"differ": differ(plan[code], hand[code]), **totals(plan[code])} for code in plan}
+    plan = plan_rows(tables)
+    found: dict[str, dict[str, Any]] = {code: totals(rows) for code, rows in plan.items()}
+    for code, rows in registry_rows(tables).items():
+        found[code]["differ"] = differ(plan[code], rows)
+    people, statuses = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
+    tables.clear()
+    for code, rows in tight_rows(people, statuses, reasons=True).items():
+        found[code]["tight_reasons"] = differ(plan[code], rows)
+    del plan
+    bare = rules_rows(people, statuses, programmes(), reasons=False)
+    for code, rows in tight_rows(people, statuses, reasons=False).items():
+        found[code]["tight"] = differ(bare[code], rows, PAID)
+    return found
 
 
-def measure_one(code: str, n: int) -> dict[str, Any]:
-    measure: dict[str, Callable[[int], dict[str, Any]]] = {
-        "generate": measure_generate,
-        "plan": measure_plan,
-        "hand": measure_hand,
-        "check": measure_check,
+def measure_rules(n: int, reasons: bool, tight: bool) -> dict[str, Any]:
+    """One side of a pair (``plan_tight``): the plan's rules, or the tight statement
+    (``tight``), with or without ``reasons``, over the plan's inputs, after a first
+    run on the warm-up people; the inputs are built first and timed apart."""
+    from doudi.engine import backend
+    from doudi.plan import inputs
+
+    tables = load(n)
+    loaded = peak_mib()
+    warm = warm_up_tables(tables)  # cut out of the province: not the plan's fixed cost
+    start = time.perf_counter()
+    if not tight:
+        backend.plan(JURISDICTION, YEAR, kind="registry")
+    compiled = time.perf_counter()
+    chosen = programmes()
+
+    def run(
+        people: pa.Table, statuses: pa.Table, lap: Callable[[str], None] = lambda part: None
+    ) -> dict[str, pa.Table]:
+        if tight:
+            return tight_rows(people, statuses, reasons, lap)
+        return rules_rows(people, statuses, chosen, reasons, lap)
+
+    run(*inputs.inputs_from_tables(warm, JURISDICTION, YEAR))
+    first = time.perf_counter()
+    people, statuses = inputs.inputs_from_tables(tables, JURISDICTION, YEAR)
+    tables.clear()  # as engine_inputs: the registry tables go once the inputs are built
+    inputs.release_unused()
+    built = time.perf_counter()
+    pre = peak_mib()
+    held = held_mib()  # and the peak starts again from what is held now
+    laps = Laps()
+    rows = run(people, statuses, laps)
+    own = top_mib() - held
+    return {
+        "compile_seconds": compiled - start,
+        "warm_up_people": WARM_UP_N,
+        "first_seconds": first - compiled,
+        "inputs_seconds": built - first,
+        "own_mib": own,
+        **figures(laps, loaded, pre, rows),
     }
-    return measure[code](n)
+
+
+#: The measurements of one run (``--one CODE N``).
+MEASURES: dict[str, Callable[[int], dict[str, Any]]] = {
+    "generate": measure_generate,
+    "plan": measure_plan,
+    "hand": measure_hand,
+    "check": measure_check,
+    "rules": lambda n: measure_rules(n, reasons=False, tight=False),
+    "tight": lambda n: measure_rules(n, reasons=False, tight=True),
+    "reasons": lambda n: measure_rules(n, reasons=True, tight=False),
+    "tight_reasons": lambda n: measure_rules(n, reasons=True, tight=True),
+}
+#: The pairs of rules and tight statement, and what they write.
 
 
 # --- orchestration (parent process) ---------------------------------------------------
@@ -667,7 +509,7 @@ def row_text(n: int, r: Mapping[str, Any]) -> str:
 def main() -> None:
     args = parse_args()
     if args.one:
-        print(json.dumps(measure_one(args.one[0], int(args.one[1]))))
+        print(json.dumps(MEASURES[args.one[0]](int(args.one[1]))))
         return
     sizes = sorted({int(x) for x in args.sizes.split(",") if x.strip()})
     if args.wait_load is not None:
@@ -695,7 +537,7 @@ def main() -> None:
             if n == sizes[0]:
                 check = run_child(__file__, "check", n, 1)
             before, others = os.getloadavg()[0], OthersBusy()
-            medians = median_children(__file__, ("plan", "hand"), n, args.repeat)
+            medians = median_children(__file__, CODES, n, args.repeat)
             results[n] = {
                 **medians,
                 "generated": generated,
@@ -711,6 +553,8 @@ def main() -> None:
     print()
     print_check(sizes[0], check)
     print_details(sizes, results)
+    print()
+    print_pairs(sizes, results)
     print()
     print(
         "gen s: building the province as Arrow (its own process, not timed as the plan); "
@@ -733,6 +577,7 @@ def main() -> None:
     print(f"total {time.perf_counter() - started:.0f} s")
     print(load_average())
     print_targets(results)
+    print_pair_targets(results)
 
 
 def print_check(n: int, check: Mapping[str, Any]) -> None:
@@ -747,6 +592,14 @@ def print_check(n: int, check: Mapping[str, Any]) -> None:
         )
         + ")"
     )
+    for key, (_, writes) in zip(("tight", "tight_reasons"), PAIRS.values(), strict=True):
+        same = all(c[key] == 0 for c in check.values())
+        print(
+            f"plan's rules vs the tight statement ({writes}) at {n:,}: "
+            f"{'the same rows' if same else 'NOT the same rows'} (rows differing: "
+            + "; ".join(f"{code} {c[key]}" for code, c in check.items())
+            + ")"
+        )
 
 
 def print_details(sizes: list[int], results: Mapping[int, Mapping[str, Any]]) -> None:

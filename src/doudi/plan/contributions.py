@@ -55,7 +55,7 @@ def rows(
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         clauses = pool.submit(_clause_lists, out.column(programme.basis).combine_chunks())
-        found = _Found.of(out, programme)
+        found = Found.of(out, programme)
         lists, of_row = clauses.result()
         payers = pa.array(found.payers, pa.string())
         if coded:
@@ -69,10 +69,10 @@ def rows(
         table = {
             "person_id": pa.array(found.person_id),
             "year": pa.array(np.full(total, year, np.int16)),
-            "scheme": _constant(programme.code, total),
+            "scheme": repeated(programme.code, total),
             "payer": payer,
             "amount": decimal_array(found.amount),
-            "state": _constant(STATE, total),
+            "state": repeated(STATE, total),
             "basis": basis.result(),
         }
     return pa.table(table)
@@ -144,7 +144,7 @@ def _feed(digest: Any, chunk: pa.Array) -> None:
 
 
 @dataclass(frozen=True)
-class _Found:
+class Found:
     """The plan's rows, persons in id order and payers by name: of which row of the
     rules' output each is (``source``), its person, payer (a code into ``payers``) and
     amount (``decimal_values``)."""
@@ -156,7 +156,7 @@ class _Found:
     amount: np.ndarray
 
     @classmethod
-    def of(cls, out: pa.Table, programme: Programme) -> _Found:
+    def of(cls, out: pa.Table, programme: Programme) -> Found:
         n = out.num_rows
         row_no = np.asarray(out.column("row_no").combine_chunks().cast(pa.int64()))
         order = _person_order(row_no)
@@ -240,7 +240,7 @@ def _clause_list(text: str | None) -> str:
     return ";".join(sorted({clause for clause in (text or "").split(";") if clause}))
 
 
-def _constant(value: str, n: int) -> pa.ChunkedArray:
+def repeated(value: str, n: int) -> pa.ChunkedArray:
     """``n`` times the same non-empty string, built straight from its buffers
     (``pa.repeat`` takes four times as long), in chunks that share them (a chunk's
     string offsets are 32-bit)."""
