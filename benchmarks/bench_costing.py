@@ -19,7 +19,8 @@ Two sides, each run in fresh processes (``--one``), taking turns, ``--runs`` tim
 - **costing**: ``costing.run.cost_tables`` — what ``doudi cost``, the API and the
   web's job run below the database read — over the Arrow tables and the people's
   places (township, village: read from the same files, as ``cost`` reads them): the
-  inputs (twice here: the reform's tier list differs, docs/readings.md 31), the
+  inputs (the baseline's, then the reform's tier facts over them: its tier list
+  differs, docs/readings.md 31, ``inputs.tiers_held``), the
   baseline's rules, the reform's rules (the pension alone: the other programmes'
   columns are proved the baseline's, ``costing.lineage``), the contribution rows and
   their join per person (``costing.rows.combine``), the summary tables
@@ -197,8 +198,10 @@ def warm_up(tables: Mapping[str, pa.Table], places: pa.Table | None = None) -> N
 
 
 def measure_costing(n: int) -> dict[str, Any]:
-    """One costing, its stages timed; inside "rows and tables", the contribution rows
-    (``Evaluation.rows``) and the join (``rows.combine``) apart from the summary tables."""
+    """One costing, its stages timed; the contribution rows (``Evaluation.rows``: the
+    baseline's made on a second thread during "reform rules", the reform's inside the
+    join), the join (``rows.combine`` less the rows made inside it) and the summary
+    tables (the rest of "rows and tables")."""
     from doudi.costing import rows
     from doudi.plan import evaluation
 
@@ -211,9 +214,11 @@ def measure_costing(n: int) -> dict[str, Any]:
     with clock.around(rows, "combine"), clock.around(evaluation.Evaluation, "rows"):
         totals = costing(tables, places, laps)
     parts = dict(laps.parts)
-    combine, contribution = clock.seconds["combine"], clock.seconds["rows"]
-    parts["contribution rows"] = contribution
-    parts["join"] = combine - contribution
+    combine = clock.seconds["combine"]
+    (start, end), *_ = clock.spans["combine"]
+    inside = sum(b - a for a, b in clock.spans["rows"] if start <= a <= end)
+    parts["contribution rows"] = clock.seconds["rows"]
+    parts["join"] = combine - inside
     parts["tables"] = parts.pop("rows and tables") - combine
     return {
         "seconds": laps.seconds(),
@@ -253,18 +258,22 @@ class Clock:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.spans: dict[str, list[tuple[float, float]]] = {}  # each call's start and end
 
     @contextmanager
     def around(self, owner: Any, name: str) -> Iterator[None]:
         original = getattr(owner, name)
         self.seconds[name] = 0.0
+        self.spans[name] = []
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
             try:
                 return original(*args, **kwargs)
             finally:
-                self.seconds[name] += time.perf_counter() - start
+                end = time.perf_counter()
+                self.seconds[name] += end - start
+                self.spans[name].append((start, end))
 
         setattr(owner, name, timed)
         try:
@@ -431,10 +440,13 @@ def main() -> None:
             print(f"    {line}")
     print()
     print(
-        "inputs×2 s: the costing's inputs (inputs_from_tables, twice: the reform's tier "
-        "list differs); base rules, ref. rules: evaluation.evaluate of the baseline and "
-        "the reform; contrib. rows: Evaluation.rows of both sides; join s: the rest of "
-        "costing.rows.combine (both sides joined per person, programme and payer, the "
+        "inputs×2 s: the costing's inputs (inputs_from_tables, then the reform's tier "
+        "facts over them, inputs.tiers_held: its tier list differs); base rules, ref. "
+        "rules: evaluation.evaluate of the baseline and "
+        "the reform; contrib. rows: Evaluation.rows of both sides (the baseline's made on a "
+        "second thread while the reform's rules run, so the parts overlap and add up to "
+        "more than the costing); join s: costing.rows.combine less the rows made inside "
+        "it (both sides joined per person, programme and payer, the "
         "persons table); tables s: by payer, region, group, the distribution; costing s: "
         "their sum, median of the runs (parts of the median run); plan s: one plan run "
         "(the baseline: inputs, rules, rows), median; plan×2 s: the baseline and the "

@@ -79,6 +79,7 @@ def test_every_total_is_the_sum_of_its_rows(drawn):
     found = rows.combine(
         reform({"rules": 500000}),
         programmes,
+        {RESIDENT_PENSION: before.rows(RESIDENT_PENSION, coded=True)},
         before,
         after,
         programmes,

@@ -27,7 +27,7 @@ of 70.00 raised to 100.00 is 30.00 more for the person and 30.00 less owed, one 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -83,6 +83,7 @@ def adjustment_note(reform: Reform, programme: Programme) -> str | None:
 def combine(
     reform: Reform,
     reported: Sequence[Programme],
+    base_rows: Mapping[Programme, pa.Table],
     before: Evaluation | None,
     after: Evaluation | None,
     in_reform: Sequence[Programme],
@@ -94,6 +95,8 @@ def combine(
 ) -> Found:
     """Both sides' rows of the ``reported`` programmes joined, and every person's place,
     status group and change (``people``: the engine's people, everyone read).
+    ``base_rows``: the baseline's contribution rows of each programme its document has
+    (``Evaluation.rows``, coded), made by the caller while the reform was evaluated.
 
     ``unchanged``: programmes of ``in_reform`` the reform was not evaluated for, their
     columns proved the baseline's (``costing.lineage``): the baseline's rows are theirs.
@@ -102,9 +105,7 @@ def combine(
     adjustment's note where its rules read an overridden value)."""
     parts = []
     for programme in reported:
-        mine = None
-        if before is not None and programme.applies(reform.jurisdiction.document):
-            mine = before.rows(programme, coded=True)
+        mine = base_rows.get(programme)
         note = None
         if programme in in_reform:
             if programme in unchanged:
@@ -246,31 +247,35 @@ def _joined(code: str, mine: pa.Table | None, theirs: pa.Table | None, note: str
     key, mine_at, their_at = _merged(mine_keys, their_keys)
     n = len(key)
 
-    def at(side: pa.Table, where: np.ndarray, noted: str | None) -> tuple[pa.Array, np.ndarray]:
-        """Each joined row's clauses on ``side`` (null: no row there) and its amounts
-        (``where``: the joined row of each of the side's rows)."""
+    def at(
+        side: pa.Table, where: np.ndarray, noted: str | None
+    ) -> tuple[pa.Array, np.ndarray, pa.ChunkedArray | pa.Array]:
+        """Each joined row's clauses on ``side`` (null: no row there) and its amounts,
+        in fen and as money (``where``: the joined row of each of the side's rows)."""
         lists = positions.encoded(side.column("basis"))
         named = _noted(lists.dictionary, noted)
+        amounts = positions.fen(side.column("amount"))
         if len(where) == n:  # a row on this side for every joined row, in their order
-            amounts = positions.fen(side.column("amount"))
-            return pa.DictionaryArray.from_arrays(lists.indices, named), amounts
-        amounts = np.zeros(n, np.int64)
-        amounts[where] = positions.fen(side.column("amount"))
+            # the side's own money column: not made again from the fen
+            basis = pa.DictionaryArray.from_arrays(lists.indices, named)
+            return basis, amounts, side.column("amount")
+        spread = np.zeros(n, np.int64)
+        spread[where] = amounts
         which = np.full(n, -1, np.int32)
         which[where] = np.asarray(lists.indices)
         codes = pa.array(which, mask=which < 0)
-        return pa.DictionaryArray.from_arrays(codes, named), amounts
+        return pa.DictionaryArray.from_arrays(codes, named), spread, positions.money(spread)
 
-    mine_basis, before = at(base, mine_at, None)
-    their_basis, after = at(reformed, their_at, note)
+    mine_basis, before, before_money = at(base, mine_at, None)
+    their_basis, after, after_money = at(reformed, their_at, note)
     person, payer = np.divmod(key, width)
     own = payer == (names.to_pylist().index(SELF) if SELF in names.to_pylist() else -1)
     columns = [
         pa.array(person, pa.int64()),
         _constant(code, n),
         pa.DictionaryArray.from_arrays(payer.astype(np.int32), names),
-        positions.money(before),
-        positions.money(after),
+        before_money,
+        after_money,
         positions.money(after - before),
         mine_basis,
         their_basis,

@@ -20,6 +20,7 @@ made again whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -31,7 +32,7 @@ from doudi.core import regions
 from doudi.costing import lineage, notes, person, rows, tables
 from doudi.costing.person import Person
 from doudi.costing.reform import Reform
-from doudi.plan import evaluation, inputs, records
+from doudi.plan import evaluation, inputs, memory, records
 from doudi.plan.programmes import ALL, Programme
 from doudi.policy import tiers
 from doudi.policy.params import MissingParameter, Params
@@ -116,6 +117,7 @@ def cost(
     return cost_tables(read, places, reform, region, progress, id_number)
 
 
+@memory.plan_memory()
 def cost_tables(
     read: dict[str, pa.Table],
     places: pa.Table,
@@ -129,7 +131,11 @@ def cost_tables(
     ``engine_inputs`` lets them go) and the people's ``places`` (``PLACE_COLUMNS``),
     for a ``region`` :func:`region_in` has checked. The one path of a costing, also
     what the benchmark times on a synthetic province held as Arrow tables (as the
-    plan's is ``inputs.inputs_from_tables``), with no registry of 10^7 rows to read."""
+    plan's is ``inputs.inputs_from_tables``), with no registry of 10^7 rows to read.
+
+    In the plan's memory (``plan.memory``): the join and the persons table write
+    gigabytes of fresh memory at 10^7 people, which in huge pages cost three times as
+    much as the writing itself (docs/scale.md)."""
     year = reform.year
     base_params = Params(reform.jurisdiction, year)
     reform_params = reform.reform_params()
@@ -164,18 +170,23 @@ def cost_tables(
     unchanged = _unchanged(reform, base, changed, in_reform)
     explained = None if asked is None else person.person(reform, asked, base, changed)
     progress(f"按基准规则计算（{reform.jurisdiction.name}） / evaluating the baseline")
-    before = _evaluate(
-        code, year, base, [p for p in reported if p.applies(reform.jurisdiction.document)]
-    )
+    mine = [p for p in reported if p.applies(reform.jurisdiction.document)]
+    before = _evaluate(code, year, base, mine)
     progress(f"按测算方案计算（{reform.rules.name}） / evaluating the reform")
-    after = _evaluate(
-        reform.rules.code,
-        year,
-        changed,
-        [p for p in in_reform if p not in unchanged],
-        overrides=reform.overrides,
-        territory=reform.territory,
-    )
+    # the baseline's contribution rows made on a second thread while DuckDB evaluates
+    # the reform: they are mostly one core's NumPy work, the evaluation two cores' with
+    # waits between its pipelines (at 10^7 people 2–4 s of rows, docs/scale.md)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        made = {} if before is None else {p: pool.submit(before.rows, p, coded=True) for p in mine}
+        after = _evaluate(
+            reform.rules.code,
+            year,
+            changed,
+            [p for p in in_reform if p not in unchanged],
+            overrides=reform.overrides,
+            territory=reform.territory,
+        )
+        base_rows = {p: job.result() for p, job in made.items()}
     people, ignored = base.people.num_rows, (base.tiers_ignored, changed.tiers_ignored)
     held = base.people.select(["row_no", "id_number", "name", "hukou_region"])
     del base, changed  # the inputs' memory goes before the join
@@ -183,6 +194,7 @@ def cost_tables(
     found = rows.combine(
         reform,
         reported,
+        base_rows,
         before,
         after,
         in_reform,
@@ -191,7 +203,14 @@ def cost_tables(
         GROUP_COLUMNS,
         unchanged=unchanged,
     )
-    del before, after
+    del before, after, base_rows
+    # the four tables two at a time: each is a DuckDB query or NumPy over ten million
+    # rows at 10^7 people, partly on one core
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        by_payer = pool.submit(tables.by_payer, found.rows, reported)
+        by_region = pool.submit(tables.by_region, found, region, reported)
+        by_group = pool.submit(tables.by_group, found, reported)
+        distribution = pool.submit(tables.distribution, found.persons)
     return Costing(
         reform=reform,
         region=region,
@@ -200,10 +219,10 @@ def cost_tables(
         programmes=tuple(reported),
         amounts=found.rows,
         persons=found.persons,
-        by_payer=tables.by_payer(found.rows, reported),
-        by_region=tables.by_region(found, region, reported),
-        by_group=tables.by_group(found, reported),
-        distribution=tables.distribution(found.persons),
+        by_payer=by_payer.result(),
+        by_region=by_region.result(),
+        by_group=by_group.result(),
+        distribution=distribution.result(),
         notes=tuple(notes.warnings(reform, reported, in_reform, *ignored)),
         person=explained,
     )
