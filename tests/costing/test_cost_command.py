@@ -116,6 +116,7 @@ def test_refusals_are_chinese_with_exit_status_2(cli, tmp_path):
         ((str(MINIMUM_TIER), "--out", str(tmp_path / "无此文件夹" / "a.xlsx")), "不存在"),
         ((str(MINIMUM_TIER), "--person", "360102198001010000"), "没有公民身份号码为"),
         ((str(MINIMUM_TIER), "--year", "1999"), "年度应为 2000–2100"),
+        ((str(MINIMUM_TIER), "--engine", "flink"), "未知的计算引擎 flink"),
     ):
         done = cli(*args)
         assert done.exit_code == 2, (args, done.output)

@@ -9,56 +9,24 @@ test_benchmark_costing.py), under the shipped reforms and one that changes no am
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from decimal import Decimal
-from types import ModuleType
 
 import pyarrow as pa
 import pytest
+import synthetic_province
 from costing_people import reform
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synthetic_province import REFORMS, results
 
-from conftest import REPO
 from doudi.costing import reform as reforms
 from doudi.costing import rows, run
-
-INSURED = 10_000
-REFORMS = {
-    "minimum tier 200": REPO / "examples/reforms/jiangxi-minimum-tier-200.yaml",
-    "Chongqing's rules": REPO / "examples/reforms/chongqing-rules-on-jiangxi.yaml",
-}
 
 
 @pytest.fixture(scope="module")
 def province() -> Iterator[tuple[dict[str, pa.Table], pa.Table]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(REPO / "benchmarks"))
-        bench: ModuleType = importlib.import_module("bench_costing")
-        from bench_registry import STATUS_ROWS_PER_INSURED
-        from bench_registry import province as made
-        from doudi.plan import inputs
-        from province_sources import add_sources
-
-        tables = made(INSURED, round(INSURED * STATUS_ROWS_PER_INSURED))
-        add_sources(tables)
-        yield (
-            {name: tables[name] for name in inputs.INPUT_TABLES},
-            bench.places_of(tables["registry_person"]),
-        )
-
-
-def results(found: run.Costing) -> dict[str, list[dict]]:
-    return {
-        "rows": found.rows.to_pylist(),
-        "persons": found.persons.to_pylist(),
-        "by_payer": found.by_payer.to_pylist(),
-        "by_region": found.by_region.to_pylist(),
-        "by_group": found.by_group.to_pylist(),
-        "distribution": found.distribution.to_pylist(),
-        "notes": list(found.notes),
-    }
+    yield from synthetic_province.made()
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from doudi.console import open_registry, readable_file, write_file
+from doudi.plan.cli import SparkMaster
 
 app = typer.Typer()
 
@@ -30,6 +31,10 @@ def cost(
     person: Annotated[
         str | None, typer.Option(help="列出此人（公民身份号码）基准与测算的金额和说明")
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="计算引擎：duckdb（默认，本进程）或 spark（与年度计划相同的规则）")
+    ] = "duckdb",
+    spark_master: SparkMaster = "local[2]",
 ) -> None:
     """政策测算：按测算方案（参数调整或其他统筹地区的规则）测算登记人员的费用.
 
@@ -39,7 +44,7 @@ def cost(
 
     from doudi.costing.printout import lines
     from doudi.costing.reform import ReformError, load
-    from doudi.costing.run import CostingError
+    from doudi.costing.run import CostingError, Engine
     from doudi.costing.run import cost as run_cost
     from doudi.costing.workbook import costing_workbook
 
@@ -68,6 +73,7 @@ def cost(
                 region,
                 progress=lambda stage: bar.update(task, description=stage),
                 id_number=person,
+                engine=Engine(engine, spark_master),
             )
     except CostingError as exc:
         typer.echo(f"未测算 / nothing costed: {exc}", err=True)

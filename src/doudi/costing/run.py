@@ -49,6 +49,18 @@ class CostingError(ValueError):
 
 
 @dataclass(frozen=True)
+class Engine:
+    """Where the rules are evaluated: DuckDB in this process (the default), or Spark at
+    ``master`` (``doudi cost --engine spark``), the same compiled rules as the plan's."""
+
+    name: str = "duckdb"
+    master: str = "local[2]"
+
+
+ENGINES = ("duckdb", "spark")
+
+
+@dataclass(frozen=True)
 class Costing:
     """What a costing found (the tables are ``costing.tables``'s, the rows
     ``costing.rows``'s)."""
@@ -97,10 +109,16 @@ def cost(
     region: str | None = None,
     progress: Callable[[str], None] = lambda stage: None,
     id_number: str | None = None,
+    engine: Engine = Engine(),
 ) -> Costing:
     """The reform costed on the registered people of ``region`` (by default the
     baseline's jurisdiction), and the person with ``id_number`` explained on both
-    sides: :class:`CostingError` (Chinese) if it cannot be."""
+    sides, the rules evaluated on ``engine``: :class:`CostingError` (Chinese) if it
+    cannot be."""
+    if engine.name not in ENGINES:
+        raise CostingError(
+            f"未知的计算引擎 {engine.name}（可用 {'、'.join(ENGINES)}） / unknown engine"
+        )
     region = region_in(reform, region)
     progress("读取登记库 / reading the registry")
     # one read-only transaction: the inputs and the people's places are one picture,
@@ -114,7 +132,7 @@ def cost(
             (regions.hukou_prefix(region) + "%",),
             columns=PLACE_COLUMNS,
         )
-    return cost_tables(read, places, reform, region, progress, id_number)
+    return cost_tables(read, places, reform, region, progress, id_number, engine)
 
 
 @memory.plan_memory()
@@ -125,6 +143,7 @@ def cost_tables(
     region: str,
     progress: Callable[[str], None] = lambda stage: None,
     id_number: str | None = None,
+    engine: Engine = Engine(),
 ) -> Costing:
     """:func:`cost` below the database read: the registry tables ``read`` as
     ``inputs.registry_tables`` reads them (emptied once the inputs are made, as
@@ -171,7 +190,7 @@ def cost_tables(
     explained = None if asked is None else person.person(reform, asked, base, changed)
     progress(f"按基准规则计算（{reform.jurisdiction.name}） / evaluating the baseline")
     mine = [p for p in reported if p.applies(reform.jurisdiction.document)]
-    before = _evaluate(code, year, base, mine)
+    before = _evaluate(engine, code, year, base, mine)
     progress(f"按测算方案计算（{reform.rules.name}） / evaluating the reform")
     # the baseline's contribution rows made on a second thread while DuckDB evaluates
     # the reform: they are mostly one core's NumPy work, the evaluation two cores' with
@@ -179,6 +198,7 @@ def cost_tables(
     with ThreadPoolExecutor(max_workers=1) as pool:
         made = {} if before is None else {p: pool.submit(before.rows, p, coded=True) for p in mine}
         after = _evaluate(
+            engine,
             reform.rules.code,
             year,
             changed,
@@ -297,6 +317,7 @@ def _reported(reform: Reform) -> list[Programme]:
 
 
 def _evaluate(
+    engine: Engine,
     jurisdiction: str,
     year: int,
     read: inputs.Inputs,
@@ -305,8 +326,8 @@ def _evaluate(
     overrides: Mapping[str, Any] | None = None,
     territory: str | None = None,
 ) -> evaluation.Evaluation | None:
-    """The plan's evaluation of ``programmes`` (None for none), or a Chinese error for
-    a year without their parameters."""
+    """The plan's evaluation of ``programmes`` (None for none) on ``engine``, or a
+    Chinese error for a year without their parameters or a Spark that failed."""
     if not programmes:
         return None
     try:
@@ -316,9 +337,18 @@ def _evaluate(
             read.people,
             read.statuses,
             programmes,
+            engine.name,
+            engine.master,
             overrides=overrides,
             territory=territory,
             extra=GROUP_COLUMNS,
         )
     except MissingParameter as exc:
         raise CostingError(f"{exc}；{year}年无法测算 / no parameters in force") from exc
+    except Exception as exc:
+        if engine.name != "spark":
+            raise
+        # Spark's own failure (no master there, a job lost): its first line beside ours
+        text = str(getattr(exc, "java_exception", None) or exc).strip()
+        why = text.splitlines()[0] if text else type(exc).__name__
+        raise CostingError(f"Spark（{engine.master}）未能完成测算：{why} / Spark failed") from exc

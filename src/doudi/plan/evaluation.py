@@ -101,7 +101,7 @@ def evaluate(
         plan = SparkPlan(
             "people", jurisdiction, year, overrides, master=spark_master, territory=territory
         )
-        return Evaluation(plan.run(people, statuses), year)
+        return Evaluation(_kept(plan.run(people, statuses), programmes, extra), year)
     if engine == "duckdb":
         out = rules_on_duckdb(
             jurisdiction, year, people, statuses, programmes, overrides, territory, extra
@@ -139,8 +139,7 @@ def rules_on_duckdb(
             batches = table.to_batches(max_chunksize=backend.ROWS_PER_BATCH)
             lake.register(name, pa.Table.from_batches(batches, schema=table.schema))
         result = lake.sql(compiled.sql)
-        columns = dict.fromkeys(c for p in programmes for c in _columns(p, result.columns))
-        columns |= dict.fromkeys(c for c in extra if c in result.columns)
+        columns = _selected(programmes, result.columns, extra)
         return result.filter(kept_where(programmes)).select(*columns).to_arrow_table()
     finally:
         # DuckDB's memory goes back before the contribution rows are made (at 10^7
@@ -153,6 +152,31 @@ def kept_where(programmes: Sequence[Programme]) -> str:
     alike): the people one of them has a row for. A null condition is no row, as in
     SQL's WHERE."""
     return " OR ".join(f"({p.eligible} OR {p.self_when})" for p in programmes)
+
+
+def _kept(out: pa.Table, programmes: Sequence[Programme], extra: Sequence[str]) -> pa.Table:
+    """All of the rules' output (Spark's, every person and column) as DuckDB's
+    evaluation keeps it: the people one of the programmes has a row for
+    (``kept_where``: a null condition is no row) and the columns of ``_selected``. So
+    that an evaluation is the same on both engines, the people it names included: a
+    costing's status group is read from the people evaluated (docs/readings.md 50)."""
+    keep = None
+    for p in programmes:
+        mine = pc.or_kleene(out.column(p.eligible), out.column(p.self_when))
+        keep = mine if keep is None else pc.or_kleene(keep, mine)
+    if keep is not None:
+        out = out.filter(pc.fill_null(keep, False))
+    return out.select(_selected(programmes, out.column_names, extra))
+
+
+def _selected(
+    programmes: Sequence[Programme], names: Sequence[str], extra: Sequence[str]
+) -> list[str]:
+    """The output columns an evaluation keeps: the programmes' (``_columns``) and those
+    of ``extra`` the rules have, each once."""
+    columns = dict.fromkeys(c for p in programmes for c in _columns(p, names))
+    columns |= dict.fromkeys(c for c in extra if c in names)
+    return list(columns)
 
 
 def _columns(programme: Programme, names: Sequence[str]) -> list[str]:
