@@ -32,7 +32,7 @@ from doudi.core import regions
 from doudi.costing import lineage, notes, person, rows, tables
 from doudi.costing.person import Person
 from doudi.costing.reform import Reform
-from doudi.plan import evaluation, inputs, memory, records
+from doudi.plan import evaluation, inputs, lake_inputs, memory, records
 from doudi.plan.programmes import ALL, Programme
 from doudi.policy import tiers
 from doudi.policy.params import MissingParameter, Params
@@ -349,6 +349,5 @@ def _evaluate(
         if engine.name != "spark":
             raise
         # Spark's own failure (no master there, a job lost): its first line beside ours
-        text = str(getattr(exc, "java_exception", None) or exc).strip()
-        why = text.splitlines()[0] if text else type(exc).__name__
+        why = lake_inputs.spark_reason(exc)
         raise CostingError(f"Spark（{engine.master}）未能完成测算：{why} / Spark failed") from exc

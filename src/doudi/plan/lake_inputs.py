@@ -148,10 +148,15 @@ class FromLake:
 def spark_failure(exc: Exception, master: str, url: str) -> LakeError:
     """Spark's failure on a lake (a master it cannot reach, a file gone) in Chinese,
     its own first line of why beside it."""
-    # a Java exception says what failed on its first line; py4j's own is a preamble
-    text = str(getattr(exc, "java_exception", None) or exc).strip()
-    why = text.splitlines()[0] if text else type(exc).__name__
+    why = spark_reason(exc)
     return LakeError(f"Spark（{master}）未能读取数据湖 {url} 或完成计算：{why} / Spark failed")
+
+
+def spark_reason(exc: Exception) -> str:
+    """The first line of why Spark failed: a Java exception says what failed on its
+    first line; py4j's own is a preamble."""
+    text = str(getattr(exc, "java_exception", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def exported(url: str) -> tuple[Location, manifests.Manifest]:
