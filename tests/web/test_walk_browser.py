@@ -154,6 +154,16 @@ def test_the_home_and_person_pages_fit_a_phone(page, where):  # noqa: F811
     shot(page, f"手机-{'工作台' if where == 'home' else '人员'}")
 
 
+def focused_on_opening(tab: Any, selector: str) -> None:
+    """Wait until the page has given ``selector`` the focus itself (``autofocus``).
+
+    Chromium applies autofocus at a rendering step after the load event, so keys typed
+    as soon as the page has loaded can go to the body on a busy machine (CI once lost
+    乙二 so and searched for nothing); no key is pressed here, the page must do it.
+    """
+    tab.wait_for_function("s => document.activeElement.matches(s)", arg=selector)
+
+
 def tab_to(tab: Any, selector: str, limit: int = 60) -> None:
     """Press Tab until ``selector`` has the focus, which must show (an outline)."""
     for _ in range(limit):
@@ -168,7 +178,8 @@ def tab_to(tab: Any, selector: str, limit: int = 60) -> None:
 def test_the_keyboard_alone_through_login_search_person_and_import(page, tmp_path):  # noqa: F811
     """Tab and Enter only (the file, as a keyboard user's dialog would give it)."""
     page.goto(page.base + "/login/")
-    page.keyboard.type("fuling")  # the user name has the focus on opening
+    focused_on_opening(page, "input[name=username]")
+    page.keyboard.type("fuling")
     tab_to(page, "input[name=password]")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
@@ -176,7 +187,8 @@ def test_the_keyboard_alone_through_login_search_person_and_import(page, tmp_pat
     tab_to(page, "nav a[href='/people/']")
     page.keyboard.press("Enter")
     page.wait_for_url(page.base + "/people/")
-    page.keyboard.type("乙二")  # the search box has the focus on opening
+    focused_on_opening(page, "input[name=q]")
+    page.keyboard.type("乙二")
     page.keyboard.press("Enter")
     page.wait_for_selector("table.results >> text=乙二")
     tab_to(page, "table.results tbody tr:first-child a")
