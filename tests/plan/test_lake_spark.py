@@ -276,9 +276,10 @@ def test_a_lake_exported_before_the_bills_is_refused_in_chinese(
 
 def compared_on_the_registry(province: Province) -> dict[str, list[dict[str, Any]]]:
     """``doudi compare``'s findings for the province (the registry's tables, DuckDB), in
-    the order the lake's are read back (``comparison.found_rows``)."""
+    the order the lake's are read back (``comparison.found_rows``), and its summary."""
     result = compare({t: province.registry.read(t) for t in TABLES}, JIANGXI, MARCH)
-    return {name: comparison.in_order(result.finding(name)).to_pylist() for name, _ in FINDINGS}
+    found = {name: comparison.in_order(result.finding(name)).to_pylist() for name, _ in FINDINGS}
+    return {**found, "summary": result.summary.to_pylist()}
 
 
 def compared_on_the_lake(
@@ -289,7 +290,11 @@ def compared_on_the_lake(
     done = comparison.compare(read, MARCH, engine, master)
     found = comparison.found_rows(read.location, JIANGXI)
     assert done.rows == {name: found[name].num_rows for name, _ in FINDINGS}
-    return {name: table.to_pylist() for name, table in found.items()}
+    summary = comparison.summary_of(read.location, JIANGXI)
+    return {
+        **{name: table.to_pylist() for name, table in found.items()},
+        "summary": summary.to_pylist(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -303,8 +308,9 @@ def compared(province: Province) -> dict[str, list[dict[str, Any]]]:
 def test_the_comparison_on_spark_reading_the_lake_equals_doudi_compare(
     province: Province, compared: dict[str, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every finding, row by row: the executors read the registry tables' files; only
-    the lookups (labels, names of a few thousand regions) are made on the driver."""
+    """Every finding and the summary (概况), row by row: the executors read the registry
+    tables' files; only the lookups (labels, names of a few thousand regions) and the
+    split names are made on the driver."""
     from pyspark.sql import SparkSession
 
     lookups = SparkSession.createDataFrame

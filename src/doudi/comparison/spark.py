@@ -33,7 +33,7 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import expressions as exp
 
-from doudi.comparison import counting, findings, staging
+from doudi.comparison import counting, findings, staging, summary
 
 #: The findings Spark writes as they are; the name pairs are split in Python after
 #: (``findings.name_pairs``).
@@ -128,11 +128,15 @@ def write_findings(on: Staged, out: str, partition_by: Sequence[str]) -> None:
     """Each finding of :data:`findings.STEPS` and the name pairs written by the
     executors under ``out/<name>``: a person's finding by the province and county codes
     of the person's hukou (``partition_by``: the province's column added, the county's
-    is the finding's ``county_code``), a rejected row's (no person) as one folder."""
+    is the finding's ``county_code``), a rejected row's (no person) as one folder.
+
+    Each finding is also the view ``f_<name>``, kept by the executors as it is written:
+    :func:`summarize` counts them without computing them again."""
     province, county = partition_by
 
     def write(name: str, sql: str) -> None:
-        frame = on.frame(sql, ordered=False)  # read back in the report's order
+        frame = on.frame(sql, ordered=False).cache()  # read back in the report's order
+        frame.createOrReplaceTempView(f"f_{name}")
         if county in frame.columns:
             frame = frame.withColumn(province, frame[county].substr(1, 2))
             frame = frame.repartition(province, county)
@@ -145,3 +149,18 @@ def write_findings(on: Staged, out: str, partition_by: Sequence[str]) -> None:
     with ThreadPoolExecutor(WRITERS) as pool:
         for done in [pool.submit(write, name, sql) for name, sql in steps]:
             done.result()  # a failure raised here, after the others have ended
+
+
+def summarize(on: Staged, level: str, names: Mapping[str, pa.Table]) -> pa.Table:
+    """The summary (概况) of the findings :func:`write_findings` wrote, by the
+    comparison's own statement (``summary.summary_sql``), with the conflicts and
+    variants the driver split from the name pairs (``names``: by finding name, a few
+    rows) as views; ``$region`` and ``$region_name`` bound from ``on``'s parameters.
+    Collected to the driver: a row per region below the one compared."""
+    for name, table in names.items():
+        places = table.select(["county_code", "township", "village"])
+        on.spark.createDataFrame(
+            places.to_pylist(), "county_code string, township string, village string"
+        ).createOrReplaceTempView(f"f_{name}")
+    found: pa.Table = on.frame(summary.summary_sql(level)).toArrow()
+    return found

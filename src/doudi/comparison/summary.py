@@ -40,7 +40,7 @@ def _rate(insured: str, total: str) -> str:
     )
 
 
-def _summary_sql(level: str) -> str:
+def summary_sql(level: str) -> str:
     """One row for ``region`` and one per city, county, township and village below it.
 
     Every measure is a sum over ``facts``: one row per living poor person (with
@@ -49,22 +49,6 @@ def _summary_sql(level: str) -> str:
     region's own code and name are bound (``$region``, ``$region_name``): they come
     from the caller and never enter the SQL text.
     """
-    facts = " UNION ALL BY NAME ".join(
-        [
-            f"""SELECT p.county_code, p.township, p.village, 1 AS poor,
-                CAST({COUNTED["pension"]} AS INTEGER) AS pension_poor,
-                CAST({COUNTED["pension"]} AND p.id_number NOT IN
-                     (SELECT id_number FROM f_uninsured_pension) AS INTEGER) AS pension_insured,
-                CAST({COUNTED["medical"]} AS INTEGER) AS medical_poor,
-                CAST({COUNTED["medical"]} AND p.id_number NOT IN
-                     (SELECT id_number FROM f_uninsured_medical) AS INTEGER) AS medical_insured
-                FROM poor p""",
-            *(
-                f"SELECT county_code, township, village, 1 AS {name} FROM f_{name}"
-                for name in _COUNTED
-            ),
-        ]
-    )
     measures = [
         "poor",
         "pension_poor",
@@ -73,6 +57,23 @@ def _summary_sql(level: str) -> str:
         "medical_insured",
         *_COUNTED,
     ]
+    person = f"""SELECT p.county_code, p.township, p.village, 1 AS poor,
+        CAST({COUNTED["pension"]} AS INTEGER) AS pension_poor,
+        CAST({COUNTED["pension"]} AND p.id_number NOT IN
+             (SELECT id_number FROM f_uninsured_pension) AS INTEGER) AS pension_insured,
+        CAST({COUNTED["medical"]} AS INTEGER) AS medical_poor,
+        CAST({COUNTED["medical"]} AND p.id_number NOT IN
+             (SELECT id_number FROM f_uninsured_medical) AS INTEGER) AS medical_insured,
+        {", ".join(f"0 AS {name}" for name in _COUNTED)}
+        FROM poor p"""
+    # every column named in every part (Spark has no UNION ALL BY NAME)
+    counted = [
+        "SELECT county_code, township, village, "
+        + ", ".join(f"{int(m == name)} AS {m}" for m in measures)
+        + f" FROM f_{name}"
+        for name in _COUNTED
+    ]
+    facts = " UNION ALL ".join([person, *counted])
     sums = ", ".join(f"CAST(coalesce(sum(f.{m}), 0) AS BIGINT) AS {m}" for m in measures)
     levels = list(vocab.REGION_LEVEL)
     below = levels[levels.index(level) + 1 :]
@@ -152,4 +153,4 @@ def summarize(db: Lake, level: str, found: dict[str, pa.Table], variants: pa.Tab
     for name, table in found.items():
         db.con.register(f"f_{name}", table)
     db.con.register("f_name_variants", variants)
-    return db.arrow(_summary_sql(level))
+    return db.arrow(summary_sql(level))

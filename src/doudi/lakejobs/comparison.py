@@ -13,8 +13,9 @@ check of a Spark run, and the tests'.
 
 Name conflicts take one step in Python (normalizing names is not SQL,
 ``comparison.names``): Spark writes the pairs of differing names (a few), this process
-reads them back, splits them and writes the conflicts. The summary (概况) is written by
-the DuckDB run only; a Spark run's counts are its findings' rows.
+reads them back, splits them and writes the conflicts. The summary (概况) is written
+to ``summary/`` by both engines, the same rows: on Spark by the executors from the
+findings they keep, with the split names handed back (``comparison.spark.summarize``).
 
 This module lives above both the plan (whose ``lake_inputs`` opens an export) and the
 comparison, which the layering keeps apart (docs/architecture.md).
@@ -31,6 +32,7 @@ import pyarrow.dataset as ds
 
 from doudi.comparison import compare as comparing
 from doudi.comparison import counting, findings
+from doudi.core import regions
 from doudi.lakehouse import layout
 from doudi.lakehouse.location import LakeError, Location
 from doudi.plan import lake_inputs, lake_registry
@@ -98,6 +100,11 @@ def compare(read: FromLake, as_of: date, engine: str, spark_master: str = "local
         raise LakeError(str(exc)) from None
     rows = {name: _count(read.location, f"{out}/{name}") for name in FINDINGS}
     return Compared(read.region, as_of, rows, read.location.url.rstrip("/") + "/" + out)
+
+
+def summary_of(location: Location, region: str) -> pa.Table:
+    """The summary (概况) :func:`compare` wrote, in its own order (one file)."""
+    return _read(location, f"{results_of(region)}/summary")
 
 
 def found_rows(location: Location, region: str) -> dict[str, pa.Table]:
@@ -183,11 +190,16 @@ def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
     from doudi.engine.spark import FILES_DRIVER_MEMORY, session
 
     location = read.location
-    _, prefix = comparing.region_prefix(read.region)
+    level, prefix = comparing.region_prefix(read.region)
     counties = [
         layout.county_of(k) for k in read.keys if read.manifest.parts[k]["registry_person"].rows
     ]
-    params = {"as_of": as_of, "prefix": prefix}
+    params = {
+        "as_of": as_of,
+        "prefix": prefix,
+        "region": read.region,
+        "region_name": regions.region_name(read.region) or read.region,
+    }
     try:
         spark = session(master, FILES_DRIVER_MEMORY)
         files = {
@@ -195,12 +207,14 @@ def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
         }
         staged = on_spark.stage(spark, files, counties, params)
         on_spark.write_findings(staged, location.spark_uri(out), PARTITIONS)
+        pairs_at = f"{out}/{on_spark.PAIRS}"
+        conflicts, variants = findings.name_pairs(_read(location, pairs_at))
+        _write(location, f"{out}/name_conflicts", conflicts)
+        _clear(location, pairs_at)
+        names = {"name_conflicts": conflicts, "name_variants": variants}
+        _write(location, f"{out}/summary", on_spark.summarize(staged, level, names))
     except (PySparkException, Py4JError, OSError) as exc:
         raise spark_failure(exc, master, location.url) from None
-    pairs_at = f"{out}/{on_spark.PAIRS}"
-    conflicts, _ = findings.name_pairs(_read(location, pairs_at))
-    _write(location, f"{out}/name_conflicts", conflicts)
-    _clear(location, pairs_at)
 
 
 def _write(location: Location, at: str, table: pa.Table) -> None:
