@@ -52,6 +52,10 @@ def serve(
                 "timeout": 120,
                 "accesslog": None,
                 "proc_name": "doudi",
+                # gunicorn's control socket is one path per user ($HOME/.gunicorn): a
+                # second server on the machine (a test's, a second site's) would take it
+                # over, and nothing of Doudi's uses gunicornc
+                "control_socket_disable": True,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
