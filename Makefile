@@ -144,11 +144,14 @@ run: $(STAMP) assets
 ## the plan on local Spark and on a two-worker standalone cluster the tests start and stop
 ## (scripts/spark-cluster.sh; Java from Debian's package, scripts/ensure-java.sh), and the
 ## browser tests on Debian's Chromium (scripts/ensure-chromium.sh).
+## Both cores (pytest-xdist): a file's tests on one worker, the Spark tests together and
+## the browser tests together (tests/conftest.py); the run was one CPU-bound process.
+PARALLEL := -n 2 --dist loadgroup
 test: $(STAMP) assets lint
 	scripts/ensure-java.sh
 	scripts/ensure-chromium.sh
 	DOUDI_TEST_DATABASE_URL="$${DOUDI_TEST_DATABASE_URL:-$$(scripts/test-postgres.sh)}" \
-		$(BIN)/python -m pytest
+		$(BIN)/python -m pytest $(PARALLEL)
 
 ## make test-fast: lint, format check, type check, then the tests that need no server,
 ## no Java, no browser and no killed child process, and take seconds each (pytest -m; the

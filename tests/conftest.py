@@ -22,6 +22,23 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DOUDI_RULE_CACHE", tempfile.mkdtemp(prefix="doudi-rule-cache-"))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``), the tests of a
+    file stay on one worker, so a module's fixture (a synthetic province, a lake) is
+    built once; every Spark test on one worker, so one JVM and one standalone cluster
+    are started; the browser tests on one worker, sharing their server and Chromium."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("spark"):
+            group = "spark"
+        elif item.get_closest_marker("browser"):
+            group = "browser"
+        else:
+            group = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def person(id_number: str, name: str = "测试", **facts: Any) -> dict[str, Any]:
     """A scenario person with the contract's defaults (enrolled at the minimum tier)."""
     base: dict[str, Any] = {
