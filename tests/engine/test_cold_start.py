@@ -130,3 +130,28 @@ def test_a_domains_own_command_builds_that_domain_alone(monkeypatch: pytest.Monk
         assert built.pop() == domains
     cli.app(["evaluate", "one.yaml"])
     assert built == [cli.app.domains]
+
+
+def test_a_plan_dropped_from_the_cache_takes_its_few_rows_schema_with_it() -> None:
+    """``_plan`` keeps 64 plans; one it drops must not leave its schema of input tables
+    in the process's few-row database (a server evaluating many what-ifs would gather
+    them for good)."""
+    import gc
+
+    from doudi.policy import jurisdictions
+
+    def schemas() -> set[str]:
+        con = backend._few_rows_database().cursor()
+        try:
+            found = con.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()
+            return {name for (name,) in found if name.startswith("few_rows_")}
+        finally:
+            con.close()
+
+    before = schemas()
+    dropped = backend.Plan("people", jurisdictions.get("360000"), 2018, {})
+    assert dropped.rows() == []
+    (mine,) = schemas() - before
+    del dropped
+    gc.collect()
+    assert mine not in schemas()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -149,6 +150,9 @@ class Plan:
                 con.execute(f"CREATE TABLE {schema}.{name} ({typed})")
             con.execute(f"PREPARE result AS {self.sql}")
             self._few = con
+            # a plan dropped from the cache (``_plan``'s 64) takes its schema with it:
+            # a server evaluating many what-ifs would otherwise gather schemas for good
+            weakref.finalize(self, _drop_schema, con, schema)
         return self._few
 
     def run(self, *args: pa.Table, **given: pa.Table) -> pa.Table:
@@ -206,6 +210,14 @@ class Plan:
 #: Numbers the schemas of ``Plan.rows``'s input tables, one per plan, in the process's
 #: database.
 _SCHEMAS = itertools.count()
+
+
+def _drop_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """Drop a collected plan's schema of ``Plan.rows`` and close its connection."""
+    try:
+        con.execute(f"DROP SCHEMA {schema} CASCADE")
+    finally:
+        con.close()
 
 
 @cache
