@@ -146,7 +146,7 @@ run: $(STAMP) assets
 ## browser tests on Debian's Chromium (scripts/ensure-chromium.sh).
 ## Both cores (pytest-xdist): a file's tests on one worker, the Spark tests together and
 ## the browser tests together (tests/conftest.py); the run was one CPU-bound process.
-PARALLEL := -n 2 --dist loadgroup
+PARALLEL := -n 2 --dist loadfile
 test: $(STAMP) assets lint
 	scripts/ensure-java.sh
 	scripts/ensure-chromium.sh

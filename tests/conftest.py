@@ -22,21 +22,52 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DOUDI_RULE_CACHE", tempfile.mkdtemp(prefix="doudi-rule-cache-"))
 
 
+#: Test files whose tests share one pytest-xdist worker (``make test``: ``-n 2 --dist
+#: loadfile``; every other file is a unit of its own): the Spark tests, so one JVM and
+#: one standalone cluster are started, and the browser tests, one server and one
+#: Chromium. A file with a test of the marker must be listed (checked at collection).
+SHARED_WORKER = {
+    "spark": (
+        "tests/engine/test_spark.py",
+        "tests/costing/test_costing_spark.py",
+        "tests/plan/test_lake_spark.py",
+    ),
+    "browser": (
+        "tests/web/test_browser.py",
+        "tests/web/test_walk_browser.py",
+        "tests/web/test_accessibility_browser.py",
+        "tests/web/test_costing_browser.py",
+    ),
+}
+_WORKER_OF = {path: group for group, paths in SHARED_WORKER.items() for path in paths}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``), the tests of a
-    file stay on one worker, so a module's fixture (a synthetic province, a lake) is
-    built once; every Spark test on one worker, so one JVM and one standalone cluster
-    are started; the browser tests on one worker, sharing their server and Chromium."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
+    """A test marked ``spark`` or ``browser`` in a file :data:`SHARED_WORKER` does not
+    list would start its own JVM or browser on the other worker: refused."""
     for item in items:
-        if item.get_closest_marker("spark"):
-            group = "spark"
-        elif item.get_closest_marker("browser"):
-            group = "browser"
-        else:
-            group = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+        path = item.nodeid.split("::", 1)[0]
+        for marker in SHARED_WORKER:
+            if item.get_closest_marker(marker) and path not in SHARED_WORKER[marker]:
+                raise pytest.UsageError(f"{path}: list it in tests/conftest.py SHARED_WORKER")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, a file a unit of work as xdist has it (a module's fixtures,
+    a synthetic province, are built once), except that the files of each
+    :data:`SHARED_WORKER` group are one unit. (xdist's own ``loadgroup`` marks a test by
+    rewriting its node id, which pytest 9 no longer reads: it grouped nothing.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Grouped(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return _WORKER_OF.get(path, path)
+
+    return Grouped(config, log)
 
 
 def person(id_number: str, name: str = "测试", **facts: Any) -> dict[str, Any]:

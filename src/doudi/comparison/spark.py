@@ -65,6 +65,8 @@ class Staged:
         self.spark = spark
         self.params = dict(params)
         self.views: list[str] = []
+        #: What the executors keep (staging views, written findings) until :meth:`release`.
+        self.kept: list[Any] = []
 
     def frame(self, sql: str, ordered: bool = True) -> Any:
         """A DataFrame of a DuckDB statement's SELECT (registered as its view if it
@@ -75,10 +77,22 @@ class Staged:
         if name is not None:
             # a staging table is read by several findings: kept by the executors once
             # computed (DuckDB's temporary table), not recomputed for each
-            frame = frame.cache()
+            frame = self.keep(frame)
             frame.createOrReplaceTempView(name)
             self.views.append(name)
         return frame
+
+    def keep(self, frame: Any) -> Any:
+        """``frame`` kept by the executors once computed, until :meth:`release`."""
+        kept = frame.cache()
+        self.kept.append(kept)
+        return kept
+
+    def release(self) -> None:
+        """Let the executors drop what they keep: the session outlives the comparison."""
+        for frame in self.kept:
+            frame.unpersist()
+        self.kept.clear()
 
     def materialize(self) -> None:
         """Compute every staging view not computed yet, in one job: the findings then
@@ -135,7 +149,7 @@ def write_findings(on: Staged, out: str, partition_by: Sequence[str]) -> None:
     province, county = partition_by
 
     def write(name: str, sql: str) -> None:
-        frame = on.frame(sql, ordered=False).cache()  # read back in the report's order
+        frame = on.keep(on.frame(sql, ordered=False))  # read back in the report's order
         frame.createOrReplaceTempView(f"f_{name}")
         if county in frame.columns:
             frame = frame.withColumn(province, frame[county].substr(1, 2))

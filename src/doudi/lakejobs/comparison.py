@@ -206,13 +206,16 @@ def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
             name: [location.spark_uri(f) for f in read.files(name)] for name in lake_registry.TABLES
         }
         staged = on_spark.stage(spark, files, counties, params)
-        on_spark.write_findings(staged, location.spark_uri(out), PARTITIONS)
-        pairs_at = f"{out}/{on_spark.PAIRS}"
-        conflicts, variants = findings.name_pairs(_read(location, pairs_at))
-        _write(location, f"{out}/name_conflicts", conflicts)
-        _clear(location, pairs_at)
-        names = {"name_conflicts": conflicts, "name_variants": variants}
-        _write(location, f"{out}/summary", on_spark.summarize(staged, level, names))
+        try:
+            on_spark.write_findings(staged, location.spark_uri(out), PARTITIONS)
+            pairs_at = f"{out}/{on_spark.PAIRS}"
+            conflicts, variants = findings.name_pairs(_read(location, pairs_at))
+            _write(location, f"{out}/name_conflicts", conflicts)
+            _clear(location, pairs_at)
+            names = {"name_conflicts": conflicts, "name_variants": variants}
+            _write(location, f"{out}/summary", on_spark.summarize(staged, level, names))
+        finally:
+            staged.release()
     except (PySparkException, Py4JError, OSError) as exc:
         raise spark_failure(exc, master, location.url) from None
 
