@@ -7,8 +7,9 @@ with it): ``string_agg(… ORDER BY …)`` becomes ``listagg(…) WITHIN GROUP``
 place in an ``ORDER BY`` is written out (DuckDB puts nulls last, Spark first),
 ``$as_of`` becomes Spark's named parameter ``:as_of``, bound by ``spark.sql`` (values
 from callers never enter the text, as on DuckDB). A staging table (``CREATE TEMP TABLE
-x AS SELECT …``) becomes a temporary view of the SELECT, cached: the executors compute
-them all in one job once staged and keep them for the findings that read them.
+x AS SELECT …``) becomes a temporary view of the SELECT, checkpointed locally: the
+executors compute them all in one job once staged and keep them for the findings that
+read them (:meth:`Staged.keep`).
 
 Spark's cost on a comparison is mostly fixed per job (planning, scheduling, a file per
 county committed), not per row (docs/scale.md): so the views are computed together, the
@@ -83,15 +84,23 @@ class Staged:
         return frame
 
     def keep(self, frame: Any) -> Any:
-        """``frame`` kept by the executors once computed, until :meth:`release`."""
-        kept = frame.cache()
+        """``frame`` kept by the executors once computed, until :meth:`release`.
+
+        A local checkpoint, not ``cache()``: a cached view's plan stays inside every
+        plan that reads it, and Spark prints and compares those nested plans at every
+        step of planning — the views read views, so each query's plan grew with all of
+        them (at 10^4 people the summary took 14 s of a 34 s run, 3 s so; docs/scale.md). A
+        checkpoint's plan is a scan of its blocks. What it costs: a lost executor's
+        blocks cannot be computed again, the comparison fails and is run again."""
+        kept = frame.localCheckpoint(eager=False)
         self.kept.append(kept)
         return kept
 
     def release(self) -> None:
         """Let the executors drop what they keep: the session outlives the comparison."""
         for frame in self.kept:
-            frame.unpersist()
+            # a checkpoint's blocks belong to its RDD, which PySpark does not show
+            frame._jdf.queryExecution().analyzed().rdd().unpersist(False)
         self.kept.clear()
 
     def materialize(self) -> None:
@@ -167,14 +176,17 @@ def write_findings(on: Staged, out: str, partition_by: Sequence[str]) -> None:
 
 def summarize(on: Staged, level: str, names: Mapping[str, pa.Table]) -> pa.Table:
     """The summary (概况) of the findings :func:`write_findings` wrote, by the
-    comparison's own statement (``summary.summary_sql``), with the conflicts and
-    variants the driver split from the name pairs (``names``: by finding name, a few
-    rows) as views; ``$region`` and ``$region_name`` bound from ``on``'s parameters.
-    Collected to the driver: a row per region below the one compared."""
+    comparison's own statements (``summary.facts_sql``, ``summary.rollup_sql``), with
+    the conflicts and variants the driver split from the name pairs (``names``: by
+    finding name, a few rows) as views; ``$region`` and ``$region_name`` bound from
+    ``on``'s parameters. Collected to the driver: a row per region below the one
+    compared."""
     for name, table in names.items():
+        # handed over as Arrow (typed even when empty): no Python worker is started
         places = table.select(["county_code", "township", "village"])
-        on.spark.createDataFrame(
-            places.to_pylist(), "county_code string, township string, village string"
-        ).createOrReplaceTempView(f"f_{name}")
-    found: pa.Table = on.frame(summary.summary_sql(level)).toArrow()
+        on.spark.createDataFrame(places).createOrReplaceTempView(f"f_{name}")
+    # the per-person facts once, kept: Spark would compute them for each of the
+    # rollup's five levels
+    on.keep(on.frame(summary.facts_sql())).createOrReplaceTempView("facts")
+    found: pa.Table = on.frame(summary.rollup_sql(level)).toArrow()
     return found

@@ -40,30 +40,52 @@ def _rate(insured: str, total: str) -> str:
     )
 
 
+#: The summary's measures, each a sum over ``facts``.
+_MEASURES = (
+    "poor",
+    "pension_poor",
+    "pension_insured",
+    "medical_poor",
+    "medical_insured",
+    *_COUNTED,
+)
+
+
 def summary_sql(level: str) -> str:
     """One row for ``region`` and one per city, county, township and village below it.
 
-    Every measure is a sum over ``facts``: one row per living poor person (with
-    flags) and one row per finding row, each carrying its county, township and
-    village. Rows sort in tree order (a region, then what lies below it). The
-    region's own code and name are bound (``$region``, ``$region_name``): they come
-    from the caller and never enter the SQL text.
-    """
-    measures = [
-        "poor",
-        "pension_poor",
-        "pension_insured",
-        "medical_poor",
-        "medical_insured",
-        *_COUNTED,
-    ]
+    Every measure is a sum over ``facts`` (:func:`facts_sql`). Rows sort in tree order
+    (a region, then what lies below it). The region's own code and name are bound
+    (``$region``, ``$region_name``): they come from the caller and never enter the SQL
+    text."""
+    return f"WITH facts AS ({facts_sql()}), {_rollup(level)}"
+
+
+def rollup_sql(level: str) -> str:
+    """:func:`summary_sql` over a table or view named ``facts`` made beforehand: Spark
+    inlines a WITH query into each of its five readers, so it computes ``facts`` once
+    and keeps it (``comparison.spark.summarize``)."""
+    return f"WITH {_rollup(level)}"
+
+
+def facts_sql() -> str:
+    """One row per living poor person (with flags) and one row per finding row, each
+    carrying its county, township and village.
+
+    Insured is "no row of the line's uninsured finding": ``NOT EXISTS`` on the ID
+    number (never null, unique in the registry), not ``NOT IN``, whose answer for a
+    null Spark can only find by comparing every person with every row (a nested-loop
+    join: minutes at 10^6 people, docs/scale.md)."""
+    measures = _MEASURES
     person = f"""SELECT p.county_code, p.township, p.village, 1 AS poor,
         CAST({COUNTED["pension"]} AS INTEGER) AS pension_poor,
-        CAST({COUNTED["pension"]} AND p.id_number NOT IN
-             (SELECT id_number FROM f_uninsured_pension) AS INTEGER) AS pension_insured,
+        CAST({COUNTED["pension"]} AND NOT EXISTS
+             (SELECT 1 FROM f_uninsured_pension u WHERE u.id_number = p.id_number)
+             AS INTEGER) AS pension_insured,
         CAST({COUNTED["medical"]} AS INTEGER) AS medical_poor,
-        CAST({COUNTED["medical"]} AND p.id_number NOT IN
-             (SELECT id_number FROM f_uninsured_medical) AS INTEGER) AS medical_insured,
+        CAST({COUNTED["medical"]} AND NOT EXISTS
+             (SELECT 1 FROM f_uninsured_medical u WHERE u.id_number = p.id_number)
+             AS INTEGER) AS medical_insured,
         {", ".join(f"0 AS {name}" for name in _COUNTED)}
         FROM poor p"""
     # every column named in every part (Spark has no UNION ALL BY NAME)
@@ -73,7 +95,12 @@ def summary_sql(level: str) -> str:
         + f" FROM f_{name}"
         for name in _COUNTED
     ]
-    facts = " UNION ALL ".join([person, *counted])
+    return " UNION ALL ".join([person, *counted])
+
+
+def _rollup(level: str) -> str:
+    """The ``rows`` query and the final SELECT over ``facts`` (WITH's tail)."""
+    measures = _MEASURES
     sums = ", ".join(f"CAST(coalesce(sum(f.{m}), 0) AS BIGINT) AS {m}" for m in measures)
     levels = list(vocab.REGION_LEVEL)
     below = levels[levels.index(level) + 1 :]
@@ -124,7 +151,6 @@ def summary_sql(level: str) -> str:
     )
     top = "k_city IS NULL AND k_county IS NULL"
     return f"""
-    WITH facts AS ({facts}),
          rows ({columns}, {", ".join(measures)}) AS ({" UNION ALL ".join(parts)})
     SELECT CASE k_level {level_label} END AS level,
            CAST(region_code AS VARCHAR) AS region_code,
