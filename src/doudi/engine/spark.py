@@ -41,6 +41,16 @@ FILES_DRIVER_MEMORY = "2g"
 #: operator's own options go in ``spark.{driver,executor}.defaultJavaOptions``.
 JAVA_OPTIONS = "-XX:-DontCompileHugeMethods"
 
+#: The longest text of a query's plan Spark makes (characters; Spark's own default has
+#: no limit).
+PLAN_TEXT_LIMIT = "100000"
+
+#: Spark's setting of how many paths the driver lists itself (above: a job lists them).
+LISTING = "spark.sql.sources.parallelPartitionDiscovery.threshold"
+#: The driver lists a table's county files itself up to this many (a country's counties
+#: are about 3,000): an operator whose object store lists slowly sets their own.
+LISTED_ON_DRIVER = "10000"
+
 _SESSION: dict[str, Any] = {}
 
 
@@ -72,12 +82,22 @@ def session(master: str = "local[2]", driver_memory: str = ARROW_DRIVER_MEMORY) 
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         # a partition's value is a region code: "360102" stays text, "36" is no number
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+        # a query's plan text (made at every adaptive re-plan, for the listeners)
+        # prints each cached view it reads in full, so a view over views prints its
+        # parents again and again: the comparison's summary made strings that filled a
+        # 2 GiB heap (docs/scale.md). Cut short: nobody reads past the first lines
+        .config("spark.sql.maxPlanStringLength", PLAN_TEXT_LIMIT)
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
-    if not spark.sparkContext.getConf().contains("spark.sql.shuffle.partitions"):
+    given = spark.sparkContext.getConf()
+    if not given.contains("spark.sql.shuffle.partitions"):
         # Spark's 200 are tasks of nothing on two cores; a cluster's operator sets theirs
         spark.conf.set("spark.sql.shuffle.partitions", "8")
+    if not given.contains(LISTING):
+        # a table of a lake is one file per county: Spark lists more than 32 paths with
+        # a job of its own, a second or so each (the comparison reads seven tables)
+        spark.conf.set(LISTING, LISTED_ON_DRIVER)
     _SESSION.update(session=spark, master=master)
     return spark
 
