@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         path = item.nodeid.split("::", 1)[0]
         for marker in SHARED_WORKER:
-            if item.get_closest_marker(marker) and path not in SHARED_WORKER[marker]:
+            if item.get_closest_marker(marker) and _WORKER_OF.get(path) != marker:
                 raise pytest.UsageError(f"{path}: list it in tests/conftest.py SHARED_WORKER")
 
 

@@ -76,7 +76,6 @@ def facts_sql() -> str:
     number (never null, unique in the registry), not ``NOT IN``, whose answer for a
     null Spark can only find by comparing every person with every row (a nested-loop
     join: minutes at 10^6 people, docs/scale.md)."""
-    measures = _MEASURES
     person = f"""SELECT p.county_code, p.township, p.village, 1 AS poor,
         CAST({COUNTED["pension"]} AS INTEGER) AS pension_poor,
         CAST({COUNTED["pension"]} AND NOT EXISTS
@@ -91,7 +90,7 @@ def facts_sql() -> str:
     # every column named in every part (Spark has no UNION ALL BY NAME)
     counted = [
         "SELECT county_code, township, village, "
-        + ", ".join(f"{int(m == name)} AS {m}" for m in measures)
+        + ", ".join(f"{int(m == name)} AS {m}" for m in _MEASURES)
         + f" FROM f_{name}"
         for name in _COUNTED
     ]
@@ -100,8 +99,7 @@ def facts_sql() -> str:
 
 def _rollup(level: str) -> str:
     """The ``rows`` query and the final SELECT over ``facts`` (WITH's tail)."""
-    measures = _MEASURES
-    sums = ", ".join(f"CAST(coalesce(sum(f.{m}), 0) AS BIGINT) AS {m}" for m in measures)
+    sums = ", ".join(f"CAST(coalesce(sum(f.{m}), 0) AS BIGINT) AS {m}" for m in _MEASURES)
     levels = list(vocab.REGION_LEVEL)
     below = levels[levels.index(level) + 1 :]
     city_key = "coalesce(any_value(m.city_code), f.county_code)"
@@ -151,7 +149,7 @@ def _rollup(level: str) -> str:
     )
     top = "k_city IS NULL AND k_county IS NULL"
     return f"""
-         rows ({columns}, {", ".join(measures)}) AS ({" UNION ALL ".join(parts)})
+         rows ({columns}, {", ".join(_MEASURES)}) AS ({" UNION ALL ".join(parts)})
     SELECT CASE k_level {level_label} END AS level,
            CAST(region_code AS VARCHAR) AS region_code,
            CAST(region_name AS VARCHAR) AS region_name,

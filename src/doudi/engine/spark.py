@@ -45,11 +45,17 @@ JAVA_OPTIONS = "-XX:-DontCompileHugeMethods"
 #: no limit).
 PLAN_TEXT_LIMIT = "100000"
 
-#: Spark's setting of how many paths the driver lists itself (above: a job lists them).
-LISTING = "spark.sql.sources.parallelPartitionDiscovery.threshold"
-#: The driver lists a table's county files itself up to this many (a country's counties
-#: are about 3,000): an operator whose object store lists slowly sets their own.
-LISTED_ON_DRIVER = "10000"
+#: Settings a session is given unless the operator's configuration (``spark-defaults.conf``)
+#: has its own.
+OPERATOR_DEFAULTS = {
+    # Spark's 200 are tasks of nothing on two cores; a cluster's operator sets theirs
+    "spark.sql.shuffle.partitions": "8",
+    # how many paths the driver lists itself (above, a job lists them): a lake table is
+    # one file per county, and a job per table cost a second or so (the comparison
+    # reads seven tables); a country has about 3,000 counties. An operator whose object
+    # store lists slowly sets their own
+    "spark.sql.sources.parallelPartitionDiscovery.threshold": "10000",
+}
 
 _SESSION: dict[str, Any] = {}
 
@@ -91,13 +97,9 @@ def session(master: str = "local[2]", driver_memory: str = ARROW_DRIVER_MEMORY) 
     )
     spark.sparkContext.setLogLevel("ERROR")
     given = spark.sparkContext.getConf()
-    if not given.contains("spark.sql.shuffle.partitions"):
-        # Spark's 200 are tasks of nothing on two cores; a cluster's operator sets theirs
-        spark.conf.set("spark.sql.shuffle.partitions", "8")
-    if not given.contains(LISTING):
-        # a table of a lake is one file per county: Spark lists more than 32 paths with
-        # a job of its own, a second or so each (the comparison reads seven tables)
-        spark.conf.set(LISTING, LISTED_ON_DRIVER)
+    for key, value in OPERATOR_DEFAULTS.items():
+        if not given.contains(key):
+            spark.conf.set(key, value)
     _SESSION.update(session=spark, master=master)
     return spark
 
