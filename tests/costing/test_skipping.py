@@ -55,9 +55,9 @@ def test_NAT_2017_59_2_1_a_higher_minimum_tier_evaluates_only_the_pension_again(
     evaluated = []
     original = run._evaluate
 
-    def spy(engine, jurisdiction, year, read, programmes, **kwargs):
+    def spy(engine, side, programmes, **rules):
         evaluated.append([p.code for p in programmes])
-        return original(engine, jurisdiction, year, read, programmes, **kwargs)
+        return original(engine, side, programmes, **rules)
 
     monkeypatch.setattr(run, "_evaluate", spy)
     run.cost_tables(dict(tables), places, reforms.load(REFORMS["minimum tier 200"]), "360000")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,6 +42,8 @@ from doudi.store import db
 GROUP_COLUMNS = ("rp_category", "rm_category")
 #: The registry's person columns a costing reads beside the inputs: where each lives.
 PLACE_COLUMNS = ("id", "township", "village")
+#: The inputs' person columns a costing keeps for its rows once the rules have run.
+HELD_COLUMNS = ("row_no", "id_number", "name", "hukou_region")
 
 
 class CostingError(ValueError):
@@ -172,6 +174,65 @@ def cost_tables(
     finally:
         read.clear()
         inputs.release_unused()
+    sides = Sides(base, changed)
+    del base, changed  # held by ``sides`` alone, which lets them go before the join
+
+    def explained(person_id: int) -> Person:
+        return person.person(reform, person_id, sides.base, sides.changed)
+
+    def evaluated(side: inputs.Inputs, programmes: Sequence[Programme], **rules: Any) -> Any:
+        return _evaluate(engine, side, programmes, **rules)
+
+    return costed(reform, region, sides, places, evaluated, explained, progress, id_number)
+
+
+@dataclass
+class Sides:
+    """The people costed, as each side's rules read them: the baseline's inputs and the
+    reform's (the same object where the reform reads them alike). Mutable so that
+    :func:`costed` can let them go once both sides are evaluated: at 10^7 people they
+    are gigabytes the join of the rows needs."""
+
+    base: inputs.Inputs
+    changed: inputs.Inputs
+
+    def release(self) -> None:
+        """Both sides emptied (new empty tables: a slice would keep the buffers)."""
+        people, statuses = self.base.people.schema, self.base.statuses.schema
+        empty = inputs.Inputs(
+            people.empty_table(), statuses.empty_table(), pa.array([], pa.int64())
+        )
+        self.base = self.changed = empty
+
+
+class Evaluate(Protocol):
+    """How one side's rules are evaluated for ``programmes``: on its inputs ``side`` in
+    this process or on Spark (:func:`cost_tables`), or over a lake export's files
+    (``costing.lake``); None for no programmes. ``rules``: the jurisdiction and year
+    of the rules, and a reform's ``overrides`` and ``territory``."""
+
+    def __call__(
+        self, side: inputs.Inputs, programmes: Sequence[Programme], **rules: Any
+    ) -> evaluation.Evaluation | None: ...
+
+
+def costed(
+    reform: Reform,
+    region: str,
+    sides: Sides,
+    places: pa.Table,
+    evaluate: Evaluate,
+    explained: Callable[[int], Person],
+    progress: Callable[[str], None] = lambda stage: None,
+    id_number: str | None = None,
+) -> Costing:
+    """The costing of the people ``sides`` holds (their ``people`` need only the
+    columns of ``HELD_COLUMNS`` where ``evaluate`` does not read them), each side
+    evaluated by ``evaluate``, the person with ``id_number`` explained by
+    ``explained``: what :func:`cost_tables` and a lake's costing share once the people
+    are read."""
+    year = reform.year
+    base, changed = sides.base, sides.changed
     if not base.people.num_rows:
         raise CostingError(
             f"登记库中没有户籍在 {region} 的人员，请先导入名单 / no people of the region"
@@ -187,29 +248,29 @@ def cost_tables(
     reported = _reported(reform)
     in_reform = [p for p in reform.scope if p.applies(reform.rules.document)]
     unchanged = _unchanged(reform, base, changed, in_reform)
-    explained = None if asked is None else person.person(reform, asked, base, changed)
+    explanation = None if asked is None else explained(asked)
     progress(f"按基准规则计算（{reform.jurisdiction.name}） / evaluating the baseline")
     mine = [p for p in reported if p.applies(reform.jurisdiction.document)]
-    before = _evaluate(engine, code, year, base, mine)
+    before = evaluate(base, mine, jurisdiction=reform.jurisdiction.code, year=year)
     progress(f"按测算方案计算（{reform.rules.name}） / evaluating the reform")
     # the baseline's contribution rows made on a second thread while DuckDB evaluates
     # the reform: they are mostly one core's NumPy work, the evaluation two cores' with
     # waits between its pipelines (at 10^7 people 2–4 s of rows, docs/scale.md)
     with ThreadPoolExecutor(max_workers=1) as pool:
         made = {} if before is None else {p: pool.submit(before.rows, p, coded=True) for p in mine}
-        after = _evaluate(
-            engine,
-            reform.rules.code,
-            year,
+        after = evaluate(
             changed,
             [p for p in in_reform if p not in unchanged],
+            jurisdiction=reform.rules.code,
+            year=year,
             overrides=reform.overrides,
             territory=reform.territory,
         )
         base_rows = {p: job.result() for p, job in made.items()}
     people, ignored = base.people.num_rows, (base.tiers_ignored, changed.tiers_ignored)
-    held = base.people.select(["row_no", "id_number", "name", "hukou_region"])
-    del base, changed  # the inputs' memory goes before the join
+    held = base.people.select(list(HELD_COLUMNS))
+    del base, changed
+    sides.release()  # the inputs' memory goes before the join
     progress("汇总 / summing up")
     found = rows.combine(
         reform,
@@ -244,7 +305,7 @@ def cost_tables(
         by_group=by_group.result(),
         distribution=distribution.result(),
         notes=tuple(notes.warnings(reform, reported, in_reform, *ignored)),
-        person=explained,
+        person=explanation,
     )
 
 
@@ -318,24 +379,25 @@ def _reported(reform: Reform) -> list[Programme]:
 
 def _evaluate(
     engine: Engine,
-    jurisdiction: str,
-    year: int,
-    read: inputs.Inputs,
+    side: inputs.Inputs,
     programmes: Sequence[Programme],
     *,
+    jurisdiction: str,
+    year: int,
     overrides: Mapping[str, Any] | None = None,
     territory: str | None = None,
 ) -> evaluation.Evaluation | None:
-    """The plan's evaluation of ``programmes`` (None for none) on ``engine``, or a
-    Chinese error for a year without their parameters or a Spark that failed."""
+    """The plan's evaluation of ``programmes`` (None for none) over the inputs ``side``
+    on ``engine``, or a Chinese error for a year without their parameters or a Spark
+    that failed."""
     if not programmes:
         return None
     try:
         return evaluation.evaluate(
             jurisdiction,
             year,
-            read.people,
-            read.statuses,
+            side.people,
+            side.statuses,
             programmes,
             engine.name,
             engine.master,
