@@ -35,13 +35,23 @@ def cost(
         str, typer.Option(help="计算引擎：duckdb（默认，本进程）或 spark（与年度计划相同的规则）")
     ] = "duckdb",
     spark_master: SparkMaster = "local[2]",
+    lake: Annotated[
+        str | None,
+        typer.Option(
+            help="数据湖导出的位置（doudi lake export --to 所写）：两方的规则在其文件上计算"
+            "（--engine spark 时由 Spark 的执行器读取）；改变缴费档次或证件等级的测算方案"
+            "须从登记库测算"
+        ),
+    ] = None,
 ) -> None:
     """政策测算：按测算方案（参数调整或其他统筹地区的规则）测算登记人员的费用.
 
-    只读：不生成计划版本，不写入登记库。退出码：0 已测算；2 未测算（原因已列出）。
+    只读：不生成计划版本，不写入登记库（--lake 时计算结果写入数据湖的临时文件夹，读回后删除）。
+    退出码：0 已测算；2 未测算（原因已列出）。
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from doudi.costing.lake import cost_on_lake
     from doudi.costing.printout import lines
     from doudi.costing.reform import ReformError, load
     from doudi.costing.run import CostingError, Engine
@@ -67,14 +77,15 @@ def cost(
     try:
         with Progress(*columns, transient=True) as bar:
             task = bar.add_task("准备 / starting", total=None)
-            found = run_cost(
-                database,
-                reform,
-                region,
-                progress=lambda stage: bar.update(task, description=stage),
-                id_number=person,
-                engine=Engine(engine, spark_master),
-            )
+
+            def progress(stage: str) -> None:
+                bar.update(task, description=stage)
+
+            on = Engine(engine, spark_master)
+            if lake is None:
+                found = run_cost(database, reform, region, progress, person, on)
+            else:
+                found = cost_on_lake(database, reform, lake, region, progress, person, on)
     except CostingError as exc:
         typer.echo(f"未测算 / nothing costed: {exc}", err=True)
         raise typer.Exit(code=2) from None

@@ -117,10 +117,7 @@ def cost(
     baseline's jurisdiction), and the person with ``id_number`` explained on both
     sides, the rules evaluated on ``engine``: :class:`CostingError` (Chinese) if it
     cannot be."""
-    if engine.name not in ENGINES:
-        raise CostingError(
-            f"未知的计算引擎 {engine.name}（可用 {'、'.join(ENGINES)}） / unknown engine"
-        )
+    check_engine(engine)
     region = region_in(reform, region)
     progress("读取登记库 / reading the registry")
     # one read-only transaction: the inputs and the people's places are one picture,
@@ -128,13 +125,18 @@ def cost(
     with database.reading() as con:
         reading = db.InTransaction(con, database)
         read = inputs.registry_tables(reading, region, reform.year)
-        places = reading.read(
-            "registry_person",
-            "WHERE hukou_region LIKE ?",
-            (regions.hukou_prefix(region) + "%",),
-            columns=PLACE_COLUMNS,
-        )
+        places = places_in(reading, region)
     return cost_tables(read, places, reform, region, progress, id_number, engine)
+
+
+def places_in(reading: db.Reader, region: str) -> pa.Table:
+    """The registry's people of ``region`` (by hukou), where each lives (``PLACE_COLUMNS``)."""
+    return reading.read(
+        "registry_person",
+        "WHERE hukou_region LIKE ?",
+        (regions.hukou_prefix(region) + "%",),
+        columns=PLACE_COLUMNS,
+    )
 
 
 @memory.plan_memory()
@@ -157,18 +159,17 @@ def cost_tables(
     In the plan's memory (``plan.memory``): the join and the persons table write
     gigabytes of fresh memory at 10^7 people, which in huge pages cost three times as
     much as the writing itself (docs/scale.md)."""
-    year = reform.year
-    base_params = Params(reform.jurisdiction, year)
+    year, code = reform.year, reform.jurisdiction.code
     reform_params = reform.reform_params()
-    code = reform.jurisdiction.code
     try:
         base = inputs.inputs_from_tables(read, code, year, region)
         changed = base
-        if records.covered_levels(reform_params) != records.covered_levels(base_params):
+        reading = reading_changed(reform)
+        if reading == "levels":
             changed = _sharing(
                 base, inputs.inputs_from_tables(read, code, year, region, reform_params)
             )
-        elif tiers.offered(reform_params) != tiers.offered(base_params):
+        elif reading == "tiers":
             # the tiers alone: made again over the baseline's inputs, not read again
             changed = inputs.tiers_held(base, read["registry_enrollment"], year, reform_params)
     finally:
@@ -246,7 +247,7 @@ def costed(
                 " / no such person in the region"
             )
     reported = _reported(reform)
-    in_reform = [p for p in reform.scope if p.applies(reform.rules.document)]
+    in_reform = evaluated_again(reform)
     unchanged = _unchanged(reform, base, changed, in_reform)
     explanation = None if asked is None else explained(asked)
     progress(f"按基准规则计算（{reform.jurisdiction.name}） / evaluating the baseline")
@@ -309,6 +310,27 @@ def costed(
     )
 
 
+def reading_changed(reform: Reform) -> str | None:
+    """What of the registry's reading the reform's rules read otherwise than the
+    baseline's: "levels" (the certificate levels the subsidy pays: the inputs are made
+    again whole), "tiers" (the tier list alone: the tier facts are made again), or None
+    (the baseline's inputs are the reform's)."""
+    base_params, reform_params = Params(reform.jurisdiction, reform.year), reform.reform_params()
+    if records.covered_levels(reform_params) != records.covered_levels(base_params):
+        return "levels"
+    if tiers.offered(reform_params) != tiers.offered(base_params):
+        return "tiers"
+    return None
+
+
+def check_engine(engine: Engine) -> None:
+    """A Chinese :class:`CostingError` for an engine there is none of."""
+    if engine.name not in ENGINES:
+        raise CostingError(
+            f"未知的计算引擎 {engine.name}（可用 {'、'.join(ENGINES)}） / unknown engine"
+        )
+
+
 def region_in(reform: Reform, region: str | None) -> str:
     """The region costed (the baseline jurisdiction's own by default): a known region
     code within the baseline's jurisdiction, else a Chinese error."""
@@ -364,6 +386,12 @@ def _sharing(base: inputs.Inputs, changed: inputs.Inputs) -> inputs.Inputs:
     )
     statuses = base.statuses if base.statuses.equals(changed.statuses) else changed.statuses
     return inputs.Inputs(people, statuses, changed.tiers_ignored)
+
+
+def evaluated_again(reform: Reform) -> list[Programme]:
+    """The programmes the reform changes that its rules have: the reform's side of the
+    others is the baseline's, or nothing (``rows.combine``)."""
+    return [p for p in reform.scope if p.applies(reform.rules.document)]
 
 
 def _reported(reform: Reform) -> list[Programme]:

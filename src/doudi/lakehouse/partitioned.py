@@ -25,16 +25,24 @@ HIVE = ds.partitioning(
 )
 
 
-def read(location: Location, table: str, files: Sequence[str]) -> pa.Table:
+def read(
+    location: Location,
+    table: str,
+    files: Sequence[str],
+    columns: Sequence[str] | None = None,
+    where: ds.Expression | None = None,
+) -> pa.Table:
     """The lake's ``files`` of ``table`` (paths inside ``location``, as a manifest names
-    them) as one Arrow table, with the partition columns of their paths."""
+    them) as one Arrow table, with the partition columns of their paths: the
+    ``columns`` asked for (all by default) of the rows ``where`` keeps (all by default;
+    Parquet's row-group statistics skip what it cannot match)."""
     return ds.dataset(
         [location.path(f) for f in files],
         filesystem=location.fs,
         format="parquet",
         partitioning=HIVE,
         partition_base_dir=location.path(table),
-    ).to_table()
+    ).to_table(columns=None if columns is None else list(columns), filter=where)
 
 
 def write(location: Location, out: str, rows: pa.Table) -> None:

@@ -115,11 +115,14 @@ class FromLake:
         programmes: Sequence[Programme],
         engine: str,
         spark_master: str,
+        results: str | None = None,
+        **rules: Any,
     ) -> evaluation.Evaluation:
         """The rules on ``engine`` ("spark", or "duckdb": the operator's check of a Spark
-        run) over the region's files (``plan.lake_evaluation``); a Chinese
-        :class:`LakeError` if Spark fails (a master it cannot reach, a file gone), its
-        own first line of why beside it, or a file cannot be read."""
+        run) over the region's files (``plan.lake_evaluation``), written to ``results``
+        in the lake (the plan's by default; a costing's ``rules`` and folder are its
+        own); a Chinese :class:`LakeError` if Spark fails (a master it cannot reach, a
+        file gone), its own first line of why beside it, or a file cannot be read."""
         failures: tuple[type[Exception], ...] = (OSError,)  # a file gone, a lake full
         if engine == "spark":
             from py4j.protocol import Py4JError
@@ -132,10 +135,11 @@ class FromLake:
                 year,
                 self.location,
                 {table: self.files(table) for table in ("people", "statuses")},
-                f"{RESULTS}/plan-{self.region}",
+                results or f"{RESULTS}/plan-{self.region}",
                 programmes,
                 engine,
                 spark_master,
+                **rules,
             )
         except failures as exc:
             if engine == "spark":
