@@ -62,9 +62,7 @@ def test_the_benchmarks_export_holds_the_registrys_rows(
     assert 0 < run["read_seconds"] <= run["transaction_seconds"] < run["seconds"]
     assert {read[0] for read in run["reads"]} == set(bench.READ_GROUPS)
     assert run["made_seconds"] > 0 and run["write_seconds"] > 0
-    assert (
-        0
-        < run["split_seconds"] + run["encode_seconds"] + run["files_seconds"]
-        < run["write_seconds"]
-    )
+    # the takes and the encoding run on the writer's threads: their sums may exceed it
+    assert 0 < run["split_seconds"] + run["files_seconds"] < run["write_seconds"]
+    assert run["take_seconds"] > 0 and run["encode_seconds"] > 0
     assert run["counties"] == len(manifest["partitions"]) > 1

@@ -102,6 +102,33 @@ def test_a_changed_person_rewrites_only_their_county(registry, tmp_path):
     assert not (lake_dir / old).exists()
 
 
+@pytest.mark.slow
+def test_a_county_of_a_citys_registry_is_exported_as_the_citys_export_holds_it(registry, tmp_path):
+    """The city's export reads every row of its registry (nobody else is in it), the
+    county's only its people's: the same rows of the county either way (in the order
+    SQLite returned them), but the import batches, which go to the first county a batch
+    covered of the region exported."""
+    load_synthetic(registry, REGION, 300, tmp_path / "files")
+    folders = {region: tmp_path / region for region in (REGION, "360102")}
+    written = {}
+    for region, folder in folders.items():
+        folder.mkdir()
+        written[region] = lake.export(registry, region, 2018, lake.target(region, str(folder)))
+    key = "province=36/county=360102"
+    assert list(written["360102"].manifest.parts) == [key]
+    batches = {"registry_import_batch", "registry_import_scope", "registry_rejected_row"}
+    tables = [n for n in written["360102"].manifest.parts[key] if n not in batches]
+
+    def rows(region: str, table: str) -> list[dict]:
+        file = written[region].manifest.parts[key][table].file
+        return sorted(pq.read_table(folders[region] / file).to_pylist(), key=repr)
+
+    for table in tables:
+        assert rows("360102", table) == rows(REGION, table), table
+    assert {"people", "registry_enrollment", "registry_status_period"} <= set(tables)
+    assert rows("360102", "people") and rows("360102", "registry_enrollment")
+
+
 @pytest.mark.parametrize(
     ("to", "said"),
     [

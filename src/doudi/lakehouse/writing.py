@@ -1,13 +1,14 @@
 """Writing an export into a lake, incrementally: only the files whose content changed.
 
-Each partition's tables are encoded as Parquet in memory, one partition at a time, and
-their SHA-256 compared with the manifest of the previous export: a file the lake
-already holds with that checksum is not written again (a county nobody in it changed
-costs its encoding, not its upload). New files are written beside the old ones under
-their own names (``layout.file_name``), then the new manifest replaces the old one,
-and only then are the files it no longer names removed. A reader following the old
-manifest until then still finds all of its files; a crash before the manifest leaves
-the previous export whole (and its stray new files are removed by the next export).
+Each partition's tables are encoded as Parquet in memory, a few partitions at a time on
+threads (:data:`ENCODERS`), and their SHA-256 compared with the manifest of the previous
+export: a file the lake already holds with that checksum is not written again (a county
+nobody in it changed costs its encoding, not its upload). New files are written beside
+the old ones under their own names (``layout.file_name``), then the new manifest
+replaces the old one, and only then are the files it no longer names removed. A reader
+following the old manifest until then still finds all of its files; a crash before the
+manifest leaves the previous export whole (and its stray new files are removed by the
+next export).
 
 Parquet's bytes depend on how a table is chunked and grouped, so both are fixed here
 (one chunk, ``ROW_GROUP_ROWS`` rows per row group): the same rows give the same bytes,
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -89,13 +92,11 @@ def write(
     before = {} if old is None else old.parts
     parts: dict[str, dict[str, Part]] = {}
     rewritten = []
-    for key, tables in partitions:
+    for key, encoded in _encoded(partitions):
         parts[key] = {}
         changed = False
-        for name, table in tables.items():
-            data = parquet_bytes(table)
-            sha = hashlib.sha256(data).hexdigest()
-            part = Part(layout.file_name(name, key, sha), table.num_rows, len(data), sha)
+        for name, (rows, data, sha) in encoded.items():
+            part = Part(layout.file_name(name, key, sha), rows, len(data), sha)
             if before.get(key, {}).get(name) != part or location.size(part.file) != len(data):
                 location.write_bytes(part.file, data)
                 changed = True
@@ -116,6 +117,37 @@ def write(
         tuple(k for k in parts if k not in rewritten),
         tuple(sorted(set(before) - set(parts))),
     )
+
+
+#: Partitions encoded at once, on as many threads (Parquet's encoder and SHA-256 let go
+#: of the GIL): at 10^6 people the export spent 8 s encoding and writing on one core.
+ENCODERS = 2
+
+
+def _encoded(
+    partitions: Iterable[tuple[str, Mapping[str, pa.Table]]],
+) -> Iterator[tuple[str, dict[str, tuple[int, bytes, str]]]]:
+    """Each partition's tables as (rows, Parquet bytes, SHA-256), in the partitions'
+    order, :data:`ENCODERS` at a time; no more than twice that many are held
+    encoded, so a province's lake is never in memory whole."""
+
+    def encode(tables: Mapping[str, pa.Table]) -> dict[str, tuple[int, bytes, str]]:
+        found = {}
+        for name, table in tables.items():
+            data = parquet_bytes(table)
+            found[name] = (table.num_rows, data, hashlib.sha256(data).hexdigest())
+        return found
+
+    with ThreadPoolExecutor(ENCODERS) as pool:
+        waiting: deque[tuple[str, Future[dict[str, tuple[int, bytes, str]]]]] = deque()
+        for key, tables in partitions:
+            waiting.append((key, pool.submit(encode, tables)))
+            if len(waiting) >= 2 * ENCODERS:
+                first, job = waiting.popleft()
+                yield first, job.result()
+        while waiting:
+            first, job = waiting.popleft()
+            yield first, job.result()
 
 
 def _remove_unlisted(location: Location, new: Manifest, old: Manifest | None) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -82,9 +83,8 @@ def export(
     with database.reading() as con:
         position = registry_position(con)
         reader = db.InTransaction(con, database)
-        tables = inputs.registry_tables(reader, region, year)
+        tables, compared = registry_tables(con, reader, region, year)
         stored_bills = lake_bills.registry_bills(reader, place.code, year)
-        compared = lake_registry.registry_tables(reader, region)
     read = inputs.inputs_from_tables(tables, place.code, year, region)
     tables.clear()
     inputs.release_unused()
@@ -97,6 +97,49 @@ def export(
     settled = lake_bills.settlement_tables(stored_bills, read)
     del stored_bills
     return writing.write(location, header, by_county(read, *settled, compared), progress)
+
+
+#: The registry tables the plan's inputs and the comparison both read, by the person:
+#: read once, with the columns of both (:func:`registry_tables`).
+SHARED = ("registry_person", "registry_status_period", "registry_enrollment")
+
+
+def registry_tables(
+    con: Any, reader: db.Reader, region: str, year: int
+) -> tuple[dict[str, pa.Table], dict[str, tuple[pa.Table, pa.Array]]]:
+    """The registry tables the plan's inputs are made of (``inputs.registry_tables``)
+    and those the comparison reads, with the county of each row
+    (``lake_registry.by_county``), in the reading transaction of ``con``.
+
+    The people, their status periods and their enrollments are read once for both
+    (:data:`SHARED`, the columns of both), and without asking whose a row is when the
+    registry holds nobody outside the region (``lake_registry.read``): each was read
+    twice, and at 10^6 people that was half of the export's time (docs/scale.md). The
+    inputs' rows of those tables are then the region's people's, which are all the
+    inputs read of them (``inputs.inputs_from_tables`` keeps the region's people)."""
+    prefix = regions.hukou_prefix(region) + "%"
+    everyone = db.scalar(con, "SELECT count(*) FROM registry_person") == db.scalar(
+        con, "SELECT count(*) FROM registry_person WHERE hukou_region LIKE ?", (prefix,)
+    )
+    also = {name: inputs.INPUT_COLUMNS[name] for name in SHARED}
+    read = lake_registry.read(reader, region, also, everyone)
+    where = inputs.input_filters(region, year)
+    tables = {
+        name: read[name].select(list(columns))
+        if name in SHARED
+        else reader.read(name, *where[name], columns=columns)
+        for name, columns in inputs.INPUT_COLUMNS.items()
+    }
+    # the enrollments the inputs' own read would have read (input_filters): the
+    # resident-medical ones, more than half, are the comparison's alone
+    enrolled = tables["registry_enrollment"]
+    tables["registry_enrollment"] = enrolled.filter(
+        pc.and_(
+            pc.is_in(enrolled.column("scheme"), value_set=pa.array(inputs.SCHEMES)),
+            pc.less_equal(enrolled.column("valid_from"), pa.scalar(date(year, 12, 31))),
+        )
+    )
+    return tables, lake_registry.by_county(read, region)
 
 
 def _jurisdiction(region: str, code: str | None) -> jurisdictions.Jurisdiction:
@@ -125,7 +168,7 @@ def by_county(
     read), their status periods, the ids of those whose tier was ignored, their
     bills and bill statuses (``lake_bills.settlement_tables``: by ``row_no``, which is
     not written), and the comparison's registry tables (``compared``: each with the
-    county of each row, ``lake_registry.registry_tables``). A county with rows of
+    county of each row, :func:`registry_tables`). A county with rows of
     some tables only has the others empty.
 
     By position: the people come in id order, so each row of another table finds its
@@ -152,7 +195,7 @@ def by_county(
         wanted = np.asarray(row_no.to_numpy(zero_copy_only=False), np.int64)
         return codes[np.searchsorted(ids, wanted)] if len(wanted) else wanted
 
-    def by_person(table: pa.Table) -> list[pa.Table]:
+    def by_person(table: pa.Table) -> Split:
         """``table``'s rows per county of their person (``row_no``), without it."""
         return split_rows(
             table.drop_columns("row_no"), of_people(table.column("row_no")), len(names)
@@ -171,13 +214,45 @@ def by_county(
         },
     }
     for code in range(len(names)):
-        yield layout.partition(names[code]), {name: split[name][code] for name in TABLES}
+        yield layout.partition(names[code]), Partition(split, code)
 
 
-def split_rows(table: pa.Table, codes: np.ndarray, n: int) -> list[pa.Table]:
+@dataclass(frozen=True)
+class Split:
+    """A table's rows grouped by a code 0…n-1 without copying them: the row positions
+    in code order (a stable sort: each group's rows in the order they were) and where
+    each code's begin. A group is taken when asked for — by the writer's threads
+    (``lakehouse.writing``), a county at a time: taking every table's rows in county
+    order at once was 28 s of a 10^7-insured export on one core, and a second copy of
+    every table in memory (docs/scale.md)."""
+
+    table: pa.Table
+    order: pa.Array
+    starts: np.ndarray  # n + 1 bounds: code k's rows are order[starts[k]:starts[k + 1]]
+
+    def part(self, code: int) -> pa.Table:
+        start, end = int(self.starts[code]), int(self.starts[code + 1])
+        return self.table.take(self.order.slice(start, end - start))
+
+
+class Partition(Mapping[str, pa.Table]):
+    """One county's tables of the export: each taken from its :class:`Split` when read."""
+
+    def __init__(self, split: Mapping[str, Split], code: int):
+        self._split, self._code = split, code
+
+    def __getitem__(self, name: str) -> pa.Table:
+        return self._split[name].part(self._code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+
+def split_rows(table: pa.Table, codes: np.ndarray, n: int) -> Split:
     """``table``'s rows per code 0…n-1, each in the order they were (a stable sort)."""
     order = np.argsort(codes, kind="stable")
-    ends = np.cumsum(np.bincount(codes, minlength=n))
-    ordered = table.take(pa.array(order)) if len(order) else table
-    starts = np.concatenate(([0], ends[:-1]))
-    return [ordered.slice(int(s), int(e - s)) for s, e in zip(starts, ends, strict=True)]
+    starts = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n))))
+    return Split(table, pa.array(order), starts)

@@ -19,6 +19,8 @@ is written once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -76,15 +78,32 @@ _WHERE = {
 }
 
 
-def registry_tables(reader: db.Reader, region: str) -> dict[str, tuple[pa.Table, pa.Array]]:
-    """Each table of :data:`TABLES` of ``region``, with the county (six digits) each of
-    its rows is exported in (the module docstring)."""
+#: The tables whose rows are the region's people's, read by the person's id.
+_BY_PERSON = ("registry_status_period", "registry_enrollment", "registry_roster_entry")
+
+
+def read(
+    reader: db.Reader,
+    region: str,
+    also: Mapping[str, Sequence[str]] | None = None,
+    everyone: bool = False,
+) -> dict[str, pa.Table]:
+    """Each table of :data:`TABLES` of ``region``: its :data:`COLUMNS` and the columns
+    ``also`` names (a table's columns another reading of the same rows needs: the
+    export reads the people, their status periods and enrollments once for the plan's
+    inputs and the comparison). ``everyone``: the registry holds nobody outside the
+    region, so a person's rows are read without asking whose they are (a province's
+    registry exported whole: at 10^6 people the question was half of reading them,
+    docs/scale.md)."""
     prefix = (regions.hukou_prefix(region) + "%",)
-    read = {
-        name: reader.read(name, _WHERE[name], prefix, columns=columns)
-        for name, columns in COLUMNS.items()
-    }
-    return by_county(read, region)
+    found = {}
+    for name, columns in COLUMNS.items():
+        wanted = [*columns, *(c for c in (also or {}).get(name, ()) if c not in columns)]
+        if everyone and name in _BY_PERSON:
+            found[name] = reader.read(name, columns=wanted)
+        else:
+            found[name] = reader.read(name, _WHERE[name], prefix, columns=wanted)
+    return found
 
 
 def by_county(read: dict[str, pa.Table], region: str) -> dict[str, tuple[pa.Table, pa.Array]]:
@@ -92,6 +111,7 @@ def by_county(read: dict[str, pa.Table], region: str) -> dict[str, tuple[pa.Tabl
     with the county each of its rows is exported in (the module docstring). Apart from
     the reading so that a synthetic registry goes to a lake the same way
     (``benchmarks/spark_comparison.py``)."""
+    read = {name: table.select(list(COLUMNS[name])) for name, table in read.items()}
     prefix = regions.hukou_prefix(region)
     people = read["registry_person"].sort_by("id")
     home = pc.utf8_slice_codeunits(people.column("hukou_region"), 0, 6).combine_chunks()
