@@ -120,16 +120,23 @@ class Staged:
 def stage(
     spark: Any,
     files: Mapping[str, Sequence[str]],
+    schemas: Mapping[str, pa.Schema],
     counties: Sequence[str],
     params: Mapping[str, Any],
 ) -> Staged:
-    """The registry tables' ``files`` (by registry table name) as the views
-    ``in_<name>``, then :data:`staging.STAGE` and ``counting``'s ``counted`` as views,
-    as :func:`staging.stage` builds them on DuckDB; ``counties``: the counties of the
-    region that have people (their jurisdictions are the ones counted)."""
+    """The registry tables' ``files`` (by registry table name, each table's columns as
+    ``schemas`` has them) as the views ``in_<name>``, then :data:`staging.STAGE` and
+    ``counting``'s ``counted`` as views, as :func:`staging.stage` builds them on DuckDB;
+    ``counties``: the counties of the region that have people (their jurisdictions are
+    the ones counted)."""
+    import ibis
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
     on = Staged(spark, params)
     for name, paths in files.items():
-        spark.read.parquet(*paths).createOrReplaceTempView(f"in_{name}")
+        # the schema given, not read from a file's footer by a job of the driver's
+        given = PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(schemas[name]))
+        spark.read.schema(given).parquet(*paths).createOrReplaceTempView(f"in_{name}")
     on.lookup("labels", staging.labels())
     on.lookup("county_map", staging.county_map(list(counties)))
     for statement in staging.STAGE[:2]:  # person, held

@@ -205,7 +205,8 @@ def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
         files = {
             name: [location.spark_uri(f) for f in read.files(name)] for name in lake_registry.TABLES
         }
-        staged = on_spark.stage(spark, files, counties, params)
+        schemas = {name: lake_registry.schema(name) for name in lake_registry.TABLES}
+        staged = on_spark.stage(spark, files, schemas, counties, params)
         try:
             on_spark.write_findings(staged, location.spark_uri(out), PARTITIONS)
             pairs_at = f"{out}/{on_spark.PAIRS}"
