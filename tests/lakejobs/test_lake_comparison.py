@@ -7,6 +7,7 @@ is tests/plan/test_lake_spark.py's (marker spark)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -129,6 +130,12 @@ def test_doudi_lake_compare_says_in_chinese_what_it_wrote_or_why_not(
     exported(registry, tmp_path / "lake")
     bad_engine = CliRunner().invoke(app, [*args, "--lake", str(tmp_path / "lake"), "--engine", "x"])
     assert bad_engine.exit_code == 2 and "未知的计算引擎" in bad_engine.output
+    with registry.reading() as con:
+        read = comparison.open_lake(con, str(tmp_path / "lake"), REGION)
+    nobody = dataclasses.replace(read, region="360102", keys=())  # a county with no one
+    for engine in ("duckdb", "spark"):  # refused before Spark is started
+        with pytest.raises(LakeError, match="中没有户籍在区划 360102 的人员，无可比对"):
+            comparison.compare(nobody, MARCH, engine)
     done = CliRunner().invoke(app, [*args, "--lake", str(tmp_path / "lake"), "--engine", "duckdb"])
     assert done.exit_code == 0, done.output
     expected = on_registry(registry)

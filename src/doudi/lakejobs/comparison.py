@@ -29,6 +29,7 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from doudi.comparison import compare as comparing
 from doudi.comparison import counting, findings
@@ -90,6 +91,11 @@ def compare(read: FromLake, as_of: date, engine: str, spark_master: str = "local
     out = results_of(read.region)
     if engine not in ("spark", "duckdb"):
         raise LakeError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
+    if not read.keys:
+        raise LakeError(
+            f"数据湖导出 {read.location.url} 中没有户籍在区划 {read.region} 的人员，"
+            "无可比对 / no people of the region in the export"
+        )
     _clear(read.location, out)
     try:
         if engine == "spark":
@@ -205,7 +211,7 @@ def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
         files = {
             name: [location.spark_uri(f) for f in read.files(name)] for name in lake_registry.TABLES
         }
-        schemas = {name: lake_registry.schema(name) for name in lake_registry.TABLES}
+        schemas = {name: _schema(location, read.files(name)[0]) for name in lake_registry.TABLES}
         staged = on_spark.stage(spark, files, schemas, counties, params)
         try:
             on_spark.write_findings(staged, location.spark_uri(out), PARTITIONS)
@@ -219,6 +225,14 @@ def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
             staged.release()
     except (PySparkException, Py4JError, OSError) as exc:
         raise spark_failure(exc, master, location.url) from None
+
+
+def _schema(location: Location, file: str) -> pa.Schema:
+    """The columns of a lake table's file (every county's file of a table has the same:
+    the export writes them so), read from its footer by this process: Spark asked for
+    them reads a footer of each table in a job of its own."""
+    with location.fs.open_input_file(location.path(file)) as f:
+        return pq.read_schema(f)
 
 
 def _write(location: Location, at: str, table: pa.Table) -> None:

@@ -78,12 +78,6 @@ _WHERE = {
 }
 
 
-def schema(table: str) -> pa.Schema:
-    """The columns of ``table`` the export writes (:data:`COLUMNS`), as it types them."""
-    whole = db.schema(table)
-    return pa.schema([whole.field(column) for column in COLUMNS[table]])
-
-
 #: The tables whose rows are the region's people's, read by the person's id.
 _BY_PERSON = ("registry_status_period", "registry_enrollment", "registry_roster_entry")
 
