@@ -67,7 +67,7 @@ def write_lake(folder: Path, n: int) -> dict[str, Any]:
         codes = pc.index_in(county, value_set=index).to_numpy(zero_copy_only=False)
         split[name] = lake.split_rows(table, np.asarray(codes, np.int64), len(names))
     partitions = (
-        (layout.partition(code), {name: split[name][i] for name in split})
+        (layout.partition(code), {name: split[name].part(i) for name in split})
         for i, code in enumerate(names)
     )
     header = writing.Header(REGION, JURISDICTION, YEAR, registry_batch=0)
