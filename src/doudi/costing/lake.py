@@ -64,7 +64,7 @@ MADE_OTHERWISE = {
     "tiers": ("rp_tier",),
 }
 #: What a reform changes of the reading, in the words of the refusal.
-CHANGED_READING = {"levels": "就业困难等证件的资助等级", "tiers": "可选的缴费档次"}
+CHANGED_READING = {"levels": "技能提升补贴资助的职业技能证书等级", "tiers": "可选的缴费档次"}
 
 
 def cost_on_lake(
