@@ -20,6 +20,7 @@ which is what ``doudi cost`` without ``--lake`` does (decision 0018 point 12).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -231,10 +232,8 @@ def _one(found: lake_inputs.FromLake, person_id: int) -> inputs.Inputs:
 def _remove(found: lake_inputs.FromLake, run: str) -> None:
     """This run's folder of results, removed: the costing's output is its report."""
     location = found.location
-    try:
+    # a lake gone midway: what the costing found (or why it failed, already said) is
+    # what its user needs; a folder left behind is this run's alone, read by nobody
+    with contextlib.suppress(OSError):
         if location.fs.get_file_info(location.path(run)).type == pafs.FileType.Directory:
             location.fs.delete_dir(location.path(run))
-    except OSError:
-        # the lake went away midway: what the costing found (or why it failed) is what
-        # its user needs; a folder left behind is this run's alone, and read by nobody
-        pass
