@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -186,19 +186,28 @@ def _on_lake(
         raise CostingError(str(exc)) from None
 
 
+def _read(
+    found: lake_inputs.FromLake,
+    table: str,
+    columns: Sequence[str],
+    where: ds.Expression | None = None,
+) -> pa.Table:
+    """The region's rows ``where`` keeps of a table of the export, its ``columns``: a
+    Chinese :class:`CostingError` if a file the manifest names is gone."""
+    try:
+        return partitioned.read(found.location, table, found.files(table), columns, where)
+    except OSError as exc:
+        raise CostingError(f"无法读取数据湖 {found.location.url}：{exc} / unreadable") from None
+
+
 def _held(found: lake_inputs.FromLake) -> inputs.Inputs:
     """The export's people of the region as a costing holds them once the rules have
     run elsewhere (``HELD_COLUMNS``, in id order as the registry's reading has them),
     and who had their tier ignored; no status periods (the rules read the files)."""
     schema = PEOPLE.to_pyarrow()
     wanted = pa.schema([schema.field(c) for c in HELD_COLUMNS])
-    try:
-        people = partitioned.read(found.location, "people", found.files("people"), HELD_COLUMNS)
-        ignored = partitioned.read(
-            found.location, "tiers_ignored", found.files("tiers_ignored"), ["row_no"]
-        )
-    except OSError as exc:  # a file the manifest names is gone
-        raise CostingError(f"无法读取数据湖 {found.location.url}：{exc} / unreadable") from None
+    people = _read(found, "people", HELD_COLUMNS)
+    ignored = _read(found, "tiers_ignored", ["row_no"])
     statuses = arrow_tables.empty_table(STATUSES.to_pyarrow())
     return inputs.Inputs(
         people.cast(wanted).sort_by("row_no"),
@@ -210,21 +219,11 @@ def _held(found: lake_inputs.FromLake) -> inputs.Inputs:
 def _one(found: lake_inputs.FromLake, person_id: int) -> inputs.Inputs:
     """One person's inputs, read from the export's files (their explanation is worked
     out in this process, as the registry's costing works it out)."""
-    tables: Mapping[str, pa.Schema] = {
-        "people": PEOPLE.to_pyarrow(),
-        "statuses": STATUSES.to_pyarrow(),
-    }
     mine = ds.field("row_no") == person_id
-    try:
-        read = {
-            name: partitioned.read(found.location, name, found.files(name), schema.names, mine)
-            for name, schema in tables.items()
-        }
-    except OSError as exc:
-        raise CostingError(f"无法读取数据湖 {found.location.url}：{exc} / unreadable") from None
+    people, statuses = PEOPLE.to_pyarrow(), STATUSES.to_pyarrow()
     return inputs.Inputs(
-        read["people"].cast(tables["people"]),
-        read["statuses"].cast(tables["statuses"]),
+        _read(found, "people", people.names, mine).cast(people),
+        _read(found, "statuses", statuses.names, mine).cast(statuses),
         pa.array([], pa.int64()),
     )
 
