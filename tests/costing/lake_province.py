@@ -1,7 +1,8 @@
-"""A synthetic 南昌市 (360100) of 400 people imported into a SQLite registry and exported
-to a lake, for the tests of a costing over a lake export (``doudi cost --lake``), and
-the reforms they cost: those that read the registry as the baseline does (parameter
-overrides, Chongqing's rules) and one that does not (a shorter tier list)."""
+"""A synthetic 南昌市 (360100) of 400 people imported into a registry (SQLite unless
+given another) and exported to a lake, for the tests of a costing over a lake export
+(``doudi cost --lake``), and the reforms they cost: those that read the registry as
+the baseline does (parameter overrides, Chongqing's rules) and one that does not (a
+shorter tier list)."""
 
 from __future__ import annotations
 
@@ -26,10 +27,12 @@ class Exported:
     lake: Path
 
 
-def exported(folder: Path) -> Exported:
-    """The city imported into a registry in ``folder`` and exported to ``folder/lake``."""
-    registry = db.register(f"sqlite_{folder.name}", f"sqlite:///{folder}/registry.sqlite3")
-    registry.migrate()
+def exported(folder: Path, registry: db.Database | None = None) -> Exported:
+    """The city imported into ``registry`` (an empty, migrated one; by default a SQLite
+    registry of its own in ``folder``) and exported to ``folder/lake``."""
+    if registry is None:
+        registry = db.register(f"sqlite_{folder.name}", f"sqlite:///{folder}/registry.sqlite3")
+        registry.migrate()
     load_synthetic(registry, REGION, 400, folder / "files")
     (folder / "lake").mkdir()
     lake.export(registry, REGION, 2018, lake.target(REGION, str(folder / "lake")))

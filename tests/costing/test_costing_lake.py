@@ -48,6 +48,21 @@ def test_a_costing_over_the_lake_is_the_costing_of_the_registry(city: Exported, 
     assert leftovers(city) == []
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("registry", ["postgresql"], indirect=True)
+def test_a_costing_over_the_lake_of_a_postgresql_registry_is_the_registrys(registry, tmp_path):
+    """The export reads a PostgreSQL registry (real dates and booleans, its own ids) through
+    the same reader as SQLite's: the lake's costing is still the registry's."""
+    city = exported(tmp_path, registry)
+    change = reforms()["Chongqing's rules"]
+    on_registry = run.cost(registry, change, REGION)
+    on_lake = lake.cost_on_lake(registry, change, str(city.lake), REGION, engine=DUCKDB)
+    assert results(on_lake) == results(on_registry)
+    assert on_lake.amounts.num_rows == on_registry.amounts.num_rows > 0
+    assert on_lake.people == on_registry.people == registry.read("registry_person").num_rows
+    assert leftovers(city) == []
+
+
 def test_a_person_is_explained_over_the_lake_as_over_the_registry(city: Exported):
     change = reforms()["Chongqing's rules"]
     someone = city.registry.read("registry_person").column("id_number")[7].as_py()
