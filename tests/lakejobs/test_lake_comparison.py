@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from doudi.comparison import summary
 from doudi.comparison.compare import FINDINGS, TABLES, compare
+from doudi.lakehouse import layout
 from doudi.lakehouse.location import LakeError
 from doudi.lakejobs import comparison
 from doudi.plan import lake, lake_registry
@@ -77,6 +80,32 @@ def test_a_persons_findings_lie_in_their_hukou_county(registry, tmp_path):
         assert f.parent.parent.name == f"province_code={county[:2]}"
         ids = pq.read_table(f).column("id_number").to_pylist()
         assert ids and all(hukou[i].startswith(county) for i in ids)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tasks", [1, 3, 9])
+def test_counties_compared_apart_add_up_to_the_region(registry, tmp_path, tasks):
+    """Spark's tasks, run here one after another: each compares a few counties
+    (decision 0018 point 14) and writes its findings; the findings read back and the
+    summary added up from the tasks' village rows are the region's compared whole."""
+    load_synthetic(registry, REGION, 300, tmp_path / "files")
+    exported(registry, tmp_path / "lake")
+    with registry.reading() as con:
+        read = comparison.open_lake(con, str(tmp_path / "lake"), REGION)
+    out = comparison.results_of(REGION)
+    made = comparison._tasks(read, MARCH, out, tasks)
+    assert len(made) == tasks
+    assert sum(t.finds_rejected for t in made) == 1
+    villages = [comparison._compare_counties(t) for t in made]
+    whole = compare({t: registry.read(t) for t in TABLES}, REGION, MARCH)
+    counties = [layout.county_of(k) for k in read.keys]
+    rejected = {name: whole.finding(name).num_rows for name in comparison.REJECTED_FINDINGS}
+    rolled = summary.rolled_up(pa.concat_tables(villages), "city", counties, rejected, REGION)
+    assert rolled.to_pylist() == whole.summary.to_pylist()
+    found = comparison.found_rows(read.location, REGION)
+    expected = on_registry(registry)
+    assert sum(len(rows) for rows in expected.values()) > 0
+    assert {name: table.to_pylist() for name, table in found.items()} == expected
 
 
 def test_a_missing_lake_is_refused_in_chinese(registry, tmp_path):

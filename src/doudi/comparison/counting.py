@@ -98,6 +98,14 @@ _RULE_TABLES = (
 )
 
 
+def targets(codes: list[str], day: date) -> None:
+    """Raise :class:`NoTargets` (Chinese) if a jurisdiction of ``codes`` has no
+    targets on ``day``: the check :func:`count` makes, alone, for a caller that counts
+    elsewhere (Spark's tasks, ``lakejobs.comparison``)."""
+    for code in codes:
+        _groups_sql(code, day)
+
+
 def count(run: Callable[[str], None], day: date, codes: list[str]) -> None:
     """Create ``counted`` for the people of ``person`` (of the jurisdictions ``codes``),
     ``run`` running a statement with the day bound as ``$as_of``."""

@@ -14,10 +14,14 @@ levels, labels and column names inlined in the SQL are constants of the code.
 
 from __future__ import annotations
 
-import pyarrow as pa
+from collections.abc import Mapping
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doudi.comparison import staging
 from doudi.comparison.findings import COUNTED
-from doudi.core import vocab
+from doudi.core import regions, vocab
 from doudi.store.lake import Lake
 
 #: Summary counts of each finding, by the table registered as ``f_<name>``.
@@ -62,9 +66,8 @@ def summary_sql(level: str) -> str:
 
 
 def rollup_sql(level: str) -> str:
-    """:func:`summary_sql` over a table or view named ``facts`` made beforehand: Spark
-    inlines a WITH query into each of its five readers, so it computes ``facts`` once
-    and keeps it (``comparison.spark.summarize``)."""
+    """:func:`summary_sql` over a table or view named ``facts`` made beforehand
+    (:func:`rolled_up`: the villages' sums of several comparisons)."""
     return f"WITH {_rollup(level)}"
 
 
@@ -178,3 +181,41 @@ def summarize(db: Lake, level: str, found: dict[str, pa.Table], variants: pa.Tab
         db.con.register(f"f_{name}", table)
     db.con.register("f_name_variants", variants)
     return db.arrow(summary_sql(level))
+
+
+def finest(overview: pa.Table) -> pa.Table:
+    """The village rows of a summary as ``facts`` rows (``county_code``, ``township``,
+    ``village`` and every measure): a village lies in one county, and every measure is
+    a sum, so the summaries of disjoint sets of counties are added up by
+    :func:`rolled_up` into theirs together."""
+    village = overview.filter(pc.equal(overview["level"], vocab.REGION_LEVEL["village"]))
+    return pa.table(
+        {
+            "county_code": village["region_code"],
+            "township": village["township"],
+            "village": village["village"],
+            **{m: village[m] for m in _MEASURES},
+        }
+    )
+
+
+def rolled_up(
+    facts: pa.Table,
+    level: str,
+    counties: list[str],
+    rejected: Mapping[str, int],
+    region: str,
+) -> pa.Table:
+    """The summary of ``region`` (of ``level``) from :func:`finest`'s rows of its
+    counties (``counties``: those with people) and the counts of its rejected rows
+    (``rejected``: ``invalid_ids`` and ``duplicates``, counted once for the region):
+    the same rows :func:`summarize` gives over the findings of all of them at once."""
+    db = Lake({"region": region, "region_name": regions.region_name(region) or region})
+    db.con.register("facts", facts)
+    db.con.register("county_map", staging.county_map(counties))
+    for name in ("invalid_ids", "duplicates"):
+        # only the finding's row count is read (``SELECT count(*)``)
+        db.con.register(f"f_{name}", pa.table({"row": pa.nulls(rejected[name], pa.int8())}))
+    overview = db.arrow(rollup_sql(level))
+    db.con.close()
+    return overview

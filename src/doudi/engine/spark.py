@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -76,6 +77,10 @@ def session(master: str = "local[2]", driver_memory: str = ARROW_DRIVER_MEMORY) 
     if "session" in _SESSION:
         _SESSION.pop("session").stop()
         _SESSION.pop("master")
+    # the executors' Python, where a job runs Doudi's own code on them (the
+    # comparison's counties, ``lakejobs.comparison``): this one, unless the operator
+    # names the cluster's
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master(master)
         .appName("doudi")

@@ -2,20 +2,17 @@
 
 The export holds the registry tables the comparison reads, of the region, by province
 and county (``plan.lake_registry``), read in the same transaction as the plan's
-inputs. On Spark the executors read those files and compute each finding with the
-comparison's own statements (``comparison.spark``: the DuckDB SQL translated, one
-definition for both engines), and write it by province and county to
-``<lake>/results/comparison-<region>/<finding>/``; the driver holds the queries, the
-lookups and the counts. On DuckDB this process reads the files and runs the
-comparison exactly as ``doudi compare`` runs it on the registry
-(``comparison.compare``), and writes the same findings the same way: the operator's
-check of a Spark run, and the tests'.
-
-Name conflicts take one step in Python (normalizing names is not SQL,
-``comparison.names``): Spark writes the pairs of differing names (a few), this process
-reads them back, splits them and writes the conflicts. The summary (概况) is written
-to ``summary/`` by both engines, the same rows: on Spark by the executors from the
-findings they keep, with the split names handed back (``comparison.spark.summarize``).
+inputs. A person's rows all lie in their hukou county's files, and every finding about
+a person joins only that person's rows: so on Spark each task takes a few counties'
+files (with the region's batch tables, which say which list is each county's latest)
+and compares them in the executor's Python with the comparison's own statements on
+DuckDB (``comparison.compare``, one definition for every engine), writing each finding
+by province and county to ``<lake>/results/comparison-<region>/<finding>/``. The driver
+holds the tasks' descriptions and adds up their summaries' village rows into the
+region's summary (``comparison.summary.rolled_up``: every measure is a sum). On DuckDB
+this process reads the files and runs the comparison exactly as ``doudi compare`` runs
+it on the registry, and writes the same findings the same way: the operator's check of
+a Spark run, and the tests'. Decision 0018 point 14.
 
 This module lives above both the plan (whose ``lake_inputs`` opens an export) and the
 comparison, which the layering keeps apart (docs/architecture.md).
@@ -29,11 +26,9 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 
 from doudi.comparison import compare as comparing
-from doudi.comparison import counting, findings
-from doudi.core import regions
+from doudi.comparison import counting, summary
 from doudi.lakehouse import layout
 from doudi.lakehouse.location import LakeError, Location
 from doudi.plan import lake_inputs, lake_registry
@@ -186,58 +181,108 @@ def _on_duckdb(read: FromLake, as_of: date, out: str) -> None:
     _write(read.location, f"{out}/summary", result.summary)
 
 
+#: The registry tables of batches (no person): every task reads all of them, the few
+#: rows the region's imports wrote, so each task knows which list is each county's latest.
+BATCH_TABLES = ("registry_import_batch", "registry_import_scope")
+#: The rejected rows (no person): read by one task only, so each is found once.
+REJECTED = "registry_rejected_row"
+#: The findings of the rejected rows, which the summary counts for the region alone.
+REJECTED_FINDINGS = ("invalid_ids", "duplicates")
+#: Tasks per core of the session: a county's work is uneven (a city district against a
+#: mountain county), so a few tasks per core let a fast one take another.
+TASKS_PER_CORE = 4
+
+
+@dataclass(frozen=True)
+class CountyTask:
+    """What one Spark task compares: the counties' own files of each person table, the
+    region's batch tables, on ``as_of``; the rejected rows only if ``finds_rejected``
+    (one task finds them all, so each is found once). The findings are written under
+    ``out`` by county, file names carrying ``task`` (two tasks never write one file)."""
+
+    location: Location
+    region: str
+    as_of: date
+    out: str
+    task: int
+    files: dict[str, list[str]]
+    finds_rejected: bool
+
+    def table(self, name: str) -> pa.Table:
+        """The rows of ``name`` this task reads (none of the rejected rows but for
+        one task: the table empty, with its columns)."""
+        found = ds.dataset(
+            [self.location.path(f) for f in self.files[name]],
+            filesystem=self.location.fs,
+            format="parquet",
+        )
+        if name == REJECTED and not self.finds_rejected:
+            return found.schema.empty_table()
+        return found.to_table()
+
+
+def _compare_counties(task: CountyTask) -> pa.Table:
+    """Run in a Spark executor's Python: the comparison of ``task``'s counties by the
+    comparison's own statements on DuckDB (``comparison.compare``, the registry's and
+    the DuckDB run's code), each finding written to the lake; returns the village
+    rows of its summary (every measure a sum, so the driver adds them up)."""
+    tables = {name: task.table(name) for name in lake_registry.TABLES}
+    result = comparing.compare(tables, task.region, task.as_of)
+    for name in FINDINGS:
+        _write(task.location, f"{task.out}/{name}", result.finding(name), task=task.task)
+    return summary.finest(result.summary)
+
+
+def _tasks(read: FromLake, as_of: date, out: str, count: int) -> list[CountyTask]:
+    """The region's counties with people dealt into ``count`` tasks (a county's files
+    all in one: every finding of a person joins only that person's rows, which the
+    export writes in their hukou county)."""
+    keys = [k for k in read.keys if read.manifest.parts[k]["registry_person"].rows]
+    tasks = []
+    for i in range(min(count, len(keys))):
+        mine = keys[i::count]
+        files = {
+            name: [read.manifest.parts[k][name].file for k in mine]
+            for name in lake_registry.TABLES
+            if name not in (*BATCH_TABLES, REJECTED)
+        }
+        files.update({name: read.files(name) for name in (*BATCH_TABLES, REJECTED)})
+        tasks.append(CountyTask(read.location, read.region, as_of, out, i, files, i == 0))
+    return tasks
+
+
 def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
-    """The executors read the files and write the findings; the name pairs they write
-    are split here into the conflicts (and the pairs' files removed)."""
+    """Spark's executors each compare a few counties (:func:`_compare_counties`) and
+    write their findings; this process adds up their summaries' village rows into the
+    region's summary (``summary.rolled_up``)."""
     from py4j.protocol import Py4JError
     from pyspark.errors import PySparkException
 
-    from doudi.comparison import spark as on_spark
     from doudi.engine.spark import FILES_DRIVER_MEMORY, session
 
-    location = read.location
-    level, prefix = comparing.region_prefix(read.region)
+    level, _ = comparing.region_prefix(read.region)
     counties = [
         layout.county_of(k) for k in read.keys if read.manifest.parts[k]["registry_person"].rows
     ]
-    params = {
-        "as_of": as_of,
-        "prefix": prefix,
-        "region": read.region,
-        "region_name": regions.region_name(read.region) or read.region,
-    }
+    # a jurisdiction without targets is refused here, in Chinese, before any task
+    counting.targets(sorted({counting.jurisdiction_of(c) for c in counties}), as_of)
     try:
         spark = session(master, FILES_DRIVER_MEMORY)
-        files = {
-            name: [location.spark_uri(f) for f in read.files(name)] for name in lake_registry.TABLES
-        }
-        schemas = {name: _schema(location, read.files(name)[0]) for name in lake_registry.TABLES}
-        staged = on_spark.stage(spark, files, schemas, counties, params)
-        try:
-            on_spark.write_findings(staged, location.spark_uri(out), PARTITIONS)
-            pairs_at = f"{out}/{on_spark.PAIRS}"
-            conflicts, variants = findings.name_pairs(_read(location, pairs_at))
-            _write(location, f"{out}/name_conflicts", conflicts)
-            _clear(location, pairs_at)
-            names = {"name_conflicts": conflicts, "name_variants": variants}
-            _write(location, f"{out}/summary", on_spark.summarize(staged, level, names))
-        finally:
-            staged.release()
+        tasks = _tasks(read, as_of, out, TASKS_PER_CORE * spark.sparkContext.defaultParallelism)
+        villages = (
+            spark.sparkContext.parallelize(tasks, len(tasks)).map(_compare_counties).collect()
+        )
     except (PySparkException, Py4JError, OSError) as exc:
-        raise spark_failure(exc, master, location.url) from None
+        raise spark_failure(exc, master, read.location.url) from None
+    rejected = {name: _count(read.location, f"{out}/{name}") for name in REJECTED_FINDINGS}
+    rolled = summary.rolled_up(pa.concat_tables(villages), level, counties, rejected, read.region)
+    _write(read.location, f"{out}/summary", rolled)
 
 
-def _schema(location: Location, file: str) -> pa.Schema:
-    """The columns of a lake table's file (every county's file of a table has the same:
-    the export writes them so), read from its footer by this process: Spark asked for
-    them reads a footer of each table in a job of its own."""
-    with location.fs.open_input_file(location.path(file)) as f:
-        return pq.read_schema(f)
-
-
-def _write(location: Location, at: str, table: pa.Table) -> None:
+def _write(location: Location, at: str, table: pa.Table, task: int = 0) -> None:
     """A finding under ``at``: by province and county of the person's hukou
-    (:data:`PARTITIONS`), or one file for rows of no person."""
+    (:data:`PARTITIONS`), or one file for rows of no person; its files named by
+    ``task`` (Spark's tasks write beside each other)."""
     options: dict[str, object] = {}
     if "county_code" in table.column_names:
         county = table.column("county_code")
@@ -249,5 +294,6 @@ def _write(location: Location, at: str, table: pa.Table) -> None:
         filesystem=location.fs,
         format="parquet",
         existing_data_behavior="overwrite_or_ignore",
+        basename_template=f"part-{task}-{{i}}.parquet",
         **options,
     )
