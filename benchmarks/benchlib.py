@@ -32,17 +32,24 @@ def peak_mib() -> float:
 
 def _jvm_pids() -> list[int]:
     """The processes of this process's Spark JVM (local mode: the driver, which is the
-    executor too); none without a Spark gateway."""
+    executor too) and every process under it — the Python workers it starts, where a
+    job runs Python on its executors (the comparison's counties); none without a
+    Spark gateway."""
     from pyspark import SparkContext
 
     gateway = SparkContext._gateway
     proc = getattr(gateway, "proc", None) if gateway is not None else None
     if proc is None:
         return []
-    pids = [proc.pid]
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    if children.exists():  # spark-submit may run java as a child instead of exec-ing it
-        pids += [int(p) for p in children.read_text().split()]
+    pids, seen = [proc.pid], 0
+    while seen < len(pids):  # spark-submit may run java as a child instead of exec-ing it
+        pid = pids[seen]
+        seen += 1
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                pids += [int(p) for p in children.read_text().split() if int(p) not in pids]
+            except OSError:  # the thread or process ended meanwhile
+                continue
     return pids
 
 
@@ -60,14 +67,16 @@ def jvm_peak_mib() -> float | None:
 
 
 def jvm_cpu_seconds() -> float:
-    """CPU seconds the Spark JVM has used so far (user and system): on a busy machine
-    steadier than its wall time."""
+    """CPU seconds the Spark JVM and the processes under it have used so far (user and
+    system, with their children that have ended): on a busy machine steadier than its
+    wall time."""
     total = 0
     for pid in _jvm_pids():
         stat = Path(f"/proc/{pid}/stat")
         if stat.exists():
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            # utime, stime, then cutime, cstime: children waited for (workers ended)
+            total += sum(int(f) for f in fields[11:15])
     return total / os.sysconf("SC_CLK_TCK")
 
 

@@ -53,7 +53,7 @@ def timed(engine: str, master: str, run: Callable[[], Any]) -> tuple[dict[str, A
     result = run()
     figures["seconds"] = time.perf_counter() - start
     figures["cpu_seconds"] = cpu_seconds() - cpu
-    if local:  # the JVM is the executor: its CPU is the run's
+    if local:  # the JVM is the executor (its Python workers under it): its CPU is the run's
         figures["jvm_cpu_seconds"] = jvm_cpu_seconds() - jvm
         figures["jvm_peak_mib"] = jvm_peak_mib()
     figures["driver_peak_mib"] = figures["peak_mib"] = peak_mib()
@@ -64,12 +64,14 @@ def table(
     results: dict[str, dict[str, Any]], count: int, unit: str, cores: int, cluster: str
 ) -> None:
     """One row per engine: session start, cold run, the warm run's median and spread,
-    CPU seconds (the process's; + the local JVM's), ``unit`` per second per core of
-    ``count``, the ratio to DuckDB's median, peak memory, rows differing from DuckDB's."""
+    CPU seconds (the process's; + the local JVM's and its Python workers'), ``unit``
+    per second per core of ``count``, the ratio to DuckDB's median, peak memory, rows
+    differing from DuckDB's."""
     duck = results["duckdb"]["seconds"]
     print(
-        f"| engine | session start | cold run | warm run (median, min–max) | CPU (driver + JVM) "
-        f"| {unit}/s per core | / DuckDB | driver + JVM peak | rows differing |"
+        "| engine | session start | cold run | warm run (median, min–max) "
+        f"| CPU (driver + executors) | {unit}/s per core | / DuckDB "
+        "| driver + executors peak | rows differing |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for engine, r in results.items():
