@@ -162,9 +162,16 @@ def test_doudi_lake_compare_says_in_chinese_what_it_wrote_or_why_not(
     with registry.reading() as con:
         read = comparison.open_lake(con, str(tmp_path / "lake"), REGION)
     nobody = dataclasses.replace(read, region="360102", keys=())  # a county with no one
+    # … or one whose partition is there but holds no one
+    key = next(k for k in read.keys if k.endswith("360102"))
+    parts = {**read.manifest.parts[key]}
+    parts["registry_person"] = dataclasses.replace(parts["registry_person"], rows=0)
+    emptied = dataclasses.replace(read.manifest, parts={**read.manifest.parts, key: parts})
+    empty = dataclasses.replace(read, region="360102", keys=(key,), manifest=emptied)
     for engine in ("duckdb", "spark"):  # refused before Spark is started
-        with pytest.raises(LakeError, match="中没有户籍在区划 360102 的人员，无可比对"):
-            comparison.compare(nobody, MARCH, engine)
+        for region in (nobody, empty):
+            with pytest.raises(LakeError, match="中没有户籍在区划 360102 的人员，无可比对"):
+                comparison.compare(region, MARCH, engine)
     done = CliRunner().invoke(app, [*args, "--lake", str(tmp_path / "lake"), "--engine", "duckdb"])
     assert done.exit_code == 0, done.output
     expected = on_registry(registry)

@@ -86,7 +86,7 @@ def compare(read: FromLake, as_of: date, engine: str, spark_master: str = "local
     out = results_of(read.region)
     if engine not in ("spark", "duckdb"):
         raise LakeError(f"未知的计算引擎 {engine!r}（可用 duckdb、spark） / unknown engine")
-    if not read.keys:
+    if not _peopled(read):
         raise LakeError(
             f"数据湖导出 {read.location.url} 中没有户籍在区划 {read.region} 的人员，"
             "无可比对 / no people of the region in the export"
@@ -233,11 +233,17 @@ def _compare_counties(task: CountyTask) -> pa.Table:
     return summary.finest(result.summary)
 
 
+def _peopled(read: FromLake) -> list[str]:
+    """The partitions of ``read``'s region that hold people (the others hold no
+    finding)."""
+    return [k for k in read.keys if read.manifest.parts[k]["registry_person"].rows]
+
+
 def _tasks(read: FromLake, as_of: date, out: str, count: int) -> list[CountyTask]:
     """The region's counties with people dealt into ``count`` tasks (a county's files
     all in one: every finding of a person joins only that person's rows, which the
     export writes in their hukou county)."""
-    keys = [k for k in read.keys if read.manifest.parts[k]["registry_person"].rows]
+    keys = _peopled(read)
     tasks = []
     for i in range(min(count, len(keys))):
         mine = keys[i::count]
@@ -261,9 +267,7 @@ def _on_spark(read: FromLake, as_of: date, out: str, master: str) -> None:
     from doudi.engine.spark import FILES_DRIVER_MEMORY, session
 
     level, _ = comparing.region_prefix(read.region)
-    counties = [
-        layout.county_of(k) for k in read.keys if read.manifest.parts[k]["registry_person"].rows
-    ]
+    counties = [layout.county_of(k) for k in _peopled(read)]
     # a jurisdiction without targets is refused here, in Chinese, before any task
     counting.targets(sorted({counting.jurisdiction_of(c) for c in counties}), as_of)
     try:
