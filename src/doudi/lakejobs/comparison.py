@@ -161,15 +161,15 @@ def read_tables(read: FromLake) -> dict[str, pa.Table]:
     location = read.location
     try:
         return {
-            name: ds.dataset(
-                [location.path(f) for f in read.files(name)],
-                filesystem=location.fs,
-                format="parquet",
-            ).to_table()
-            for name in lake_registry.TABLES
+            name: _dataset(location, read.files(name)).to_table() for name in lake_registry.TABLES
         }
     except OSError as exc:  # a file the manifest names is gone
         raise LakeError(f"无法读取数据湖 {location.url}：{exc} / unreadable") from None
+
+
+def _dataset(location: Location, files: list[str]) -> ds.Dataset:
+    """The lake's ``files`` of one table (paths inside the lake) as one dataset."""
+    return ds.dataset([location.path(f) for f in files], filesystem=location.fs, format="parquet")
 
 
 def _on_duckdb(read: FromLake, as_of: date, out: str) -> None:
@@ -211,11 +211,7 @@ class CountyTask:
     def table(self, name: str) -> pa.Table:
         """The rows of ``name`` this task reads (none of the rejected rows but for
         one task: the table empty, with its columns)."""
-        found = ds.dataset(
-            [self.location.path(f) for f in self.files[name]],
-            filesystem=self.location.fs,
-            format="parquet",
-        )
+        found = _dataset(self.location, self.files[name])
         if name == REJECTED and not self.finds_rejected:
             return found.schema.empty_table()
         return found.to_table()
