@@ -213,9 +213,9 @@ def rolled_up(
     db = Lake({"region": region, "region_name": regions.region_name(region) or region})
     db.con.register("facts", facts)
     db.con.register("county_map", staging.county_map(counties))
-    for name in ("invalid_ids", "duplicates"):
+    for name, rows in rejected.items():
         # only the finding's row count is read (``SELECT count(*)``)
-        db.con.register(f"f_{name}", pa.table({"row": pa.nulls(rejected[name], pa.int8())}))
+        db.con.register(f"f_{name}", pa.table({"row": pa.nulls(rows, pa.int8())}))
     overview = db.arrow(rollup_sql(level))
     db.con.close()
     return overview
