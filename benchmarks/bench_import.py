@@ -13,6 +13,11 @@ script (``--one``), so that the peak resident memory it reports is its own:
   per period opened — and the commit. Every person is new: the heaviest import there
   is (a later list of the same people writes a tenth of it).
 
+- ``floor SQLite``: the same file imported by hand-written code (``import_hand``: one
+  DuckDB statement checking the cells this file has, one transaction writing the same
+  rows), into a registry of its own; after the runs the last Doudi import and the last
+  floor run are compared table by table, and the pair's ratio printed (issue #25 §1).
+
 The file is the resident-medical extract of ``doudi synth`` for ``--people`` persons
 (default 10^6) plus 5% insured who appear only in the enrollment extracts, CSV: about
 1.01·10^6 rows, 1% of them refused (the synthesizer's deliberate errors). ``write`` is
@@ -58,6 +63,8 @@ ENROLLED_SHARE = 0.05
 #: Issue #25's targets for a roster of ``TARGET_ROWS`` rows, seconds.
 TARGETS = {"SQLite": 20.0, "PostgreSQL": 15.0}
 TARGET_ROWS = 1_000_000
+#: The hand-written import into SQLite (``import_hand``), the pair's other side.
+FLOOR = "floor SQLite"
 #: How the parent hands its children the run's settings (JSON: scratch, database URL).
 CONFIG = "DOUDI_BENCH_IMPORT"
 
@@ -124,10 +131,40 @@ def measure_import(url: str) -> dict[str, Any]:
     }
 
 
+def measure_floor(url: str) -> dict[str, Any]:
+    """The hand-written import of the same file (``import_hand``), timed as above."""
+    from import_hand import import_file
+
+    registry = fresh_registry(url)
+    pre = peak_mib()
+    start, cpu = time.perf_counter(), cpu_seconds()
+    written = import_file(registry, roster(), AS_OF, "bench")
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": cpu_seconds() - cpu,
+        "rows": written["rows"],
+        "accepted": written["accepted"],
+        "pre_mib": pre,
+        "peak_mib": peak_mib(),
+    }
+
+
 def measure_one(code: str) -> dict[str, Any]:
     if code == "read":
         return measure_read()
+    if code == FLOOR:
+        return measure_floor(config()["urls"][code])
     return measure_import(config()["urls"][code])
+
+
+def differing(urls: dict[str, str]) -> dict[str, int]:
+    """The rows the last Doudi import into SQLite and the last floor run wrote
+    differently, per table (``import_hand.differing``)."""
+    from doudi.store import db
+    from import_hand import differing as compared
+
+    db.setup()
+    return compared(db.register("doudi", urls["SQLite"]), db.register("floor", urls[FLOOR]))
 
 
 def synthesize(people: int, out: Path) -> tuple[float, int]:
@@ -170,7 +207,10 @@ def main() -> None:
         print(json.dumps(measure_one(args.one[0])))
         return
     work = Path(tempfile.mkdtemp(prefix="doudi-bench-import-", dir="/tmp"))
-    urls = {"SQLite": f"sqlite:///{work}/registry.sqlite3"}
+    urls = {
+        "SQLite": f"sqlite:///{work}/registry.sqlite3",
+        FLOOR: f"sqlite:///{work}/floor.sqlite3",
+    }
     if args.postgres:
         urls["PostgreSQL"] = own_database(args.postgres)
     os.environ[CONFIG] = json.dumps({"dir": str(work), "urls": urls})
@@ -187,12 +227,14 @@ def main() -> None:
         for _ in range(args.repeat):
             for code in codes:
                 runs[code].append(run_child(__file__, code, args.people, 1))
+        differ = differing(urls)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         if args.postgres:
             own_database(args.postgres, drop=True)
     print(report({code: median_run(these) for code, these in runs.items()}))
+    print(pair({code: median_run(these) for code, these in runs.items()}, differ))
     print(f"others kept {others.cores():.2f} cores busy")
     print(load_average())
 
@@ -207,7 +249,7 @@ def report(results: dict[str, dict[str, Any]]) -> str:
         _line("read + validate", read, ""),
     ]
     for name, r in results.items():
-        if name == "read":
+        if name in ("read", FLOOR):
             continue
         target = TARGETS[name]
         if r["rows"] < TARGET_ROWS:
@@ -219,6 +261,31 @@ def report(results: dict[str, dict[str, Any]]) -> str:
             f"| of which write ({name}) | | {r['seconds'] - read['seconds']:.1f} | | | | |"
         )
     return "\n".join(lines)
+
+
+def pair(results: dict[str, dict[str, Any]], differ: dict[str, int]) -> str:
+    """Doudi's import into SQLite against the hand-written floor: the ratio of the
+    medians (and of the CPU seconds), and the rows that differ per table."""
+    doudi, floor = results["SQLite"], results[FLOOR]
+    ratio = doudi["seconds"] / floor["seconds"]
+    cpu = doudi["cpu_seconds"] / floor["cpu_seconds"]
+    tables = ", ".join(f"{name.removeprefix('registry_')} {n}" for name, n in differ.items())
+    return "\n".join(
+        [
+            "",
+            "| SQLite | median s (min–max) | CPU s | peak MiB |",
+            "| --- | --- | ---: | ---: |",
+            _pair_line("Doudi (import_roster)", doudi),
+            _pair_line("hand-written floor (import_hand)", floor),
+            f"ratio Doudi / floor: {ratio:.2f}× (CPU {cpu:.2f}×)",
+            f"rows differing: {tables}",
+        ]
+    )
+
+
+def _pair_line(side: str, r: dict[str, Any]) -> str:
+    spread = f"{r['seconds']:.1f} ({r['seconds_min']:.1f}–{r['seconds_max']:.1f})"
+    return f"| {side} | {spread} | {r['cpu_seconds']:.1f} | {r['peak_mib']:,.0f} |"
 
 
 def _line(step: str, r: dict[str, Any], target: str) -> str:
