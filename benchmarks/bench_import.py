@@ -13,10 +13,11 @@ script (``--one``), so that the peak resident memory it reports is its own:
   per period opened — and the commit. Every person is new: the heaviest import there
   is (a later list of the same people writes a tenth of it).
 
-- ``floor SQLite``: the same file imported by hand-written code (``import_hand``: one
-  DuckDB statement checking the cells this file has, one transaction writing the same
-  rows), into a registry of its own; after the runs the last Doudi import and the last
-  floor run are compared table by table, and the pair's ratio printed (issue #25 §1).
+- ``floor SQLite``, ``floor PostgreSQL``: the same file imported by hand-written code
+  (``import_hand``: one DuckDB statement checking the cells this file has, one
+  transaction writing the same rows) into a registry of its own on each database; after
+  the runs the last Doudi import and the last floor run are compared table by table, and
+  each pair's ratio printed (issue #25 §1).
 
 The file is the resident-medical extract of ``doudi synth`` for ``--people`` persons
 (default 10^6) plus 5% insured who appear only in the enrollment extracts, CSV: about
@@ -29,7 +30,8 @@ the timings, and ``others`` says how many cores they kept busy).
 Usage: ``bench_import.py [--people 1000000] [--repeat 3] [--postgres URL] [--keep]``;
 ``--postgres`` (or ``DOUDI_BENCH_POSTGRES``) names a database on a PostgreSQL server
 (``make bench`` gives the test server's): the benchmark creates a database of its own
-beside it, ``<name>_bench_import``, and drops it at the end. A quick run:
+beside it, ``<name>_bench_import`` (and ``<name>_bench_import_floor`` for the floor), and
+drops them at the end. A quick run:
 ``--people 100000 --repeat 1``.
 """
 
@@ -63,8 +65,8 @@ ENROLLED_SHARE = 0.05
 #: Issue #25's targets for a roster of ``TARGET_ROWS`` rows, seconds.
 TARGETS = {"SQLite": 20.0, "PostgreSQL": 15.0}
 TARGET_ROWS = 1_000_000
-#: The hand-written import into SQLite (``import_hand``), the pair's other side.
-FLOOR = "floor SQLite"
+#: Each database's hand-written import (``import_hand``), the other side of its pair.
+FLOORS = {"SQLite": "floor SQLite", "PostgreSQL": "floor PostgreSQL"}
 #: How the parent hands its children the run's settings (JSON: scratch, database URL).
 CONFIG = "DOUDI_BENCH_IMPORT"
 
@@ -152,19 +154,20 @@ def measure_floor(url: str) -> dict[str, Any]:
 def measure_one(code: str) -> dict[str, Any]:
     if code == "read":
         return measure_read()
-    if code == FLOOR:
+    if code in FLOORS.values():
         return measure_floor(config()["urls"][code])
     return measure_import(config()["urls"][code])
 
 
-def differing(urls: dict[str, str]) -> dict[str, int]:
-    """The rows the last Doudi import into SQLite and the last floor run wrote
-    differently, per table (``import_hand.differing``)."""
+def differing(doudi: str, floor: str) -> dict[str, int]:
+    """The rows Doudi's last import into ``doudi`` (a URL) and the last floor run into
+    ``floor`` wrote differently, per table (``import_hand.differing``)."""
     from doudi.store import db
     from import_hand import differing as compared
+    from import_hand import written
 
     db.setup()
-    return compared(db.register("doudi", urls["SQLite"]), db.register("floor", urls[FLOOR]))
+    return compared(written(db.register("doudi", doudi)), written(db.register("floor", floor)))
 
 
 def synthesize(people: int, out: Path) -> tuple[float, int]:
@@ -177,13 +180,13 @@ def synthesize(people: int, out: Path) -> tuple[float, int]:
     return time.perf_counter() - start, manifest.file(SOURCE).rows
 
 
-def own_database(server: str, *, drop: bool = False) -> str:
+def own_database(server: str, suffix: str, *, drop: bool = False) -> str:
     """A database of the benchmark's own beside ``server``'s (created afresh, or
     dropped): a run never touches the database it was pointed at."""
     import psycopg
 
     base, _, name = server.rpartition("/")
-    own = f"{name}_bench_import"
+    own = f"{name}_bench_{suffix}"
     with psycopg.connect(server, autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
         if not drop:
@@ -209,10 +212,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="doudi-bench-import-", dir="/tmp"))
     urls = {
         "SQLite": f"sqlite:///{work}/registry.sqlite3",
-        FLOOR: f"sqlite:///{work}/floor.sqlite3",
+        FLOORS["SQLite"]: f"sqlite:///{work}/floor.sqlite3",
     }
     if args.postgres:
-        urls["PostgreSQL"] = own_database(args.postgres)
+        urls["PostgreSQL"] = own_database(args.postgres, "import")
+        urls[FLOORS["PostgreSQL"]] = own_database(args.postgres, "import_floor")
     os.environ[CONFIG] = json.dumps({"dir": str(work), "urls": urls})
     # Django's default database too, so nothing touches var/doudi.sqlite3.
     os.environ["DOUDI_DATABASE_URL"] = f"sqlite:///{work}/default.sqlite3"
@@ -227,14 +231,17 @@ def main() -> None:
         for _ in range(args.repeat):
             for code in codes:
                 runs[code].append(run_child(__file__, code, args.people, 1))
-        differ = differing(urls)
+        differ = {d: differing(urls[d], urls[floor]) for d, floor in FLOORS.items() if d in urls}
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         if args.postgres:
-            own_database(args.postgres, drop=True)
-    print(report({code: median_run(these) for code, these in runs.items()}))
-    print(pair({code: median_run(these) for code, these in runs.items()}, differ))
+            own_database(args.postgres, "import", drop=True)
+            own_database(args.postgres, "import_floor", drop=True)
+    medians = {code: median_run(these) for code, these in runs.items()}
+    print(report(medians))
+    for database, rows in differ.items():
+        print(pair(database, medians, rows))
     print(f"others kept {others.cores():.2f} cores busy")
     print(load_average())
 
@@ -249,7 +256,7 @@ def report(results: dict[str, dict[str, Any]]) -> str:
         _line("read + validate", read, ""),
     ]
     for name, r in results.items():
-        if name in ("read", FLOOR):
+        if name == "read" or name in FLOORS.values():
             continue
         target = TARGETS[name]
         if r["rows"] < TARGET_ROWS:
@@ -263,17 +270,18 @@ def report(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def pair(results: dict[str, dict[str, Any]], differ: dict[str, int]) -> str:
-    """Doudi's import into SQLite against the hand-written floor: the ratio of the
-    medians (and of the CPU seconds), and the rows that differ per table."""
-    doudi, floor = results["SQLite"], results[FLOOR]
+def pair(database: str, results: dict[str, dict[str, Any]], differ: dict[str, int]) -> str:
+    """Doudi's import into ``database`` against its hand-written floor: the ratio of the
+    medians (and of the CPU seconds: the client's alone on PostgreSQL), and the rows
+    that differ per table."""
+    doudi, floor = results[database], results[FLOORS[database]]
     ratio = doudi["seconds"] / floor["seconds"]
     cpu = doudi["cpu_seconds"] / floor["cpu_seconds"]
     tables = ", ".join(f"{name.removeprefix('registry_')} {n}" for name, n in differ.items())
     return "\n".join(
         [
             "",
-            "| SQLite | median s (min–max) | CPU s | peak MiB |",
+            f"| {database} | median s (min–max) | CPU s | peak MiB |",
             "| --- | --- | ---: | ---: |",
             _pair_line("Doudi (import_roster)", doudi),
             _pair_line("hand-written floor (import_hand)", floor),
