@@ -183,6 +183,19 @@ def load_synthetic(
     return held
 
 
+def emptied(database: db.Database, home: Path, name: str) -> db.Database:
+    """An empty registry like ``database``, its ids from 1 again: a new SQLite file
+    ``name`` in ``home``, or the PostgreSQL test database truncated (as the
+    ``registry`` fixture does)."""
+    if database.dialect == "sqlite":
+        fresh = db.register(f"{database.alias}_{name}", f"sqlite:///{home}/{name}.sqlite3")
+        fresh.migrate()
+        return fresh
+    with database.transaction() as con:
+        db.execute(con, f"TRUNCATE {', '.join(db.registry_tables())} RESTART IDENTITY CASCADE")
+    return database
+
+
 # --- the benchmarks' own modules ------------------------------------------------------
 
 

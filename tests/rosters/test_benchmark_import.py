@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 
 from doudi.rosters.importing import import_roster
-from doudi.store import db
-from support import benchmark
+from support import benchmark, emptied
 
 PEOPLE = 20_000
 AS_OF = date(2018, 3, 31)
@@ -39,22 +38,10 @@ def test_the_hand_written_floor_writes_every_table_as_doudi_does(
     with benchmark("import_hand") as (hand,):
         report = import_roster(registry, roster, "resident_medical", AS_OF, actor="bench")
         doudi = hand.written(registry)
-        floor = _emptied(registry, tmp_path)
+        floor = emptied(registry, tmp_path, "floor")
         written: dict[str, Any] = hand.import_file(floor, roster, AS_OF, "bench")
         differing = hand.differing(doudi, hand.written(floor))
 
     assert written["accepted"] == report.read.accepted.num_rows == report.people_added
     assert report.read.rejected.num_rows > 0  # the file's errors are refused on both sides
     assert differing == dict.fromkeys(hand.COMPARED, 0)
-
-
-def _emptied(registry: Any, tmp_path: Path) -> Any:
-    """An empty registry on the same database as ``registry``, its ids from 1 again:
-    PostgreSQL's emptied as the ``registry`` fixture empties it, SQLite's a new file."""
-    if registry.dialect == "sqlite":
-        floor = db.register(f"floor_{tmp_path.name}", f"sqlite:///{tmp_path}/floor.sqlite3")
-        floor.migrate()
-        return floor
-    with registry.transaction() as con:
-        db.execute(con, f"TRUNCATE {', '.join(db.registry_tables())} RESTART IDENTITY CASCADE")
-    return registry

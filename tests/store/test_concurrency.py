@@ -133,18 +133,6 @@ def periods(database: db.Database) -> list[tuple[Any, ...]]:
     )
 
 
-def emptied(database: db.Database, home: Path, name: str) -> db.Database:
-    """An empty registry like ``database``: a new SQLite file, or the PostgreSQL test
-    database truncated (as the ``registry`` fixture does)."""
-    if database.dialect == "sqlite":
-        fresh = db.register(f"{database.alias}_{name}", f"sqlite:///{home}/{name}.sqlite3")
-        fresh.migrate()
-        return fresh
-    with database.transaction() as con:
-        db.execute(con, f"TRUNCATE {', '.join(db.registry_tables())} RESTART IDENTITY CASCADE")
-    return database
-
-
 def clean(done: Done) -> None:
     assert done.code == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
@@ -157,7 +145,7 @@ def test_two_snapshots_of_one_source_at_once_equal_one_after_the_other(registry,
     one_after_the_other = periods(registry)
     assert next(p for p in one_after_the_other if p[0] == PEOPLE[0])[3] is not None  # closed
 
-    database = emptied(registry, tmp_path, "together")
+    database = support.emptied(registry, tmp_path, "together")
     clean(run(database, tmp_path, ["imports"]))  # the tables made before two processes start
     first, second = overlapping(database, tmp_path, "people", march, june)
     clean(first)
