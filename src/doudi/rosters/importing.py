@@ -83,6 +83,8 @@ ENTRY_TYPES = {
 ENTRY_COLUMNS = tuple(ENTRY_TYPES)
 #: The entry columns stored as null where a list does not give them (the others are "").
 NULLABLE = tuple(c for c in ENTRY_COLUMNS if c not in ("region_code", "township", "village"))
+#: Who a roster's ID numbers are in the registry: one row per person.
+_IDS = pa.schema([("person_id", pa.int64()), ("id_number", pa.string())])
 
 
 @dataclass
@@ -401,24 +403,28 @@ class _Import:
             """
         ).to_arrow_table()
         self.report.people_added = new.num_rows
+        # the new people's ids taken first and written with them: nothing read back
+        people = new.add_column(
+            0, "id", db.new_ids(self.con, self.db, "registry_person", new.num_rows)
+        )
         if new.num_rows:
-            people = new.append_column(
+            people = people.append_column(
                 "death_date", pa.nulls(new.num_rows, pa.date32())
             ).append_column(
                 "created_batch_id", pa.repeat(pa.scalar(self.batch_id, pa.int64()), new.num_rows)
             )
             db.ingest(self.con, self.db, "registry_person", people)
             self.audit.people_added(new.select(["id_number", "name"]))
-        ids = self._query(
-            "SELECT p.id AS person_id, p.id_number FROM registry_person p "
-            "JOIN doudi_stage_ids s ON s.id_number = p.id_number"
+        self.added = pa.table(
+            {
+                "person_id": people.column("id"),
+                "id_number": people.column("id_number"),
+                "name": people.column("name"),
+            }
         )
-        lake.register("ids", ids)
-        lake.register("new_", new)
-        self.added = lake.sql(
-            "SELECT i.person_id, n.id_number, n.name FROM new_ n JOIN ids i USING (id_number)"
-        ).to_arrow_table()
-        return ids
+        return pa.concat_tables(
+            [known.cast(_IDS), self.added.select(["person_id", "id_number"]).cast(_IDS)]
+        )
 
     def _entry_rows(self, ids: pa.Table) -> pa.Table:
         lake = duckdb.connect()
