@@ -244,7 +244,7 @@ def _person_ids(con: Any, sqlite: bool, n: int) -> pa.Array:
         return pa.array(range(base + 1, base + n + 1), pa.int64())
     with con.cursor() as cur:
         cur.execute(
-            "SELECT nextval(pg_get_serial_sequence('registry_person', 'id')) AS id "
+            "SELECT nextval('registry_person_id_seq'::regclass) AS id "
             f"FROM generate_series(1, {int(n)}) ORDER BY 1"
         )
         return cur.fetch_arrow_table().column("id").combine_chunks()
