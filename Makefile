@@ -189,7 +189,8 @@ lint: $(STAMP)
 ## about 9 GiB at its peak, docs/scale.md); the plan of 10^6 insured and the settlement
 ## of 10^6 bills read from a lake on DuckDB, Spark local[2] and a two-worker cluster
 ## (bench_spark.py: the settlement alone took 19 min, busy; --programmes comparison
-## adds the third); a 10^6-row roster imported into SQLite and PostgreSQL, medians of 3 (~15 min).
+## adds the third); a 10^6-row roster imported into SQLite and PostgreSQL, each against a
+## hand-written import of the same file writing the same rows, medians of 3 (~20 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_settlement.py
