@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as csv
 
@@ -241,7 +242,7 @@ def _person_ids(con: Any, sqlite: bool, n: int) -> pa.Array:
                 "coalesce((SELECT max(id) FROM registry_person), 0))",
             )
         )
-        return pa.array(range(base + 1, base + n + 1), pa.int64())
+        return pa.array(np.arange(base + 1, base + n + 1, dtype=np.int64))
     with con.cursor() as cur:
         cur.execute(
             "SELECT nextval('registry_person_id_seq'::regclass) AS id "

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -473,7 +474,8 @@ def new_ids(con: Any, db: Database, table: str, n: int) -> pa.Array:
             f"coalesce((SELECT max(id) FROM {table}), 0))",
             (table,),
         )
-        return pa.array(range(int(largest) + 1, int(largest) + n + 1), pa.int64())
+        # numpy's range, not Python's: 10^6 Python ints made into Arrow took 0.3-0.6 s
+        return pa.array(np.arange(int(largest) + 1, int(largest) + n + 1, dtype=np.int64))
     sequence = str(scalar(con, "SELECT pg_get_serial_sequence(?, 'id')", (table,)))
     # the name written in as a literal, so that PostgreSQL resolves it once: bound, it
     # was looked up for every row (10^6 ids: 4.9 s against 0.7 s)
