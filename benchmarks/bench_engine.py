@@ -32,7 +32,8 @@ average (2012-2018, some closed, some registered-poor rows marked exited).
 Then one scenario as a caseworker evaluates it (``scenario_timing``, issue #25 §1):
 cold ``doudi evaluate`` of one person and the warm in-process evaluation, each the
 median of ``--repeat`` fresh processes taking turns, against the targets (cold ≤ 0.5 s,
-warm ≤ 20 ms).
+warm ≤ 20 ms), and against a hand-written decision of the same person
+(``scenario_hand``), checked equal in the same run.
 
 Usage: ``bench_engine.py [--max-n N] [--jurisdictions 360000,500000] [--repeat 3]``
 (or the environment variables ``DOUDI_BENCH_MAX_N``, ``DOUDI_BENCH_JURISDICTIONS``
@@ -416,8 +417,8 @@ def engine_rows(out: pa.Table) -> list[tuple[Decimal, dict[str, Decimal], Decima
 
 
 def measure_one(code: str, n: int, repeat: int) -> dict[str, Any]:
-    if code in ("cold", "warm"):
-        return scenario_timing.measure_cold() if code == "cold" else scenario_timing.measure_warm()
+    if code in scenario_timing.CODES:
+        return scenario_timing.measure(code)
     people, statuses = synthetic(code, n)
     start = time.perf_counter()
     plan = backend.plan(code, YEAR, overrides(code))
@@ -553,7 +554,7 @@ def main() -> None:
         else:
             print(f"target {TARGET_N:,} people < {TARGET_SECONDS:.0f} s, {code}: not measured")
     print()
-    scenario = turns(__file__, ("cold", "warm"), 1, args.repeat)
+    scenario = turns(__file__, scenario_timing.CODES, 1, args.repeat)
     print("\n".join(scenario_timing.lines(scenario, args.repeat)))
 
 
