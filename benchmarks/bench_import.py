@@ -41,6 +41,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from datetime import date
@@ -242,6 +243,8 @@ def main() -> None:
     print(report(medians))
     for database, rows in differ.items():
         print(pair(database, medians, rows))
+    if any(n for rows in differ.values() for n in rows.values()):
+        sys.exit("the floor and Doudi's import wrote different rows: the pair is not comparable")
     print(f"others kept {others.cores():.2f} cores busy")
     print(load_average())
 

@@ -6,9 +6,11 @@ Why: ``scenario_timing`` times ``doudi evaluate`` of one person against absolute
 (cold ≤ 0.5 s, warm ≤ 20 ms); this says what the same answer costs without Doudi — a
 fresh interpreter reading the scenario file and deciding the person with plain
 comparisons (cold), or the decision alone in a process that has made it before (warm).
-It writes the amounts and their payers, the categories and the clause each amount cites
-(``COMPARED``), not the explanations' Chinese nor the local-config notes, so the ratio
-is on Doudi's side; ``differing`` holds it to ``engine.scenario.evaluate``'s result.
+It writes the pension's and the medical subsidy's amounts and payers, the categories and
+the clause each amount cites (``COMPARED``) — not the unemployment programmes, the
+reasons, the explanations' Chinese nor the local-config notes, which Doudi also gives: it
+does less, so the ratio is an upper bound of Doudi's overhead. ``differing`` holds it to
+``engine.scenario.evaluate``'s result.
 
 Jiangxi 2018, as the rules read it (JX-2017-58/2.1.1, 2.1.2; RULES.md §2, §3.1): the
 pension is paid for a registered-poor person not exit-marked, a dibao or tekun person,

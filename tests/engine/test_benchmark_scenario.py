@@ -1,7 +1,8 @@
-"""The scenario benchmark's floor (benchmarks/scenario_hand.py) gives Doudi's answer:
-the amounts, payers, categories and clauses of ``engine.scenario.evaluate`` (issue #25
-§1), for the person bench_engine times and for every person of the Jiangxi example, so
-the ratio it reports compares the same answer.
+"""The scenario benchmark's floor (benchmarks/scenario_hand.py) gives Doudi's answer
+where it answers: the pension's and the medical subsidy's amounts, payers, categories
+and clauses of ``engine.scenario.evaluate`` (issue #25 §1; not the unemployment
+programmes, the reasons or the explanations), for the person bench_engine times and for
+every person of the Jiangxi example.
 
 The example's people (examples/jiangxi-2018.yaml, amounts by hand in its comments):
 陈红 registered poor and enrolled at 300 (pension 100.00, JX-2017-58/2.1.1; medical

@@ -45,3 +45,4 @@ def test_the_hand_written_floor_writes_every_table_as_doudi_does(
     assert written["accepted"] == report.read.accepted.num_rows == report.people_added
     assert report.read.rejected.num_rows > 0  # the file's errors are refused on both sides
     assert differing == dict.fromkeys(hand.COMPARED, 0)
+    assert all(table.num_rows for table in doudi.values())  # nothing compared empty
