@@ -3,7 +3,8 @@ row-by-row reading it replaced, on SQLite and on PostgreSQL (the ``registry`` fi
 a failure after every table was written leaves every table as it was; the audit log
 holds one row per person added and per period opened, all at the batch's time; and the
 periods derived from the rows just written (held in memory, not read back) are those
-the registry's stored rows give.
+the registry's stored rows give; and the entries name their people by the ids taken
+before the people were written.
 """
 
 from __future__ import annotations
@@ -153,3 +154,32 @@ def test_audit_details_written_in_the_database_are_the_text_duckdb_writes(regist
         d for (d,) in opened
     )
     assert len(added) > 0 and len(opened) > 0
+
+
+def test_every_entry_names_its_person_by_the_ids_taken_before_the_people_were_written(
+    registry, county
+):
+    """The new people's ids are taken before they are written (``db.new_ids``) and the
+    entries get them from memory, not from the registry: across lists that add people
+    beside ones already known (the pension extract after the poverty list), record
+    lists (certificates) and a second import of the same file with nobody new, every
+    entry's person is the registry's person of its ID number, and each list's new
+    people have the ids after the largest before it, in the order of their first rows."""
+    out, manifest = county
+    for source in ("poverty", "resident_pension", "certificates", "resident_medical"):
+        largest = max((p["id"] for p in registry.read("registry_person").to_pylist()), default=0)
+        report = import_roster(registry, out / manifest.file(source).path, source, MARCH)
+        people = registry.read("registry_person").to_pylist()
+        added = sorted(p["id"] for p in people if p["id"] > largest)
+        assert added == list(range(largest + 1, largest + 1 + report.people_added))
+        by_id = {p["id"]: p["id_number"] for p in people}
+        entries = registry.read("registry_roster_entry").to_pylist()
+        assert entries and all(by_id[e["person_id"]] == e["id_number"] for e in entries)
+        first_rows = {}
+        for e in sorted(entries, key=lambda e: (e["batch_id"], e["row_number"])):
+            first_rows.setdefault(e["person_id"], (e["batch_id"], e["row_number"]))
+        assert sorted(added, key=first_rows.__getitem__) == added
+    again = import_roster(
+        registry, out / manifest.file("resident_medical").path, "resident_medical", JUNE
+    )
+    assert again.people_added == 0
