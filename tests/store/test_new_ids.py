@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from doudi.store import db
 
@@ -51,13 +52,10 @@ def test_new_ids_follow_the_largest_ever_given_and_the_next_insert_follows_them(
 
 
 def test_ids_taken_in_a_transaction_rolled_back_leave_no_row(registry: Any) -> None:
-    try:
-        with registry.transaction() as con:
-            ids = db.new_ids(con, registry, "registry_person", 3)
-            db.ingest(con, registry, "registry_person", people(["d1", "d2", "d3"], ids))
-            raise RuntimeError("the import fails after writing")
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError, match="fails after writing"), registry.transaction() as con:
+        ids = db.new_ids(con, registry, "registry_person", 3)
+        db.ingest(con, registry, "registry_person", people(["d1", "d2", "d3"], ids))
+        raise RuntimeError("the import fails after writing")
     assert stored(registry) == []
     with registry.transaction() as con:
         db.ingest(con, registry, "registry_person", people(["e1"]))
